@@ -1,0 +1,895 @@
+"""From a parsed file to facts: the models it builds and the data that reaches them.
+
+A small abstract interpreter walks the file's statements in execution order. It resolves names
+through the file's imports (see :mod:`kerascheck.names`), evaluates the expressions that matter
+(layer and model constructors, ``compile``/``fit``/``evaluate`` calls, data loaders and the
+operations on their results) to :mod:`kerascheck.values`, and records what it sees on
+:class:`~kerascheck.facts.ModelFact` objects. Everything else evaluates to an unknown value.
+
+Functions of the file are interpreted where they are called (with the argument values), so a
+builder function's model is the caller's model; a function that is never called is interpreted
+once on its own with unknown parameters, and a model that leaves it (returned, stored, passed on)
+is marked as escaping, so that rules about its whole life (KC501) stay silent.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterable
+
+import libcst as cst
+
+from kerascheck import dataflow
+from kerascheck.facts import (
+    UNKNOWN, CompileFact, DataFact, EvaluationFact, Event, FileFacts, FitFact, LayerFact,
+    LossFact, ModelFact, OptimizerFact, normalize_activation, normalize_loss,
+)
+from kerascheck.names import WELL_KNOWN_UNBOUND
+from kerascheck.values import (
+    UNKNOWN_VALUE, ClassVal, Const, DataVal, FuncVal, Instance, LayerVal, ModelPart, ModelVal,
+    Ref, Seq, TensorVal, Value,
+)
+
+MAX_CALL_DEPTH = 4
+MAX_CALLS_PER_FUNCTION = 8
+
+# Reading these from a model that has no input shape yet inspects an unbuilt model (KC101).
+INSPECTIONS = {"summary", "count_params", "get_weights", "save", "save_weights", "output_shape",
+               "weights", "trainable_weights", "layer_output", "to_json", "get_config_shapes"}
+# These build the model (or need it built), after which inspection is fine.
+BUILDERS = {"build", "fit", "predict", "evaluate", "call", "train_on_batch", "test_on_batch",
+            "predict_on_batch", "fit_generator", "evaluate_generator", "predict_generator",
+            "load_weights", "set_weights"}
+INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
+FIT_POSITIONAL = ("x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
+                  "validation_data")
+
+
+class Frame:
+    """One function activation: its variables and what it returns."""
+
+    def __init__(self, parent: "Frame | None" = None, standalone: bool = False):
+        self.variables: dict[str, Value] = {}
+        self.parent = parent
+        self.returns: list[Value] = []
+        self.standalone = standalone
+
+    def lookup(self, name: str) -> Value | None:
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.variables:
+                return frame.variables[name]
+            frame = frame.parent
+        return None
+
+
+class Analyzer:
+    def __init__(self, module: cst.Module):
+        self.module = module
+        self.imports, self.bound, self.star_imports = _collect_bindings(module)
+        self.models: list[ModelFact] = []
+        self.globals = Frame()
+        self._conditional = 0
+        self._depth = 0
+        self._calls: dict[int, int] = {}
+        self._interpreted_functions: set[int] = set()
+        self._pending_functions: list[tuple[cst.FunctionDef, Frame]] = []
+
+    # -- entry -------------------------------------------------------------------------------
+    def run(self) -> FileFacts:
+        self.exec_block(self.module.body, self.globals)
+        # Functions the file never calls still build models worth checking.
+        while self._pending_functions:
+            function, scope = self._pending_functions.pop(0)
+            if id(function) not in self._interpreted_functions:
+                self.call_function(FuncVal(function, scope), [], {}, standalone=True)
+        return FileFacts(models=self.models, module=self.module)
+
+    # -- statements --------------------------------------------------------------------------
+    def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
+        for statement in statements:
+            self.exec_statement(statement, frame)
+
+    def exec_statement(self, statement: cst.CSTNode, frame: Frame) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.exec_small(small, frame)
+        elif isinstance(statement, cst.FunctionDef):
+            value = FuncVal(statement, frame)
+            frame.variables[statement.name.value] = value
+            self._pending_functions.append((statement, frame))
+        elif isinstance(statement, cst.ClassDef):
+            bases = [self.eval(arg.value, frame) for arg in statement.bases]
+            frame.variables[statement.name.value] = ClassVal(statement, bases)
+            self._exec_class(statement, bases, frame)
+        elif isinstance(statement, cst.If):
+            with self.conditional():
+                self.exec_block(statement.body.body, frame)
+                orelse = statement.orelse
+                while orelse is not None:
+                    self.exec_block(orelse.body.body, frame)
+                    orelse = getattr(orelse, "orelse", None)
+        elif isinstance(statement, (cst.For, cst.While)):
+            if isinstance(statement, cst.For):
+                self.bind(statement.target, self._loop_value(statement, frame), frame)
+            with self.conditional():
+                self.exec_block(statement.body.body, frame)
+                if statement.orelse is not None:
+                    self.exec_block(statement.orelse.body.body, frame)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                self.eval(item.item, frame)
+                if item.asname is not None:
+                    self.bind(item.asname.name, UNKNOWN_VALUE, frame)
+            self.exec_block(statement.body.body, frame)
+        elif isinstance(statement, cst.Try) or type(statement).__name__ == "TryStar":
+            self.exec_block(statement.body.body, frame)
+            with self.conditional():
+                for handler in statement.handlers:
+                    self.exec_block(handler.body.body, frame)
+                if statement.orelse is not None:
+                    self.exec_block(statement.orelse.body.body, frame)
+            if statement.finalbody is not None:
+                self.exec_block(statement.finalbody.body.body, frame)
+        elif type(statement).__name__ == "Match":
+            with self.conditional():
+                for case in statement.cases:
+                    self.exec_block(case.body.body, frame)
+
+    def _exec_class(self, node: cst.ClassDef, bases: list, frame: Frame) -> None:
+        """A class's methods are checked on their own, with ``self`` unknown. Subclassed models
+        (``keras.Model`` bases) are left to a later extension of the analysis."""
+        for statement in node.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                self._pending_functions.append((statement, frame))
+
+    def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.eval(small.value, frame)
+            for target in small.targets:
+                self.bind(target.target, value, frame, small)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind(small.target, self.eval(small.value, frame), frame, small)
+        elif isinstance(small, cst.AugAssign):
+            current = self.eval(small.target, frame)
+            operand = self.eval(small.value, frame)
+            self.bind(small.target, dataflow.binary(current, operand, small.operator), frame, small)
+        elif isinstance(small, cst.Expr):
+            self.eval(small.value, frame)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, frame) if small.value is not None else Const(None)
+            if frame.standalone:
+                self.escape(value)
+            frame.returns.append(value)
+
+    def bind(self, target: cst.BaseExpression, value: Value, frame: Frame,
+             statement: cst.CSTNode | None = None) -> None:
+        if isinstance(target, cst.Name):
+            if isinstance(value, (Const, Ref)) or value is UNKNOWN_VALUE:
+                if value is UNKNOWN_VALUE:
+                    # Unknown values still have an identity: fit(X) and evaluate(X) see the same X.
+                    value = DataVal(DataFact(identity=("bound", id(target))))
+            frame.variables[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            items = value.items if isinstance(value, Seq) and value.exact else None
+            if items is not None and any(isinstance(e, cst.StarredElement) for e in elements):
+                items = None
+            for index, element in enumerate(elements):
+                inner = element.value
+                if isinstance(element, cst.StarredElement):
+                    self.bind(inner, UNKNOWN_VALUE, frame)
+                elif items is not None and index < len(items) and len(items) == len(elements):
+                    self.bind(inner, items[index], frame)
+                elif isinstance(value, DataVal):
+                    self.bind(inner, dataflow.part(value, index), frame)
+                else:
+                    self.bind(inner, UNKNOWN_VALUE, frame)
+        else:
+            # self.x = model, models[i] = model: the model leaves what we can follow.
+            self.escape(value)
+            if isinstance(target, (cst.Attribute, cst.Subscript)):
+                self.eval(target.value, frame)
+
+    def _loop_value(self, statement: cst.For, frame: Frame) -> Value:
+        self.eval(statement.iter, frame)
+        return UNKNOWN_VALUE
+
+    @contextmanager
+    def conditional(self):
+        self._conditional += 1
+        try:
+            yield
+        finally:
+            self._conditional -= 1
+
+    def escape(self, value: Value) -> None:
+        if isinstance(value, ModelVal):
+            value.model.escapes = True
+        elif isinstance(value, Seq):
+            for item in value.items:
+                self.escape(item)
+
+    # -- expressions -------------------------------------------------------------------------
+    def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value:
+        if node is None:
+            return UNKNOWN_VALUE
+        method = getattr(self, f"eval_{type(node).__name__}", None)
+        if method is None:
+            return UNKNOWN_VALUE
+        return method(node, frame)
+
+    def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
+        value = frame.lookup(node.value)
+        if value is not None:
+            return value
+        if node.value in self.imports:
+            return Ref(self.imports[node.value])
+        if node.value in ("True", "False", "None"):
+            return Const({"True": True, "False": False, "None": None}[node.value])
+        if node.value not in self.bound and node.value in WELL_KNOWN_UNBOUND and \
+                not self.star_imports:
+            return Ref("keras." + WELL_KNOWN_UNBOUND[node.value])
+        # A free name in a snippet (``raw_data``): unknown data with an identity of its own.
+        return DataVal(DataFact(identity=("free", node.value)))
+
+    def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
+        base = self.eval(node.value, frame)
+        attribute = node.attr.value
+        if isinstance(base, Ref):
+            return base.child(attribute)
+        if isinstance(base, ModelVal):
+            if attribute == "layers":
+                return ModelPart(base.model, "layers")
+            self.record_event(base.model, attribute, node)
+            return UNKNOWN_VALUE
+        if isinstance(base, ModelPart) and base.what == "layer" and attribute in (
+                "output", "output_shape"):
+            self.record_event(base.model, "layer_output", node)
+            return UNKNOWN_VALUE
+        if isinstance(base, DataVal):
+            return dataflow.attribute(base, attribute)
+        return UNKNOWN_VALUE
+
+    def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
+        base = self.eval(node.value, frame)
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                self.eval(element.slice.value, frame)
+        if isinstance(base, ModelPart) and base.what == "layers":
+            return ModelPart(base.model, "layer")
+        if isinstance(base, Seq) and base.exact and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+                position = int(index.value.value)
+                if -len(base.items) <= position < len(base.items):
+                    return base.items[position]
+        if isinstance(base, DataVal):
+            return dataflow.subscript(base, self.module.code_for_node(node.slice[0]) if len(
+                node.slice) == 1 else "multi")
+        return UNKNOWN_VALUE
+
+    def eval_Integer(self, node: cst.Integer, frame: Frame) -> Value:
+        try:
+            return Const(int(node.value.replace("_", ""), 0))
+        except ValueError:
+            return Const(int(node.value.replace("_", "").lstrip("0") or "0"))
+
+    def eval_Float(self, node: cst.Float, frame: Frame) -> Value:
+        try:
+            return Const(float(node.value.replace("_", "")))
+        except ValueError:
+            return UNKNOWN_VALUE
+
+    def eval_SimpleString(self, node: cst.SimpleString, frame: Frame) -> Value:
+        try:
+            return Const(node.evaluated_value)
+        except Exception:  # odd prefixes such as b''/rb'': not something rules compare
+            return UNKNOWN_VALUE
+
+    def eval_ConcatenatedString(self, node, frame: Frame) -> Value:
+        return UNKNOWN_VALUE
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
+        operand = self.eval(node.expression, frame)
+        if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
+            if isinstance(node.operator, cst.Minus):
+                return Const(-operand.value)
+            if isinstance(node.operator, cst.Plus):
+                return operand
+        if isinstance(operand, DataVal):
+            return dataflow.binary(operand, UNKNOWN_VALUE, node.operator)
+        return UNKNOWN_VALUE
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        if isinstance(left, TensorVal) or isinstance(right, TensorVal):
+            parents = [v for v in (left, right) if isinstance(v, TensorVal)]
+            return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
+        return dataflow.binary(left, right, node.operator)
+
+    def eval_Comparison(self, node: cst.Comparison, frame: Frame) -> Value:
+        left = self.eval(node.left, frame)
+        for target in node.comparisons:
+            self.eval(target.comparator, frame)
+        if isinstance(left, DataVal) and left.data.predicted_by is not None:
+            return left.derive(node=node)
+        return UNKNOWN_VALUE
+
+    def eval_Tuple(self, node: cst.Tuple, frame: Frame) -> Value:
+        return self._sequence(node, frame)
+
+    def eval_List(self, node: cst.List, frame: Frame) -> Value:
+        return self._sequence(node, frame)
+
+    def _sequence(self, node, frame: Frame) -> Value:
+        items, exact = [], True
+        for element in node.elements:
+            value = self.eval(element.value, frame)
+            if isinstance(element, cst.StarredElement):
+                exact = False
+                if isinstance(value, Seq):
+                    items.extend(value.items)
+                continue
+            items.append(value)
+        return Seq(items, exact)
+
+    def eval_Dict(self, node: cst.Dict, frame: Frame) -> Value:
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                self.eval(element.key, frame)
+            self.escape(self.eval(element.value, frame))
+        return UNKNOWN_VALUE
+
+    def eval_IfExp(self, node: cst.IfExp, frame: Frame) -> Value:
+        self.eval(node.test, frame)
+        with self.conditional():
+            self.eval(node.body, frame)
+            self.eval(node.orelse, frame)
+        return UNKNOWN_VALUE
+
+    def eval_NamedExpr(self, node: cst.NamedExpr, frame: Frame) -> Value:
+        value = self.eval(node.value, frame)
+        self.bind(node.target, value, frame)
+        return value
+
+    def eval_Await(self, node, frame: Frame) -> Value:
+        self.eval(node.expression, frame)
+        return UNKNOWN_VALUE
+
+    # -- calls -------------------------------------------------------------------------------
+    def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
+        if isinstance(node.func, cst.Attribute):
+            receiver = self.eval(node.func.value, frame)
+            method = node.func.attr.value
+            if isinstance(receiver, Ref):
+                callee: Value = receiver.child(method)
+            else:
+                args, kwargs, star = self.eval_arguments(node, frame)
+                return self.call_method(receiver, method, node, args, kwargs, star, frame)
+        else:
+            callee = self.eval(node.func, frame)
+        args, kwargs, star = self.eval_arguments(node, frame)
+        return self.call_value(callee, node, args, kwargs, star, frame)
+
+    def eval_arguments(self, node: cst.Call, frame: Frame):
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        star = False
+        for arg in node.args:
+            value = self.eval(arg.value, frame)
+            if arg.star:
+                star = True
+                continue
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return args, kwargs, star
+
+    def call_value(self, callee: Value, node: cst.Call, args, kwargs, star, frame) -> Value:
+        if isinstance(callee, Ref):
+            return self.call_ref(callee, node, args, kwargs, star)
+        if isinstance(callee, FuncVal):
+            return self.call_function(callee, args, kwargs, call_node=node)
+        if isinstance(callee, LayerVal):
+            return self.call_layer(callee.layer, node, args, kwargs)
+        if isinstance(callee, ModelVal):
+            self.record_event(callee.model, "call", node)
+            if any(isinstance(a, TensorVal) for a in args):
+                # a model used as a layer of a bigger functional model
+                return TensorVal(LayerFact(kind=UNKNOWN, node=node),
+                                 [a for a in args if isinstance(a, TensorVal)])
+            return UNKNOWN_VALUE
+        for value in [*args, *kwargs.values()]:
+            self.escape(value)
+        return UNKNOWN_VALUE
+
+    def call_ref(self, ref: Ref, node: cst.Call, args, kwargs, star) -> Value:
+        keras_name = ref.keras
+        if keras_name is not None:
+            namespace, _, leaf = keras_name.partition(".")
+            if keras_name == "models.Sequential":
+                return self.make_sequential(node, args, kwargs)
+            if keras_name == "models.Model":
+                return self.make_functional(node, args, kwargs)
+            if keras_name == "layers.Input":
+                return TensorVal(None, [], shape=_shape_of(kwargs.get("shape", args[0] if args else
+                                                                     None)))
+            if namespace == "layers" and leaf[:1].isupper():
+                return self.make_layer(leaf, node, args, kwargs, star)
+        result = dataflow.call_ref(ref, node, args, kwargs, star, self)
+        if result is None:
+            for value in [*args, *kwargs.values()]:
+                self.escape(value)
+            return UNKNOWN_VALUE
+        return result
+
+    def call_function(self, function: FuncVal, args, kwargs, call_node=None,
+                      standalone: bool = False) -> Value:
+        node: cst.FunctionDef = function.node
+        calls = self._calls.get(id(node), 0)
+        if self._depth >= MAX_CALL_DEPTH or calls >= MAX_CALLS_PER_FUNCTION:
+            for value in [*args, *kwargs.values()]:
+                self.escape(value)
+            return UNKNOWN_VALUE
+        self._calls[id(node)] = calls + 1
+        self._interpreted_functions.add(id(node))
+        inner = Frame(parent=function.scope, standalone=standalone)
+        self._bind_parameters(node, inner, args, kwargs)
+        self._depth += 1
+        try:
+            self.exec_block(node.body.body if isinstance(node.body, cst.IndentedBlock)
+                            else node.body.body, inner)
+        except RecursionError:
+            raise
+        finally:
+            self._depth -= 1
+        if len(inner.returns) == 1:
+            return inner.returns[0]
+        return UNKNOWN_VALUE
+
+    def _bind_parameters(self, node: cst.FunctionDef, frame: Frame, args, kwargs) -> None:
+        params = node.params
+        positional = [*params.posonly_params, *params.params]
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                value = args[index]
+            elif name in kwargs:
+                value = kwargs[name]
+            elif param.default is not None:
+                value = self.eval(param.default, frame.parent or self.globals)
+            else:
+                value = DataVal(DataFact(identity=("param", id(param))))
+            frame.variables[name] = value
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                frame.variables[name] = kwargs[name]
+            elif param.default is not None:
+                frame.variables[name] = self.eval(param.default, frame.parent or self.globals)
+            else:
+                frame.variables[name] = DataVal(DataFact(identity=("param", id(param))))
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                frame.variables[star.name.value] = UNKNOWN_VALUE
+
+    # -- model construction ------------------------------------------------------------------
+    def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
+        layer = LayerFact(kind=kind, node=node, arguments=kwargs)
+        if kind in ("Dense",):
+            layer.units = _const(kwargs.get("units", args[0] if args else UNKNOWN_VALUE))
+            activation = kwargs.get("activation", args[1] if len(args) > 1 else Const(None))
+            if "activation" not in kwargs and len(args) <= 1 and star:
+                activation = UNKNOWN_VALUE
+            layer.activation = activation_name(activation)
+        elif kind == "Activation":
+            layer.activation = activation_name(kwargs.get("activation",
+                                                          args[0] if args else UNKNOWN_VALUE))
+        elif kind == "Softmax":
+            layer.activation = "softmax"
+        elif kind in ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"):
+            layer.activation = kind.lower()
+        elif "activation" in kwargs:
+            layer.activation = activation_name(kwargs["activation"])
+        if "kernel_initializer" in kwargs:
+            layer.kernel_initializer = kwargs["kernel_initializer"]
+        if any(key in kwargs for key in INPUT_KWARGS):
+            layer.declares_input = True
+            shape = kwargs.get("input_shape", kwargs.get("batch_input_shape"))
+            if "input_dim" in kwargs:
+                layer.input_shape = (None,)
+            else:
+                layer.input_shape = _shape_of(shape)
+                if "batch_input_shape" in kwargs or "batch_shape" in kwargs:
+                    if isinstance(layer.input_shape, tuple):
+                        layer.input_shape = layer.input_shape[1:]
+        else:
+            layer.declares_input = UNKNOWN if star else False
+        if kind == "InputLayer":
+            layer.declares_input = True
+            shape = kwargs.get("shape", kwargs.get("input_shape"))
+            layer.input_shape = _shape_of(shape)
+        instance = Instance(f"keras.layers.{kind}", kwargs, star, node)
+        return LayerVal(layer, instance)
+
+    def call_layer(self, layer: LayerFact, node: cst.Call, args, kwargs) -> Value:
+        inputs = args[0] if args else kwargs.get("inputs", UNKNOWN_VALUE)
+        parents = inputs.items if isinstance(inputs, Seq) else [inputs]
+        tensors = [p for p in parents if isinstance(p, TensorVal)]
+        if not tensors:
+            return UNKNOWN_VALUE
+        if len(tensors) != len(parents):
+            # an input the analysis could not follow: an opaque producer stands in for it
+            tensors.append(TensorVal(LayerFact(kind=UNKNOWN, node=node), []))
+        return TensorVal(layer, tensors)
+
+    def make_sequential(self, node: cst.Call, args, kwargs) -> Value:
+        model = ModelFact(kind="sequential", node=node)
+        layers_arg = kwargs.get("layers", args[0] if args else None)
+        if layers_arg is None:
+            pass
+        elif isinstance(layers_arg, Seq):
+            model.exact = layers_arg.exact
+            for item in layers_arg.items:
+                self._append_sequential(model, item, conditional=False)
+        else:
+            model.exact = False
+        self._settle_input(model)
+        self.models.append(model)
+        return ModelVal(model)
+
+    def _append_sequential(self, model: ModelFact, item: Value, conditional: bool) -> None:
+        if conditional:
+            model.exact = False
+        if isinstance(item, TensorVal) and item.layer is None:
+            # keras.Input(...) as the first element of a Sequential model
+            if not model.layers:
+                model.input_declared = True
+                model.input_rank = _rank(item.shape)
+            return
+        if isinstance(item, LayerVal):
+            layer = item.layer
+        elif isinstance(item, ModelVal):
+            layer = LayerFact(kind=UNKNOWN, node=item.model.node)
+        else:
+            layer = LayerFact(kind=UNKNOWN)
+        model.layers.append(layer)
+        if len(model.layers) > 1:
+            model.edges.append((len(model.layers) - 2, len(model.layers) - 1))
+        model.outputs = [len(model.layers) - 1]
+        self._settle_input(model)
+
+    def _settle_input(self, model: ModelFact) -> None:
+        if model.input_declared is True:
+            return
+        if not model.layers:
+            model.input_declared = UNKNOWN if not model.exact else False
+            return
+        first = model.layers[0]
+        if first.kind is UNKNOWN:
+            model.input_declared = UNKNOWN
+        elif first.declares_input is True:
+            model.input_declared = True
+            model.input_rank = _rank(first.input_shape)
+        else:
+            model.input_declared = first.declares_input  # False or UNKNOWN
+
+    def make_functional(self, node: cst.Call, args, kwargs) -> Value:
+        inputs = kwargs.get("inputs", args[0] if args else None)
+        outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+        model = ModelFact(kind="functional", node=node, input_declared=True)
+        output_values = outputs.items if isinstance(outputs, Seq) else [outputs]
+        if outputs is None or not all(isinstance(v, TensorVal) for v in output_values):
+            model.exact = False
+            self.models.append(model)
+            return ModelVal(model)
+        index_of: dict[int, int] = {}
+        order: list[TensorVal] = []
+
+        def visit(tensor: TensorVal, depth: int = 0) -> None:
+            if id(tensor) in index_of or depth > 500:
+                return
+            for parent in tensor.parents:
+                visit(parent, depth + 1)
+            index_of[id(tensor)] = -1
+            order.append(tensor)
+
+        for output in output_values:
+            visit(output)
+        layer_index: dict[int, int] = {}
+        input_ranks = []
+        for tensor in order:
+            if tensor.layer is None:
+                input_ranks.append(_rank(tensor.shape))
+                continue
+            if id(tensor.layer) not in layer_index:
+                layer_index[id(tensor.layer)] = len(model.layers)
+                model.layers.append(tensor.layer)
+        for tensor in order:
+            if tensor.layer is None:
+                continue
+            consumer = layer_index[id(tensor.layer)]
+            for parent in tensor.parents:
+                if parent.layer is not None:
+                    edge = (layer_index[id(parent.layer)], consumer)
+                    if edge not in model.edges:
+                        model.edges.append(edge)
+        model.outputs = [layer_index[id(v.layer)] for v in output_values if v.layer is not None]
+        if len(input_ranks) == 1:
+            model.input_rank = input_ranks[0]
+        self.models.append(model)
+        return ModelVal(model)
+
+    # -- methods -----------------------------------------------------------------------------
+    def call_method(self, receiver: Value, method: str, node: cst.Call, args, kwargs, star,
+                    frame: Frame) -> Value:
+        if isinstance(receiver, ModelVal):
+            return self.call_model_method(receiver.model, method, node, args, kwargs, star)
+        if isinstance(receiver, LayerVal) and method == "adapt" and receiver.instance is not None:
+            dataflow.record_fit(receiver.instance, args[0] if args else UNKNOWN_VALUE)
+            return UNKNOWN_VALUE
+        if isinstance(receiver, (DataVal, Instance)):
+            result = dataflow.method(receiver, method, node, args, kwargs, self)
+            if result is not None:
+                return result
+        if isinstance(receiver, ModelPart):
+            return UNKNOWN_VALUE
+        for value in [*args, *kwargs.values()]:
+            self.escape(value)
+        return UNKNOWN_VALUE
+
+    def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
+                          star) -> Value:
+        self.record_event(model, method, node)
+        if method == "add" and model.kind == "sequential":
+            self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
+                                    conditional=self._conditional > 0)
+        elif method == "pop":
+            model.exact = False
+        elif method == "compile":
+            model.compiles.append(self.make_compile(node, args, kwargs, star))
+        elif method in ("fit", "fit_generator"):
+            model.fits.append(self.make_fit(node, args, kwargs, star))
+        elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
+                        "predict_on_batch", "test_on_batch"):
+            x = args[0] if args else kwargs.get("x", UNKNOWN_VALUE)
+            model.evaluations.append(EvaluationFact(
+                x=x.data if isinstance(x, DataVal) else UNKNOWN, node=node,
+                method="evaluate" if method.startswith(("evaluate", "test")) else "predict"))
+            if method.startswith("predict"):
+                identity = x.data.identity if isinstance(x, DataVal) else None
+                return DataVal(DataFact(identity=("predicted", id(node)),
+                                        predicted_by=(model, identity), node=node))
+        return UNKNOWN_VALUE
+
+    def record_event(self, model: ModelFact, method: str, node) -> None:
+        model.events.append(Event(method, node, conditional=self._conditional > 0))
+
+    def make_compile(self, node: cst.Call, args, kwargs, star) -> CompileFact:
+        compile_fact = CompileFact(node=node)
+        optimizer = kwargs.get("optimizer", args[0] if args else Const("rmsprop"))
+        loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
+        metrics = kwargs.get("metrics", args[3] if len(args) > 3 else None)
+        if loss is None:
+            loss = UNKNOWN_VALUE if star else Const(None)
+        loss_node = _keyword_value(node, "loss", 1)
+        compile_fact.loss = loss_fact(loss, loss_node)
+        compile_fact.optimizer = optimizer_fact(optimizer, _keyword_value(node, "optimizer", 0))
+        if metrics is None:
+            compile_fact.metrics = UNKNOWN if star else []
+        elif isinstance(metrics, Seq) and metrics.exact:
+            compile_fact.metrics = [metric_name(m) for m in metrics.items]
+        else:
+            compile_fact.metrics = UNKNOWN
+        return compile_fact
+
+    def make_fit(self, node: cst.Call, args, kwargs, star) -> FitFact:
+        fit = FitFact(node=node)
+        x = kwargs.get("x", args[0] if args else UNKNOWN_VALUE)
+        y = kwargs.get("y", args[1] if len(args) > 1 else None)
+        if isinstance(x, DataVal):
+            fit.x = x.data
+            if y is None and x.data.labels is not None:
+                fit.y = x.data.labels
+        if isinstance(y, DataVal):
+            fit.y = y.data
+        fit.x_node = _keyword_value(node, "x", 0)
+        validation = [kwargs.get(name) for name in ("validation_data", "validation_split")]
+        validation += args[6:8]
+        given = [v for v in validation if v is not None and not (
+            isinstance(v, Const) and v.value in (None, 0, 0.0))]
+        fit.has_validation = True if given else (UNKNOWN if star else False)
+        fit.validation_split = _keyword_value(node, "validation_split", 6)
+        return fit
+
+
+# --- helpers shared with dataflow and the rules ------------------------------------------------
+
+
+def activation_name(value: Value):
+    if isinstance(value, Const):
+        return normalize_activation(value.value) if isinstance(value.value, (str, type(None))) \
+            else UNKNOWN
+    if isinstance(value, Ref):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("activations."):
+            return normalize_activation(keras_name.split(".", 1)[1])
+        if value.qualname.startswith("tensorflow.nn.") or value.qualname.startswith(
+                "tensorflow.math."):
+            return normalize_activation(value.qualname.rsplit(".", 1)[1])
+    if isinstance(value, LayerVal) and value.layer.is_kind("ReLU", "LeakyReLU", "ELU", "PReLU",
+                                                           "Softmax"):
+        return value.layer.kind.lower()
+    return UNKNOWN
+
+
+def loss_fact(value: Value, node=None) -> LossFact:
+    if isinstance(value, Const):
+        if isinstance(value.value, str):
+            return LossFact(normalize_loss(value.value), False, node)
+        if value.value is None:
+            return LossFact(None, False, node)
+        return LossFact(UNKNOWN, UNKNOWN, node)
+    if isinstance(value, Ref):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("losses."):
+            return LossFact(normalize_loss(keras_name.split(".", 1)[1]), False, node)
+        return LossFact(UNKNOWN, UNKNOWN, node)
+    if isinstance(value, Instance):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("losses."):
+            from_logits = value.kwargs.get("from_logits", Const(False))
+            logits = from_logits.value if isinstance(from_logits, Const) else UNKNOWN
+            if value.has_star_kwargs and "from_logits" not in value.kwargs:
+                logits = UNKNOWN
+            return LossFact(normalize_loss(value.class_name), logits, node)
+    return LossFact(UNKNOWN, UNKNOWN, node)
+
+
+def optimizer_fact(value: Value, node=None) -> OptimizerFact:
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return OptimizerFact(value.value.lower(), UNKNOWN, node)
+    if isinstance(value, Instance):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("optimizers."):
+            rate = value.kwargs.get("learning_rate", value.kwargs.get("lr"))
+            learning_rate = rate.value if isinstance(rate, Const) else UNKNOWN
+            return OptimizerFact(value.class_name.lower(), learning_rate, node)
+    return OptimizerFact(UNKNOWN, UNKNOWN, node)
+
+
+def metric_name(value: Value):
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, (Ref, Instance)):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("metrics."):
+            return keras_name.split(".", 1)[1]
+    return UNKNOWN
+
+
+def _const(value: Value):
+    return value.value if isinstance(value, Const) else UNKNOWN
+
+
+def _shape_of(value):
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, Seq) and value.exact:
+        shape = tuple(_const(item) for item in value.items)
+        return shape
+    if isinstance(value, Const) and isinstance(value.value, int):
+        return value.value  # not a tuple: KC103's business
+    return UNKNOWN
+
+
+def _rank(shape) -> object:
+    return len(shape) if isinstance(shape, tuple) else UNKNOWN
+
+
+def _keyword_value(node: cst.Call, keyword: str, position: int | None):
+    """The argument expression for ``keyword`` (or the positional argument at ``position``)."""
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is not None:
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if position < len(positional):
+            return positional[position].value
+    return None
+
+
+def _collect_bindings(module: cst.Module):
+    """One pass over the statements (not the expressions) for imports and bound names."""
+    imports: dict[str, str] = {}
+    bound: set[str] = set()
+    star_imports: list[str] = []
+
+    def names_in_target(target) -> Iterable[str]:
+        if isinstance(target, cst.Name):
+            yield target.value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                yield from names_in_target(element.value)
+        elif isinstance(target, cst.StarredElement):
+            yield from names_in_target(target.value)
+
+    def walk(statements) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Import):
+                        for alias in small.names:
+                            dotted = _dotted(alias.name)
+                            if alias.asname is not None:
+                                local = alias.asname.name.value
+                                imports[local] = dotted
+                            else:
+                                local = dotted.split(".")[0]
+                                imports[local] = local
+                            bound.add(local)
+                    elif isinstance(small, cst.ImportFrom):
+                        if small.relative:
+                            continue
+                        module_name = _dotted(small.module) if small.module else ""
+                        if isinstance(small.names, cst.ImportStar):
+                            star_imports.append(module_name)
+                            continue
+                        for alias in small.names:
+                            name = _dotted(alias.name)
+                            local = alias.asname.name.value if alias.asname else name
+                            imports[local] = f"{module_name}.{name}"
+                            bound.add(local)
+                    elif isinstance(small, (cst.Assign,)):
+                        for target in small.targets:
+                            bound.update(names_in_target(target.target))
+                    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                        bound.update(names_in_target(small.target))
+            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                bound.add(statement.name.value)
+                if isinstance(statement, cst.FunctionDef):
+                    params = statement.params
+                    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+                        bound.add(param.name.value)
+                walk(statement.body.body if hasattr(statement.body, "body") else [])
+            else:
+                if isinstance(statement, cst.For):
+                    bound.update(names_in_target(statement.target))
+                for attribute in ("body", "orelse", "finalbody"):
+                    block = getattr(statement, attribute, None)
+                    if block is None:
+                        continue
+                    inner = getattr(block, "body", None)
+                    if isinstance(inner, cst.BaseSuite):
+                        inner = inner.body
+                    if isinstance(inner, (list, tuple)):
+                        walk(inner)
+                for handler in getattr(statement, "handlers", ()):
+                    walk(handler.body.body)
+                for case in getattr(statement, "cases", ()):
+                    walk(case.body.body)
+                if isinstance(statement, cst.If) and statement.orelse is not None:
+                    walk([statement.orelse])
+
+    walk(module.body)
+    # Star imports from Keras bring its names in: ``from tensorflow.keras.layers import *``.
+    keras_stars = [m for m in star_imports if "keras" in m]
+    other_stars = [m for m in star_imports if "keras" not in m]
+    return imports, bound, other_stars if not keras_stars else []
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def analyze(module: cst.Module) -> FileFacts:
+    """The facts of one parsed file."""
+    return Analyzer(module).run()

@@ -1,0 +1,305 @@
+"""Where data comes from and what is done to it on its way to ``fit``.
+
+Each array or dataset the analysis follows is a :class:`~kerascheck.values.DataVal` holding a
+:class:`~kerascheck.facts.DataFact`: its raw source (a ``keras.datasets`` pixel set, an image or
+CSV loader), whether anything scaled it, whether labels are one-hot or integer classes, and an
+identity that tells the same data (``x_train``, ``x_train.reshape(...)``, ``x_train / 255``)
+from other data (``x_test``, ``x[800:]``, the test half of ``train_test_split``).
+
+Any call the analysis cannot see into might scale its input, so its result has no known source:
+rules stay silent on it (RULES.md KC401).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from kerascheck.facts import DataFact, EvaluationFact
+from kerascheck.values import (
+    UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value,
+)
+
+if TYPE_CHECKING:
+    from kerascheck.analysis import Analyzer
+
+PIXEL_DATASETS = {"mnist", "fashion_mnist", "cifar10", "cifar100"}
+TABULAR_DATASETS = {"boston_housing", "california_housing"}
+TOKEN_DATASETS = {"imdb", "reuters"}
+CLASSIFICATION_DATASETS = PIXEL_DATASETS | TOKEN_DATASETS
+
+# Methods that return the same data, in the same scale.
+PRESERVING_METHODS = {
+    "astype", "reshape", "copy", "to_numpy", "squeeze", "flatten", "ravel", "transpose", "clip",
+    "fillna", "dropna", "drop", "sample", "argmax", "round", "numpy", "batch", "shuffle",
+    "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch",
+    "swapaxes", "view", "expand_dims", "as_numpy_iterator", "infer_objects", "convert_dtypes",
+    "rename", "reset_index", "set_index", "sort_index", "to_frame", "squeeze",
+}
+# Methods that select part of the data: the result is other data than the rest.
+SELECTING_METHODS = {"take", "skip", "shard", "head", "tail", "pop", "filter", "query", "nlargest",
+                     "nsmallest"}
+# Methods that may transform values in ways the analysis cannot see.
+OPAQUE_TRANSFORMS = {"map", "apply", "applymap", "transform", "pipe", "replace", "interleave",
+                     "flat_map"}
+PRESERVING_ATTRIBUTES = {"values", "T", "data"}
+
+NUMPY_PRESERVING = {"array", "asarray", "asanyarray", "float32", "float64", "expand_dims",
+                    "reshape", "squeeze", "argmax", "ravel", "copy", "ascontiguousarray",
+                    "atleast_2d", "transpose", "round"}
+TF_PRESERVING = {"cast", "reshape", "expand_dims", "constant", "convert_to_tensor", "squeeze",
+                 "argmax", "transpose", "identity", "round"}
+TF_SCALING = {"tensorflow.image.convert_image_dtype", "tensorflow.image.per_image_standardization",
+              "tensorflow.math.l2_normalize", "tensorflow.nn.l2_normalize",
+              "tensorflow.linalg.normalize"}
+RAW_LOADERS = {
+    "numpy.loadtxt": "tabular", "numpy.genfromtxt": "tabular",
+    "pandas.read_csv": "tabular", "pandas.read_excel": "tabular", "pandas.read_table": "tabular",
+    "cv2.imread": "images", "PIL.Image.open": "images", "imageio.imread": "images",
+    "imageio.v2.imread": "images", "imageio.v3.imread": "images", "skimage.io.imread": "images",
+    "matplotlib.pyplot.imread": None,  # returns floats in [0, 1] for PNGs: not raw
+}
+SCALER_SUFFIXES = ("Scaler", "Normalizer", "Transformer", "Standardizer")
+ONE_HOT_ENCODERS = {"OneHotEncoder", "LabelBinarizer", "MultiLabelBinarizer"}
+
+
+def _fresh(node, *tag) -> DataVal:
+    return DataVal(DataFact(identity=("value", id(node), *tag), node=node))
+
+
+def binary(left: Value, right: Value, operator) -> Value:
+    """Arithmetic on data scales it (``/ 255``, ``(x - mean) / std``)."""
+    data = left if isinstance(left, DataVal) else right if isinstance(right, DataVal) else None
+    if data is None:
+        if isinstance(left, Const) and isinstance(right, Const):
+            return UNKNOWN_VALUE
+        return UNKNOWN_VALUE
+    return data.derive(scaled=True, one_hot=False if not data.data.one_hot else True)
+
+
+def part(value: DataVal, index: int) -> DataVal:
+    """``a, b = value`` for a value the analysis sees as one opaque piece of data."""
+    return DataVal(DataFact(identity=(value.data.identity, "part", index)))
+
+
+def attribute(value: DataVal, name: str) -> Value:
+    if name in PRESERVING_ATTRIBUTES:
+        return value
+    if name in ("iloc", "loc"):
+        return value
+    return DataVal(DataFact(identity=(value.data.identity, "attr", name)))
+
+
+def subscript(value: DataVal, code: str) -> Value:
+    """``x[:800]`` and ``x[800:]`` are different data; ``x[..., None]`` is the same."""
+    if code.replace(" ", "") in ("...,None", "...,np.newaxis", ":,:,None", ":"):
+        return value
+    data = value.data
+    if data.is_dataset:
+        return value
+    return value.derive(identity=(data.identity, "slice", code))
+
+
+def _first(args, kwargs, *names) -> Value:
+    if args:
+        return args[0]
+    for name in names:
+        if name in kwargs:
+            return kwargs[name]
+    return UNKNOWN_VALUE
+
+
+def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer") -> Value | None:
+    """The value of calling a known library function, or None if it is not one we follow."""
+    keras_name = ref.keras
+    qualname = ref.qualname
+    leaf = qualname.rsplit(".", 1)[-1]
+    if keras_name is not None:
+        if keras_name.startswith("datasets.") and keras_name.endswith(".load_data"):
+            return _load_dataset(keras_name.split(".")[1], node)
+        if keras_name in ("utils.to_categorical", "utils.np_utils.to_categorical"):
+            return _one_hot(_first(args, kwargs, "y", "x"), node)
+        if leaf in ("image_dataset_from_directory", "text_dataset_from_directory",
+                    "timeseries_dataset_from_array"):
+            if leaf != "image_dataset_from_directory":
+                return _fresh(node)
+            mode = kwargs.get("label_mode")
+            mode_value = mode.value if isinstance(mode, Const) else ("int" if mode is None else None)
+            labels = DataFact(int_labels=mode_value == "int", one_hot=mode_value == "categorical",
+                              identity=("labels", id(node)))
+            return DataVal(DataFact(source="images", is_dataset=True, labels=labels,
+                                    identity=("load", id(node)), node=node))
+        if leaf == "load_img":
+            return DataVal(DataFact(source="images", identity=("load", id(node)), node=node))
+        if leaf in ("img_to_array", "array_to_img"):
+            return _preserve(_first(args, kwargs, "img", "x"), node)
+        if leaf in ("normalize", "preprocess_input", "standardize"):
+            return _scaled(_first(args, kwargs, "x"), node)
+        if keras_name.startswith(("losses.", "metrics.", "optimizers.", "callbacks.",
+                                  "initializers.", "regularizers.", "schedules.",
+                                  "optimizers.schedules.")) and leaf[:1].isupper():
+            return Instance(qualname, kwargs, star, node)
+        return None
+    root = qualname.split(".")[0]
+    if qualname in RAW_LOADERS:
+        source = RAW_LOADERS[qualname]
+        return DataVal(DataFact(source=source, identity=("load", id(node)), node=node))
+    if qualname in TF_SCALING:
+        return _scaled(_first(args, kwargs, "image", "x"), node)
+    if root == "numpy" and leaf in NUMPY_PRESERVING:
+        return _preserve(_first(args, kwargs, "a", "object"), node)
+    if root == "tensorflow":
+        if leaf in TF_PRESERVING and qualname.count(".") == 1:
+            return _preserve(_first(args, kwargs, "x", "value", "input"), node)
+        if qualname in ("tensorflow.one_hot", "tensorflow.keras.backend.one_hot"):
+            return _one_hot(_first(args, kwargs, "indices"), node)
+        if qualname.startswith("tensorflow.data.Dataset.from_tensor"):
+            return _dataset(_first(args, kwargs, "tensors"), node)
+        if qualname == "tensorflow.image.resize":
+            return _preserve(_first(args, kwargs, "images"), node)
+    if qualname == "pandas.get_dummies":
+        return _one_hot(_first(args, kwargs, "data"), node)
+    if qualname in ("pandas.DataFrame", "pandas.Series"):
+        return _preserve(_first(args, kwargs, "data"), node)
+    if root == "sklearn":
+        if leaf == "train_test_split":
+            return _split(args, node)
+        if qualname.startswith("sklearn.preprocessing.") and (
+                leaf.endswith(SCALER_SUFFIXES) or leaf in ONE_HOT_ENCODERS or
+                leaf == "LabelEncoder"):
+            return Instance(qualname, kwargs, star, node)
+        if qualname.startswith("sklearn.metrics."):
+            _record_metric(args, kwargs, node)
+            return UNKNOWN_VALUE
+    return None
+
+
+def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
+           analyzer: "Analyzer") -> Value | None:
+    """A method call on data or on a fitted transformer (scaler, encoder)."""
+    if isinstance(receiver, Instance):
+        return _instance_method(receiver, name, node, args, kwargs)
+    assert isinstance(receiver, DataVal)
+    data = receiver.data
+    if name in PRESERVING_METHODS:
+        if name in ("batch", "shuffle", "prefetch", "cache", "repeat") or data.predicted_by:
+            return receiver
+        return receiver
+    if name in SELECTING_METHODS:
+        code = analyzer.module.code_for_node(node.args[0]) if node.args else ""
+        return receiver.derive(identity=(data.identity, name, code))
+    if name in OPAQUE_TRANSFORMS:
+        return receiver.derive(scaled=True, source=None)
+    if name in ("mean", "std", "max", "min", "var", "median", "sum"):
+        return _fresh(node, "statistic")
+    return _fresh(node)
+
+
+def _instance_method(instance: Instance, name: str, node, args, kwargs) -> Value | None:
+    data_arg = _first(args, kwargs, "X", "x", "y")
+    leaf = instance.class_name
+    if name in ("fit", "fit_transform", "partial_fit", "adapt"):
+        record_fit(instance, data_arg)
+    if name in ("transform", "fit_transform"):
+        if not isinstance(data_arg, DataVal):
+            return _fresh(node)
+        if leaf in ONE_HOT_ENCODERS:
+            return data_arg.derive(one_hot=True, int_labels=False, node=node)
+        if leaf == "LabelEncoder":
+            return data_arg.derive(int_labels=True, node=node)
+        return data_arg.derive(scaled=True, fitted_on=tuple(instance.fitted_on), node=node)
+    if name in ("fit", "partial_fit"):
+        return instance
+    return None
+
+
+def record_fit(instance: Instance, data_arg: Value) -> None:
+    """Remember which data a scaler or ``Normalization`` layer took its statistics from."""
+    if isinstance(data_arg, DataVal) and data_arg.data.identity is not None:
+        instance.fitted_on.append(data_arg.data.identity)
+
+
+def _record_metric(args, kwargs, node) -> None:
+    """``accuracy_score(y, model.predict(x))``: an evaluation of that model on ``x``."""
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, DataVal) and value.data.predicted_by is not None:
+            model, identity = value.data.predicted_by
+            model.evaluations.append(EvaluationFact(
+                x=DataFact(identity=identity), node=node, method="metric"))
+
+
+def _load_dataset(name: str, node) -> Value:
+    if name in PIXEL_DATASETS:
+        source = "pixels"
+    elif name in TABULAR_DATASETS:
+        source = "tabular"
+    elif name in TOKEN_DATASETS:
+        source = "tokens"
+    else:
+        source = None
+    halves = []
+    for half in ("train", "test"):
+        x = DataFact(source=source, identity=("load", id(node), half, "x"), node=node)
+        y = DataFact(int_labels=name in CLASSIFICATION_DATASETS,
+                     identity=("load", id(node), half, "y"), node=node)
+        halves.append(Seq([DataVal(x), DataVal(y)]))
+    return Seq(halves)
+
+
+def _one_hot(value: Value, node) -> Value:
+    if isinstance(value, DataVal):
+        return value.derive(one_hot=True, int_labels=False, node=node)
+    return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node))
+
+
+def _preserve(value: Value, node) -> Value:
+    if isinstance(value, DataVal):
+        return value
+    if isinstance(value, Seq):
+        return _fresh(node)
+    return _fresh(node)
+
+
+def _scaled(value: Value, node) -> Value:
+    if isinstance(value, DataVal):
+        return value.derive(scaled=True)
+    return DataVal(DataFact(scaled=True, identity=("value", id(node)), node=node))
+
+
+def _dataset(value: Value, node) -> Value:
+    features = value
+    labels = None
+    if isinstance(value, Seq) and value.exact and len(value.items) == 2:
+        features, label_value = value.items
+        if isinstance(label_value, DataVal):
+            labels = label_value.data
+    if isinstance(features, DataVal):
+        return features.derive(is_dataset=True, labels=labels)
+    return DataVal(DataFact(is_dataset=True, labels=labels, identity=("value", id(node)),
+                            node=node))
+
+
+def _split(arrays, node) -> Value:
+    """``train_test_split(X, y)`` -> X_train, X_test, y_train, y_test."""
+    parts = []
+    for index, array in enumerate(arrays):
+        for half in ("train", "test"):
+            if isinstance(array, DataVal):
+                parts.append(array.derive(identity=("split", array.data.identity, half,
+                                                    id(node), index)))
+            else:
+                parts.append(DataVal(DataFact(identity=("split", id(node), index, half))))
+    return Seq(parts)
+
+
+def is_held_out(identity) -> bool:
+    """Whether an identity names the test or validation side of a split or a dataset."""
+    while isinstance(identity, tuple):
+        if identity[:1] == ("split",) and "test" in identity:
+            return True
+        if identity[:1] == ("load",) and "test" in identity:
+            return True
+        identity = identity[0] if identity and isinstance(identity[0], tuple) else (
+            identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
+    return False

@@ -1,0 +1,158 @@
+"""The engine: one file's text in, located diagnostics out.
+
+Every front door (the CLI, the pytest plugin, editors through stdin) calls :func:`lint_source`
+or :func:`lint_file`; none re-implements parsing, rule selection or suppression.
+
+The engine never raises on user input: a file that cannot be read or parsed becomes a KC000
+diagnostic, and an exception inside a rule becomes an :class:`InternalError` on the result while
+the other rules still run.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kerascheck.config import Config
+from kerascheck.diagnostics import Diagnostic, Finding, InternalError
+from kerascheck.facts import LayerFact
+from kerascheck.rules import all_rules
+from kerascheck import suppression
+
+# A file that mentions none of these is outside kerascheck's concern: it is read, never parsed.
+# The bare names let notebook fragments and snippets that use unbound Keras names be checked.
+RELEVANT_MARKERS = (b"keras", b"tensorflow", b"Sequential", b"Dense")
+
+SYNTAX_ERROR = "KC000"
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
+    relevant: bool = True  # False: no Keras in sight, not parsed
+
+
+def is_relevant(source: bytes) -> bool:
+    return any(marker in source for marker in RELEVANT_MARKERS)
+
+
+def lint_file(path: str | os.PathLike, config: Config | None = None) -> FileResult:
+    """Lint one file on disk."""
+    display = os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+    except OSError as error:
+        return FileResult(display, [_syntax_diagnostic(
+            display, 1, 1, f"cannot read file: {error.strerror or error}")])
+    return lint_source(source, display, config)
+
+
+def lint_source(source: str | bytes, path: str = "<stdin>",
+                config: Config | None = None) -> FileResult:
+    """Lint one file's text. ``path`` is used for display and per-file configuration."""
+    config = config or Config()
+    raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    if not is_relevant(raw):
+        return FileResult(path, relevant=False)
+    module_or_error = parse(source, path)
+    if isinstance(module_or_error, Diagnostic):
+        diagnostics = [module_or_error] if config.is_enabled(SYNTAX_ERROR, path) else []
+        return FileResult(path, diagnostics)
+    module = module_or_error
+    result = FileResult(path)
+    try:
+        from kerascheck.analysis import analyze
+
+        facts = analyze(module)
+    except RecursionError:
+        return FileResult(path, [_syntax_diagnostic(
+            path, 1, 1, "the file is nested too deeply for kerascheck to analyse; it was not "
+                        "checked")])
+    except Exception as error:  # a bug in the analysis must not stop the run
+        result.errors.append(InternalError(path, "analysis", f"{type(error).__name__}: {error}"))
+        return result
+    findings: list[Finding] = []
+    for rule_class in all_rules():
+        if rule_class.code == SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
+            continue
+        try:
+            findings.extend(rule_class().check_file(facts))
+        except Exception as error:
+            result.errors.append(InternalError(path, rule_class.code,
+                                               f"{type(error).__name__}: {error}"))
+    if findings:
+        result.diagnostics = locate(findings, module, path)
+        text = module.code
+        result.diagnostics = suppression.filter_suppressed(result.diagnostics, text)
+    return result
+
+
+def parse(source: str | bytes, path: str) -> cst.Module | Diagnostic:
+    """Parse with LibCST; on failure, a KC000 diagnostic that says honestly what went wrong."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        parser_message = error.message
+    except SyntaxError as error:  # LibCST raises the builtin on a bad coding cookie
+        return _syntax_diagnostic(path, error.lineno or 1, (error.offset or 1),
+                                  f"SyntaxError: {error.msg}")
+    except RecursionError:
+        return _syntax_diagnostic(path, 1, 1, "the file is nested too deeply to parse; it was "
+                                              "not checked")
+    except Exception as error:  # e.g. undecodable bytes
+        return _syntax_diagnostic(path, 1, 1, f"cannot parse file: {type(error).__name__}: "
+                                              f"{error}")
+    # Ask Python itself for the position and wording users know.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source, filename=path)
+    except SyntaxError as error:
+        line = error.lineno or 1
+        column = error.offset or 1
+        return _syntax_diagnostic(path, line, max(column, 1), f"SyntaxError: {error.msg}")
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    return _syntax_diagnostic(
+        path, 1, 1, f"kerascheck's parser (LibCST) could not read this file although Python "
+                    f"can, so it was not checked ({parser_message})")
+
+
+def _syntax_diagnostic(path: str, line: int, column: int, message: str) -> Diagnostic:
+    return Diagnostic(path=path, line=line, column=column, code=SYNTAX_ERROR,
+                      name="syntax-error", message=message, end_line=line, end_column=column)
+
+
+def locate(findings: Iterable[Finding], module: cst.Module, path: str) -> list[Diagnostic]:
+    """Turn findings into diagnostics with positions. Positions are computed only here, for files
+    that have findings: PositionProvider costs about twice the parse."""
+    from kerascheck.rules import rule_name
+
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    located: dict[tuple, Diagnostic] = {}
+    for finding in findings:
+        node = finding.target.node if isinstance(finding.target, LayerFact) else finding.target
+        code_range = positions.get(node) if node is not None else None
+        if code_range is None:
+            line, column, end_line, end_column = 1, 1, 1, 1
+        else:
+            line, column = code_range.start.line, code_range.start.column + 1
+            end_line, end_column = code_range.end.line, code_range.end.column + 1
+        key = (finding.code, line, column)
+        if key in located:
+            continue
+        located[key] = Diagnostic(path=path, line=line, column=column, code=finding.code,
+                                  name=rule_name(finding.code), message=finding.message,
+                                  end_line=end_line, end_column=end_column, fix=finding.fix)
+    return sorted(located.values())

@@ -1,0 +1,363 @@
+"""Facts about models and data: what rules judge.
+
+The static analysis (:mod:`kerascheck.analysis`) extracts these from source code and the runtime
+checks (:mod:`kerascheck.runtime_checks`) read them off a live ``keras.Model``; rules only ever
+see facts, so one rule's logic serves both.
+
+Anything the source does not say is :data:`UNKNOWN`, and rules do not fire on unknowns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class _Unknown:
+    """A value the linter cannot see (a variable activation, a loss from a config dict)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:  # an unknown is never taken as "yes"
+        return False
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def known(value: object) -> bool:
+    return value is not UNKNOWN
+
+
+# --- vocabularies shared by the static and the runtime side --------------------------------
+
+LINEAR = "linear"
+
+ACTIVATION_ALIASES = {
+    None: LINEAR,
+    "linear": LINEAR,
+    "relu": "relu",
+    "sigmoid": "sigmoid",
+    "softmax": "softmax",
+    "tanh": "tanh",
+    "hard_sigmoid": "hard_sigmoid",
+    "elu": "elu",
+    "selu": "selu",
+    "gelu": "gelu",
+    "swish": "swish",
+    "silu": "swish",
+    "softplus": "softplus",
+    "softsign": "softsign",
+    "leaky_relu": "leaky_relu",
+    "relu6": "relu6",
+    "exponential": "exponential",
+    "mish": "mish",
+    "log_softmax": "log_softmax",
+}
+
+# Layers that add no nonlinearity of their own (RULES.md KC201).
+TRANSPARENT_LAYERS = {
+    "Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+    "SpatialDropout2D", "SpatialDropout3D", "Flatten", "Reshape", "BatchNormalization",
+    "ActivityRegularization", "Identity", "RepeatVector", "Permute",
+}
+# Layers that are a nonlinearity.
+ACTIVATION_LAYERS = {
+    "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU",
+}
+SCALING_LAYERS = {"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization",
+                  "UnitNormalization", "CenterCrop", "Resizing"}
+CONV_OR_POOL_PREFIXES = ("Conv", "SeparableConv", "DepthwiseConv", "MaxPool", "AveragePool",
+                         "MaxPooling", "AveragePooling", "UpSampling", "ZeroPadding", "Cropping")
+FLATTENING_LAYERS = {"Flatten", "Reshape", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+                     "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+                     "GlobalMaxPooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D",
+                     "GlobalMaxPool2D", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "RNN"}
+
+LOSS_ALIASES = {
+    "mse": "mean_squared_error",
+    "mean_squared_error": "mean_squared_error",
+    "meansquarederror": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "mean_absolute_error": "mean_absolute_error",
+    "meanabsoluteerror": "mean_absolute_error",
+    "categorical_crossentropy": "categorical_crossentropy",
+    "categoricalcrossentropy": "categorical_crossentropy",
+    "sparse_categorical_crossentropy": "sparse_categorical_crossentropy",
+    "sparsecategoricalcrossentropy": "sparse_categorical_crossentropy",
+    "binary_crossentropy": "binary_crossentropy",
+    "binarycrossentropy": "binary_crossentropy",
+    "binary_focal_crossentropy": "binary_focal_crossentropy",
+    "binaryfocalcrossentropy": "binary_focal_crossentropy",
+    "categorical_focal_crossentropy": "categorical_focal_crossentropy",
+    "categoricalfocalcrossentropy": "categorical_focal_crossentropy",
+    "huber": "huber",
+    "huber_loss": "huber",
+    "log_cosh": "log_cosh",
+    "logcosh": "log_cosh",
+    "mape": "mean_absolute_percentage_error",
+    "mean_absolute_percentage_error": "mean_absolute_percentage_error",
+    "meanabsolutepercentageerror": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+    "mean_squared_logarithmic_error": "mean_squared_logarithmic_error",
+    "meansquaredlogarithmicerror": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence",
+    "kl_divergence": "kl_divergence",
+    "kullback_leibler_divergence": "kl_divergence",
+    "kldivergence": "kl_divergence",
+    "hinge": "hinge",
+    "categorical_hinge": "categorical_hinge",
+    "squared_hinge": "squared_hinge",
+    "poisson": "poisson",
+    "cosine_similarity": "cosine_similarity",
+}
+REGRESSION_LOSSES = {"mean_squared_error", "mean_absolute_error"}
+CATEGORICAL_LOSSES = {"categorical_crossentropy", "sparse_categorical_crossentropy"}
+PROBABILITY_LOSSES = {"categorical_crossentropy", "sparse_categorical_crossentropy",
+                      "binary_crossentropy", "binary_focal_crossentropy",
+                      "categorical_focal_crossentropy"}
+
+ACCURACY_METRICS = {"accuracy", "acc", "categorical_accuracy", "sparse_categorical_accuracy",
+                    "binary_accuracy", "top_k_categorical_accuracy",
+                    "sparse_top_k_categorical_accuracy"}
+
+
+def normalize_activation(name: object) -> object:
+    """Map an activation spelling (``None``, ``'relu'``, ``'ReLU'``) to its canonical name."""
+    if name is None:
+        return LINEAR
+    if not isinstance(name, str):
+        return UNKNOWN
+    return ACTIVATION_ALIASES.get(name.lower(), name.lower())
+
+
+def normalize_loss(name: object) -> object:
+    """Map a loss spelling (``'mse'``, ``MeanSquaredError``, ``mean_squared_error``) to one name."""
+    if not isinstance(name, str):
+        return UNKNOWN
+    return LOSS_ALIASES.get(name.lower(), name.lower())
+
+
+def is_accuracy_metric(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in ACCURACY_METRICS or lowered.endswith("accuracy")
+
+
+# --- the facts themselves ------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class LayerFact:
+    """One layer of a model.
+
+    ``kind`` is the Keras class name (``"Dense"``) or :data:`UNKNOWN` for a layer the linter cannot
+    identify (a custom layer, a variable). ``node`` is the CST node that created it (static) and
+    ``name`` the layer's name (runtime).
+    """
+
+    kind: Any
+    units: Any = UNKNOWN
+    activation: Any = UNKNOWN
+    declares_input: Any = UNKNOWN
+    input_shape: Any = UNKNOWN
+    kernel_initializer: Any = UNKNOWN
+    arguments: dict = field(default_factory=dict)
+    node: Any = None
+    name: str | None = None
+
+    @property
+    def is_dense(self) -> bool:
+        return self.kind == "Dense"
+
+    def is_kind(self, *kinds: str) -> bool:
+        return known(self.kind) and self.kind in kinds
+
+
+@dataclass(eq=False)
+class LossFact:
+    name: Any = UNKNOWN  # canonical loss name, see LOSS_ALIASES
+    from_logits: Any = UNKNOWN  # True / False / UNKNOWN; False when not given
+    node: Any = None
+
+
+@dataclass(eq=False)
+class OptimizerFact:
+    name: Any = UNKNOWN  # "Adam", "SGD", ...
+    learning_rate: Any = UNKNOWN
+    node: Any = None
+
+
+@dataclass(eq=False)
+class CompileFact:
+    loss: LossFact = field(default_factory=LossFact)
+    metrics: Any = UNKNOWN  # list of canonical metric names (str or UNKNOWN) or UNKNOWN
+    optimizer: OptimizerFact = field(default_factory=OptimizerFact)
+    node: Any = None
+
+    def has_accuracy_metric(self) -> bool:
+        if not known(self.metrics):
+            return False
+        return any(isinstance(m, str) and is_accuracy_metric(m) for m in self.metrics)
+
+
+@dataclass(frozen=True)
+class DataFact:
+    """What is known about an array or dataset: where it came from and what was done to it.
+
+    ``source`` names a raw origin ("pixels", "images", "tabular"), ``"tokens"`` for integer token
+    data, or None when unknown. ``identity`` tells two values apart: values with the same identity
+    are the same data (``x_train`` and ``x_train.reshape(...)``), different slices or splits differ.
+    """
+
+    source: str | None = None
+    scaled: bool = False
+    one_hot: bool = False
+    int_labels: bool = False
+    is_dataset: bool = False
+    identity: Any = None
+    predicted_by: Any = None  # (ModelFact, input identity) when predict() produced this value
+    labels: Any = None  # for a dataset of (features, labels): the labels' DataFact
+    fitted_on: Any = None  # for scaled data: identity of the data the scaler was fit on (KC402)
+    node: Any = None
+
+    @property
+    def is_raw(self) -> bool:
+        return self.source in ("pixels", "images", "tabular") and not self.scaled
+
+
+@dataclass(eq=False)
+class FitFact:
+    """One ``fit()`` call (or, at runtime, the arguments of one)."""
+
+    x: Any = UNKNOWN  # DataFact or UNKNOWN
+    y: Any = UNKNOWN
+    has_validation: Any = False  # True / False / UNKNOWN (**kwargs)
+    validation_split: Any = None  # the argument's value node or None
+    node: Any = None
+    x_node: Any = None
+
+
+@dataclass(eq=False)
+class EvaluationFact:
+    """An ``evaluate()`` call, or a metric over ``predict()``, on one model."""
+
+    x: Any = UNKNOWN
+    node: Any = None
+    method: str = "evaluate"
+
+
+@dataclass(eq=False)
+class Event:
+    """A use of a model, in execution order: ``summary``, ``fit``, ``compile``, ``build``, ..."""
+
+    method: str
+    node: Any = None
+    conditional: bool = False
+
+
+@dataclass(eq=False)
+class ModelFact:
+    """A model the file builds (or a live model read at runtime).
+
+    ``edges`` are (producer index, consumer index) pairs over ``layers``; a Sequential model is a
+    chain. ``outputs`` are indexes of the layers whose results are the model's outputs. ``exact``
+    is False when the layer list may be incomplete or reordered (layers added in a loop or under
+    a condition, layers from a variable): rules about the first or last layer then stay silent.
+    """
+
+    kind: str  # "sequential" | "functional" | "subclass"
+    layers: list[LayerFact] = field(default_factory=list)
+    edges: list[tuple[int, int]] = field(default_factory=list)
+    outputs: list[int] = field(default_factory=list)
+    exact: bool = True
+    input_declared: Any = UNKNOWN
+    input_rank: Any = UNKNOWN  # rank of one sample (784,) -> 1, (28, 28) -> 2
+    compiles: list[CompileFact] = field(default_factory=list)
+    fits: list[FitFact] = field(default_factory=list)
+    evaluations: list[EvaluationFact] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    escapes: bool = False  # returned, stored or passed where the analysis cannot follow it
+    node: Any = None
+    name: str | None = None
+
+    # -- graph helpers ------------------------------------------------------------------
+    def successors(self, layer: LayerFact) -> list[LayerFact]:
+        index = self._index(layer)
+        return [self.layers[b] for a, b in self.edges if a == index]
+
+    def predecessors(self, layer: LayerFact) -> list[LayerFact]:
+        index = self._index(layer)
+        return [self.layers[a] for a, b in self.edges if b == index]
+
+    def is_output(self, layer: LayerFact) -> bool:
+        return self._index(layer) in self.outputs
+
+    def output_layers(self) -> list[LayerFact]:
+        return [self.layers[i] for i in self.outputs]
+
+    def _index(self, layer: LayerFact) -> int:
+        for i, candidate in enumerate(self.layers):
+            if candidate is layer:
+                return i
+        raise ValueError("layer is not part of this model")
+
+    @property
+    def compile(self) -> CompileFact | None:
+        """The compile call that counts: the only one, else None (several: which one is unknown)."""
+        return self.compiles[0] if len(self.compiles) == 1 else None
+
+    def output_head(self) -> "OutputHead | None":
+        """The single output's effective activation and units, looking through trailing
+        ``Activation``/``Softmax`` layers; None when the model has no single, exact output."""
+        if not self.exact or len(self.outputs) != 1:
+            return None
+        layer = self.layers[self.outputs[0]]
+        activation_layer = None
+        while layer.is_kind(*ACTIVATION_LAYERS) or layer.is_kind(*TRANSPARENT_LAYERS - {"Flatten", "Reshape"}):
+            if activation_layer is None and layer.is_kind(*ACTIVATION_LAYERS):
+                activation_layer = layer
+            parents = self.predecessors(layer)
+            if len(parents) != 1:
+                return None
+            layer = parents[0]
+        if not layer.is_dense:
+            return None
+        activation = layer.activation
+        if activation_layer is not None:
+            activation = activation_layer.activation
+            if layer.activation != LINEAR:
+                activation = UNKNOWN  # Dense(…, 'relu') + Activation('softmax'): unusual, unknown
+        return OutputHead(dense=layer, activation=activation, units=layer.units,
+                          activation_layer=activation_layer)
+
+
+@dataclass(frozen=True)
+class OutputHead:
+    dense: LayerFact
+    activation: Any
+    units: Any
+    activation_layer: LayerFact | None = None
+
+    @property
+    def activation_site(self) -> LayerFact:
+        """The layer that sets the output activation (where a fix would go)."""
+        return self.activation_layer or self.dense
+
+
+@dataclass(eq=False)
+class FileFacts:
+    """Everything the analysis learned about one file."""
+
+    models: list[ModelFact] = field(default_factory=list)
+    module: Any = None  # the libcst Module
+    source: str = ""
+    # (keyword argument node, canonical callee) for the syntactic rules' benefit
+    calls: list = field(default_factory=list)

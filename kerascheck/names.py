@@ -1,0 +1,109 @@
+"""What a dotted name means in Keras terms.
+
+Every spelling of the Keras API (``tf.keras``, ``tensorflow.keras``, Keras 3's ``keras``,
+legacy ``tf_keras``, private ``keras.src`` and Keras 2 ``keras.layers.core`` paths) is mapped to
+one canonical name such as ``layers.Dense`` or ``losses.MeanSquaredError``, so rules compare
+canonical names and never the bare text a user happened to type.
+
+This module is hand-written rather than built on LibCST's ``QualifiedNameProvider``: that
+provider runs full scope analysis, which costs about ten times the parse itself (issue 8's
+measurement), while kerascheck only needs import aliases, which a single pass over the import
+statements resolves.
+"""
+
+from __future__ import annotations
+
+# Prefixes under which the Keras API lives, longest first so that ``tensorflow.keras`` wins over
+# ``tensorflow``.
+_KERAS_ROOTS = (
+    "tensorflow.python.keras.",
+    "tensorflow.compat.v2.keras.",
+    "tensorflow.compat.v1.keras.",
+    "tensorflow.keras.",
+    "keras.api._v2.keras.",
+    "keras.api.",
+    "keras.src.",
+    "tf_keras.src.",
+    "tf_keras.",
+    "keras.",
+)
+
+# Top-level conveniences of the Keras namespace.
+_TOP_LEVEL = {
+    "Sequential": "models.Sequential",
+    "Model": "models.Model",
+    "Input": "layers.Input",
+    "InputLayer": "layers.InputLayer",
+}
+
+# Namespaces whose middle segments matter (``datasets.mnist.load_data``); in every other
+# namespace only the first and last segments are kept (``layers.core.dense.Dense`` ->
+# ``layers.Dense``), which is how Keras re-exports its private modules.
+_KEEP_FULL_PATH = {"datasets", "applications"}
+
+# The Keras names a snippet may use without importing them (RULES.md: "a name that is never
+# bound in the file but is a well-known Keras name may be taken as Keras").
+WELL_KNOWN_UNBOUND = {
+    "Sequential": "models.Sequential",
+    "Model": "models.Model",
+    "Input": "layers.Input",
+    "InputLayer": "layers.InputLayer",
+    "Dense": "layers.Dense",
+    "Conv1D": "layers.Conv1D",
+    "Conv2D": "layers.Conv2D",
+    "Conv3D": "layers.Conv3D",
+    "MaxPooling1D": "layers.MaxPooling1D",
+    "MaxPooling2D": "layers.MaxPooling2D",
+    "MaxPool2D": "layers.MaxPool2D",
+    "AveragePooling2D": "layers.AveragePooling2D",
+    "GlobalAveragePooling2D": "layers.GlobalAveragePooling2D",
+    "GlobalMaxPooling2D": "layers.GlobalMaxPooling2D",
+    "Flatten": "layers.Flatten",
+    "Dropout": "layers.Dropout",
+    "BatchNormalization": "layers.BatchNormalization",
+    "Activation": "layers.Activation",
+    "Reshape": "layers.Reshape",
+    "LSTM": "layers.LSTM",
+    "GRU": "layers.GRU",
+    "SimpleRNN": "layers.SimpleRNN",
+    "Embedding": "layers.Embedding",
+    "Rescaling": "layers.Rescaling",
+    "Normalization": "layers.Normalization",
+    "to_categorical": "utils.to_categorical",
+}
+
+
+def canonical(qualname: str) -> str | None:
+    """Return the canonical Keras name of a fully qualified dotted name, or None.
+
+    >>> canonical("tensorflow.keras.layers.Dense")
+    'layers.Dense'
+    >>> canonical("keras.src.layers.core.dense.Dense")
+    'layers.Dense'
+    >>> canonical("keras.datasets.mnist.load_data")
+    'datasets.mnist.load_data'
+    >>> canonical("numpy.array") is None
+    True
+    """
+    for root in _KERAS_ROOTS:
+        if qualname.startswith(root):
+            rest = qualname[len(root):]
+            break
+    else:
+        if qualname in ("keras", "tensorflow.keras", "tf_keras"):
+            return ""
+        return None
+    parts = rest.split(".")
+    if len(parts) == 1:
+        return _TOP_LEVEL.get(parts[0], parts[0])
+    if parts[0] in _KEEP_FULL_PATH:
+        return rest
+    if parts[0] == "preprocessing" and len(parts) > 2:
+        # keras.preprocessing.image.load_img -> preprocessing.image.load_img
+        return rest
+    return f"{parts[0]}.{parts[-1]}"
+
+
+def is_keras_path(qualname: str) -> bool:
+    """Whether the dotted name lies inside any spelling of the Keras API."""
+    return canonical(qualname) is not None

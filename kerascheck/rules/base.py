@@ -1,0 +1,116 @@
+"""The shape of a rule.
+
+A rule is one class in one module under ``kerascheck/rules/``, read top-down (Fixit's shape):
+
+1. ``code``, ``name`` and ``summary`` (the public contract, never changed once shipped);
+2. the docstring: Markdown sections ``## What it does``, ``## Why is this bad?``, ``## Example``
+   (the bad code), ``## Use instead`` (the fix), ``## Fix safety``, ``## Runtime evidence`` and
+   ``## References``. It drives ``kerascheck rule``, the generated docs and a meta-test; the
+   Example must fire and the Use instead block must not;
+3. ``invalid`` and ``valid`` examples. Every line of an invalid example that should be reported
+   ends in ``# expect: KC201``; valid examples must produce nothing. They are the rule's tests;
+4. the judgment: ``check_model`` over :class:`~kerascheck.facts.ModelFact` (shared by the linter
+   and the runtime checks), or ``check_file`` for purely syntactic rules;
+5. ``prove``: the runtime proof, which imports TensorFlow inside the function only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+from kerascheck.diagnostics import Finding
+
+if TYPE_CHECKING:
+    from kerascheck.facts import FileFacts, ModelFact
+
+SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "Runtime evidence",
+    "References",
+)
+
+_SECTION_RE = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
+_CODE_RE = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    #: "safe", "unsafe" or None: the fix this rule can offer
+    fix_applicability: ClassVar[str | None] = None
+    invalid: ClassVar[tuple[str, ...]] = ()
+    valid: ClassVar[tuple[str, ...]] = ()
+
+    # -- the judgment ---------------------------------------------------------------------
+    def check_file(self, facts: "FileFacts") -> Iterable[Finding]:
+        """Findings for a whole file; by default, the findings of every model it builds."""
+        for model in facts.models:
+            yield from self.check_model(model)
+
+    def check_model(self, model: "ModelFact") -> Iterable[Finding]:
+        """Findings for one model (its layers, compile, fits, evaluations)."""
+        return ()
+
+    def finding(self, target, message: str, fix=None) -> Finding:
+        return Finding(code=self.code, message=message, target=target, fix=fix)
+
+    # -- the docs -------------------------------------------------------------------------
+    @classmethod
+    def sections(cls) -> dict[str, str]:
+        """The docstring's sections, by heading, in order."""
+        doc = _dedent_doc(cls.__doc__ or "")
+        headings = list(_SECTION_RE.finditer(doc))
+        result = {}
+        for i, heading in enumerate(headings):
+            end = headings[i + 1].start() if i + 1 < len(headings) else len(doc)
+            result[heading.group(1)] = doc[heading.end():end].strip()
+        return result
+
+    @classmethod
+    def example_code(cls) -> str:
+        return _first_code_block(cls.sections().get("Example", ""))
+
+    @classmethod
+    def use_instead_code(cls) -> str:
+        return _first_code_block(cls.sections().get("Use instead", ""))
+
+    @classmethod
+    def family(cls) -> str:
+        return FAMILIES.get(cls.code[:3], "other")
+
+    # -- the runtime proof ----------------------------------------------------------------
+    def prove(self):
+        """Build the bad example and its fixed twin in TensorFlow and measure the difference.
+
+        Returns a :class:`kerascheck.proving.Evidence`. Rules without a proof raise
+        NotImplementedError.
+        """
+        raise NotImplementedError(f"{self.code} has no runtime proof")
+
+
+FAMILIES = {
+    "KC0": "syntax",
+    "KC1": "model structure and shapes",
+    "KC2": "activations and initialization",
+    "KC3": "output layer and loss",
+    "KC4": "data",
+    "KC5": "training and evaluation",
+    "KC6": "API misuse",
+}
+
+
+def _dedent_doc(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+def _first_code_block(section: str) -> str:
+    match = _CODE_RE.search(section)
+    return match.group(1) if match else ""

@@ -1,0 +1,179 @@
+"""KC201 linear-hidden-activation."""
+
+from __future__ import annotations
+
+from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, ModelFact, LayerFact
+from kerascheck.rules.base import Rule
+
+
+class LinearHiddenActivation(Rule):
+    """
+    ## What it does
+    Finds a hidden `Dense` layer with no activation (or `activation=None`, `'linear'`,
+    `keras.activations.linear`) whose output reaches another `Dense` layer with nothing
+    nonlinear in between. `Dropout`, `Flatten`, `Reshape` and `BatchNormalization` are not
+    nonlinear; `Activation`, `ReLU`, `LeakyReLU`, `PReLU`, `ELU` and `Softmax` layers are.
+
+    ## Why is this bad?
+    Two affine maps compose to one: `W2 (W1 x + b1) + b2` is just `W x + b`. The linear layer
+    adds parameters and training time but no power; a stack of them cannot learn anything a
+    single layer could not (not even XOR). `Dense` is linear by default, so leaving out
+    `activation=` is the usual way this happens.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(2,)),
+        tf.keras.layers.Dense(10, activation='linear'),
+        tf.keras.layers.Dense(1, activation='sigmoid'),
+    ])
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(2,)),
+        tf.keras.layers.Dense(10, activation='relu'),
+        tf.keras.layers.Dense(1, activation='sigmoid'),
+    ])
+    ```
+
+    ## Fix safety
+    Unsafe: adding `activation="relu"` changes what the model computes, so a human must look.
+
+    ## Runtime evidence
+    The proof trains the linear stack and its ReLU twin on XOR. The trained linear stack equals
+    a single affine map to 1e-5 and stays near chance; the ReLU twin fits XOR.
+
+    ## References
+    - The seed document's Common Pitfall 2, "Using a linear activation function in hidden layers".
+    - Keras API: `keras.layers.Dense` (`activation=None` means linear).
+    """
+
+    code = "KC201"
+    name = "linear-hidden-activation"
+    summary = "A hidden Dense layer without an activation adds parameters but no power."
+    fix_applicability = "unsafe"
+
+    invalid = (
+        # the seed's pitfall, in a model
+        """
+import tensorflow as tf
+model = tf.keras.Sequential()
+model.add(tf.keras.layers.Dense(64, activation='relu', input_shape=(20,)))
+model.add(tf.keras.layers.Dense(10, activation='linear'))  # expect: KC201
+model.add(tf.keras.layers.Dense(3, activation='softmax'))
+""",
+        # no activation at all, through Dropout and BatchNormalization
+        """
+from keras import layers, models
+model = models.Sequential([
+    layers.Input(shape=(8,)),
+    layers.Dense(32),  # expect: KC201
+    layers.Dropout(0.2),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+""",
+        # functional API, activation=None
+        """
+from tensorflow import keras
+inputs = keras.Input(shape=(16,))
+x = keras.layers.Dense(32, activation=None)(inputs)  # expect: KC201
+outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+model = keras.Model(inputs, outputs)
+""",
+        # keras.activations.linear, aliases
+        """
+import tf_keras as tfk
+from tf_keras.layers import Dense as D
+model = tfk.Sequential([D(8, input_dim=4, activation=tfk.activations.linear),  # expect: KC201
+                        D(2, activation="softmax")])
+""",
+        # a snippet with unbound names
+        """
+model = Sequential([
+    Dense(64, input_shape=(10,)),  # expect: KC201
+    Dense(1, activation='sigmoid'),
+])
+""",
+    )
+    valid = (
+        # output layer without activation: regression or logits
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(16, activation="relu"),
+                             tf.keras.layers.Dense(1)])
+""",
+        # linear Dense followed by a separate nonlinearity layer
+        """
+from tensorflow.keras import layers, Sequential
+model = Sequential([layers.Input(shape=(4,)), layers.Dense(16), layers.BatchNormalization(),
+                    layers.Activation("relu"), layers.Dense(16), layers.LeakyReLU(), layers.Dense(1)])
+""",
+        # a local class named Dense is not Keras
+        """
+import tensorflow as tf
+class Dense:
+    def __init__(self, units, activation=None):
+        self.units = units
+model = [Dense(10), Dense(3)]
+keras_model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), tf.keras.layers.Dense(3, activation="relu")])
+""",
+        # activation from a variable: unknown, silent
+        """
+import keras
+def build(act):
+    return keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation=act),
+                             keras.layers.Dense(1)])
+""",
+        # a linear layer feeding an unknown custom layer, and a lone layer outside any model
+        """
+import tensorflow as tf
+from mylib import Gate
+inputs = tf.keras.Input(shape=(4,))
+x = tf.keras.layers.Dense(8)(inputs)
+x = Gate()(x)
+outputs = tf.keras.layers.Dense(1)(x)
+model = tf.keras.Model(inputs, outputs)
+layer = tf.keras.layers.Dense(10, activation='linear')
+""",
+        # PyTorch's Sequential is not Keras
+        """
+import torch.nn as nn
+from tensorflow import keras
+net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        for layer in model.layers:
+            if not layer.is_dense or layer.activation != LINEAR or model.is_output(layer):
+                continue
+            if self._reaches_dense(model, layer):
+                yield self.finding(
+                    layer,
+                    "Hidden Dense layer has no activation, so it and the next Dense layer "
+                    "collapse into one linear map; add a nonlinearity such as "
+                    "`activation=\"relu\"`")
+
+    @staticmethod
+    def _reaches_dense(model: ModelFact, layer: LayerFact) -> bool:
+        """Whether the layer's output reaches a Dense layer through transparent layers only."""
+        frontier = list(model.successors(layer))
+        seen: set[int] = set()
+        while frontier:
+            current = frontier.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if current.is_dense:
+                return True
+            if current.is_kind(*TRANSPARENT_LAYERS) or (
+                    current.is_kind("Activation") and current.activation == LINEAR):
+                frontier.extend(model.successors(current))
+        return False
