@@ -74,6 +74,7 @@ class Analyzer:
         self._calls: dict[int, int] = {}
         self._interpreted_functions: set[int] = set()
         self._pending_functions: list[tuple[cst.FunctionDef, Frame]] = []
+        self.unattributed_evaluations: list[cst.Call] = []
 
     # -- entry -------------------------------------------------------------------------------
     def run(self) -> FileFacts:
@@ -83,6 +84,10 @@ class Analyzer:
             function, scope = self._pending_functions.pop(0)
             if id(function) not in self._interpreted_functions:
                 self.call_function(FuncVal(function, scope), [], {}, standalone=True)
+        for model in self.models:
+            for node in self.unattributed_evaluations:
+                model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
+                                                        method="unattributed"))
         return FileFacts(models=self.models, module=self.module)
 
     # -- statements --------------------------------------------------------------------------
@@ -405,6 +410,10 @@ class Analyzer:
             return UNKNOWN_VALUE
         for value in [*args, *kwargs.values()]:
             self.escape(value)
+        if _callee_name(node).startswith("evaluat"):
+            # ``evaluate(test_data, test_labels)`` in a snippet, ``evaluate_model(...)``: an
+            # evaluation the analysis cannot attribute to a model; it may be of any of them.
+            self.unattributed_evaluations.append(node)
         return UNKNOWN_VALUE
 
     def call_ref(self, ref: Ref, node: cst.Call, args, kwargs, star) -> Value:
@@ -880,6 +889,15 @@ def _collect_bindings(module: cst.Module):
     keras_stars = [m for m in star_imports if "keras" in m]
     other_stars = [m for m in star_imports if "keras" not in m]
     return imports, bound, other_stars if not keras_stars else []
+
+
+def _callee_name(call: cst.Call) -> str:
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return ""
 
 
 def _dotted(node) -> str:

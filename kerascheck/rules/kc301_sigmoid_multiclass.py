@@ -1,0 +1,144 @@
+"""KC301 sigmoid-multiclass."""
+
+from __future__ import annotations
+
+from kerascheck.facts import CATEGORICAL_LOSSES, ModelFact
+from kerascheck.rules.base import Rule
+
+
+class SigmoidMulticlass(Rule):
+    """
+    ## What it does
+    Finds an output layer with a `sigmoid` activation over two or more units trained with
+    `categorical_crossentropy` or `sparse_categorical_crossentropy` (as a string, a function or
+    a loss class).
+
+    Sigmoid with `binary_crossentropy` is multi-label classification and is not reported.
+
+    ## Why is this bad?
+    Categorical cross-entropy assumes the outputs are a probability distribution over classes
+    that sums to 1. Independent sigmoids do not: every class can be near 1 at once. The loss
+    then rewards pushing the true class up without pushing the others down, and the
+    "probabilities" the model reports are not comparable across classes.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.layers.Dense(64, activation='relu'),
+      tf.keras.layers.Dense(3, activation='sigmoid')
+    ])
+    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.layers.Dense(64, activation='relu'),
+      tf.keras.layers.Dense(3, activation='softmax')
+    ])
+    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+    ```
+
+    ## Fix safety
+    Unsafe: switching `sigmoid` to `softmax` changes the model's outputs; if the task is really
+    multi-label, the loss should change instead (`binary_crossentropy`).
+
+    ## Runtime evidence
+    The proof runs both output layers on the same inputs: the sigmoid outputs of a 3-class head
+    sum far from 1 for most samples, the softmax outputs sum to 1.
+
+    ## References
+    - The seed document's quiz question 5, option B ("Use sigmoid activation in last layer
+      instead of softmax").
+    - Keras API: `keras.losses.CategoricalCrossentropy`, `keras.activations.softmax`.
+    """
+
+    code = "KC301"
+    name = "sigmoid-multiclass"
+    summary = "A sigmoid output over several classes trained with categorical cross-entropy."
+    fix_applicability = "unsafe"
+
+    invalid = (
+        """
+from tensorflow import keras
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    keras.layers.Dense(32, activation="relu"),
+    keras.layers.Dense(10, activation="sigmoid"),  # expect: KC301
+])
+model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(), metrics=["accuracy"])
+""",
+        """
+import keras
+inputs = keras.Input(shape=(8,))
+hidden = keras.layers.Dense(16, activation="relu")(inputs)
+logits = keras.layers.Dense(4)(hidden)
+outputs = keras.layers.Activation("sigmoid")(logits)  # expect: KC301
+model = keras.Model(inputs=inputs, outputs=outputs)
+model.compile("adam", keras.losses.sparse_categorical_crossentropy)
+""",
+        """
+import tensorflow as tf
+def make_model(classes=5):
+    model = tf.keras.Sequential()
+    model.add(tf.keras.layers.Dense(64, activation="relu", input_dim=100))
+    model.add(tf.keras.layers.Dense(classes, activation=tf.keras.activations.sigmoid))  # expect: KC301
+    model.compile(loss="categorical_crossentropy", optimizer="sgd")
+    return model
+model = make_model()
+""",
+    )
+    valid = (
+        # multi-label: sigmoid with binary cross-entropy
+        """
+from tensorflow import keras
+model = keras.Sequential([keras.Input(shape=(300,)), keras.layers.Dense(64, activation="relu"),
+                          keras.layers.Dense(20, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["binary_accuracy"])
+""",
+        # binary classification with one sigmoid unit
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+        # unknown units and unknown losses stay silent
+        """
+import keras
+def build(n_classes, loss):
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(n_classes, activation="sigmoid")])
+    model.compile(optimizer="adam", loss=loss)
+    return model
+""",
+        # a multi-output model with a loss per output is not judged
+        """
+import keras
+inputs = keras.Input(shape=(16,))
+a = keras.layers.Dense(3, activation="softmax", name="kind")(inputs)
+b = keras.layers.Dense(5, activation="sigmoid", name="tags")(inputs)
+model = keras.Model(inputs, [a, b])
+model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags": "binary_crossentropy"})
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        head = model.output_head()
+        if head is None or head.activation != "sigmoid":
+            return
+        if not isinstance(head.units, int) or head.units < 2:
+            return
+        for compile_fact in model.compiles:
+            if compile_fact.loss.name in CATEGORICAL_LOSSES:
+                yield self.finding(
+                    head.activation_site,
+                    f"Sigmoid output over {head.units} classes with "
+                    f"{compile_fact.loss.name}: the outputs do not sum to 1; use "
+                    f"`activation=\"softmax\"` (or `binary_crossentropy` if several classes can "
+                    f"be true at once)")
+                return

@@ -1,0 +1,163 @@
+"""KC302 regression-loss-for-classification."""
+
+from __future__ import annotations
+
+from kerascheck.facts import REGRESSION_LOSSES, ModelFact
+from kerascheck.rules.base import Rule
+
+_SHORT = {"mean_squared_error": "MSE", "mean_absolute_error": "MAE"}
+
+
+class RegressionLossForClassification(Rule):
+    """
+    ## What it does
+    Finds a model trained with a regression loss (mean squared or mean absolute error, in any
+    spelling: `'mse'`, `'mean_squared_error'`, `MeanSquaredError()`, `keras.losses.mse`, ...)
+    while it classifies: its output is `softmax`, or it is compiled with an accuracy metric, or
+    its labels are one-hot encoded.
+
+    A sigmoid output trained to reconstruct its input (`fit(x, x)`, an autoencoder) without an
+    accuracy metric, and a linear regression output, are not reported.
+
+    ## Why is this bad?
+    With a softmax or sigmoid output, squared error has a vanishing gradient exactly where the
+    model is confidently wrong: the derivative of the activation is near zero there, and MSE
+    does not cancel it the way cross-entropy's logarithm does. Training stalls on the examples
+    it most needs to learn from, and the loss no longer corresponds to the likelihood of the
+    labels.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.layers.Dense(64, activation='relu'),
+      tf.keras.layers.Dense(3, activation='softmax')
+    ])
+    model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.layers.Dense(64, activation='relu'),
+      tf.keras.layers.Dense(3, activation='softmax')
+    ])
+    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+    ```
+
+    ## Fix safety
+    No automatic fix: which cross-entropy is right depends on how the labels are encoded
+    (integers: `sparse_categorical_crossentropy`; one-hot: `categorical_crossentropy`; one
+    sigmoid unit: `binary_crossentropy`), and on whether the task is really regression.
+
+    ## Runtime evidence
+    The proof takes a softmax classifier that is confidently wrong on an example and measures
+    the gradient of each loss with respect to the logits: the MSE gradient is orders of
+    magnitude smaller than the cross-entropy gradient.
+
+    ## References
+    - The seed document's quiz question 5, option C ("Use mean squared error loss for
+      classification").
+    - Keras API: `keras.losses.SparseCategoricalCrossentropy`.
+    """
+
+    code = "KC302"
+    name = "regression-loss-for-classification"
+    summary = "A regression loss (MSE/MAE) trains a classifier."
+
+    invalid = (
+        """
+from tensorflow import keras
+model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(128, activation="relu"),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss=keras.losses.MeanSquaredError())  # expect: KC302
+""",
+        """
+import tensorflow as tf
+from tensorflow.keras.utils import to_categorical
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+y_train = to_categorical(y_train)
+model = tf.keras.Sequential([tf.keras.layers.Flatten(input_shape=(28, 28)),
+                             tf.keras.layers.Dense(10)])
+model.compile(optimizer="sgd", loss="mean_squared_error")  # expect: KC302
+model.fit(x_train / 255.0, y_train, validation_split=0.1)
+""",
+        """
+import keras
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss=keras.losses.mae, metrics=[keras.metrics.BinaryAccuracy()])  # expect: KC302
+""",
+    )
+    valid = (
+        # regression: linear output, MSE, MAE metric
+        """
+from tensorflow import keras
+model = keras.Sequential([keras.Input(shape=(13,)), keras.layers.Dense(64, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
+""",
+        # an autoencoder: sigmoid output reconstructing its input, no accuracy metric
+        """
+import keras
+inputs = keras.Input(shape=(784,))
+encoded = keras.layers.Dense(32, activation="relu")(inputs)
+decoded = keras.layers.Dense(784, activation="sigmoid")(encoded)
+autoencoder = keras.Model(inputs, decoded)
+autoencoder.compile(optimizer="adam", loss="mse")
+autoencoder.fit(x_train, x_train, epochs=50, validation_data=(x_test, x_test))
+""",
+        # the seed's quiz 5 correct setup
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([
+  tf.keras.layers.Flatten(input_shape=(28,28)),
+  tf.keras.layers.Dense(64, activation='relu'),
+  tf.keras.layers.Dense(3, activation='softmax')
+])
+model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+""",
+        # a loss chosen at run time is unknown
+        """
+import keras
+LOSSES = {"regression": "mse", "classification": "categorical_crossentropy"}
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        head = model.output_head()
+        one_hot_labels = any(getattr(fit.y, "one_hot", False) for fit in model.fits)
+        for compile_fact in model.compiles:
+            loss = compile_fact.loss.name
+            if loss not in REGRESSION_LOSSES:
+                continue
+            reasons = []
+            if head is not None and head.activation == "softmax":
+                reasons.append("a softmax output")
+            if compile_fact.has_accuracy_metric():
+                reasons.append("an accuracy metric")
+            if one_hot_labels:
+                reasons.append("one-hot labels")
+            if not reasons:
+                continue
+            suggestion = self._suggestion(head, one_hot_labels)
+            yield self.finding(
+                compile_fact.loss.node or compile_fact.node,
+                f"{_SHORT[loss]} loss on a classifier ({' and '.join(reasons)}): gradients vanish "
+                f"when the model is confidently wrong; use {suggestion} (or, for regression, "
+                f"drop the accuracy metric and use a linear output)")
+
+    @staticmethod
+    def _suggestion(head, one_hot_labels: bool) -> str:
+        if head is not None and head.activation == "sigmoid" and head.units == 1:
+            return "`loss=\"binary_crossentropy\"`"
+        if one_hot_labels:
+            return "`loss=\"categorical_crossentropy\"`"
+        return ("`loss=\"sparse_categorical_crossentropy\"` for integer labels "
+                "(`\"categorical_crossentropy\"` for one-hot labels)")

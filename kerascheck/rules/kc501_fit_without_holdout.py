@@ -1,0 +1,176 @@
+"""KC501 fit-without-holdout."""
+
+from __future__ import annotations
+
+from kerascheck.facts import UNKNOWN, ModelFact
+from kerascheck.rules.base import Rule
+
+
+def identity_of(data) -> object:
+    return None if data is UNKNOWN or data is None else data.identity
+
+
+def evaluated_elsewhere(model: ModelFact) -> bool:
+    """Whether the file evaluates or predicts with the model on anything but its training data
+    (an evaluation the linter cannot attribute, or on unknown data, counts: precision first)."""
+    trained_on = {identity_of(fit.x) for fit in model.fits}
+    for evaluation in model.evaluations:
+        identity = identity_of(evaluation.x)
+        if identity is None or identity not in trained_on:
+            return True
+    return False
+
+
+class FitWithoutHoldout(Rule):
+    """
+    ## What it does
+    Finds a model the file builds that is trained with neither `validation_data` nor
+    `validation_split`, and that the file never evaluates on data other than what it was trained
+    on. A model passed in as a parameter (library code) is not reported, and neither is a model
+    handed to code the linter cannot follow.
+
+    ## Why is this bad?
+    A network can memorise its training set: training accuracy climbs toward 100% while
+    accuracy on new data stays where it was. Without held-out data nothing in the run can tell
+    the two apart, so overfitting goes unnoticed and the numbers reported are optimistic.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation="relu"),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(all_data, all_labels, epochs=20)
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+    from sklearn.model_selection import train_test_split
+
+    train_data, test_data, train_labels, test_labels = train_test_split(
+        all_data, all_labels, test_size=0.2)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation="relu"),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(train_data, train_labels, epochs=20)
+    model.evaluate(test_data, test_labels)
+    ```
+
+    ## Fix safety
+    Unsafe: adding `validation_split=0.2` trains on less data (the last 20% of the arrays,
+    before shuffling), which changes the model.
+
+    ## Runtime evidence
+    The proof trains a small network on random labels: it scores close to 100% on the data it
+    was trained on and about chance on held-out data, a gap only held-out data can reveal.
+
+    ## References
+    - The seed document's Common Pitfall 3, "Not splitting data into training and testing sets".
+    - Keras API: `Model.fit` (`validation_split`, `validation_data`).
+    """
+
+    code = "KC501"
+    name = "fit-without-holdout"
+    summary = "A model is trained without validation data and never evaluated on other data."
+    fix_applicability = "unsafe"
+
+    invalid = (
+        # the seed's pitfall 3, with a known model
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(all_data, all_labels, epochs=20)  # expect: KC501
+""",
+        """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train / 255.0
+def build():
+    model = keras.Sequential([keras.layers.Flatten(input_shape=(28, 28)),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+model = build()
+history = model.fit(x_train, y_train, epochs=5, batch_size=32)  # expect: KC501
+model.evaluate(x_train, y_train)
+""",
+        """
+import keras
+inputs = keras.Input(shape=(4,))
+outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(8, activation="relu")(inputs))
+model = keras.Model(inputs, outputs)
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x=features, y=targets, epochs=100, verbose=0)  # expect: KC501
+""",
+    )
+    valid = (
+        # the seed's pitfall 3, correct approach (evaluate on the test split)
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(train_data, train_labels, epochs=20)
+model.evaluate(test_data, test_labels)
+""",
+        # validation data, validation split, a model from a parameter
+        """
+import tensorflow as tf
+def train(model, x, y):
+    model.fit(x, y, epochs=3)
+    return model
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, validation_split=0.2)
+other = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+other.compile(optimizer="adam", loss="mse")
+other.fit(train_ds, validation_data=val_ds, epochs=5)
+""",
+        # scikit-learn's fit is not Keras; predictions on test data count as evaluation
+        """
+import tensorflow as tf
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
+clf = LogisticRegression().fit(X, y)
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(X_train, y_train, epochs=10)
+print(accuracy_score(y_test, model.predict(X_test) > 0.5))
+""",
+        # a model handed to code the linter cannot follow, or returned by library code
+        """
+import keras
+from myproject.evaluation import report
+def make_and_train(x, y):
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=2)
+    return model
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y)
+report(model, x_test, y_test)
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        if not model.fits or model.escapes:
+            return
+        if any(fit.has_validation is not False for fit in model.fits):
+            return
+        if evaluated_elsewhere(model):
+            return
+        first_fit = model.fits[0]
+        yield self.finding(
+            first_fit.node,
+            "The model is trained without held-out data and never evaluated on other data, so "
+            "overfitting cannot show; pass `validation_split=0.2` or `validation_data=` (or "
+            "evaluate on a test split)")

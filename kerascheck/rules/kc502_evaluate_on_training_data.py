@@ -1,0 +1,142 @@
+"""KC502 evaluate-on-training-data."""
+
+from __future__ import annotations
+
+from kerascheck.facts import ModelFact
+from kerascheck.rules.base import Rule
+from kerascheck.rules.kc501_fit_without_holdout import evaluated_elsewhere, identity_of
+
+
+class EvaluateOnTrainingData(Rule):
+    """
+    ## What it does
+    Finds `evaluate()` (or a metric computed over `predict()`) run on the very data the model was
+    trained on, when the file evaluates the model on nothing else and training used no
+    validation data. Reported at the evaluation.
+
+    ## Why is this bad?
+    A score on the training data measures memory, not generalisation: a model that has memorised
+    its training set scores near 100% there and may be at chance on anything new. Reported as
+    "the model's accuracy", it is the number most likely to mislead.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation="relu"),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=20)
+    loss, accuracy = model.evaluate(x_train, y_train)
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation="relu"),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=20)
+    loss, accuracy = model.evaluate(x_test, y_test)
+    ```
+
+    ## Fix safety
+    No automatic fix: the linter cannot invent held-out data.
+
+    ## Runtime evidence
+    The proof trains a small network on random labels and evaluates it twice: on its training
+    data it scores close to 100%, on held-out data about chance.
+
+    ## References
+    - The seed document's Common Pitfall 3 ("Without testing on unseen data, you can't know if
+      the model generalizes or just memorizes training examples").
+    - Keras API: `Model.evaluate`.
+    """
+
+    code = "KC502"
+    name = "evaluate-on-training-data"
+    summary = "The model is evaluated only on the data it was trained on."
+
+    invalid = (
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+model.fit(X, y, epochs=10)
+print(model.evaluate(X, y))  # expect: KC502
+""",
+        """
+from tensorflow import keras
+from sklearn.metrics import accuracy_score
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train.reshape(-1, 784) / 255.0
+model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, epochs=3)
+predictions = model.predict(x_train).argmax(axis=1)
+print(accuracy_score(y_train, predictions))  # expect: KC502
+""",
+        """
+import keras
+import numpy as np
+features = np.random.rand(100, 4)
+labels = np.random.randint(0, 2, 100)
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+model.fit(features, labels)
+score = model.evaluate(features, labels, verbose=0)  # expect: KC502
+""",
+    )
+    valid = (
+        # training and test scores side by side
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, epochs=10)
+train_score = model.evaluate(x_train, y_train)
+test_score = model.evaluate(x_test, y_test)
+""",
+        # a manual split by slicing, and train_test_split
+        """
+import keras
+from sklearn.model_selection import train_test_split
+model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(X[:800], y[:800])
+model.evaluate(X[800:], y[800:])
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+model.fit(X_train, y_train)
+model.evaluate(X_test, y_test)
+""",
+        # training used validation data; predicting without a metric is not evaluation
+        """
+import keras
+model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, validation_data=(x_val, y_val))
+model.evaluate(x_train, y_train)
+preview = model.predict(x_train[:5])
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        if not model.fits or any(fit.has_validation is not False for fit in model.fits):
+            return
+        if evaluated_elsewhere(model):
+            return
+        trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
+        for evaluation in model.evaluations:
+            if evaluation.method in ("evaluate", "metric") and \
+                    identity_of(evaluation.x) in trained_on:
+                yield self.finding(
+                    evaluation.node,
+                    "The model is evaluated on the data it was trained on, which measures "
+                    "memory, not generalisation; evaluate on held-out data (a test split)")
