@@ -128,15 +128,21 @@ def _rule_command(argv: list[str]) -> int:
     from kerascheck.rules import all_rules, rule_by_code_or_name
 
     if options.all:
-        print("\n\n".join(render_rule(rule) for rule in all_rules()))
+        print("\n\n".join(render_rule(rule) for rule in all_rules()), end="")
         return EXIT_CLEAN
     if not options.rule:
         parser.error("name a rule (e.g. KC201) or pass --all")
     rule = rule_by_code_or_name(options.rule)
     if rule is None:
-        print(f"kerascheck: error: unknown rule {options.rule!r}", file=sys.stderr)
+        import difflib
+
+        known = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+        close = difflib.get_close_matches(options.rule, known, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else \
+            "; 'kerascheck rules' lists them"
+        print(f"kerascheck: error: unknown rule {options.rule!r}{hint}", file=sys.stderr)
         return EXIT_ERROR
-    print(render_rule(rule))
+    print(render_rule(rule), end="")
     return EXIT_CLEAN
 
 
@@ -144,18 +150,24 @@ def _rules_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kerascheck rules", description="List the rules.")
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
     options = parser.parse_args(argv)
+    from kerascheck.docs import has_proof
     from kerascheck.rules import all_rules
 
+    # fix: "safe", "unsafe" or null (no automatic fix); shown as "-" in the table
     rows = [{"code": rule.code, "name": rule.name, "family": rule.family(),
-             "fix": rule.fix_applicability or "", "summary": rule.summary}
+             "fix": rule.fix_applicability, "summary": rule.summary, "has_proof": has_proof(rule)}
             for rule in all_rules()]
     if options.output_format == "json":
         print(json.dumps(rows, indent=2))
         return EXIT_CLEAN
-    name_width = max(len(row["name"]) for row in rows)
-    for row in rows:
-        fix = row["fix"] or "-"
-        print(f"{row['code']}  {row['name']:<{name_width}}  {fix:<6}  {row['summary']}")
+    columns = ("code", "name", "family", "fix")
+    cells = [{column: row[column] or "-" for column in columns} for row in rows]
+    widths = {column: max(len(column), *(len(cell[column]) for cell in cells))
+              for column in columns}
+    print("  ".join(column.upper().ljust(widths[column]) for column in columns) + "  SUMMARY")
+    for row, cell in zip(rows, cells):
+        print("  ".join(cell[column].ljust(widths[column]) for column in columns)
+              + "  " + row["summary"])
     return EXIT_CLEAN
 
 
