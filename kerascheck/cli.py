@@ -123,12 +123,17 @@ def _rule_command(argv: list[str]) -> int:
                                      description="Explain a rule: its docs and examples.")
     parser.add_argument("rule", nargs="?", help="a code (KC201) or a name")
     parser.add_argument("--all", action="store_true", help="print every rule's doc")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text",
+                        help="json: the doc's sections and code blocks, for editors and tools")
     options = parser.parse_args(argv)
-    from kerascheck.docs import render_rule
+    from kerascheck.docs import render_rule, rule_as_dict
     from kerascheck.rules import all_rules, rule_by_code_or_name
 
     if options.all:
-        print("\n\n".join(render_rule(rule) for rule in all_rules()), end="")
+        if options.output_format == "json":
+            print(json.dumps([rule_as_dict(rule) for rule in all_rules()], indent=2))
+        else:
+            print("\n\n".join(render_rule(rule) for rule in all_rules()), end="")
         return EXIT_CLEAN
     if not options.rule:
         parser.error("name a rule (e.g. KC201) or pass --all")
@@ -142,7 +147,10 @@ def _rule_command(argv: list[str]) -> int:
             "; 'kerascheck rules' lists them"
         print(f"kerascheck: error: unknown rule {options.rule!r}{hint}", file=sys.stderr)
         return EXIT_ERROR
-    print(render_rule(rule), end="")
+    if options.output_format == "json":
+        print(json.dumps(rule_as_dict(rule), indent=2))
+    else:
+        print(render_rule(rule), end="")
     return EXIT_CLEAN
 
 

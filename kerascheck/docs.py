@@ -91,6 +91,14 @@ def render_rule(rule: type[Rule], evidence: dict | None = None, *,
     return "\n".join(lines).rstrip() + "\n"
 
 
+def rule_as_dict(rule: type[Rule]) -> dict:
+    """``kerascheck rule --output-format json``: the doc as data (sections keyed by heading)."""
+    return {"code": rule.code, "name": rule.name, "family": rule.family(),
+            "fix": rule.fix_applicability, "summary": rule.summary,
+            "has_proof": has_proof(rule), "sections": rule.sections(),
+            "example": rule.example_code(), "use_instead": rule.use_instead_code()}
+
+
 def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool) -> list[str]:
     if not measured:  # the terminal: point at the command that measures it here and now
         return [f"Measure it on this machine: `kerascheck prove {rule.code}`.", ""]

@@ -294,3 +294,37 @@ def test_generator_check_mode_agrees_without_tensorflow():
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                                timeout=120, cwd=ROOT)
     assert completed.stdout.split() == ["0", "False", "False"], completed.stderr
+
+
+def test_rule_command_json(capsys):
+    assert main(["rule", "KC201", "--output-format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["code"], doc["name"], doc["fix"]) == ("KC201", "linear-hidden-activation",
+                                                      "unsafe")
+    assert list(doc["sections"]) == list(SECTIONS)
+    assert "activation='linear'" in doc["example"] and "activation='relu'" in doc["use_instead"]
+    assert main(["rule", "--all", "--output-format", "json"]) == 0
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)] == [r.code for r in RULES]
+
+
+def test_evidence_record_is_plain_rounded_json():
+    from kerascheck.proving import Evidence
+
+    class ProvedKC201(kc201_rule()):
+        __doc__ = kc201_rule().__doc__
+
+        def prove(self, subject=None):
+            return Evidence("KC201", True, "done", {})
+
+    measured = Evidence("KC201", True, "Linear stack at chance.",
+                        {"bad: accuracy": 0.49999999012, "steps": 300, "shape": (4, 2),
+                         "error": "ValueError: Cannot convert '784' to a shape."})
+    record = docs.evidence_record(ProvedKC201, measured, {"TensorFlow": "2.21.0"})
+    assert record["measurements"] == {"bad: accuracy": 0.5, "steps": 300, "shape": [4, 2],
+                                      "error": "ValueError: Cannot convert '784' to a shape."}
+    assert record["proof"] == docs.proof_fingerprint(ProvedKC201) != ""
+    # what is stored renders the same after a round trip through the JSON file
+    restored = json.loads(docs.dump_evidence({"KC201": record}))["KC201"]
+    assert docs.render_page(ProvedKC201, restored, ROOT) == \
+        docs.render_page(ProvedKC201, record, ROOT)
+    assert "| shape | [4, 2] |" in docs.render_page(ProvedKC201, restored, ROOT)
