@@ -21,13 +21,22 @@ def evaluated_elsewhere(model: ModelFact) -> bool:
     return False
 
 
+def evaluated_on_training_data(model: ModelFact) -> list:
+    """The evaluations (``evaluate()`` or a metric over ``predict()``) on training data."""
+    trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
+    return [evaluation for evaluation in model.evaluations
+            if evaluation.method in ("evaluate", "metric")
+            and identity_of(evaluation.x) in trained_on]
+
+
 class FitWithoutHoldout(Rule):
     """
     ## What it does
     Finds a model the file builds that is trained with neither `validation_data` nor
     `validation_split`, and that the file never evaluates on data other than what it was trained
     on. A model passed in as a parameter (library code) is not reported, and neither is a model
-    handed to code the linter cannot follow.
+    handed to code the linter cannot follow. A model evaluated on its training data is reported
+    once, as KC502 (evaluate-on-training-data), not twice.
 
     ## Why is this bad?
     A network can memorise its training set: training accuracy climbs toward 100% while
@@ -101,7 +110,7 @@ def build():
     return model
 model = build()
 history = model.fit(x_train, y_train, epochs=5, batch_size=32)  # expect: KC501
-model.evaluate(x_train, y_train)
+model.summary()
 """,
         """
 import keras
@@ -166,7 +175,9 @@ report(model, x_test, y_test)
             return
         if any(fit.has_validation is not False for fit in model.fits):
             return
-        if evaluated_elsewhere(model):
+        if evaluated_elsewhere(model) or evaluated_on_training_data(model):
+            # An evaluation on the training data is KC502's more specific finding: one root
+            # cause, one report.
             return
         first_fit = model.fits[0]
         yield self.finding(

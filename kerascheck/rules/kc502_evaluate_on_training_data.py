@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kerascheck.facts import ModelFact
 from kerascheck.rules.base import Rule
-from kerascheck.rules.kc501_fit_without_holdout import evaluated_elsewhere, identity_of
+from kerascheck.rules.kc501_fit_without_holdout import evaluated_elsewhere, evaluated_on_training_data
 
 
 class EvaluateOnTrainingData(Rule):
@@ -132,11 +132,8 @@ preview = model.predict(x_train[:5])
             return
         if evaluated_elsewhere(model):
             return
-        trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
-        for evaluation in model.evaluations:
-            if evaluation.method in ("evaluate", "metric") and \
-                    identity_of(evaluation.x) in trained_on:
-                yield self.finding(
-                    evaluation.node,
-                    "The model is evaluated on the data it was trained on, which measures "
-                    "memory, not generalisation; evaluate on held-out data (a test split)")
+        for evaluation in evaluated_on_training_data(model):
+            yield self.finding(
+                evaluation.node,
+                "The model is evaluated on the data it was trained on, which measures "
+                "memory, not generalisation; evaluate on held-out data (a test split)")

@@ -1,0 +1,15 @@
+"""A 3-class image classifier with a softmax output: the outputs form a distribution."""
+import tensorflow as tf
+
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.fashion_mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+keep = y_train < 3
+x_train, y_train = x_train[keep], y_train[keep]
+
+model = tf.keras.Sequential([
+  tf.keras.layers.Flatten(input_shape=(28,28)),
+  tf.keras.layers.Dense(64, activation='relu'),
+  tf.keras.layers.Dense(3, activation='softmax')
+])
+model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+model.fit(x_train, y_train, epochs=5, validation_split=0.1)
