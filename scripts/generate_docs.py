@@ -37,7 +37,7 @@ def measure(rules, evidence: dict[str, dict]) -> list[str]:
     except RuntimeUnavailable as error:
         raise SystemExit(f"generate_docs: {error}; pass --no-prove to reuse the stored numbers")
     environment = {"TensorFlow": tf.__version__, "Keras": keras.__version__,
-                   "Python": platform.python_version()}
+                   "Python": ".".join(platform.python_version_tuple()[:2])}
     problems = []
     for rule in rules:
         if not docs.has_proof(rule):
