@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kerascheck import fixes
 from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, ModelFact, LayerFact
 from kerascheck.rules.base import Rule
 
@@ -159,7 +160,9 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
                     layer,
                     "Hidden Dense layer has no activation, so it and the next Dense layer "
                     "collapse into one linear map; add a nonlinearity such as "
-                    "`activation=\"relu\"`")
+                    "`activation=\"relu\"`",
+                    fix=fixes.set_keyword(layer, "activation", '"relu"', position=1,
+                                          applicability=fixes.UNSAFE))
 
     @staticmethod
     def _reaches_dense(model: ModelFact, layer: LayerFact) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kerascheck import fixes
 from kerascheck.facts import CATEGORICAL_LOSSES, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -140,5 +141,6 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
                     f"Sigmoid output over {head.units} classes with "
                     f"{compile_fact.loss.name}: the outputs do not sum to 1; use "
                     f"`activation=\"softmax\"` (or `binary_crossentropy` if several classes can "
-                    f"be true at once)")
+                    f"be true at once)",
+                    fix=fixes.set_activation(head.activation_site, "softmax"))
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kerascheck import fixes
 from kerascheck.facts import REGRESSION_LOSSES, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -51,9 +52,12 @@ class RegressionLossForClassification(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: which cross-entropy is right depends on how the labels are encoded
-    (integers: `sparse_categorical_crossentropy`; one-hot: `categorical_crossentropy`; one
-    sigmoid unit: `binary_crossentropy`), and on whether the task is really regression.
+    Unsafe, and offered only where the right cross-entropy is unambiguous: one sigmoid unit
+    gets `binary_crossentropy`; a softmax output gets `categorical_crossentropy` when every
+    `fit()` gets one-hot labels and `sparse_categorical_crossentropy` when every `fit()` gets
+    integer class labels. The loss written at `compile()` (a string, `keras.losses.mse` or
+    `MeanSquaredError()`) is replaced. A human must still confirm the task is not regression.
+    Elsewhere there is no automatic fix: the choice depends on how the labels are encoded.
 
     ## Runtime evidence
     The proof takes a softmax classifier that is confidently wrong on an example and measures
@@ -69,6 +73,7 @@ class RegressionLossForClassification(Rule):
     code = "KC302"
     name = "regression-loss-for-classification"
     summary = "A regression loss (MSE/MAE) trains a classifier."
+    fix_applicability = "unsafe"
 
     invalid = (
         """
@@ -151,7 +156,29 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
                 compile_fact.loss.node or compile_fact.node,
                 f"{_SHORT[loss]} loss on a classifier ({' and '.join(reasons)}): gradients vanish "
                 f"when the model is confidently wrong; use {suggestion} (or, for regression, "
-                f"drop the accuracy metric and use a linear output)")
+                f"drop the accuracy metric and use a linear output)",
+                fix=self._fix(compile_fact, head, model))
+
+    @staticmethod
+    def _fix(compile_fact, head, model: ModelFact):
+        """Switch to the cross-entropy that the output and every fit's labels agree on."""
+        loss_node = compile_fact.loss.node
+        if head is None or not fixes.is_written_out(loss_node):
+            return None
+        labels = [fit.y for fit in model.fits]
+        if head.activation == "sigmoid" and head.units == 1 and \
+                not any(getattr(y, "one_hot", False) for y in labels):
+            loss = "binary_crossentropy"
+        elif head.activation == "softmax" and labels and \
+                all(getattr(y, "one_hot", False) for y in labels):
+            loss = "categorical_crossentropy"
+        elif head.activation == "softmax" and labels and \
+                all(getattr(y, "int_labels", False) for y in labels):
+            loss = "sparse_categorical_crossentropy"
+        else:
+            return None
+        return fixes.replace_expression(loss_node, f'"{loss}"', applicability=fixes.UNSAFE,
+                                        message=f"Use `loss=\"{loss}\"`")
 
     @staticmethod
     def _suggestion(head, one_hot_labels: bool) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kerascheck import fixes
 from kerascheck.facts import UNKNOWN, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -75,7 +76,8 @@ class FitWithoutHoldout(Rule):
 
     ## Fix safety
     Unsafe: adding `validation_split=0.2` trains on less data (the last 20% of the arrays,
-    before shuffling), which changes the model.
+    before shuffling), which changes the model. Offered only where `fit()` is given labels
+    (`y`) next to its inputs: a dataset or generator cannot be split that way.
 
     ## Runtime evidence
     The proof trains a small network on random labels: it scores close to 100% on the data it
@@ -184,4 +186,14 @@ report(model, x_test, y_test)
             first_fit.node,
             "The model is trained without held-out data and never evaluated on other data, so "
             "overfitting cannot show; pass `validation_split=0.2` or `validation_data=` (or "
-            "evaluate on a test split)")
+            "evaluate on a test split)",
+            fix=holdout_fix(first_fit))
+
+
+def holdout_fix(fit):
+    """``validation_split=0.2`` on a ``fit()`` that is given labels next to its inputs: arrays,
+    then. A dataset or generator (no ``y``) cannot be split, Keras raises (KC503)."""
+    if getattr(fit.x, "is_dataset", False) or not fixes.passes_argument(fit, "y", 1):
+        return None
+    return fixes.set_keyword(fit, "validation_split", "0.2", position=6,
+                             applicability=fixes.UNSAFE)
