@@ -5,7 +5,8 @@ The first argument picks a subcommand when it is one of ``check``, ``rule``, ``r
 ``prove``; anything else is a path for ``check`` (so ``kerascheck src/`` works as users expect).
 A folder literally named ``rules`` is linted with ``kerascheck check rules`` or ``./rules``.
 
-Exit codes: 0 no findings, 1 findings, 2 usage error, missing path or internal error.
+Exit codes: 0 no findings, 1 findings, 2 usage error, missing path or internal error. With
+``--fix``, findings means what remains after fixing (``--exit-non-zero-on-fix``: or anything fixed).
 """
 
 from __future__ import annotations
@@ -37,6 +38,15 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
     parser.add_argument("--exit-zero", action="store_true",
                         help="exit 0 even when problems are found")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe fixes, then report what remains")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, also apply the unsafe fixes (they change "
+                             "what the model does: review them)")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and write nothing")
+    parser.add_argument("--exit-non-zero-on-fix", action="store_true",
+                        help="with --fix, exit 1 when anything was fixed, even if nothing remains")
     parser.add_argument("--version", action="version", version=f"kerascheck {__version__}")
     return parser
 
@@ -80,6 +90,9 @@ def _check_command(argv: list[str]) -> int:
             print(f"kerascheck: error: {path}: no such file or directory", file=sys.stderr)
         return EXIT_ERROR
 
+    if options.fix or options.diff:
+        return _fix_command(options, config)
+
     from kerascheck.engine import lint_file
     from kerascheck.paths import discover
 
@@ -99,6 +112,52 @@ def _check_command(argv: list[str]) -> int:
     if errors:
         return EXIT_ERROR
     if diagnostics and not options.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _fix_command(options, config) -> int:
+    """``--fix`` / ``--diff``: apply (or show) the fixes the flags allow, report what remains.
+
+    Exit 1 when anything remains (with ``--diff``: when anything would change or remains), or
+    with ``--exit-non-zero-on-fix`` when anything was fixed; 0 when all was fixed."""
+    from kerascheck.fixes import fix_file
+    from kerascheck.paths import discover
+
+    remaining, errors, diffs = [], [], []
+    fixed = 0
+    files_with_findings = set()
+    for path in discover(options.paths):
+        result = fix_file(path, config, unsafe=options.unsafe_fixes, write=not options.diff)
+        remaining.extend(result.diagnostics)
+        errors.extend(result.errors)
+        fixed += result.fixed
+        if result.diff:
+            diffs.append(result.diff)
+        for note in result.dropped:
+            print(f"kerascheck: {note}", file=sys.stderr)
+        if result.diagnostics:
+            files_with_findings.add(path)
+    remaining.sort()
+    problems = "problem" if fixed == 1 else "problems"
+    left = f"{len(remaining)} remaining"
+    hidden = sum(1 for d in remaining if d.fix is not None and d.fix.applicability == "unsafe")
+    if hidden and not options.unsafe_fixes:
+        left += f"; {hidden} more fixable with --unsafe-fixes"
+    if options.diff:
+        sys.stdout.write("".join(diffs))
+        print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
+    else:
+        _report(remaining, len(files_with_findings), options.output_format)
+        print(f"Fixed {fixed} {problems} ({left}).",
+              file=sys.stdout if options.output_format == "text" else sys.stderr)
+    for error in errors:
+        print(f"kerascheck: {error}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if options.exit_zero:
+        return EXIT_CLEAN
+    if remaining or (options.diff and diffs) or (options.exit_non_zero_on_fix and fixed):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
