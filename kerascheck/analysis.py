@@ -410,6 +410,10 @@ class Analyzer:
             return UNKNOWN_VALUE
         for value in [*args, *kwargs.values()]:
             self.escape(value)
+        tensors = _tensors_in([*args, *kwargs.values()])
+        if tensors:
+            # a pretrained base model or a custom layer applied to a symbolic tensor
+            return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
         if _callee_name(node).startswith("evaluat"):
             # ``evaluate(test_data, test_labels)`` in a snippet, ``evaluate_model(...)``: an
             # evaluation the analysis cannot attribute to a model; it may be of any of them.
@@ -429,6 +433,10 @@ class Analyzer:
                                                                      None)))
             if namespace == "layers" and leaf[:1].isupper():
                 return self.make_layer(leaf, node, args, kwargs, star)
+        tensors = _tensors_in([*args, *kwargs.values()])
+        if tensors:
+            # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph
+            return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
         result = dataflow.call_ref(ref, node, args, kwargs, star, self)
         if result is None:
             for value in [*args, *kwargs.values()]:
@@ -889,6 +897,17 @@ def _collect_bindings(module: cst.Module):
     keras_stars = [m for m in star_imports if "keras" in m]
     other_stars = [m for m in star_imports if "keras" not in m]
     return imports, bound, other_stars if not keras_stars else []
+
+
+def _tensors_in(values) -> list:
+    """The symbolic tensors among call arguments (looking into lists: ``concatenate([a, b])``)."""
+    tensors = []
+    for value in values:
+        if isinstance(value, TensorVal):
+            tensors.append(value)
+        elif isinstance(value, Seq):
+            tensors.extend(item for item in value.items if isinstance(item, TensorVal))
+    return tensors
 
 
 def _callee_name(call: cst.Call) -> str:
