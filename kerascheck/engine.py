@@ -57,12 +57,19 @@ def lint_file(path: str | os.PathLike, config: Config | None = None) -> FileResu
 
 
 def lint_source(source: str | bytes, path: str = "<stdin>",
-                config: Config | None = None) -> FileResult:
-    """Lint one file's text. ``path`` is used for display and per-file configuration."""
+                config: Config | None = None, *, kind: str | None = None) -> FileResult:
+    """Lint one file's text. ``path`` is used for display and per-file configuration.
+
+    ``kind`` is ``"python"`` or ``"notebook"`` (a ``.ipynb`` file's JSON, linted by
+    :mod:`kerascheck.notebook`); by default it follows the suffix of ``path``."""
     config = config or Config()
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     if not is_relevant(raw):
         return FileResult(path, relevant=False)
+    if kind == "notebook" or kind is None and path.endswith(".ipynb"):
+        from kerascheck.notebook import lint_notebook
+
+        return lint_notebook(raw, path, config)
     module_or_error = parse(source, path)
     if isinstance(module_or_error, Diagnostic):
         diagnostics = [module_or_error] if config.is_enabled(SYNTAX_ERROR, path) else []

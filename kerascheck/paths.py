@@ -1,47 +1,205 @@
-"""Which files a run looks at."""
+"""Which files a run looks at: walking folders, excludes, ``.gitignore``, and glob matching.
+
+``.gitignore`` is honoured by asking git itself, once per repository:
+``git ls-files -z --others --ignored --exclude-standard --directory`` lists the ignored files
+and, collapsed, the wholly ignored folders (so a walk can skip ``data/`` without entering it).
+That covers every ignore source git knows (nested ``.gitignore`` files, ``.git/info/exclude``,
+the global excludes file, negations) with no new dependency. Files git tracks are never
+treated as ignored, as git itself does. Outside a git work tree, or without a ``git``
+executable, nothing is ignored on account of ``.gitignore``.
+"""
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import re
+import subprocess
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from kerascheck.config import Config
 
 SKIPPED_DIRECTORIES = {"__pycache__", "node_modules", "site-packages", "venv", "env",
                        "build", "dist"}
-SOURCE_SUFFIXES = (".py",)
+SOURCE_SUFFIXES = (".py", ".ipynb")
 
 
 def is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").exists()
 
 
-def discover(paths: list[str], suffixes=SOURCE_SUFFIXES) -> Iterator[str]:
-    """Yield the files to lint, in a deterministic order. Files named explicitly are always
-    yielded; directories are walked, skipping hidden folders, virtual environments and caches."""
+def discover(paths: list[str], config: "Config | None" = None, *,
+             suffixes: tuple[str, ...] = SOURCE_SUFFIXES) -> Iterator[str]:
+    """Yield the files to lint, in a deterministic order.
+
+    Folders are walked, skipping hidden folders, virtual environments, the configuration's
+    excludes and (unless ``respect-gitignore = false``) what git ignores. Files named
+    explicitly are always yielded, unless ``force-exclude`` is set and an exclude or
+    ``.gitignore`` matches them (pre-commit passes every staged file explicitly).
+    """
+    if config is None:
+        from kerascheck.config import Config
+
+        config = Config()
+    ignored = GitIgnored() if config.respect_gitignore else None
     for given in paths:
         path = Path(given)
+        if config.force_exclude and _is_skipped(given, config, ignored):
+            continue
         if path.is_dir():
-            yield from _walk(path, suffixes)
+            yield from _walk(path, suffixes, config, ignored)
         else:
             yield given
 
 
-def _walk(root: Path, suffixes) -> Iterator[str]:
+def _is_skipped(path: str, config: "Config", ignored: "GitIgnored | None") -> bool:
+    return config.is_excluded(path) or (ignored is not None and ignored.is_ignored(path))
+
+
+def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None") -> Iterator[str]:
     for directory, subdirectories, files in os.walk(root, followlinks=False):
         subdirectories[:] = sorted(
             name for name in subdirectories
-            if not name.startswith(".") and name not in SKIPPED_DIRECTORIES
-            and not is_virtualenv(Path(directory) / name))
+            if not name.startswith(".")
+            and not is_virtualenv(Path(directory) / name)
+            and not _is_skipped(os.path.join(directory, name), config, ignored))
         for name in sorted(files):
             if name.endswith(suffixes):
-                yield os.path.join(directory, name)
+                path = os.path.join(directory, name)
+                if not _is_skipped(path, config, ignored):
+                    yield path
 
 
-def matches_glob(path: str, pattern: str) -> bool:
-    """Whether ``path`` (relative or absolute) matches a glob such as ``tests/*`` or ``*.py``."""
-    normalized = path.replace(os.sep, "/")
-    if normalized.startswith("./"):
-        normalized = normalized[2:]
-    return fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(
-        os.path.basename(normalized), pattern) or fnmatch.fnmatch(normalized, f"*/{pattern}")
+class GitIgnored:
+    """What git ignores, asked once per repository (see the module docstring)."""
+
+    def __init__(self):
+        self._by_repository: dict[str, tuple[set[str], tuple[str, ...]]] = {}
+
+    def is_ignored(self, path: str) -> bool:
+        absolute = os.path.abspath(path)
+        top = _repository_root(os.path.dirname(absolute) if not os.path.isdir(absolute)
+                               else absolute)
+        if top is None:
+            return False
+        if top not in self._by_repository:
+            self._by_repository[top] = _ignored_in(top)
+        files, folders = self._by_repository[top]
+        relative = os.path.relpath(absolute, top).replace(os.sep, "/")
+        if relative in files:
+            return True
+        candidate = relative + "/"
+        return any(candidate.startswith(folder) for folder in folders)
+
+
+@lru_cache(maxsize=256)
+def _repository_root(directory: str) -> str | None:
+    """The top of the git work tree holding ``directory`` (found by its ``.git`` entry, so a
+    walk over many folders costs no process per folder)."""
+    current = Path(directory)
+    for candidate in (current, *current.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return None
+
+
+def _ignored_in(top: str) -> tuple[set[str], tuple[str, ...]]:
+    try:
+        completed = subprocess.run(
+            ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
+             "--directory"], cwd=top, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return set(), ()
+    if completed.returncode != 0:
+        return set(), ()
+    entries = [entry.decode("utf-8", "surrogateescape")
+               for entry in completed.stdout.split(b"\0") if entry]
+    files = {entry for entry in entries if not entry.endswith("/")}
+    folders = tuple(entry for entry in entries if entry.endswith("/"))
+    return files, folders
+
+
+# -- globs --------------------------------------------------------------------------------
+
+def matches_glob(path: str, pattern: str, root: str | os.PathLike = "") -> bool:
+    """Whether ``pattern`` matches the file ``path`` or one of the folders holding it.
+
+    A pattern without ``/`` matches a file or folder name (``build``, ``*_test.py``); a pattern
+    with ``/`` matches the path relative to ``root`` (the project root, default the current
+    folder), and also the path exactly as given. ``*`` matches any characters (``/`` included,
+    as in Ruff), ``?`` one character, ``**/`` any number of folders, ``[abc]`` and ``{a,b}`` as
+    usual.
+    """
+    regex = _glob_regex(pattern.strip().lstrip("/") if "/" in pattern.strip("/")
+                        else pattern.strip().strip("/"))
+    if "/" not in pattern.strip("/"):
+        parts = _relative_parts(path, root) or _normalized(path).split("/")
+        return any(regex.fullmatch(part) for part in parts if part not in ("", ".", ".."))
+    candidates = {_normalized(path)}
+    relative = _relative_parts(path, root)
+    if relative:
+        candidates.add("/".join(relative))
+    for candidate in candidates:
+        parts = candidate.split("/")
+        for end in range(len(parts), 0, -1):
+            if regex.fullmatch("/".join(parts[:end])):
+                return True
+    return False
+
+
+def _normalized(path: str) -> str:
+    text = os.fspath(path).replace(os.sep, "/")
+    while text.startswith("./"):
+        text = text[2:]
+    return text
+
+
+def _relative_parts(path: str, root: str | os.PathLike) -> list[str] | None:
+    """``path`` relative to ``root`` as parts, or None when it lies outside ``root``."""
+    base = os.path.abspath(os.fspath(root) or ".")
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, base)
+    except ValueError:  # another drive on Windows
+        return None
+    if relative == ".." or relative.startswith(".." + os.sep):
+        return None
+    return relative.replace(os.sep, "/").split("/")
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern:
+    out = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif char == "*":
+            out.append(".*")
+            index += 1
+        elif char == "?":
+            out.append("[^/]")
+            index += 1
+        elif char == "[" and pattern.find("]", index + 2) > 0:
+            end = pattern.find("]", index + 2)
+            body = pattern[index + 1:end]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            index = end + 1
+        elif char == "{" and "}" in pattern[index:]:
+            end = pattern.index("}", index)
+            options = pattern[index + 1:end].split(",")
+            out.append("(?:" + "|".join(_glob_regex(option).pattern for option in options) + ")")
+            index = end + 1
+        else:
+            out.append(re.escape(char))
+            index += 1
+    return re.compile("".join(out))

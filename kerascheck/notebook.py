@@ -1,0 +1,243 @@
+"""Jupyter notebooks: their code cells linted as one program, findings located by cell.
+
+The code cells are joined in order (so an import in cell 1 resolves a name in cell 5), with
+IPython syntax masked line for line so positions survive: ``%magic`` and ``!shell`` lines,
+``x = !ls`` / ``x = %time f()`` assignments, ``obj?`` help lines and whole ``%%cell`` magic cells
+become ``pass`` or blank lines. Findings are reported per cell: ``cell`` is the 1-based position
+of the cell in the notebook (Markdown cells counted, as a reader counts them on screen) and
+``line``/``column`` are inside that cell; text output reads ``nb.ipynb:cell 3:2:5``.
+
+A notebook that is not valid JSON or not nbformat is one KC000 diagnostic, never a crash; a
+notebook whose kernel is not Python is not checked. Notebooks are only ever read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+
+from kerascheck.diagnostics import Diagnostic
+
+NOTEBOOK_SUFFIX = ".ipynb"
+
+# A line IPython rewrites before Python sees it: %magic, !shell, x = !shell, x = %magic, obj?
+_IPYTHON_LINE = re.compile(
+    r"^\s*(?:[%!]|\?|[\w.\[\]'\"]+\s*=\s*[%!])|^\s*[\w.]+\?{1,2}\s*$")
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    index: int  # 1-based position among all the notebook's cells
+    source: str  # as written (for showing the line of a finding)
+    python: str  # IPython syntax masked, same number of lines
+
+
+@dataclass(frozen=True)
+class Notebook:
+    cells: tuple[CodeCell, ...]
+
+    def joined_source(self) -> tuple[str, list[tuple[int, int]]]:
+        """The code cells joined into one Python module, and for each of its lines (0-based
+        list) the ``(cell index, line in cell)`` it came from."""
+        parts: list[str] = []
+        origins: list[tuple[int, int]] = []
+        for cell in self.cells:
+            lines = cell.python.split("\n")
+            for number, line in enumerate(lines, start=1):
+                parts.append(line)
+                origins.append((cell.index, number))
+        return "\n".join(parts) + "\n", origins
+
+    def cell_line(self, cell_index: int, line: int) -> str | None:
+        """The original text of one line of one cell."""
+        for cell in self.cells:
+            if cell.index == cell_index:
+                lines = cell.source.split("\n")
+                return lines[line - 1] if 0 < line <= len(lines) else None
+        return None
+
+
+class NotebookError(ValueError):
+    """The file is not a notebook kerascheck can read; ``line``/``column`` locate the problem."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def read_notebook(raw: bytes | str) -> Notebook | None:
+    """The notebook's code cells; None when its kernel is not Python. Raises
+    :class:`NotebookError` for anything that is not a readable notebook."""
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise NotebookError(f"malformed notebook: invalid JSON: {error.msg}", error.lineno,
+                            error.colno) from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise NotebookError(f"malformed notebook: {error}") from None
+    if not isinstance(document, dict):
+        raise NotebookError("malformed notebook: the top level is not a JSON object")
+    if not _is_python(document.get("metadata")):
+        return None
+    cells = document.get("cells")
+    if cells is None and isinstance(document.get("worksheets"), list):  # nbformat 3
+        cells = [cell for sheet in document["worksheets"] if isinstance(sheet, dict)
+                 for cell in (sheet.get("cells") or [])]
+    if not isinstance(cells, list):
+        raise NotebookError("malformed notebook: no 'cells' list (is this nbformat 4?)")
+    code_cells = []
+    for position, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise NotebookError(f"malformed notebook: cell {position} is not a JSON object")
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", cell.get("input", ""))
+        if isinstance(source, list) and all(isinstance(part, str) for part in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise NotebookError(f"malformed notebook: cell {position} has a 'source' that is "
+                                f"neither text nor a list of lines")
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        code_cells.append(CodeCell(position, source, mask_ipython(source)))
+    return Notebook(tuple(code_cells))
+
+
+def _is_python(metadata) -> bool:
+    if not isinstance(metadata, dict):
+        return True
+    for key in ("kernelspec", "language_info"):
+        section = metadata.get(key)
+        if isinstance(section, dict):
+            language = section.get("language") or section.get("name") \
+                if key == "language_info" else section.get("language")
+            if isinstance(language, str) and language:
+                return language.lower().startswith("python")
+    return True
+
+
+# Cell magics whose body is ordinary Python run in the notebook's namespace.
+PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
+
+
+def mask_ipython(source: str) -> str:
+    """``source`` with IPython-only syntax replaced by Python that means nothing, line for line
+    (indentation kept, so a magic inside a block leaves the block valid). Only lines that start
+    a statement are candidates: a ``% modulus`` continuing a bracketed expression is Python."""
+    lines = source.split("\n")
+    first = lines[0].strip() if lines else ""
+    if first.startswith("%%"):
+        magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
+        if magic not in PYTHON_CELL_MAGICS:
+            return "\n".join("" for _ in lines)  # %%bash, %%writefile...: not run as Python
+        lines = ["", *lines[1:]]
+    masked = []
+    scanner = _LineScanner()
+    continuing_magic = False
+    for line in lines:
+        if continuing_magic or (scanner.at_statement_start() and _IPYTHON_LINE.match(line)):
+            indent = line[:len(line) - len(line.lstrip())]
+            masked.append("" if continuing_magic else f"{indent}pass")
+            continuing_magic = line.rstrip().endswith("\\")
+            continue
+        masked.append(line)
+        scanner.feed(line)
+    return "\n".join(masked)
+
+
+class _LineScanner:
+    """Just enough of Python's tokenizer to know whether the next line starts a statement:
+    open brackets, open triple-quoted strings and backslash continuations."""
+
+    def __init__(self):
+        self.depth = 0
+        self.open_string: str | None = None  # the closing quotes of an open triple string
+        self.backslash = False
+
+    def at_statement_start(self) -> bool:
+        return self.depth == 0 and self.open_string is None and not self.backslash
+
+    def feed(self, line: str) -> None:
+        index = 0
+        self.backslash = line.rstrip().endswith("\\") and "#" not in line
+        while index < len(line):
+            if self.open_string is not None:
+                end = _closing(line, self.open_string, index)
+                if end < 0:
+                    return
+                index = end + len(self.open_string)
+                self.open_string = None
+                continue
+            char = line[index]
+            if char == "#":
+                return
+            if char in "([{":
+                self.depth += 1
+            elif char in ")]}":
+                self.depth = max(0, self.depth - 1)
+            elif char in "'\"":
+                if line.startswith(char * 3, index):
+                    self.open_string = char * 3
+                    index += 3
+                    continue
+                end = _closing(line, char, index + 1)
+                if end < 0:
+                    return
+                index = end
+            index += 1
+
+
+def _closing(line: str, quotes: str, start: int) -> int:
+    """Where ``quotes`` close an open string in ``line`` from ``start`` on; -1 if they do not."""
+    end = line.find(quotes, start)
+    while end > 0 and _escaped(line, end):
+        end = line.find(quotes, end + 1)
+    return end
+
+
+def _escaped(line: str, position: int) -> bool:
+    backslashes = 0
+    while position - backslashes - 1 >= 0 and line[position - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def lint_notebook(raw: bytes | str, path: str, config=None):
+    """Lint a notebook's text: a :class:`~kerascheck.engine.FileResult` whose diagnostics
+    carry the cell, with lines and columns inside the cell."""
+    from kerascheck import engine
+
+    try:
+        notebook = read_notebook(raw)
+    except NotebookError as error:
+        diagnostics = []
+        if config is None or config.is_enabled(engine.SYNTAX_ERROR, path):
+            diagnostics.append(Diagnostic(path=path, line=error.line, column=error.column,
+                                          code=engine.SYNTAX_ERROR, name="syntax-error",
+                                          message=str(error), end_line=error.line,
+                                          end_column=error.column))
+        return engine.FileResult(path, diagnostics)
+    if notebook is None or not notebook.cells:
+        return engine.FileResult(path, relevant=False)
+    source, origins = notebook.joined_source()
+    result = engine.lint_source(source, path, config, kind="python")
+    result.diagnostics = sorted(
+        (to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),
+        key=lambda d: (d.cell or 0, d.line, d.column, d.code))
+    return result
+
+
+def to_cell_position(diagnostic: Diagnostic, origins: list[tuple[int, int]]) -> Diagnostic:
+    """A diagnostic on the joined source moved to its cell."""
+    if not 0 < diagnostic.line <= len(origins):
+        return diagnostic
+    cell, line = origins[diagnostic.line - 1]
+    end_line, end_column = line, diagnostic.end_column
+    if 0 < diagnostic.end_line <= len(origins):
+        end_cell, cell_end_line = origins[diagnostic.end_line - 1]
+        if end_cell == cell:
+            end_line = cell_end_line
+        else:  # a range cannot span cells; end it where the first cell's line ends
+            end_column = diagnostic.column
+    return replace(diagnostic, line=line, end_line=end_line, end_column=end_column, cell=cell)
