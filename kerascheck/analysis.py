@@ -107,6 +107,9 @@ class Analyzer:
             bases = [self.eval(arg.value, frame) for arg in statement.bases]
             frame.variables[statement.name.value] = ClassVal(statement, bases)
             self._exec_class(statement, bases, frame)
+        elif isinstance(statement, cst.If) and _is_main_guard(statement):
+            # ``if __name__ == "__main__":`` runs whenever the script runs
+            self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
             with self.conditional():
                 self.exec_block(statement.body.body, frame)
@@ -457,6 +460,9 @@ class Analyzer:
         inner = Frame(parent=function.scope, standalone=standalone)
         self._bind_parameters(node, inner, args, kwargs)
         self._depth += 1
+        # Inside the function its own statements decide what is conditional: a builder called
+        # under an ``if`` still adds its layers in order.
+        outer_conditional, self._conditional = self._conditional, 0
         try:
             self.exec_block(node.body.body if isinstance(node.body, cst.IndentedBlock)
                             else node.body.body, inner)
@@ -464,6 +470,7 @@ class Analyzer:
             raise
         finally:
             self._depth -= 1
+            self._conditional = outer_conditional
         if len(inner.returns) == 1:
             return inner.returns[0]
         return UNKNOWN_VALUE
@@ -705,7 +712,7 @@ class Analyzer:
         return compile_fact
 
     def make_fit(self, node: cst.Call, args, kwargs, star) -> FitFact:
-        fit = FitFact(node=node)
+        fit = FitFact(node=node, conditional=self._conditional > 0)
         x = kwargs.get("x", args[0] if args else UNKNOWN_VALUE)
         y = kwargs.get("y", args[1] if len(args) > 1 else None)
         if isinstance(x, DataVal):
@@ -897,6 +904,17 @@ def _collect_bindings(module: cst.Module):
     keras_stars = [m for m in star_imports if "keras" in m]
     other_stars = [m for m in star_imports if "keras" not in m]
     return imports, bound, other_stars if not keras_stars else []
+
+
+def _is_main_guard(statement: cst.If) -> bool:
+    test = statement.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    names = [s.value for s in sides if isinstance(s, cst.Name)]
+    strings = [s.evaluated_value for s in sides if isinstance(s, cst.SimpleString)]
+    return names == ["__name__"] and strings == ["__main__"] and isinstance(
+        test.comparisons[0].operator, cst.Equal)
 
 
 def _tensors_in(values) -> list:

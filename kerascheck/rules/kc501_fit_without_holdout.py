@@ -37,7 +37,9 @@ class FitWithoutHoldout(Rule):
     `validation_split`, and that the file never evaluates on data other than what it was trained
     on. A model passed in as a parameter (library code) is not reported, and neither is a model
     handed to code the linter cannot follow. A model evaluated on its training data is reported
-    once, as KC502 (evaluate-on-training-data), not twice.
+    once, as KC502 (evaluate-on-training-data), not twice. A `fit()` inside a loop or a
+    condition (reinforcement-learning replay, online learning, folds) is a training scheme of its
+    own and is not judged.
 
     ## Why is this bad?
     A network can memorise its training set: training accuracy climbs toward 100% while
@@ -174,6 +176,10 @@ report(model, x_test, y_test)
 
     def check_model(self, model: ModelFact):
         if not model.fits or model.escapes:
+            return
+        if any(fit.conditional for fit in model.fits):
+            # fit() in a loop is a training scheme of its own (reinforcement learning replay,
+            # online learning, folds): what counts as held out there is not for a linter to say
             return
         if any(fit.has_validation is not False for fit in model.fits):
             return
