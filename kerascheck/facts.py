@@ -243,6 +243,7 @@ class FitFact:
     validation_split: Any = None  # the argument's value node or None
     node: Any = None
     x_node: Any = None
+    conditional: bool = False  # inside a loop or an if: one step of a larger training scheme
 
 
 @dataclass(eq=False)
@@ -261,6 +262,9 @@ class Event:
     method: str
     node: Any = None
     conditional: bool = False
+    # the branches the event runs under, outermost first: ("if", id, "body"), ("loop", id), ...
+    # An event applies before another on every path when its path is a prefix of the other's.
+    path: tuple = ()
 
 
 @dataclass(eq=False)
@@ -287,6 +291,9 @@ class ModelFact:
     escapes: bool = False  # returned, stored or passed where the analysis cannot follow it
     node: Any = None
     name: str | None = None
+    # len(events) when the model first escaped: uses after that index may be hidden (KC504)
+    escaped_at: int | None = None
+    used_as_layer: bool = False  # nested in another model: its output is not a model output
 
     # -- graph helpers ------------------------------------------------------------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:
@@ -361,3 +368,50 @@ class FileFacts:
     source: str = ""
     # (keyword argument node, canonical callee) for the syntactic rules' benefit
     calls: list = field(default_factory=list)
+    # every call of the Keras API the analysis evaluated (KC103, KC602, KC603)
+    keras_calls: list[KerasCallFact] = field(default_factory=list)
+    # (expression node, dotted path) for every Keras/TensorFlow path the file spells out (KC601)
+    references: list = field(default_factory=list)
+    # (import alias node, dotted path) for every ``import``/``from ... import`` (KC601)
+    imports: list = field(default_factory=list)
+    statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
+
+
+@dataclass(eq=False)
+class KerasCallFact:
+    """A call of the Keras API: a constructor (``layers.Dense``), a function, or a model method.
+
+    ``callee`` is the canonical Keras name (``optimizers.Adam``) or ``Model.<method>`` for a method
+    of a model the file builds; ``qualname`` the dotted path as resolved through the imports.
+    ``arguments`` maps each keyword to its literal value (numbers, strings, tuples of them) or
+    :data:`UNKNOWN`; ``positional`` holds the positional arguments the same way.
+    """
+
+    callee: str
+    qualname: str
+    node: Any
+    arguments: dict = field(default_factory=dict)
+    positional: list = field(default_factory=list)
+
+    def argument_node(self, keyword: str):
+        """The expression passed as ``keyword=``, or None."""
+        for arg in getattr(self.node, "args", ()):
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg
+        return None
+
+
+@dataclass(eq=False)
+class StatisticsFitFact:
+    """A scaler's ``fit``/``fit_transform`` or a ``Normalization`` layer's ``adapt`` (KC402).
+
+    ``held_out`` is True when the data is the test or validation side of a split or of a
+    ``keras.datasets`` set; ``later_split`` is the ``train_test_split`` call that splits the very
+    data the statistics came from, after the fit.
+    """
+
+    node: Any
+    data_identity: Any
+    estimator: str = ""
+    held_out: bool = False
+    later_split: Any = None
