@@ -1,0 +1,541 @@
+"""Fixes, in the before -> after style of LibCST's codemod tests (``assertCodemod``).
+
+Every case is also checked for idempotence: fixing the fixed text changes nothing and leaves
+nothing fixable behind.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import textwrap
+
+import libcst as cst
+import pytest
+
+from kerascheck import fixes
+from kerascheck.cli import main
+from kerascheck.config import Config
+from kerascheck.diagnostics import Diagnostic
+from kerascheck.engine import lint_source
+
+
+def assert_fix(before: str, after: str, *, unsafe: bool = True, select=("KC",)) -> None:
+    """Fixing ``before`` gives exactly ``after``, and fixing again changes nothing."""
+    before, after = textwrap.dedent(before), textwrap.dedent(after)
+    config = Config(select=select)
+    outcome = fixes.fix_source(before, "example.py", config, unsafe=unsafe)
+    assert outcome.dropped == []
+    assert outcome.source.decode() == after
+    again = fixes.fix_source(outcome.source, "example.py", config, unsafe=unsafe)
+    assert again.source == outcome.source and again.applied == []
+    remaining = lint_source(outcome.source, "example.py", config).diagnostics
+    assert not any(fixes.allowed(d.fix, unsafe) for d in remaining)
+
+
+def assert_no_fix(code: str, code_expected: str, select=("KC",)) -> None:
+    """``code`` has the finding ``code_expected`` but no fix is offered for it."""
+    diagnostics = lint_source(textwrap.dedent(code), "example.py", Config(select=select)).diagnostics
+    found = [d for d in diagnostics if d.code == code_expected]
+    assert found, diagnostics
+    assert all(d.fix is None for d in found)
+
+
+# -- KC201: add activation="relu" (unsafe) --------------------------------------------------------
+
+
+def test_kc201_replaces_a_linear_activation_keeping_quotes_and_comment():
+    assert_fix(
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(2,)),
+            tf.keras.layers.Dense(10, activation='linear'),  # the hidden layer
+            tf.keras.layers.Dense(1, activation='sigmoid'),
+        ])
+        """,
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(2,)),
+            tf.keras.layers.Dense(10, activation='relu'),  # the hidden layer
+            tf.keras.layers.Dense(1, activation='sigmoid'),
+        ])
+        """)
+
+
+def test_kc201_adds_the_keyword_to_an_alias_call_in_its_layout():
+    assert_fix(
+        """
+        from tensorflow.keras import Sequential
+        from tensorflow.keras.layers import Dense as D, Input
+        model = Sequential([
+            Input(shape=(4,)),
+            D(
+                32,  # units
+                kernel_initializer="he_normal",  # keep me here
+            ),
+            D(16,
+              use_bias=True),
+            D(8, None),
+            D(1),
+        ])
+        """,
+        """
+        from tensorflow.keras import Sequential
+        from tensorflow.keras.layers import Dense as D, Input
+        model = Sequential([
+            Input(shape=(4,)),
+            D(
+                32,  # units
+                kernel_initializer="he_normal",  # keep me here
+                activation="relu",
+            ),
+            D(16,
+              use_bias=True,
+              activation="relu"),
+            D(8, "relu"),
+            D(1),
+        ])
+        """)
+
+
+def test_kc201_multi_line_call_without_trailing_comma_keeps_the_closing_comment():
+    assert_fix(
+        """
+        import keras
+        inputs = keras.Input(shape=(16,))
+        x = keras.layers.Dense(
+            32,
+            name="hidden"  # the name
+        )(inputs)
+        outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+        model = keras.Model(inputs, outputs)
+        """,
+        """
+        import keras
+        inputs = keras.Input(shape=(16,))
+        x = keras.layers.Dense(
+            32,
+            name="hidden",  # the name
+            activation="relu"
+        )(inputs)
+        outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+        model = keras.Model(inputs, outputs)
+        """)
+
+
+def test_kc201_replaces_activation_none_and_keras_activations_linear():
+    assert_fix(
+        """
+        import tf_keras as tfk
+        model = tfk.Sequential([tfk.layers.Dense(8, input_dim=4, activation=tfk.activations.linear),
+                                tfk.layers.Dense(8, activation=None),
+                                tfk.layers.Dense(2, activation="softmax")])
+        """,
+        """
+        import tf_keras as tfk
+        model = tfk.Sequential([tfk.layers.Dense(8, input_dim=4, activation="relu"),
+                                tfk.layers.Dense(8, activation="relu"),
+                                tfk.layers.Dense(2, activation="softmax")])
+        """)
+
+
+def test_kc201_is_unsafe_so_plain_fix_leaves_it():
+    code = textwrap.dedent("""
+        import keras
+        model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+        """)
+    outcome = fixes.fix_source(code, "example.py", Config(), unsafe=False)
+    assert outcome.source.decode() == code and outcome.applied == []
+
+
+def test_kc201_never_rewrites_an_activation_passed_in_a_variable():
+    # the function is called with 'linear' here, but a variable may carry other values
+    # elsewhere: the fix must not overwrite it
+    assert_no_fix(
+        """
+        import keras
+        def build(act):
+            return keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation=act),
+                                     keras.layers.Dense(1)])
+        model = build("linear")
+        """, "KC201")
+
+
+def test_no_fix_when_kwargs_may_already_carry_the_argument():
+    call = cst.parse_expression("Dense(10, **options)")
+    assert fixes.set_keyword(call, "activation", '"relu"', position=1,
+                             applicability=fixes.UNSAFE) is None
+    starred = cst.parse_expression("Dense(*args)")
+    assert fixes.set_keyword(starred, "activation", '"relu"', position=1,
+                             applicability=fixes.UNSAFE) is None
+
+
+# -- KC301: sigmoid -> softmax (unsafe) -----------------------------------------------------------
+
+
+def test_kc301_dense_sigmoid_becomes_softmax():
+    assert_fix(
+        """
+        from tensorflow import keras
+        model = keras.Sequential([
+            keras.Input(shape=(20,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="sigmoid"),
+        ])
+        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+        """,
+        """
+        from tensorflow import keras
+        model = keras.Sequential([
+            keras.Input(shape=(20,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ])
+        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+        """)
+
+
+def test_kc301_activation_layer_gets_the_positional_argument_replaced():
+    assert_fix(
+        """
+        from keras import layers, models
+        model = models.Sequential([layers.Input(shape=(8,)), layers.Dense(3),
+                                   layers.Activation('sigmoid')])
+        model.compile(loss='sparse_categorical_crossentropy', optimizer='sgd')
+        """,
+        """
+        from keras import layers, models
+        model = models.Sequential([layers.Input(shape=(8,)), layers.Dense(3),
+                                   layers.Activation('softmax')])
+        model.compile(loss='sparse_categorical_crossentropy', optimizer='sgd')
+        """)
+
+
+# -- KC302: regression loss -> the cross-entropy the labels call for (unsafe) ----------------------
+
+
+def test_kc302_one_hot_labels_get_categorical_crossentropy():
+    assert_fix(
+        """
+        from tensorflow import keras
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        x_train, x_test = x_train / 255.0, x_test / 255.0
+        y_train = keras.utils.to_categorical(y_train, 10)
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                                  keras.layers.Dense(10, activation='softmax')])
+        model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])
+        model.fit(x_train, y_train, epochs=1, validation_split=0.1)
+        """,
+        """
+        from tensorflow import keras
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        x_train, x_test = x_train / 255.0, x_test / 255.0
+        y_train = keras.utils.to_categorical(y_train, 10)
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                                  keras.layers.Dense(10, activation='softmax')])
+        model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
+        model.fit(x_train, y_train, epochs=1, validation_split=0.1)
+        """)
+
+
+def test_kc302_integer_labels_get_sparse_categorical_crossentropy_for_a_loss_object():
+    assert_fix(
+        """
+        import tensorflow as tf
+        (x_train, y_train), _ = tf.keras.datasets.mnist.load_data()
+        x_train = x_train / 255.0
+        model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
+                                     tf.keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss=tf.keras.losses.MeanSquaredError())
+        model.fit(x_train, y_train, validation_split=0.1)
+        """,
+        """
+        import tensorflow as tf
+        (x_train, y_train), _ = tf.keras.datasets.mnist.load_data()
+        x_train = x_train / 255.0
+        model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
+                                     tf.keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(x_train, y_train, validation_split=0.1)
+        """, select=("KC302",))
+
+
+def test_kc302_one_sigmoid_unit_with_accuracy_gets_binary_crossentropy():
+    assert_fix(
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile("adam", keras.losses.mse, metrics=["accuracy"])
+        """,
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+        """)
+
+
+def test_kc302_offers_no_fix_when_the_label_encoding_is_unknown():
+    assert_no_fix(
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile("adam", "mse", metrics=["accuracy"])
+        model.fit(features, labels, validation_split=0.2)
+        """, "KC302")
+
+
+# -- KC501: add validation_split=0.2 (unsafe) -----------------------------------------------------
+
+
+def test_kc501_adds_validation_split_to_a_multi_line_fit():
+    assert_fix(
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.Input(shape=(20,)),
+                                     tf.keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+        model.fit(
+            all_data,
+            all_labels,
+            epochs=20,  # long enough
+        )
+        """,
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.Input(shape=(20,)),
+                                     tf.keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+        model.fit(
+            all_data,
+            all_labels,
+            epochs=20,  # long enough
+            validation_split=0.2,
+        )
+        """)
+
+
+def test_kc501_offers_no_fix_for_a_dataset_without_labels():
+    assert_no_fix(
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.Input(shape=(20,)),
+                                     tf.keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(train_dataset, epochs=3)
+        """, "KC501")
+
+
+# -- several findings, several rules, one pass -------------------------------------------------
+
+
+def test_several_findings_in_one_file_are_fixed_together():
+    assert_fix(
+        """
+        import tensorflow as tf
+        from tensorflow.keras.layers import Dense as D
+
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(2,)),
+            D(16),  # first
+            D(16, activation='linear'),  # second
+            D(3, activation='sigmoid'),  # output
+        ])
+        model.compile(optimizer='adam', loss='categorical_crossentropy')
+        model.fit(points, targets, epochs=5)
+        """,
+        """
+        import tensorflow as tf
+        from tensorflow.keras.layers import Dense as D
+
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(2,)),
+            D(16, activation="relu"),  # first
+            D(16, activation='relu'),  # second
+            D(3, activation='softmax'),  # output
+        ])
+        model.compile(optimizer='adam', loss='categorical_crossentropy')
+        model.fit(points, targets, epochs=5, validation_split=0.2)
+        """)
+
+
+def test_crlf_line_endings_and_the_encoding_survive():
+    before = ("# -*- coding: latin-1 -*-\r\nimport keras\r\n# caf\xe9\r\n"
+              "model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4),\r\n"
+              "                          keras.layers.Dense(1)])\r\n").encode("latin-1")
+    outcome = fixes.fix_source(before, "example.py", Config(), unsafe=True)
+    assert outcome.source == before.replace(b"Dense(4)", b'Dense(4, activation="relu")')
+
+
+# -- the applier: overlap, broken results, stale nodes ---------------------------------------------
+
+
+def _diagnostic(line: int, fix: fixes.Fix) -> Diagnostic:
+    return Diagnostic(path="example.py", line=line, column=1, code="KC999", name="test",
+                      message="test", fix=fix)
+
+
+def test_overlapping_fixes_one_pass_applies_the_first_only():
+    module = cst.parse_module("model.fit(x, y, lr=0.1)\n")
+    call = module.body[0].body[0].value
+    whole = fixes.set_keyword(call, "epochs", "3", applicability=fixes.SAFE)
+    inner = fixes.rename_keyword(call, "lr", "learning_rate")
+    new_source, applied, dropped = fixes.apply_fixes(
+        module, [_diagnostic(1, whole), _diagnostic(1, inner)])
+    assert new_source == b"model.fit(x, y, lr=0.1, epochs=3)\n"
+    assert [d.fix for d in applied] == [whole] and dropped == []
+
+
+def test_a_fix_whose_result_would_not_parse_is_dropped_and_the_others_applied():
+    module = cst.parse_module("f(10, name='a')\ng(units=1)\n")
+    first_call = module.body[0].body[0].value
+    second_call = module.body[1].body[0].value
+    # a keyword argument named after a Python keyword: LibCST prints it, Python cannot read it
+    breaking = fixes.rename_keyword(first_call, "name", "lambda")
+    good = fixes.rename_keyword(second_call, "units", "size")
+    new_source, applied, dropped = fixes.apply_fixes(
+        module, [_diagnostic(1, breaking), _diagnostic(2, good)])
+    assert new_source == b"f(10, name='a')\ng(size=1)\n"
+    assert [d.fix for d in applied] == [good]
+    assert [d.fix for d, _reason in dropped] == [breaking]
+    assert "would not" in dropped[0][1]
+
+
+def test_an_edit_that_raises_is_dropped():
+    module = cst.parse_module("f(1)\n")
+    call = module.body[0].body[0].value
+    # LibCST refuses to build a positional argument after a keyword one
+    refused = fixes.Fix("bad", fixes.SAFE, (fixes.Edit(call, lambda node: node.with_changes(
+        args=[cst.Arg(cst.Integer("2"), keyword=cst.Name("a")), *node.args])),))
+    new_source, applied, dropped = fixes.apply_fixes(module, [_diagnostic(1, refused)])
+    assert new_source == b"f(1)\n" and applied == []
+    assert [d.fix for d, _reason in dropped] == [refused]
+    assert "CSTValidationError" in dropped[0][1]
+
+
+def test_a_fix_for_nodes_of_another_module_is_not_applied():
+    module = cst.parse_module("f(a=1)\n")
+    other = cst.parse_module("f(a=1)\n").body[0].body[0].value
+    stale = fixes.rename_keyword(other, "a", "b")
+    assert fixes.apply_fixes(module, [_diagnostic(1, stale)]) == (b"f(a=1)\n", [], [])
+
+
+def test_safe_helpers_rename_and_replace_keep_everything_else():
+    module = cst.parse_module(
+        "opt = Adam(lr=0.01)  # tuned\nlayer = Dense(64, input_shape=(784))\n")
+    adam = module.body[0].body[0].value
+    shape = module.body[1].body[0].value.args[1].value
+    rename = fixes.rename_keyword(adam, "lr", "learning_rate")
+    tuple_fix = fixes.replace_expression(shape, "(784,)", applicability=fixes.SAFE,
+                                         message="Write the shape as a tuple")
+    new_source, applied, _ = fixes.apply_fixes(module, [_diagnostic(1, rename),
+                                                        _diagnostic(2, tuple_fix)])
+    assert new_source == (b"opt = Adam(learning_rate=0.01)  # tuned\n"
+                          b"layer = Dense(64, input_shape=(784,))\n")
+    assert rename.applicability == "safe" and rename.message == "Rename `lr=` to `learning_rate=`"
+    assert fixes.rename_keyword(cst.parse_expression("Adam(lr=1, learning_rate=2)"),
+                                "lr", "learning_rate") is None
+
+
+def test_fix_type_refuses_an_unknown_applicability():
+    with pytest.raises(ValueError):
+        fixes.Fix("x", "maybe", (fixes.Edit(cst.Name("x"), lambda node: node),))
+
+
+# -- files on disk -------------------------------------------------------------------------------
+
+BAD_MODEL = """\
+import keras
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+"""
+FIXED_MODEL = BAD_MODEL.replace("Dense(4)", 'Dense(4, activation="relu")')
+
+
+def test_fix_file_writes_atomically_and_keeps_permissions(tmp_path):
+    target = tmp_path / "model.py"
+    target.write_text(BAD_MODEL)
+    target.chmod(0o640)
+    result = fixes.fix_file(target, unsafe=True)
+    assert target.read_text() == FIXED_MODEL
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert result.fixed == 1 and result.written and result.diagnostics == []
+    assert sorted(os.listdir(tmp_path)) == ["model.py"]  # no temporary file left behind
+
+
+def test_fix_file_through_a_symlink_keeps_the_link(tmp_path):
+    real = tmp_path / "real.py"
+    real.write_text(BAD_MODEL)
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    fixes.fix_file(link, unsafe=True)
+    assert link.is_symlink() and real.read_text() == FIXED_MODEL
+
+
+def test_write_atomically_refuses_a_file_changed_meanwhile(tmp_path):
+    target = tmp_path / "model.py"
+    target.write_text("changed by an editor\n")
+    assert fixes.write_atomically(target, b"new\n", expected=b"old\n") is False
+    assert target.read_text() == "changed by an editor\n"
+    assert sorted(os.listdir(tmp_path)) == ["model.py"]
+
+
+def test_notebooks_are_never_written(tmp_path):
+    notebook = tmp_path / "model.ipynb"
+    content = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    notebook.write_text(content)
+    result = fixes.fix_file(notebook, unsafe=True)
+    assert notebook.read_text() == content and not result.written and result.fixed == 0
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_fix_applies_unsafe_fixes_only_when_asked(tmp_path, capsys):
+    target = tmp_path / "model.py"
+    target.write_text(BAD_MODEL)
+    assert main(["check", "--fix", str(target)]) == 1
+    assert target.read_text() == BAD_MODEL
+    assert "Fixed 0 problems (1 remaining; 1 more fixable with --unsafe-fixes)." in \
+        capsys.readouterr().out
+    assert main(["check", "--fix", "--unsafe-fixes", str(target)]) == 0
+    assert target.read_text() == FIXED_MODEL
+    assert "Fixed 1 problem (0 remaining)." in capsys.readouterr().out
+    assert main(["check", "--fix", "--unsafe-fixes", str(target)]) == 0  # nothing left to do
+    assert target.read_text() == FIXED_MODEL
+
+
+def test_cli_diff_prints_a_unified_diff_and_writes_nothing(tmp_path, capsys):
+    target = tmp_path / "model.py"
+    target.write_text(BAD_MODEL)
+    before = target.stat().st_mtime_ns
+    assert main(["check", "--diff", "--unsafe-fixes", str(target)]) == 1
+    output = capsys.readouterr()
+    assert target.read_text() == BAD_MODEL and target.stat().st_mtime_ns == before
+    assert output.out.splitlines()[:2] == [f"--- {target}", f"+++ {target}"]
+    assert '+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, ' \
+           'activation="relu"), keras.layers.Dense(1)])' in output.out.splitlines()
+    assert "Would fix 1 problem (0 remaining)." in output.err
+
+
+def test_cli_exit_non_zero_on_fix(tmp_path, capsys):
+    target = tmp_path / "model.py"
+    target.write_text(BAD_MODEL)
+    assert main(["check", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", str(target)]) == 1
+    assert target.read_text() == FIXED_MODEL
+    assert main(["check", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", str(target)]) == 0
+
+
+def test_cli_fix_reports_what_remains_as_json(tmp_path, capsys):
+    import json
+
+    target = tmp_path / "model.py"
+    target.write_text(BAD_MODEL)
+    assert main(["check", "--fix", "--output-format", "json", str(target)]) == 1
+    output = capsys.readouterr()
+    remaining = json.loads(output.out)
+    assert [d["code"] for d in remaining] == ["KC201"]
+    assert remaining[0]["fix"] == {"applicability": "unsafe", "message": 'Add `activation="relu"`'}
+    assert "Fixed 0 problems" in output.err
