@@ -64,6 +64,25 @@ class Fix:
         if not self.edits:
             raise ValueError("a fix needs at least one edit")
 
+    @property
+    def detached(self) -> bool:
+        """True for a fix received from another process: it describes, it cannot apply."""
+        return not self.edits
+
+    def __reduce__(self):
+        # Node identity does not survive a process boundary (a parallel run sends diagnostics
+        # back to the parent), so a pickled fix keeps what reports need and drops its edits;
+        # fix_file applies fixes in the process that analysed the file.
+        return _detached_fix, (self.message, self.applicability)
+
+
+def _detached_fix(message: str, applicability: str) -> Fix:
+    fix = object.__new__(Fix)
+    object.__setattr__(fix, "message", message)
+    object.__setattr__(fix, "applicability", applicability)
+    object.__setattr__(fix, "edits", ())
+    return fix
+
 
 # -- helpers rules use to build fixes -----------------------------------------------------------
 
@@ -361,7 +380,7 @@ def apply_fixes(module: cst.Module, diagnostics: Iterable[Diagnostic], path: str
     covered: set[int] = set()  # every node under an edit taken so far
     for diagnostic in diagnostics:
         targets = [id(edit.node) for edit in diagnostic.fix.edits]
-        if not all(target in present for target in targets):
+        if not targets or not all(target in present for target in targets):
             continue  # not a fix for this Module (a stale node): nothing safe to do with it
         under = {id(node) for edit in diagnostic.fix.edits for node in _walk(edit.node)}
         if under & covered:
@@ -488,7 +507,12 @@ def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool
     display = os.fspath(path)
     config = config or Config()
     if display.endswith(".ipynb"):
-        return _as_fixed(lint_file(path, config))
+        result = _as_fixed(lint_file(path, config))
+        fixable = sum(1 for d in result.diagnostics if allowed(d.fix, unsafe))
+        if fixable:
+            result.dropped.append(f"{display}: {fixable} fixable problem(s) left as they are: "
+                                  f"kerascheck does not write notebooks")
+        return result
     try:
         with open(path, "rb") as handle:
             original = handle.read()

@@ -539,3 +539,14 @@ def test_cli_fix_reports_what_remains_as_json(tmp_path, capsys):
     assert [d["code"] for d in remaining] == ["KC201"]
     assert remaining[0]["fix"] == {"applicability": "unsafe", "message": 'Add `activation="relu"`'}
     assert "Fixed 0 problems" in output.err
+
+
+def test_a_diagnostic_with_a_fix_crosses_a_process_boundary_detached():
+    import pickle
+
+    diagnostics = lint_source(BAD_MODEL, "model.py", Config()).diagnostics
+    copy = pickle.loads(pickle.dumps(diagnostics))
+    assert copy[0].to_dict() == diagnostics[0].to_dict()
+    assert copy[0].fix.detached and not diagnostics[0].fix.detached
+    module = cst.parse_module(BAD_MODEL)
+    assert fixes.apply_fixes(module, copy) == (BAD_MODEL.encode(), [], [])
