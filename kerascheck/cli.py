@@ -29,13 +29,13 @@ def _check_parser() -> argparse.ArgumentParser:
         description="Find the mistakes people make with Keras, without importing TensorFlow.",
         epilog="Other commands: 'kerascheck rule CODE' explains a rule, 'kerascheck rules' "
                "lists them, 'kerascheck prove [CODE ...]' runs the runtime proofs.")
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files or folders to check (default: .)")
+    parser.add_argument("paths", nargs="*", default=None, metavar="PATH",
+                        help="files or folders to check (default: .); '-' reads stdin")
     parser.add_argument("--select", action="append", default=None, metavar="CODES",
                         help="rules to run: codes, prefixes or names, comma-separated (KC2,KC301)")
     parser.add_argument("--ignore", action="append", default=None, metavar="CODES",
                         help="rules to skip: codes, prefixes or names, comma-separated")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    _add_workflow_arguments(parser)
     parser.add_argument("--exit-zero", action="store_true",
                         help="exit 0 even when problems are found")
     parser.add_argument("--fix", action="store_true",
@@ -49,6 +49,42 @@ def _check_parser() -> argparse.ArgumentParser:
                         help="with --fix, exit 1 when anything was fixed, even if nothing remains")
     parser.add_argument("--version", action="version", version=f"kerascheck {__version__}")
     return parser
+
+
+def _add_workflow_arguments(parser: argparse.ArgumentParser) -> None:
+    """Configuration, file selection, suppression and report options of ``check``."""
+    from kerascheck.output import FORMATS
+
+    parser.add_argument("--extend-select", action="append", default=None, metavar="CODES",
+                        help="rules to run in addition to those selected")
+    parser.add_argument("--config", metavar="FILE",
+                        help="read settings from this TOML file instead of the nearest "
+                             "pyproject.toml's [tool.kerascheck]")
+    parser.add_argument("--exclude", action="append", default=None, metavar="GLOBS",
+                        help="globs to skip while walking folders (replaces the defaults)")
+    parser.add_argument("--extend-exclude", action="append", default=None, metavar="GLOBS",
+                        help="globs to skip in addition to the configured excludes")
+    parser.add_argument("--force-exclude", action="store_true", default=None,
+                        help="apply excludes and .gitignore to files named explicitly too "
+                             "(pre-commit passes every file explicitly)")
+    parser.add_argument("--no-respect-gitignore", dest="respect_gitignore",
+                        action="store_false", default=None,
+                        help="check files that .gitignore lists")
+    parser.add_argument("--show-settings", action="store_true",
+                        help="print the resolved settings and exit")
+    parser.add_argument("--show-files", action="store_true",
+                        help="print the files that would be checked and exit")
+    parser.add_argument("--stdin-filename", metavar="PATH",
+                        help="the name of the file read from stdin ('-'): for display, "
+                             "per-file-ignores and notebooks (.ipynb)")
+    parser.add_argument("--add-noqa", action="store_true",
+                        help="add '# noqa: CODE' comments for every finding (notebooks are "
+                             "never written)")
+    parser.add_argument("--output-format", choices=FORMATS, default="text")
+    parser.add_argument("--output-file", metavar="FILE",
+                        help="write the report to FILE instead of standard output")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print the number of findings per rule instead of the findings")
 
 
 def _split_selectors(values: list[str] | None) -> tuple[str, ...]:
@@ -77,19 +113,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check_command(argv: list[str]) -> int:
     parser = _check_parser()
     options = parser.parse_args(argv)
-    from kerascheck.config import Config, ConfigError
+    from kerascheck.config import ConfigError
 
+    reading_stdin = options.paths == ["-"] or (not options.paths and options.stdin_filename)
+    if not reading_stdin and "-" in (options.paths or []):
+        parser.error("'-' (standard input) cannot be combined with other paths")
+    options.paths = options.paths or ["."]
     try:
-        config = Config(select=_split_selectors(options.select) or ("KC",),
-                        ignore=_split_selectors(options.ignore))
+        config = _resolve_config(options, reading_stdin)
     except ConfigError as error:
-        parser.error(str(error))
-    missing = [path for path in options.paths if path != "-" and not os.path.exists(path)]
+        print(f"kerascheck: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if options.show_settings:
+        _show_settings(config)
+        return EXIT_CLEAN
+    if reading_stdin:
+        return _stdin_command(options, config)
+    missing = [path for path in options.paths if not os.path.exists(path)]
     if missing:
         for path in missing:
             print(f"kerascheck: error: {path}: no such file or directory", file=sys.stderr)
         return EXIT_ERROR
 
+    if options.show_files:
+        from kerascheck.paths import discover
+
+        for path in discover(options.paths, config):
+            print(path)
+        return EXIT_CLEAN
     if options.fix or options.diff:
         return _fix_command(options, config)
 
@@ -99,14 +150,16 @@ def _check_command(argv: list[str]) -> int:
     diagnostics = []
     errors = []
     files_with_findings = set()
-    for path in discover(options.paths):
+    for path in discover(options.paths, config):
         result = lint_file(path, config)
         diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
         if result.diagnostics:
             files_with_findings.add(path)
+    if options.add_noqa:
+        return _add_noqa(diagnostics, errors)
     diagnostics.sort()
-    _report(diagnostics, len(files_with_findings), options.output_format)
+    _report(diagnostics, len(files_with_findings), options.output_format, options)
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
     if errors:
@@ -114,6 +167,100 @@ def _check_command(argv: list[str]) -> int:
     if diagnostics and not options.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _resolve_config(options, reading_stdin: bool):
+    """The configuration file's settings with the command line's on top (Ruff's precedence:
+    ``--select`` replaces the configured selection and its ignores; ``--extend-select`` and
+    ``--ignore`` add to it)."""
+    from kerascheck.config import load_config
+
+    if reading_stdin:
+        start = os.path.dirname(os.path.abspath(options.stdin_filename or "-"))
+    else:
+        existing = [os.path.abspath(path) for path in options.paths if os.path.exists(path)]
+        start = os.path.commonpath(existing) if existing else os.getcwd()
+    config = load_config(start, options.config)
+    changes: dict = {}
+    if options.select:
+        changes.update(select=_split_selectors(options.select), extend_select=(), ignore=())
+    if options.extend_select:
+        changes["extend_select"] = changes.get("extend_select", config.extend_select) + \
+            _split_selectors(options.extend_select)
+    if options.ignore:
+        changes["ignore"] = changes.get("ignore", config.ignore) + \
+            _split_selectors(options.ignore)
+    if options.exclude:
+        changes["exclude"] = _split_selectors(options.exclude)
+    if options.extend_exclude:
+        changes["extend_exclude"] = config.extend_exclude + \
+            _split_selectors(options.extend_exclude)
+    if options.force_exclude is not None:
+        changes["force_exclude"] = options.force_exclude
+    if options.respect_gitignore is not None:
+        changes["respect_gitignore"] = options.respect_gitignore
+    return config.with_overrides(**changes) if changes else config
+
+
+def _show_settings(config) -> None:
+    """``--show-settings``: where the settings came from and what they resolve to."""
+    print(f"Settings file: {config.source or '(none: defaults)'}")
+    print(f"Project root: {config.root or os.getcwd()}")
+    print("[tool.kerascheck]")
+    for key, value in config.to_dict().items():
+        if key == "root":
+            continue
+        print(f"{key} = {json.dumps(value)}")
+    print(f"# enabled rules: {', '.join(config.enabled_codes()) or '(none)'}")
+
+
+def _stdin_command(options, config) -> int:
+    """``kerascheck -`` (with ``--stdin-filename``): lint standard input, for editors."""
+    from kerascheck.engine import lint_source
+    from kerascheck.paths import GitIgnored
+
+    if options.add_noqa or options.fix or options.diff:
+        print("kerascheck: error: --add-noqa, --fix and --diff need files, not standard input",
+              file=sys.stderr)
+        return EXIT_ERROR
+    filename = options.stdin_filename or "-"
+    source = sys.stdin.buffer.read()
+    if options.stdin_filename and config.force_exclude and (
+            config.is_excluded(filename)
+            or config.respect_gitignore and GitIgnored().is_ignored(filename)):
+        diagnostics, errors = [], []  # excluded: nothing to say, as Ruff does
+    else:
+        result = lint_source(source, filename, config)
+        diagnostics, errors = sorted(result.diagnostics), result.errors
+    text = source.decode("utf-8", "replace")
+    _report(diagnostics, 1 if diagnostics else 0, options.output_format, options,
+            sources={filename: text})
+    for error in errors:
+        print(f"kerascheck: {error}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if diagnostics and not options.exit_zero else EXIT_CLEAN
+
+
+def _add_noqa(diagnostics, errors) -> int:
+    """``--add-noqa``: suppress every current finding where it is reported."""
+    from kerascheck.suppression import add_noqa
+
+    by_path: dict[str, list] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code != "KC000":  # a file that does not parse cannot be annotated
+            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    added = 0
+    for path, found in sorted(by_path.items()):
+        if path.endswith(".ipynb"):
+            print(f"kerascheck: {path}: notebooks are never written; add '# noqa: CODE' "
+                  f"in the notebook yourself", file=sys.stderr)
+            continue
+        added += add_noqa(path, found)
+    print(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
+    for error in errors:
+        print(f"kerascheck: {error}", file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_CLEAN
 
 
 def _fix_command(options, config) -> int:
@@ -148,7 +295,7 @@ def _fix_command(options, config) -> int:
         sys.stdout.write("".join(diffs))
         print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
     else:
-        _report(remaining, len(files_with_findings), options.output_format)
+        _report(remaining, len(files_with_findings), options.output_format, options)
         print(f"Fixed {fixed} {problems} ({left}).",
               file=sys.stdout if options.output_format == "text" else sys.stderr)
     for error in errors:
@@ -162,19 +309,17 @@ def _fix_command(options, config) -> int:
     return EXIT_CLEAN
 
 
-def _report(diagnostics, file_count: int, output_format: str) -> None:
-    if output_format == "json":
-        print(json.dumps([d.to_dict() for d in diagnostics], indent=2))
-        return
-    for diagnostic in diagnostics:
-        print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
-              f"{diagnostic.code} {diagnostic.message}")
-    if diagnostics:
-        problems = "problem" if len(diagnostics) == 1 else "problems"
-        files = "file" if file_count == 1 else "files"
-        print(f"Found {len(diagnostics)} {problems} in {file_count} {files}.")
+def _report(diagnostics, file_count: int, output_format: str, options=None,
+            sources=None) -> None:
+    """Print (or write to ``--output-file``) the report in the chosen format; with
+    ``--statistics``, the counts per rule instead."""
+    from kerascheck.output import render, render_statistics, write_output
+
+    if options is not None and getattr(options, "statistics", False):
+        text = render_statistics(diagnostics, output_format)
     else:
-        print("All checks passed.")
+        text = render(diagnostics, output_format, sources=sources)
+    write_output(text, getattr(options, "output_file", None))
 
 
 def _rule_command(argv: list[str]) -> int:
