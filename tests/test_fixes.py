@@ -550,3 +550,43 @@ def test_a_diagnostic_with_a_fix_crosses_a_process_boundary_detached():
     assert copy[0].fix.detached and not diagnostics[0].fix.detached
     module = cst.parse_module(BAD_MODEL)
     assert fixes.apply_fixes(module, copy) == (BAD_MODEL.encode(), [], [])
+
+
+# -- every rule's own examples -------------------------------------------------------------------
+
+from kerascheck.rules import all_rules  # noqa: E402
+
+RULES = [rule for rule in all_rules() if rule.code != "KC000"]
+
+
+def _invalid_cases():
+    for rule in RULES:
+        for index, code in enumerate(rule.invalid):
+            yield pytest.param(rule, textwrap.dedent(code), id=f"{rule.code}-invalid-{index}")
+
+
+@pytest.mark.parametrize(("rule", "code"), list(_invalid_cases()))
+def test_fixing_a_rule_example_parses_is_idempotent_and_removes_the_fixed_findings(rule, code):
+    config = Config(select=(rule.code,))
+    findings = lint_source(code, "example.py", config).diagnostics
+    for diagnostic in findings:
+        if rule.fix_applicability is None:
+            assert diagnostic.fix is None, f"{rule.code} declares no fix but offers one"
+        elif diagnostic.fix is not None:
+            assert diagnostic.fix.applicability == rule.fix_applicability
+    outcome = fixes.fix_source(code, "example.py", config, unsafe=True)
+    assert outcome.dropped == []
+    assert len(outcome.applied) == sum(d.fix is not None for d in findings)
+    compile(outcome.source, "example.py", "exec")
+    again = fixes.fix_source(outcome.source, "example.py", config, unsafe=True)
+    assert again.source == outcome.source and again.applied == []
+    remaining = lint_source(outcome.source, "example.py", config).diagnostics
+    assert len(remaining) == len(findings) - len(outcome.applied)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.fix_applicability], ids=lambda r: r.code)
+def test_a_rule_that_declares_a_fix_offers_it_on_one_of_its_examples(rule):
+    config = Config(select=(rule.code,))
+    examples = [rule.example_code(), *(textwrap.dedent(code) for code in rule.invalid)]
+    assert any(d.fix is not None for code in examples
+               for d in lint_source(code, "example.py", config).diagnostics)
