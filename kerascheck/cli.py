@@ -274,7 +274,7 @@ def _fix_command(options, config) -> int:
     remaining, errors, diffs = [], [], []
     fixed = 0
     files_with_findings = set()
-    for path in discover(options.paths):
+    for path in discover(options.paths, config):
         result = fix_file(path, config, unsafe=options.unsafe_fixes, write=not options.diff)
         remaining.extend(result.diagnostics)
         errors.extend(result.errors)
@@ -296,8 +296,9 @@ def _fix_command(options, config) -> int:
         print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
     else:
         _report(remaining, len(files_with_findings), options.output_format, options)
-        print(f"Fixed {fixed} {problems} ({left}).",
-              file=sys.stdout if options.output_format == "text" else sys.stderr)
+        # machine-readable formats keep stdout parseable
+        human = options.output_format in ("text", "concise") or options.output_file
+        print(f"Fixed {fixed} {problems} ({left}).", file=sys.stdout if human else sys.stderr)
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
     if errors:
