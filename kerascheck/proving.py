@@ -2,15 +2,38 @@
 
 Importing this module is cheap; TensorFlow is imported by :func:`load_tensorflow`, called inside
 each proof.
+
+A rule's proof is its ``prove(self, subject=None)`` method. Called without a subject it builds the
+rule's own bad example and fixed twin and returns :class:`Evidence` whose verdict holds only if
+the bad model shows the symptom and the good one does not. Called with a :class:`Subject` (a
+user's model rebuilt from the linter's facts, see :mod:`kerascheck.rebuild`) it measures the
+symptom on that model; the verdict then says whether the user's model shows it.
+
+The helpers below are shared by every proof: seeded tiny data sets (:func:`xor_data`,
+:func:`blobs`, :func:`random_label_data`, :func:`pixel_images`), :func:`fit_quietly` (a fixed
+number of optimizer steps in one quiet epoch, much faster than many tiny epochs),
+and measurements (:func:`accuracy`, :func:`affine_residual`, :func:`gradient_norm`,
+:func:`exception_of`, :func:`output_sums`). Each proof should start with ``tf, keras, np =
+load_tensorflow(seed)`` so that every run is identical.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 
 class RuntimeUnavailable(RuntimeError):
     """TensorFlow is not installed: install ``kerascheck[runtime]``."""
+
+
+class CannotMeasure(RuntimeError):
+    """A proof cannot measure this user's model (the message says why)."""
+
+
+INSTALL_HINT = "the runtime checks need TensorFlow: pip install 'kerascheck[runtime]'"
 
 
 @dataclass
@@ -28,23 +51,486 @@ class Evidence:
     measurements: dict = field(default_factory=dict)
 
 
-def load_tensorflow(seed: int = 0):
-    """Import TensorFlow quietly on the CPU, seed everything, and return ``(tf, keras, np)``."""
-    import os
+@dataclass
+class Subject:
+    """A user's model, rebuilt in TensorFlow from the linter's facts, handed to ``prove``.
 
+    ``model`` is the keras model (built unless the facts say it declares no input), ``fact`` the
+    :class:`~kerascheck.facts.ModelFact` it was built from, ``finding`` the static finding being
+    proved, ``input_shape`` the sample shape (without the batch axis) or None, and ``layers``
+    maps ``id(LayerFact)`` to the keras layer built from it (see :meth:`layer_of`).
+    """
+
+    model: Any
+    fact: Any
+    finding: Any
+    input_shape: tuple | None
+    layers: dict = field(default_factory=dict)
+
+    def layer_of(self, layer_fact):
+        """The keras layer built from ``layer_fact`` (a LayerFact of :attr:`fact`), or None."""
+        return self.layers.get(id(layer_fact))
+
+    @property
+    def target_layer(self):
+        """The keras layer the finding points at, when it points at a layer."""
+        return self.layers.get(id(self.finding.target))
+
+    def sample_inputs(self, count: int = 64, seed: int = 0, low: float = -1.0,
+                      high: float = 1.0):
+        """``count`` uniform random inputs of the model's input shape (float32)."""
+        import numpy as np
+
+        rng = np.random.default_rng(seed)
+        return rng.uniform(low, high, size=(count, *self.input_shape)).astype("float32")
+
+
+# --- TensorFlow --------------------------------------------------------------------------------
+
+
+def load_tensorflow(seed: int = 0):
+    """Import TensorFlow quietly on the CPU, seed everything, and return ``(tf, keras, np)``.
+
+    Use in proofs only: it reseeds the process's random generators. Keras 3 (``tf.keras`` under
+    TensorFlow >= 2.16) is what it returns.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+    # oneDNN reorders float sums: off, so that every run of a proof gives the same numbers
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     try:
         import numpy as np
         import tensorflow as tf
     except ImportError as error:  # pragma: no cover - exercised without the extra
-        raise RuntimeUnavailable(
-            "the runtime checks need TensorFlow: pip install 'kerascheck[runtime]'") from error
+        raise RuntimeUnavailable(INSTALL_HINT) from error
     keras = tf.keras
+    keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
     return tf, keras, np
 
 
+def tensorflow_available() -> bool:
+    """Whether TensorFlow can be imported (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+# --- data sets ---------------------------------------------------------------------------------
+
+
+def xor_data():
+    """The four XOR points ``x`` (4, 2) float32 and their labels ``y`` (4,) float32."""
+    import numpy as np
+
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
+    y = np.array([0, 1, 1, 0], dtype="float32")
+    return x, y
+
+
+def blobs(count: int = 200, features: int = 2, classes: int = 3, spread: float = 0.5,
+          seed: int = 0):
+    """Well separated Gaussian blobs: ``x`` (count, features) float32, ``y`` int class labels."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    centers = rng.uniform(-3, 3, size=(classes, features))
+    y = rng.integers(0, classes, size=count)
+    x = centers[y] + rng.normal(0, spread, size=(count, features))
+    return x.astype("float32"), y.astype("int64")
+
+
+def random_label_data(count: int = 64, features: int = 20, classes: int = 2, seed: int = 0):
+    """Random inputs with random labels: nothing to learn, only to memorize."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(count, features)).astype("float32")
+    y = rng.integers(0, classes, size=count).astype("int64")
+    return x, y
+
+
+def pixel_images(count: int = 256, shape: tuple = (8, 8), classes: int = 2, seed: int = 0):
+    """Raw pixel-like images (count, *shape) float32 in 0..255: dim noise (0..215) with one region
+    (the label's share of the flattened image) 40 levels brighter; labels int. A subtle signal on
+    a large offset, as in real photos. Divide by 255 for the scaled twin."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, classes, size=count)
+    flat = rng.uniform(0, 215, size=(count, int(np.prod(shape))))
+    bounds = np.linspace(0, flat.shape[1], classes + 1).astype(int)
+    for index, label in enumerate(y):
+        flat[index, bounds[label]:bounds[label + 1]] += 40
+    return flat.reshape(count, *shape).astype("float32"), y.astype("int64")
+
+
+def labels_for_loss(loss_name, labels, classes: int):
+    """Encode int ``labels`` the way ``loss_name`` (canonical) expects: one-hot for
+    categorical losses, a (n, 1) float column for binary and regression losses with one unit."""
+    import numpy as np
+
+    if loss_name in ("categorical_crossentropy", "categorical_focal_crossentropy",
+                     "mean_squared_error", "mean_absolute_error", "kl_divergence",
+                     "categorical_hinge") and classes > 1:
+        return np.eye(classes, dtype="float32")[labels]
+    if loss_name == "sparse_categorical_crossentropy":
+        return labels
+    return labels.astype("float32").reshape(-1, 1)
+
+
+# --- training and measuring --------------------------------------------------------------------
+
+
+def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) -> float:
+    """Train ``model`` (compiled) for exactly ``steps`` optimizer steps in one silent epoch and
+    return its loss on ``(x, y)`` afterwards.
+
+    The data is shuffled (seeded) and repeated as needed: one long epoch costs far less than many
+    short ones (Keras spends ~50 ms per epoch on bookkeeping).
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    count = len(x)
+    needed = steps * batch_size
+    order = np.concatenate([rng.permutation(count) for _ in range(-(-needed // count))])[:needed]
+    model.fit(x[order], y[order], batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+    return float(model.evaluate(x, y, batch_size=max(count, 1), verbose=0, return_dict=True)["loss"])
+
+
+def accuracy(model, x, y) -> float:
+    """Fraction of ``x`` whose predicted class equals the int label ``y`` (argmax, or > 0.5 for
+    one output unit)."""
+    import numpy as np
+
+    predictions = np.asarray(model(x, training=False))
+    if predictions.shape[-1] == 1:
+        predicted = (predictions[..., 0] > 0.5).astype("int64")
+    else:
+        predicted = predictions.argmax(axis=-1)
+    return float((predicted == np.asarray(y).reshape(predicted.shape)).mean())
+
+
+def output_sums(model, x):
+    """Per-sample sums of the model's outputs over the last axis (a distribution sums to 1)."""
+    import numpy as np
+
+    return np.asarray(model(x, training=False)).sum(axis=-1)
+
+
+def affine_residual(function: Callable, inputs) -> float:
+    """Largest absolute error of the best single affine map ``x @ A + b`` fitted (least squares,
+    float64) to ``function(inputs)``. About 1e-7 (float32 rounding) means ``function`` *is* one
+    affine map; a nonlinear function leaves a residual of the order of its outputs."""
+    import numpy as np
+
+    flat_inputs = np.asarray(inputs, dtype="float64").reshape(len(inputs), -1)
+    outputs = np.asarray(function(inputs), dtype="float64").reshape(len(inputs), -1)
+    design = np.hstack([flat_inputs, np.ones((len(inputs), 1))])
+    solution, *_ = np.linalg.lstsq(design, outputs, rcond=None)
+    return float(np.abs(design @ solution - outputs).max())
+
+
+def gradient_norm(model, loss, x, y, variables=None) -> float:
+    """Global norm of the gradient of ``loss(y, model(x))`` with respect to ``variables``
+    (default: the model's trainable weights)."""
+    import tensorflow as tf
+
+    variables = model.trainable_weights if variables is None else variables
+    with tf.GradientTape() as tape:
+        value = loss(tf.constant(y), model(tf.constant(x), training=False))
+    gradients = tape.gradient(value, variables)
+    return float(tf.linalg.global_norm([g for g in gradients if g is not None]))
+
+
+def exception_of(action: Callable) -> tuple[str, str] | None:
+    """``(exception class name, first line of its message)`` raised by ``action()``, or None."""
+    try:
+        action()
+    except Exception as error:  # the proof reports whatever Keras raises
+        return type(error).__name__, (str(error).strip().splitlines() or [""])[0][:160]
+    return None
+
+
+def captured_stdout(action: Callable) -> str:
+    """What ``action()`` prints (``model.summary()``), as text."""
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        action()
+    return buffer.getvalue()
+
+
+def number(value: float) -> str:
+    """A measurement as short text: 3 significant digits, scientific when tiny or huge."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
+        return f"{value:.2e}"
+    return f"{value:.3g}"
+
+
+# --- measurements shared by several rules' proofs ------------------------------------------------
+
+
+def inspection_symptoms(model) -> dict:
+    """What inspecting ``model`` before it is built shows (KC101): the summary's total parameter
+    count, and ``output_shape`` / ``count_params()`` as a value or ``"ExceptionName: message"``."""
+    import re
+
+    summary = captured_stdout(model.summary)
+    total = re.search(r"Total params:\s*([\d,]+)", summary)
+    symptoms = {"summary(): total params": int(total.group(1).replace(",", "")) if total
+                else "not shown"}
+    for label, action in (("output_shape", lambda: model.output_shape),
+                          ("count_params()", model.count_params)):
+        error = exception_of(action)
+        symptoms[label] = f"{error[0]}: {error[1]}" if error else str(action())
+    return symptoms
+
+
+def loss_object(keras, loss_name: str, from_logits: bool = False):
+    """A keras loss instance for a canonical loss name (``"categorical_crossentropy"``)."""
+    class_name = "".join(part.capitalize() for part in loss_name.split("_"))
+    loss_class = getattr(keras.losses, class_name)
+    if "crossentropy" in loss_name:
+        return loss_class(from_logits=bool(from_logits))
+    return loss_class()
+
+
+def memorization_scores(model, input_shape: tuple, classes: int, loss=None, steps: int = 150,
+                        seed: int = 0) -> tuple[float, float]:
+    """Train ``model`` to memorize 64 random inputs with random labels (Adam, learning rate
+    0.01) and return ``(accuracy on those training samples, accuracy on 400 held-out random
+    samples)``. Any model with enough capacity scores near 1.0 on the first and near chance
+    (1 / classes, 0.5 for one unit) on the second (KC501, KC502).
+
+    ``classes`` is the number of output units; ``loss`` a keras loss (default: sparse categorical
+    cross-entropy, binary cross-entropy for one unit).
+    """
+    import numpy as np
+
+    from tensorflow import keras
+
+    rng = np.random.default_rng(seed)
+    label_count = max(classes, 2)
+    x_train = rng.normal(size=(64, *input_shape)).astype("float32")
+    x_heldout = rng.normal(size=(400, *input_shape)).astype("float32")
+    y_train = rng.integers(0, label_count, size=64)
+    y_heldout = rng.integers(0, label_count, size=400)
+    loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss or loss_name)
+    encoded = labels_for_loss(_loss_name_of(loss) or loss_name, y_train, classes)
+    fit_quietly(model, x_train, encoded, steps=steps, batch_size=32, seed=seed)
+    return accuracy(model, x_train, y_train), accuracy(model, x_heldout, y_heldout)
+
+
+def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
+                         seed: int = 0) -> tuple[float, float]:
+    """Train ``model`` on raw 0..255 :func:`pixel_images` and an identical copy (same initial
+    weights, Adam) on the same images divided by 255; return both losses after ``steps`` steps
+    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401)."""
+    import math
+
+    from tensorflow import keras
+
+    x, y = pixel_images(256, tuple(input_shape), max(classes, 2), seed=seed)
+    loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
+    labels = labels_for_loss(_loss_name_of(loss) or loss_name, y, classes)
+    twin = keras.models.clone_model(model)
+    twin.set_weights(model.get_weights())
+    losses = []
+    for candidate, data in ((model, x), (twin, x / 255.0)):
+        candidate.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+        value = fit_quietly(candidate, data, labels, steps=steps, seed=seed)
+        losses.append(value if math.isfinite(value) else math.inf)
+    return losses[0], losses[1]
+
+
+def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tuple[float, float]:
+    """Make ``model`` confidently wrong (``output_layer``, a Dense, gets a zero kernel and a bias
+    of 8 for the first class) and return ``(gradient norm of loss, gradient norm of the matching
+    cross-entropy)`` at a label of the last class (0 for one unit). A gradient that is orders of
+    magnitude below cross-entropy's cannot correct the mistake (KC302)."""
+    import numpy as np
+
+    from tensorflow import keras
+
+    units = int(output_layer.kernel.shape[-1])
+    weights = output_layer.get_weights()
+    weights[0] = np.zeros_like(weights[0])
+    if len(weights) > 1:
+        weights[1] = np.zeros_like(weights[1])
+        weights[1][0] = 8.0
+    output_layer.set_weights(weights)
+    sample = np.ones((1, *model.input_shape[1:]), dtype="float32")
+    if units == 1:
+        label = np.zeros((1, 1), dtype="float32")
+        reference = keras.losses.BinaryCrossentropy(from_logits=activation == "linear")
+    else:
+        label = np.eye(units, dtype="float32")[[units - 1]]
+        reference = keras.losses.CategoricalCrossentropy(from_logits=activation == "linear")
+    return gradient_norm(model, loss, sample, label), gradient_norm(model, reference, sample, label)
+
+
+# --- measurements on a user's rebuilt model (a Subject) ----------------------------------------
+
+
+def linear_path_residual(subject: Subject) -> tuple[float, list[str]]:
+    """For a finding on a hidden Dense layer (KC201): the distance of the flagged layer, the
+    layers after it and the next Dense layer's pre-activation to one affine map, on random
+    inputs, and the names of those layers. About 1e-7 whatever the weights."""
+    import numpy as np
+
+    path = [subject.finding.target]
+    while len(path) == 1 or not path[-1].is_dense:
+        following = subject.fact.successors(path[-1])
+        if len(following) != 1:
+            raise CannotMeasure("the path to the next Dense layer branches")
+        path.append(following[0])
+    layers = [subject.layer_of(fact) for fact in path]
+    if any(layer is None for layer in layers):
+        raise CannotMeasure("a layer on the path was not rebuilt")
+    inputs = np.random.default_rng(1).uniform(
+        -2, 2, size=(256, int(layers[0].kernel.shape[0]))).astype("float32")
+
+    def stack(values):
+        for layer in layers[:-1]:
+            values = layer(values, training=False)
+        last = layers[-1]
+        bias = last.bias.numpy() if last.use_bias else 0.0
+        return np.asarray(values) @ last.kernel.numpy() + bias
+
+    return affine_residual(stack, inputs), [layer.name for layer in layers]
+
+
+def subject_head(subject: Subject):
+    """``(output Dense keras layer, activation, units, keras loss or None)`` of a user's model;
+    CannotMeasure when the output is not a single Dense head."""
+    head = subject.fact.output_head()
+    if head is None or not isinstance(head.units, int):
+        raise CannotMeasure("the model has no single Dense output the facts describe")
+    layer = subject.layer_of(head.dense)
+    loss = getattr(subject.model, "loss", None) if getattr(subject.model, "compiled",
+                                                           False) else None
+    return layer, head.activation, head.units, loss
+
+
+def subject_input_shape(subject: Subject) -> tuple:
+    """The user's model's sample shape; CannotMeasure when the facts give none."""
+    if subject.input_shape is None:
+        raise CannotMeasure("the model declares no input shape")
+    return subject.input_shape
+
+
+def _loss_name_of(loss) -> str | None:
+    if loss is None:
+        return None
+    from kerascheck.facts import normalize_loss
+
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None) or \
+        type(loss).__name__
+    return normalize_loss(name)
+
+
+# --- running proofs ----------------------------------------------------------------------------
+
+
+def prove(code: str, subject: Subject | None = None) -> Evidence:
+    """Run the proof of the rule named by ``code`` (a code such as ``KC201`` or a name).
+
+    Raises KeyError for an unknown rule, NotImplementedError when the rule has no proof and
+    :class:`RuntimeUnavailable` without TensorFlow.
+    """
+    from kerascheck.rules import rule_by_code_or_name
+
+    rule_class = rule_by_code_or_name(code)
+    if rule_class is None:
+        raise KeyError(f"unknown rule {code!r}")
+    rule = rule_class()
+    if subject is None:
+        return rule.prove()
+    return rule.prove(subject)
+
+
+def provable_codes() -> list[str]:
+    """Codes of the rules that define a proof of their own."""
+    from kerascheck.rules import all_rules
+    from kerascheck.rules.base import Rule
+
+    return [rule.code for rule in all_rules() if rule.prove is not Rule.prove]
+
+
+def format_evidence(evidence: Evidence) -> str:
+    """One table row per proof, then its measurements indented under it."""
+    from kerascheck.rules import rule_name
+
+    verdict = "holds" if evidence.verdict else "FAILS"
+    lines = [f"{evidence.code}  {rule_name(evidence.code):<34} {verdict:<5}  {evidence.summary}"]
+    width = max((len(label) for label in evidence.measurements), default=0)
+    for label, value in evidence.measurements.items():
+        lines.append(f"       {label:<{width}}  {number(value)}")
+    return "\n".join(lines)
+
+
 def prove_command(argv: list[str]) -> int:
-    """``kerascheck prove [CODE ...]`` (to be completed by the runtime work)."""
-    raise NotImplementedError
+    """``kerascheck prove [CODE ...]`` and ``kerascheck prove FILE ...``.
+
+    With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
+    only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
+    model (see :func:`kerascheck.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
+    was refuted. Exit 2 on a usage error or without TensorFlow.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="kerascheck prove",
+        description="Run the runtime proofs: build a rule's bad example and its fixed twin in "
+                    "TensorFlow and measure both; or, given files, measure each finding on "
+                    "the model the linter reconstructed from the file.")
+    parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
+                        help="rule codes or names (default: every rule with a proof), or .py "
+                             "files")
+    options = parser.parse_args(argv)
+    files = [t for t in options.targets if t.endswith(".py") or os.path.isfile(t)]
+    codes = [t for t in options.targets if t not in files]
+    if files and codes:
+        parser.error("give either rule codes or files, not both")
+    from kerascheck.rules import rule_by_code_or_name
+
+    unknown = [code for code in codes if rule_by_code_or_name(code) is None]
+    if unknown:
+        print(f"kerascheck prove: error: unknown rule {unknown[0]!r}", file=sys.stderr)
+        return 2
+    if not tensorflow_available():
+        print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    try:
+        if files:
+            from kerascheck.rebuild import prove_files
+
+            return prove_files(files)
+        return _prove_codes([rule_by_code_or_name(code).code for code in codes]
+                            or provable_codes())
+    except RuntimeUnavailable as error:
+        print(f"kerascheck prove: {error}", file=sys.stderr)
+        return 2
+
+
+def _prove_codes(codes: list[str]) -> int:
+    all_hold = True
+    for code in codes:
+        try:
+            evidence = prove(code)
+        except NotImplementedError:
+            print(f"{code}  no runtime proof yet")
+            all_hold = False
+            continue
+        print(format_evidence(evidence), flush=True)
+        all_hold = all_hold and evidence.verdict
+    held = "every verdict holds" if all_hold else "some verdicts do not hold"
+    print(f"{len(codes)} proof{'s' if len(codes) != 1 else ''} run: {held}.")
+    return 0 if all_hold else 1

@@ -154,3 +154,34 @@ seq.summary()
                     f"input shape, so Keras has no weights to show; start the model with "
                     f"`keras.Input(shape=...)` (or pass `input_shape=` to the first layer)")
                 return
+
+    def prove(self, subject=None):
+        """Keras 3 on a Sequential model with no input: ``summary()`` shows 0 params,
+        ``output_shape`` raises AttributeError, ``count_params()`` raises ValueError; the twin
+        that starts with ``keras.Input`` shows its weights."""
+        from kerascheck import proving
+
+        tf, keras, np = proving.load_tensorflow(0)
+        if subject is not None:
+            symptoms = proving.inspection_symptoms(subject.model)
+            unbuilt = str(symptoms["count_params()"]).startswith("ValueError")
+            return proving.Evidence(
+                self.code, unbuilt,
+                f"count_params() gives {symptoms['count_params()']}", symptoms)
+        bad = keras.Sequential()
+        bad.add(keras.layers.Dense(10, activation="relu"))
+        good = keras.Sequential([keras.Input(shape=(20,)),
+                                 keras.layers.Dense(10, activation="relu")])
+        measured = {}
+        for label, model in (("bad", bad), ("good", good)):
+            for what, value in proving.inspection_symptoms(model).items():
+                measured[f"{label}: {what}"] = value
+        verdict = (measured["bad: summary(): total params"] == 0
+                   and str(measured["bad: output_shape"]).startswith("AttributeError")
+                   and str(measured["bad: count_params()"]).startswith("ValueError")
+                   and measured["good: summary(): total params"] == 210
+                   and measured["good: count_params()"] == "210")
+        return proving.Evidence(
+            self.code, verdict,
+            "the unbuilt model has no weights to show and raises; the twin with an Input works",
+            measured)

@@ -204,3 +204,29 @@ model.fit(normalized_data, labels, epochs=10)
                 if current is None:
                     return False
         return True
+
+    def prove(self, subject=None):
+        """Train the same small image classifier (same initial weights, Adam, 100 steps) on raw
+        0..255 pixels and on the pixels divided by 255: the raw model's loss is far worse. On a
+        user's model: the same comparison with its own architecture."""
+        from kerascheck import proving
+
+        tf, keras, np = proving.load_tensorflow(0)
+        if subject is not None:
+            _, _, units, loss = proving.subject_head(subject)
+            raw, scaled = proving.raw_vs_scaled_losses(
+                subject.model, proving.subject_input_shape(subject), units, loss)
+            return proving.Evidence(
+                self.code, raw > 1.5 * scaled,
+                f"on raw 0-255 pixel-like data its loss after 100 steps is "
+                f"{proving.number(raw)}, {proving.number(scaled)} once scaled",
+                {"loss after 100 steps, raw": raw, "loss after 100 steps, scaled": scaled})
+        model = keras.Sequential([keras.Input(shape=(8, 8)), keras.layers.Flatten(),
+                                  keras.layers.Dense(32, activation="relu"),
+                                  keras.layers.Dense(2, activation="softmax")])
+        raw, scaled = proving.raw_vs_scaled_losses(model, (8, 8), 2)
+        measured = {"bad: loss after 100 steps on raw 0-255 pixels": raw,
+                    "good: loss after 100 steps on pixels / 255": scaled}
+        return proving.Evidence(
+            self.code, raw > 2 * scaled and scaled < 0.5,
+            "the model trained on raw pixels ends far worse than its scaled twin", measured)

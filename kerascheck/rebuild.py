@@ -1,0 +1,319 @@
+"""Proof on the user's own model: ``kerascheck prove FILE``.
+
+The file is linted with the engine's parser and analysis, and every model rule's ``check_model``
+runs on each :class:`~kerascheck.facts.ModelFact`, so that each finding keeps the facts of its
+model. A model is then rebuilt in TensorFlow *from those facts only* (layer kinds and literal
+arguments, input shape, loss and ``from_logits``, optimizer, metrics); the user's script is never
+run. The rule's ``prove(subject)`` measures the symptom on that model. A model that cannot be
+rebuilt (a custom layer, an argument that is not a literal, an unknown input shape) is reported
+as such, with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.analysis import Analyzer
+from kerascheck.config import Config
+from kerascheck.diagnostics import Diagnostic, Finding
+from kerascheck.facts import UNKNOWN, LayerFact, ModelFact, known
+from kerascheck.values import ModelVal, Seq, TensorVal
+
+# Arguments that describe the input; the rebuilt model gets a keras.Input instead.
+_INPUT_ARGUMENTS = {"input_shape", "input_dim", "batch_input_shape", "batch_shape", "batch_size"}
+
+
+class CannotRebuild(Exception):
+    """The facts do not determine the model; the message says why, in plain words."""
+
+
+@dataclass
+class ProvedFinding:
+    """One finding of ``kerascheck prove FILE``: located, with its model's facts and, once
+    proved, the evidence (or the reason there is none)."""
+
+    diagnostic: Diagnostic
+    finding: Finding
+    model: ModelFact | None
+    model_line: int | None = None
+    evidence: Any = None
+    not_rebuilt: str | None = None
+
+
+class _ShapeRecordingAnalyzer(Analyzer):
+    """The engine's analysis, also remembering the shape of each model's ``keras.Input``
+    (the facts keep only its rank)."""
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.input_shapes: dict[int, list] = {}
+
+    def _append_sequential(self, model, item, conditional):
+        if isinstance(item, TensorVal) and item.layer is None and not model.layers:
+            self.input_shapes[id(model)] = [item.shape]
+        return super()._append_sequential(model, item, conditional)
+
+    def make_functional(self, node, args, kwargs):
+        result = super().make_functional(node, args, kwargs)
+        inputs = kwargs.get("inputs", args[0] if args else None)
+        items = inputs.items if isinstance(inputs, Seq) else [inputs]
+        if isinstance(result, ModelVal):
+            self.input_shapes[id(result.model)] = [
+                item.shape if isinstance(item, TensorVal) and item.layer is None else UNKNOWN
+                for item in items]
+        return result
+
+
+def findings_with_models(source: str, path: str, config: Config | None = None):
+    """Lint ``source`` and return ``(module, input_shapes, [(Diagnostic, Finding, ModelFact or
+    None)])``: the engine's findings, each with the model whose facts produced it.
+
+    Rules run exactly as in the engine (same selection and ``# noqa`` suppression); model rules'
+    ``check_model`` is called here per model so the model is known; rules that judge the whole
+    file (``check_file`` overridden) are paired with no model.
+    """
+    from kerascheck import engine, suppression
+    from kerascheck.rules import all_rules
+    from kerascheck.rules.base import Rule
+
+    config = config or Config()
+    module = engine.parse(source, path)
+    if isinstance(module, Diagnostic):
+        return None, {}, [(module, None, None)]
+    analyzer = _ShapeRecordingAnalyzer(module)
+    facts = analyzer.run()
+    pairs: list[tuple[Finding, ModelFact | None]] = []
+    for rule_class in all_rules():
+        if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
+            continue
+        rule = rule_class()
+        if type(rule).check_file is not Rule.check_file:
+            pairs += [(finding, None) for finding in rule.check_file(facts)]
+        else:
+            for model in facts.models:
+                pairs += [(finding, model) for finding in rule.check_model(model)]
+    located = []
+    for finding, model in pairs:
+        diagnostic = engine.locate([finding], module, path)[0]
+        located.append((diagnostic, finding, model))
+    kept = set(map(id, suppression.filter_suppressed([d for d, _, _ in located], module.code)))
+    seen = set()
+    result = []
+    for diagnostic, finding, model in sorted(located, key=lambda item: item[0]):
+        key = (diagnostic.code, diagnostic.line, diagnostic.column)
+        if id(diagnostic) in kept and key not in seen:
+            seen.add(key)
+            result.append((diagnostic, finding, model))
+    return module, analyzer.input_shapes, result
+
+
+# --- from facts to a keras model ---------------------------------------------------------------
+
+
+def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_shapes: dict):
+    """Rebuild ``model`` in TensorFlow from its facts; a :class:`kerascheck.proving.Subject`.
+
+    Raises :class:`CannotRebuild` with the reason when the facts do not determine the model.
+    """
+    from kerascheck.proving import Subject, load_tensorflow
+
+    tf, keras, np = load_tensorflow(0)
+    if not model.exact:
+        raise CannotRebuild("its layer list is not fully known (layers added in a loop, under a "
+                            "condition, or from a variable)")
+    if not model.layers:
+        raise CannotRebuild("it has no layers the linter could see")
+    layer_facts = list(model.layers)
+    input_shape = _input_shape(model, input_shapes)
+    if layer_facts[0].is_kind("InputLayer") and model.kind == "sequential":
+        layer_facts = layer_facts[1:]
+    built = {id(fact): _make_layer(keras, fact, module) for fact in layer_facts}
+    if model.kind == "sequential":
+        keras_model = keras.Sequential(
+            ([keras.Input(shape=input_shape)] if input_shape is not None else [])
+            + [built[id(fact)] for fact in layer_facts])
+    else:
+        if input_shape is None:
+            raise CannotRebuild("its input shape is unknown")
+        keras_model = _functional(keras, model, built, input_shape)
+    _compile(keras, keras_model, model)
+    return Subject(model=keras_model, fact=model, finding=finding, input_shape=input_shape,
+                   layers=built)
+
+
+def _input_shape(model: ModelFact, input_shapes: dict):
+    """The sample shape of the model's single input, None when the model declares none.
+    Raises CannotRebuild when it declares one the facts do not give."""
+    if model.input_declared is False:
+        return None
+    shapes = input_shapes.get(id(model))
+    if shapes is None and model.layers:
+        first = model.layers[0]
+        if first.declares_input is True:
+            if "input_dim" in first.arguments:
+                shapes = [(_literal_value(first.arguments["input_dim"]),)]
+            else:
+                shapes = [first.input_shape]
+    if not shapes:
+        raise CannotRebuild("its input shape is unknown")
+    if len(shapes) != 1:
+        raise CannotRebuild("it has several inputs")
+    shape = shapes[0]
+    if not isinstance(shape, tuple) or not all(isinstance(d, int) and d > 0 for d in shape):
+        raise CannotRebuild(f"its input shape {shape!r} is not a tuple of known sizes")
+    return shape
+
+
+def _literal_value(value):
+    from kerascheck.values import Const
+
+    return value.value if isinstance(value, Const) else UNKNOWN
+
+
+def _make_layer(keras, fact: LayerFact, module: cst.Module):
+    if not known(fact.kind) or not isinstance(fact.node, cst.Call):
+        raise CannotRebuild("a layer is not one the linter can identify (a custom layer, a "
+                            "variable or another model)")
+    layer_class = getattr(keras.layers, fact.kind, None)
+    if layer_class is None:
+        raise CannotRebuild(f"`{fact.kind}` is not a layer of this Keras version")
+    positional, keywords = [], {}
+    for argument in fact.node.args:
+        if argument.star:
+            raise CannotRebuild(f"a {fact.kind} layer takes `*args`/`**kwargs`")
+        name = argument.keyword.value if argument.keyword is not None else None
+        if name in _INPUT_ARGUMENTS:
+            continue
+        if name == "activation" or (name is None and fact.kind == "Dense" and len(positional) == 1):
+            if not isinstance(fact.activation, str):
+                raise CannotRebuild(f"the activation of a {fact.kind} layer is unknown")
+            keywords["activation"] = fact.activation
+            continue
+        if name is None and fact.kind == "Activation" and not positional:
+            if not isinstance(fact.activation, str):
+                raise CannotRebuild("the activation of an Activation layer is unknown")
+            positional.append(fact.activation)
+            continue
+        try:
+            value = ast.literal_eval(module.code_for_node(argument.value))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            label = f"`{name}=`" if name else "a positional argument"
+            raise CannotRebuild(f"{label} of a {fact.kind} layer is not a literal value") \
+                from None
+        if name is None:
+            positional.append(value)
+        else:
+            keywords[name] = value
+    keywords.pop("name", None)  # names could clash between models; keras picks fresh ones
+    try:
+        return layer_class(*positional, **keywords)
+    except Exception as error:
+        raise CannotRebuild(f"Keras rejects its {fact.kind} layer: {type(error).__name__}: "
+                            f"{error}") from None
+
+
+def _functional(keras, model: ModelFact, built: dict, input_shape):
+    inputs = keras.Input(shape=input_shape)
+    tensors: dict[int, Any] = {}
+    for index, fact in enumerate(model.layers):
+        parents = [a for a, b in model.edges if b == index]
+        if any(parent not in tensors for parent in parents):
+            raise CannotRebuild("its layer graph is not in an order the linter can follow")
+        arguments = [tensors[p] for p in parents] or [inputs]
+        tensors[index] = built[id(fact)](arguments[0] if len(arguments) == 1 else arguments)
+    outputs = [tensors[index] for index in model.outputs]
+    return keras.Model(inputs, outputs[0] if len(outputs) == 1 else outputs)
+
+
+def _compile(keras, keras_model, model: ModelFact) -> None:
+    """Compile with the facts' loss, optimizer and metrics when all are known."""
+    from kerascheck.proving import loss_object
+
+    compile_fact = model.compile
+    if compile_fact is None or not isinstance(compile_fact.loss.name, str):
+        return
+    try:
+        loss = loss_object(keras, compile_fact.loss.name, compile_fact.loss.from_logits is True)
+    except AttributeError:
+        loss = compile_fact.loss.name
+    optimizer = "adam"
+    if isinstance(compile_fact.optimizer.name, str):
+        optimizer = keras.optimizers.get(compile_fact.optimizer.name)
+        if isinstance(compile_fact.optimizer.learning_rate, (int, float)):
+            optimizer.learning_rate = float(compile_fact.optimizer.learning_rate)
+    metrics = [m for m in compile_fact.metrics if isinstance(m, str)] \
+        if known(compile_fact.metrics) else []
+    keras_model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def prove_source(source: str, path: str) -> list[ProvedFinding]:
+    """Every finding of the file, each proved on its rebuilt model or with the reason it was
+    not rebuilt."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from kerascheck.proving import CannotMeasure
+    from kerascheck.rules import rule_by_code_or_name
+
+    module, input_shapes, located = findings_with_models(source, path)
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) \
+        if module is not None else {}
+    results = []
+    for diagnostic, finding, model in located:
+        item = ProvedFinding(diagnostic, finding, model)
+        results.append(item)
+        if model is None:
+            item.not_rebuilt = "this finding is not about one model's facts"
+            continue
+        position = positions.get(model.node) if model.node is not None else None
+        item.model_line = position.start.line if position else diagnostic.line
+        try:
+            subject = build_subject(model, finding, module, input_shapes)
+            item.evidence = rule_by_code_or_name(diagnostic.code)().prove(subject)
+        except CannotRebuild as reason:
+            item.not_rebuilt = f"the model cannot be rebuilt: {reason}"
+        except CannotMeasure as reason:
+            item.not_rebuilt = f"the model was rebuilt but cannot be measured: {reason}"
+        except NotImplementedError:
+            item.not_rebuilt = "this rule has no runtime proof yet"
+        except TypeError as error:
+            if "positional argument" not in str(error):
+                raise
+            item.not_rebuilt = "this rule's proof cannot measure a user's model yet"
+    return results
+
+
+def prove_files(paths: list[str]) -> int:
+    """Print each finding of ``paths`` with its evidence on the user's model; exit code 0 unless
+    a rebuilt model did not show the symptom its finding claims (1) or a file is missing (2)."""
+    import os
+    import sys
+
+    from kerascheck.proving import number
+
+    refuted = False
+    for path in paths:
+        if not os.path.isfile(path):
+            print(f"kerascheck prove: error: {path}: no such file", file=sys.stderr)
+            return 2
+        with open(path, "rb") as handle:
+            source = handle.read()
+        for item in prove_source(source, path):
+            d = item.diagnostic
+            print(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
+            if item.evidence is None:
+                print(f"    not proved: {item.not_rebuilt}")
+                continue
+            shown = "shown" if item.evidence.verdict else "NOT shown"
+            print(f"    your model at {d.path}:{item.model_line}: {item.evidence.summary} "
+                  f"(symptom {shown})")
+            for label, value in item.evidence.measurements.items():
+                print(f"        {label}: {number(value)}")
+            refuted = refuted or not item.evidence.verdict
+    return 1 if refuted else 0
