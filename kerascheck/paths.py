@@ -59,6 +59,8 @@ def _is_skipped(path: str, config: "Config", ignored: "GitIgnored | None") -> bo
 
 
 def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None") -> Iterator[str]:
+    # "kerascheck ." reports src/model.py, not ./src/model.py (as Ruff and git do)
+    strip = len("." + os.sep) if os.fspath(root) == "." else 0
     for directory, subdirectories, files in os.walk(root, followlinks=False):
         subdirectories[:] = sorted(
             name for name in subdirectories
@@ -69,7 +71,7 @@ def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None") 
             if name.endswith(suffixes):
                 path = os.path.join(directory, name)
                 if not _is_skipped(path, config, ignored):
-                    yield path
+                    yield path[strip:]
 
 
 class GitIgnored:
