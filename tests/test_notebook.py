@@ -1,0 +1,198 @@
+"""Jupyter notebooks: cells joined in order, IPython syntax masked, findings located by cell,
+malformed notebooks reported (never a crash) and never written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kerascheck.cli import main
+from kerascheck.config import Config
+from kerascheck.engine import lint_file, lint_source
+from kerascheck.notebook import mask_ipython
+from kerascheck.paths import discover
+
+HIDDEN_LINEAR = [
+    "model = Sequential([\n",
+    "    Input(shape=(2,)),\n",
+    "    layers.Dense(10),\n",
+    "    layers.Dense(1, activation='sigmoid'),\n",
+    "])\n",
+]
+
+
+def code(source, count=None) -> dict:
+    return {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": count,
+            "source": source}
+
+
+def markdown(source) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def notebook(*cells, metadata=None) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5,
+                       "metadata": metadata if metadata is not None else {
+                           "kernelspec": {"name": "python3", "language": "python"}},
+                       "cells": list(cells)})
+
+
+def lint_notebook_text(text: str, config: Config | None = None):
+    result = lint_source(text.encode(), "nb.ipynb", config)
+    assert not result.errors, result.errors
+    return result.diagnostics
+
+
+def positions(diagnostics):
+    return [(d.code, d.cell, d.line, d.column) for d in diagnostics]
+
+
+def test_imports_in_an_early_cell_resolve_later_cells_and_cells_count_markdown():
+    text = notebook(
+        markdown("# Training a classifier"),
+        code("from tensorflow.keras import layers, Input, Sequential\n"),
+        markdown(["Now the model:\n"]),
+        code(HIDDEN_LINEAR),
+    )
+    found = lint_notebook_text(text)
+    assert positions(found) == [("KC201", 4, 3, 5)]
+    assert found[0].end_line == 3 and found[0].end_column == 5 + len("layers.Dense(10)")
+
+
+def test_a_name_bound_in_an_earlier_cell_is_not_taken_for_keras():
+    # Sequential and Dense are well-known Keras names only while they are unbound
+    text = notebook(
+        code("import tensorflow\n"
+             "class Dense:\n    def __init__(self, units, activation=None): pass\n"),
+        code("model = [Dense(10), Dense(1, activation='sigmoid')]\n"),
+    )
+    assert lint_notebook_text(text) == []
+
+
+@pytest.mark.parametrize("ipython", [
+    "%matplotlib inline",
+    "!pip install tensorflow",
+    "files = !ls data/",
+    "elapsed = %timeit -o sum(range(10))",
+    "layers.Dense?",
+    "??layers.Dense",
+    "%load_ext autoreload \\\n    --some-flag",
+])
+def test_ipython_lines_are_masked_and_positions_survive(ipython):
+    text = notebook(
+        code(["import tensorflow as tf\n", "from tensorflow.keras import layers, Input, "
+              "Sequential\n", ipython + "\n"]),
+        code([ipython + "\n", "if True:\n", "    " + ipython.split("\n")[0].rstrip(" \\")
+              + "\n"] + HIDDEN_LINEAR),
+    )
+    found = lint_notebook_text(text)
+    assert positions(found) == [("KC201", 2, 6 + ipython.count("\n"), 5)]
+
+
+@pytest.mark.parametrize(("source", "masked"), [
+    ("%%bash\nls -la\nif [ x ]; then echo; fi", "\n\n"),
+    ("%%writefile helper.py\nimport os", "\n"),
+    ("%%time\nx = 1\n%time y = 2", "\nx = 1\npass"),
+    ("total = (count\n         % modulus)", "total = (count\n         % modulus)"),
+    ('text = """\n!not a shell line\n"""', 'text = """\n!not a shell line\n"""'),
+    ("x = 'a # b'  # comment\n!ls", "x = 'a # b'  # comment\npass"),
+    ("for i in range(3):\n    !echo $i", "for i in range(3):\n    pass"),
+])
+def test_mask_ipython(source, masked):
+    assert mask_ipython(source) == masked
+
+
+def test_a_time_cell_magic_body_is_linted():
+    text = notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
+                    code(["%%time\n"] + HIDDEN_LINEAR))
+    assert positions(lint_notebook_text(text)) == [("KC201", 2, 4, 5)]
+
+
+def test_source_as_one_string_and_nbformat_3():
+    assert positions(lint_notebook_text(notebook(code(
+        "from tensorflow.keras import layers, Input, Sequential\n" + "".join(HIDDEN_LINEAR)
+    )))) == [("KC201", 1, 4, 5)]
+    version3 = json.dumps({"nbformat": 3, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "language": "python",
+         "input": ["from tensorflow.keras import layers, Input, Sequential\n"]
+         + HIDDEN_LINEAR}]}]})
+    assert positions(lint_notebook_text(version3)) == [("KC201", 1, 4, 5)]
+
+
+def test_a_syntax_error_is_reported_in_its_cell():
+    text = notebook(code("import tensorflow as tf\n"),
+                    markdown("text"),
+                    code("x = 1\nmodel.add(Dense(activation='relu', 10))\n"))
+    found = lint_notebook_text(text)
+    assert [(d.code, d.cell, d.line) for d in found] == [("KC000", 3, 2)]
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ('{"cells": [{"cell_type": "code", "source": "import keras"}', "invalid JSON", 1),
+    ('{\n "cells": [\n  {"cell_type": "code" "source": "import keras"}]}', "invalid JSON", 3),
+    ('["import keras"]', "not a JSON object", 1),
+    ('{"metadata": {}, "note": "keras"}', "no 'cells' list", 1),
+    ('{"cells": ["import keras"]}', "cell 1 is not a JSON object", 1),
+    ('{"cells": [{"cell_type": "code", "source": {"keras": 1}}]}', "cell 1 has a 'source'", 1),
+    (b'\xff\xfe{"keras"', "malformed notebook", 1),
+])
+def test_a_malformed_notebook_is_one_kc000_never_a_crash(text, message, line):
+    raw = text if isinstance(text, bytes) else text.encode()
+    result = lint_source(raw, "nb.ipynb")
+    assert not result.errors
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == "KC000" and diagnostic.cell is None
+    assert message in diagnostic.message and diagnostic.message.startswith("malformed notebook")
+    assert diagnostic.line == line
+
+
+def test_a_notebook_for_another_language_is_not_checked():
+    text = notebook(code("library(keras)\nmodel <- keras_model_sequential()\n"),
+                    metadata={"kernelspec": {"name": "ir", "language": "R"}})
+    assert lint_source(text.encode(), "nb.ipynb").diagnostics == []
+
+
+def test_noqa_works_in_cells():
+    suppressed_line = HIDDEN_LINEAR[:2] + ["    layers.Dense(10),  # noqa: KC201\n"] + \
+        HIDDEN_LINEAR[3:]
+    imports = code("from tensorflow.keras import layers, Input, Sequential\n")
+    assert lint_notebook_text(notebook(imports, code(suppressed_line))) == []
+    file_level = code("# kerascheck: noqa: KC201\n")
+    assert lint_notebook_text(notebook(file_level, imports, code(HIDDEN_LINEAR))) == []
+
+
+def test_per_file_ignores_and_selection_apply_to_notebooks():
+    text = notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
+                    code(HIDDEN_LINEAR))
+    config = Config(per_file_ignores=(("*.ipynb", ("KC201",)),))
+    assert lint_notebook_text(text, config) == []
+
+
+def test_notebooks_are_discovered_checkpoints_are_not_and_nothing_is_written(
+        tmp_path, monkeypatch, capsys):
+    text = notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
+                    code(HIDDEN_LINEAR))
+    path = tmp_path / "analysis" / "train.ipynb"
+    path.parent.mkdir()
+    path.write_text(text)
+    checkpoint = tmp_path / "analysis" / ".ipynb_checkpoints" / "train-checkpoint.ipynb"
+    checkpoint.parent.mkdir()
+    checkpoint.write_text(text)
+    before = path.read_bytes()
+    mtime = path.stat().st_mtime_ns
+    assert list(discover([str(tmp_path)])) == [str(path)]
+    monkeypatch.chdir(tmp_path)
+    assert main(["--output-format", "json", "."]) == 1
+    [record] = json.loads(capsys.readouterr().out)
+    assert (record["path"], record["cell"], record["line"], record["column"]) == (
+        "analysis/train.ipynb", 2, 3, 5)
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
+
+
+def test_lint_file_reads_notebooks(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
+                             code(HIDDEN_LINEAR)))
+    assert positions(lint_file(path).diagnostics) == [("KC201", 2, 3, 5)]
