@@ -19,15 +19,15 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck import dataflow
+from kerascheck import dataflow, subclassing
 from kerascheck.facts import (
-    UNKNOWN, CompileFact, DataFact, EvaluationFact, Event, FileFacts, FitFact, LayerFact,
-    LossFact, ModelFact, OptimizerFact, normalize_activation, normalize_loss,
+    UNKNOWN, CompileFact, DataFact, EvaluationFact, Event, FileFacts, FitFact, KerasCallFact,
+    LayerFact, LossFact, ModelFact, OptimizerFact, normalize_activation, normalize_loss,
 )
 from kerascheck.names import WELL_KNOWN_UNBOUND
 from kerascheck.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, FuncVal, Instance, LayerVal, ModelPart, ModelVal,
-    Ref, Seq, TensorVal, Value,
+    ObjectVal, Ref, Seq, TensorVal, Value,
 )
 
 MAX_CALL_DEPTH = 4
@@ -53,6 +53,7 @@ class Frame:
         self.parent = parent
         self.returns: list[Value] = []
         self.standalone = standalone
+        self.generator = False  # the function yields: calling it makes a generator
 
     def lookup(self, name: str) -> Value | None:
         frame: Frame | None = self
@@ -66,7 +67,8 @@ class Frame:
 class Analyzer:
     def __init__(self, module: cst.Module):
         self.module = module
-        self.imports, self.bound, self.star_imports = _collect_bindings(module)
+        self.imports, self.bound, self.star_imports, self.import_nodes = \
+            _collect_bindings(module)
         self.models: list[ModelFact] = []
         self.globals = Frame()
         self._conditional = 0
@@ -75,6 +77,10 @@ class Analyzer:
         self._interpreted_functions: set[int] = set()
         self._pending_functions: list[tuple[cst.FunctionDef, Frame]] = []
         self.unattributed_evaluations: list[cst.Call] = []
+        self.keras_calls: list[KerasCallFact] = []
+        self.references: list[tuple[cst.CSTNode, str]] = []
+        self.statistics_fits: list = []  # StatisticsFitFact, see dataflow.record_statistics_fit
+        self._path: list[tuple] = []  # the branches being interpreted, outermost first
 
     # -- entry -------------------------------------------------------------------------------
     def run(self) -> FileFacts:
@@ -88,7 +94,9 @@ class Analyzer:
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
-        return FileFacts(models=self.models, module=self.module)
+        return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
+                         references=self.references, imports=self.import_nodes,
+                         statistics_fits=self.statistics_fits)
 
     # -- statements --------------------------------------------------------------------------
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
@@ -105,22 +113,24 @@ class Analyzer:
             self._pending_functions.append((statement, frame))
         elif isinstance(statement, cst.ClassDef):
             bases = [self.eval(arg.value, frame) for arg in statement.bases]
-            frame.variables[statement.name.value] = ClassVal(statement, bases)
+            frame.variables[statement.name.value] = ClassVal(statement, bases, frame)
             self._exec_class(statement, bases, frame)
         elif isinstance(statement, cst.If) and _is_main_guard(statement):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
-            with self.conditional():
+            self.eval(statement.test, frame)
+            with self.conditional(("if", id(statement), "body")):
                 self.exec_block(statement.body.body, frame)
-                orelse = statement.orelse
-                while orelse is not None:
+            orelse = statement.orelse
+            while orelse is not None:
+                with self.conditional(("if", id(statement), id(orelse))):
                     self.exec_block(orelse.body.body, frame)
-                    orelse = getattr(orelse, "orelse", None)
+                orelse = getattr(orelse, "orelse", None)
         elif isinstance(statement, (cst.For, cst.While)):
             if isinstance(statement, cst.For):
                 self.bind(statement.target, self._loop_value(statement, frame), frame)
-            with self.conditional():
+            with self.conditional(("loop", id(statement))):
                 self.exec_block(statement.body.body, frame)
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
@@ -132,7 +142,7 @@ class Analyzer:
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.Try) or type(statement).__name__ == "TryStar":
             self.exec_block(statement.body.body, frame)
-            with self.conditional():
+            with self.conditional(("try", id(statement))):
                 for handler in statement.handlers:
                     self.exec_block(handler.body.body, frame)
                 if statement.orelse is not None:
@@ -140,8 +150,8 @@ class Analyzer:
             if statement.finalbody is not None:
                 self.exec_block(statement.finalbody.body.body, frame)
         elif type(statement).__name__ == "Match":
-            with self.conditional():
-                for case in statement.cases:
+            for case in statement.cases:
+                with self.conditional(("case", id(case))):
                     self.exec_block(case.body.body, frame)
 
     def _exec_class(self, node: cst.ClassDef, bases: list, frame: Frame) -> None:
@@ -164,6 +174,8 @@ class Analyzer:
             operand = self.eval(small.value, frame)
             self.bind(small.target, dataflow.binary(current, operand, small.operator), frame, small)
         elif isinstance(small, cst.Expr):
+            if isinstance(small.value, cst.Yield):
+                frame.generator = True
             self.eval(small.value, frame)
         elif isinstance(small, cst.Return):
             value = self.eval(small.value, frame) if small.value is not None else Const(None)
@@ -195,26 +207,38 @@ class Analyzer:
                 else:
                     self.bind(inner, UNKNOWN_VALUE, frame)
         else:
+            owner = self.eval(target.value, frame) if isinstance(
+                target, (cst.Attribute, cst.Subscript)) else None
+            if isinstance(owner, ObjectVal) and isinstance(target, cst.Attribute):
+                # self.hidden = Dense(64) in a followed class's __init__
+                owner.attributes[target.attr.value] = value
+                return
             # self.x = model, models[i] = model: the model leaves what we can follow.
             self.escape(value)
-            if isinstance(target, (cst.Attribute, cst.Subscript)):
-                self.eval(target.value, frame)
 
     def _loop_value(self, statement: cst.For, frame: Frame) -> Value:
         self.eval(statement.iter, frame)
         return UNKNOWN_VALUE
 
     @contextmanager
-    def conditional(self):
+    def conditional(self, branch: tuple | None = None):
+        """Code that may not run (or may run several times); ``branch`` names the branch in the
+        events' paths (``("if", id, "body")``, ``("loop", id)``)."""
         self._conditional += 1
+        self._path.append(branch or ("unknown", len(self._path)))
         try:
             yield
         finally:
             self._conditional -= 1
+            self._path.pop()
 
     def escape(self, value: Value) -> None:
         if isinstance(value, ModelVal):
             value.model.escapes = True
+            if value.model.escaped_at is None:
+                value.model.escaped_at = len(value.model.events)
+        elif isinstance(value, ObjectVal) and value.model is not None:
+            self.escape(ModelVal(value.model))
         elif isinstance(value, Seq):
             for item in value.items:
                 self.escape(item)
@@ -246,7 +270,9 @@ class Analyzer:
         base = self.eval(node.value, frame)
         attribute = node.attr.value
         if isinstance(base, Ref):
-            return base.child(attribute)
+            return self.reference(base.child(attribute), node)
+        if isinstance(base, ObjectVal):
+            return subclassing.read_attribute(base, attribute)
         if isinstance(base, ModelVal):
             if attribute == "layers":
                 return ModelPart(base.model, "layers")
@@ -373,7 +399,7 @@ class Analyzer:
             receiver = self.eval(node.func.value, frame)
             method = node.func.attr.value
             if isinstance(receiver, Ref):
-                callee: Value = receiver.child(method)
+                callee: Value = self.reference(receiver.child(method), node.func)
             else:
                 args, kwargs, star = self.eval_arguments(node, frame)
                 return self.call_method(receiver, method, node, args, kwargs, star, frame)
@@ -406,11 +432,16 @@ class Analyzer:
             return self.call_layer(callee.layer, node, args, kwargs)
         if isinstance(callee, ModelVal):
             self.record_event(callee.model, "call", node)
-            if any(isinstance(a, TensorVal) for a in args):
-                # a model used as a layer of a bigger functional model
-                return TensorVal(LayerFact(kind=UNKNOWN, node=node),
-                                 [a for a in args if isinstance(a, TensorVal)])
+            tensors = _tensors_in(args)
+            if tensors:
+                # a model used as a layer of a bigger model: its output is not a model output
+                callee.model.used_as_layer = True
+                return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
             return UNKNOWN_VALUE
+        if isinstance(callee, ClassVal):
+            instance = subclassing.instantiate(self, callee, node, args, kwargs)
+            if instance is not None:
+                return instance
         for value in [*args, *kwargs.values()]:
             self.escape(value)
         tensors = _tensors_in([*args, *kwargs.values()])
@@ -426,6 +457,9 @@ class Analyzer:
     def call_ref(self, ref: Ref, node: cst.Call, args, kwargs, star) -> Value:
         keras_name = ref.keras
         if keras_name is not None:
+            self.keras_calls.append(KerasCallFact(
+                keras_name, ref.qualname, node, {k: _literal(v) for k, v in kwargs.items()},
+                [_literal(v) for v in args]))
             namespace, _, leaf = keras_name.partition(".")
             if keras_name == "models.Sequential":
                 return self.make_sequential(node, args, kwargs)
@@ -471,6 +505,9 @@ class Analyzer:
         finally:
             self._depth -= 1
             self._conditional = outer_conditional
+        if inner.generator:
+            # calling a generator function makes an iterator of batches, not an array
+            return DataVal(DataFact(is_dataset=True, identity=("generator", id(call_node))))
         if len(inner.returns) == 1:
             return inner.returns[0]
         return UNKNOWN_VALUE
@@ -578,6 +615,7 @@ class Analyzer:
         if isinstance(item, LayerVal):
             layer = item.layer
         elif isinstance(item, ModelVal):
+            item.model.used_as_layer = True
             layer = LayerFact(kind=UNKNOWN, node=item.model.node)
         else:
             layer = LayerFact(kind=UNKNOWN)
@@ -611,6 +649,12 @@ class Analyzer:
             model.exact = False
             self.models.append(model)
             return ModelVal(model)
+        self.build_graph(model, output_values)
+        self.models.append(model)
+        return ModelVal(model)
+
+    def build_graph(self, model: ModelFact, output_values: list) -> None:
+        """Fill ``model``'s layers, edges, outputs and input rank from its output tensors."""
         index_of: dict[int, int] = {}
         order: list[TensorVal] = []
 
@@ -645,16 +689,19 @@ class Analyzer:
         model.outputs = [layer_index[id(v.layer)] for v in output_values if v.layer is not None]
         if len(input_ranks) == 1:
             model.input_rank = input_ranks[0]
-        self.models.append(model)
-        return ModelVal(model)
 
     # -- methods -----------------------------------------------------------------------------
     def call_method(self, receiver: Value, method: str, node: cst.Call, args, kwargs, star,
                     frame: Frame) -> Value:
         if isinstance(receiver, ModelVal):
             return self.call_model_method(receiver.model, method, node, args, kwargs, star)
+        if isinstance(receiver, ObjectVal):
+            return subclassing.call_method(self, receiver, method, node, args, kwargs, star,
+                                           frame)
         if isinstance(receiver, LayerVal) and method == "adapt" and receiver.instance is not None:
-            dataflow.record_fit(receiver.instance, args[0] if args else UNKNOWN_VALUE)
+            data = args[0] if args else kwargs.get("data", UNKNOWN_VALUE)
+            dataflow.record_fit(receiver.instance, data)
+            dataflow.record_statistics_fit(self, receiver.instance, data, node)
             return UNKNOWN_VALUE
         if isinstance(receiver, (DataVal, Instance)):
             result = dataflow.method(receiver, method, node, args, kwargs, self)
@@ -669,6 +716,9 @@ class Analyzer:
     def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
                           star) -> Value:
         self.record_event(model, method, node)
+        self.keras_calls.append(KerasCallFact(
+            f"Model.{method}", "", node, {k: _literal(v) for k, v in kwargs.items()},
+            [_literal(v) for v in args]))
         if method == "add" and model.kind == "sequential":
             self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
                                     conditional=self._conditional > 0)
@@ -691,7 +741,14 @@ class Analyzer:
         return UNKNOWN_VALUE
 
     def record_event(self, model: ModelFact, method: str, node) -> None:
-        model.events.append(Event(method, node, conditional=self._conditional > 0))
+        model.events.append(Event(method, node, conditional=self._conditional > 0,
+                                  path=tuple(self._path)))
+
+    def reference(self, ref: Ref, node: cst.CSTNode) -> Ref:
+        """Remember a Keras or TensorFlow path the file spells out (KC601) and return it."""
+        if ref.qualname.startswith(("keras.", "tensorflow.")):
+            self.references.append((node, ref.qualname))
+        return ref
 
     def make_compile(self, node: cst.Call, args, kwargs, star) -> CompileFact:
         compile_fact = CompileFact(node=node)
@@ -800,6 +857,16 @@ def _const(value: Value):
     return value.value if isinstance(value, Const) else UNKNOWN
 
 
+def _literal(value: Value):
+    """A literal argument as Python data (numbers, strings, tuples of them), else UNKNOWN."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, Seq) and value.exact:
+        items = tuple(_literal(item) for item in value.items)
+        return UNKNOWN if any(item is UNKNOWN for item in items) else items
+    return UNKNOWN
+
+
 def _shape_of(value):
     if value is None:
         return UNKNOWN
@@ -832,6 +899,8 @@ def _collect_bindings(module: cst.Module):
     imports: dict[str, str] = {}
     bound: set[str] = set()
     star_imports: list[str] = []
+    # (module node, dotted module path, [(alias node, imported name), ...]) for KC601
+    import_nodes: list[tuple[cst.CSTNode, str, list]] = []
 
     def names_in_target(target) -> Iterable[str]:
         if isinstance(target, cst.Name):
@@ -849,6 +918,7 @@ def _collect_bindings(module: cst.Module):
                     if isinstance(small, cst.Import):
                         for alias in small.names:
                             dotted = _dotted(alias.name)
+                            import_nodes.append((alias.name, dotted, []))
                             if alias.asname is not None:
                                 local = alias.asname.name.value
                                 imports[local] = dotted
@@ -863,10 +933,13 @@ def _collect_bindings(module: cst.Module):
                         if isinstance(small.names, cst.ImportStar):
                             star_imports.append(module_name)
                             continue
+                        imported: list = []
+                        import_nodes.append((small.module, module_name, imported))
                         for alias in small.names:
                             name = _dotted(alias.name)
                             local = alias.asname.name.value if alias.asname else name
                             imports[local] = f"{module_name}.{name}"
+                            imported.append((alias.name, name))
                             bound.add(local)
                     elif isinstance(small, (cst.Assign,)):
                         for target in small.targets:
@@ -903,7 +976,7 @@ def _collect_bindings(module: cst.Module):
     # Star imports from Keras bring its names in: ``from tensorflow.keras.layers import *``.
     keras_stars = [m for m in star_imports if "keras" in m]
     other_stars = [m for m in star_imports if "keras" not in m]
-    return imports, bound, other_stars if not keras_stars else []
+    return imports, bound, other_stars if not keras_stars else [], import_nodes
 
 
 def _is_main_guard(statement: cst.If) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.facts import DataFact, EvaluationFact
+from kerascheck.facts import DataFact, EvaluationFact, StatisticsFitFact
 from kerascheck.values import (
     UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value,
 )
@@ -62,6 +62,14 @@ RAW_LOADERS = {
 }
 SCALER_SUFFIXES = ("Scaler", "Normalizer", "Transformer", "Standardizer")
 ONE_HOT_ENCODERS = {"OneHotEncoder", "LabelBinarizer", "MultiLabelBinarizer"}
+# Estimators whose fit learns statistics of the data (KC402). sklearn's Normalizer and
+# FunctionTransformer learn nothing; encoders learn the label set, which leaks nothing useful.
+STATISTICS_ESTIMATORS = {"StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler",
+                         "QuantileTransformer", "PowerTransformer", "Normalization",
+                         "Discretization"}
+# Keras and tf.data loaders that make datasets (iterators of batches, KC503).
+DATASET_LOADERS = {"text_dataset_from_directory", "timeseries_dataset_from_array",
+                   "audio_dataset_from_directory"}
 
 
 def _fresh(node, *tag) -> DataVal:
@@ -123,13 +131,17 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer")
         if leaf in ("image_dataset_from_directory", "text_dataset_from_directory",
                     "timeseries_dataset_from_array"):
             if leaf != "image_dataset_from_directory":
-                return _fresh(node)
+                return DataVal(DataFact(is_dataset=True, identity=("load", id(node)), node=node))
             mode = kwargs.get("label_mode")
             mode_value = mode.value if isinstance(mode, Const) else ("int" if mode is None else None)
             labels = DataFact(int_labels=mode_value == "int", one_hot=mode_value == "categorical",
                               identity=("labels", id(node)))
             return DataVal(DataFact(source="images", is_dataset=True, labels=labels,
                                     identity=("load", id(node)), node=node))
+        if leaf in DATASET_LOADERS:
+            return DataVal(DataFact(is_dataset=True, identity=("load", id(node)), node=node))
+        if leaf == "ImageDataGenerator":
+            return Instance(qualname, kwargs, star, node)
         if leaf == "load_img":
             return DataVal(DataFact(source="images", identity=("load", id(node)), node=node))
         if leaf in ("img_to_array", "array_to_img"):
@@ -147,6 +159,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer")
         return DataVal(DataFact(source=source, identity=("load", id(node)), node=node))
     if qualname in TF_SCALING:
         return _scaled(_first(args, kwargs, "image", "x"), node)
+    if leaf == "argmax" and root in ("numpy", "tensorflow"):
+        return _argmax(_first(args, kwargs, "a", "input"))
     if root == "numpy" and leaf in NUMPY_PRESERVING:
         return _preserve(_first(args, kwargs, "a", "object"), node)
     if root == "tensorflow":
@@ -156,6 +170,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer")
             return _one_hot(_first(args, kwargs, "indices"), node)
         if qualname.startswith("tensorflow.data.Dataset.from_tensor"):
             return _dataset(_first(args, kwargs, "tensors"), node)
+        if qualname.startswith("tensorflow.data.") and leaf[:1] != "A":  # not AUTOTUNE
+            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
         if qualname == "tensorflow.image.resize":
             return _preserve(_first(args, kwargs, "images"), node)
     if qualname == "pandas.get_dummies":
@@ -164,7 +180,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer")
         return _preserve(_first(args, kwargs, "data"), node)
     if root == "sklearn":
         if leaf == "train_test_split":
-            return _split(args, node)
+            return _split(args, node, analyzer)
         if qualname.startswith("sklearn.preprocessing.") and (
                 leaf.endswith(SCALER_SUFFIXES) or leaf in ONE_HOT_ENCODERS or
                 leaf == "LabelEncoder"):
@@ -179,9 +195,11 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
            analyzer: "Analyzer") -> Value | None:
     """A method call on data or on a fitted transformer (scaler, encoder)."""
     if isinstance(receiver, Instance):
-        return _instance_method(receiver, name, node, args, kwargs)
+        return _instance_method(receiver, name, node, args, kwargs, analyzer)
     assert isinstance(receiver, DataVal)
     data = receiver.data
+    if name == "argmax":
+        return _argmax(receiver)
     if name in PRESERVING_METHODS:
         if name in ("batch", "shuffle", "prefetch", "cache", "repeat") or data.predicted_by:
             return receiver
@@ -190,17 +208,25 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
         code = analyzer.module.code_for_node(node.args[0]) if node.args else ""
         return receiver.derive(identity=(data.identity, name, code))
     if name in OPAQUE_TRANSFORMS:
-        return receiver.derive(scaled=True, source=None)
+        # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too
+        return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
+                               int_labels=False)
     if name in ("mean", "std", "max", "min", "var", "median", "sum"):
         return _fresh(node, "statistic")
     return _fresh(node)
 
 
-def _instance_method(instance: Instance, name: str, node, args, kwargs) -> Value | None:
+def _instance_method(instance: Instance, name: str, node, args, kwargs,
+                     analyzer: "Analyzer") -> Value | None:
     data_arg = _first(args, kwargs, "X", "x", "y")
     leaf = instance.class_name
+    if leaf == "ImageDataGenerator":
+        if name.startswith("flow"):
+            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
+        return None
     if name in ("fit", "fit_transform", "partial_fit", "adapt"):
         record_fit(instance, data_arg)
+        record_statistics_fit(analyzer, instance, data_arg, node)
     if name in ("transform", "fit_transform"):
         if not isinstance(data_arg, DataVal):
             return _fresh(node)
@@ -218,6 +244,19 @@ def record_fit(instance: Instance, data_arg: Value) -> None:
     """Remember which data a scaler or ``Normalization`` layer took its statistics from."""
     if isinstance(data_arg, DataVal) and data_arg.data.identity is not None:
         instance.fitted_on.append(data_arg.data.identity)
+
+
+def record_statistics_fit(analyzer: "Analyzer", instance: Instance, data_arg: Value,
+                          node) -> None:
+    """Remember a scaler's fit or a Normalization layer's adapt, for KC402."""
+    if instance.class_name not in STATISTICS_ESTIMATORS or not isinstance(data_arg, DataVal):
+        return
+    identity = data_arg.data.identity
+    if identity is None:
+        return
+    analyzer.statistics_fits.append(StatisticsFitFact(
+        node=node, data_identity=identity, estimator=instance.class_name,
+        held_out=is_held_out(identity)))
 
 
 def _record_metric(args, kwargs, node) -> None:
@@ -280,8 +319,18 @@ def _dataset(value: Value, node) -> Value:
                             node=node))
 
 
-def _split(arrays, node) -> Value:
+def _argmax(value: Value) -> Value:
+    """``np.argmax(y_onehot, axis=1)``: class indices, no longer one-hot."""
+    if not isinstance(value, DataVal):
+        return UNKNOWN_VALUE
+    return value.derive(one_hot=False, int_labels=value.data.one_hot or value.data.int_labels,
+                        source=None)
+
+
+def _split(arrays, node, analyzer: "Analyzer | None" = None) -> Value:
     """``train_test_split(X, y)`` -> X_train, X_test, y_train, y_test."""
+    if analyzer is not None:
+        _mark_split_after_fit(arrays, node, analyzer)
     parts = []
     for index, array in enumerate(arrays):
         for half in ("train", "test"):
@@ -291,6 +340,30 @@ def _split(arrays, node) -> Value:
             else:
                 parts.append(DataVal(DataFact(identity=("split", id(node), index, half))))
     return Seq(parts)
+
+
+def _mark_split_after_fit(arrays, node, analyzer: "Analyzer") -> None:
+    """Statistics fit on whole data that is now split: the test side was seen by the scaler.
+
+    Only data that was not itself a part of an earlier split or of a dataset's train/test halves
+    counts, so that carving a validation set out of an already scaled training set (a common and
+    mild practice) is not reported."""
+    identities = {array.data.identity for array in arrays
+                  if isinstance(array, DataVal) and array.data.identity is not None}
+    for fit in analyzer.statistics_fits:
+        if fit.later_split is None and fit.data_identity in identities and \
+                not _is_part(fit.data_identity):
+            fit.later_split = node
+
+
+def _is_part(identity) -> bool:
+    """Whether an identity names one side of a split or a train/test half of a loaded set."""
+    while isinstance(identity, tuple) and identity:
+        if identity[0] == "split" or (identity[0] == "load" and (
+                "train" in identity or "test" in identity)):
+            return True
+        identity = next((item for item in identity if isinstance(item, tuple)), None)
+    return False
 
 
 def is_held_out(identity) -> bool:

@@ -372,7 +372,8 @@ class FileFacts:
     keras_calls: list[KerasCallFact] = field(default_factory=list)
     # (expression node, dotted path) for every Keras/TensorFlow path the file spells out (KC601)
     references: list = field(default_factory=list)
-    # (import alias node, dotted path) for every ``import``/``from ... import`` (KC601)
+    # (module node, dotted module path, [(alias node, imported name), ...]) for every
+    # ``import``/``from ... import`` (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
 

@@ -119,3 +119,14 @@ class FuncVal(Value):
 class ClassVal(Value):
     node: Any  # cst.ClassDef
     bases: list = field(default_factory=list)  # evaluated base values
+    scope: Any = None  # the environment the class body closes over (for its methods)
+
+
+@dataclass(eq=False)
+class ObjectVal(Value):
+    """An instance of a class of this file that the analysis follows: a ``keras.Model``
+    subclass while its ``__init__`` and ``call`` run (``model`` is the model it becomes)."""
+
+    cls: ClassVal
+    attributes: dict = field(default_factory=dict)
+    model: ModelFact | None = None

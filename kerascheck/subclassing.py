@@ -1,0 +1,141 @@
+"""Classes of the file that Keras gives a meaning: models, layers and datasets by subclassing.
+
+A ``keras.Model`` subclass creates its layers in ``__init__`` (``self.hidden = Dense(64)``) and
+chains them in ``call`` (``x = self.hidden(inputs)``; ``return self.out(x)``). When the file
+instantiates such a class, the analysis runs ``__init__`` and then ``call`` on a symbolic input
+with ``self`` bound to an :class:`~kerascheck.values.ObjectVal`, and reads the layer graph off the
+tensors ``call`` returns, exactly as for the functional API. The result is a
+:class:`~kerascheck.facts.ModelFact` of kind ``"subclass"`` to which the instance's later
+``compile``/``fit``/``evaluate`` calls attach.
+
+A ``call`` with branches or loops (``if training: x = self.dropout(x)``, ``for block in
+self.blocks``) gives a graph that may differ at run time: the model is then not ``exact``.
+Subclasses of ``keras.layers.Layer`` become layers of unknown kind; subclasses of
+``keras.utils.Sequence``/``PyDataset`` become datasets (KC503).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from kerascheck.facts import UNKNOWN, DataFact, LayerFact, ModelFact
+from kerascheck.values import (
+    UNKNOWN_VALUE, ClassVal, DataVal, FuncVal, LayerVal, ModelVal, ObjectVal, Ref, Seq, TensorVal,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from kerascheck.analysis import Analyzer
+
+# canonical Keras base class -> what instances of a subclass are
+_ROLES = {
+    "models.Model": "model",
+    "layers.Layer": "layer",
+    "utils.Sequence": "dataset",
+    "utils.PyDataset": "dataset",
+}
+# Methods of keras.Model that ``self.<method>(...)`` inside the class may call.
+MODEL_METHODS = {"compile", "fit", "evaluate", "predict", "build", "summary", "save",
+                 "train_on_batch", "test_on_batch"}
+_BRANCHING = (cst.If, cst.For, cst.While, cst.Try, cst.With)
+_MAX_BASE_DEPTH = 10
+
+
+def class_role(cls: ClassVal, depth: int = 0) -> str | None:
+    """``"model"``, ``"layer"``, ``"dataset"`` or None for a class of the file."""
+    if depth > _MAX_BASE_DEPTH:
+        return None
+    for base in cls.bases:
+        if isinstance(base, Ref) and base.keras in _ROLES:
+            return _ROLES[base.keras]
+        if isinstance(base, ClassVal):
+            role = class_role(base, depth + 1)
+            if role is not None:
+                return role
+    return None
+
+
+def find_method(cls: ClassVal, name: str, depth: int = 0) -> cst.FunctionDef | None:
+    """The method ``name`` defined by the class or by one of its bases in the file."""
+    if depth > _MAX_BASE_DEPTH:
+        return None
+    for statement in cls.node.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    for base in cls.bases:
+        if isinstance(base, ClassVal):
+            found = find_method(base, name, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def instantiate(analyzer: "Analyzer", cls: ClassVal, node: cst.Call, args, kwargs) -> Value | None:
+    """The value of ``cls(...)``, or None when the class means nothing to Keras."""
+    role = class_role(cls)
+    if role == "dataset":
+        return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
+    if role == "layer":
+        return LayerVal(LayerFact(kind=UNKNOWN, node=node))
+    if role != "model":
+        return None
+    model = ModelFact(kind="subclass", node=node, input_declared=UNKNOWN)
+    this = ObjectVal(cls, model=model)
+    init = find_method(cls, "__init__")
+    if init is not None:
+        analyzer.call_function(FuncVal(init, cls.scope), [this, *args], kwargs, call_node=node)
+    call = find_method(cls, "call")
+    outputs = None
+    if call is not None:
+        symbolic_input = TensorVal(None, [], shape=UNKNOWN)
+        result = analyzer.call_function(FuncVal(call, cls.scope), [this, symbolic_input], {},
+                                        call_node=node)
+        outputs = result.items if isinstance(result, Seq) and result.exact else [result]
+    if outputs and all(isinstance(v, TensorVal) and v.layer is not None for v in outputs):
+        analyzer.build_graph(model, outputs)
+        if _branches(call):
+            model.exact = False
+    else:
+        # The wiring is unknown: keep the layers (their own arguments can still be judged) but
+        # no edges and no outputs, so that no rule reasons about order or the output layer.
+        model.exact = False
+        model.layers = [value.layer for value in this.attributes.values()
+                        if isinstance(value, LayerVal)]
+    analyzer.models.append(model)
+    return ModelVal(model)
+
+
+def read_attribute(this: ObjectVal, name: str) -> Value:
+    return this.attributes.get(name, UNKNOWN_VALUE)
+
+
+def call_method(analyzer: "Analyzer", this: ObjectVal, name: str, node: cst.Call, args, kwargs,
+                star, frame) -> Value:
+    """``self.<name>(...)`` inside a followed class: a layer attribute, a method, or a Model
+    method such as ``self.compile(...)``."""
+    attribute = this.attributes.get(name)
+    if attribute is not None:
+        return analyzer.call_value(attribute, node, args, kwargs, star, frame)
+    method = find_method(this.cls, name)
+    if method is not None:
+        return analyzer.call_function(FuncVal(method, this.cls.scope), [this, *args], kwargs,
+                                      call_node=node)
+    if this.model is not None and name in MODEL_METHODS:
+        return analyzer.call_model_method(this.model, name, node, args, kwargs, star)
+    return UNKNOWN_VALUE
+
+
+def _branches(function: cst.FunctionDef | None) -> bool:
+    """Whether the function body has statements that may run a layer zero or several times."""
+    if function is None:
+        return True
+    pending = list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else []
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, _BRANCHING) and not isinstance(statement, cst.With):
+            return True
+        if isinstance(statement, cst.With):
+            pending.extend(statement.body.body)
+    return False
