@@ -113,6 +113,8 @@ def tensorflow_available() -> bool:
     """Whether TensorFlow can be imported (without importing it)."""
     import importlib.util
 
+    if "tensorflow" in sys.modules:  # None there means "blocked": import would fail
+        return sys.modules["tensorflow"] is not None
     return importlib.util.find_spec("tensorflow") is not None
 
 
