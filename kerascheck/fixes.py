@@ -179,6 +179,64 @@ def set_activation(layer, activation: str, *, applicability: str = UNSAFE,
                        message=message or f"Use `activation=\"{activation}\"`")
 
 
+# Loss spellings: the function (and string) name and the class name of each loss a fix may
+# switch to or from. Both exist under keras.losses in Keras 2 and 3.
+_LOSS_CLASSES = {
+    "binary_crossentropy": "BinaryCrossentropy",
+    "categorical_crossentropy": "CategoricalCrossentropy",
+    "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+    "mean_squared_error": "MeanSquaredError",
+    "mean_absolute_error": "MeanAbsoluteError",
+}
+_LOSS_FUNCTIONS = {**{name: name for name in _LOSS_CLASSES}, "mse": "mean_squared_error",
+                   "mae": "mean_absolute_error"}
+_CROSSENTROPY_CLASSES = {"BinaryCrossentropy", "CategoricalCrossentropy",
+                         "SparseCategoricalCrossentropy"}
+
+
+def switch_loss(loss_node, loss: str, *, applicability: str = UNSAFE,
+                message: str | None = None) -> Fix | None:
+    """A fix that makes the loss written at ``compile()`` be ``loss`` (a function name such as
+    ``"categorical_crossentropy"``), in the spelling already used: a string stays a string,
+    ``keras.losses.mse`` becomes ``keras.losses.categorical_crossentropy``, and
+    ``keras.losses.SparseCategoricalCrossentropy(from_logits=True)`` becomes
+    ``keras.losses.CategoricalCrossentropy(from_logits=True)`` (arguments are kept only between
+    cross-entropy classes). A bare imported name (``MeanSquaredError()``) becomes a string, as
+    the new name is not imported. None for a variable, or a spelling not recognised."""
+    message = message or f"Use `loss=\"{loss}\"`"
+    as_string = f'"{loss}"'
+    if isinstance(loss_node, cst.SimpleString):
+        return replace_expression(loss_node, as_string, applicability=applicability,
+                                  message=message)
+    target = loss_node.func if isinstance(loss_node, cst.Call) else loss_node
+    if isinstance(loss_node, cst.Call):
+        old_name = _last_name(target)
+        if old_name not in _LOSS_CLASSES.values() or loss not in _LOSS_CLASSES:
+            return None
+        keeps_arguments = old_name in _CROSSENTROPY_CLASSES and \
+            _LOSS_CLASSES[loss] in _CROSSENTROPY_CLASSES
+        if loss_node.args and not keeps_arguments:
+            return None
+        new_name = _LOSS_CLASSES[loss]
+    else:
+        if _last_name(target) not in _LOSS_FUNCTIONS:
+            return None
+        new_name = loss
+    if isinstance(target, cst.Attribute) and _is_literal(target):
+        return Fix(message, applicability,
+                   (Edit(target.attr, lambda name: name.with_changes(value=new_name)),))
+    if isinstance(target, cst.Name) and not (isinstance(loss_node, cst.Call) and loss_node.args):
+        return replace_expression(loss_node, as_string, applicability=applicability,
+                                  message=message)
+    return None
+
+
+def _last_name(node) -> str | None:
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
 def passes_argument(call, keyword: str, position: int | None = None) -> bool:
     """Whether ``call`` (a ``cst.Call`` or a fact whose ``node`` is one) passes ``keyword=`` or,
     without ``*args`` before it, a positional argument at ``position``."""

@@ -257,7 +257,7 @@ def test_kc302_integer_labels_get_sparse_categorical_crossentropy_for_a_loss_obj
         x_train = x_train / 255.0
         model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
                                      tf.keras.layers.Dense(10, activation="softmax")])
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.compile(optimizer="adam", loss=tf.keras.losses.SparseCategoricalCrossentropy())
         model.fit(x_train, y_train, validation_split=0.1)
         """, select=("KC302",))
 
@@ -274,7 +274,7 @@ def test_kc302_one_sigmoid_unit_with_accuracy_gets_binary_crossentropy():
         import keras
         model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
                                   keras.layers.Dense(1, activation="sigmoid")])
-        model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+        model.compile("adam", keras.losses.binary_crossentropy, metrics=["accuracy"])
         """)
 
 

@@ -55,8 +55,10 @@ class RegressionLossForClassification(Rule):
     Unsafe, and offered only where the right cross-entropy is unambiguous: one sigmoid unit
     gets `binary_crossentropy`; a softmax output gets `categorical_crossentropy` when every
     `fit()` gets one-hot labels and `sparse_categorical_crossentropy` when every `fit()` gets
-    integer class labels. The loss written at `compile()` (a string, `keras.losses.mse` or
-    `MeanSquaredError()`) is replaced. A human must still confirm the task is not regression.
+    integer class labels. The loss keeps its spelling (`'mse'` becomes
+    `'categorical_crossentropy'`, `keras.losses.MeanSquaredError()` becomes
+    `keras.losses.CategoricalCrossentropy()`). A human must still confirm the task is not
+    regression.
     Elsewhere there is no automatic fix: the choice depends on how the labels are encoded.
 
     ## Runtime evidence
@@ -163,7 +165,7 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
     def _fix(compile_fact, head, model: ModelFact):
         """Switch to the cross-entropy that the output and every fit's labels agree on."""
         loss_node = compile_fact.loss.node
-        if head is None or not fixes.is_written_out(loss_node):
+        if head is None or loss_node is None:
             return None
         labels = [fit.y for fit in model.fits]
         if head.activation == "sigmoid" and head.units == 1 and \
@@ -177,8 +179,7 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
             loss = "sparse_categorical_crossentropy"
         else:
             return None
-        return fixes.replace_expression(loss_node, f'"{loss}"', applicability=fixes.UNSAFE,
-                                        message=f"Use `loss=\"{loss}\"`")
+        return fixes.switch_loss(loss_node, loss)
 
     @staticmethod
     def _suggestion(head, one_hot_labels: bool) -> str:
