@@ -329,6 +329,186 @@ def test_kc501_offers_no_fix_for_a_dataset_without_labels():
         """, "KC501")
 
 
+# -- KC303, KC304, KC305, KC306: unsafe fixes of the catalog ----------------------------------------
+
+
+def test_kc303_single_unit_softmax_becomes_sigmoid():
+    assert_fix(
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1, activation="softmax")])
+        """,
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        """, select=("KC303",))
+
+
+def test_kc304_binary_loss_with_one_hot_labels_becomes_categorical_keeping_the_class_spelling():
+    assert_fix(
+        """
+        from tensorflow import keras
+        (x_train, y_train), _ = keras.datasets.mnist.load_data()
+        y_train = keras.utils.to_categorical(y_train, 10)
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                  keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam",
+                      loss=keras.losses.BinaryCrossentropy(),  # was binary
+                      metrics=["accuracy"])
+        model.fit(x_train, y_train, validation_split=0.1)
+        """,
+        """
+        from tensorflow import keras
+        (x_train, y_train), _ = keras.datasets.mnist.load_data()
+        y_train = keras.utils.to_categorical(y_train, 10)
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                  keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam",
+                      loss=keras.losses.CategoricalCrossentropy(),  # was binary
+                      metrics=["accuracy"])
+        model.fit(x_train, y_train, validation_split=0.1)
+        """, select=("KC304",))
+
+
+def test_kc304_offers_no_fix_without_known_labels():
+    assert_no_fix(
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(5, activation="softmax")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        """, "KC304")
+
+
+def test_kc305_aligns_the_loss_with_the_output_both_ways():
+    assert_fix(
+        """
+        import tensorflow as tf
+        probabilities = tf.keras.Sequential([tf.keras.Input(shape=(20,)),
+                                             tf.keras.layers.Dense(10, activation="softmax")])
+        probabilities.compile(optimizer="adam",
+                              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        logits = tf.keras.Sequential([tf.keras.Input(shape=(20,)), tf.keras.layers.Dense(10)])
+        logits.compile(optimizer="adam", loss=tf.keras.losses.CategoricalCrossentropy(
+            label_smoothing=0.1,
+        ))
+        """,
+        """
+        import tensorflow as tf
+        probabilities = tf.keras.Sequential([tf.keras.Input(shape=(20,)),
+                                             tf.keras.layers.Dense(10, activation="softmax")])
+        probabilities.compile(optimizer="adam",
+                              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=False))
+        logits = tf.keras.Sequential([tf.keras.Input(shape=(20,)), tf.keras.layers.Dense(10)])
+        logits.compile(optimizer="adam", loss=tf.keras.losses.CategoricalCrossentropy(
+            label_smoothing=0.1,
+            from_logits=True,
+        ))
+        """, select=("KC305",))
+
+
+def test_kc305_offers_no_fix_for_a_string_loss_after_logits():
+    assert_no_fix(
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        """, "KC305")
+
+
+def test_kc306_switches_the_loss_to_the_labels_encoding():
+    assert_fix(
+        """
+        from tensorflow import keras
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                  keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss=keras.losses.categorical_crossentropy)
+        model.fit(x_train, y_train, epochs=1, validation_data=(x_test, y_test))
+        """,
+        """
+        from tensorflow import keras
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                  keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="adam", loss=keras.losses.sparse_categorical_crossentropy)
+        model.fit(x_train, y_train, epochs=1, validation_data=(x_test, y_test))
+        """, select=("KC306",))
+
+
+# -- KC103, KC601, KC602: safe fixes, applied by plain --fix --------------------------------------
+
+
+def test_kc103_integer_shapes_become_tuples():
+    assert_fix(
+        """
+        from tensorflow import keras
+        N = 784
+        a = keras.Input(shape=784)
+        b = keras.Input(shape=(N))  # named constant stays named
+        model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(784)),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        """,
+        """
+        from tensorflow import keras
+        N = 784
+        a = keras.Input(shape=(784,))
+        b = keras.Input(shape=(N,))  # named constant stays named
+        model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(784,)),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        """, unsafe=False, select=("KC103",))
+
+
+def test_kc601_public_paths_for_imports_and_attributes():
+    assert_fix(
+        """
+        import tensorflow as tf
+        from keras.layers.core import Dense, Dropout
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(784,)),
+            tf.keras.Dense(32, activation="relu"),  # quiz 2
+            Dropout(0.2),
+            Dense(10, activation="softmax"),
+        ])
+        """,
+        """
+        import tensorflow as tf
+        from keras.layers import Dense, Dropout
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(784,)),
+            tf.keras.layers.Dense(32, activation="relu"),  # quiz 2
+            Dropout(0.2),
+            Dense(10, activation="softmax"),
+        ])
+        """, unsafe=False, select=("KC601",))
+
+
+def test_kc602_renames_removed_arguments_but_leaves_decay_to_a_human():
+    before = """
+        from tensorflow import keras
+        opt = keras.optimizers.Adam(lr=0.001, decay=1e-6)
+        model = keras.Sequential([keras.Input(shape=(4,)),
+                                  keras.layers.Dense(output_dim=8, init="he_normal", activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer=opt, loss="binary_crossentropy")
+        model.fit(x, y, nb_epoch=10, validation_split=0.2)
+        """
+    assert_fix(before, """
+        from tensorflow import keras
+        opt = keras.optimizers.Adam(learning_rate=0.001, decay=1e-6)
+        model = keras.Sequential([keras.Input(shape=(4,)),
+                                  keras.layers.Dense(units=8, kernel_initializer="he_normal", activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer=opt, loss="binary_crossentropy")
+        model.fit(x, y, epochs=10, validation_split=0.2)
+        """, unsafe=False, select=("KC602",))
+    remaining = lint_source(fixes.fix_source(textwrap.dedent(before), "example.py",
+                                             Config(select=("KC602",))).source,
+                            "example.py", Config(select=("KC602",))).diagnostics
+    assert [(d.code, d.fix) for d in remaining] == [("KC602", None)]  # decay=
+
+
 # -- several findings, several rules, one pass -------------------------------------------------
 
 
