@@ -97,15 +97,6 @@ def replace_expression(node: cst.CSTNode, replacement: str | cst.CSTNode, *, app
     return Fix(message, applicability, (Edit(node, lambda _old: new_node),))
 
 
-def is_written_out(node: cst.CSTNode | None) -> bool:
-    """Whether ``node`` is a value written out where it is used (a constant, a dotted name such
-    as ``keras.losses.mse``, or a call without arguments such as ``MeanSquaredError()``) rather
-    than a variable that other code may share: only those are safe to rewrite in place."""
-    if isinstance(node, cst.Call):
-        return not node.args and _is_literal(node.func)
-    return isinstance(node, cst.BaseExpression) and _is_literal(node)
-
-
 def set_keyword(call, keyword: str, value: str, *, applicability: str,
                 position: int | None = None, message: str | None = None) -> Fix | None:
     """A fix that makes ``call`` pass ``keyword=value`` (``value`` is Python source). ``call`` is

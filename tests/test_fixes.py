@@ -770,3 +770,36 @@ def test_a_rule_that_declares_a_fix_offers_it_on_one_of_its_examples(rule):
     examples = [rule.example_code(), *(textwrap.dedent(code) for code in rule.invalid)]
     assert any(d.fix is not None for code in examples
                for d in lint_source(code, "example.py", config).diagnostics)
+
+
+# -- safe fixes, run: code Keras refused now builds ----------------------------------------------
+
+SAFE_FIX_SNIPPETS = {
+    "KC103": """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(4)), tf.keras.layers.Dense(2)])
+""",
+    "KC601": """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.Dense(2)])
+""",
+    "KC602": """
+import tensorflow as tf
+optimizer = tf.keras.optimizers.Adam(lr=0.01)
+model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(2)])
+model.compile(optimizer=optimizer, loss="mse")
+""",
+}
+
+
+@pytest.mark.runtime
+@pytest.mark.parametrize("code", sorted(SAFE_FIX_SNIPPETS))
+def test_a_safe_fix_turns_code_keras_refuses_into_code_that_runs(code):
+    snippet = SAFE_FIX_SNIPPETS[code]
+    with pytest.raises((ValueError, TypeError, AttributeError)):
+        exec(compile(snippet, "bad.py", "exec"), {})
+    outcome = fixes.fix_source(snippet, "example.py", Config(select=(code,)), unsafe=False)
+    assert [d.code for d in outcome.applied] == [code]
+    namespace: dict = {}
+    exec(compile(outcome.source, "fixed.py", "exec"), namespace)
+    assert namespace["model"].count_params() == 10
