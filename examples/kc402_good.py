@@ -1,0 +1,20 @@
+"""House prices split first, then scaled with statistics of the training rows only."""
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from tensorflow import keras
+
+df = pd.read_csv("housing.csv")
+X = df.drop(columns=["median_house_value"]).values
+y = df["median_house_value"].values
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
+scaler = StandardScaler().fit(X_train)
+X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    keras.layers.Dense(64, activation="relu"),
+    keras.layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse")
+model.fit(X_train, y_train, epochs=20, validation_data=(X_test, y_test))

@@ -1,0 +1,229 @@
+"""KC102 missing-flatten."""
+
+from __future__ import annotations
+
+from kerascheck.facts import CONV_OR_POOL_PREFIXES, FLATTENING_LAYERS, LayerFact, ModelFact
+from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.rules.base import Rule
+
+# Layers that keep the rank of their input: spatial axes pass through them unchanged.
+RANK_KEEPING = {
+    "Dense", "Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+    "SpatialDropout2D", "SpatialDropout3D", "BatchNormalization", "LayerNormalization",
+    "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Rescaling",
+    "ActivityRegularization", "Identity",
+}
+# Sequence models apply Dense per time step on purpose: out of scope (RULES.md KC102).
+SEQUENCE_LAYERS = {
+    "Embedding", "LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D",
+    "ConvLSTM3D", "MultiHeadAttention", "Attention", "AdditiveAttention", "GroupQueryAttention",
+    "TimeDistributed", "TextVectorization", "LSTMCell", "GRUCell", "SimpleRNNCell",
+}
+
+
+def _is_spatial(layer: LayerFact) -> bool:
+    kind = layer.kind
+    return isinstance(kind, str) and kind.startswith(CONV_OR_POOL_PREFIXES) and \
+        not kind.startswith("ConvLSTM")
+
+
+class MissingFlatten(Rule):
+    """
+    ## What it does
+    Finds an output `Dense` layer that receives spatial feature maps: it follows `Conv*` or
+    `*Pooling*D` layers, or an input with two or more dimensions per sample, with no `Flatten`,
+    `Reshape`, `Global*Pooling*D` or recurrent layer in between. Sequence models (with an
+    `Embedding`, a recurrent or an attention layer) are not checked: there, a `Dense` layer per
+    time step is usually the point.
+
+    ## Why is this bad?
+    `Dense` works on the last axis only and keeps every other axis. After `Conv2D` the output
+    layer therefore produces one prediction per pixel position, shape `(None, 26, 26, 10)`, not
+    one per image, `(None, 10)`. Keras then either raises a shape error deep inside the loss or,
+    worse, broadcasts the labels against the extra axes and trains on a meaningless objective.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28, 1)),
+        tf.keras.layers.Conv2D(32, 3, activation='relu'),
+        tf.keras.layers.MaxPooling2D(),
+        tf.keras.layers.Dense(10, activation='softmax'),
+    ])
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28, 1)),
+        tf.keras.layers.Conv2D(32, 3, activation='relu'),
+        tf.keras.layers.MaxPooling2D(),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(10, activation='softmax'),
+    ])
+    ```
+
+    ## Fix safety
+    No automatic fix: `Flatten()` and `GlobalAveragePooling2D()` are both reasonable and give
+    models of very different sizes; the author chooses.
+
+    ## Runtime evidence
+    The proof builds both models and reads their output shapes: the model without `Flatten`
+    outputs one prediction per spatial position (the extra axes survive), the fixed model one
+    prediction per sample.
+
+    ## References
+    - The seed document's quiz question 5, option D ("Missing Flatten layer before Dense layers").
+    - Keras API: `keras.layers.Dense` ("if the input to the layer has a rank greater than 2,
+      Dense computes the dot product along the last axis"), `keras.layers.Flatten`.
+    """
+
+    code = "KC102"
+    name = "missing-flatten"
+    summary = "The output Dense layer receives spatial feature maps with no Flatten before it."
+
+    invalid = (
+        # conv stack straight into the classifier
+        """
+from tensorflow import keras
+from tensorflow.keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(32, 32, 3)),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(64, 3, activation="relu"),
+    layers.Dropout(0.25),
+    layers.Dense(10, activation="softmax"),  # expect: KC102
+])
+""",
+        # the seed's 28x28 images without Flatten
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([
+  tf.keras.layers.Dense(64, activation='relu', input_shape=(28,28)),
+  tf.keras.layers.Dense(3, activation='softmax')  # expect: KC102
+])
+model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+""",
+        # functional API
+        """
+import keras
+inputs = keras.Input(shape=(64, 64, 1))
+x = keras.layers.Conv2D(16, 3, activation="relu")(inputs)
+x = keras.layers.AveragePooling2D()(x)
+outputs = keras.layers.Dense(1, activation="sigmoid")(x)  # expect: KC102
+model = keras.Model(inputs, outputs)
+""",
+    )
+    valid = (
+        # the usual fixes: Flatten, global pooling
+        """
+from tensorflow import keras
+from tensorflow.keras import layers
+a = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3, activation="relu"),
+                      layers.MaxPooling2D(), layers.Flatten(), layers.Dense(10, activation="softmax")])
+b = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3, activation="relu"),
+                      layers.GlobalAveragePooling2D(), layers.Dropout(0.2), layers.Dense(10)])
+c = keras.Sequential([layers.Flatten(input_shape=(28, 28)), layers.Dense(128, activation="relu"),
+                      layers.Dense(10)])
+""",
+        # a sequence model: Dense per time step is intended
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=(None,), dtype="int32"),
+    tf.keras.layers.Embedding(10000, 64),
+    tf.keras.layers.Dense(64, activation="relu"),
+    tf.keras.layers.Dense(5, activation="softmax"),
+])
+""",
+        # a fully convolutional segmentation head, and a feature block used inside another model
+        """
+import keras
+inputs = keras.Input(shape=(128, 128, 3))
+x = keras.layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+outputs = keras.layers.Conv2D(3, 1, activation="softmax")(x)
+segmenter = keras.Model(inputs, outputs)
+block = keras.Sequential([keras.layers.Conv2D(8, 3), keras.layers.Dense(8)])
+classifier = keras.Sequential([keras.Input(shape=(32, 32, 3)), block, keras.layers.Flatten(),
+                               keras.layers.Dense(10, activation="softmax")])
+""",
+        # a custom layer of unknown effect in between: silent
+        """
+from tensorflow import keras
+from mylib import SpatialSummary
+model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8, 3),
+                          SpatialSummary(), keras.layers.Dense(10, activation="softmax")])
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        if model.used_as_layer or not model.exact:
+            return
+        if any(layer.is_kind(*SEQUENCE_LAYERS) for layer in model.layers):
+            return
+        for layer in model.output_layers():
+            if not layer.is_dense:
+                continue
+            source = self._spatial_source(model, layer)
+            if source is not None:
+                yield self.finding(
+                    layer,
+                    f"The output Dense layer receives {source} with no Flatten in between, so "
+                    f"the model's output keeps the extra axes (one prediction per position "
+                    f"instead of one per sample); add `Flatten()` or `GlobalAveragePooling2D()` "
+                    f"before it")
+
+    @staticmethod
+    def _spatial_source(model: ModelFact, layer: LayerFact) -> str | None:
+        """What feeds ``layer`` spatial maps (a description), following a single chain back."""
+        current = layer
+        for _ in range(len(model.layers) + 1):
+            parents = model.predecessors(current)
+            if not parents:
+                rank = model.input_rank
+                if isinstance(rank, int) and rank >= 2:
+                    return f"an input with {rank} dimensions per sample"
+                return None
+            if len(parents) != 1:
+                return None
+            parent = parents[0]
+            if parent.is_kind(*FLATTENING_LAYERS) or (
+                    isinstance(parent.kind, str) and parent.kind.startswith("Global")):
+                return None
+            if _is_spatial(parent):
+                return f"the feature maps of {parent.kind}"
+            if not parent.is_kind(*RANK_KEEPING):
+                return None
+            current = parent
+        return None
+
+    def prove(self, subject=None):
+        if subject is not None:
+            raise NotImplementedError("KC102 proves on its own example only")
+        tf, keras, np = load_tensorflow(0)
+        layers = keras.layers
+
+        def build(flatten: bool):
+            stack = [keras.Input(shape=(28, 28, 1)), layers.Conv2D(4, 3, activation="relu"),
+                     layers.MaxPooling2D()]
+            if flatten:
+                stack.append(layers.Flatten())
+            stack.append(layers.Dense(10, activation="softmax"))
+            return keras.Sequential(stack)
+
+        bad, good = build(False), build(True)
+        images = np.random.default_rng(0).uniform(0, 1, (4, 28, 28, 1)).astype("float32")
+        bad_shape = tuple(bad.predict(images, verbose=0).shape)
+        good_shape = tuple(good.predict(images, verbose=0).shape)
+        verdict = len(bad_shape) == 4 and good_shape == (4, 10)
+        return Evidence(
+            code=self.code, verdict=verdict,
+            summary=f"Without Flatten the output keeps the spatial axes {bad_shape}; with it, "
+                    f"one prediction per image {good_shape}.",
+            measurements={"bad: output shape for 4 images": str(bad_shape),
+                          "good: output shape for 4 images": str(good_shape)})

@@ -1,0 +1,218 @@
+"""KC305 from-logits-mismatch."""
+
+from __future__ import annotations
+
+from kerascheck import fixes
+from kerascheck.facts import LINEAR, PROBABILITY_LOSSES, ModelFact
+from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.rules.base import Rule
+
+
+class FromLogitsMismatch(Rule):
+    """
+    ## What it does
+    Finds a model whose output activation and loss disagree about logits:
+
+    - a `softmax` or `sigmoid` output with a cross-entropy loss constructed with
+      `from_logits=True` (the squashing is applied twice);
+    - an output with no activation (logits) with a cross-entropy loss that expects
+      probabilities: a string loss such as `'sparse_categorical_crossentropy'`, a loss function,
+      or a loss class without `from_logits=True`.
+
+    ## Why is this bad?
+    With `from_logits=True` the loss applies softmax (or sigmoid) itself. Fed probabilities, it
+    squashes them a second time: the outputs of a softmax lie in [0, 1], so the second softmax
+    is nearly flat, the loss can never get near zero and the gradients are weak. The opposite
+    mistake is worse: raw logits read as probabilities are clipped to [ε, 1 − ε], so negative or
+    large logits produce meaningless losses and training stalls or goes astray.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation='relu'),
+        tf.keras.layers.Dense(10, activation='softmax'),
+    ])
+    model.compile(optimizer='adam',
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation='relu'),
+        tf.keras.layers.Dense(10),
+    ])
+    model.compile(optimizer='adam',
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    ```
+
+    ## Fix safety
+    Unsafe: the fix aligns the loss with the output and leaves the model's predictions as they
+    are (so code that uses them afterwards keeps working): `from_logits=True` becomes
+    `from_logits=False` after a `softmax`/`sigmoid` output, and a cross-entropy loss class after
+    a linear output gets `from_logits=True`. Training changes, so a human must look. A string
+    loss or a loss function after a linear output has no automatic fix (the loss class would
+    have to be imported).
+
+    ## Runtime evidence
+    The proof evaluates the loss on the same confident, correct predictions both ways: softmax
+    probabilities passed as logits give a loss far from zero (the second softmax flattens them),
+    while logits with `from_logits=True` give a loss near zero.
+
+    ## References
+    - Keras API: `keras.losses.SparseCategoricalCrossentropy` (`from_logits`: "Whether `y_pred`
+      is expected to be a logits tensor. By default, we assume that `y_pred` encodes a
+      probability distribution").
+    - TensorFlow tutorial "Basic classification" / "Quickstart for beginners" (logits output with
+      `from_logits=True`).
+    """
+
+    code = "KC305"
+    name = "from-logits-mismatch"
+    summary = "The output activation and the loss's from_logits disagree."
+    fix_applicability = "unsafe"
+
+    invalid = (
+        # probabilities declared as logits
+        """
+from tensorflow import keras
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    keras.layers.Flatten(),
+    keras.layers.Dense(128, activation="relu"),
+    keras.layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam",
+              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),  # expect: KC305
+              metrics=["accuracy"])
+""",
+        # logits read as probabilities
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=(10,)),
+    tf.keras.layers.Dense(16, activation="relu"),
+    tf.keras.layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])  # expect: KC305
+""",
+        # sigmoid output with a logits loss, in a subclassed model
+        """
+import keras
+class Classifier(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = keras.layers.Dense(32, activation="relu")
+        self.out = keras.layers.Dense(1, activation="sigmoid")
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+model = Classifier()
+model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))  # expect: KC305
+""",
+    )
+    valid = (
+        # the TensorFlow beginner tutorial: logits with from_logits=True
+        """
+import tensorflow as tf
+model = tf.keras.models.Sequential([
+  tf.keras.layers.Flatten(input_shape=(28, 28)),
+  tf.keras.layers.Dense(128, activation='relu'),
+  tf.keras.layers.Dropout(0.2),
+  tf.keras.layers.Dense(10)
+])
+loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+model.compile(optimizer='adam', loss=loss_fn, metrics=['accuracy'])
+""",
+        # probabilities with the default loss
+        """
+from tensorflow import keras
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(), metrics=["accuracy"])
+""",
+        # regression: a linear output with MSE has no logits
+        """
+import keras
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(16, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+""",
+        # from_logits from a variable, and an output through an unknown layer: unknown
+        """
+import keras
+from mylib import Calibrate
+def build(logits):
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    model.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=logits))
+    return model
+other = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3), Calibrate()])
+other.compile(loss="categorical_crossentropy")
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        head = model.output_head()
+        if head is None:
+            return
+        for compile_fact in model.compiles:
+            loss = compile_fact.loss
+            if loss.name not in PROBABILITY_LOSSES:
+                continue
+            where = loss.node or compile_fact.node
+            if head.activation in ("softmax", "sigmoid") and loss.from_logits is True:
+                yield self.finding(
+                    where,
+                    f"The output already applies {head.activation}, but the loss is built "
+                    f"with `from_logits=True` and applies it again; drop `from_logits=True` "
+                    f"(or remove the output activation)",
+                    fix=_from_logits_fix(loss.node, False))
+            elif head.activation == LINEAR and loss.from_logits is False:
+                yield self.finding(
+                    where,
+                    f"The output layer has no activation, so it produces logits, but "
+                    f"{loss.name} expects probabilities; use the loss class with "
+                    f"`from_logits=True` (or add the output activation)",
+                    fix=_from_logits_fix(loss.node, True))
+
+    def prove(self, subject=None):
+        if subject is not None:
+            raise NotImplementedError("KC305 proves on its own example only")
+        tf, keras, np = load_tensorflow(0)
+        labels = np.arange(8) % 4
+        logits = np.full((8, 4), -4.0, dtype="float32")
+        logits[np.arange(8), labels] = 4.0  # confident and correct
+        probabilities = tf.nn.softmax(logits).numpy()
+        logits_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        bad = float(logits_loss(labels, probabilities))  # softmax output, from_logits=True
+        good = float(logits_loss(labels, logits))  # logits output, from_logits=True
+        probability_loss = keras.losses.SparseCategoricalCrossentropy()
+        reference = float(probability_loss(labels, probabilities))
+        verdict = bad > 0.5 and good < 0.01 and reference < 0.01
+        return Evidence(
+            code=self.code, verdict=verdict,
+            summary=f"On confident correct predictions, softmax outputs passed as logits give a "
+                    f"loss of {bad:.2f} instead of {good:.4f}: the loss cannot approach zero.",
+            measurements={"bad: loss, probabilities with from_logits=True": bad,
+                          "good: loss, logits with from_logits=True": good,
+                          "good: loss, probabilities with from_logits=False": reference})
+
+
+def _from_logits_fix(loss_node, from_logits: bool):
+    """``from_logits=`` set on a cross-entropy loss class (``from_logits`` is its first
+    parameter); None for a string or a loss function, which take no such argument."""
+    import libcst as cst
+
+    if not isinstance(loss_node, cst.Call) or not isinstance(loss_node.func, (cst.Name,
+                                                                             cst.Attribute)):
+        return None
+    class_name = loss_node.func.attr.value if isinstance(loss_node.func, cst.Attribute) \
+        else loss_node.func.value
+    if not class_name.endswith("Crossentropy"):
+        return None
+    return fixes.set_keyword(loss_node, "from_logits", str(from_logits), position=0,
+                             applicability=fixes.UNSAFE)

@@ -1,0 +1,198 @@
+"""KC402 preprocessing-leak."""
+
+from __future__ import annotations
+
+from kerascheck.facts import FileFacts
+from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.rules.base import Rule
+
+
+class PreprocessingLeak(Rule):
+    """
+    ## What it does
+    Finds scaling statistics learned from data the model is later evaluated on:
+
+    - a scaler (`StandardScaler`, `MinMaxScaler`, `RobustScaler`, ...) or a Keras
+      `Normalization` layer is fit on the whole data set, which is split into train and test
+      afterwards (`scaler.fit_transform(X)` then `train_test_split(X, ...)`);
+    - a scaler is fit, or a `Normalization` layer adapted, on the test or validation data
+      (`scaler.fit(X_test)`, `normalizer.adapt(x_test)`).
+
+    ## Why is this bad?
+    The test set stands in for data the model has never seen. Statistics computed with the test
+    rows in them (their mean, spread, minimum and maximum) carry information about the test set
+    into training, so the test score is optimistic. Refitting a scaler on the test set is a
+    different transformation from the one the model was trained with, so its inputs are shifted
+    and the score is wrong in the other direction. Fit the statistics on the training data and
+    only `transform` the rest.
+
+    ## Example
+    ```python
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    from tensorflow import keras
+
+    df = pd.read_csv("housing.csv")
+    X = df.drop(columns=["price"]).values
+    y = df["price"].values
+    X = StandardScaler().fit_transform(X)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(X_train, y_train, validation_data=(X_test, y_test))
+    ```
+
+    ## Use instead
+    ```python
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    from tensorflow import keras
+
+    df = pd.read_csv("housing.csv")
+    X = df.drop(columns=["price"]).values
+    y = df["price"].values
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(X_train, y_train, validation_data=(X_test, y_test))
+    ```
+
+    ## Fix safety
+    No automatic fix: the statistics must move after the split, which reorders the script.
+
+    ## Runtime evidence
+    The proof scales data whose test part is shifted from its training part, once with
+    statistics from all rows and once from the training rows only: the leaked mean differs from
+    the training mean, so information from the test rows reached the training inputs.
+
+    ## References
+    - scikit-learn User Guide, "Common pitfalls and recommended practices", section "Data
+      leakage" ("the test data should never be used to make choices about the model, including
+      fitting preprocessors").
+    - Keras guide "Working with preprocessing layers" (`adapt()` on the training data).
+    """
+
+    code = "KC402"
+    name = "preprocessing-leak"
+    summary = "Scaling statistics are fit on data that includes the test or validation set."
+
+    invalid = (
+        # fit on everything, then split
+        """
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler
+from tensorflow import keras
+data = np.loadtxt("sensors.csv", delimiter=",")
+X, y = data[:, :-1], data[:, -1]
+scaler = MinMaxScaler()
+X_scaled = scaler.fit_transform(X)  # expect: KC402
+X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, test_size=0.25)
+""",
+        # statistics from the test set
+        """
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+X_train, X_test, y_train, y_test = train_test_split(features, target, random_state=0)
+scaler = StandardScaler()
+X_train = scaler.fit_transform(X_train)
+X_test = scaler.fit_transform(X_test)  # expect: KC402
+""",
+        # a Keras Normalization layer adapted on the test images
+        """
+import tensorflow as tf
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.fashion_mnist.load_data()
+normalizer = tf.keras.layers.Normalization()
+normalizer.adapt(x_test)  # expect: KC402
+""",
+    )
+    valid = (
+        # split first, fit on the training part, transform the rest
+        """
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)
+scaler = StandardScaler()
+X_train = scaler.fit_transform(X_train)
+X_test = scaler.transform(X_test)
+""",
+        # the Keras regression tutorial: adapt on the training features
+        """
+import numpy as np
+import tensorflow as tf
+train_dataset = raw_dataset.sample(frac=0.8, random_state=0)
+test_dataset = raw_dataset.drop(train_dataset.index)
+normalizer = tf.keras.layers.Normalization(axis=-1)
+normalizer.adapt(np.array(train_dataset))
+""",
+        # encoding labels on all rows leaks nothing about the features
+        """
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+y = LabelEncoder().fit_transform(labels)
+X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y)
+""",
+        # carving a validation set out of the already scaled training set
+        """
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+scaler = StandardScaler().fit(X_train)
+X_train = scaler.transform(X_train)
+X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.1)
+""",
+    )
+
+    def check_file(self, facts: FileFacts):
+        for fit in facts.statistics_fits:
+            if fit.held_out:
+                yield self.finding(
+                    fit.node,
+                    f"{fit.estimator} learns its statistics from held-out (test or validation) "
+                    f"data; fit it on the training data and only transform the rest")
+            elif fit.later_split is not None:
+                yield self.finding(
+                    fit.node,
+                    f"{fit.estimator} learns its statistics from all the data, which is split "
+                    f"into train and test afterwards, so the test rows leak into training; "
+                    f"split first and fit on the training part")
+
+    def prove(self, subject=None):
+        if subject is not None:
+            raise NotImplementedError("KC402 proves on its own example only")
+        tf, keras, np = load_tensorflow(0)
+        rng = np.random.default_rng(0)
+        train = rng.normal(loc=0.0, scale=1.0, size=(800, 3)).astype("float32")
+        test = rng.normal(loc=3.0, scale=1.0, size=(200, 3)).astype("float32")
+        everything = np.concatenate([train, test])
+
+        leaked = keras.layers.Normalization()
+        leaked.adapt(everything)
+        clean = keras.layers.Normalization()
+        clean.adapt(train)
+        leaked_train_mean = float(np.mean(leaked(train).numpy()))
+        clean_train_mean = float(np.mean(clean(train).numpy()))
+        leaked_test_mean = float(np.mean(leaked(test).numpy()))
+        clean_test_mean = float(np.mean(clean(test).numpy()))
+        verdict = abs(leaked_train_mean) > 0.2 and abs(clean_train_mean) < 0.01 and \
+            leaked_test_mean < clean_test_mean
+        return Evidence(
+            code=self.code, verdict=verdict,
+            summary=f"Statistics fit on all rows move the training inputs' mean to "
+                    f"{leaked_train_mean:.2f} (it is {clean_train_mean:.2f} when fit on the "
+                    f"training rows): the test rows shaped the training inputs.",
+            measurements={"bad: training mean after scaling (fit on all rows)": leaked_train_mean,
+                          "good: training mean after scaling (fit on training rows)":
+                              clean_train_mean,
+                          "bad: test mean after scaling": leaked_test_mean,
+                          "good: test mean after scaling": clean_test_mean})

@@ -1,0 +1,182 @@
+"""KC603 high-learning-rate."""
+
+from __future__ import annotations
+
+from kerascheck.facts import FileFacts, ModelFact, known
+from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.rules.base import Rule
+
+# Learning rates at or above these are far outside each optimizer's working range (their
+# defaults are 0.001 for the adaptive ones and 0.01 for SGD).
+LIMITS = {"adam": 0.1, "adamw": 0.1, "adamax": 0.1, "nadam": 0.1, "rmsprop": 0.1, "sgd": 1.0}
+
+
+def too_high(optimizer: object, rate: object) -> bool:
+    """Whether ``rate`` is at or above the limit of the optimizer named ``optimizer``."""
+    if not isinstance(optimizer, str) or isinstance(rate, bool) or \
+            not isinstance(rate, (int, float)):
+        return False
+    limit = LIMITS.get(optimizer.lower())
+    return limit is not None and rate >= limit
+
+
+def _message(optimizer: str, rate: float) -> str:
+    limit = LIMITS[optimizer.lower()]
+    usual = "0.01 to 0.1" if optimizer.lower() == "sgd" else "1e-4 to 1e-2"
+    return (f"learning_rate={rate:g} is far above {optimizer}'s working range (at or above "
+            f"{limit:g} training diverges or stalls); try {usual}")
+
+
+class HighLearningRate(Rule):
+    """
+    ## What it does
+    Finds a literal learning rate far above the optimizer's working range: 0.1 or more for
+    `Adam`, `AdamW`, `Adamax`, `Nadam` and `RMSprop`, 1.0 or more for `SGD`. Learning rates from
+    variables, schedules and other optimizers are not judged.
+
+    ## Why is this bad?
+    The adaptive optimizers scale each step to roughly the learning rate itself, so with 0.1 or
+    more every weight jumps by about that much per step: the loss oscillates, explodes to `nan`,
+    or ReLU units die and training stalls at a poor value. Their defaults (0.001) are a good
+    start; SGD usually works between 0.01 and 0.1.
+
+    ## Example
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation='relu'),
+        tf.keras.layers.Dense(1),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1.0), loss='mse')
+    ```
+
+    ## Use instead
+    ```python
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(20,)),
+        tf.keras.layers.Dense(64, activation='relu'),
+        tf.keras.layers.Dense(1),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.001), loss='mse')
+    ```
+
+    ## Fix safety
+    No automatic fix: the right learning rate depends on the model and the data.
+
+    ## Runtime evidence
+    The proof trains the same regression model with Adam at 1.0 and at 0.01 for the same
+    number of steps: the high rate ends with a loss two orders of magnitude above the other's
+    (or `nan`), while 0.01 fits the data.
+
+    ## References
+    - Keras API: `keras.optimizers.Adam` (`learning_rate` defaults to 0.001),
+      `keras.optimizers.SGD` (0.01).
+    - Kingma and Ba, "Adam: A Method for Stochastic Optimization" (ICLR 2015): "good default
+      settings ... α = 0.001".
+    """
+
+    code = "KC603"
+    name = "high-learning-rate"
+    summary = "A learning rate far above the optimizer's working range: training diverges."
+
+    invalid = (
+        """
+from tensorflow import keras
+model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.5), loss="mse")  # expect: KC603
+""",
+        # a custom training loop and a constant learning rate
+        """
+import tensorflow as tf
+LEARNING_RATE = 2
+optimizer = tf.keras.optimizers.SGD(learning_rate=LEARNING_RATE)  # expect: KC603
+other = tf.keras.optimizers.RMSprop(0.1)  # expect: KC603
+""",
+    )
+    valid = (
+        # working learning rates, including a brisk SGD
+        """
+import tensorflow as tf
+a = tf.keras.optimizers.Adam(learning_rate=3e-4)
+b = tf.keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+c = tf.keras.optimizers.RMSprop(0.01)
+""",
+        # schedules and variables are not judged; Adadelta historically used 1.0
+        """
+import keras
+schedule = keras.optimizers.schedules.ExponentialDecay(0.5, decay_steps=1000, decay_rate=0.9)
+a = keras.optimizers.Adam(learning_rate=schedule)
+b = keras.optimizers.Adadelta(learning_rate=1.0)
+def make(rate):
+    return keras.optimizers.Adam(learning_rate=rate)
+""",
+        # not Keras: other libraries' learning rates
+        """
+import keras
+from sklearn.ensemble import GradientBoostingClassifier
+import torch
+clf = GradientBoostingClassifier(learning_rate=0.5)
+opt = torch.optim.Adam(params, lr=0.5)
+""",
+    )
+
+    def check_file(self, facts: FileFacts):
+        for call in facts.keras_calls:
+            namespace, _, leaf = call.callee.partition(".")
+            if namespace != "optimizers" or leaf.lower() not in LIMITS:
+                continue
+            if "learning_rate" in call.arguments:
+                rate, arg = call.arguments["learning_rate"], call.argument_node("learning_rate")
+            elif "lr" in call.arguments:
+                rate, arg = call.arguments["lr"], call.argument_node("lr")
+            elif call.positional:
+                rate = call.positional[0]
+                arg = next((a for a in call.node.args if a.keyword is None and not a.star), None)
+            else:
+                continue
+            if arg is not None and too_high(leaf, rate):
+                yield self.finding(arg.value, _message(leaf, rate))
+        for model in facts.models:
+            yield from self.check_model(model)
+
+    def check_model(self, model: ModelFact):
+        """At runtime: the compiled optimizer's learning rate (static calls are judged above)."""
+        for compile_fact in model.compiles:
+            optimizer = compile_fact.optimizer
+            if optimizer.node is None and known(optimizer.name) and \
+                    too_high(optimizer.name, optimizer.learning_rate):
+                yield self.finding(compile_fact.node,
+                                   _message(optimizer.name, optimizer.learning_rate))
+
+    def prove(self, subject=None):
+        if subject is not None:
+            raise NotImplementedError("KC603 proves on its own example only")
+        tf, keras, np = load_tensorflow(0)
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(256, 20)).astype("float32")
+        y = (x @ rng.normal(size=(20, 1))).astype("float32")
+
+        def final_loss(rate: float) -> float:
+            keras.utils.set_random_seed(0)
+            model = keras.Sequential([keras.Input(shape=(20,)),
+                                      keras.layers.Dense(64, activation="relu"),
+                                      keras.layers.Dense(1)])
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate), loss="mse")
+            model.fit(x, y, epochs=20, batch_size=32, verbose=0)
+            return float(model.evaluate(x, y, verbose=0))
+
+        bad = final_loss(1.0)
+        good = final_loss(0.01)
+        baseline = float(np.var(y))  # the loss of always predicting the mean
+        verdict = (bad != bad) or bad > 10 * good  # nan, or far behind
+        return Evidence(code=self.code, verdict=verdict,
+                        summary=f"After 160 steps Adam at 1.0 ends with loss {bad:.3g}, "
+                                f"{bad / good:.0f} times the {good:.3g} it reaches at 0.01 "
+                                f"(predicting the mean scores {baseline:.3g}).",
+                        measurements={"bad: final loss, Adam(learning_rate=1.0)": bad,
+                                      "good: final loss, Adam(learning_rate=0.01)": good,
+                                      "loss of predicting the mean": baseline})
