@@ -77,6 +77,8 @@ def read_notebook(raw: bytes | str) -> Notebook | None:
                             error.colno) from None
     except (UnicodeDecodeError, ValueError) as error:
         raise NotebookError(f"malformed notebook: {error}") from None
+    except RecursionError:
+        raise NotebookError("malformed notebook: the JSON is nested too deeply") from None
     if not isinstance(document, dict):
         raise NotebookError("malformed notebook: the top level is not a JSON object")
     if not _is_python(document.get("metadata")):

@@ -196,3 +196,32 @@ def test_lint_file_reads_notebooks(tmp_path):
     path.write_text(notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
                              code(HIDDEN_LINEAR)))
     assert positions(lint_file(path).diagnostics) == [("KC201", 2, 3, 5)]
+
+
+# -- never a crash --------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_cell_text = st.lists(st.sampled_from(list("%!?ab =(){}[]'\"#\\\n\t:.") + ["keras", "%%"]),
+                     max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_cell_text, max_size=4))
+def test_masking_keeps_the_line_count_of_any_cell(cells):
+    for source in cells:
+        assert mask_ipython(source).count("\n") == source.count("\n")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(_cell_text, st.lists(_cell_text, max_size=3), st.integers(),
+                          st.none()), max_size=4),
+       st.sampled_from(["code", "markdown", "raw", None]))
+def test_any_notebook_shaped_json_gives_diagnostics_never_an_exception(sources, cell_type):
+    cells = [{"cell_type": cell_type, "source": source} for source in sources]
+    text = json.dumps({"metadata": {}, "cells": cells, "keras": 1})
+    result = lint_source(text.encode(), "nb.ipynb")
+    assert not result.errors
+    for diagnostic in result.diagnostics:
+        assert diagnostic.line >= 1 and diagnostic.column >= 1
+        assert diagnostic.code == "KC000" or diagnostic.cell is not None
