@@ -112,11 +112,19 @@ def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool) -> 
              "| Measurement | Value |", "| --- | --- |"]
     lines += [f"| {_cell(label)} | {_cell(format_value(value))} |"
               for label, value in evidence.get("measurements", {}).items()]
-    outcome = ("the bad model shows the symptom and the fixed twin does not"
-               if evidence.get("verdict") else "**the proof did not reproduce the symptom**")
-    summary = " ".join(str(evidence.get("summary", "")).split())
-    lines += ["", f"Verdict: {outcome}." + (f" {summary}" if summary else ""), ""]
+    outcome = ("reproduced: the bad model shows the symptom and the fixed twin does not."
+               if evidence.get("verdict") else "**not reproduced** by this run.")
+    lines += ["", f"Verdict: {outcome} {_sentence(evidence.get('summary', ''))}".rstrip(), ""]
     return lines
+
+
+def _sentence(text) -> str:
+    """Proof summaries are written as fragments or sentences; show them as one sentence."""
+    text = " ".join(str(text).split())
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def format_value(value) -> str:

@@ -19,6 +19,7 @@ import argparse
 import platform
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,9 @@ def measure(rules, evidence: dict[str, dict]) -> list[str]:
         tf, keras, _ = load_tensorflow()
     except RuntimeUnavailable as error:
         raise SystemExit(f"generate_docs: {error}; pass --no-prove to reuse the stored numbers")
+    # Proofs provoke deprecation warnings and retracing notes on purpose; they are not news here.
+    warnings.filterwarnings("ignore")
+    tf.get_logger().setLevel("ERROR")
     environment = {"TensorFlow": tf.__version__, "Keras": keras.__version__,
                    "Python": ".".join(platform.python_version_tuple()[:2])}
     problems = []

@@ -176,7 +176,8 @@ def test_page_shows_the_stored_numbers():
     assert "| good: accuracy \\| XOR | 1 |" in runtime
     assert "| bad: max affine residual | 3.2e-07 |" in runtime
     assert "(TensorFlow 2.21.0, CPU, seeded)" in runtime
-    assert "Verdict: the bad model shows the symptom" in runtime
+    assert "Verdict: reproduced: the bad model shows the symptom and the fixed twin does " \
+           "not. Linear stack at chance." in runtime
     assert "Source: [test_docs.py](../../tests/test_docs.py)" in page
     assert "Not measured yet" in docs.render_page(ProvedKC201, None, ROOT)
 
