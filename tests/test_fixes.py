@@ -7,6 +7,7 @@ nothing fixable behind.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import textwrap
 
@@ -803,3 +804,39 @@ def test_a_safe_fix_turns_code_keras_refuses_into_code_that_runs(code):
     namespace: dict = {}
     exec(compile(outcome.source, "fixed.py", "exec"), namespace)
     assert namespace["model"].count_params() == 10
+
+
+# -- any layout of the call: the appended keyword parses, keeps every comment, fixes once -----------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ARGUMENTS = ["64", "input_shape=(10,)", "name='hidden'", "use_bias=True", "**{}"]
+_SEPARATORS = [", ", ",", ",\n    ", ",  # note\n    ", ",\n\n    ", ",\n             "]
+_OPENINGS = ["(", "(\n    ", "(  # open\n    "]
+_CLOSINGS = ["", ",", "\n", ",\n", "  # last\n", ",  # last\n", ", "]
+
+
+@settings(max_examples=100, deadline=None)
+@given(arguments=st.lists(st.sampled_from(_ARGUMENTS[:4]), min_size=1, max_size=4, unique=True),
+       separators=st.lists(st.sampled_from(_SEPARATORS), min_size=3, max_size=3),
+       opening=st.sampled_from(_OPENINGS), closing=st.sampled_from(_CLOSINGS))
+def test_appending_a_keyword_works_in_any_layout(arguments, separators, opening, closing):
+    if arguments[0] != "64":
+        arguments = ["64", *[a for a in arguments if a != "64"]]
+    body = "".join(argument + (separators[i] if i < len(arguments) - 1 else "")
+                   for i, argument in enumerate(arguments))
+    call = f"keras.layers.Dense{opening}{body}{closing})"
+    code = ("import keras\nmodel = keras.Sequential([keras.Input(shape=(3,)),\n"
+            f"    {call},\n    keras.layers.Dense(1)])\n")
+    compile(code, "example.py", "exec")
+    outcome = fixes.fix_source(code, "example.py", Config(select=("KC201",)), unsafe=True)
+    fixed = outcome.source.decode()
+    compile(fixed, "example.py", "exec")
+    assert len(outcome.applied) == 1 and fixed.count("activation=") == 1
+    assert fixed.count("#") == code.count("#")
+
+    def tokens(text: str) -> str:  # the code without layout, commas and the new argument
+        return re.sub(r"[\s,]", "", re.sub(r"activation=[\"']relu[\"']", "", text))
+
+    assert tokens(fixed) == tokens(code)
+    assert fixes.fix_source(fixed, "example.py", Config(select=("KC201",)), unsafe=True).applied == []
