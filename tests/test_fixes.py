@@ -551,6 +551,21 @@ def test_crlf_line_endings_and_the_encoding_survive():
     assert outcome.source == before.replace(b"Dense(4)", b'Dense(4, activation="relu")')
 
 
+def test_suppressed_and_unselected_findings_are_not_fixed():
+    code = textwrap.dedent("""
+        import keras
+        model = keras.Sequential([keras.Input(shape=(3,)),
+                                  keras.layers.Dense(4),  # noqa: KC201
+                                  keras.layers.Dense(4, activation="linear"),
+                                  keras.layers.Dense(1)])
+        opt = keras.optimizers.SGD(lr=0.1)
+        """)
+    outcome = fixes.fix_source(code, "example.py", Config(select=("KC602",)), unsafe=True)
+    assert outcome.source.decode() == code.replace("lr=", "learning_rate=")
+    outcome = fixes.fix_source(code, "example.py", Config(ignore=("KC602",)), unsafe=True)
+    assert outcome.source.decode() == code.replace('activation="linear"', 'activation="relu"')
+
+
 # -- the applier: overlap, broken results, stale nodes ---------------------------------------------
 
 
@@ -840,3 +855,9 @@ def test_appending_a_keyword_works_in_any_layout(arguments, separators, opening,
 
     assert tokens(fixed) == tokens(code)
     assert fixes.fix_source(fixed, "example.py", Config(select=("KC201",)), unsafe=True).applied == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_fix_safety_doc_agrees_with_the_declared_applicability(rule):
+    opening = {"safe": "Safe", "unsafe": "Unsafe", None: "No automatic fix"}[rule.fix_applicability]
+    assert rule.sections()["Fix safety"].startswith(opening)
