@@ -6,8 +6,11 @@ and how to rebuild each one; its ``applicability`` is ``"safe"`` (behaviour-pres
 case that can run) or ``"unsafe"`` (it changes what the model does, so a human must look). A
 fix that could silently keep wrong behaviour is unsafe.
 
-Rules build fixes with the one-line helpers :func:`set_keyword`, :func:`rename_keyword` and
-:func:`replace_expression`; :func:`fix_file` applies them (``kerascheck check --fix``).
+Rules build fixes with one-line helpers: :func:`set_keyword` (``Dense(10)`` ->
+``Dense(10, activation="relu")``), :func:`set_activation`, :func:`rename_keyword` (``lr=`` ->
+``learning_rate=``), :func:`replace_expression` (``(784)`` -> ``(784,)``) and
+:func:`switch_loss`; each returns None where it cannot be sure of the edit (``**kwargs``, a
+variable that other code shares). :func:`fix_file` applies them (``kerascheck check --fix``).
 
 Applying a file's fixes: lint the file, keep the fixes the flags allow, and apply the ones
 that do not overlap in one pass of a single transformer over the analysed Module. The result
