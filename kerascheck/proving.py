@@ -198,7 +198,10 @@ def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) ->
     needed = steps * batch_size
     order = np.concatenate([rng.permutation(count) for _ in range(-(-needed // count))])[:needed]
     model.fit(x[order], y[order], batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
-    return float(model.evaluate(x, y, batch_size=max(count, 1), verbose=0, return_dict=True)["loss"])
+    if hasattr(model, "compute_loss"):  # Keras 3: no second traced function, unlike evaluate()
+        return float(model.compute_loss(x=x, y=y, y_pred=model(x, training=False),
+                                        training=False))
+    return float(model.evaluate(x, y, batch_size=max(count, 1), verbose=0))
 
 
 def accuracy(model, x, y) -> float:

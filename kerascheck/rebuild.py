@@ -91,11 +91,19 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
         if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
             continue
         rule = rule_class()
-        if type(rule).check_file is not Rule.check_file:
-            pairs += [(finding, None) for finding in rule.check_file(facts)]
-        else:
+        if type(rule).check_file is Rule.check_file:
             for model in facts.models:
                 pairs += [(finding, model) for finding in rule.check_model(model)]
+            continue
+        # A rule with its own check_file: the engine's findings, each paired with the model
+        # whose check_model gives the same judgment (None for purely syntactic findings).
+        by_model = [(model, list(rule.check_model(model))) for model in facts.models] \
+            if type(rule).check_model is not Rule.check_model else []
+        for finding in rule.check_file(facts):
+            owner = next((model for model, judged in by_model if any(
+                other.target is finding.target and other.message == finding.message
+                for other in judged)), None)
+            pairs.append((finding, owner))
     located = []
     for finding, model in pairs:
         diagnostic = engine.locate([finding], module, path)[0]
@@ -256,14 +264,18 @@ def _compile(keras, keras_model, model: ModelFact) -> None:
 def prove_source(source: str, path: str) -> list[ProvedFinding]:
     """Every finding of the file, each proved on its rebuilt model or with the reason it was
     not rebuilt."""
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    import os
 
+    from kerascheck.config import load_config
+    from kerascheck.positions import node_positions
     from kerascheck.proving import CannotMeasure
     from kerascheck.rules import rule_by_code_or_name
 
-    module, input_shapes, located = findings_with_models(source, path)
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) \
-        if module is not None else {}
+    config = load_config(os.path.dirname(os.path.abspath(path)))
+    module, input_shapes, located = findings_with_models(source, path, config)
+    model_nodes = [model.node for _, _, model in located
+                   if model is not None and isinstance(model.node, cst.CSTNode)]
+    positions = node_positions(module, model_nodes)[0] if module is not None else {}
     results = []
     for diagnostic, finding, model in located:
         item = ProvedFinding(diagnostic, finding, model)
@@ -281,7 +293,7 @@ def prove_source(source: str, path: str) -> list[ProvedFinding]:
         except CannotMeasure as reason:
             item.not_rebuilt = f"the model was rebuilt but cannot be measured: {reason}"
         except NotImplementedError:
-            item.not_rebuilt = "this rule has no runtime proof yet"
+            item.not_rebuilt = "this rule's proof measures its own example, not a user's model"
         except TypeError as error:
             if "positional argument" not in str(error):
                 raise

@@ -325,8 +325,8 @@ def _run_rules(fact: ModelFact, select=None) -> list[RuntimeFinding]:
     for rule_class in all_rules():
         rule = rule_class()
         if rule.code == "KC000" or not config.is_enabled(rule.code) \
-                or type(rule).check_file is not Rule.check_file:
-            continue  # syntactic rules need source text, not a model
+                or type(rule).check_model is Rule.check_model:
+            continue  # purely syntactic rules judge source text, not models
         for finding in rule.check_model(fact):
             layer = finding.target.name if isinstance(finding.target, LayerFact) else None
             found = RuntimeFinding(finding.code, rule.name, finding.message, layer)

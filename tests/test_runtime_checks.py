@@ -280,3 +280,28 @@ def test_importing_runtime_modules_does_not_import_tensorflow(module):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_learning_rate_read_from_the_optimizer(keras):
+    from kerascheck.runtime_checks import check_model
+
+    model = classifier(keras)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.5),
+                  loss="sparse_categorical_crossentropy")
+    assert codes(check_model(model)) == ["KC603"]
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                  loss="sparse_categorical_crossentropy")
+    assert check_model(model) == []
+
+
+def test_token_ids_into_an_embedding_are_not_raw_input(keras, np):
+    from kerascheck.runtime_checks import check_fit
+
+    model = keras.Sequential([keras.Input(shape=(10,), dtype="int32"),
+                              keras.layers.Embedding(5000, 8),
+                              keras.layers.GlobalAveragePooling1D(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    tokens = np.random.default_rng(0).integers(1, 5000, size=(32, 10))
+    labels = np.random.default_rng(1).integers(0, 2, size=32)
+    assert check_fit(model, tokens, labels, validation_split=0.2) == []
