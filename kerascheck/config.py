@@ -119,12 +119,13 @@ class Config:
         return [rule.code for rule in all_rules() if self.is_enabled(rule.code, path)]
 
     # -- file selection --------------------------------------------------------------------
-    def is_excluded(self, path: str) -> bool:
-        """Whether ``exclude``/``extend-exclude`` match the file or one of its folders."""
-        from kerascheck.paths import matches_glob
+    def is_excluded(self, path: str, ancestors: bool = True) -> bool:
+        """Whether ``exclude``/``extend-exclude`` match the file or (with ``ancestors``) one of
+        its folders."""
+        from kerascheck.paths import matches_any_glob
 
-        return any(matches_glob(path, pattern, self.root)
-                   for pattern in (*self.exclude, *self.extend_exclude))
+        return matches_any_glob(path, (*self.exclude, *self.extend_exclude), self.root,
+                                ancestors)
 
     # -- identity --------------------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -54,8 +54,10 @@ def discover(paths: list[str], config: "Config | None" = None, *,
             yield given
 
 
-def _is_skipped(path: str, config: "Config", ignored: "GitIgnored | None") -> bool:
-    return config.is_excluded(path) or (ignored is not None and ignored.is_ignored(path))
+def _is_skipped(path: str, config: "Config", ignored: "GitIgnored | None",
+                ancestors: bool = True) -> bool:
+    return config.is_excluded(path, ancestors) or (
+        ignored is not None and ignored.is_ignored(path, ancestors))
 
 
 def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None") -> Iterator[str]:
@@ -66,11 +68,11 @@ def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None") 
             name for name in subdirectories
             if not name.startswith(".")
             and not is_virtualenv(Path(directory) / name)
-            and not _is_skipped(os.path.join(directory, name), config, ignored))
+            and not _is_skipped(os.path.join(directory, name), config, ignored, False))
         for name in sorted(files):
             if name.endswith(suffixes):
                 path = os.path.join(directory, name)
-                if not _is_skipped(path, config, ignored):
+                if not _is_skipped(path, config, ignored, False):
                     yield path[strip:]
 
 
@@ -78,9 +80,10 @@ class GitIgnored:
     """What git ignores, asked once per repository (see the module docstring)."""
 
     def __init__(self):
-        self._by_repository: dict[str, tuple[set[str], tuple[str, ...]]] = {}
+        self._by_repository: dict[str, tuple[set[str], set[str]]] = {}
 
-    def is_ignored(self, path: str) -> bool:
+    def is_ignored(self, path: str, ancestors: bool = True) -> bool:
+        """Whether git ignores ``path`` (with ``ancestors``: or a folder holding it)."""
         absolute = os.path.abspath(path)
         top = _repository_root(os.path.dirname(absolute) if not os.path.isdir(absolute)
                                else absolute)
@@ -93,6 +96,8 @@ class GitIgnored:
         if relative in files:
             return True
         candidate = relative + "/"
+        if not ancestors:
+            return candidate in folders
         return any(candidate.startswith(folder) for folder in folders)
 
 
@@ -107,26 +112,29 @@ def _repository_root(directory: str) -> str | None:
     return None
 
 
-def _ignored_in(top: str) -> tuple[set[str], tuple[str, ...]]:
+def _ignored_in(top: str) -> tuple[set[str], set[str]]:
     try:
         completed = subprocess.run(
             ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
              "--directory"], cwd=top, capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError):
-        return set(), ()
+        return set(), set()
     if completed.returncode != 0:
-        return set(), ()
+        return set(), set()
     entries = [entry.decode("utf-8", "surrogateescape")
                for entry in completed.stdout.split(b"\0") if entry]
     files = {entry for entry in entries if not entry.endswith("/")}
-    folders = tuple(entry for entry in entries if entry.endswith("/"))
+    folders = {entry for entry in entries if entry.endswith("/")}
     return files, folders
 
 
 # -- globs --------------------------------------------------------------------------------
 
-def matches_glob(path: str, pattern: str, root: str | os.PathLike = "") -> bool:
-    """Whether ``pattern`` matches the file ``path`` or one of the folders holding it.
+def matches_glob(path: str, pattern: str, root: str | os.PathLike = "",
+                 ancestors: bool = True) -> bool:
+    """Whether ``pattern`` matches the file ``path`` or (with ``ancestors``) one of the folders
+    holding it. A walk passes ``ancestors=False``: it tests each folder as it enters it, and a
+    folder named on the command line is walked even inside an excluded one (as in Ruff).
 
     A pattern without ``/`` matches a file or folder name (``build``, ``*_test.py``); a pattern
     with ``/`` matches the path relative to ``root`` (the project root, default the current
@@ -134,20 +142,30 @@ def matches_glob(path: str, pattern: str, root: str | os.PathLike = "") -> bool:
     as in Ruff), ``?`` one character, ``**/`` any number of folders, ``[abc]`` and ``{a,b}`` as
     usual.
     """
-    regex = _glob_regex(pattern.strip().lstrip("/") if "/" in pattern.strip("/")
-                        else pattern.strip().strip("/"))
-    if "/" not in pattern.strip("/"):
-        parts = _relative_parts(path, root) or _normalized(path).split("/")
-        return any(regex.fullmatch(part) for part in parts if part not in ("", ".", ".."))
-    candidates = {_normalized(path)}
+    return matches_any_glob(path, (pattern,), root, ancestors)
+
+
+def matches_any_glob(path: str, patterns, root: str | os.PathLike = "",
+                     ancestors: bool = True) -> bool:
+    """:func:`matches_glob` for several patterns, resolving ``path`` once."""
     relative = _relative_parts(path, root)
-    if relative:
-        candidates.add("/".join(relative))
-    for candidate in candidates:
-        parts = candidate.split("/")
-        for end in range(len(parts), 0, -1):
-            if regex.fullmatch("/".join(parts[:end])):
+    given = _normalized(path).split("/")
+    for pattern in patterns:
+        text = pattern.strip()
+        if "/" not in text.strip("/"):
+            regex = _glob_regex(text.strip("/"))
+            parts = relative or given
+            if ancestors:
+                if any(regex.fullmatch(part) for part in parts if part not in ("", ".", "..")):
+                    return True
+            elif regex.fullmatch(parts[-1]):
                 return True
+            continue
+        regex = _glob_regex(text.lstrip("/"))
+        for parts in (given, relative) if relative else (given,):
+            for end in range(len(parts), 0 if ancestors else len(parts) - 1, -1):
+                if regex.fullmatch("/".join(parts[:end])):
+                    return True
     return False
 
 

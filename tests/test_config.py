@@ -222,6 +222,12 @@ def test_exclude_and_extend_exclude_skip_folders_but_not_named_files(
                        tmp_path, monkeypatch, capsys)
     assert code == 1 and "src/model.py:4:5" in out and "generated" not in out \
         and "legacy" not in out
+    # a folder named explicitly is walked even though an exclude matches it (as in Ruff)
+    code, out, _ = run(["--show-files", "build"], tmp_path, monkeypatch, capsys)
+    assert out.split() == ["build/model.py"]
+    code, out, _ = run(["--show-files", "--force-exclude", "build"], tmp_path, monkeypatch,
+                       capsys)
+    assert out.split() == []
     # exclude replaces the defaults
     pyproject(tmp_path, 'exclude = ["legacy"]\n')
     code, out, _ = run(["--show-files", "."], tmp_path, monkeypatch, capsys)
@@ -247,6 +253,9 @@ def test_gitignore_is_respected_unless_disabled(tmp_path, monkeypatch, capsys):
     # named explicitly: checked, unless --force-exclude (what pre-commit passes)
     assert run(["scratch_1.py"], tmp_path, monkeypatch, capsys)[0] == 1
     assert run(["--force-exclude", "scratch_1.py"], tmp_path, monkeypatch, capsys)[0] == 0
+    assert run(["--force-exclude", "data/dump.py"], tmp_path, monkeypatch, capsys)[0] == 0
+    code, out, _ = run(["--show-files", "data"], tmp_path, monkeypatch, capsys)
+    assert out.split() == ["data/dump.py"]
     pyproject(tmp_path, "respect-gitignore = false\n")
     code, out, _ = run(["--show-files", "."], tmp_path, monkeypatch, capsys)
     assert "data/dump.py" in out.split()
