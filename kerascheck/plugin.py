@@ -163,8 +163,9 @@ class LintSession:
         fingerprint = self._fingerprint(engine_path, source) if source is not None else None
         if self.cache is not None and fingerprint is not None:
             entry = self.cache.get(key, None)
-            if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint:
-                return list(entry.get("diagnostics", [])), [], True
+            if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint \
+                    and _valid_records(entry.get("diagnostics")):
+                return list(entry["diagnostics"]), [], True
         from kerascheck.engine import lint_file, lint_source
 
         if source is None:  # the engine turns an unreadable file into a KC000 diagnostic
@@ -203,8 +204,19 @@ def load_kerascheck_config(rootpath: Path) -> "Config":
 
 def _engine_fingerprint() -> bytes:
     """The kerascheck version and a hash of its own sources: a cached result is reused only by
-    the same linter (an editable install changes its rules without changing its version)."""
+    the same linter (an editable install changes its rules without changing its version).
+
+    Computed once per process, when the engine is first used: the code that lints is the code
+    this process imported, whatever happens to the files afterwards."""
+    global _ENGINE_FINGERPRINT
+    if _ENGINE_FINGERPRINT is None:
+        _ENGINE_FINGERPRINT = _hash_package_sources()
+    return _ENGINE_FINGERPRINT
+
+
+def _hash_package_sources() -> bytes:
     import kerascheck
+    import kerascheck.engine  # noqa: F401  (imported now, so the hash matches the loaded code)
 
     package_dir = Path(kerascheck.__file__).parent
     digest = hashlib.sha256(kerascheck.__version__.encode("utf-8"))
@@ -218,6 +230,16 @@ def _diagnostic_record(diagnostic) -> dict:
     """The JSON-safe part of a diagnostic the item reports (its path is the item's own)."""
     return {"line": diagnostic.line, "column": diagnostic.column, "code": diagnostic.code,
             "name": diagnostic.name, "message": diagnostic.message, "cell": diagnostic.cell}
+
+
+def _valid_records(records) -> bool:
+    """Whether a cache entry's diagnostics have the shape :func:`_diagnostic_record` writes (a
+    damaged entry is a miss, never a crash)."""
+    required = {"line": int, "column": int, "code": str, "message": str}
+    return isinstance(records, list) and all(
+        isinstance(record, dict) and set(record) <= {*required, "name", "cell"}
+        and all(isinstance(record.get(key), kind) for key, kind in required.items())
+        for record in records)
 
 
 class KerasCheckFailure(Exception):
@@ -248,7 +270,7 @@ class KerasCheckItem(pytest.Item):
         if not lines:
             return
         if diagnostics and lint_session.prove:
-            lines += ["", *_evidence_lines(diagnostics)]
+            lines += ["", *_evidence_lines(self.path, display, diagnostics)]
         raise KerasCheckFailure("\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None):
@@ -261,10 +283,15 @@ class KerasCheckItem(pytest.Item):
 
 
 def format_diagnostic(display: str, record: dict) -> str:
-    """One finding as the CLI prints it: ``path:line:col: KC201 message`` (notebooks:
-    ``nb.ipynb:cell 3:2:5: ...``)."""
-    where = f"{display}:cell {record['cell']}" if record.get("cell") is not None else display
-    return f"{where}:{record['line']}:{record['column']}: {record['code']} {record['message']}"
+    """One finding as the CLI's concise format prints it: ``path:line:col: KC201 message``
+    (notebooks: ``nb.ipynb:cell 3:2:5: ...``)."""
+    from kerascheck.diagnostics import Diagnostic
+    from kerascheck.output import location
+
+    diagnostic = Diagnostic(path=display, line=record["line"], column=record["column"],
+                            code=record["code"], name=record.get("name", ""),
+                            message=record["message"], cell=record.get("cell"))
+    return f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
 
 
 def _display_path(path: Path, config: pytest.Config) -> str:
@@ -275,36 +302,38 @@ def _display_path(path: Path, config: pytest.Config) -> str:
         return str(path)
 
 
-def _evidence_lines(diagnostics: list[dict]) -> list[str]:
-    """Runtime evidence for each rule found in the file (TensorFlow is imported here)."""
-    lines = []
-    for code in sorted({d["code"] for d in diagnostics}):
-        try:
-            evidence = _prove_rule(code)
-        except NotImplementedError:
-            lines.append(f"{code} proof: this rule has no runtime proof")
+def _evidence_lines(path: Path, display: str, diagnostics: list[dict]) -> list[str]:
+    """``--kerascheck-prove``: each reported finding proved on the user's own model, rebuilt in
+    TensorFlow from the linter's facts (:func:`kerascheck.rebuild.prove_source`; the file is
+    never run), or the reason it could not be."""
+    lines = ["runtime evidence (--kerascheck-prove):"]
+    if path.suffix != ".py":
+        return lines + ["  not proved: runtime proofs read Python files, not notebooks"]
+    try:
+        from kerascheck.proving import RuntimeUnavailable, number
+        from kerascheck.rebuild import prove_source
+
+        proved = prove_source(path.read_bytes(), str(path.resolve()))
+    except RuntimeUnavailable as error:
+        return lines + [f"  not proved: {error}"]
+    except Exception as error:  # a proof that breaks must not hide the lint result
+        return lines + [f"  not proved: the proofs failed to run ({type(error).__name__}: "
+                        f"{error})"]
+    reported = {(d["code"], d["line"], d["column"]) for d in diagnostics}
+    for item in proved:
+        found = item.diagnostic
+        if (found.code, found.line, found.column) not in reported:
+            continue  # selected out by the project's configuration
+        where = f"  {display}:{found.line}:{found.column}: {found.code}:"
+        if item.evidence is None:
+            lines.append(f"{where} not proved: {item.not_rebuilt}")
             continue
-        except Exception as error:  # TensorFlow missing, or a proof failing: say so, go on
-            lines.append(f"{code} proof: could not run ({type(error).__name__}: {error})")
-            continue
-        verdict = "holds" if evidence.verdict else "does NOT hold"
-        lines.append(f"{code} proof ({verdict}): {evidence.summary}")
-        lines += [f"    {label}: {value}" for label, value in evidence.measurements.items()]
+        shown = "shown" if item.evidence.verdict else "NOT shown"
+        lines.append(f"{where} your model at {display}:{item.model_line}: "
+                     f"{item.evidence.summary} (symptom {shown})")
+        lines += [f"      {label}: {number(value)}"
+                  for label, value in item.evidence.measurements.items()]
     return lines
-
-
-def _prove_rule(code: str):
-    from kerascheck import proving
-
-    prove = getattr(proving, "prove", None)
-    if prove is not None:
-        return prove(code)
-    from kerascheck.rules import rule_by_code_or_name
-
-    rule = rule_by_code_or_name(code)
-    if rule is None:
-        raise NotImplementedError(code)
-    return rule().prove()
 
 
 # --- the fixture for users' tests ------------------------------------------------------------
@@ -341,13 +370,15 @@ class KerasCheckFixture:
 
     def check_fit(self, model, x, y=None, validation_data=None, validation_split=None,
                   select=None) -> list:
-        """Findings only the training data can show: input scale, labels that do not match
-        the loss, no holdout. ``x`` may be a NumPy array or a ``tf.data.Dataset``."""
+        """The model's findings plus what only the training data can show: input scale,
+        labels that do not match the loss, no holdout. ``x`` and ``y`` are what ``fit``
+        receives (NumPy arrays, or a ``tf.data.Dataset`` of ``(x, y)``)."""
         from kerascheck.runtime_checks import check_fit
 
         selection = self._selection(select)
         return [finding for finding in check_fit(model, x, y, validation_data=validation_data,
-                                                 validation_split=validation_split)
+                                                 validation_split=validation_split,
+                                                 select=select)
                 if selection.is_enabled(finding.code)]
 
     def assert_clean(self, model, x=None, y=None, *, validation_data=None,
@@ -355,12 +386,13 @@ class KerasCheckFixture:
         """Fail the test with a readable list of findings if the model (and, when ``x`` is
         given, its training data) has any."""
         __tracebackhide__ = True
-        findings = list(self.check_model(model, select=select))
-        if x is not None:
-            findings += self.check_fit(model, x, y, validation_data=validation_data,
-                                       validation_split=validation_split, select=select)
+        if x is None:
+            findings = self.check_model(model, select=select)
+        else:
+            findings = self.check_fit(model, x, y, validation_data=validation_data,
+                                      validation_split=validation_split, select=select)
         if findings:
-            raise AssertionError(describe_findings(model, _unique(findings)))
+            raise AssertionError(describe_findings(model, findings))
 
     def prove(self, code: str):
         """Run the runtime proof of rule ``code`` (TensorFlow, seconds) and fail the test
@@ -387,31 +419,13 @@ class KerasCheckFixture:
 
 
 def describe_findings(model, findings: list) -> str:
-    """``kerascheck found 2 problems in model 'sequential':`` and one line per finding."""
+    """``kerascheck found 2 problems in model 'sequential':`` then one finding a line, as
+    ``KC201 linear-hidden-activation: layer 'dense': message``."""
     count = len(findings)
-    lines = [f"kerascheck found {count} {'problem' if count == 1 else 'problems'} in model "
-             f"{getattr(model, 'name', type(model).__name__)!r}:"]
-    for finding in findings:
-        layer = _layer_name(getattr(finding, "layer", None))
-        where = f" (layer {layer!r})" if layer else ""
-        lines.append(f"  {finding.code} {getattr(finding, 'name', '')}{where}: {finding.message}")
-    return "\n".join(lines)
-
-
-def _layer_name(layer) -> str | None:
-    if layer is None or isinstance(layer, str):
-        return layer
-    return getattr(layer, "name", None) or str(layer)
-
-
-def _unique(findings: list) -> list:
-    seen, unique = set(), []
-    for finding in findings:
-        key = (finding.code, _layer_name(getattr(finding, "layer", None)), finding.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(finding)
-    return unique
+    heading = (f"kerascheck found {count} {'problem' if count == 1 else 'problems'} in model "
+               f"{getattr(model, 'name', type(model).__name__)!r}:")
+    return "\n".join([heading, *(f"  {finding}" for finding in findings)])
 
 
 _SESSION = pytest.StashKey[LintSession]()
+_ENGINE_FINGERPRINT: bytes | None = None
