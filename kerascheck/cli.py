@@ -80,7 +80,10 @@ def _add_workflow_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--add-noqa", action="store_true",
                         help="add '# noqa: CODE' comments for every finding (notebooks are "
                              "never written)")
-    parser.add_argument("--output-format", choices=FORMATS, default="text")
+    parser.add_argument("--output-format", choices=FORMATS, default="text",
+                        help="text (default: each finding with its source line), concise (one "
+                             "line each), json, github (workflow annotations), sarif (code "
+                             "scanning), junit")
     parser.add_argument("--output-file", metavar="FILE",
                         help="write the report to FILE instead of standard output")
     parser.add_argument("--statistics", action="store_true",
