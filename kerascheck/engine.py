@@ -10,14 +10,11 @@ the other rules still run.
 
 from __future__ import annotations
 
-import ast
 import os
-import warnings
 from dataclasses import dataclass, field
 from typing import Iterable
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kerascheck.config import Config
 from kerascheck.diagnostics import Diagnostic, Finding, InternalError
@@ -97,43 +94,23 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
             result.errors.append(InternalError(path, rule_class.code,
                                                f"{type(error).__name__}: {error}"))
     if findings:
-        result.diagnostics = locate(findings, module, path)
-        text = module.code
+        # One code generation gives both the positions and the text (see locate_with_code).
+        result.diagnostics, text = locate_with_code(findings, module, path)
         result.diagnostics = suppression.filter_suppressed(result.diagnostics, text)
     return result
 
 
 def parse(source: str | bytes, path: str) -> cst.Module | Diagnostic:
-    """Parse with LibCST; on failure, a KC000 diagnostic that says honestly what went wrong."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        parser_message = error.message
-    except SyntaxError as error:  # LibCST raises the builtin on a bad coding cookie
-        return _syntax_diagnostic(path, error.lineno or 1, (error.offset or 1),
-                                  f"SyntaxError: {error.msg}")
-    except RecursionError:
-        return _syntax_diagnostic(path, 1, 1, "the file is nested too deeply to parse; it was "
-                                              "not checked")
-    except Exception as error:  # e.g. undecodable bytes
-        return _syntax_diagnostic(path, 1, 1, f"cannot parse file: {type(error).__name__}: "
-                                              f"{error}")
-    # Ask Python itself for the position and wording users know.
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(source, filename=path)
-    except SyntaxError as error:
-        line = error.lineno or 1
-        column = error.offset or 1
-        return _syntax_diagnostic(path, line, max(column, 1), f"SyntaxError: {error.msg}")
-    except (RecursionError, MemoryError, ValueError):
-        pass
-    return _syntax_diagnostic(
-        path, 1, 1, f"kerascheck's parser (LibCST) could not read this file although Python "
-                    f"can, so it was not checked ({parser_message})")
+    """Parse with LibCST; on failure, a KC000 diagnostic that says honestly what went wrong
+    (Python's own SyntaxError, or that LibCST could not read a file Python accepts). Deep or
+    huge files are screened first so the native parser can neither crash nor stall the run:
+    see :mod:`kerascheck.parsing`."""
+    from kerascheck.parsing import ParseFailure, parse_source
+
+    outcome = parse_source(source)
+    if isinstance(outcome, ParseFailure):
+        return _syntax_diagnostic(path, outcome.line, outcome.column, outcome.message)
+    return outcome
 
 
 def _syntax_diagnostic(path: str, line: int, column: int, message: str) -> Diagnostic:
@@ -143,14 +120,26 @@ def _syntax_diagnostic(path: str, line: int, column: int, message: str) -> Diagn
 
 def locate(findings: Iterable[Finding], module: cst.Module, path: str) -> list[Diagnostic]:
     """Turn findings into diagnostics with positions. Positions are computed only here, for files
-    that have findings: PositionProvider costs about twice the parse."""
+    that have findings."""
+    return locate_with_code(findings, module, path)[0]
+
+
+def locate_with_code(findings: Iterable[Finding], module: cst.Module,
+                     path: str) -> tuple[list[Diagnostic], str]:
+    """:func:`locate`, plus the module's code. Only the findings' nodes get positions
+    (:func:`kerascheck.positions.node_positions`): ``PositionProvider`` over the whole module
+    costs about 2.2 times the parse, the targeted pass about 0.3 times."""
+    from kerascheck.positions import node_positions
     from kerascheck.rules import rule_name
 
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    findings = list(findings)
+    nodes = [finding.target.node if isinstance(finding.target, LayerFact) else finding.target
+             for finding in findings]
+    positions, code = node_positions(
+        module, [node for node in nodes if isinstance(node, cst.CSTNode)])
     located: dict[tuple, Diagnostic] = {}
-    for finding in findings:
-        node = finding.target.node if isinstance(finding.target, LayerFact) else finding.target
-        code_range = positions.get(node) if node is not None else None
+    for finding, node in zip(findings, nodes):
+        code_range = positions.get(node) if isinstance(node, cst.CSTNode) else None
         if code_range is None:
             line, column, end_line, end_column = 1, 1, 1, 1
         else:
@@ -162,4 +151,4 @@ def locate(findings: Iterable[Finding], module: cst.Module, path: str) -> list[D
         located[key] = Diagnostic(path=path, line=line, column=column, code=finding.code,
                                   name=rule_name(finding.code), message=finding.message,
                                   end_line=end_line, end_column=end_column, fix=finding.fix)
-    return sorted(located.values())
+    return sorted(located.values()), code
