@@ -134,6 +134,8 @@ def format_value(value) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return str(value)
+        if value.is_integer() and abs(value) < 1e6:
+            return f"{value:.1f}"  # an accuracy of 1.0 reads better than 1
         return f"{value:.4g}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(format_value(item) for item in value) + "]"

@@ -173,7 +173,7 @@ def test_page_shows_the_stored_numbers():
     page = docs.render_page(ProvedKC201, evidence["KC201"], ROOT)
     runtime = page.split("## Runtime evidence", 1)[1].split("## References", 1)[0]
     assert "| bad: accuracy on XOR | 0.5 |" in runtime
-    assert "| good: accuracy \\| XOR | 1 |" in runtime
+    assert "| good: accuracy \\| XOR | 1.0 |" in runtime
     assert "| bad: max affine residual | 3.2e-07 |" in runtime
     assert "(TensorFlow 2.21.0, CPU, seeded)" in runtime
     assert "Verdict: reproduced: the bad model shows the symptom and the fixed twin does " \
