@@ -112,7 +112,7 @@ def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool) -> 
              "| Measurement | Value |", "| --- | --- |"]
     lines += [f"| {_cell(label)} | {_cell(format_value(value))} |"
               for label, value in evidence.get("measurements", {}).items()]
-    outcome = ("reproduced: the bad model shows the symptom and the fixed twin does not."
+    outcome = ("reproduced: the bad version shows the symptom and the fixed one does not."
                if evidence.get("verdict") else "**not reproduced** by this run.")
     lines += ["", f"Verdict: {outcome} {_sentence(evidence.get('summary', ''))}".rstrip(), ""]
     return lines
@@ -123,7 +123,9 @@ def _sentence(text) -> str:
     text = " ".join(str(text).split())
     if not text:
         return ""
-    text = text[0].upper() + text[1:]
+    first_word = text.split(" ", 1)[0]
+    if first_word.isalpha():  # never 'Input_shape=(784)' or 'From_logits'
+        text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
 
 

@@ -176,8 +176,11 @@ def test_page_shows_the_stored_numbers():
     assert "| good: accuracy \\| XOR | 1.0 |" in runtime
     assert "| bad: max affine residual | 3.2e-07 |" in runtime
     assert "(TensorFlow 2.21.0, CPU, seeded)" in runtime
-    assert "Verdict: reproduced: the bad model shows the symptom and the fixed twin does " \
+    assert "Verdict: reproduced: the bad version shows the symptom and the fixed one does " \
            "not. Linear stack at chance." in runtime
+    evidence["KC201"]["summary"] = "input_shape=(784) raises"
+    page = docs.render_page(ProvedKC201, evidence["KC201"], ROOT)
+    assert "does not. input_shape=(784) raises." in page
     assert "Source: [test_docs.py](../../tests/test_docs.py)" in page
     assert "Not measured yet" in docs.render_page(ProvedKC201, None, ROOT)
 
