@@ -206,6 +206,14 @@ def _built_input_shape(model):
         shape = next(iter(shapes.values()))
         if isinstance(shape, (tuple, list)) and all(isinstance(d, int) for d in shape[1:]):
             return tuple(shape[1:])
+    legacy_shape = getattr(model, "_build_input_shape", None)  # tf_keras
+    if legacy_shape is not None:
+        try:
+            dims = tuple(legacy_shape)[1:]
+        except TypeError:
+            dims = None
+        if dims and all(isinstance(d, int) for d in dims):
+            return dims
     try:
         shape = model.input_shape
     except Exception:
@@ -498,6 +506,16 @@ def _make_callback_class():
                 raise KerasCheckError(self.findings)
             for finding in self.findings:
                 warnings.warn(str(finding), KerasCheckWarning, stacklevel=2)
+
+        # tf_keras (Keras 2) asks every callback which per-batch hooks it implements: none.
+        def _implements_train_batch_hooks(self):
+            return False
+
+        def _implements_test_batch_hooks(self):
+            return False
+
+        def _implements_predict_batch_hooks(self):
+            return False
 
     return KerasCheckCallback
 

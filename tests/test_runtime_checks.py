@@ -305,3 +305,25 @@ def test_token_ids_into_an_embedding_are_not_raw_input(keras, np):
     tokens = np.random.default_rng(0).integers(1, 5000, size=(32, 10))
     labels = np.random.default_rng(1).integers(0, 2, size=32)
     assert check_fit(model, tokens, labels, validation_split=0.2) == []
+
+
+def test_legacy_tf_keras_models(np):
+    """Keras 2 (``tf_keras``) models: read by duck typing, the callback works in their fit()."""
+    tf_keras = pytest.importorskip("tf_keras")
+    from kerascheck.runtime_checks import KerasCheckCallback, KerasCheckError, check_model
+
+    layers = tf_keras.layers
+    model = tf_keras.Sequential([layers.Dense(8, input_shape=(4,), name="hidden"),
+                                 layers.Dense(3, activation="sigmoid", name="output")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    assert [(f.code, f.layer) for f in check_model(model)] == [("KC201", "hidden"),
+                                                              ("KC301", "output")]
+    good = tf_keras.Sequential([layers.Dense(8, activation="relu", input_shape=(4,)),
+                                layers.Dense(3, activation="softmax")])
+    good.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    assert check_model(good) == []
+    x = np.random.default_rng(0).uniform(0, 255, size=(32, 4)).astype("float32")
+    y = np.random.default_rng(0).integers(0, 3, size=32)
+    with pytest.raises(KerasCheckError) as raised:
+        good.fit(x, y, epochs=1, verbose=0, callbacks=[KerasCheckCallback(mode="raise")])
+    assert codes(raised.value.findings) == ["KC401", "KC501"]
