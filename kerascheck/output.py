@@ -128,6 +128,11 @@ def _text(diagnostics: list[Diagnostic], sources: SourceLines) -> str:
         line = sources.get(diagnostic)
         if line is not None and line.strip():
             out.append(_snippet(diagnostic, line))
+        fix = diagnostic.fix
+        if fix is not None and getattr(fix, "message", None):
+            flag = "--fix" if getattr(fix, "applicability", "") == "safe" \
+                else "--fix --unsafe-fixes"
+            out.append(f"  = help: {fix.message} ({flag})\n")
         out.append("\n")
     out.append(summary(diagnostics) + "\n")
     return "".join(out)

@@ -66,6 +66,8 @@ def test_text_shows_the_line_and_a_caret_under_the_finding(project, capsys):
     assert lines[1:4] == ["  |",
                           "4 |     tf.keras.layers.Dense(10),",
                           "  |     " + "^" * len("tf.keras.layers.Dense(10)")]
+    # KC201's fix changes the model, so it is offered as an unsafe fix
+    assert lines[4].startswith("  = help: ") and lines[4].endswith("(--fix --unsafe-fixes)")
     assert lines[-1] == "Found 1 problem in 1 file."
 
 
