@@ -47,6 +47,10 @@ def _check_parser() -> argparse.ArgumentParser:
                         help="print the fixes as a unified diff and write nothing")
     parser.add_argument("--exit-non-zero-on-fix", action="store_true",
                         help="with --fix, exit 1 when anything was fixed, even if nothing remains")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache (.kerascheck_cache)")
+    parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                        help="worker processes for many files (default: one per CPU; 1: none)")
     parser.add_argument("--version", action="version", version=f"kerascheck {__version__}")
     return parser
 
@@ -88,6 +92,17 @@ def _add_workflow_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the report to FILE instead of standard output")
     parser.add_argument("--statistics", action="store_true",
                         help="print the number of findings per rule instead of the findings")
+
+
+def _positive_int(text: str) -> int:
+    """``--jobs``: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected at least 1")
+    return value
 
 
 def _split_selectors(values: list[str] | None) -> tuple[str, ...]:
@@ -147,14 +162,22 @@ def _check_command(argv: list[str]) -> int:
     if options.fix or options.diff:
         return _fix_command(options, config)
 
-    from kerascheck.engine import lint_file
     from kerascheck.paths import discover
+    from kerascheck.runner import lint_paths
 
+    # The runner streams results in discovery order: cache hits first, misses in a process
+    # pool when there are many (see kerascheck/runner.py and kerascheck/cache.py).
+    cache = None
+    if not options.no_cache:
+        from kerascheck.cache import Cache
+
+        cache = Cache.for_config(config)
     diagnostics = []
     errors = []
     files_with_findings = set()
-    for path in discover(options.paths, config):
-        result = lint_file(path, config)
+    for result in lint_paths(discover(options.paths, config), config, jobs=options.jobs,
+                             cache=cache):
+        path = result.path
         diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
         if result.diagnostics:

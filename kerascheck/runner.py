@@ -1,0 +1,288 @@
+"""Linting many files: the cache first, then a process pool, results streamed in input order.
+
+:func:`lint_paths` takes the paths to lint (any iterable, typically ``paths.discover``) and
+yields one :class:`~kerascheck.engine.FileResult` per path, in the same order, whatever the
+number of processes: output is deterministic. Memory stays bounded on a large tree: paths are
+consumed as they come, file contents are read by whoever lints them and dropped at once, and at
+most a few chunks per worker are in flight (the caller receives results while later files are
+still being linted).
+
+- **Cache.** With a :class:`~kerascheck.cache.Cache`, the parent process reads each file and
+  looks its key up; hits never reach a worker (a warm run starts no pool at all). Misses are
+  linted and stored by the process that lints them.
+- **Pool.** Misses go to a process pool in chunks of :data:`CHUNK_SIZE` files. A pool costs a
+  fork (Linux) or a fresh interpreter per worker, so it starts only when more than
+  :data:`POOL_THRESHOLD` files need linting and ``jobs`` > 1; fewer files are linted in-process.
+- **Crashes.** The engine guards against deep input (see :mod:`kerascheck.parsing`), but a
+  native crash in a worker (a segfault in the parser) must not lose the run: the files of the
+  chunks that were in flight are linted again one per fresh process, and a file that kills its
+  process alone gets a KC000 that says so.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import stat
+import sys
+import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Iterable, Iterator
+
+from kerascheck.cache import Cache, cache_key
+from kerascheck.diagnostics import InternalError
+
+CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
+POOL_THRESHOLD = 16  # below this many files to lint, a pool costs more than it saves
+IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: keeps workers busy, bounds memory
+MAX_HELD_RESULTS = 1024  # cache hits held back while deciding whether a pool is worth it
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def lint_paths(paths: Iterable[str], config=None, *, jobs: int | None = None,
+               cache: Cache | None = None, chunk_size: int = CHUNK_SIZE,
+               pool_threshold: int = POOL_THRESHOLD) -> Iterator:
+    """Yield a ``FileResult`` for every path of ``paths``, in order.
+
+    ``jobs``: worker processes (default: every CPU; 1 lints in-process). ``cache``: where
+    results are looked up and stored (None: no cache). Never raises on a file's content: an
+    unreadable, undecodable, deep or crashing file becomes a KC000 diagnostic."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    cache_dir = str(cache.directory) if cache is not None else None
+    iterator = iter(paths)
+    if jobs == 1:
+        for path in iterator:
+            hit = _cached_result(path, config, cache) if cache is not None else None
+            yield hit if hit is not None else _lint_one(path, config, cache)
+        return
+
+    # Phase 1: look up the cache until enough misses justify a pool (or the paths run out).
+    # Hits are yielded at once unless a miss before them is still waiting for that decision.
+    order: deque = deque()  # FileResult, or None for a miss (in ``waiting``), in input order
+    waiting: deque = deque()
+    for path in iterator:
+        hit = _cached_result(path, config, cache) if cache is not None else None
+        if hit is not None and not waiting:
+            yield hit
+            continue
+        order.append(hit)
+        if hit is None:
+            waiting.append(path)
+            if len(waiting) > pool_threshold:
+                break
+        if len(order) > MAX_HELD_RESULTS:  # sparse misses among many hits: no pool needed
+            yield from _in_process(order, waiting, config, cache)
+    else:
+        yield from _in_process(order, waiting, config, cache)
+        return
+
+    # Phase 2: a pool; results are yielded in input order as their chunks complete.
+    with _Pool(jobs, config, cache_dir) as pool:
+        pending: deque = deque()
+        chunk: list[str] = []
+
+        def flush() -> None:
+            nonlocal chunk
+            if chunk:
+                pool.submit(chunk)
+                chunk = []
+
+        def enqueue_miss(path: str) -> None:
+            chunk.append(path)
+            pending.append(pool.slot_for_next(len(chunk) - 1))
+            if len(chunk) >= chunk_size:
+                flush()
+
+        for item in order:
+            if item is None:
+                enqueue_miss(waiting.popleft())
+            else:
+                pending.append(item)
+        order.clear()
+        for path in iterator:
+            hit = _cached_result(path, config, cache) if cache is not None else None
+            if hit is not None:
+                pending.append(hit)
+            else:
+                enqueue_miss(path)
+            busy = pool.in_flight() >= jobs * IN_FLIGHT_PER_WORKER
+            yield from pool.drain(pending, wait=busy or len(pending) > MAX_HELD_RESULTS)
+        flush()
+        while pending:
+            yield from pool.drain(pending, wait=True)
+
+
+def _in_process(order: deque, waiting: deque, config, cache: Cache | None) -> Iterator:
+    """Yield ``order``'s results, linting its misses (``waiting``) here; empties both."""
+    while order:
+        item = order.popleft()
+        yield item if item is not None else _lint_one(waiting.popleft(), config, cache)
+
+
+def _cached_result(path: str, config, cache: Cache):
+    """The cached result for ``path``'s current content, or None (miss or unreadable)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        return None
+    diagnostics = cache.get(cache_key(content, config, path))
+    if diagnostics is None:
+        return None
+    from kerascheck.engine import FileResult, is_relevant
+
+    return FileResult(path, diagnostics, relevant=is_relevant(content))
+
+
+def _lint_one(path: str, config, cache: Cache | None):
+    """Lint one file (reading it once), storing a clean result in ``cache``."""
+    from kerascheck.engine import FileResult, _syntax_diagnostic, lint_file, lint_source
+
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            # A FIFO or a device named *.py would block or never end: never open one.
+            return FileResult(path, [_syntax_diagnostic(
+                path, 1, 1, "cannot read file: not a regular file")])
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        return lint_file(path, config)  # reports the read error as KC000, the engine's way
+    result = lint_source(content, path, config)
+    if cache is not None and not result.errors:
+        cache.put(cache_key(content, config, path), result.diagnostics)
+    return result
+
+
+# -- the pool -------------------------------------------------------------------------------------
+
+def _lint_chunk(paths: list[str], config, cache_dir: str | None) -> list[tuple]:
+    """Worker: lint ``paths``; results travel as plain tuples (``InternalError`` instances do
+    not survive pickling, fixes travel detached)."""
+    cache = Cache(cache_dir) if cache_dir is not None else None
+    results = []
+    for path in paths:
+        result = _lint_one(path, config, cache)
+        errors = [(error.path, error.rule, error.detail) for error in result.errors]
+        results.append((result.path, result.diagnostics, errors, result.relevant))
+    return results
+
+
+def _from_wire(item: tuple):
+    from kerascheck.engine import FileResult
+
+    path, diagnostics, errors, relevant = item
+    return FileResult(path, diagnostics, [InternalError(*error) for error in errors], relevant)
+
+
+class _Chunk:
+    def __init__(self):
+        self.paths: list[str] = []
+        self.future = None
+        self.results: list | None = None
+
+
+class _Pool:
+    """A process pool that survives a crashing worker; slots are resolved in order by drain."""
+
+    def __init__(self, jobs: int, config, cache_dir: str | None):
+        self.jobs = jobs
+        self.config = config
+        self.cache_dir = cache_dir
+        self.executor: ProcessPoolExecutor | None = None
+        self.open_chunk = _Chunk()
+        self.submitted: deque = deque()
+
+    def __enter__(self) -> "_Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            # On an early exit (the consumer stopped, Ctrl-C), drop the queued work.
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=_context())
+        return self.executor
+
+    def slot_for_next(self, index: int) -> list:
+        return [self.open_chunk, index]
+
+    def submit(self, paths: list[str]) -> None:
+        chunk = self.open_chunk
+        chunk.paths = list(paths)
+        try:
+            chunk.future = self._executor().submit(_lint_chunk, chunk.paths, self.config,
+                                                   self.cache_dir)
+        except BrokenProcessPool:  # an earlier crash: start a fresh pool
+            self.executor = None
+            chunk.future = self._executor().submit(_lint_chunk, chunk.paths, self.config,
+                                                   self.cache_dir)
+        self.submitted.append(chunk)
+        self.open_chunk = _Chunk()
+
+    def in_flight(self) -> int:
+        while self.submitted and self.submitted[0].future.done():
+            self.submitted.popleft()
+        return len(self.submitted)
+
+    def drain(self, pending: deque, wait: bool) -> Iterator:
+        """Yield the ready results at the head of ``pending``; with ``wait``, block for the
+        head once (that bounds the work in flight)."""
+        while pending:
+            head = pending[0]
+            if not isinstance(head, list):
+                pending.popleft()
+                yield head
+                continue
+            chunk, index = head
+            if chunk.future is None:
+                return  # its chunk is still being filled
+            if chunk.results is None:
+                if not chunk.future.done() and not wait:
+                    return
+                wait = False
+                chunk.results = self._results(chunk)
+            pending.popleft()
+            yield chunk.results[index]
+
+    def _results(self, chunk: _Chunk) -> list:
+        try:
+            return [_from_wire(item) for item in chunk.future.result()]
+        except BrokenProcessPool:
+            self.executor = None  # the next submit starts a fresh pool
+            return [_lint_isolated(path, self.config, self.cache_dir) for path in chunk.paths]
+
+
+def _lint_isolated(path: str, config, cache_dir: str | None):
+    """Lint one file in a process of its own; if that process dies, say so as KC000."""
+    from kerascheck.engine import FileResult, _syntax_diagnostic
+
+    with ProcessPoolExecutor(1, mp_context=_context()) as executor:
+        try:
+            return _from_wire(executor.submit(_lint_chunk, [path], config, cache_dir).result()[0])
+        except BrokenProcessPool:
+            return FileResult(path, [_syntax_diagnostic(
+                path, 1, 1, "kerascheck's parser crashed on this file (its process died), so "
+                            "it was not checked")])
+
+
+def _context():
+    """``fork`` on Linux when this process runs a single thread (workers inherit the imported
+    engine for free); ``spawn`` otherwise (forking a multi-threaded process can deadlock, and
+    macOS frameworks are not fork-safe)."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
