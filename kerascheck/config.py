@@ -193,10 +193,10 @@ def _read_table(path: Path, whole_file: bool) -> dict | None:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
-    if whole_file:
-        return document
     table = document.get("tool", {}).get(TABLE) if isinstance(document.get("tool"), dict) \
         else None
+    if whole_file and table is None:  # a kerascheck.toml: the keys at the top level
+        return document
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.{TABLE}] must be a table")
     return table

@@ -144,6 +144,8 @@ def test_config_file_option_reads_a_plain_toml_table_or_a_pyproject(tmp_path):
     assert load_config(tmp_path, plain).select == ("KC2",)
     other = pyproject(tmp_path / "other", 'select = ["KC3"]\n')
     assert load_config(tmp_path, other).select == ("KC3",)
+    renamed = write(tmp_path / "ci-kerascheck.toml", '[tool.kerascheck]\nignore = ["KC5"]\n')
+    assert load_config(tmp_path, renamed).ignore == ("KC5",)
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path, tmp_path / "missing.toml")
 
