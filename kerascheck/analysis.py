@@ -81,6 +81,7 @@ class Analyzer:
         self.references: list[tuple[cst.CSTNode, str]] = []
         self.statistics_fits: list = []  # StatisticsFitFact, see dataflow.record_statistics_fit
         self._path: list[tuple] = []  # the branches being interpreted, outermost first
+        self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
 
     # -- entry -------------------------------------------------------------------------------
     def run(self) -> FileFacts:
@@ -727,7 +728,12 @@ class Analyzer:
         elif method == "compile":
             model.compiles.append(self.make_compile(node, args, kwargs, star))
         elif method in ("fit", "fit_generator"):
-            model.fits.append(self.make_fit(node, args, kwargs, star))
+            fit = self.make_fit(node, args, kwargs, star)
+            if id(model) in self.custom_training:
+                # a subclass with its own train_step (VAE, GAN): what it learns from, and
+                # whether anything is held out, is the author's design
+                fit.has_validation = UNKNOWN
+            model.fits.append(fit)
         elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
                         "predict_on_batch", "test_on_batch"):
             x = args[0] if args else kwargs.get("x", UNKNOWN_VALUE)
@@ -839,7 +845,8 @@ def optimizer_fact(value: Value, node=None) -> OptimizerFact:
         if keras_name and keras_name.startswith("optimizers."):
             rate = value.kwargs.get("learning_rate", value.kwargs.get("lr"))
             learning_rate = rate.value if isinstance(rate, Const) else UNKNOWN
-            return OptimizerFact(value.class_name.lower(), learning_rate, node)
+            # located at its constructor, where the learning rate is written (KC603)
+            return OptimizerFact(value.class_name.lower(), learning_rate, value.node or node)
     return OptimizerFact(UNKNOWN, UNKNOWN, node)
 
 

@@ -106,6 +106,8 @@ def subscript(value: DataVal, code: str) -> Value:
     data = value.data
     if data.is_dataset:
         return value
+    if code.strip()[:1] in ("'", '"'):  # df["price"]: one column, not a one-hot matrix
+        return value.derive(identity=(data.identity, "slice", code), one_hot=False)
     return value.derive(identity=(data.identity, "slice", code))
 
 
@@ -175,6 +177,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer")
         if qualname == "tensorflow.image.resize":
             return _preserve(_first(args, kwargs, "images"), node)
     if qualname == "pandas.get_dummies":
+        if "columns" in kwargs:
+            # dummies for some feature columns of a frame: features, not one-hot labels
+            return _preserve(_first(args, kwargs, "data"), node)
         return _one_hot(_first(args, kwargs, "data"), node)
     if qualname in ("pandas.DataFrame", "pandas.Series"):
         return _preserve(_first(args, kwargs, "data"), node)
@@ -206,6 +211,8 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
         return receiver
     if name in SELECTING_METHODS:
         code = analyzer.module.code_for_node(node.args[0]) if node.args else ""
+        if name == "pop":  # one column of a frame is not a one-hot matrix
+            return receiver.derive(identity=(data.identity, name, code), one_hot=False)
         return receiver.derive(identity=(data.identity, name, code))
     if name in OPAQUE_TRANSFORMS:
         # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too

@@ -82,6 +82,8 @@ def instantiate(analyzer: "Analyzer", cls: ClassVal, node: cst.Call, args, kwarg
     if role != "model":
         return None
     model = ModelFact(kind="subclass", node=node, input_declared=UNKNOWN)
+    if find_method(cls, "train_step") is not None:
+        analyzer.custom_training.add(id(model))
     this = ObjectVal(cls, model=model)
     init = find_method(cls, "__init__")
     if init is not None:

@@ -27,14 +27,21 @@ def _is_spatial(layer: LayerFact) -> bool:
         not kind.startswith("ConvLSTM")
 
 
+def _is_temporal(layer: LayerFact) -> bool:
+    """1D convolutions and pooling slide over time: a Dense after them predicting one value per
+    step is how the TensorFlow time series tutorial builds its models."""
+    return _is_spatial(layer) and "1D" in layer.kind
+
+
 class MissingFlatten(Rule):
     """
     ## What it does
-    Finds an output `Dense` layer that receives spatial feature maps: it follows `Conv*` or
-    `*Pooling*D` layers, or an input with two or more dimensions per sample, with no `Flatten`,
-    `Reshape`, `Global*Pooling*D` or recurrent layer in between. Sequence models (with an
-    `Embedding`, a recurrent or an attention layer) are not checked: there, a `Dense` layer per
-    time step is usually the point.
+    Finds an output `Dense` layer that receives spatial feature maps: it follows 2D or 3D
+    `Conv*` or `*Pooling*D` layers, or an input with three or more dimensions per sample (two
+    for a softmax or sigmoid classifier, like 28x28 images), with no `Flatten`, `Reshape`,
+    `Global*Pooling*D` or recurrent layer in between. Sequence models (with an `Embedding`, a
+    recurrent, an attention or a 1D convolution layer) are not checked: there, a `Dense` layer
+    per time step is usually the point (the TensorFlow time series tutorial's models).
 
     ## Why is this bad?
     `Dense` works on the last axis only and keeps every other axis. After `Conv2D` the output
@@ -169,7 +176,8 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
         for layer in model.output_layers():
             if not layer.is_dense:
                 continue
-            source = self._spatial_source(model, layer)
+            source = self._spatial_source(model, layer, classifies=layer.activation in (
+                "softmax", "sigmoid"))
             if source is not None:
                 yield self.finding(
                     layer,
@@ -179,14 +187,18 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
                     f"before it")
 
     @staticmethod
-    def _spatial_source(model: ModelFact, layer: LayerFact) -> str | None:
-        """What feeds ``layer`` spatial maps (a description), following a single chain back."""
+    def _spatial_source(model: ModelFact, layer: LayerFact, classifies: bool) -> str | None:
+        """What feeds ``layer`` spatial maps (a description), following a single chain back.
+
+        A two-dimensional input may be a sequence (time steps x features) on which a Dense
+        layer per step is intended, so it counts only for a classifier's output; three or more
+        dimensions (images) always count."""
         current = layer
         for _ in range(len(model.layers) + 1):
             parents = model.predecessors(current)
             if not parents:
                 rank = model.input_rank
-                if isinstance(rank, int) and rank >= 2:
+                if isinstance(rank, int) and (rank >= 3 or (rank == 2 and classifies)):
                     return f"an input with {rank} dimensions per sample"
                 return None
             if len(parents) != 1:
@@ -194,6 +206,8 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
             parent = parents[0]
             if parent.is_kind(*FLATTENING_LAYERS) or (
                     isinstance(parent.kind, str) and parent.kind.startswith("Global")):
+                return None
+            if _is_temporal(parent):
                 return None
             if _is_spatial(parent):
                 return f"the feature maps of {parent.kind}"

@@ -35,6 +35,15 @@ def _has_kernel(layer: LayerFact) -> bool:
                               and not kind.startswith("ConvLSTM"))
 
 
+def _per_channel(layer: LayerFact) -> bool:
+    """Pooling, padding, cropping and upsampling treat every channel alike: identical units
+    stay identical through them."""
+    kind = layer.kind
+    return isinstance(kind, str) and kind.startswith((
+        "MaxPool", "AveragePool", "AvgPool", "GlobalMaxPool", "GlobalAveragePool",
+        "GlobalAvgPool", "ZeroPadding", "Cropping", "UpSampling"))
+
+
 class ConstantInitializer(Rule):
     """
     ## What it does
@@ -179,7 +188,8 @@ def build(init):
                 return False
             if _has_kernel(current):
                 return True
-            if not current.is_kind(*TRANSPARENT_LAYERS, *ACTIVATION_LAYERS):
+            if not current.is_kind(*TRANSPARENT_LAYERS, *ACTIVATION_LAYERS) and \
+                    not _per_channel(current):
                 return False
         return False
 

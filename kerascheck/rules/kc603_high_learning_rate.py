@@ -20,6 +20,21 @@ def too_high(optimizer: object, rate: object) -> bool:
     return limit is not None and rate >= limit
 
 
+def _is_shallow(model: ModelFact) -> bool:
+    """A model with at most one weighted layer and no unknown one: a linear or logistic
+    regression, which Adam at 0.1 trains well."""
+    if not model.exact or any(not known(layer.kind) for layer in model.layers):
+        return False
+    weighted = [layer for layer in model.layers
+                if layer.is_dense or str(layer.kind).startswith(("Conv", "Separable", "Depthwise"))
+                or layer.is_kind(*_WEIGHTED)]
+    return len(weighted) <= 1
+
+
+_WEIGHTED = {"Embedding", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "MultiHeadAttention",
+             "EinsumDense", "LocallyConnected1D", "LocallyConnected2D"}
+
+
 def _message(optimizer: str, rate: float) -> str:
     limit = LIMITS[optimizer.lower()]
     usual = "0.01 to 0.1" if optimizer.lower() == "sgd" else "1e-4 to 1e-2"
@@ -32,7 +47,9 @@ class HighLearningRate(Rule):
     ## What it does
     Finds a literal learning rate far above the optimizer's working range: 0.1 or more for
     `Adam`, `AdamW`, `Adamax`, `Nadam` and `RMSprop`, 1.0 or more for `SGD`. Learning rates from
-    variables, schedules and other optimizers are not judged.
+    variables, schedules and other optimizers are not judged, and neither are optimizers that
+    only train models without a hidden layer: a linear or logistic regression takes such steps
+    well (the TensorFlow regression tutorial fits one with Adam at 0.1).
 
     ## Why is this bad?
     The adaptive optimizers scale each step to roughly the learning rate itself, so with 0.1 or
@@ -86,7 +103,8 @@ class HighLearningRate(Rule):
     invalid = (
         """
 from tensorflow import keras
-model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(1)])
+model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(32, activation="relu"),
+                          keras.layers.Dense(1)])
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.5), loss="mse")  # expect: KC603
 """,
         # a custom training loop and a constant learning rate
@@ -114,6 +132,13 @@ b = keras.optimizers.Adadelta(learning_rate=1.0)
 def make(rate):
     return keras.optimizers.Adam(learning_rate=rate)
 """,
+        # a linear model: big steps are fine (TensorFlow's "Basic regression" tutorial)
+        """
+import tensorflow as tf
+normalizer = tf.keras.layers.Normalization(input_shape=[1, ], axis=None)
+linear = tf.keras.Sequential([normalizer, tf.keras.layers.Dense(units=1)])
+linear.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.1), loss="mean_absolute_error")
+""",
         # not Keras: other libraries' learning rates
         """
 import keras
@@ -125,6 +150,11 @@ opt = torch.optim.Adam(params, lr=0.5)
     )
 
     def check_file(self, facts: FileFacts):
+        trained = {}  # optimizer constructor node -> the models compiled with it
+        for model in facts.models:
+            for compile_fact in model.compiles:
+                if compile_fact.optimizer.node is not None:
+                    trained.setdefault(id(compile_fact.optimizer.node), []).append(model)
         for call in facts.keras_calls:
             namespace, _, leaf = call.callee.partition(".")
             if namespace != "optimizers" or leaf.lower() not in LIMITS:
@@ -138,6 +168,9 @@ opt = torch.optim.Adam(params, lr=0.5)
                 arg = next((a for a in call.node.args if a.keyword is None and not a.star), None)
             else:
                 continue
+            models = trained.get(id(call.node), [])
+            if models and all(_is_shallow(model) for model in models):
+                continue  # a linear model takes big steps well (the TF regression tutorial)
             if arg is not None and too_high(leaf, rate):
                 yield self.finding(arg.value, _message(leaf, rate))
         for model in facts.models:
@@ -147,8 +180,8 @@ opt = torch.optim.Adam(params, lr=0.5)
         """At runtime: the compiled optimizer's learning rate (static calls are judged above)."""
         for compile_fact in model.compiles:
             optimizer = compile_fact.optimizer
-            if optimizer.node is None and known(optimizer.name) and \
-                    too_high(optimizer.name, optimizer.learning_rate):
+            if optimizer.node is None and known(optimizer.name) and not _is_shallow(model) \
+                    and too_high(optimizer.name, optimizer.learning_rate):
                 yield self.finding(compile_fact.node,
                                    _message(optimizer.name, optimizer.learning_rate))
 

@@ -1,0 +1,107 @@
+"""Precision: correct Keras code in the styles of the official guides and tutorials lints clean.
+
+``tests/corpus/`` holds whole scripts (Sequential, functional and subclassed models, tf.data
+pipelines, preprocessing layers, transfer learning, custom training loops, multi-output and
+multi-label models, autoencoders, GANs, sequence models, scikit-learn around Keras). Every rule
+runs on every file and must stay silent.
+
+Silence alone proves little (an analysis that understood nothing would be silent too), so the
+second half of this module seeds one mistake at a time into those same files and checks that
+the right rule, and only it, now fires.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from kerascheck.analysis import analyze
+from kerascheck.config import Config
+from kerascheck.engine import lint_file, lint_source
+
+CORPUS = Path(__file__).parent / "corpus"
+FILES = sorted(CORPUS.glob("*.py"))
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*_good.py"))
+
+
+def test_corpus_is_sizeable():
+    assert len(FILES) >= 40
+    assert sum(len(path.read_text().splitlines()) for path in FILES) >= 1500
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+def test_corpus_file_lints_clean(path: Path):
+    result = lint_file(path, Config(select=("KC",)))
+    assert not result.errors, result.errors
+    assert [(d.line, d.code, d.message) for d in result.diagnostics] == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_good_example_scripts_lint_clean(path: Path):
+    assert lint_file(path, Config(select=("KC",))).diagnostics == []
+
+
+def test_the_analysis_understands_the_corpus():
+    """The corpus is silent because its code is right, not because the analysis is blind."""
+    models = [model for path in FILES for model in analyze(cst.parse_module(path.read_text())).models]
+    kinds = {kind: sum(model.kind == kind for model in models)
+             for kind in ("sequential", "functional", "subclass")}
+    assert kinds["sequential"] >= 30 and kinds["functional"] >= 20 and kinds["subclass"] >= 6, kinds
+    compiled = [model for model in models if model.compiles]
+    assert len(compiled) >= 40
+    assert sum(model.output_head() is not None for model in compiled) >= 30
+    assert sum(bool(model.fits) for model in models) >= 35
+
+
+def test_subclassed_models_of_the_corpus_are_wired_from_call():
+    facts = analyze(cst.parse_module((CORPUS / "tf_quickstart_expert.py").read_text()))
+    (model,) = [m for m in facts.models if m.kind == "subclass"]
+    assert [layer.kind for layer in model.layers] == ["Conv2D", "Flatten", "Dense", "Dense"]
+    assert model.edges == [(0, 1), (1, 2), (2, 3)] and model.outputs == [3] and model.exact
+
+
+# One seeded mistake per case: (corpus file, text to replace, replacement, the rule that fires).
+MUTATIONS = [
+    ("mnist_convnet.py", "        layers.Flatten(),\n", "", "KC102"),
+    ("transformer_text.py", "layers.Input(shape=(maxlen,))", "layers.Input(shape=(maxlen))",
+     "KC103"),
+    ("mnist_convnet.py", 'layers.Conv2D(32, kernel_size=(3, 3), activation="relu")',
+     'layers.Conv2D(32, kernel_size=(3, 3), activation="relu", kernel_initializer="zeros")',
+     "KC203"),
+    ("tf_quickstart_expert.py", "self.d1 = Dense(128, activation='relu')",
+     "self.d1 = Dense(128)", "KC201"),
+    ("sklearn_then_keras.py", 'keras.layers.Dense(1, activation="sigmoid")',
+     'keras.layers.Dense(1, activation="softmax")', "KC303"),
+    ("reuters_multiclass.py", 'sparse_model.compile(optimizer="rmsprop", '
+     'loss="sparse_categorical_crossentropy"',
+     'sparse_model.compile(optimizer="rmsprop", loss="binary_crossentropy"', "KC304"),
+    ("basic_classification.py", "SparseCategoricalCrossentropy(from_logits=True)",
+     "SparseCategoricalCrossentropy()", "KC305"),
+    ("reuters_multiclass.py", 'model.compile(optimizer="rmsprop", '
+     'loss="categorical_crossentropy"',
+     'model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy"', "KC306"),
+    ("sklearn_then_keras.py", "X_test = scaler.transform(X_test)",
+     "X_test = scaler.fit_transform(X_test)", "KC402"),
+    ("image_classification_flowers.py", "validation_data=val_ds", "validation_split=0.2",
+     "KC503"),
+    ("boston_kfold.py", '    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])\n',
+     "", "KC504"),
+    ("keras2_style_imports.py", "from tensorflow.keras.layers import (",
+     "from keras.layers.core import (", "KC601"),
+    ("regression_auto_mpg.py", "tf.keras.optimizers.Adam(0.001)",
+     "tf.keras.optimizers.Adam(lr=0.001)", "KC602"),
+    ("distributed_and_tuner.py", "model.compile(optimizer=keras.optimizers.Adam(),",
+     "model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.5),", "KC603"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "code"), MUTATIONS,
+                         ids=[f"{m[3]}-{Path(m[0]).stem}" for m in MUTATIONS])
+def test_a_seeded_mistake_is_found_by_its_rule_alone(name, old, new, code):
+    source = (CORPUS / name).read_text()
+    assert source.count(old) == 1, "the mutation must match exactly once"
+    result = lint_source(source.replace(old, new), name, Config(select=("KC",)))
+    assert not result.errors
+    assert {d.code for d in result.diagnostics} == {code}, result.diagnostics
