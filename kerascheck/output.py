@@ -129,7 +129,8 @@ def _text(diagnostics: list[Diagnostic], sources: SourceLines) -> str:
         if line is not None and line.strip():
             out.append(_snippet(diagnostic, line))
         fix = diagnostic.fix
-        if fix is not None and getattr(fix, "message", None):
+        # notebooks are never written, so no fix is offered for them
+        if fix is not None and getattr(fix, "message", None) and diagnostic.cell is None:
             flag = "--fix" if getattr(fix, "applicability", "") == "safe" \
                 else "--fix --unsafe-fixes"
             out.append(f"  = help: {fix.message} ({flag})\n")

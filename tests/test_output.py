@@ -103,11 +103,12 @@ def _message(project) -> str:
 
 def test_text_for_a_notebook_shows_the_cell_line(project, capsys):
     _, out, _ = cli(capsys, "nb.ipynb")
-    assert out.splitlines()[:4] == [
+    assert out.splitlines()[:5] == [
         f"nb.ipynb:cell 3:3:5: KC201 {_message(project)}",
         "  |",
         "3 |     tf.keras.layers.Dense(10),",
         "  |     " + "^" * len("tf.keras.layers.Dense(10)"),
+        "",  # no fix is offered: notebooks are never written
     ]
 
 
