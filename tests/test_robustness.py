@@ -1,0 +1,406 @@
+"""Hostile input, the runner, the cache and startup: kerascheck never crashes, hangs or lies.
+
+Each hostile file is checked through the engine and through the CLI in a subprocess, next to
+an ordinary file with a finding that must still be reported. Deep files also go through the
+worker processes of the pool (more files than the pool threshold).
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import os
+import random
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kerascheck.cache import Cache, cache_key
+from kerascheck.config import Config
+from kerascheck.engine import lint_file, lint_source
+from kerascheck.parsing import MAX_SOURCE_BYTES, looks_deep
+from kerascheck.positions import node_positions
+from kerascheck.runner import POOL_THRESHOLD, lint_paths
+
+BUGGY = textwrap.dedent("""\
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(4,)),
+        tf.keras.layers.Dense(8),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    """)
+BUGGY_LINE = 5  # the hidden Dense(8)
+
+DEEP_PARENS = "import tensorflow\nx = " + "(" * 3000 + "1" + ")" * 3000 + "\n"
+LONG_AND_CHAIN = "import tensorflow\nx = " + " and ".join(["a"] * 20000) + "\n"
+LONG_PLUS_CHAIN = "import tensorflow\nx = (" + "\n+ ".join(["1"] * 10000) + ")\n"
+DEEP_LAMBDAS = "import tensorflow\nf = " + "lambda: " * 10000 + "1\n"
+
+
+def codes(result) -> list[tuple[int, str]]:
+    return [(d.line, d.code) for d in result.diagnostics]
+
+
+def run_cli(*args, cwd=None, prefix=(), timeout=120) -> tuple[int, list[dict], str]:
+    """Run ``kerascheck --output-format json`` in a subprocess: (exit code, findings, stderr)."""
+    command = [*prefix, sys.executable, "-m", "kerascheck", "--output-format", "json", *args]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=timeout)
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout or "[]"), done.stderr
+
+
+def by_file(findings: list[dict]) -> dict[str, list[tuple[int, str]]]:
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for finding in findings:
+        grouped.setdefault(os.path.basename(finding["path"]), []).append(
+            (finding["line"], finding["code"]))
+    return grouped
+
+
+# -- hostile content, through the engine -------------------------------------------------------
+
+def test_binary_content_that_mentions_tensorflow_is_kc000():
+    noise = bytes(random.Random(0).randrange(256) for _ in range(4096))
+    result = lint_source(b"import tensorflow\n" + noise, "blob.py")
+    assert codes(result) and {code for _, code in codes(result)} == {"KC000"}
+    assert not result.errors
+
+
+def test_binary_content_without_keras_is_not_our_concern():
+    noise = bytes(random.Random(1).randrange(256) for _ in range(4096)).replace(b"keras", b"")
+    result = lint_source(noise.replace(b"tensorflow", b""), "blob.py")
+    assert result.diagnostics == [] or not result.relevant
+
+
+def test_invalid_utf8_is_pythons_syntax_error():
+    result = lint_source(b"import tensorflow\ns = '\xff\xfe'\n", "bad.py")
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.code, diagnostic.line) == ("KC000", 2)
+    assert "utf-8" in diagnostic.message and diagnostic.message.startswith("SyntaxError")
+
+
+def test_unknown_coding_cookie_is_pythons_syntax_error():
+    # LibCST raises the builtin SyntaxError here, not ParserSyntaxError.
+    result = lint_source(b"# -*- coding: no-such-codec -*-\nimport tensorflow\n", "cookie.py")
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "KC000" and "unknown encoding" in diagnostic.message
+
+
+def test_latin1_coding_cookie_is_read_and_checked():
+    source = ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + BUGGY).encode("latin-1")
+    assert codes(lint_source(source, "latin.py")) == [(BUGGY_LINE + 2, "KC201")]
+
+
+def test_byte_order_mark_keeps_lines_right():
+    assert codes(lint_source(b"\xef\xbb\xbf" + BUGGY.encode(), "bom.py")) == [
+        (BUGGY_LINE, "KC201")]
+
+
+def test_crlf_line_endings_keep_lines_and_columns_right():
+    result = lint_source(BUGGY.replace("\n", "\r\n").encode(), "crlf.py")
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (BUGGY_LINE, 5, "KC201")
+
+
+def test_null_byte_is_kc000_not_a_crash():
+    (diagnostic,) = lint_source(b"import tensorflow\x00\n", "nul.py").diagnostics
+    assert diagnostic.code == "KC000" and "null" in diagnostic.message
+
+
+def test_empty_file_has_nothing_to_say(tmp_path):
+    empty = tmp_path / "empty.py"
+    empty.write_bytes(b"")
+    assert lint_file(empty).diagnostics == []
+    assert lint_source("", "empty.py").diagnostics == []
+
+
+def test_ten_megabyte_file_is_refused_quickly_and_honestly():
+    line = "x = tf.keras.layers.Dense(10, activation='relu')\n"
+    big = "import tensorflow as tf\n" + line * (10_000_000 // len(line))
+    assert len(big) > MAX_SOURCE_BYTES
+    started = time.process_time()
+    (diagnostic,) = lint_source(big, "big.py").diagnostics
+    assert time.process_time() - started < 5
+    assert diagnostic.code == "KC000" and "too large" in diagnostic.message
+
+
+def test_ten_megabyte_file_without_keras_costs_about_a_read():
+    big = b"x = 1\n" * (10_000_000 // 6)
+    started = time.process_time()
+    result = lint_source(big, "big.py")
+    assert time.process_time() - started < 0.5
+    assert result.diagnostics == [] and not result.relevant
+
+
+@pytest.mark.parametrize("source, expected", [
+    (DEEP_PARENS, "too many nested parentheses"),
+    (LONG_PLUS_CHAIN, "nested too deeply for Python itself"),
+    (DEEP_LAMBDAS, "nested too deeply for Python itself"),
+])
+def test_nesting_python_refuses_is_kc000_at_once(source, expected):
+    # Each of these kills the process (SIGSEGV) or takes minutes in LibCST's native parser.
+    started = time.process_time()
+    (diagnostic,) = lint_source(source, "deep.py").diagnostics
+    assert time.process_time() - started < 5
+    assert diagnostic.code == "KC000" and expected in diagnostic.message
+
+
+def test_long_chain_python_accepts_is_parsed_without_crashing():
+    # 20,000 operands of ``and``: CPython accepts it; LibCST overflows an 8 MB stack on it.
+    assert looks_deep(LONG_AND_CHAIN.encode())
+    result = lint_source(LONG_AND_CHAIN, "chain.py")
+    assert result.diagnostics == [] and not result.errors
+
+
+def test_ordinary_files_are_not_screened_as_deep():
+    assert not looks_deep(BUGGY.encode())
+    assert not looks_deep(b"x = [" + b", ".join(b"%d" % i for i in range(500)) + b"]\n")
+
+
+# -- positions ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_targeted_positions_equal_position_provider(newline):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from corpus import script
+    finally:
+        sys.path.pop(0)
+    for index in range(3):
+        module = cst.parse_module(script(index, buggy=index % 2 == 0).replace("\n", newline))
+        every = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        sample = random.Random(index).sample(list(every), 200)
+        ranges, code = node_positions(module, sample)
+        assert code == module.code
+        assert {node: ranges[node] for node in sample} == {node: every[node] for node in sample}
+
+
+# -- the CLI, with the other files still checked ------------------------------------------------
+
+def hostile_tree(root: Path) -> None:
+    """A folder of hostile files next to ``ok.py``, which has one KC201."""
+    root.mkdir(exist_ok=True)
+    (root / "ok.py").write_text(BUGGY)
+    (root / "binary.py").write_bytes(b"import tensorflow\n\x00\xff\xfe" + bytes(range(256)))
+    (root / "badutf8.py").write_bytes(b"import tensorflow\ns = '\xff'\n")
+    (root / "cookie.py").write_bytes(("# -*- coding: latin-1 -*-\ns = 'caf\xe9'\n" + BUGGY)
+                                     .encode("latin-1"))
+    (root / "bom.py").write_bytes(b"\xef\xbb\xbf" + BUGGY.encode())
+    (root / "crlf.py").write_bytes(BUGGY.replace("\n", "\r\n").encode())
+    (root / "empty.py").write_bytes(b"")
+    (root / "deep.py").write_text(DEEP_PARENS)
+    (root / "chain.py").write_text(LONG_AND_CHAIN)
+    line = "x = tf.keras.layers.Dense(10)\n"
+    (root / "huge.py").write_text("import tensorflow as tf\n" + line * (10_500_000 // len(line)))
+    (root / "loop").symlink_to(root, target_is_directory=True)  # a directory symlink loop
+    (root / "link_a.py").symlink_to(root / "link_b.py")  # a file symlink loop
+    (root / "link_b.py").symlink_to(root / "link_a.py")
+    os.mkfifo(root / "fifo.py")  # opening it would block forever
+
+
+EXPECTED_HOSTILE = {
+    "ok.py": [(BUGGY_LINE, "KC201")],
+    "binary.py": [(1, "KC000")],
+    "badutf8.py": [(2, "KC000")],
+    "cookie.py": [(BUGGY_LINE + 2, "KC201")],
+    "bom.py": [(BUGGY_LINE, "KC201")],
+    "crlf.py": [(BUGGY_LINE, "KC201")],
+    "deep.py": [(2, "KC000")],
+    "huge.py": [(1, "KC000")],
+    "link_a.py": [(1, "KC000")],
+    "link_b.py": [(1, "KC000")],
+    "fifo.py": [(1, "KC000")],
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_survives_a_hostile_tree(tmp_path, jobs):
+    hostile_tree(tmp_path / "tree")
+    code, findings, stderr = run_cli("--no-cache", "--jobs", jobs, str(tmp_path / "tree"))
+    assert code == 1
+    assert by_file(findings) == EXPECTED_HOSTILE
+    messages = {os.path.basename(f["path"]): f["message"] for f in findings}
+    assert "symbolic links" in messages["link_a.py"]
+    assert "not a regular file" in messages["fifo.py"]
+    assert "too large" in messages["huge.py"]
+
+
+def test_deep_files_in_pool_workers(tmp_path):
+    """More files than the pool threshold, so deep files are parsed in worker processes."""
+    tree = tmp_path / "many"
+    tree.mkdir()
+    for index in range(POOL_THRESHOLD + 8):
+        (tree / f"f{index:03d}.py").write_text(BUGGY)
+    (tree / "f005_deep.py").write_text(DEEP_PARENS)
+    (tree / "f010_lambdas.py").write_text(DEEP_LAMBDAS)
+    (tree / "f015_chain.py").write_text(LONG_AND_CHAIN)
+    code, findings, _ = run_cli("--no-cache", "--jobs", "2", str(tree))
+    found = by_file(findings)
+    assert found.pop("f005_deep.py") == [(2, "KC000")]
+    assert found.pop("f010_lambdas.py") == [(1, "KC000")]
+    assert "f015_chain.py" not in found
+    assert found == {f"f{index:03d}.py": [(BUGGY_LINE, "KC201")]
+                     for index in range(POOL_THRESHOLD + 8)}
+
+
+def _can_drop_read_override() -> str | None:
+    """None if a subprocess can be made unable to read a mode-000 file; else why not."""
+    if os.geteuid() != 0:
+        return None
+    if shutil.which("setpriv") is None:
+        return "running as root (reads ignore mode 000) and setpriv is not installed to drop " \
+               "CAP_DAC_OVERRIDE"
+    probe = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                            "true"], capture_output=True)
+    if probe.returncode != 0:
+        return "running as root and setpriv cannot drop CAP_DAC_OVERRIDE here: " + \
+               probe.stderr.decode(errors="replace").strip()
+    return None
+
+
+def test_unreadable_file_is_kc000_and_the_rest_is_checked(tmp_path):
+    reason = _can_drop_read_override()
+    if reason:
+        pytest.skip(reason)
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] \
+        if os.geteuid() == 0 else []
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "ok.py").write_text(BUGGY)
+    secret = tree / "secret.py"
+    secret.write_text(BUGGY)
+    secret.chmod(0)
+    try:
+        code, findings, _ = run_cli("--no-cache", str(tree), prefix=prefix)
+    finally:
+        secret.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert by_file(findings) == {"ok.py": [(BUGGY_LINE, "KC201")], "secret.py": [(1, "KC000")]}
+    assert "Permission denied" in [f for f in findings if "secret" in f["path"]][0]["message"]
+
+
+# -- the runner -----------------------------------------------------------------------------------
+
+def test_parallel_results_come_in_input_order(tmp_path):
+    paths = []
+    for index in range(3 * POOL_THRESHOLD):
+        path = tmp_path / f"m{index:03d}.py"
+        path.write_text(BUGGY if index % 3 else "import tensorflow as tf\nx = 1\n")
+        paths.append(str(path))
+    shuffled = random.Random(3).sample(paths, len(paths))
+    serial = list(lint_paths(shuffled, Config(), jobs=1))
+    parallel = list(lint_paths(shuffled, Config(), jobs=2, chunk_size=3))
+    assert [r.path for r in parallel] == shuffled
+    assert [r.diagnostics for r in parallel] == [r.diagnostics for r in serial]
+    assert sum(1 for r in parallel if r.diagnostics) == 2 * POOL_THRESHOLD
+
+
+class CrashingConfig(Config):
+    """Kills the process that lints a file named ``crash.py`` (a stand-in for a native crash
+    of the parser; the runner must not lose the run)."""
+
+    def is_enabled(self, code, path=None):
+        if path is not None and path.endswith("crash.py"):
+            faulthandler.disable()  # inherited from pytest: it would print the dying stack
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return super().is_enabled(code, path)
+
+
+def test_a_crashing_worker_costs_one_file_not_the_run(tmp_path):
+    paths = []
+    for index in range(POOL_THRESHOLD + 8):
+        name = "crash.py" if index == 7 else f"n{index:03d}.py"
+        (tmp_path / name).write_text(BUGGY)
+        paths.append(str(tmp_path / name))
+    results = list(lint_paths(paths, CrashingConfig(), jobs=2, chunk_size=4))
+    assert [r.path for r in results] == paths
+    crashed = results[7]
+    assert [d.code for d in crashed.diagnostics] == ["KC000"]
+    assert "crashed" in crashed.diagnostics[0].message
+    assert all(codes(r) == [(BUGGY_LINE, "KC201")] for i, r in enumerate(results) if i != 7)
+
+
+# -- the cache --------------------------------------------------------------------------------------
+
+def test_cache_key_covers_content_path_and_config():
+    base = cache_key(b"import keras\n", Config(), "a.py")
+    assert base == cache_key(b"import keras\n", Config(), "a.py")
+    assert base != cache_key(b"import keras\n\n", Config(), "a.py")
+    assert base != cache_key(b"import keras\n", Config(), "b.py")
+    assert base != cache_key(b"import keras\n", Config(ignore=("KC201",)), "a.py")
+
+
+def test_cache_round_trip_keeps_diagnostics_and_detaches_fixes(tmp_path):
+    diagnostics = lint_source(BUGGY, "buggy.py").diagnostics
+    assert diagnostics and diagnostics[0].fix is not None
+    cache = Cache(tmp_path / "cache")
+    key = cache_key(BUGGY.encode(), Config(), "buggy.py")
+    assert cache.get(key) is None
+    assert cache.put(key, diagnostics)
+    restored = cache.get(key)
+    assert restored == diagnostics
+    assert [d.message for d in restored] == [d.message for d in diagnostics]
+    assert restored[0].fix.message == diagnostics[0].fix.message
+    assert restored[0].fix.detached
+    assert (tmp_path / "cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_corrupt_entry_is_a_miss_and_unwritable_cache_is_skipped(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    key = cache_key(b"x", None, "x.py")
+    cache.put(key, [])
+    entry = next((tmp_path / "cache").rglob("*.json"))
+    entry.write_text("{not json")
+    assert cache.get(key) is None
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert Cache(blocker / "cache").put(key, []) is False  # a file where the folder should be
+
+
+def test_cli_warm_run_reads_the_cache_and_no_cache_does_not(tmp_path):
+    tree = tmp_path / "project"
+    tree.mkdir()
+    (tree / "pyproject.toml").write_text("[tool.kerascheck]\n")
+    (tree / "model.py").write_text(BUGGY)
+    _, cold, _ = run_cli("model.py", cwd=tree)
+    entries = list((tree / ".kerascheck_cache").rglob("*.json"))
+    assert len(entries) == 1 and cold[0]["code"] == "KC201"
+    # Tamper with the stored message: only a run that reads the cache can show it.
+    data = json.loads(entries[0].read_text())
+    data["diagnostics"][0]["message"] = "from the cache"
+    entries[0].write_text(json.dumps(data))
+    _, warm, _ = run_cli("model.py", cwd=tree)
+    assert [f["message"] for f in warm] == ["from the cache"]
+    _, fresh, _ = run_cli("--no-cache", "model.py", cwd=tree)
+    assert [f["message"] for f in fresh] == [cold[0]["message"]]
+    (tree / "model.py").write_text(BUGGY + "\n")  # changed content: a miss, linted again
+    _, changed, _ = run_cli("model.py", cwd=tree)
+    assert [f["message"] for f in changed] == [cold[0]["message"]]
+
+
+# -- startup --------------------------------------------------------------------------------------
+
+def test_cli_imports_nothing_heavy(tmp_path):
+    (tmp_path / "model.py").write_text(BUGGY)
+    probe = textwrap.dedent(f"""
+        import sys
+        from kerascheck.cli import main
+        main(["--no-cache", {str(tmp_path / "model.py")!r}])
+        main(["rules"])
+        heavy = sorted(name for name in ("tensorflow", "keras", "numpy", "tf_keras")
+                       if name in sys.modules)
+        print("HEAVY", heavy)
+        """)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120)
+    assert "HEAVY []" in done.stdout, done.stdout + done.stderr
