@@ -140,15 +140,22 @@ def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_
     if layer_facts[0].is_kind("InputLayer") and model.kind == "sequential":
         layer_facts = layer_facts[1:]
     built = {id(fact): _make_layer(keras, fact, module) for fact in layer_facts}
-    if model.kind == "sequential":
-        keras_model = keras.Sequential(
-            ([keras.Input(shape=input_shape)] if input_shape is not None else [])
-            + [built[id(fact)] for fact in layer_facts])
-    else:
-        if input_shape is None:
-            raise CannotRebuild("its input shape is unknown")
-        keras_model = _functional(keras, model, built, input_shape)
-    _compile(keras, keras_model, model)
+    if model.kind != "sequential" and input_shape is None:
+        raise CannotRebuild("its input shape is unknown")
+    try:
+        if model.kind == "sequential":
+            keras_model = keras.Sequential(
+                ([keras.Input(shape=input_shape)] if input_shape is not None else [])
+                + [built[id(fact)] for fact in layer_facts])
+        else:
+            keras_model = _functional(keras, model, built, input_shape)
+        _compile(keras, keras_model, model)
+    except CannotRebuild:
+        raise
+    except Exception as error:  # the facts describe a model Keras refuses to build
+        first_line = (str(error).strip().splitlines() or [""])[0][:200]
+        raise CannotRebuild(f"Keras refuses to build it: {type(error).__name__}: "
+                            f"{first_line}") from None
     return Subject(model=keras_model, fact=model, finding=finding, input_shape=input_shape,
                    layers=built)
 
@@ -298,7 +305,26 @@ def prove_source(source: str, path: str) -> list[ProvedFinding]:
             if "positional argument" not in str(error):
                 raise
             item.not_rebuilt = "this rule's proof cannot measure a user's model yet"
+        except Exception as error:  # a user's model must never crash the command
+            item.not_rebuilt = (f"the measurement failed on this model: "
+                                f"{type(error).__name__}: {str(error)[:200]}")
     return results
+
+
+def evidence_lines(item: ProvedFinding) -> list[str]:
+    """The evidence of one proved finding as indented lines (the CLI prints them under the
+    finding; the pytest plugin can attach them to the lint item)."""
+    from kerascheck.proving import number
+
+    path = item.diagnostic.path
+    if item.evidence is None:
+        return [f"    not proved: {item.not_rebuilt}"]
+    shown = "shown" if item.evidence.verdict else "NOT shown"
+    lines = [f"    your model at {path}:{item.model_line}: {item.evidence.summary} "
+             f"(symptom {shown})"]
+    lines += [f"        {label}: {number(value)}"
+              for label, value in item.evidence.measurements.items()]
+    return lines
 
 
 def prove_files(paths: list[str]) -> int:
@@ -307,25 +333,20 @@ def prove_files(paths: list[str]) -> int:
     import os
     import sys
 
-    from kerascheck.proving import number
-
     refuted = False
     for path in paths:
         if not os.path.isfile(path):
             print(f"kerascheck prove: error: {path}: no such file", file=sys.stderr)
             return 2
+        if path.endswith(".ipynb"):
+            print(f"{path}: notebooks are not proved yet; export the notebook to a script "
+                  f"(jupyter nbconvert --to script) and prove that", file=sys.stderr)
+            continue
         with open(path, "rb") as handle:
             source = handle.read()
         for item in prove_source(source, path):
             d = item.diagnostic
             print(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
-            if item.evidence is None:
-                print(f"    not proved: {item.not_rebuilt}")
-                continue
-            shown = "shown" if item.evidence.verdict else "NOT shown"
-            print(f"    your model at {d.path}:{item.model_line}: {item.evidence.summary} "
-                  f"(symptom {shown})")
-            for label, value in item.evidence.measurements.items():
-                print(f"        {label}: {number(value)}")
-            refuted = refuted or not item.evidence.verdict
+            print("\n".join(evidence_lines(item)), flush=True)
+            refuted = refuted or (item.evidence is not None and not item.evidence.verdict)
     return 1 if refuted else 0
