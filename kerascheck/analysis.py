@@ -82,6 +82,7 @@ class Analyzer:
         self.statistics_fits: list = []  # StatisticsFitFact, see dataflow.record_statistics_fit
         self._path: list[tuple] = []  # the branches being interpreted, outermost first
         self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
+        self.method_owners: list = []  # (class, self) of the methods being run, for super()
 
     # -- entry -------------------------------------------------------------------------------
     def run(self) -> FileFacts:
@@ -218,7 +219,9 @@ class Analyzer:
             self.escape(value)
 
     def _loop_value(self, statement: cst.For, frame: Frame) -> Value:
-        self.eval(statement.iter, frame)
+        # ``for m in [small, large]: m.compile(...)``: what the loop does to each item is not
+        # followed, so the items leave what the analysis can see
+        self.escape(self.eval(statement.iter, frame))
         return UNKNOWN_VALUE
 
     @contextmanager
@@ -396,6 +399,9 @@ class Analyzer:
 
     # -- calls -------------------------------------------------------------------------------
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
+        if isinstance(node.func, cst.Attribute) and _is_super(node.func.value):
+            args, kwargs, _ = self.eval_arguments(node, frame)
+            return subclassing.call_super(self, node.func.attr.value, node, args, kwargs)
         if isinstance(node.func, cst.Attribute):
             receiver = self.eval(node.func.value, frame)
             method = node.func.attr.value
@@ -707,6 +713,10 @@ class Analyzer:
         if isinstance(receiver, (DataVal, Instance)):
             result = dataflow.method(receiver, method, node, args, kwargs, self)
             if result is not None:
+                # ``registry.register(model)``: a model handed to an object we do not follow
+                for value in [*args, *kwargs.values()]:
+                    if isinstance(value, (ModelVal, ObjectVal)):
+                        self.escape(value)
                 return result
         if isinstance(receiver, ModelPart):
             return UNKNOWN_VALUE
@@ -1006,6 +1016,12 @@ def _tensors_in(values) -> list:
         elif isinstance(value, Seq):
             tensors.extend(item for item in value.items if isinstance(item, TensorVal))
     return tensors
+
+
+def _is_super(node: cst.BaseExpression) -> bool:
+    """``super()`` (or ``super(Cls, self)``)."""
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+        node.func.value == "super"
 
 
 def _callee_name(call: cst.Call) -> str:

@@ -59,17 +59,49 @@ def class_role(cls: ClassVal, depth: int = 0) -> str | None:
 
 def find_method(cls: ClassVal, name: str, depth: int = 0) -> cst.FunctionDef | None:
     """The method ``name`` defined by the class or by one of its bases in the file."""
+    found = _find_method(cls, name, depth)
+    return found[0] if found else None
+
+
+def _find_method(cls: ClassVal, name: str, depth: int = 0):
+    """(method, the class defining it) or None."""
     if depth > _MAX_BASE_DEPTH:
         return None
     for statement in cls.node.body.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            return statement
+            return statement, cls
     for base in cls.bases:
         if isinstance(base, ClassVal):
-            found = find_method(base, name, depth + 1)
+            found = _find_method(base, name, depth + 1)
             if found is not None:
                 return found
     return None
+
+
+def _run_method(analyzer: "Analyzer", found, this: ObjectVal, args, kwargs, node) -> Value:
+    """Run a method of a followed class with ``self`` bound, remembering its class for
+    ``super()`` calls inside it."""
+    method, owner = found
+    analyzer.method_owners.append((owner, this))
+    try:
+        return analyzer.call_function(FuncVal(method, owner.scope), [this, *args], kwargs,
+                                      call_node=node)
+    finally:
+        analyzer.method_owners.pop()
+
+
+def call_super(analyzer: "Analyzer", name: str, node: cst.Call, args, kwargs) -> Value:
+    """``super().<name>(...)`` inside a followed class: the next definition up the bases of the
+    file, or nothing (Keras' own ``__init__`` and friends need no following)."""
+    if not analyzer.method_owners:
+        return UNKNOWN_VALUE
+    owner, this = analyzer.method_owners[-1]
+    for base in owner.bases:
+        if isinstance(base, ClassVal):
+            found = _find_method(base, name)
+            if found is not None:
+                return _run_method(analyzer, found, this, args, kwargs, node)
+    return UNKNOWN_VALUE
 
 
 def instantiate(analyzer: "Analyzer", cls: ClassVal, node: cst.Call, args, kwargs) -> Value | None:
@@ -85,15 +117,15 @@ def instantiate(analyzer: "Analyzer", cls: ClassVal, node: cst.Call, args, kwarg
     if find_method(cls, "train_step") is not None:
         analyzer.custom_training.add(id(model))
     this = ObjectVal(cls, model=model)
-    init = find_method(cls, "__init__")
+    init = _find_method(cls, "__init__")
     if init is not None:
-        analyzer.call_function(FuncVal(init, cls.scope), [this, *args], kwargs, call_node=node)
-    call = find_method(cls, "call")
+        _run_method(analyzer, init, this, args, kwargs, node)
+    found_call = _find_method(cls, "call")
+    call = found_call[0] if found_call else None
     outputs = None
-    if call is not None:
+    if found_call is not None:
         symbolic_input = TensorVal(None, [], shape=UNKNOWN)
-        result = analyzer.call_function(FuncVal(call, cls.scope), [this, symbolic_input], {},
-                                        call_node=node)
+        result = _run_method(analyzer, found_call, this, [symbolic_input], {}, node)
         outputs = result.items if isinstance(result, Seq) and result.exact else [result]
     if outputs and all(isinstance(v, TensorVal) and v.layer is not None for v in outputs):
         analyzer.build_graph(model, outputs)
@@ -120,10 +152,9 @@ def call_method(analyzer: "Analyzer", this: ObjectVal, name: str, node: cst.Call
     attribute = this.attributes.get(name)
     if attribute is not None:
         return analyzer.call_value(attribute, node, args, kwargs, star, frame)
-    method = find_method(this.cls, name)
-    if method is not None:
-        return analyzer.call_function(FuncVal(method, this.cls.scope), [this, *args], kwargs,
-                                      call_node=node)
+    found = _find_method(this.cls, name)
+    if found is not None:
+        return _run_method(analyzer, found, this, args, kwargs, node)
     if this.model is not None and name in MODEL_METHODS:
         return analyzer.call_model_method(this.model, name, node, args, kwargs, star)
     return UNKNOWN_VALUE
