@@ -96,7 +96,6 @@ def replace_expression(node: cst.CSTNode, replacement: str | cst.CSTNode, *, app
     as ``"(784,)"`` or a ready node. Example: ``(784)`` -> ``(784,)``; ``tf.keras.Dense`` ->
     ``tf.keras.layers.Dense``."""
     new_node = cst.parse_expression(replacement) if isinstance(replacement, str) else replacement
-    new_node = _matching_quotes(new_node, node)
     return Fix(message, applicability, (Edit(node, lambda _old: new_node),))
 
 
@@ -109,14 +108,13 @@ def set_keyword(call, keyword: str, value: str, *, applicability: str,
     Where the call already passes the argument (by keyword, or positionally at index
     ``position`` of the callee's signature), only its value is replaced; otherwise
     ``keyword=value`` is appended in the call's own layout (one argument a line stays so,
-    trailing commas and comments stay where they were). A string value takes the quotes the
-    call already uses. None when the call passes ``**kwargs`` (or ``*args`` that may cover
+    trailing commas and comments stay where they were). None when the call passes ``**kwargs`` (or ``*args`` that may cover
     ``position``), which might already carry the argument, or when nothing would change.
     """
     call = _call_of(call)
     if call is None:
         return None
-    new_value = _matching_quotes(cst.parse_expression(value), call)
+    new_value = cst.parse_expression(value)
     positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == keyword:
@@ -282,22 +280,6 @@ def _is_literal(node: cst.BaseExpression) -> bool:
             root = root.value
         return isinstance(root, cst.Name) and root.value not in ("self", "cls")
     return False
-
-
-def _matching_quotes(value: cst.BaseExpression, context: cst.CSTNode) -> cst.BaseExpression:
-    """A plain string literal in the quotes ``context`` (the call or the node being replaced)
-    already uses for its strings."""
-    if not isinstance(value, cst.SimpleString) or value.prefix or value.value[:3] in ('"""', "'''"):
-        return value
-    for existing in _walk(context):
-        if isinstance(existing, cst.SimpleString) and not existing.prefix \
-                and existing.quote in ('"', "'"):
-            body = value.value[1:-1]
-            if existing.quote != value.quote and "'" not in body and '"' not in body \
-                    and "\\" not in body:
-                return value.with_changes(value=f"{existing.quote}{body}{existing.quote}")
-            break
-    return value
 
 
 def _append_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
@@ -468,24 +450,58 @@ class _BrokenFix(Exception):
 
 
 class _ApplyEdits(cst.CSTTransformer):
-    """Replaces the edits' nodes, found by identity, in one walk of the tree."""
+    """Replaces the edits' nodes, found by identity, in one walk of the tree. Strings a fix
+    writes take the quotes the file mostly uses."""
 
-    def __init__(self, edits: dict[int, Edit]):
+    def __init__(self, edits: dict[int, Edit], quote: str | None):
         super().__init__()
         self.edits = edits
+        self.quote = quote
 
     def on_leave(self, original_node, updated_node):
         edit = self.edits.get(id(original_node))
         if edit is None:
             return super().on_leave(original_node, updated_node)
-        return edit.rebuild(updated_node)
+        rebuilt = edit.rebuild(updated_node)
+        if self.quote is not None and isinstance(rebuilt, cst.CSTNode):
+            kept = {id(node) for node in _walk(updated_node)}
+            rebuilt = rebuilt.visit(_QuoteNewStrings(kept, self.quote))
+        return rebuilt
+
+
+class _QuoteNewStrings(cst.CSTTransformer):
+    """Gives the plain string literals a fix created (not those it kept) the file's quotes."""
+
+    def __init__(self, kept: set[int], quote: str):
+        super().__init__()
+        self.kept = kept
+        self.quote = quote
+
+    def leave_SimpleString(self, original_node, updated_node):
+        body = updated_node.value[1:-1]
+        if id(original_node) in self.kept or updated_node.prefix \
+                or updated_node.value[:3] in ('"""', "'''") or "\\" in body \
+                or "'" in body or '"' in body:
+            return updated_node
+        return updated_node.with_changes(value=f"{self.quote}{body}{self.quote}")
+
+
+def _preferred_quote(module: cst.Module) -> str | None:
+    """The quote most of the file's plain string literals use; None when undecided."""
+    counts = {"'": 0, '"': 0}
+    for node in _walk(module):
+        if isinstance(node, cst.SimpleString) and not node.prefix and node.quote in counts:
+            counts[node.quote] += 1
+    if counts["'"] == counts['"']:
+        return None
+    return "'" if counts["'"] > counts['"'] else '"'
 
 
 def _transform(module: cst.Module, diagnostics: list[Diagnostic], must_compile: bool,
                path: str) -> bytes:
     edits = {id(edit.node): edit for diagnostic in diagnostics for edit in diagnostic.fix.edits}
     try:
-        new_source = module.visit(_ApplyEdits(edits)).bytes
+        new_source = module.visit(_ApplyEdits(edits, _preferred_quote(module))).bytes
     except Exception as error:  # an edit built a node LibCST refuses
         raise _BrokenFix(f"the edit failed: {type(error).__name__}: {error}") from error
     try:

@@ -534,7 +534,7 @@ def test_several_findings_in_one_file_are_fixed_together():
 
         model = tf.keras.Sequential([
             tf.keras.Input(shape=(2,)),
-            D(16, activation="relu"),  # first
+            D(16, activation='relu'),  # first
             D(16, activation='relu'),  # second
             D(3, activation='softmax'),  # output
         ])
