@@ -268,9 +268,10 @@ def _compile(keras, keras_model, model: ModelFact) -> None:
 # --- the command -------------------------------------------------------------------------------
 
 
-def prove_source(source: str, path: str) -> list[ProvedFinding]:
+def prove_source(source: str | bytes, path: str,
+                 config: Config | None = None) -> list[ProvedFinding]:
     """Every finding of the file, each proved on its rebuilt model or with the reason it was
-    not rebuilt."""
+    not rebuilt. ``config`` defaults to the project configuration found from ``path``."""
     import os
 
     from kerascheck.config import load_config
@@ -278,7 +279,7 @@ def prove_source(source: str, path: str) -> list[ProvedFinding]:
     from kerascheck.proving import CannotMeasure
     from kerascheck.rules import rule_by_code_or_name
 
-    config = load_config(os.path.dirname(os.path.abspath(path)))
+    config = config or load_config(os.path.dirname(os.path.abspath(path)))
     module, input_shapes, located = findings_with_models(source, path, config)
     model_nodes = [model.node for _, _, model in located
                    if model is not None and isinstance(model.node, cst.CSTNode)]
