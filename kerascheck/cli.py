@@ -294,21 +294,33 @@ def _fix_command(options, config) -> int:
 
     Exit 1 when anything remains (with ``--diff``: when anything would change or remains), or
     with ``--exit-non-zero-on-fix`` when anything was fixed; 0 when all was fixed."""
-    from kerascheck.fixes import fix_file
+    from kerascheck.fixes import allowed, fix_file
     from kerascheck.paths import discover
+    from kerascheck.runner import lint_paths
 
+    cache = None
+    if not options.no_cache:
+        from kerascheck.cache import Cache
+
+        cache = Cache.for_config(config)
     remaining, errors, diffs = [], [], []
     fixed = 0
     files_with_findings = set()
-    for path in discover(options.paths, config):
-        result = fix_file(path, config, unsafe=options.unsafe_fixes, write=not options.diff)
+    # The ordinary lint (cache, pool) finds the files with something to fix; only those are
+    # analysed again, in this process, to be fixed (a cached fix describes but cannot apply).
+    for result in lint_paths(discover(options.paths, config), config, jobs=options.jobs,
+                             cache=cache):
+        path = result.path
+        if any(allowed(d.fix, options.unsafe_fixes) for d in result.diagnostics):
+            result = fix_file(path, config, unsafe=options.unsafe_fixes,
+                              write=not options.diff)
+            fixed += result.fixed
+            if result.diff:
+                diffs.append(result.diff)
+            for note in result.dropped:
+                print(f"kerascheck: {note}", file=sys.stderr)
         remaining.extend(result.diagnostics)
         errors.extend(result.errors)
-        fixed += result.fixed
-        if result.diff:
-            diffs.append(result.diff)
-        for note in result.dropped:
-            print(f"kerascheck: {note}", file=sys.stderr)
         if result.diagnostics:
             files_with_findings.add(path)
     remaining.sort()

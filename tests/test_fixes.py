@@ -689,6 +689,27 @@ def test_notebooks_are_never_written(tmp_path):
 # -- the command line ----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _private_result_cache(tmp_path_factory, monkeypatch):
+    """The CLI's result cache goes to a temporary folder, not the working directory."""
+    monkeypatch.setenv("KERASCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def test_cli_fixes_many_files_through_the_pool_and_a_warm_cache(tmp_path, capsys):
+    paths = []
+    for index in range(20):  # above the runner's pool threshold
+        path = tmp_path / f"model_{index:02}.py"
+        path.write_text(BAD_MODEL if index % 2 == 0 else FIXED_MODEL)
+        paths.append(path)
+    assert main(["check", "--jobs", "2", str(tmp_path)]) == 1  # warms the cache
+    capsys.readouterr()
+    assert main(["check", "--diff", "--unsafe-fixes", "--jobs", "2", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.count("+++ ") == 10  # cached findings still lead to fixes
+    assert main(["check", "--fix", "--unsafe-fixes", "--jobs", "2", str(tmp_path)]) == 0
+    assert "Fixed 10 problems (0 remaining)." in capsys.readouterr().out
+    assert all(path.read_text() == FIXED_MODEL for path in paths)
+
+
 def test_cli_fix_applies_unsafe_fixes_only_when_asked(tmp_path, capsys):
     target = tmp_path / "model.py"
     target.write_text(BAD_MODEL)
