@@ -207,3 +207,12 @@ def test_prove_file_honors_noqa():
         m.compile(loss="categorical_crossentropy")
         """)
     assert results == []
+
+
+def test_prove_file_honors_the_project_configuration(tmp_path):
+    from kerascheck.rebuild import prove_source
+
+    (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\nignore = ["KC301"]\n')
+    path = tmp_path / "train.py"
+    path.write_text(KC301_FILE)
+    assert prove_source(path.read_bytes(), str(path)) == []
