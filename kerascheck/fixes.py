@@ -618,11 +618,12 @@ def _as_fixed(result, dropped: list[str] | None = None) -> FixedFileResult:
 
 def write_atomically(path: str | os.PathLike, data: bytes, expected: bytes | None = None) -> bool:
     """Replace the file's content by ``data`` through a temporary file in the same directory
-    and ``os.replace``, keeping its permission bits; a symbolic link stays a link (its target
-    is replaced). Returns False, writing nothing, when the file no longer holds ``expected``
+    and ``os.replace``, keeping its permission bits (and owner, where allowed); a symbolic link
+    stays a link (its target is replaced). Returns False, writing nothing, when the file no longer holds ``expected``
     (an editor saved it meanwhile)."""
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    status = os.stat(target)
+    mode = stat.S_IMODE(status.st_mode)
     directory, name = os.path.split(target)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".kerascheck",
                                              dir=directory)
@@ -632,6 +633,11 @@ def write_atomically(path: str | os.PathLike, data: bytes, expected: bytes | Non
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
+        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+            try:  # keep the owner too, where we may (root fixing someone else's file)
+                os.chown(temporary, status.st_uid, status.st_gid)
+            except OSError:
+                pass
         if expected is not None:
             with open(target, "rb") as handle:
                 if handle.read() != expected:

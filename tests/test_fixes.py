@@ -882,3 +882,14 @@ def test_appending_a_keyword_works_in_any_layout(arguments, separators, opening,
 def test_fix_safety_doc_agrees_with_the_declared_applicability(rule):
     opening = {"safe": "Safe", "unsafe": "Unsafe", None: "No automatic fix"}[rule.fix_applicability]
     assert rule.sections()["Fix safety"].startswith(opening)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="only root can give a file to another owner")
+def test_fix_file_keeps_the_owner_when_run_as_root(tmp_path):
+    target = tmp_path / "model.py"
+    target.write_text(BAD_MODEL)
+    os.chown(target, 12345, 23456)
+    fixes.fix_file(target, unsafe=True)
+    assert target.read_text() == FIXED_MODEL
+    assert (target.stat().st_uid, target.stat().st_gid) == (12345, 23456)
