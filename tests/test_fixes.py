@@ -543,6 +543,22 @@ def test_several_findings_in_one_file_are_fixed_together():
         """)
 
 
+def test_a_fix_that_reveals_a_finding_is_followed_by_the_next_pass():
+    # tf.keras.Dense is no layer Keras knows; once KC601 makes it tf.keras.layers.Dense, KC201
+    # sees a hidden linear layer, and the next pass fixes that too
+    assert_fix(
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.Dense(8),
+                                     tf.keras.layers.Dense(1)])
+        """,
+        """
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(8, activation="relu"),
+                                     tf.keras.layers.Dense(1)])
+        """)
+
+
 def test_crlf_line_endings_and_the_encoding_survive():
     before = ("# -*- coding: latin-1 -*-\r\nimport keras\r\n# caf\xe9\r\n"
               "model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4),\r\n"
