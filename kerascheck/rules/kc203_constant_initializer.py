@@ -208,7 +208,7 @@ def build(init):
                                       keras.layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
                           metrics=["accuracy"])
-            model.fit(x, y, epochs=15, batch_size=64, verbose=0)
+            model.fit(x, y, epochs=4, batch_size=32, verbose=0)
             kernel = hidden.kernel.numpy()
             spread = float(np.max(np.abs(kernel - kernel[:, :1])))
             return spread, float(model.evaluate(x, y, verbose=0)[1])

@@ -156,7 +156,7 @@ def build(n):
                                       keras.layers.Dense(1, activation=activation)])
             model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
                           metrics=["accuracy"])
-            model.fit(x, y, epochs=8, batch_size=64, verbose=0)
+            model.fit(x, y, epochs=3, batch_size=32, verbose=0)
             predictions = model.predict(x, verbose=0)
             return predictions, float(model.evaluate(x, y, verbose=0)[1])
 

@@ -1,0 +1,80 @@
+"""The catalog rules' runtime proofs: each verdict holds, and the numbers behind it show the
+symptom with a wide margin (RULES.md "Runtime proofs"), in real TensorFlow on tiny seeded models.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+CATALOG_MARGINS = {
+    # the output keeps the spatial axes without Flatten
+    "KC102": lambda m: (m["bad: output shape for 4 images"] == "(4, 13, 13, 10)"
+                        and m["good: output shape for 4 images"] == "(4, 10)"),
+    # the exact exception Keras 3 raises
+    "KC103": lambda m: (m["bad: exception"] == "ValueError: Cannot convert '784' to a shape."
+                        and m["good: model input shape"] == "(None, 784)"),
+    # gradient norms toward the input
+    "KC202": lambda m: (m["bad: first/last hidden gradient norm (sigmoid)"] < 0.01
+                        and m["good: first/last hidden gradient norm (relu)"] > 0.2),
+    # identical units after training
+    "KC203": lambda m: (m["bad: max difference between hidden units"] == 0.0
+                        and m["good: max difference between hidden units"] > 0.1),
+    # every prediction is 1.0 (float32 rounding of 1.0 at most)
+    "KC303": lambda m: (m["bad: largest |prediction - 1|"] < 1e-6
+                        and m["bad: distinct predictions"] == 1
+                        and m["good: training accuracy"] > m["bad: training accuracy"] + 0.2),
+    # validation accuracy gap
+    "KC304": lambda m: (m["good: validation accuracy (categorical_crossentropy)"]
+                        - m["bad: validation accuracy (binary_crossentropy)"] >= 0.1),
+    # probabilities passed as logits cannot reach a small loss
+    "KC305": lambda m: (m["bad: loss, probabilities with from_logits=True"] > 0.5
+                        and m["good: loss, logits with from_logits=True"] < 0.01),
+    "KC306": lambda m: (m["bad: one-hot labels, sparse loss"].startswith("ValueError")
+                        and m["bad: integer labels, categorical loss"].startswith("ValueError")
+                        and m["good: integer labels, sparse loss"].startswith("trained")
+                        and m["good: one-hot labels, categorical loss"].startswith("trained")),
+    # leaked statistics move the training inputs
+    "KC402": lambda m: (abs(m["bad: training mean after scaling (fit on all rows)"]) > 0.2
+                        and abs(m["good: training mean after scaling (fit on training rows)"])
+                        < 1e-3),
+    "KC503": lambda m: (all(m[f"bad: {kind} with validation_split"].startswith(
+        "ValueError: Argument `validation_split` is only supported")
+        for kind in ("tf.data.Dataset", "generator", "PyDataset"))
+        and m["good: dataset with validation_data trains"] is True),
+    "KC504": lambda m: (all(m[f"bad: {call}() before compile"] ==
+                            "ValueError: You must call `compile()` before using the model."
+                            for call in ("fit", "evaluate", "train_on_batch"))
+                        and all(m[f"good: {call}() after compile"] == "runs"
+                                for call in ("fit", "evaluate", "train_on_batch"))),
+    "KC601": lambda m: (all(value.startswith("AttributeError") for key, value in m.items()
+                            if key.startswith("bad:"))
+                        and all(value == "exists" for key, value in m.items()
+                                if key.startswith("good:"))),
+    "KC602": lambda m: (m["bad: Adam(lr=0.01)"].startswith("ValueError")
+                        and m["bad: Dense(1, init='uniform')"].startswith("ValueError")
+                        and m["bad: Dense(output_dim=1)"].startswith("TypeError")
+                        and m["bad: fit(nb_epoch=1)"].startswith("TypeError")
+                        and abs(m["bad: SGD(decay=0.5) learning rate after 6 steps"] - 0.1)
+                        < 1e-6),
+    # divergence or stall
+    "KC603": lambda m: (m["bad: final loss, Adam(learning_rate=1.0)"]
+                        > 10 * m["good: final loss, Adam(learning_rate=0.01)"]),
+}
+
+
+@pytest.mark.runtime
+@pytest.mark.parametrize("code", sorted(CATALOG_MARGINS))
+def test_catalog_proof_shows_the_symptom(code):
+    from kerascheck.proving import prove
+
+    evidence = prove(code)
+    assert evidence.code == code
+    assert evidence.verdict is True, evidence
+    assert CATALOG_MARGINS[code](evidence.measurements), evidence.measurements
+
+
+def test_every_catalog_rule_has_its_margins_checked():
+    from kerascheck.proving import provable_codes
+
+    mission = {"KC101", "KC201", "KC301", "KC302", "KC401", "KC501", "KC502"}
+    assert set(provable_codes()) - mission == set(CATALOG_MARGINS)
