@@ -211,8 +211,9 @@ def test_kerascheck_paths_lints_source_without_collecting_it_as_tests(project, r
 def test_kerascheck_paths_follow_testpaths_semantics_with_explicit_paths(project):
     project.makepyprojecttoml('[tool.pytest.ini_options]\nkerascheck_paths = ["src"]\n')
     (project.mkdir("src") / "train.py").write_text(BAD_MODEL)
-    result = project.runpytest_inprocess("--kerascheck", "tests/good_model.py")
-    result.assert_outcomes(passed=1)
+    result = project.runpytest_inprocess("--kerascheck", "tests")
+    result.assert_outcomes(passed=3, failed=1)  # tests/ only: src/train.py is not linted
+    result.stdout.no_fnmatch_line("src/*")
 
 
 def test_the_marker_selects_the_lint_items(project):
