@@ -294,9 +294,9 @@ def _fix_command(options, config) -> int:
 
     Exit 1 when anything remains (with ``--diff``: when anything would change or remains), or
     with ``--exit-non-zero-on-fix`` when anything was fixed; 0 when all was fixed."""
-    from kerascheck.fixes import allowed, fix_file
+    from kerascheck.fixes import allowed, fix_files
     from kerascheck.paths import discover
-    from kerascheck.runner import lint_paths
+    from kerascheck.runner import default_jobs, lint_paths
 
     cache = None
     if not options.no_cache:
@@ -307,22 +307,28 @@ def _fix_command(options, config) -> int:
     fixed = 0
     files_with_findings = set()
     # The ordinary lint (cache, pool) finds the files with something to fix; only those are
-    # analysed again, in this process, to be fixed (a cached fix describes but cannot apply).
+    # analysed again to be fixed (a cached fix describes but cannot apply).
+    to_fix = []
     for result in lint_paths(discover(options.paths, config), config, jobs=options.jobs,
                              cache=cache):
-        path = result.path
         if any(allowed(d.fix, options.unsafe_fixes) for d in result.diagnostics):
-            result = fix_file(path, config, unsafe=options.unsafe_fixes,
-                              write=not options.diff)
-            fixed += result.fixed
-            if result.diff:
-                diffs.append(result.diff)
-            for note in result.dropped:
-                print(f"kerascheck: {note}", file=sys.stderr)
+            to_fix.append(result.path)
+            continue
         remaining.extend(result.diagnostics)
         errors.extend(result.errors)
         if result.diagnostics:
-            files_with_findings.add(path)
+            files_with_findings.add(result.path)
+    for result in fix_files(to_fix, config, unsafe=options.unsafe_fixes, write=not options.diff,
+                            jobs=options.jobs or default_jobs()):
+        fixed += result.fixed
+        if result.diff:
+            diffs.append(result.diff)
+        for note in result.dropped:
+            print(f"kerascheck: {note}", file=sys.stderr)
+        remaining.extend(result.diagnostics)
+        errors.extend(result.errors)
+        if result.diagnostics:
+            files_with_findings.add(result.path)
     remaining.sort()
     problems = "problem" if fixed == 1 else "problems"
     left = f"{len(remaining)} remaining"

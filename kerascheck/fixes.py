@@ -330,14 +330,26 @@ def _argument_separator(call: cst.Call, tail: cst.BaseParenthesizableWhitespace)
     return cst.SimpleWhitespace(" ")
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """``node`` and everything under it (iterative: deep trees must not hit the recursion
-    limit)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
+class _Survey(cst.CSTVisitor):
+    """One walk of a tree: the identities of its nodes, and how many plain string literals use
+    each quote. (``CSTNode.children`` runs a visit per node: far slower on a whole module.)"""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[int] = set()
+        self.quotes = {"'": 0, '"': 0}
+
+    def on_visit(self, node) -> bool:
+        self.ids.add(id(node))
+        if isinstance(node, cst.SimpleString) and not node.prefix and node.quote in self.quotes:
+            self.quotes[node.quote] += 1
+        return True
+
+
+def _survey(node: cst.CSTNode) -> _Survey:
+    survey = _Survey()
+    node.visit(survey)
+    return survey
 
 
 # -- applying fixes -------------------------------------------------------------------------------
@@ -366,6 +378,9 @@ class FixOutcome:
     source: bytes  # the fixed text (the original when nothing applied)
     applied: list[Diagnostic] = field(default_factory=list)
     dropped: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # The diagnostics of ``source`` from the last pass, when that analysis ran cleanly; None
+    # when the engine must lint ``source`` (no Keras, a syntax error, a rule that raised).
+    remaining: list[Diagnostic] | None = None
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -385,47 +400,53 @@ def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None
     outcome = FixOutcome(current)
     refused: set[tuple] = set()  # fixes dropped once are not retried on later passes
     for _ in range(MAX_PASSES):
-        module, diagnostics = _lint_keeping_module(current, path, config)
+        module, diagnostics, complete = _lint_keeping_module(current, path, config)
+        outcome.remaining = diagnostics if complete else None
         candidates = [d for d in diagnostics
                       if allowed(d.fix, unsafe) and _identity(d, module) not in refused]
         if module is None or not candidates:
             break
-        new_source, applied, dropped = apply_fixes(module, candidates, path)
+        new_source, applied, dropped = apply_fixes(module, candidates, path, current)
         outcome.dropped += dropped
         refused.update(_identity(diagnostic, module) for diagnostic, _reason in dropped)
         if not applied or new_source == current:
             break
         outcome.applied += applied
         current = new_source
+        outcome.remaining = None  # the new text is analysed by the next pass, if any
     outcome.source = current
     return outcome
 
 
-def apply_fixes(module: cst.Module, diagnostics: Iterable[Diagnostic], path: str = "<stdin>"):
+def apply_fixes(module: cst.Module, diagnostics: Iterable[Diagnostic], path: str = "<stdin>",
+                source: bytes | None = None):
     """One pass: apply the fixes of ``diagnostics`` (in order; a fix overlapping one taken
     before it is skipped) to ``module``, the Module their nodes belong to.
 
     Returns ``(new_source, applied, dropped)``: the new text as bytes, the diagnostics whose
     fixes were applied, and ``(diagnostic, reason)`` for fixes dropped because the result did
     not parse or an edit could not be built. Fixes skipped for overlap are in neither list.
+    ``source``, the module's text when the caller has it, saves generating it again.
     """
-    present = {id(node) for node in _walk(module)}
+    survey = _survey(module)
+    present = survey.ids
     taken: list[Diagnostic] = []
     covered: set[int] = set()  # every node under an edit taken so far
     for diagnostic in diagnostics:
         targets = [id(edit.node) for edit in diagnostic.fix.edits]
         if not targets or not all(target in present for target in targets):
             continue  # not a fix for this Module (a stale node): nothing safe to do with it
-        under = {id(node) for edit in diagnostic.fix.edits for node in _walk(edit.node)}
+        under = set().union(*(_survey(edit.node).ids for edit in diagnostic.fix.edits))
         if under & covered:
             continue  # overlaps an edit already taken: the next pass will see it again
         taken.append(diagnostic)
         covered |= under
     if not taken:
         return module.bytes, [], []
-    original_compiles = _compiles(module.bytes, path)
+    original_compiles = _compiles(module.bytes if source is None else source, path)
+    quote = _preferred_quote(survey)
     try:
-        return _transform(module, taken, original_compiles, path), taken, []
+        return _transform(module, taken, original_compiles, path, quote), taken, []
     except _BrokenFix:
         pass
     # Something broke the file: find the fixes that do it alone, and apply the others.
@@ -433,13 +454,13 @@ def apply_fixes(module: cst.Module, diagnostics: Iterable[Diagnostic], path: str
     good = []
     for diagnostic in taken:
         try:
-            _transform(module, [diagnostic], original_compiles, path)
+            _transform(module, [diagnostic], original_compiles, path, quote)
             good.append(diagnostic)
         except _BrokenFix as broken:
             dropped.append((diagnostic, str(broken)))
     if good:
         try:
-            return _transform(module, good, original_compiles, path), good, dropped
+            return _transform(module, good, original_compiles, path, quote), good, dropped
         except _BrokenFix as broken:  # fixes fine alone but broken together: drop them all
             dropped += [(diagnostic, str(broken)) for diagnostic in good]
     return module.bytes, [], dropped
@@ -464,7 +485,7 @@ class _ApplyEdits(cst.CSTTransformer):
             return super().on_leave(original_node, updated_node)
         rebuilt = edit.rebuild(updated_node)
         if self.quote is not None and isinstance(rebuilt, cst.CSTNode):
-            kept = {id(node) for node in _walk(updated_node)}
+            kept = _survey(updated_node).ids
             rebuilt = rebuilt.visit(_QuoteNewStrings(kept, self.quote))
         return rebuilt
 
@@ -486,22 +507,19 @@ class _QuoteNewStrings(cst.CSTTransformer):
         return updated_node.with_changes(value=f"{self.quote}{body}{self.quote}")
 
 
-def _preferred_quote(module: cst.Module) -> str | None:
+def _preferred_quote(survey: _Survey) -> str | None:
     """The quote most of the file's plain string literals use; None when undecided."""
-    counts = {"'": 0, '"': 0}
-    for node in _walk(module):
-        if isinstance(node, cst.SimpleString) and not node.prefix and node.quote in counts:
-            counts[node.quote] += 1
+    counts = survey.quotes
     if counts["'"] == counts['"']:
         return None
     return "'" if counts["'"] > counts['"'] else '"'
 
 
 def _transform(module: cst.Module, diagnostics: list[Diagnostic], must_compile: bool,
-               path: str) -> bytes:
+               path: str, quote: str | None) -> bytes:
     edits = {id(edit.node): edit for diagnostic in diagnostics for edit in diagnostic.fix.edits}
     try:
-        new_source = module.visit(_ApplyEdits(edits, _preferred_quote(module))).bytes
+        new_source = module.visit(_ApplyEdits(edits, quote)).bytes
     except Exception as error:  # an edit built a node LibCST refuses
         raise _BrokenFix(f"the edit failed: {type(error).__name__}: {error}") from error
     try:
@@ -536,40 +554,44 @@ def _identity(diagnostic: Diagnostic, module: cst.Module) -> tuple:
 
 def _lint_keeping_module(source: bytes, path: str, config: Config):
     """The engine's pipeline (parse, analysis, the enabled rules, positions, ``# noqa``) for a
-    file, keeping the Module: fixes edit its nodes. ``(None, [])`` when there is nothing to fix
-    (no Keras in sight, a syntax error, an analysis failure: the final lint reports those)."""
+    Python file, keeping the Module: fixes edit its nodes.
+
+    Returns ``(module, diagnostics, complete)``; ``complete`` is False, and the engine must
+    report the file, when there was no Keras in sight, a syntax error, or an analysis or a rule
+    that raised (``module`` is None in the first three cases)."""
     from kerascheck import engine, suppression
     from kerascheck.analysis import analyze
     from kerascheck.rules import all_rules
 
     if not engine.is_relevant(source):
-        return None, []
+        return None, [], False
     module = engine.parse(source, path)
     if isinstance(module, Diagnostic):
-        return None, []
+        return None, [], False
     try:
         facts = analyze(module)
-    except Exception:  # reported by the final lint, through the engine
-        return None, []
+    except Exception:  # reported by the engine's lint of the file
+        return None, [], False
     findings = []
+    complete = True
     for rule_class in all_rules():
         if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
             continue
         try:
             findings.extend(rule_class().check_file(facts))
         except Exception:
-            continue
-    if not any(finding.fix is not None for finding in findings):
-        return module, []
+            complete = False
+    if not findings:
+        return module, [], complete
     diagnostics = engine.locate(findings, module, path)
-    return module, suppression.filter_suppressed(diagnostics, module.code)
+    return module, suppression.filter_suppressed(diagnostics, module.code), complete
 
 
 def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool = False,
              write: bool = True) -> FixedFileResult:
     """Fix one file on disk: apply the allowed fixes, write the result atomically (unless
-    ``write`` is False, for ``--diff``), and re-lint it; the result's diagnostics are what
-    remains. A notebook is linted, never written."""
+    ``write`` is False, for ``--diff``); the result's diagnostics are what remains (the last
+    pass's analysis of the fixed text). A notebook is linted, never written."""
     from kerascheck.engine import lint_file, lint_source
 
     display = os.fspath(path)
@@ -586,14 +608,19 @@ def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool
             original = handle.read()
     except OSError:
         return _as_fixed(lint_file(path, config))  # the engine reports the unreadable file
-    first = lint_source(original, display, config)
-    if not any(allowed(d.fix, unsafe) for d in first.diagnostics):
-        return _as_fixed(first)
     outcome = fix_source(original, display, config, unsafe)
+
+    def remaining(text: bytes):
+        if text == outcome.source and outcome.remaining is not None:
+            return FixedFileResult(display, outcome.remaining)
+        return _as_fixed(lint_source(text, display, config))
+
     dropped = [f"{d.path}:{d.line}:{d.column}: {d.code} fix dropped ({d.fix.message}): {reason}"
                for d, reason in outcome.dropped]
     if outcome.source == original:
-        return _as_fixed(first, dropped=dropped)
+        result = remaining(original)
+        result.dropped = dropped
+        return result
     written = False
     if write:
         try:
@@ -602,11 +629,53 @@ def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool
             dropped.append(f"{display}: fixes not written: {error.strerror or error}")
         if not written and not dropped:
             dropped.append(f"{display}: fixes not written: the file changed while it was fixed")
-    final = lint_source(outcome.source if written or not write else original, display, config)
-    result = _as_fixed(final, dropped=dropped)
+    result = remaining(outcome.source if written or not write else original)
+    result.dropped = dropped
     result.diff = unified_diff(original, outcome.source, display)
     result.fixed = len(outcome.applied) if written or not write else 0
     result.written = written
+    return result
+
+
+# Below this many files to fix, a process pool costs more than it saves.
+POOL_THRESHOLD = 8
+
+
+def fix_files(paths: list[str], config: Config | None = None, *, unsafe: bool = False,
+              write: bool = True, jobs: int = 1) -> Iterator[FixedFileResult]:
+    """:func:`fix_file` for each of ``paths``, results in the same order; with ``jobs`` > 1
+    and enough files, in a process pool (each file is analysed, fixed and written by one
+    worker; only reports travel back, their fixes detached)."""
+    if jobs <= 1 or len(paths) < POOL_THRESHOLD:
+        for path in paths:
+            yield fix_file(path, config, unsafe, write)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kerascheck.runner import _context  # the runner's choice of fork or spawn
+
+    done = 0
+    try:
+        with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=_context()) as pool:
+            for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
+                                 [unsafe] * len(paths), [write] * len(paths), chunksize=2):
+                done += 1
+                yield _from_wire(wire)
+    except BrokenProcessPool:  # a worker died: finish here, where a crash would be reported
+        for path in paths[done:]:
+            yield fix_file(path, config, unsafe, write)
+
+
+def _fix_for_pool(path: str, config, unsafe: bool, write: bool) -> FixedFileResult:
+    result = fix_file(path, config, unsafe, write)
+    # InternalError does not survive pickling: it travels as its fields
+    result.errors = [(error.path, error.rule, error.detail) for error in result.errors]
+    return result
+
+
+def _from_wire(result: FixedFileResult) -> FixedFileResult:
+    result.errors = [InternalError(*error) for error in result.errors]
     return result
 
 

@@ -32,6 +32,8 @@ def assert_fix(before: str, after: str, *, unsafe: bool = True, select=("KC",)) 
     assert again.source == outcome.source and again.applied == []
     remaining = lint_source(outcome.source, "example.py", config).diagnostics
     assert not any(fixes.allowed(d.fix, unsafe) for d in remaining)
+    # what --fix reports as remaining is what the engine reports for the fixed text
+    assert [d.to_dict() for d in again.remaining] == [d.to_dict() for d in remaining]
 
 
 def assert_no_fix(code: str, code_expected: str, select=("KC",)) -> None:
@@ -815,6 +817,7 @@ def test_fixing_a_rule_example_parses_is_idempotent_and_removes_the_fixed_findin
     assert again.source == outcome.source and again.applied == []
     remaining = lint_source(outcome.source, "example.py", config).diagnostics
     assert len(remaining) == len(findings) - len(outcome.applied)
+    assert [d.to_dict() for d in outcome.remaining] == [d.to_dict() for d in remaining]
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r.fix_applicability], ids=lambda r: r.code)
