@@ -294,7 +294,8 @@ def _fix_command(options, config) -> int:
 
     Exit 1 when anything remains (with ``--diff``: when anything would change or remains), or
     with ``--exit-non-zero-on-fix`` when anything was fixed; 0 when all was fixed."""
-    from kerascheck.fixes import allowed, fix_files
+    from kerascheck.fixer import fix_files
+    from kerascheck.fixes import allowed
     from kerascheck.paths import discover
     from kerascheck.runner import default_jobs, lint_paths
 

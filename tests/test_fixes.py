@@ -14,7 +14,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from kerascheck import fixes
+from kerascheck import fixer, fixes
 from kerascheck.cli import main
 from kerascheck.config import Config
 from kerascheck.diagnostics import Diagnostic
@@ -25,10 +25,10 @@ def assert_fix(before: str, after: str, *, unsafe: bool = True, select=("KC",)) 
     """Fixing ``before`` gives exactly ``after``, and fixing again changes nothing."""
     before, after = textwrap.dedent(before), textwrap.dedent(after)
     config = Config(select=select)
-    outcome = fixes.fix_source(before, "example.py", config, unsafe=unsafe)
+    outcome = fixer.fix_source(before, "example.py", config, unsafe=unsafe)
     assert outcome.dropped == []
     assert outcome.source.decode() == after
-    again = fixes.fix_source(outcome.source, "example.py", config, unsafe=unsafe)
+    again = fixer.fix_source(outcome.source, "example.py", config, unsafe=unsafe)
     assert again.source == outcome.source and again.applied == []
     remaining = lint_source(outcome.source, "example.py", config).diagnostics
     assert not any(fixes.allowed(d.fix, unsafe) for d in remaining)
@@ -149,7 +149,7 @@ def test_kc201_is_unsafe_so_plain_fix_leaves_it():
         import keras
         model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
         """)
-    outcome = fixes.fix_source(code, "example.py", Config(), unsafe=False)
+    outcome = fixer.fix_source(code, "example.py", Config(), unsafe=False)
     assert outcome.source.decode() == code and outcome.applied == []
 
 
@@ -506,7 +506,7 @@ def test_kc602_renames_removed_arguments_but_leaves_decay_to_a_human():
         model.compile(optimizer=opt, loss="binary_crossentropy")
         model.fit(x, y, epochs=10, validation_split=0.2)
         """, unsafe=False, select=("KC602",))
-    remaining = lint_source(fixes.fix_source(textwrap.dedent(before), "example.py",
+    remaining = lint_source(fixer.fix_source(textwrap.dedent(before), "example.py",
                                              Config(select=("KC602",))).source,
                             "example.py", Config(select=("KC602",))).diagnostics
     assert [(d.code, d.fix) for d in remaining] == [("KC602", None)]  # decay=
@@ -565,7 +565,7 @@ def test_crlf_line_endings_and_the_encoding_survive():
     before = ("# -*- coding: latin-1 -*-\r\nimport keras\r\n# caf\xe9\r\n"
               "model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4),\r\n"
               "                          keras.layers.Dense(1)])\r\n").encode("latin-1")
-    outcome = fixes.fix_source(before, "example.py", Config(), unsafe=True)
+    outcome = fixer.fix_source(before, "example.py", Config(), unsafe=True)
     assert outcome.source == before.replace(b"Dense(4)", b'Dense(4, activation="relu")')
 
 
@@ -578,9 +578,9 @@ def test_suppressed_and_unselected_findings_are_not_fixed():
                                   keras.layers.Dense(1)])
         opt = keras.optimizers.SGD(lr=0.1)
         """)
-    outcome = fixes.fix_source(code, "example.py", Config(select=("KC602",)), unsafe=True)
+    outcome = fixer.fix_source(code, "example.py", Config(select=("KC602",)), unsafe=True)
     assert outcome.source.decode() == code.replace("lr=", "learning_rate=")
-    outcome = fixes.fix_source(code, "example.py", Config(ignore=("KC602",)), unsafe=True)
+    outcome = fixer.fix_source(code, "example.py", Config(ignore=("KC602",)), unsafe=True)
     assert outcome.source.decode() == code.replace('activation="linear"', 'activation="relu"')
 
 
@@ -597,7 +597,7 @@ def test_overlapping_fixes_one_pass_applies_the_first_only():
     call = module.body[0].body[0].value
     whole = fixes.set_keyword(call, "epochs", "3", applicability=fixes.SAFE)
     inner = fixes.rename_keyword(call, "lr", "learning_rate")
-    new_source, applied, dropped = fixes.apply_fixes(
+    new_source, applied, dropped = fixer.apply_fixes(
         module, [_diagnostic(1, whole), _diagnostic(1, inner)])
     assert new_source == b"model.fit(x, y, lr=0.1, epochs=3)\n"
     assert [d.fix for d in applied] == [whole] and dropped == []
@@ -610,7 +610,7 @@ def test_a_fix_whose_result_would_not_parse_is_dropped_and_the_others_applied():
     # a keyword argument named after a Python keyword: LibCST prints it, Python cannot read it
     breaking = fixes.rename_keyword(first_call, "name", "lambda")
     good = fixes.rename_keyword(second_call, "units", "size")
-    new_source, applied, dropped = fixes.apply_fixes(
+    new_source, applied, dropped = fixer.apply_fixes(
         module, [_diagnostic(1, breaking), _diagnostic(2, good)])
     assert new_source == b"f(10, name='a')\ng(size=1)\n"
     assert [d.fix for d in applied] == [good]
@@ -624,7 +624,7 @@ def test_an_edit_that_raises_is_dropped():
     # LibCST refuses to build a positional argument after a keyword one
     refused = fixes.Fix("bad", fixes.SAFE, (fixes.Edit(call, lambda node: node.with_changes(
         args=[cst.Arg(cst.Integer("2"), keyword=cst.Name("a")), *node.args])),))
-    new_source, applied, dropped = fixes.apply_fixes(module, [_diagnostic(1, refused)])
+    new_source, applied, dropped = fixer.apply_fixes(module, [_diagnostic(1, refused)])
     assert new_source == b"f(1)\n" and applied == []
     assert [d.fix for d, _reason in dropped] == [refused]
     assert "CSTValidationError" in dropped[0][1]
@@ -634,7 +634,7 @@ def test_a_fix_for_nodes_of_another_module_is_not_applied():
     module = cst.parse_module("f(a=1)\n")
     other = cst.parse_module("f(a=1)\n").body[0].body[0].value
     stale = fixes.rename_keyword(other, "a", "b")
-    assert fixes.apply_fixes(module, [_diagnostic(1, stale)]) == (b"f(a=1)\n", [], [])
+    assert fixer.apply_fixes(module, [_diagnostic(1, stale)]) == (b"f(a=1)\n", [], [])
 
 
 def test_safe_helpers_rename_and_replace_keep_everything_else():
@@ -645,7 +645,7 @@ def test_safe_helpers_rename_and_replace_keep_everything_else():
     rename = fixes.rename_keyword(adam, "lr", "learning_rate")
     tuple_fix = fixes.replace_expression(shape, "(784,)", applicability=fixes.SAFE,
                                          message="Write the shape as a tuple")
-    new_source, applied, _ = fixes.apply_fixes(module, [_diagnostic(1, rename),
+    new_source, applied, _ = fixer.apply_fixes(module, [_diagnostic(1, rename),
                                                         _diagnostic(2, tuple_fix)])
     assert new_source == (b"opt = Adam(learning_rate=0.01)  # tuned\n"
                           b"layer = Dense(64, input_shape=(784,))\n")
@@ -672,7 +672,7 @@ def test_fix_file_writes_atomically_and_keeps_permissions(tmp_path):
     target = tmp_path / "model.py"
     target.write_text(BAD_MODEL)
     target.chmod(0o640)
-    result = fixes.fix_file(target, unsafe=True)
+    result = fixer.fix_file(target, unsafe=True)
     assert target.read_text() == FIXED_MODEL
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert result.fixed == 1 and result.written and result.diagnostics == []
@@ -684,14 +684,14 @@ def test_fix_file_through_a_symlink_keeps_the_link(tmp_path):
     real.write_text(BAD_MODEL)
     link = tmp_path / "link.py"
     link.symlink_to(real)
-    fixes.fix_file(link, unsafe=True)
+    fixer.fix_file(link, unsafe=True)
     assert link.is_symlink() and real.read_text() == FIXED_MODEL
 
 
 def test_write_atomically_refuses_a_file_changed_meanwhile(tmp_path):
     target = tmp_path / "model.py"
     target.write_text("changed by an editor\n")
-    assert fixes.write_atomically(target, b"new\n", expected=b"old\n") is False
+    assert fixer.write_atomically(target, b"new\n", expected=b"old\n") is False
     assert target.read_text() == "changed by an editor\n"
     assert sorted(os.listdir(tmp_path)) == ["model.py"]
 
@@ -700,7 +700,7 @@ def test_notebooks_are_never_written(tmp_path):
     notebook = tmp_path / "model.ipynb"
     content = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     notebook.write_text(content)
-    result = fixes.fix_file(notebook, unsafe=True)
+    result = fixer.fix_file(notebook, unsafe=True)
     assert notebook.read_text() == content and not result.written and result.fixed == 0
 
 
@@ -784,7 +784,7 @@ def test_a_diagnostic_with_a_fix_crosses_a_process_boundary_detached():
     assert copy[0].to_dict() == diagnostics[0].to_dict()
     assert copy[0].fix.detached and not diagnostics[0].fix.detached
     module = cst.parse_module(BAD_MODEL)
-    assert fixes.apply_fixes(module, copy) == (BAD_MODEL.encode(), [], [])
+    assert fixer.apply_fixes(module, copy) == (BAD_MODEL.encode(), [], [])
 
 
 # -- every rule's own examples -------------------------------------------------------------------
@@ -809,11 +809,11 @@ def test_fixing_a_rule_example_parses_is_idempotent_and_removes_the_fixed_findin
             assert diagnostic.fix is None, f"{rule.code} declares no fix but offers one"
         elif diagnostic.fix is not None:
             assert diagnostic.fix.applicability == rule.fix_applicability
-    outcome = fixes.fix_source(code, "example.py", config, unsafe=True)
+    outcome = fixer.fix_source(code, "example.py", config, unsafe=True)
     assert outcome.dropped == []
     assert len(outcome.applied) == sum(d.fix is not None for d in findings)
     compile(outcome.source, "example.py", "exec")
-    again = fixes.fix_source(outcome.source, "example.py", config, unsafe=True)
+    again = fixer.fix_source(outcome.source, "example.py", config, unsafe=True)
     assert again.source == outcome.source and again.applied == []
     remaining = lint_source(outcome.source, "example.py", config).diagnostics
     assert len(remaining) == len(findings) - len(outcome.applied)
@@ -854,7 +854,7 @@ def test_a_safe_fix_turns_code_keras_refuses_into_code_that_runs(code):
     snippet = SAFE_FIX_SNIPPETS[code]
     with pytest.raises((ValueError, TypeError, AttributeError)):
         exec(compile(snippet, "bad.py", "exec"), {})
-    outcome = fixes.fix_source(snippet, "example.py", Config(select=(code,)), unsafe=False)
+    outcome = fixer.fix_source(snippet, "example.py", Config(select=(code,)), unsafe=False)
     assert [d.code for d in outcome.applied] == [code]
     namespace: dict = {}
     exec(compile(outcome.source, "fixed.py", "exec"), namespace)
@@ -884,7 +884,7 @@ def test_appending_a_keyword_works_in_any_layout(arguments, separators, opening,
     code = ("import keras\nmodel = keras.Sequential([keras.Input(shape=(3,)),\n"
             f"    {call},\n    keras.layers.Dense(1)])\n")
     compile(code, "example.py", "exec")
-    outcome = fixes.fix_source(code, "example.py", Config(select=("KC201",)), unsafe=True)
+    outcome = fixer.fix_source(code, "example.py", Config(select=("KC201",)), unsafe=True)
     fixed = outcome.source.decode()
     compile(fixed, "example.py", "exec")
     assert len(outcome.applied) == 1 and fixed.count("activation=") == 1
@@ -894,7 +894,7 @@ def test_appending_a_keyword_works_in_any_layout(arguments, separators, opening,
         return re.sub(r"[\s,]", "", re.sub(r"activation=[\"']relu[\"']", "", text))
 
     assert tokens(fixed) == tokens(code)
-    assert fixes.fix_source(fixed, "example.py", Config(select=("KC201",)), unsafe=True).applied == []
+    assert fixer.fix_source(fixed, "example.py", Config(select=("KC201",)), unsafe=True).applied == []
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
@@ -909,6 +909,6 @@ def test_fix_file_keeps_the_owner_when_run_as_root(tmp_path):
     target = tmp_path / "model.py"
     target.write_text(BAD_MODEL)
     os.chown(target, 12345, 23456)
-    fixes.fix_file(target, unsafe=True)
+    fixer.fix_file(target, unsafe=True)
     assert target.read_text() == FIXED_MODEL
     assert (target.stat().st_uid, target.stat().st_gid) == (12345, 23456)

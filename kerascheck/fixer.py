@@ -1,0 +1,429 @@
+"""Applying fixes: ``kerascheck check --fix``, ``--unsafe-fixes`` and ``--diff``.
+
+For one file: lint it, keeping the Module the fixes' nodes belong to; keep the fixes the flags
+allow (:func:`kerascheck.fixes.allowed`); apply the ones that do not overlap in one pass of a
+single transformer over that Module. The result is re-parsed (a fix that breaks the file is
+dropped and reported). Fixes skipped for overlap, and findings a fix reveals, are picked up by
+the next pass over the re-linted result, until nothing is left to apply (as Ruff does), so
+running ``--fix`` a second time changes nothing. The last pass's analysis is what remains. The
+file is written once, atomically, keeping its permissions; notebooks are never written.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import os
+import stat
+import tempfile
+import tokenize
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import libcst as cst
+
+from kerascheck.config import Config
+from kerascheck.diagnostics import Diagnostic, InternalError
+from kerascheck.engine import FileResult, lint_file, lint_source
+from kerascheck.fixes import Edit, allowed
+
+# Passes over one file before giving up on fixes that keep producing new fixes.
+MAX_PASSES = 10
+
+
+@dataclass
+class FixedFileResult(FileResult):
+    """A file after ``--fix``: its ``diagnostics`` are what remains (the fixed text's), plus
+    what fixing did."""
+
+    fixed: int = 0  # fixes applied
+    dropped: list[str] = field(default_factory=list)  # fixes not applied, and why
+    diff: str = ""  # unified diff from the original to the fixed text ("" when unchanged)
+    written: bool = False
+
+
+@dataclass
+class FixOutcome:
+    """What fixing one file's text produced."""
+
+    source: bytes  # the fixed text (the original when nothing applied)
+    applied: list[Diagnostic] = field(default_factory=list)
+    dropped: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # The diagnostics of ``source`` from the last pass, when that analysis ran cleanly; None
+    # when the engine must lint ``source`` (no Keras, a syntax error, a rule that raised).
+    remaining: list[Diagnostic] | None = None
+
+
+def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None = None,
+               unsafe: bool = False) -> FixOutcome:
+    """Apply every fix the flags allow to one file's text; nothing is written.
+
+    Each pass lints the current text, keeping the Module the fixes' nodes belong to, and
+    applies the non-overlapping fixes in one transformer; passes repeat until no fix applies.
+    """
+    config = config or Config()
+    current = source.encode("utf-8") if isinstance(source, str) else source
+    outcome = FixOutcome(current)
+    refused: set[tuple] = set()  # fixes dropped once are not retried on later passes
+    for _ in range(MAX_PASSES):
+        module, diagnostics, complete = _lint_keeping_module(current, path, config)
+        outcome.remaining = diagnostics if complete else None
+        candidates = [d for d in diagnostics
+                      if allowed(d.fix, unsafe) and _identity(d, module) not in refused]
+        if module is None or not candidates:
+            break
+        new_source, applied, dropped = apply_fixes(module, candidates, path, current)
+        outcome.dropped += dropped
+        refused.update(_identity(diagnostic, module) for diagnostic, _reason in dropped)
+        if not applied or new_source == current:
+            break
+        outcome.applied += applied
+        current = new_source
+        outcome.remaining = None  # the new text is analysed by the next pass, if any
+    outcome.source = current
+    return outcome
+
+
+def apply_fixes(module: cst.Module, diagnostics: Iterable[Diagnostic], path: str = "<stdin>",
+                source: bytes | None = None):
+    """One pass: apply the fixes of ``diagnostics`` (in order; a fix overlapping one taken
+    before it is skipped) to ``module``, the Module their nodes belong to.
+
+    Returns ``(new_source, applied, dropped)``: the new text as bytes, the diagnostics whose
+    fixes were applied, and ``(diagnostic, reason)`` for fixes dropped because the result did
+    not parse or an edit could not be built. Fixes skipped for overlap are in neither list.
+    ``source``, the module's text when the caller has it, saves generating it again.
+    """
+    survey = _survey(module)
+    present = survey.ids
+    taken: list[Diagnostic] = []
+    covered: set[int] = set()  # every node under an edit taken so far
+    for diagnostic in diagnostics:
+        targets = [id(edit.node) for edit in diagnostic.fix.edits]
+        if not targets or not all(target in present for target in targets):
+            continue  # not a fix for this Module (a stale node): nothing safe to do with it
+        under = set().union(*(_survey(edit.node).ids for edit in diagnostic.fix.edits))
+        if under & covered:
+            continue  # overlaps an edit already taken: the next pass will see it again
+        taken.append(diagnostic)
+        covered |= under
+    if not taken:
+        return module.bytes, [], []
+    original_compiles = _compiles(module.bytes if source is None else source, path)
+    quote = _preferred_quote(survey)
+    try:
+        return _transform(module, taken, original_compiles, path, quote), taken, []
+    except _BrokenFix:
+        pass
+    # Something broke the file: find the fixes that do it alone, and apply the others.
+    dropped = []
+    good = []
+    for diagnostic in taken:
+        try:
+            _transform(module, [diagnostic], original_compiles, path, quote)
+            good.append(diagnostic)
+        except _BrokenFix as broken:
+            dropped.append((diagnostic, str(broken)))
+    if good:
+        try:
+            return _transform(module, good, original_compiles, path, quote), good, dropped
+        except _BrokenFix as broken:  # fixes fine alone but broken together: drop them all
+            dropped += [(diagnostic, str(broken)) for diagnostic in good]
+    return module.bytes, [], dropped
+
+
+class _BrokenFix(Exception):
+    """Applying a fix raised, or its result does not parse."""
+
+
+class _ApplyEdits(cst.CSTTransformer):
+    """Replaces the edits' nodes, found by identity, in one walk of the tree. Strings a fix
+    writes take the quotes the file mostly uses."""
+
+    def __init__(self, edits: dict[int, Edit], quote: str | None):
+        super().__init__()
+        self.edits = edits
+        self.quote = quote
+
+    def on_leave(self, original_node, updated_node):
+        edit = self.edits.get(id(original_node))
+        if edit is None:
+            return super().on_leave(original_node, updated_node)
+        rebuilt = edit.rebuild(updated_node)
+        if self.quote is not None and isinstance(rebuilt, cst.CSTNode):
+            kept = _survey(updated_node).ids
+            rebuilt = rebuilt.visit(_QuoteNewStrings(kept, self.quote))
+        return rebuilt
+
+
+class _QuoteNewStrings(cst.CSTTransformer):
+    """Gives the plain string literals a fix created (not those it kept) the file's quotes."""
+
+    def __init__(self, kept: set[int], quote: str):
+        super().__init__()
+        self.kept = kept
+        self.quote = quote
+
+    def leave_SimpleString(self, original_node, updated_node):
+        body = updated_node.value[1:-1]
+        if id(original_node) in self.kept or updated_node.prefix \
+                or updated_node.value[:3] in ('"""', "'''") or "\\" in body \
+                or "'" in body or '"' in body:
+            return updated_node
+        return updated_node.with_changes(value=f"{self.quote}{body}{self.quote}")
+
+
+def _preferred_quote(survey: _Survey) -> str | None:
+    """The quote most of the file's plain string literals use; None when undecided."""
+    counts = survey.quotes
+    if counts["'"] == counts['"']:
+        return None
+    return "'" if counts["'"] > counts['"'] else '"'
+
+
+def _transform(module: cst.Module, diagnostics: list[Diagnostic], must_compile: bool,
+               path: str, quote: str | None) -> bytes:
+    edits = {id(edit.node): edit for diagnostic in diagnostics for edit in diagnostic.fix.edits}
+    try:
+        new_source = module.visit(_ApplyEdits(edits, quote)).bytes
+    except Exception as error:  # an edit built a node LibCST refuses
+        raise _BrokenFix(f"the edit failed: {type(error).__name__}: {error}") from error
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cst.parse_module(new_source)
+    except Exception as error:
+        raise _BrokenFix(f"the fixed file would not parse: {error}") from error
+    # LibCST accepts a few things Python rejects (a positional argument after a keyword one):
+    # ask Python too, when it could read the original.
+    if must_compile and not _compiles(new_source, path):
+        raise _BrokenFix("the fixed file would not compile")
+    return new_source
+
+
+def _compiles(source: bytes, path: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        return True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
+def _identity(diagnostic: Diagnostic, module: cst.Module) -> tuple:
+    """What tells a fix apart across passes, whose line numbers shift: its rule, its message
+    and the code it edits."""
+    edited = tuple(module.code_for_node(edit.node) for edit in diagnostic.fix.edits)
+    return diagnostic.code, diagnostic.message, diagnostic.fix.message, edited
+
+
+def _lint_keeping_module(source: bytes, path: str, config: Config):
+    """The engine's pipeline (parse, analysis, the enabled rules, positions, ``# noqa``) for a
+    Python file, keeping the Module: fixes edit its nodes.
+
+    Returns ``(module, diagnostics, complete)``; ``complete`` is False, and the engine must
+    report the file, when there was no Keras in sight, a syntax error, or an analysis or a rule
+    that raised (``module`` is None in the first three cases)."""
+    from kerascheck import engine, suppression
+    from kerascheck.analysis import analyze
+    from kerascheck.rules import all_rules
+
+    if not engine.is_relevant(source):
+        return None, [], False
+    module = engine.parse(source, path)
+    if isinstance(module, Diagnostic):
+        return None, [], False
+    try:
+        facts = analyze(module)
+    except Exception:  # reported by the engine's lint of the file
+        return None, [], False
+    findings = []
+    complete = True
+    for rule_class in all_rules():
+        if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
+            continue
+        try:
+            findings.extend(rule_class().check_file(facts))
+        except Exception:
+            complete = False
+    if not findings:
+        return module, [], complete
+    diagnostics = engine.locate(findings, module, path)
+    return module, suppression.filter_suppressed(diagnostics, module.code), complete
+
+
+def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool = False,
+             write: bool = True) -> FixedFileResult:
+    """Fix one file on disk: apply the allowed fixes, write the result atomically (unless
+    ``write`` is False, for ``--diff``); the result's diagnostics are what remains (the last
+    pass's analysis of the fixed text). A notebook is linted, never written."""
+    display = os.fspath(path)
+    config = config or Config()
+    if display.endswith(".ipynb"):
+        result = _as_fixed(lint_file(path, config))
+        fixable = sum(1 for d in result.diagnostics if allowed(d.fix, unsafe))
+        if fixable:
+            result.dropped.append(f"{display}: {fixable} fixable problem(s) left as they are: "
+                                  f"kerascheck does not write notebooks")
+        return result
+    try:
+        with open(path, "rb") as handle:
+            original = handle.read()
+    except OSError:
+        return _as_fixed(lint_file(path, config))  # the engine reports the unreadable file
+    outcome = fix_source(original, display, config, unsafe)
+
+    def remaining(text: bytes):
+        if text == outcome.source and outcome.remaining is not None:
+            return FixedFileResult(display, outcome.remaining)
+        return _as_fixed(lint_source(text, display, config))
+
+    dropped = [f"{d.path}:{d.line}:{d.column}: {d.code} fix dropped ({d.fix.message}): {reason}"
+               for d, reason in outcome.dropped]
+    if outcome.source == original:
+        result = remaining(original)
+        result.dropped = dropped
+        return result
+    written = False
+    if write:
+        try:
+            written = write_atomically(path, outcome.source, expected=original)
+            if not written:
+                dropped.append(f"{display}: fixes not written: the file changed while it was "
+                               f"being fixed")
+        except OSError as error:
+            dropped.append(f"{display}: fixes not written: {error.strerror or error}")
+    result = remaining(outcome.source if written or not write else original)
+    result.dropped = dropped
+    result.diff = unified_diff(original, outcome.source, display)
+    result.fixed = len(outcome.applied) if written or not write else 0
+    result.written = written
+    return result
+
+
+# Below this many files to fix, a process pool costs more than it saves.
+POOL_THRESHOLD = 8
+
+
+def fix_files(paths: list[str], config: Config | None = None, *, unsafe: bool = False,
+              write: bool = True, jobs: int = 1) -> Iterator[FixedFileResult]:
+    """:func:`fix_file` for each of ``paths``, results in the same order; with ``jobs`` > 1
+    and enough files, in a process pool (each file is analysed, fixed and written by one
+    worker; only reports travel back, their fixes detached)."""
+    if jobs <= 1 or len(paths) < POOL_THRESHOLD:
+        for path in paths:
+            yield fix_file(path, config, unsafe, write)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kerascheck.runner import _context  # the runner's choice of fork or spawn
+
+    done = 0
+    try:
+        with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=_context()) as pool:
+            for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
+                                 [unsafe] * len(paths), [write] * len(paths), chunksize=2):
+                done += 1
+                yield _from_wire(wire)
+    except BrokenProcessPool:  # a worker died: finish here, where a crash would be reported
+        for path in paths[done:]:
+            yield fix_file(path, config, unsafe, write)
+
+
+def _fix_for_pool(path: str, config, unsafe: bool, write: bool) -> FixedFileResult:
+    result = fix_file(path, config, unsafe, write)
+    # InternalError does not survive pickling: it travels as its fields
+    result.errors = [(error.path, error.rule, error.detail) for error in result.errors]
+    return result
+
+
+def _from_wire(result: FixedFileResult) -> FixedFileResult:
+    result.errors = [InternalError(*error) for error in result.errors]
+    return result
+
+
+def _as_fixed(result, dropped: list[str] | None = None) -> FixedFileResult:
+    return FixedFileResult(path=result.path, diagnostics=result.diagnostics,
+                           errors=result.errors, relevant=result.relevant,
+                           dropped=list(dropped or []))
+
+
+def write_atomically(path: str | os.PathLike, data: bytes, expected: bytes | None = None) -> bool:
+    """Replace the file's content by ``data`` through a temporary file in the same directory
+    and ``os.replace``, keeping its permission bits (and owner, where allowed); a symbolic link
+    stays a link (its target is replaced). Returns False, writing nothing, when the file no
+    longer holds ``expected`` (an editor saved it meanwhile)."""
+    target = os.path.realpath(path)
+    status = os.stat(target)
+    mode = stat.S_IMODE(status.st_mode)
+    directory, name = os.path.split(target)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".kerascheck",
+                                             dir=directory)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+            try:  # keep the owner too, where we may (root fixing someone else's file)
+                os.chown(temporary, status.st_uid, status.st_gid)
+            except OSError:
+                pass
+        if expected is not None:
+            with open(target, "rb") as handle:
+                if handle.read() != expected:
+                    os.unlink(temporary)
+                    return False
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return True
+
+
+def unified_diff(before: bytes, after: bytes, path: str) -> str:
+    """A unified diff between two versions of a file, "" when they are equal."""
+    if before == after:
+        return ""
+    old = _decode(before).splitlines(keepends=True)
+    new = _decode(after).splitlines(keepends=True)
+    lines = []
+    for line in difflib.unified_diff(old, new, fromfile=path, tofile=path):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _decode(source: bytes) -> str:
+    try:
+        encoding, _lines = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return source.decode("utf-8", "replace")
+
+
+class _Survey(cst.CSTVisitor):
+    """One walk of a tree: the identities of its nodes, and how many plain string literals use
+    each quote. (``CSTNode.children`` runs a visit per node: far slower on a whole module.)"""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[int] = set()
+        self.quotes = {"'": 0, '"': 0}
+
+    def on_visit(self, node) -> bool:
+        self.ids.add(id(node))
+        if isinstance(node, cst.SimpleString) and not node.prefix and node.quote in self.quotes:
+            self.quotes[node.quote] += 1
+        return True
+
+
+def _survey(node: cst.CSTNode) -> _Survey:
+    survey = _Survey()
+    node.visit(survey)
+    return survey
