@@ -45,8 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kerascheck", action="store_true", default=False,
                     help="lint collected Python files (and kerascheck_paths) with kerascheck")
     group.addoption("--kerascheck-prove", action="store_true", default=False,
-                    help="with --kerascheck: run the runtime proofs (needs TensorFlow) for "
-                         "failing files and show the evidence")
+                    help="like --kerascheck, and prove each finding of a failing file on "
+                         "its model rebuilt in TensorFlow (needs kerascheck[runtime])")
     parser.addini("kerascheck_paths", type="paths", default=[],
                   help="extra roots linted by --kerascheck without being collected as tests "
                        "(e.g. src); used when pytest is run without path arguments")

@@ -164,6 +164,18 @@ def test_excluded_files_get_no_lint_item(project):
     result.stdout.fnmatch_lines(["tests/good_model.py::kerascheck"])
 
 
+def test_notebooks_are_linted_by_cell(project):
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# A model"]},
+             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": BAD_MODEL.splitlines(keepends=True)}]
+    notebook = {"cells": cells, "metadata": {"language_info": {"name": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    (project.path / "tests" / "explore.ipynb").write_text(json.dumps(notebook))
+    result = project.runpytest_inprocess("--kerascheck")
+    result.assert_outcomes(passed=3, failed=2)
+    result.stdout.fnmatch_lines(["tests/explore.ipynb:cell 2:5:5: KC201 *"])
+
+
 def test_invalid_configuration_is_a_usage_error(project):
     project.makepyprojecttoml('[tool.kerascheck]\nselect = ["KC999"]\n')
     result = project.runpytest_inprocess("--kerascheck")
