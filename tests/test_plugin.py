@@ -80,8 +80,8 @@ def test_bad_file_fails_with_its_code_and_good_file_passes(project, run_pytest):
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_without_the_option_there_are_no_lint_items(project, run_pytest):
-    result = run_pytest()
+def test_without_the_option_there_are_no_lint_items(project):
+    result = project.runpytest_inprocess()
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*::kerascheck*")
     result.stdout.no_fnmatch_line("kerascheck: *")
@@ -251,7 +251,7 @@ def test_a_plain_pytest_run_imports_neither_the_engine_nor_tensorflow(project):
                      or name.startswith("kerascheck.") and name != "kerascheck.plugin"]
             assert heavy == []
     """))
-    result = project.runpytest_subprocess("-p", "no:randomly")
+    result = project.runpytest_subprocess()
     result.assert_outcomes(passed=2)
 
 
