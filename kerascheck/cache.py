@@ -32,8 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,6 +121,8 @@ class Cache:
         """Store ``diagnostics`` under ``key``; False if the cache cannot be written."""
         if self._writable is False:
             return False
+        import tempfile  # here, not at import time: a warm run never writes
+
         entry = self._entry(key)
         payload = json.dumps({"diagnostics": [_diagnostic_to(d) for d in diagnostics]},
                              separators=(",", ":")).encode("utf-8")
@@ -146,6 +146,8 @@ class Cache:
 
     def clear(self) -> None:
         """Delete every entry (the folder itself, with its tags, is removed)."""
+        import shutil
+
         shutil.rmtree(self.directory, ignore_errors=True)
         self._writable = None
 

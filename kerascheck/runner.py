@@ -21,14 +21,11 @@ still being linted).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
 import sys
 import threading
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
 
 from kerascheck.cache import Cache, cache_key
@@ -194,13 +191,15 @@ class _Chunk:
 
 
 class _Pool:
-    """A process pool that survives a crashing worker; slots are resolved in order by drain."""
+    """A process pool that survives a crashing worker; slots are resolved in order by drain.
+    (``concurrent.futures`` and ``multiprocessing`` are imported here, not at module level:
+    linting a few files, the usual pre-commit run, never pays for them.)"""
 
     def __init__(self, jobs: int, config, cache_dir: str | None):
         self.jobs = jobs
         self.config = config
         self.cache_dir = cache_dir
-        self.executor: ProcessPoolExecutor | None = None
+        self.executor = None
         self.open_chunk = _Chunk()
         self.submitted: deque = deque()
 
@@ -212,7 +211,9 @@ class _Pool:
             # On an early exit (the consumer stopped, Ctrl-C), drop the queued work.
             self.executor.shutdown(wait=True, cancel_futures=True)
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self):
+        from concurrent.futures import ProcessPoolExecutor
+
         if self.executor is None:
             self.executor = ProcessPoolExecutor(self.jobs, mp_context=_context())
         return self.executor
@@ -221,6 +222,8 @@ class _Pool:
         return [self.open_chunk, index]
 
     def submit(self, paths: list[str]) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         chunk = self.open_chunk
         chunk.paths = list(paths)
         try:
@@ -259,6 +262,8 @@ class _Pool:
             yield chunk.results[index]
 
     def _results(self, chunk: _Chunk) -> list:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return [_from_wire(item) for item in chunk.future.result()]
         except BrokenProcessPool:
@@ -268,6 +273,9 @@ class _Pool:
 
 def _lint_isolated(path: str, config, cache_dir: str | None):
     """Lint one file in a process of its own; if that process dies, say so as KC000."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     from kerascheck.engine import FileResult, _syntax_diagnostic
 
     with ProcessPoolExecutor(1, mp_context=_context()) as executor:
@@ -283,6 +291,8 @@ def _context():
     """``fork`` on Linux when this process runs a single thread (workers inherit the imported
     engine for free); ``spawn`` otherwise (forking a multi-threaded process can deadlock, and
     macOS frameworks are not fork-safe)."""
+    import multiprocessing
+
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
