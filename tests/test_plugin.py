@@ -112,6 +112,16 @@ def test_a_cached_result_is_reported_without_linting_again(project):
     result.assert_outcomes(passed=2, failed=2)
 
 
+def test_a_damaged_cache_entry_is_a_miss_not_a_crash(project):
+    project.runpytest_inprocess("--kerascheck")
+    entry = cache_entries(project)["bad_model.py"]
+    entry["file"].write_text(json.dumps(dict(fingerprint=entry["fingerprint"],
+                                             path=entry["path"], diagnostics=[{"line": "5"}])))
+    result = project.runpytest_inprocess("--kerascheck")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines([BAD_LINE, summary_line(linted=1, cached=2)])
+
+
 def test_a_changed_file_is_linted_again(project):
     project.runpytest_inprocess("--kerascheck")
     (project.path / "tests" / "bad_model.py").write_text(GOOD_MODEL)

@@ -58,6 +58,8 @@ def test_assert_clean_with_data_sees_raw_pixels_and_a_missing_holdout(kerascheck
 
 
 def test_the_project_configuration_filters_the_fixture(kerascheck, keras, pytester):
+    # In process: the ``keras`` fixture imported TensorFlow first, so pytester's restoring of
+    # sys.modules after the run cannot drop (and later re-import) NumPy's C extension.
     pytester.makepyprojecttoml('[tool.kerascheck]\nignore = ["KC201"]\n')
     pytester.makepyfile(test_user="""
         import keras
