@@ -122,20 +122,32 @@ class Analyzer:
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
             self.eval(statement.test, frame)
-            with self.conditional(("if", id(statement), "body")):
-                self.exec_block(statement.body.body, frame)
-            orelse = statement.orelse
+            blocks = [("body", statement.body)]
+            orelse, exhaustive = statement.orelse, False
             while orelse is not None:
-                with self.conditional(("if", id(statement), id(orelse))):
-                    self.exec_block(orelse.body.body, frame)
+                blocks.append((id(orelse), orelse.body))
+                exhaustive = isinstance(orelse, cst.Else)
                 orelse = getattr(orelse, "orelse", None)
+            before = dict(frame.variables)
+            outcomes = []
+            for key, block in blocks:
+                frame.variables = dict(before)
+                with self.conditional(("if", id(statement), key)):
+                    self.exec_block(block.body, frame)
+                outcomes.append(frame.variables)
+            if not exhaustive:
+                outcomes.append(before)
+            frame.variables = dataflow.merge_branches(outcomes, statement)
         elif isinstance(statement, (cst.For, cst.While)):
             if isinstance(statement, cst.For):
                 self.bind(statement.target, self._loop_value(statement, frame), frame)
+            before = dict(frame.variables)
             with self.conditional(("loop", id(statement))):
                 self.exec_block(statement.body.body, frame)
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
+            # the loop may run zero times: what it assigns is one of two possibilities
+            frame.variables = dataflow.merge_branches([frame.variables, before], statement)
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 self.eval(item.item, frame)

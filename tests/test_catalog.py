@@ -430,3 +430,53 @@ def test_kc602_renames_are_safe_fixes_and_decay_has_none():
                        select=("KC602",))
     fixes = {d.message.split("`")[1]: d.fix for d in diagnostics}
     assert fixes["lr="].applicability == "safe" and fixes["decay="] is None
+
+
+# -- branches: a value set on one path only is not a fact ---------------------------------------
+
+def test_labels_one_hot_on_one_branch_with_the_matching_loss_chosen_there_too():
+    code = """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train / 255.0
+if use_one_hot:
+    y_train = keras.utils.to_categorical(y_train)
+    loss = "categorical_crossentropy"
+else:
+    loss = "sparse_categorical_crossentropy"
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss=loss)
+model.fit(x_train, y_train, validation_split=0.1)
+"""
+    assert found(code) == []
+
+
+def test_scaling_in_a_loop_that_may_not_run_keeps_the_data_unknown():
+    code = """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+for step in preprocessing_steps:
+    x_train = x_train / 255.0
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+"""
+    assert found(code) == []
+
+
+def test_a_fact_true_on_every_branch_survives():
+    code = """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+if small:
+    x_train, y_train = x_train[:1000] / 255.0, y_train[:1000]
+else:
+    x_train = x_train / 255.0
+model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x_train, y_train, validation_split=0.1)
+"""
+    assert found(code) == [(10, "KC306")]
