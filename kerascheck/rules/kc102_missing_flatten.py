@@ -27,6 +27,11 @@ def _is_spatial(layer: LayerFact) -> bool:
         not kind.startswith("ConvLSTM")
 
 
+def _is_decoder(layer: LayerFact) -> bool:
+    kind = layer.kind
+    return isinstance(kind, str) and (kind.startswith("UpSampling") or kind.endswith("Transpose"))
+
+
 def _is_temporal(layer: LayerFact) -> bool:
     """1D convolutions and pooling slide over time: a Dense after them predicting one value per
     step is how the TensorFlow time series tutorial builds its models."""
@@ -41,7 +46,9 @@ class MissingFlatten(Rule):
     for a softmax or sigmoid classifier, like 28x28 images), with no `Flatten`, `Reshape`,
     `Global*Pooling*D` or recurrent layer in between. Sequence models (with an `Embedding`, a
     recurrent, an attention or a 1D convolution layer) are not checked: there, a `Dense` layer
-    per time step is usually the point (the TensorFlow time series tutorial's models).
+    per time step is usually the point (the TensorFlow time series tutorial's models). Neither
+    are models that upsample (`UpSampling*`, `Conv*Transpose`): segmentation and autoencoders
+    want one prediction per pixel.
 
     ## Why is this bad?
     `Dense` works on the last axis only and keeps every other axis. After `Conv2D` the output
@@ -159,6 +166,16 @@ block = keras.Sequential([keras.layers.Conv2D(8, 3), keras.layers.Dense(8)])
 classifier = keras.Sequential([keras.Input(shape=(32, 32, 3)), block, keras.layers.Flatten(),
                                keras.layers.Dense(10, activation="softmax")])
 """,
+        # a segmentation model classifying each pixel with a Dense layer after upsampling
+        """
+import keras
+from keras import layers
+inputs = keras.Input(shape=(64, 64, 3))
+x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(inputs)
+x = layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(x)
+outputs = layers.Dense(4, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+""",
         # a custom layer of unknown effect in between: silent
         """
 from tensorflow import keras
@@ -173,6 +190,8 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
             return
         if any(layer.is_kind(*SEQUENCE_LAYERS) for layer in model.layers):
             return
+        if any(_is_decoder(layer) for layer in model.layers):
+            return  # upsampling back to an image: a per-pixel output is the point
         for layer in model.output_layers():
             if not layer.is_dense:
                 continue

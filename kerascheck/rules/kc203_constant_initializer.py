@@ -150,6 +150,15 @@ model = keras.Sequential([keras.Input(shape=(8,)),
                                              kernel_initializer="he_normal"),
                           keras.layers.Dense(1, bias_initializer=keras.initializers.Constant(0.5))])
 """,
+        # a frozen constant layer is a fixed map (here: summing the features), not a mistake
+        """
+from tensorflow import keras
+summing = keras.layers.Dense(1, kernel_initializer="ones", use_bias=False, trainable=False)
+inputs = keras.Input(shape=(8,))
+x = summing(inputs)
+outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+model = keras.Model(inputs, outputs)
+""",
         # an initializer from a variable is unknown
         """
 import keras
@@ -167,6 +176,9 @@ def build(init):
             initializer = constant_initializer(layer.kernel_initializer)
             if initializer is None or not self._feeds_weighted_layer(model, layer):
                 continue
+            trainable = layer.arguments.get("trainable")
+            if isinstance(trainable, Const) and trainable.value is False:
+                continue  # a fixed, deliberately constant map (a sum, a mean), never trained
             shown = initializer if initializer.endswith(")") else repr(initializer)
             yield self.finding(
                 layer,
