@@ -461,6 +461,16 @@ def prove(code: str, subject: Subject | None = None) -> Evidence:
     return rule.prove(subject)
 
 
+def findings_with_models(source, path: str, config=None):
+    """Lint ``source`` like the engine and keep, for each finding, the ModelFact it came from:
+    ``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)])``. See
+    :func:`kerascheck.rebuild.findings_with_models` (it lives there with the rest of the
+    facts-to-model code)."""
+    from kerascheck.rebuild import findings_with_models as find
+
+    return find(source, path, config)
+
+
 def provable_codes() -> list[str]:
     """Codes of the rules that define a proof of their own."""
     from kerascheck.rules import all_rules
