@@ -480,3 +480,16 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
 model.fit(x_train, y_train, validation_split=0.1)
 """
     assert found(code) == [(10, "KC306")]
+
+
+def test_kc503_judges_a_runtime_fit_fact_too():
+    from kerascheck.facts import DataFact, FitFact, ModelFact
+    from kerascheck.rules.kc503_validation_split_on_dataset import ValidationSplitOnDataset
+
+    def findings(split, is_dataset):
+        model = ModelFact(kind="sequential")
+        model.fits.append(FitFact(x=DataFact(is_dataset=is_dataset), validation_split=split))
+        return [f.code for f in ValidationSplitOnDataset().check_model(model)]
+
+    assert findings(0.2, True) == ["KC503"]
+    assert findings(0.0, True) == [] and findings(None, True) == [] and findings(0.2, False) == []

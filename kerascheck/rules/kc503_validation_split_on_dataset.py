@@ -10,6 +10,11 @@ from kerascheck.rules.base import Rule
 
 
 def _is_zero(node) -> bool:
+    """Whether ``validation_split`` is 0 or None: a source node, or at runtime the value."""
+    if node is None or isinstance(node, bool):
+        return True
+    if isinstance(node, (int, float)):
+        return node == 0
     if isinstance(node, (cst.Integer, cst.Float)):
         return float(node.value.replace("_", "")) == 0.0
     return isinstance(node, cst.Name) and node.value == "None"
