@@ -404,3 +404,32 @@ def test_cli_imports_nothing_heavy(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=120)
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr
+
+
+# -- the standard library ---------------------------------------------------------------------------
+
+HOSTILE_STDLIB = ("bad", "tokenizedata", "lib2to3/tests/data", "test_grammar", "ann_module")
+
+
+@pytest.mark.slow
+def test_standard_library_sample():
+    """benchmarks/stdlib_lint.py on the standard library's known-hostile files (deliberate
+    syntax errors, bad coding cookies, files LibCST cannot read) and a random sample: no crash,
+    no hang, KC000 exactly where Python cannot parse, no other finding."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import stdlib_lint
+    finally:
+        sys.path.pop(0)
+    assert stdlib_lint.HANG_SECONDS <= 120
+    every = stdlib_lint.stdlib_files()
+    hostile = [p for p in every if any(part in p.replace(os.sep, "/") for part in HOSTILE_STDLIB)]
+    sample = sorted(set(hostile) | set(random.Random(0).sample(every, 40)))
+    outcomes = stdlib_lint.run(sample, jobs=2)
+    failures = [o for o in outcomes if o["status"] in stdlib_lint.FAILURES]
+    assert not failures, failures
+    statuses = {o["status"] for o in outcomes}
+    assert "clean" in statuses
+    if any(not stdlib_lint.python_verdict(Path(p).read_bytes() + stdlib_lint.MARKER)[0]
+           for p in hostile):
+        assert "kc000-expected" in statuses
