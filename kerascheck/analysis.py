@@ -20,11 +20,15 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck import dataflow, subclassing
+from kerascheck.bindings import collect_bindings
+from kerascheck.construction import INPUT_KWARGS, ModelConstruction  # noqa: F401 (re-exported)
 from kerascheck.facts import (
-    UNKNOWN, CompileFact, DataFact, EvaluationFact, Event, FileFacts, FitFact, KerasCallFact,
-    LayerFact, LossFact, ModelFact, OptimizerFact, normalize_activation, normalize_loss,
+    UNKNOWN, DataFact, EvaluationFact, Event, FileFacts, KerasCallFact, LayerFact, ModelFact,
 )
 from kerascheck.names import WELL_KNOWN_UNBOUND
+from kerascheck.readers import (  # noqa: F401 (some re-exported for older callers)
+    activation_name, literal, loss_fact, metric_name, optimizer_fact, shape_of,
+)
 from kerascheck.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, FuncVal, Instance, LayerVal, ModelPart, ModelVal,
     ObjectVal, Ref, Seq, TensorVal, Value,
@@ -40,7 +44,6 @@ INSPECTIONS = {"summary", "count_params", "get_weights", "save", "save_weights",
 BUILDERS = {"build", "fit", "predict", "evaluate", "call", "train_on_batch", "test_on_batch",
             "predict_on_batch", "fit_generator", "evaluate_generator", "predict_generator",
             "load_weights", "set_weights"}
-INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 FIT_POSITIONAL = ("x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
                   "validation_data")
 
@@ -64,11 +67,11 @@ class Frame:
         return None
 
 
-class Analyzer:
+class Analyzer(ModelConstruction):
     def __init__(self, module: cst.Module):
         self.module = module
         self.imports, self.bound, self.star_imports, self.import_nodes = \
-            _collect_bindings(module)
+            collect_bindings(module)
         self.models: list[ModelFact] = []
         self.globals = Frame()
         self._conditional = 0
@@ -482,15 +485,15 @@ class Analyzer:
         keras_name = ref.keras
         if keras_name is not None:
             self.keras_calls.append(KerasCallFact(
-                keras_name, ref.qualname, node, {k: _literal(v) for k, v in kwargs.items()},
-                [_literal(v) for v in args]))
+                keras_name, ref.qualname, node, {k: literal(v) for k, v in kwargs.items()},
+                [literal(v) for v in args]))
             namespace, _, leaf = keras_name.partition(".")
             if keras_name == "models.Sequential":
                 return self.make_sequential(node, args, kwargs)
             if keras_name == "models.Model":
                 return self.make_functional(node, args, kwargs)
             if keras_name == "layers.Input":
-                return TensorVal(None, [], shape=_shape_of(kwargs.get("shape", args[0] if args else
+                return TensorVal(None, [], shape=shape_of(kwargs.get("shape", args[0] if args else
                                                                      None)))
             if namespace == "layers" and leaf[:1].isupper():
                 return self.make_layer(leaf, node, args, kwargs, star)
@@ -562,158 +565,6 @@ class Analyzer:
             if isinstance(star, cst.Param):
                 frame.variables[star.name.value] = UNKNOWN_VALUE
 
-    # -- model construction ------------------------------------------------------------------
-    def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
-        layer = LayerFact(kind=kind, node=node, arguments=kwargs)
-        if kind in ("Dense",):
-            layer.units = _const(kwargs.get("units", args[0] if args else UNKNOWN_VALUE))
-            activation = kwargs.get("activation", args[1] if len(args) > 1 else Const(None))
-            if "activation" not in kwargs and len(args) <= 1 and star:
-                activation = UNKNOWN_VALUE
-            layer.activation = activation_name(activation)
-        elif kind == "Activation":
-            layer.activation = activation_name(kwargs.get("activation",
-                                                          args[0] if args else UNKNOWN_VALUE))
-        elif kind == "Softmax":
-            layer.activation = "softmax"
-        elif kind in ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"):
-            layer.activation = kind.lower()
-        elif "activation" in kwargs:
-            layer.activation = activation_name(kwargs["activation"])
-        if "kernel_initializer" in kwargs:
-            layer.kernel_initializer = kwargs["kernel_initializer"]
-        if any(key in kwargs for key in INPUT_KWARGS):
-            layer.declares_input = True
-            shape = kwargs.get("input_shape", kwargs.get("batch_input_shape"))
-            if "input_dim" in kwargs:
-                layer.input_shape = (None,)
-            else:
-                layer.input_shape = _shape_of(shape)
-                if "batch_input_shape" in kwargs or "batch_shape" in kwargs:
-                    if isinstance(layer.input_shape, tuple):
-                        layer.input_shape = layer.input_shape[1:]
-        else:
-            layer.declares_input = UNKNOWN if star else False
-        if kind == "InputLayer":
-            layer.declares_input = True
-            shape = kwargs.get("shape", kwargs.get("input_shape"))
-            layer.input_shape = _shape_of(shape)
-        instance = Instance(f"keras.layers.{kind}", kwargs, star, node)
-        return LayerVal(layer, instance)
-
-    def call_layer(self, layer: LayerFact, node: cst.Call, args, kwargs) -> Value:
-        inputs = args[0] if args else kwargs.get("inputs", UNKNOWN_VALUE)
-        parents = inputs.items if isinstance(inputs, Seq) else [inputs]
-        tensors = [p for p in parents if isinstance(p, TensorVal)]
-        if not tensors:
-            return UNKNOWN_VALUE
-        if len(tensors) != len(parents):
-            # an input the analysis could not follow: an opaque producer stands in for it
-            tensors.append(TensorVal(LayerFact(kind=UNKNOWN, node=node), []))
-        return TensorVal(layer, tensors)
-
-    def make_sequential(self, node: cst.Call, args, kwargs) -> Value:
-        model = ModelFact(kind="sequential", node=node)
-        layers_arg = kwargs.get("layers", args[0] if args else None)
-        if layers_arg is None:
-            pass
-        elif isinstance(layers_arg, Seq):
-            model.exact = layers_arg.exact
-            for item in layers_arg.items:
-                self._append_sequential(model, item, conditional=False)
-        else:
-            model.exact = False
-        self._settle_input(model)
-        self.models.append(model)
-        return ModelVal(model)
-
-    def _append_sequential(self, model: ModelFact, item: Value, conditional: bool) -> None:
-        if conditional:
-            model.exact = False
-        if isinstance(item, TensorVal) and item.layer is None:
-            # keras.Input(...) as the first element of a Sequential model
-            if not model.layers:
-                model.input_declared = True
-                model.input_rank = _rank(item.shape)
-            return
-        if isinstance(item, LayerVal):
-            layer = item.layer
-        elif isinstance(item, ModelVal):
-            item.model.used_as_layer = True
-            layer = LayerFact(kind=UNKNOWN, node=item.model.node)
-        else:
-            layer = LayerFact(kind=UNKNOWN)
-        model.layers.append(layer)
-        if len(model.layers) > 1:
-            model.edges.append((len(model.layers) - 2, len(model.layers) - 1))
-        model.outputs = [len(model.layers) - 1]
-        self._settle_input(model)
-
-    def _settle_input(self, model: ModelFact) -> None:
-        if model.input_declared is True:
-            return
-        if not model.layers:
-            model.input_declared = UNKNOWN if not model.exact else False
-            return
-        first = model.layers[0]
-        if first.kind is UNKNOWN:
-            model.input_declared = UNKNOWN
-        elif first.declares_input is True:
-            model.input_declared = True
-            model.input_rank = _rank(first.input_shape)
-        else:
-            model.input_declared = first.declares_input  # False or UNKNOWN
-
-    def make_functional(self, node: cst.Call, args, kwargs) -> Value:
-        inputs = kwargs.get("inputs", args[0] if args else None)
-        outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
-        model = ModelFact(kind="functional", node=node, input_declared=True)
-        output_values = outputs.items if isinstance(outputs, Seq) else [outputs]
-        if outputs is None or not all(isinstance(v, TensorVal) for v in output_values):
-            model.exact = False
-            self.models.append(model)
-            return ModelVal(model)
-        self.build_graph(model, output_values)
-        self.models.append(model)
-        return ModelVal(model)
-
-    def build_graph(self, model: ModelFact, output_values: list) -> None:
-        """Fill ``model``'s layers, edges, outputs and input rank from its output tensors."""
-        index_of: dict[int, int] = {}
-        order: list[TensorVal] = []
-
-        def visit(tensor: TensorVal, depth: int = 0) -> None:
-            if id(tensor) in index_of or depth > 500:
-                return
-            for parent in tensor.parents:
-                visit(parent, depth + 1)
-            index_of[id(tensor)] = -1
-            order.append(tensor)
-
-        for output in output_values:
-            visit(output)
-        layer_index: dict[int, int] = {}
-        input_ranks = []
-        for tensor in order:
-            if tensor.layer is None:
-                input_ranks.append(_rank(tensor.shape))
-                continue
-            if id(tensor.layer) not in layer_index:
-                layer_index[id(tensor.layer)] = len(model.layers)
-                model.layers.append(tensor.layer)
-        for tensor in order:
-            if tensor.layer is None:
-                continue
-            consumer = layer_index[id(tensor.layer)]
-            for parent in tensor.parents:
-                if parent.layer is not None:
-                    edge = (layer_index[id(parent.layer)], consumer)
-                    if edge not in model.edges:
-                        model.edges.append(edge)
-        model.outputs = [layer_index[id(v.layer)] for v in output_values if v.layer is not None]
-        if len(input_ranks) == 1:
-            model.input_rank = input_ranks[0]
-
     # -- methods -----------------------------------------------------------------------------
     def call_method(self, receiver: Value, method: str, node: cst.Call, args, kwargs, star,
                     frame: Frame) -> Value:
@@ -745,8 +596,8 @@ class Analyzer:
                           star) -> Value:
         self.record_event(model, method, node)
         self.keras_calls.append(KerasCallFact(
-            f"Model.{method}", "", node, {k: _literal(v) for k, v in kwargs.items()},
-            [_literal(v) for v in args]))
+            f"Model.{method}", "", node, {k: literal(v) for k, v in kwargs.items()},
+            [literal(v) for v in args]))
         if method == "add" and model.kind == "sequential":
             self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
                                     conditional=self._conditional > 0)
@@ -783,234 +634,6 @@ class Analyzer:
             self.references.append((node, ref.qualname))
         return ref
 
-    def make_compile(self, node: cst.Call, args, kwargs, star) -> CompileFact:
-        compile_fact = CompileFact(node=node)
-        optimizer = kwargs.get("optimizer", args[0] if args else Const("rmsprop"))
-        loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
-        metrics = kwargs.get("metrics", args[3] if len(args) > 3 else None)
-        if loss is None:
-            loss = UNKNOWN_VALUE if star else Const(None)
-        loss_node = _keyword_value(node, "loss", 1)
-        compile_fact.loss = loss_fact(loss, loss_node)
-        compile_fact.optimizer = optimizer_fact(optimizer, _keyword_value(node, "optimizer", 0))
-        if metrics is None:
-            compile_fact.metrics = UNKNOWN if star else []
-        elif isinstance(metrics, Seq) and metrics.exact:
-            compile_fact.metrics = [metric_name(m) for m in metrics.items]
-        else:
-            compile_fact.metrics = UNKNOWN
-        return compile_fact
-
-    def make_fit(self, node: cst.Call, args, kwargs, star) -> FitFact:
-        fit = FitFact(node=node, conditional=self._conditional > 0)
-        x = kwargs.get("x", args[0] if args else UNKNOWN_VALUE)
-        y = kwargs.get("y", args[1] if len(args) > 1 else None)
-        if isinstance(x, DataVal):
-            fit.x = x.data
-            if y is None and x.data.labels is not None:
-                fit.y = x.data.labels
-        if isinstance(y, DataVal):
-            fit.y = y.data
-        fit.x_node = _keyword_value(node, "x", 0)
-        validation = [kwargs.get(name) for name in ("validation_data", "validation_split")]
-        validation += args[6:8]
-        given = [v for v in validation if v is not None and not (
-            isinstance(v, Const) and v.value in (None, 0, 0.0))]
-        fit.has_validation = True if given else (UNKNOWN if star else False)
-        fit.validation_split = _keyword_value(node, "validation_split", 6)
-        return fit
-
-
-# --- helpers shared with dataflow and the rules ------------------------------------------------
-
-
-def activation_name(value: Value):
-    if isinstance(value, Const):
-        return normalize_activation(value.value) if isinstance(value.value, (str, type(None))) \
-            else UNKNOWN
-    if isinstance(value, Ref):
-        keras_name = value.keras
-        if keras_name and keras_name.startswith("activations."):
-            return normalize_activation(keras_name.split(".", 1)[1])
-        if value.qualname.startswith("tensorflow.nn.") or value.qualname.startswith(
-                "tensorflow.math."):
-            return normalize_activation(value.qualname.rsplit(".", 1)[1])
-    if isinstance(value, LayerVal) and value.layer.is_kind("ReLU", "LeakyReLU", "ELU", "PReLU",
-                                                           "Softmax"):
-        return value.layer.kind.lower()
-    return UNKNOWN
-
-
-def loss_fact(value: Value, node=None) -> LossFact:
-    if isinstance(value, Const):
-        if isinstance(value.value, str):
-            return LossFact(normalize_loss(value.value), False, node)
-        if value.value is None:
-            return LossFact(None, False, node)
-        return LossFact(UNKNOWN, UNKNOWN, node)
-    if isinstance(value, Ref):
-        keras_name = value.keras
-        if keras_name and keras_name.startswith("losses."):
-            return LossFact(normalize_loss(keras_name.split(".", 1)[1]), False, node)
-        return LossFact(UNKNOWN, UNKNOWN, node)
-    if isinstance(value, Instance):
-        keras_name = value.keras
-        if keras_name and keras_name.startswith("losses."):
-            from_logits = value.kwargs.get("from_logits", Const(False))
-            logits = from_logits.value if isinstance(from_logits, Const) else UNKNOWN
-            if value.has_star_kwargs and "from_logits" not in value.kwargs:
-                logits = UNKNOWN
-            return LossFact(normalize_loss(value.class_name), logits, node)
-    return LossFact(UNKNOWN, UNKNOWN, node)
-
-
-def optimizer_fact(value: Value, node=None) -> OptimizerFact:
-    if isinstance(value, Const) and isinstance(value.value, str):
-        return OptimizerFact(value.value.lower(), UNKNOWN, node)
-    if isinstance(value, Instance):
-        keras_name = value.keras
-        if keras_name and keras_name.startswith("optimizers."):
-            rate = value.kwargs.get("learning_rate", value.kwargs.get("lr"))
-            learning_rate = rate.value if isinstance(rate, Const) else UNKNOWN
-            # located at its constructor, where the learning rate is written (KC603)
-            return OptimizerFact(value.class_name.lower(), learning_rate, value.node or node)
-    return OptimizerFact(UNKNOWN, UNKNOWN, node)
-
-
-def metric_name(value: Value):
-    if isinstance(value, Const) and isinstance(value.value, str):
-        return value.value
-    if isinstance(value, (Ref, Instance)):
-        keras_name = value.keras
-        if keras_name and keras_name.startswith("metrics."):
-            return keras_name.split(".", 1)[1]
-    return UNKNOWN
-
-
-def _const(value: Value):
-    return value.value if isinstance(value, Const) else UNKNOWN
-
-
-def _literal(value: Value):
-    """A literal argument as Python data (numbers, strings, tuples of them), else UNKNOWN."""
-    if isinstance(value, Const):
-        return value.value
-    if isinstance(value, Seq) and value.exact:
-        items = tuple(_literal(item) for item in value.items)
-        return UNKNOWN if any(item is UNKNOWN for item in items) else items
-    return UNKNOWN
-
-
-def _shape_of(value):
-    if value is None:
-        return UNKNOWN
-    if isinstance(value, Seq) and value.exact:
-        shape = tuple(_const(item) for item in value.items)
-        return shape
-    if isinstance(value, Const) and isinstance(value.value, int):
-        return value.value  # not a tuple: KC103's business
-    return UNKNOWN
-
-
-def _rank(shape) -> object:
-    return len(shape) if isinstance(shape, tuple) else UNKNOWN
-
-
-def _keyword_value(node: cst.Call, keyword: str, position: int | None):
-    """The argument expression for ``keyword`` (or the positional argument at ``position``)."""
-    for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    if position is not None:
-        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
-        if position < len(positional):
-            return positional[position].value
-    return None
-
-
-def _collect_bindings(module: cst.Module):
-    """One pass over the statements (not the expressions) for imports and bound names."""
-    imports: dict[str, str] = {}
-    bound: set[str] = set()
-    star_imports: list[str] = []
-    # (module node, dotted module path, [(alias node, imported name), ...]) for KC601
-    import_nodes: list[tuple[cst.CSTNode, str, list]] = []
-
-    def names_in_target(target) -> Iterable[str]:
-        if isinstance(target, cst.Name):
-            yield target.value
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                yield from names_in_target(element.value)
-        elif isinstance(target, cst.StarredElement):
-            yield from names_in_target(target.value)
-
-    def walk(statements) -> None:
-        for statement in statements:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, cst.Import):
-                        for alias in small.names:
-                            dotted = _dotted(alias.name)
-                            import_nodes.append((alias.name, dotted, []))
-                            if alias.asname is not None:
-                                local = alias.asname.name.value
-                                imports[local] = dotted
-                            else:
-                                local = dotted.split(".")[0]
-                                imports[local] = local
-                            bound.add(local)
-                    elif isinstance(small, cst.ImportFrom):
-                        if small.relative:
-                            continue
-                        module_name = _dotted(small.module) if small.module else ""
-                        if isinstance(small.names, cst.ImportStar):
-                            star_imports.append(module_name)
-                            continue
-                        imported: list = []
-                        import_nodes.append((small.module, module_name, imported))
-                        for alias in small.names:
-                            name = _dotted(alias.name)
-                            local = alias.asname.name.value if alias.asname else name
-                            imports[local] = f"{module_name}.{name}"
-                            imported.append((alias.name, name))
-                            bound.add(local)
-                    elif isinstance(small, (cst.Assign,)):
-                        for target in small.targets:
-                            bound.update(names_in_target(target.target))
-                    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                        bound.update(names_in_target(small.target))
-            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                bound.add(statement.name.value)
-                if isinstance(statement, cst.FunctionDef):
-                    params = statement.params
-                    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
-                        bound.add(param.name.value)
-                walk(statement.body.body if hasattr(statement.body, "body") else [])
-            else:
-                if isinstance(statement, cst.For):
-                    bound.update(names_in_target(statement.target))
-                for attribute in ("body", "orelse", "finalbody"):
-                    block = getattr(statement, attribute, None)
-                    if block is None:
-                        continue
-                    inner = getattr(block, "body", None)
-                    if isinstance(inner, cst.BaseSuite):
-                        inner = inner.body
-                    if isinstance(inner, (list, tuple)):
-                        walk(inner)
-                for handler in getattr(statement, "handlers", ()):
-                    walk(handler.body.body)
-                for case in getattr(statement, "cases", ()):
-                    walk(case.body.body)
-                if isinstance(statement, cst.If) and statement.orelse is not None:
-                    walk([statement.orelse])
-
-    walk(module.body)
-    # Star imports from Keras bring its names in: ``from tensorflow.keras.layers import *``.
-    keras_stars = [m for m in star_imports if "keras" in m]
-    other_stars = [m for m in star_imports if "keras" not in m]
-    return imports, bound, other_stars if not keras_stars else [], import_nodes
 
 
 def _is_main_guard(statement: cst.If) -> bool:
@@ -1047,14 +670,6 @@ def _callee_name(call: cst.Call) -> str:
         return func.attr.value
     if isinstance(func, cst.Name):
         return func.value
-    return ""
-
-
-def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
 
 

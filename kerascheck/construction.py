@@ -1,0 +1,214 @@
+"""Building :class:`~kerascheck.facts.ModelFact` objects: layers, Sequential and functional
+models, and the facts of ``compile()`` and ``fit()`` calls.
+
+:class:`ModelConstruction` is a part of :class:`kerascheck.analysis.Analyzer` (a mixin): it
+turns the values the analysis evaluated into layers, graphs and call facts.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerascheck.facts import UNKNOWN, CompileFact, FitFact, LayerFact, ModelFact
+from kerascheck.readers import (
+    activation_name, const_value, keyword_value, loss_fact, metric_name, optimizer_fact, rank,
+    shape_of,
+)
+from kerascheck.values import (
+    UNKNOWN_VALUE, Const, DataVal, Instance, LayerVal, ModelVal, Seq, TensorVal, Value,
+)
+
+INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
+
+
+class ModelConstruction:
+    """The model-building half of the analyzer (expects ``self.models`` and ``_conditional``)."""
+
+    def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
+        layer = LayerFact(kind=kind, node=node, arguments=kwargs)
+        if kind in ("Dense",):
+            layer.units = const_value(kwargs.get("units", args[0] if args else UNKNOWN_VALUE))
+            activation = kwargs.get("activation", args[1] if len(args) > 1 else Const(None))
+            if "activation" not in kwargs and len(args) <= 1 and star:
+                activation = UNKNOWN_VALUE
+            layer.activation = activation_name(activation)
+        elif kind == "Activation":
+            layer.activation = activation_name(kwargs.get("activation",
+                                                          args[0] if args else UNKNOWN_VALUE))
+        elif kind == "Softmax":
+            layer.activation = "softmax"
+        elif kind in ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"):
+            layer.activation = kind.lower()
+        elif "activation" in kwargs:
+            layer.activation = activation_name(kwargs["activation"])
+        if "kernel_initializer" in kwargs:
+            layer.kernel_initializer = kwargs["kernel_initializer"]
+        if any(key in kwargs for key in INPUT_KWARGS):
+            layer.declares_input = True
+            shape = kwargs.get("input_shape", kwargs.get("batch_input_shape"))
+            if "input_dim" in kwargs:
+                layer.input_shape = (None,)
+            else:
+                layer.input_shape = shape_of(shape)
+                if "batch_input_shape" in kwargs or "batch_shape" in kwargs:
+                    if isinstance(layer.input_shape, tuple):
+                        layer.input_shape = layer.input_shape[1:]
+        else:
+            layer.declares_input = UNKNOWN if star else False
+        if kind == "InputLayer":
+            layer.declares_input = True
+            shape = kwargs.get("shape", kwargs.get("input_shape"))
+            layer.input_shape = shape_of(shape)
+        instance = Instance(f"keras.layers.{kind}", kwargs, star, node)
+        return LayerVal(layer, instance)
+
+    def call_layer(self, layer: LayerFact, node: cst.Call, args, kwargs) -> Value:
+        inputs = args[0] if args else kwargs.get("inputs", UNKNOWN_VALUE)
+        parents = inputs.items if isinstance(inputs, Seq) else [inputs]
+        tensors = [p for p in parents if isinstance(p, TensorVal)]
+        if not tensors:
+            return UNKNOWN_VALUE
+        if len(tensors) != len(parents):
+            # an input the analysis could not follow: an opaque producer stands in for it
+            tensors.append(TensorVal(LayerFact(kind=UNKNOWN, node=node), []))
+        return TensorVal(layer, tensors)
+
+    def make_sequential(self, node: cst.Call, args, kwargs) -> Value:
+        model = ModelFact(kind="sequential", node=node)
+        layers_arg = kwargs.get("layers", args[0] if args else None)
+        if layers_arg is None:
+            pass
+        elif isinstance(layers_arg, Seq):
+            model.exact = layers_arg.exact
+            for item in layers_arg.items:
+                self._append_sequential(model, item, conditional=False)
+        else:
+            model.exact = False
+        self._settle_input(model)
+        self.models.append(model)
+        return ModelVal(model)
+
+    def _append_sequential(self, model: ModelFact, item: Value, conditional: bool) -> None:
+        if conditional:
+            model.exact = False
+        if isinstance(item, TensorVal) and item.layer is None:
+            # keras.Input(...) as the first element of a Sequential model
+            if not model.layers:
+                model.input_declared = True
+                model.input_rank = rank(item.shape)
+            return
+        if isinstance(item, LayerVal):
+            layer = item.layer
+        elif isinstance(item, ModelVal):
+            item.model.used_as_layer = True
+            layer = LayerFact(kind=UNKNOWN, node=item.model.node)
+        else:
+            layer = LayerFact(kind=UNKNOWN)
+        model.layers.append(layer)
+        if len(model.layers) > 1:
+            model.edges.append((len(model.layers) - 2, len(model.layers) - 1))
+        model.outputs = [len(model.layers) - 1]
+        self._settle_input(model)
+
+    def _settle_input(self, model: ModelFact) -> None:
+        if model.input_declared is True:
+            return
+        if not model.layers:
+            model.input_declared = UNKNOWN if not model.exact else False
+            return
+        first = model.layers[0]
+        if first.kind is UNKNOWN:
+            model.input_declared = UNKNOWN
+        elif first.declares_input is True:
+            model.input_declared = True
+            model.input_rank = rank(first.input_shape)
+        else:
+            model.input_declared = first.declares_input  # False or UNKNOWN
+
+    def make_functional(self, node: cst.Call, args, kwargs) -> Value:
+        inputs = kwargs.get("inputs", args[0] if args else None)
+        outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+        model = ModelFact(kind="functional", node=node, input_declared=True)
+        output_values = outputs.items if isinstance(outputs, Seq) else [outputs]
+        if outputs is None or not all(isinstance(v, TensorVal) for v in output_values):
+            model.exact = False
+            self.models.append(model)
+            return ModelVal(model)
+        self.build_graph(model, output_values)
+        self.models.append(model)
+        return ModelVal(model)
+
+    def build_graph(self, model: ModelFact, output_values: list) -> None:
+        """Fill ``model``'s layers, edges, outputs and input rank from its output tensors."""
+        index_of: dict[int, int] = {}
+        order: list[TensorVal] = []
+
+        def visit(tensor: TensorVal, depth: int = 0) -> None:
+            if id(tensor) in index_of or depth > 500:
+                return
+            for parent in tensor.parents:
+                visit(parent, depth + 1)
+            index_of[id(tensor)] = -1
+            order.append(tensor)
+
+        for output in output_values:
+            visit(output)
+        layer_index: dict[int, int] = {}
+        input_ranks = []
+        for tensor in order:
+            if tensor.layer is None:
+                input_ranks.append(rank(tensor.shape))
+                continue
+            if id(tensor.layer) not in layer_index:
+                layer_index[id(tensor.layer)] = len(model.layers)
+                model.layers.append(tensor.layer)
+        for tensor in order:
+            if tensor.layer is None:
+                continue
+            consumer = layer_index[id(tensor.layer)]
+            for parent in tensor.parents:
+                if parent.layer is not None:
+                    edge = (layer_index[id(parent.layer)], consumer)
+                    if edge not in model.edges:
+                        model.edges.append(edge)
+        model.outputs = [layer_index[id(v.layer)] for v in output_values if v.layer is not None]
+        if len(input_ranks) == 1:
+            model.input_rank = input_ranks[0]
+
+
+    def make_compile(self, node: cst.Call, args, kwargs, star) -> CompileFact:
+        compile_fact = CompileFact(node=node)
+        optimizer = kwargs.get("optimizer", args[0] if args else Const("rmsprop"))
+        loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
+        metrics = kwargs.get("metrics", args[3] if len(args) > 3 else None)
+        if loss is None:
+            loss = UNKNOWN_VALUE if star else Const(None)
+        loss_node = keyword_value(node, "loss", 1)
+        compile_fact.loss = loss_fact(loss, loss_node)
+        compile_fact.optimizer = optimizer_fact(optimizer, keyword_value(node, "optimizer", 0))
+        if metrics is None:
+            compile_fact.metrics = UNKNOWN if star else []
+        elif isinstance(metrics, Seq) and metrics.exact:
+            compile_fact.metrics = [metric_name(m) for m in metrics.items]
+        else:
+            compile_fact.metrics = UNKNOWN
+        return compile_fact
+
+    def make_fit(self, node: cst.Call, args, kwargs, star) -> FitFact:
+        fit = FitFact(node=node, conditional=self._conditional > 0)
+        x = kwargs.get("x", args[0] if args else UNKNOWN_VALUE)
+        y = kwargs.get("y", args[1] if len(args) > 1 else None)
+        if isinstance(x, DataVal):
+            fit.x = x.data
+            if y is None and x.data.labels is not None:
+                fit.y = x.data.labels
+        if isinstance(y, DataVal):
+            fit.y = y.data
+        fit.x_node = keyword_value(node, "x", 0)
+        validation = [kwargs.get(name) for name in ("validation_data", "validation_split")]
+        validation += args[6:8]
+        given = [v for v in validation if v is not None and not (
+            isinstance(v, Const) and v.value in (None, 0, 0.0))]
+        fit.has_validation = True if given else (UNKNOWN if star else False)
+        fit.validation_split = keyword_value(node, "validation_split", 6)
+        return fit
