@@ -86,6 +86,7 @@ class Analyzer(ModelConstruction):
         self._path: list[tuple] = []  # the branches being interpreted, outermost first
         self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
+        self.objects: dict[int, ObjectVal] = {}  # id(model) -> the instance of a followed class
 
     # -- entry -------------------------------------------------------------------------------
     def run(self) -> FileFacts:
@@ -420,8 +421,8 @@ class Analyzer(ModelConstruction):
     # -- calls -------------------------------------------------------------------------------
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
         if isinstance(node.func, cst.Attribute) and _is_super(node.func.value):
-            args, kwargs, _ = self.eval_arguments(node, frame)
-            return subclassing.call_super(self, node.func.attr.value, node, args, kwargs)
+            args, kwargs, star = self.eval_arguments(node, frame)
+            return subclassing.call_super(self, node.func.attr.value, node, args, kwargs, star)
         if isinstance(node.func, cst.Attribute):
             receiver = self.eval(node.func.value, frame)
             method = node.func.attr.value
@@ -569,6 +570,10 @@ class Analyzer(ModelConstruction):
     def call_method(self, receiver: Value, method: str, node: cst.Call, args, kwargs, star,
                     frame: Frame) -> Value:
         if isinstance(receiver, ModelVal):
+            overridden = subclassing.overridden_method(self, receiver.model, method, node, args,
+                                                       kwargs)
+            if overridden is not None:
+                return overridden
             return self.call_model_method(receiver.model, method, node, args, kwargs, star)
         if isinstance(receiver, ObjectVal):
             return subclassing.call_method(self, receiver, method, node, args, kwargs, star,

@@ -90,7 +90,8 @@ def _run_method(analyzer: "Analyzer", found, this: ObjectVal, args, kwargs, node
         analyzer.method_owners.pop()
 
 
-def call_super(analyzer: "Analyzer", name: str, node: cst.Call, args, kwargs) -> Value:
+def call_super(analyzer: "Analyzer", name: str, node: cst.Call, args, kwargs,
+               star: bool = False) -> Value:
     """``super().<name>(...)`` inside a followed class: the next definition up the bases of the
     file, or nothing (Keras' own ``__init__`` and friends need no following)."""
     if not analyzer.method_owners:
@@ -101,7 +102,24 @@ def call_super(analyzer: "Analyzer", name: str, node: cst.Call, args, kwargs) ->
             found = _find_method(base, name)
             if found is not None:
                 return _run_method(analyzer, found, this, args, kwargs, node)
+    if this.model is not None and name in MODEL_METHODS:
+        # an override calling Keras' own method: ``super().compile()`` compiles the model
+        return analyzer.call_model_method(this.model, name, node, args, kwargs, star)
     return UNKNOWN_VALUE
+
+
+def overridden_method(analyzer: "Analyzer", model, name: str, node: cst.Call, args,
+                      kwargs) -> Value | None:
+    """``model.<name>(...)`` on an instance of a followed class that defines ``<name>`` itself
+    (a GAN's ``compile(d_optimizer, g_optimizer, loss_fn)``): run the override, not Keras'
+    method. None when the class does not override it."""
+    this = analyzer.objects.get(id(model))
+    if this is None:
+        return None
+    found = _find_method(this.cls, name)
+    if found is None:
+        return None
+    return _run_method(analyzer, found, this, args, kwargs, node)
 
 
 def instantiate(analyzer: "Analyzer", cls: ClassVal, node: cst.Call, args, kwargs) -> Value | None:
@@ -117,6 +135,7 @@ def instantiate(analyzer: "Analyzer", cls: ClassVal, node: cst.Call, args, kwarg
     if find_method(cls, "train_step") is not None:
         analyzer.custom_training.add(id(model))
     this = ObjectVal(cls, model=model)
+    analyzer.objects[id(model)] = this
     init = _find_method(cls, "__init__")
     if init is not None:
         _run_method(analyzer, init, this, args, kwargs, node)

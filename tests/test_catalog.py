@@ -493,3 +493,42 @@ def test_kc503_judges_a_runtime_fit_fact_too():
 
     assert findings(0.2, True) == ["KC503"]
     assert findings(0.0, True) == [] and findings(None, True) == [] and findings(0.2, False) == []
+
+
+def test_overridden_compile_that_calls_super_compiles_the_model():
+    code = """
+import keras
+class GAN(keras.Model):
+    def __init__(self, generator, discriminator):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+    def compile(self, d_optimizer, g_optimizer, loss_fn):
+        super().compile()
+        self.loss_fn = loss_fn
+    def train_step(self, data):
+        return {}
+gan = GAN(make_generator(), make_discriminator())
+gan.compile(d_optimizer=keras.optimizers.Adam(1e-4), g_optimizer=keras.optimizers.Adam(1e-4),
+            loss_fn=keras.losses.BinaryCrossentropy())
+gan.fit(dataset, epochs=1)
+"""
+    assert found(code) == []
+
+
+def test_an_overridden_fit_is_not_keras_fit():
+    code = """
+import keras
+class Wrapper(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.out = keras.layers.Dense(1)
+    def call(self, x):
+        return self.out(x)
+    def fit(self, x, y, **kwargs):
+        self.compile(optimizer="adam", loss="mse")
+        return super().fit(x, y, validation_split=0.2, **kwargs)
+model = Wrapper()
+model.fit(features, targets, epochs=3)
+"""
+    assert found(code) == []
