@@ -78,3 +78,27 @@ def test_every_catalog_rule_has_its_margins_checked():
 
     mission = {"KC101", "KC201", "KC301", "KC302", "KC401", "KC501", "KC502"}
     assert set(provable_codes()) - mission == set(CATALOG_MARGINS)
+
+
+@pytest.mark.runtime
+def test_kc102_and_kc303_measure_the_users_own_model():
+    from kerascheck.rebuild import prove_source
+
+    source = """import tensorflow as tf
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=(28, 28, 1)),
+    tf.keras.layers.Conv2D(8, 3, activation="relu"),
+    tf.keras.layers.Dense(10, activation="softmax"),
+])
+binary = tf.keras.Sequential([tf.keras.Input(shape=(6,)), tf.keras.layers.Dense(4, activation="relu"),
+                              tf.keras.layers.Dense(1, activation="softmax")])
+"""
+    by_code = {item.diagnostic.code: item for item in prove_source(source, "user.py")}
+    assert set(by_code) == {"KC102", "KC303"}
+    kc102 = by_code["KC102"].evidence
+    assert kc102.verdict is True
+    assert kc102.measurements["output shape for 4 samples"] == "(4, 26, 26, 10)"
+    kc303 = by_code["KC303"].evidence
+    assert kc303.verdict is True
+    assert kc303.measurements["largest |value - 1| on 64 random inputs"] < 1e-6
+    assert kc303.measurements["distinct values"] == 1

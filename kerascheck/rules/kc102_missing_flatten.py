@@ -236,9 +236,20 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
         return None
 
     def prove(self, subject=None):
-        if subject is not None:
-            raise NotImplementedError("KC102 proves on its own example only")
+        """Build a small CNN with and without Flatten and compare output shapes. On a user's
+        model: the shape of its output for four random samples."""
         tf, keras, np = load_tensorflow(0)
+        if subject is not None:
+            from kerascheck.proving import CannotMeasure
+
+            if not subject.input_shape:
+                raise CannotMeasure("the model's input shape is unknown")
+            shape = tuple(subject.model.predict(subject.sample_inputs(4), verbose=0).shape)
+            return Evidence(
+                code=self.code, verdict=len(shape) > 2,
+                summary=f"the output for 4 samples has shape {shape}: one prediction per "
+                        f"position, not per sample",
+                measurements={"output shape for 4 samples": str(shape)})
         layers = keras.layers
 
         def build(flatten: bool):

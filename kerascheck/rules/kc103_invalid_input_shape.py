@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import libcst as cst
 
 from kerascheck import fixes
@@ -150,10 +152,12 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
         if subject is not None:
             raise NotImplementedError("KC103 proves on its own example only")
         tf, keras, np = load_tensorflow(0)
-        bad_error = _exception(lambda: keras.Sequential(
-            [keras.layers.Dense(64, activation="relu", input_shape=(784)),
-             keras.layers.Dense(10, activation="softmax")]))
-        good_model = keras.Sequential([keras.Input(shape=(784,)),
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Keras 3 also discourages input_shape= itself
+            bad_error = _exception(lambda: keras.Sequential(
+                [keras.layers.Dense(64, activation="relu", input_shape=(784)),
+                 keras.layers.Dense(10, activation="softmax")]))
+        good_model = keras.Sequential([keras.Input(shape=(784,)),  # the modern spelling
                                        keras.layers.Dense(64, activation="relu"),
                                        keras.layers.Dense(10, activation="softmax")])
         good_shape = tuple(good_model.input_shape)

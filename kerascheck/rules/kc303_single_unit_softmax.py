@@ -142,9 +142,11 @@ def build(n):
             fix=fixes.set_activation(layer, "sigmoid") if layer.is_dense else None)
 
     def prove(self, subject=None):
-        if subject is not None:
-            raise NotImplementedError("KC303 proves on its own example only")
+        """Train a binary classifier with a one-unit softmax and its sigmoid twin. On a user's
+        model: the output of the flagged softmax on random inputs."""
         tf, keras, np = load_tensorflow(0)
+        if subject is not None:
+            return _prove_on(subject, keras, np, self.code)
         rng = np.random.default_rng(0)
         x = rng.normal(size=(256, 20)).astype("float32")
         y = (x[:, 0] + x[:, 1] > 0).astype("float32")
@@ -177,3 +179,25 @@ def build(n):
                           "bad: distinct predictions": distinct,
                           "bad: training accuracy": bad_accuracy,
                           "good: training accuracy": good_accuracy})
+
+
+def _prove_on(subject, keras, np, code: str) -> Evidence:
+    """Every value the user's single-unit softmax produces on random inputs."""
+    from kerascheck.proving import CannotMeasure
+
+    layer = subject.target_layer
+    if layer is None or not subject.input_shape:
+        raise CannotMeasure("the softmax layer or the input shape is unknown")
+    try:
+        probe = keras.Model(subject.model.inputs, layer.output)
+    except Exception as error:  # a model Keras cannot cut at that layer
+        raise CannotMeasure(f"the layer's output cannot be read: {error}") from error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = probe.predict(subject.sample_inputs(), verbose=0)
+    distance = float(np.max(np.abs(values - 1.0)))
+    return Evidence(code=code, verdict=distance < 1e-6,
+                    summary=f"on 64 random inputs the softmax outputs 1.0 every time (largest "
+                            f"|value - 1| = {distance:.1e})",
+                    measurements={"largest |value - 1| on 64 random inputs": distance,
+                                  "distinct values": int(np.unique(values).size)})
