@@ -138,6 +138,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer")
             mode_value = mode.value if isinstance(mode, Const) else ("int" if mode is None else None)
             labels = DataFact(int_labels=mode_value == "int", one_hot=mode_value == "categorical",
                               identity=("labels", id(node)))
+            if "labels" in kwargs and not (isinstance(kwargs["labels"], Const) and
+                                           kwargs["labels"].value == "inferred"):
+                labels = None  # labels=None (no labels) or a list of the user's own labels
             return DataVal(DataFact(source="images", is_dataset=True, labels=labels,
                                     identity=("load", id(node)), node=node))
         if leaf in DATASET_LOADERS:
