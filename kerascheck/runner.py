@@ -126,7 +126,8 @@ def _in_process(order: deque, waiting: deque, config, cache: Cache | None) -> It
 
 
 def _cached_result(path: str, config, cache: Cache):
-    """The cached result for ``path``'s current content, or None (miss or unreadable)."""
+    """The result for ``path``'s current content known without parsing: a cache hit, or a file
+    that does not mention Keras; None otherwise (a miss, or unreadable)."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
@@ -134,12 +135,16 @@ def _cached_result(path: str, config, cache: Cache):
             content = handle.read()
     except OSError:
         return None
+    from kerascheck.engine import FileResult, is_relevant
+
+    if not is_relevant(content):
+        # No Keras in sight: settled from the bytes already read, never stored (an entry per
+        # unrelated file of a monorepo would cost more than reading the file again).
+        return FileResult(path, relevant=False)
     diagnostics = cache.get(cache_key(content, config, path))
     if diagnostics is None:
         return None
-    from kerascheck.engine import FileResult, is_relevant
-
-    return FileResult(path, diagnostics, relevant=is_relevant(content))
+    return FileResult(path, diagnostics)
 
 
 def _lint_one(path: str, config, cache: Cache | None):
@@ -157,7 +162,7 @@ def _lint_one(path: str, config, cache: Cache | None):
     except OSError:
         return lint_file(path, config)  # reports the read error as KC000, the engine's way
     result = lint_source(content, path, config)
-    if cache is not None and not result.errors:
+    if cache is not None and result.relevant and not result.errors:
         cache.put(cache_key(content, config, path), result.diagnostics)
     return result
 

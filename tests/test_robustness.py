@@ -433,3 +433,15 @@ def test_standard_library_sample():
     if any(not stdlib_lint.python_verdict(Path(p).read_bytes() + stdlib_lint.MARKER)[0]
            for p in hostile):
         assert "kc000-expected" in statuses
+
+
+def test_files_without_keras_are_settled_without_cache_entries(tmp_path):
+    (tmp_path / "plain.py").write_text("import os\nprint(os.getcwd())\n")
+    (tmp_path / "model.py").write_text(BUGGY)
+    cache = Cache(tmp_path / "cache")
+    paths = [str(tmp_path / "plain.py"), str(tmp_path / "model.py")]
+    for _ in range(2):  # cold, then warm
+        results = list(lint_paths(paths, Config(), jobs=1, cache=cache))
+        assert [r.relevant for r in results] == [False, True]
+        assert [codes(r) for r in results] == [[], [(BUGGY_LINE, "KC201")]]
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
