@@ -532,3 +532,12 @@ model = Wrapper()
 model.fit(features, targets, epochs=3)
 """
     assert found(code) == []
+
+
+def test_kc601_never_suggests_a_same_named_but_different_module():
+    (diagnostic,) = lint("from tensorflow.keras.layers.experimental import preprocessing\n",
+                         select=("KC601",))
+    assert diagnostic.fix is None and "import from" not in diagnostic.message
+    assert public_path("tensorflow.keras.layers.experimental.preprocessing.Rescaling",
+                       "tensorflow.keras.layers.experimental") == \
+        "tensorflow.keras.layers.Rescaling"

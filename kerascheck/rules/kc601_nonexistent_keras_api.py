@@ -71,8 +71,11 @@ def public_path(path: str, missing: str) -> str | None:
     wanted_index = len(missing.split(".")) - 1
     # keras.layers.core.Dense wants Dense; keras.Dense wants Dense; keras.layers.core wants core
     name = segments[-1] if wanted_index < len(segments) - 1 else segments[wanted_index]
+    # a module of the same name elsewhere is a different module
+    # (layers.experimental.preprocessing is not keras.preprocessing): no suggestion then
     homes = [home for home in _homes().get(name, ())
-             if home == root or home.startswith(root + ".")]
+             if (home == root or home.startswith(root + "."))
+             and f"{home}.{name}" not in _namespaces()]
     if len(homes) != 1:
         # several homes (losses.mse and metrics.mse): prefer the one the user's path names
         named = [home for home in homes if home.split(".")[-1] in segments]
