@@ -27,7 +27,9 @@ SOURCE_SUFFIXES = (".py", ".ipynb")
 
 
 def is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").exists()
+    # os.path.exists, not Path.exists: in an unreadable folder the latter raises
+    # PermissionError (before Python 3.12) and ended the whole run (issue 8).
+    return os.path.exists(directory / "pyvenv.cfg")
 
 
 def discover(paths: list[str], config: "Config | None" = None, *,
@@ -48,7 +50,7 @@ def discover(paths: list[str], config: "Config | None" = None, *,
         path = Path(given)
         if config.force_exclude and _is_skipped(given, config, ignored):
             continue
-        if path.is_dir():
+        if os.path.isdir(path):  # never raises (Path.is_dir does on EACCES before 3.12)
             yield from _walk(path, suffixes, config, ignored)
         else:
             yield given
@@ -107,7 +109,7 @@ def _repository_root(directory: str) -> str | None:
     walk over many folders costs no process per folder)."""
     current = Path(directory)
     for candidate in (current, *current.parents):
-        if (candidate / ".git").exists():
+        if os.path.exists(candidate / ".git"):  # never raises (unreadable folders)
             return str(candidate)
     return None
 

@@ -280,11 +280,16 @@ def test_unreadable_file_is_kc000_and_the_rest_is_checked(tmp_path):
     (tree / "ok.py").write_text(BUGGY)
     secret = tree / "secret.py"
     secret.write_text(BUGGY)
+    locked = tree / "locked"  # an unreadable folder: walking past it must not end the run
+    locked.mkdir()
+    (locked / "inside.py").write_text(BUGGY)
     secret.chmod(0)
+    locked.chmod(0)
     try:
         code, findings, _ = run_cli("--no-cache", str(tree), prefix=prefix)
     finally:
         secret.chmod(stat.S_IRUSR | stat.S_IWUSR)
+        locked.chmod(stat.S_IRWXU)
     assert by_file(findings) == {"ok.py": [(BUGGY_LINE, "KC201")], "secret.py": [(1, "KC000")]}
     assert "Permission denied" in [f for f in findings if "secret" in f["path"]][0]["message"]
 
