@@ -51,7 +51,6 @@ PARSER_STACK_BYTES = 512 * 1024 * 1024
 
 _BRACKET = re.compile(rb"[()\[\]{}]")
 _OPENING = frozenset(b"([{")
-_LONG_LINE = re.compile(rb"[^\n]{%d}" % LONG_LINE_BYTES)
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,8 @@ def looks_deep(raw: bytes) -> bool:
     """Whether the bytes could hold nesting or an expression long enough to crash or stall
     LibCST. Brackets inside strings and comments are counted too: a false alarm only costs a
     CPython parse."""
-    if _LONG_LINE.search(raw):
+    # Not a regex such as [^\n]{20000}: it rescans every long line from each of its positions.
+    if len(raw) > LONG_LINE_BYTES and max(map(len, raw.split(b"\n"))) > LONG_LINE_BYTES:
         return True
     depth = 0
     group_start = 0

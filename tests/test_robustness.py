@@ -163,6 +163,14 @@ def test_long_chain_python_accepts_is_parsed_without_crashing():
     assert result.diagnostics == [] and not result.errors
 
 
+def test_screening_is_linear_in_the_file_size():
+    # Lines just under the long-line limit: a regex such as [^\n]{20000} took 1 s per 10 lines.
+    raw = (b"x" * 19_999 + b"\n") * 200
+    started = time.process_time()
+    assert not looks_deep(raw)
+    assert time.process_time() - started < 1
+
+
 def test_ordinary_files_are_not_screened_as_deep():
     assert not looks_deep(BUGGY.encode())
     assert not looks_deep(b"x = [" + b", ".join(b"%d" % i for i in range(500)) + b"]\n")
