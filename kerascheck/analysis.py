@@ -57,6 +57,7 @@ class Frame:
         self.returns: list[Value] = []
         self.standalone = standalone
         self.generator = False  # the function yields: calling it makes a generator
+        self.outer_names: dict[str, "Frame"] = {}  # ``global``/``nonlocal`` names -> their frame
 
     def lookup(self, name: str) -> Value | None:
         frame: Frame | None = self
@@ -191,6 +192,10 @@ class Analyzer(ModelConstruction):
             current = self.eval(small.target, frame)
             operand = self.eval(small.value, frame)
             self.bind(small.target, dataflow.binary(current, operand, small.operator), frame, small)
+        elif isinstance(small, (cst.Global, cst.Nonlocal)):
+            for item in small.names:
+                frame.outer_names[item.name.value] = self._outer_frame(
+                    frame, item.name.value, isinstance(small, cst.Global))
         elif isinstance(small, cst.Expr):
             if isinstance(small.value, cst.Yield):
                 frame.generator = True
@@ -208,7 +213,8 @@ class Analyzer(ModelConstruction):
                 if value is UNKNOWN_VALUE:
                     # Unknown values still have an identity: fit(X) and evaluate(X) see the same X.
                     value = DataVal(DataFact(identity=("bound", id(target))))
-            frame.variables[target.value] = value
+            owner = frame.outer_names.get(target.value, frame)
+            owner.variables[target.value] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
             items = value.items if isinstance(value, Seq) and value.exact else None
@@ -233,6 +239,16 @@ class Analyzer(ModelConstruction):
                 return
             # self.x = model, models[i] = model: the model leaves what we can follow.
             self.escape(value)
+
+    def _outer_frame(self, frame: Frame, name: str, is_global: bool) -> Frame:
+        """The frame a ``global``/``nonlocal`` name lives in (``global model`` in a builder
+        makes its model the module's)."""
+        if is_global:
+            return self.globals
+        outer = frame.parent
+        while outer is not None and outer is not self.globals and name not in outer.variables:
+            outer = outer.parent
+        return outer if outer is not None else self.globals
 
     def _loop_value(self, statement: cst.For, frame: Frame) -> Value:
         # ``for m in [small, large]: m.compile(...)``: what the loop does to each item is not

@@ -541,3 +541,18 @@ def test_kc601_never_suggests_a_same_named_but_different_module():
     assert public_path("tensorflow.keras.layers.experimental.preprocessing.Rescaling",
                        "tensorflow.keras.layers.experimental") == \
         "tensorflow.keras.layers.Rescaling"
+
+
+def test_a_model_built_into_a_global_is_the_one_trained_elsewhere():
+    code = """
+import tensorflow as tf
+model = None
+def build():
+    global model
+    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(1)])
+def train():
+    model.fit(x, y, validation_split=0.2)
+build()
+train()
+"""
+    assert found(code) == [(8, "KC504")]
