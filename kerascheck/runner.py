@@ -8,8 +8,9 @@ most a few chunks per worker are in flight (the caller receives results while la
 still being linted).
 
 - **Cache.** With a :class:`~kerascheck.cache.Cache`, the parent process reads each file and
-  looks its key up; hits never reach a worker (a warm run starts no pool at all). Misses are
-  linted and stored by the process that lints them.
+  looks its key up; hits never reach a worker (a warm run starts no pool at all), nor do files
+  that do not mention Keras (settled from those bytes, never stored). Misses are linted and
+  stored by the process that lints them.
 - **Pool.** Misses go to a process pool in chunks of :data:`CHUNK_SIZE` files. A pool costs a
   fork (Linux) or a fresh interpreter per worker, so it starts only when more than
   :data:`POOL_THRESHOLD` files need linting and ``jobs`` > 1; fewer files are linted in-process.
