@@ -333,6 +333,30 @@ def memorization_scores(model, input_shape: tuple, classes: int, loss=None, step
     return accuracy(model, x_train, y_train), accuracy(model, x_heldout, y_heldout)
 
 
+def memorization_evidence(code: str, subject, train_label: str, heldout_label: str,
+                          summary: str) -> Evidence:
+    """The experiment KC501 and KC502 share: a model that memorizes random labels scores near
+    100% on its training data and near chance on held-out data. ``subject`` (a rebuilt user model,
+    see :mod:`kerascheck.rebuild`) is measured with its own architecture; without one, a small
+    MLP stands in. ``train_label``/``heldout_label`` name the two measurements as the rule sees
+    them."""
+    _, keras, _ = load_tensorflow(0)
+    if subject is not None:
+        _, _, units, _ = subject_head(subject)
+        train, heldout = memorization_scores(subject.model, subject_input_shape(subject), units)
+        return Evidence(
+            code, train - heldout >= 0.25,
+            f"memorizing random labels it scores {number(train)} on its training data and "
+            f"{number(heldout)} on held-out data",
+            {"accuracy on training data": train, "accuracy on held-out data": heldout})
+    model = keras.Sequential([keras.Input(shape=(20,)),
+                              keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    train, heldout = memorization_scores(model, (20,), 2)
+    measured = {train_label: train, heldout_label: heldout, "chance": 0.5}
+    return Evidence(code, train >= 0.95 and heldout <= 0.65, summary, measured)
+
+
 def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
                          seed: int = 0) -> tuple[float, float]:
     """Train ``model`` on raw 0..255 :func:`pixel_images` and an identical copy (same initial

@@ -201,24 +201,12 @@ report(model, x_test, y_test)
         On a user's model: the same experiment with its own architecture."""
         from kerascheck import proving
 
-        tf, keras, np = proving.load_tensorflow(0)
-        if subject is not None:
-            _, _, units, _ = proving.subject_head(subject)
-            train, heldout = proving.memorization_scores(
-                subject.model, proving.subject_input_shape(subject), units)
-            return proving.Evidence(
-                self.code, train - heldout >= 0.25,
-                f"memorizing random labels it scores {proving.number(train)} on its training "
-                f"data and {proving.number(heldout)} on held-out data",
-                {"accuracy on training data": train, "accuracy on held-out data": heldout})
-        model = keras.Sequential([keras.Input(shape=(20,)),
-                                  keras.layers.Dense(128, activation="relu"),
-                                  keras.layers.Dense(2, activation="softmax")])
-        train, heldout = proving.memorization_scores(model, (20,), 2)
-        measured = {"bad: accuracy on its training data (all a fit without holdout shows)": train, "good: accuracy on held-out data": heldout, "chance": 0.5}
-        return proving.Evidence(
-            self.code, train >= 0.95 and heldout <= 0.65,
-            "a model fit with no holdout reports its training score: 100% on random labels, chance on new data", measured)
+        return proving.memorization_evidence(
+            self.code, subject,
+            train_label="bad: accuracy on its training data (all a fit without holdout shows)",
+            heldout_label="good: accuracy on held-out data",
+            summary=("a model fit with no holdout reports its training score: 100% on random "
+                     "labels, chance on new data"))
 
 
 def holdout_fix(fit):

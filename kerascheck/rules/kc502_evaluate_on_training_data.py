@@ -144,21 +144,9 @@ preview = model.predict(x_train[:5])
         On a user's model: the same experiment with its own architecture."""
         from kerascheck import proving
 
-        tf, keras, np = proving.load_tensorflow(0)
-        if subject is not None:
-            _, _, units, _ = proving.subject_head(subject)
-            train, heldout = proving.memorization_scores(
-                subject.model, proving.subject_input_shape(subject), units)
-            return proving.Evidence(
-                self.code, train - heldout >= 0.25,
-                f"memorizing random labels it scores {proving.number(train)} on its training "
-                f"data and {proving.number(heldout)} on held-out data",
-                {"accuracy on training data": train, "accuracy on held-out data": heldout})
-        model = keras.Sequential([keras.Input(shape=(20,)),
-                                  keras.layers.Dense(128, activation="relu"),
-                                  keras.layers.Dense(2, activation="softmax")])
-        train, heldout = proving.memorization_scores(model, (20,), 2)
-        measured = {"bad: evaluate() on the training data": train, "good: evaluate() on held-out data": heldout, "chance": 0.5}
-        return proving.Evidence(
-            self.code, train >= 0.95 and heldout <= 0.65,
-            "evaluating on the training data reports memory: 100% on random labels, chance on new data", measured)
+        return proving.memorization_evidence(
+            self.code, subject,
+            train_label="bad: evaluate() on the training data",
+            heldout_label="good: evaluate() on held-out data",
+            summary=("evaluating on the training data reports memory: 100% on random labels, "
+                     "chance on new data"))
