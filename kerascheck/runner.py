@@ -208,6 +208,8 @@ class _Pool:
         self.executor = None
         self.open_chunk = _Chunk()
         self.submitted: deque = deque()
+        self.worked = False  # a chunk came back from a worker: the pool itself can run
+        self.in_process = False  # the pool never worked: lint here instead
 
     def __enter__(self) -> "_Pool":
         return self
@@ -232,6 +234,11 @@ class _Pool:
 
         chunk = self.open_chunk
         chunk.paths = list(paths)
+        self.open_chunk = _Chunk()
+        if self.in_process:
+            chunk.results = [_lint_one(path, self.config, self._cache()) for path in chunk.paths]
+            chunk.future = "done here"
+            return
         try:
             chunk.future = self._executor().submit(_lint_chunk, chunk.paths, self.config,
                                                    self.cache_dir)
@@ -240,7 +247,9 @@ class _Pool:
             chunk.future = self._executor().submit(_lint_chunk, chunk.paths, self.config,
                                                    self.cache_dir)
         self.submitted.append(chunk)
-        self.open_chunk = _Chunk()
+
+    def _cache(self):
+        return Cache(self.cache_dir) if self.cache_dir is not None else None
 
     def in_flight(self) -> int:
         while self.submitted and self.submitted[0].future.done():
@@ -271,10 +280,30 @@ class _Pool:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return [_from_wire(item) for item in chunk.future.result()]
+            results = [_from_wire(item) for item in chunk.future.result()]
         except BrokenProcessPool:
             self.executor = None  # the next submit starts a fresh pool
+            if not self.worked and not _pool_can_run():
+                # Not a file killing a worker: no pool can run here (a __main__ that a fresh
+                # interpreter cannot import, no semaphores, ...). Lint here from now on.
+                self.in_process = True
+                return [_lint_one(path, self.config, self._cache()) for path in chunk.paths]
+            self.worked = True
             return [_lint_isolated(path, self.config, self.cache_dir) for path in chunk.paths]
+        self.worked = True
+        return results
+
+
+def _pool_can_run() -> bool:
+    """Whether a worker process can start and answer at all (asked after a pool broke before
+    any chunk came back)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(1, mp_context=_context()) as executor:
+            return executor.submit(os.getpid).result() > 0
+    except Exception:  # BrokenProcessPool, OSError (no semaphores), ...
+        return False
 
 
 def _lint_isolated(path: str, config, cache_dir: str | None):
