@@ -458,3 +458,24 @@ def test_files_without_keras_are_settled_without_cache_entries(tmp_path):
         assert [r.relevant for r in results] == [False, True]
         assert [codes(r) for r in results] == [[], [(BUGGY_LINE, "KC201")]]
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+
+
+def test_a_pool_that_cannot_start_falls_back_to_in_process(tmp_path):
+    """A script read from stdin, with a thread running, gets spawned workers that cannot import
+    its ``__main__``: every worker dies at start. That is not every file crashing."""
+    for index in range(POOL_THRESHOLD + 4):
+        (tmp_path / f"p{index:03d}.py").write_text(BUGGY)
+    script = textwrap.dedent(f"""
+        import threading
+        from kerascheck.config import Config
+        from kerascheck.runner import lint_paths
+        from kerascheck.paths import discover
+        stop = threading.Event()
+        threading.Thread(target=stop.wait).start()
+        results = list(lint_paths(discover([{str(tmp_path)!r}]), Config(), jobs=2))
+        stop.set()
+        print("CODES", sorted({{d.code for r in results for d in r.diagnostics}}), len(results))
+        """)
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True,
+                          timeout=300)
+    assert f"CODES ['KC201'] {POOL_THRESHOLD + 4}" in done.stdout, done.stdout + done.stderr[-2000:]
