@@ -92,7 +92,6 @@ class LintSession:
         self.counts: dict[str, int] = {}
         self._claimed: set[Path] = set()
         self.kerascheck_config = load_kerascheck_config(config.rootpath)
-        self._fingerprint_base: bytes | None = None
         self._git_ignored = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -181,14 +180,11 @@ class LintSession:
 
     def _fingerprint(self, engine_path: str, source: bytes) -> str:
         """What a cached result is valid for: this file's content at this path, this kerascheck
-        (version and sources) and this resolved configuration."""
-        if self._fingerprint_base is None:
-            self._fingerprint_base = _engine_fingerprint() + b"\0" + \
-                self.kerascheck_config.fingerprint().encode("ascii")
-        digest = hashlib.sha256(self._fingerprint_base)
-        digest.update(b"\0" + engine_path.encode("utf-8") + b"\0")
-        digest.update(source)
-        return digest.hexdigest()
+        (version and sources) and this resolved configuration. The very key the CLI's result
+        cache uses (:func:`kerascheck.cache.cache_key`), so both invalidate alike."""
+        from kerascheck.cache import cache_key
+
+        return cache_key(source, self.kerascheck_config, engine_path)
 
 
 def load_kerascheck_config(rootpath: Path) -> "Config":
@@ -200,30 +196,6 @@ def load_kerascheck_config(rootpath: Path) -> "Config":
         return load_config(rootpath)
     except ConfigError as error:  # a clear usage error, as the CLI's exit 2
         raise pytest.UsageError(f"kerascheck: {error}") from None
-
-
-def _engine_fingerprint() -> bytes:
-    """The kerascheck version and a hash of its own sources: a cached result is reused only by
-    the same linter (an editable install changes its rules without changing its version).
-
-    Computed once per process, when the engine is first used: the code that lints is the code
-    this process imported, whatever happens to the files afterwards."""
-    global _ENGINE_FINGERPRINT
-    if _ENGINE_FINGERPRINT is None:
-        _ENGINE_FINGERPRINT = _hash_package_sources()
-    return _ENGINE_FINGERPRINT
-
-
-def _hash_package_sources() -> bytes:
-    import kerascheck
-    import kerascheck.engine  # noqa: F401  (imported now, so the hash matches the loaded code)
-
-    package_dir = Path(kerascheck.__file__).parent
-    digest = hashlib.sha256(kerascheck.__version__.encode("utf-8"))
-    for source_file in sorted(package_dir.rglob("*.py")):
-        digest.update(source_file.relative_to(package_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(source_file.read_bytes())
-    return digest.hexdigest().encode("ascii")
 
 
 def _diagnostic_record(diagnostic) -> dict:
@@ -428,4 +400,3 @@ def describe_findings(model, findings: list) -> str:
 
 
 _SESSION = pytest.StashKey[LintSession]()
-_ENGINE_FINGERPRINT: bytes | None = None
