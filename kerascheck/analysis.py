@@ -21,14 +21,12 @@ import libcst as cst
 
 from kerascheck import dataflow, subclassing
 from kerascheck.bindings import collect_bindings
-from kerascheck.construction import INPUT_KWARGS, ModelConstruction  # noqa: F401 (re-exported)
+from kerascheck.construction import ModelConstruction
 from kerascheck.facts import (
     UNKNOWN, DataFact, EvaluationFact, Event, FileFacts, KerasCallFact, LayerFact, ModelFact,
 )
 from kerascheck.names import WELL_KNOWN_UNBOUND
-from kerascheck.readers import (  # noqa: F401 (some re-exported for older callers)
-    activation_name, literal, loss_fact, metric_name, optimizer_fact, shape_of,
-)
+from kerascheck.readers import literal, shape_of
 from kerascheck.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, FuncVal, Instance, LayerVal, ModelPart, ModelVal,
     ObjectVal, Ref, Seq, TensorVal, Value,

@@ -126,7 +126,6 @@ class ModelConstruction:
             model.input_declared = first.declares_input  # False or UNKNOWN
 
     def make_functional(self, node: cst.Call, args, kwargs) -> Value:
-        inputs = kwargs.get("inputs", args[0] if args else None)
         outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
         model = ModelFact(kind="functional", node=node, input_declared=True)
         output_values = outputs.items if isinstance(outputs, Seq) else [outputs]

@@ -194,8 +194,8 @@ def render_index(rules: Iterable[type[Rule]], evidence: dict[str, dict]) -> str:
                      f"{fix_label(rule)} | {_cell(rule.summary)} | {proof} |")
     lines += ["", "Fix: `safe` fixes are applied by `--fix`, `unsafe` ones only with "
               "`--unsafe-fixes`; `-` means no automatic fix. Proof: whether the last run of the "
-              f"rule's runtime proof (`kerascheck prove CODE`, recorded in "
-              f"[evidence.json](evidence.json)) showed the symptom in the bad model and not in "
+              "rule's runtime proof (`kerascheck prove CODE`, recorded in "
+              "[evidence.json](evidence.json)) showed the symptom in the bad model and not in "
               "the fixed one.", ""]
     return "\n".join(lines)
 

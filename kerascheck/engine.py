@@ -11,6 +11,7 @@ the other rules still run.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -41,16 +42,27 @@ def is_relevant(source: bytes) -> bool:
     return any(marker in source for marker in RELEVANT_MARKERS)
 
 
-def lint_file(path: str | os.PathLike, config: Config | None = None) -> FileResult:
-    """Lint one file on disk."""
+def read_source(path: str | os.PathLike) -> bytes | FileResult:
+    """A file's bytes, or the KC000 result that says why they cannot be had. A FIFO or a device
+    named ``*.py`` is never opened: reading it would block or never end."""
     display = os.fspath(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return FileResult(display, [_syntax_diagnostic(
+                display, 1, 1, "cannot read file: not a regular file")])
         with open(path, "rb") as handle:
-            source = handle.read()
+            return handle.read()
     except OSError as error:
         return FileResult(display, [_syntax_diagnostic(
             display, 1, 1, f"cannot read file: {error.strerror or error}")])
-    return lint_source(source, display, config)
+
+
+def lint_file(path: str | os.PathLike, config: Config | None = None) -> FileResult:
+    """Lint one file on disk."""
+    source = read_source(path)
+    if isinstance(source, FileResult):
+        return source
+    return lint_source(source, os.fspath(path), config)
 
 
 def lint_source(source: str | bytes, path: str = "<stdin>",

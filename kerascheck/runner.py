@@ -23,7 +23,6 @@ still being linted).
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import threading
 from collections import deque
@@ -129,14 +128,11 @@ def _in_process(order: deque, waiting: deque, config, cache: Cache | None) -> It
 def _cached_result(path: str, config, cache: Cache):
     """The result for ``path``'s current content known without parsing: a cache hit, or a file
     that does not mention Keras; None otherwise (a miss, or unreadable)."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        with open(path, "rb") as handle:
-            content = handle.read()
-    except OSError:
-        return None
-    from kerascheck.engine import FileResult, is_relevant
+    from kerascheck.engine import FileResult, is_relevant, read_source
+
+    content = read_source(path)
+    if isinstance(content, FileResult):
+        return None  # linted (and reported) the engine's way
 
     if not is_relevant(content):
         # No Keras in sight: settled from the bytes already read, never stored (an entry per
@@ -150,18 +146,11 @@ def _cached_result(path: str, config, cache: Cache):
 
 def _lint_one(path: str, config, cache: Cache | None):
     """Lint one file (reading it once), storing a clean result in ``cache``."""
-    from kerascheck.engine import FileResult, _syntax_diagnostic, lint_file, lint_source
+    from kerascheck.engine import FileResult, lint_source, read_source
 
-    try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            # A FIFO or a device named *.py would block or never end: never open one.
-            return FileResult(path, [_syntax_diagnostic(
-                path, 1, 1, "cannot read file: not a regular file")])
-        with open(path, "rb") as handle:
-            content = handle.read()
-    except OSError:
-        return lint_file(path, config)  # reports the read error as KC000, the engine's way
+    content = read_source(path)
+    if isinstance(content, FileResult):
+        return content  # unreadable, or not a regular file: KC000, the engine's way
     result = lint_source(content, path, config)
     if cache is not None and result.relevant and not result.errors:
         cache.put(cache_key(content, config, path), result.diagnostics)
