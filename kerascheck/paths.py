@@ -65,7 +65,8 @@ def _is_skipped(path: str, config: "Config", ignored: "GitIgnored | None",
 def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None") -> Iterator[str]:
     # "kerascheck ." reports src/model.py, not ./src/model.py (as Ruff and git do)
     strip = len("." + os.sep) if os.fspath(root) == "." else 0
-    for directory, subdirectories, files in os.walk(root, followlinks=False):
+    for directory, subdirectories, files in os.walk(root, followlinks=False,
+                                                    onerror=_warn_unreadable):
         subdirectories[:] = sorted(
             name for name in subdirectories
             if not name.startswith(".")
@@ -225,3 +226,12 @@ def _glob_regex(pattern: str) -> re.Pattern:
             out.append(re.escape(char))
             index += 1
     return re.compile("".join(out))
+
+
+def _warn_unreadable(error: OSError) -> None:
+    """A folder of the walked tree that cannot be listed: said on stderr, never fatal, so the
+    rest of the tree is still checked."""
+    import sys
+
+    print(f"kerascheck: warning: cannot read folder {error.filename}: "
+          f"{error.strerror or error}", file=sys.stderr)

@@ -294,11 +294,12 @@ def test_unreadable_file_is_kc000_and_the_rest_is_checked(tmp_path):
     secret.chmod(0)
     locked.chmod(0)
     try:
-        code, findings, _ = run_cli("--no-cache", str(tree), prefix=prefix)
+        code, findings, stderr = run_cli("--no-cache", str(tree), prefix=prefix)
     finally:
         secret.chmod(stat.S_IRUSR | stat.S_IWUSR)
         locked.chmod(stat.S_IRWXU)
     assert by_file(findings) == {"ok.py": [(BUGGY_LINE, "KC201")], "secret.py": [(1, "KC000")]}
+    assert f"cannot read folder {locked}" in stderr  # said, not silently skipped
     assert "Permission denied" in [f for f in findings if "secret" in f["path"]][0]["message"]
 
 
