@@ -8,7 +8,7 @@ import libcst as cst
 
 from kerascheck import fixes
 from kerascheck.facts import FileFacts
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proving import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # keyword -> callees (canonical names; "layers.*" is any layer) that take a shape there
@@ -154,7 +154,7 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
         tf, keras, np = load_tensorflow(0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Keras 3 also discourages input_shape= itself
-            bad_error = _exception(lambda: keras.Sequential(
+            bad_error = exception_of(lambda: keras.Sequential(
                 [keras.layers.Dense(64, activation="relu", input_shape=(784)),
                  keras.layers.Dense(10, activation="softmax")]))
         good_model = keras.Sequential([keras.Input(shape=(784,)),  # the modern spelling
@@ -169,11 +169,3 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
             measurements={"bad: exception": f"{bad_error[0]}: {bad_error[1]}" if bad_error
                           else "none",
                           "good: model input shape": str(good_shape)})
-
-
-def _exception(action):
-    try:
-        action()
-    except Exception as error:  # the proof reports whatever Keras raises
-        return type(error).__name__, str(error).strip().splitlines()[0][:160]
-    return None

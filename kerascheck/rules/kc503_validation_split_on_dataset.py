@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.facts import DataFact, ModelFact
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proving import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 
@@ -189,7 +189,7 @@ model.fit(tf_dataset_or_array, validation_split=0.0)
         for label, data, extra in (("tf.data.Dataset", dataset, {}),
                                    ("generator", generator(), {"steps_per_epoch": 2}),
                                    ("PyDataset", Batches(), {})):
-            outcomes[label] = _exception(lambda: model.fit(data, validation_split=0.2, epochs=1,
+            outcomes[label] = exception_of(lambda: model.fit(data, validation_split=0.2, epochs=1,
                                                            verbose=0, **extra))
         history = model.fit(dataset.skip(1), validation_data=dataset.take(1), epochs=1,
                             verbose=0)
@@ -203,11 +203,3 @@ model.fit(tf_dataset_or_array, validation_split=0.0)
                         summary="Keras 3 raises ValueError for validation_split on a dataset, a "
                                 "generator and a PyDataset; validation_data works.",
                         measurements=measurements)
-
-
-def _exception(action):
-    try:
-        action()
-    except Exception as error:  # the proof reports whatever Keras raises
-        return type(error).__name__, str(error).strip().splitlines()[0][:120]
-    return None

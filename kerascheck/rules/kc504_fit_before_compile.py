@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.facts import Event, ModelFact
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proving import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 NEEDS_COMPILE = {"fit", "evaluate", "train_on_batch", "test_on_batch", "fit_generator",
@@ -185,9 +185,9 @@ model.evaluate(x_test, y_test)
         calls = {"fit": lambda: model.fit(x, y, epochs=1, verbose=0),
                  "evaluate": lambda: model.evaluate(x, y, verbose=0),
                  "train_on_batch": lambda: model.train_on_batch(x, y)}
-        bad = {name: _exception(call) for name, call in calls.items()}
+        bad = {name: exception_of(call) for name, call in calls.items()}
         model.compile(optimizer="sgd", loss="mse")
-        good = {name: _exception(call) for name, call in calls.items()}
+        good = {name: exception_of(call) for name, call in calls.items()}
         verdict = all(o is not None and o[0] == "ValueError" and "compile()" in o[1]
                       for o in bad.values()) and all(o is None for o in good.values())
         measurements = {f"bad: {name}() before compile": f"{o[0]}: {o[1]}" if o else "no error"
@@ -198,11 +198,3 @@ model.evaluate(x_test, y_test)
                         summary="Keras 3 raises ValueError for fit, evaluate and train_on_batch "
                                 "before compile(); after it all three run.",
                         measurements=measurements)
-
-
-def _exception(action):
-    try:
-        action()
-    except Exception as error:  # the proof reports whatever Keras raises
-        return type(error).__name__, str(error).strip().splitlines()[0][:120]
-    return None

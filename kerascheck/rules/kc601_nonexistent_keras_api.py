@@ -8,7 +8,7 @@ import libcst as cst
 
 from kerascheck import fixes
 from kerascheck.facts import FileFacts
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proving import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # Roots whose public names kerascheck knows exactly (see kerascheck/keras_api.py). Other
@@ -287,8 +287,8 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
         }
         fixed = {"tf.keras.layers.Dense": lambda: tf.keras.layers.Dense,
                  "keras.layers.Dense": lambda: importlib.import_module("keras").layers.Dense}
-        bad = {path: _exception(lookup) for path, lookup in lookups.items()}
-        good = {path: _exception(lookup) for path, lookup in fixed.items()}
+        bad = {path: exception_of(lookup) for path, lookup in lookups.items()}
+        good = {path: exception_of(lookup) for path, lookup in fixed.items()}
         verdict = all(o is not None and o[0] == "AttributeError" for o in bad.values()) and \
             all(o is None for o in good.values())
         measurements = {f"bad: {path}": f"{o[0]}: {o[1]}" if o else "exists"
@@ -313,11 +313,3 @@ def _shown_missing(missing: str, path: str, written: str) -> str:
     if head < 1 or len(missing_segments) < head:
         return missing
     return ".".join([shown[0], *missing_segments[head:]])
-
-
-def _exception(action):
-    try:
-        action()
-    except Exception as error:  # the proof reports whatever Keras raises
-        return type(error).__name__, str(error).strip().splitlines()[0][:120]
-    return None
