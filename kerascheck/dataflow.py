@@ -80,10 +80,8 @@ def binary(left: Value, right: Value, operator) -> Value:
     """Arithmetic on data scales it (``/ 255``, ``(x - mean) / std``)."""
     data = left if isinstance(left, DataVal) else right if isinstance(right, DataVal) else None
     if data is None:
-        if isinstance(left, Const) and isinstance(right, Const):
-            return UNKNOWN_VALUE
         return UNKNOWN_VALUE
-    return data.derive(scaled=True, one_hot=False if not data.data.one_hot else True)
+    return data.derive(scaled=True)
 
 
 def part(value: DataVal, index: int) -> DataVal:
@@ -209,8 +207,6 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
     if name == "argmax":
         return _argmax(receiver)
     if name in PRESERVING_METHODS:
-        if name in ("batch", "shuffle", "prefetch", "cache", "repeat") or data.predicted_by:
-            return receiver
         return receiver
     if name in SELECTING_METHODS:
         code = analyzer.module.code_for_node(node.args[0]) if node.args else ""
@@ -305,8 +301,6 @@ def _one_hot(value: Value, node) -> Value:
 def _preserve(value: Value, node) -> Value:
     if isinstance(value, DataVal):
         return value
-    if isinstance(value, Seq):
-        return _fresh(node)
     return _fresh(node)
 
 
