@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 
+from hypothesis import HealthCheck, settings
+
 from kerascheck.config import Config
 from kerascheck.engine import lint_source
+
+# Fuzzing is random on a developer's machine (it hunts) and derandomized under CI=true (a
+# submission must not fail by chance). hypothesmith's node strategy rejects many drafts, so the
+# filter health check is told that this is expected.
+settings.register_profile(
+    "ci", derandomize=True, database=None, print_blob=True,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow,
+                           HealthCheck.data_too_large])
+settings.register_profile(
+    "dev", suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow,
+                                  HealthCheck.data_too_large])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>KC\d{3}(?:\s*,\s*KC\d{3})*)")
 

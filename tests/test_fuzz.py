@@ -9,14 +9,15 @@ import warnings
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kerascheck.engine import lint_source
 
 EXAMPLES = 60
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# The health checks to suppress and (under CI=true) derandomization come from the profile
+# tests/conftest.py loads.
+FUZZ = settings(max_examples=EXAMPLES, deadline=None)
 HEADER = "import tensorflow as tf\nfrom tensorflow import keras\n"
 
 # Fragments a Keras script is made of, so random text often reaches the analysis.
