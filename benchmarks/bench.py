@@ -68,7 +68,7 @@ def parse_all_without_gc(paths):
 
 
 def lint_all(paths):
-    from kerascheck.config import Config
+    from kerascheck.settings.config import Config
     from kerascheck.engine import lint_file
 
     config = Config()

@@ -17,98 +17,11 @@ import os
 import sys
 from typing import Sequence
 
-from kerascheck import __version__
+from kerascheck.reports.formats import FORMATS
+from kerascheck.settings.options import check_parser, split_selectors
 
 SUBCOMMANDS = ("check", "rule", "rules", "prove")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _check_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kerascheck",
-        description="Find the mistakes people make with Keras, without importing TensorFlow.",
-        epilog="Other commands: 'kerascheck rule CODE' explains a rule, 'kerascheck rules' "
-               "lists them, 'kerascheck prove [CODE ...]' runs the runtime proofs.")
-    parser.add_argument("paths", nargs="*", default=None, metavar="PATH",
-                        help="files or folders to check (default: .); '-' reads stdin")
-    parser.add_argument("--select", action="append", default=None, metavar="CODES",
-                        help="rules to run: codes, prefixes or names, comma-separated (KC2,KC301)")
-    parser.add_argument("--ignore", action="append", default=None, metavar="CODES",
-                        help="rules to skip: codes, prefixes or names, comma-separated")
-    _add_workflow_arguments(parser)
-    parser.add_argument("--exit-zero", action="store_true",
-                        help="exit 0 even when problems are found")
-    parser.add_argument("--fix", action="store_true",
-                        help="apply the safe fixes, then report what remains")
-    parser.add_argument("--unsafe-fixes", action="store_true",
-                        help="with --fix or --diff, also apply the unsafe fixes (they change "
-                             "what the model does: review them)")
-    parser.add_argument("--diff", action="store_true",
-                        help="print the fixes as a unified diff and write nothing")
-    parser.add_argument("--exit-non-zero-on-fix", action="store_true",
-                        help="with --fix, exit 1 when anything was fixed, even if nothing remains")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="neither read nor write the result cache (.kerascheck_cache)")
-    parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
-                        help="worker processes for many files (default: one per CPU; 1: none)")
-    parser.add_argument("--version", action="version", version=f"kerascheck {__version__}")
-    return parser
-
-
-def _add_workflow_arguments(parser: argparse.ArgumentParser) -> None:
-    """Configuration, file selection, suppression and report options of ``check``."""
-    from kerascheck.output import FORMATS
-
-    parser.add_argument("--extend-select", action="append", default=None, metavar="CODES",
-                        help="rules to run in addition to those selected")
-    parser.add_argument("--config", metavar="FILE",
-                        help="read settings from this TOML file instead of the nearest "
-                             "pyproject.toml's [tool.kerascheck]")
-    parser.add_argument("--exclude", action="append", default=None, metavar="GLOBS",
-                        help="globs to skip while walking folders (replaces the defaults)")
-    parser.add_argument("--extend-exclude", action="append", default=None, metavar="GLOBS",
-                        help="globs to skip in addition to the configured excludes")
-    parser.add_argument("--force-exclude", action="store_true", default=None,
-                        help="apply excludes and .gitignore to files named explicitly too "
-                             "(pre-commit passes every file explicitly)")
-    parser.add_argument("--no-respect-gitignore", dest="respect_gitignore",
-                        action="store_false", default=None,
-                        help="check files that .gitignore lists")
-    parser.add_argument("--show-settings", action="store_true",
-                        help="print the resolved settings and exit")
-    parser.add_argument("--show-files", action="store_true",
-                        help="print the files that would be checked and exit")
-    parser.add_argument("--stdin-filename", metavar="PATH",
-                        help="the name of the file read from stdin ('-'): for display, "
-                             "per-file-ignores and notebooks (.ipynb)")
-    parser.add_argument("--add-noqa", action="store_true",
-                        help="add '# noqa: CODE' comments for every finding (notebooks are "
-                             "never written)")
-    parser.add_argument("--output-format", choices=FORMATS, default="text",
-                        help="text (default: each finding with its source line), concise (one "
-                             "line each), json, github (workflow annotations), sarif (code "
-                             "scanning), junit")
-    parser.add_argument("--output-file", metavar="FILE",
-                        help="write the report to FILE instead of standard output")
-    parser.add_argument("--statistics", action="store_true",
-                        help="print the number of findings per rule instead of the findings")
-
-
-def _positive_int(text: str) -> int:
-    """``--jobs``: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("expected at least 1")
-    return value
-
-
-def _split_selectors(values: list[str] | None) -> tuple[str, ...]:
-    if not values:
-        return ()
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,16 +35,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "rules":
         return _rules_command(rest)
     if command == "prove":
-        from kerascheck.proving import prove_command
-
-        return prove_command(rest)
+        return _prove_command(rest)
     return _check_command(rest)
 
 
 def _check_command(argv: list[str]) -> int:
-    parser = _check_parser()
+    parser = check_parser(FORMATS)
     options = parser.parse_args(argv)
-    from kerascheck.config import ConfigError
+    from kerascheck.settings.config import ConfigError
 
     reading_stdin = options.paths == ["-"] or (not options.paths and options.stdin_filename)
     if not reading_stdin and "-" in (options.paths or []):
@@ -154,7 +65,7 @@ def _check_command(argv: list[str]) -> int:
         return EXIT_ERROR
 
     if options.show_files:
-        from kerascheck.paths import discover
+        from kerascheck.workspace.paths import discover
 
         for path in discover(options.paths, config):
             print(path)
@@ -162,14 +73,14 @@ def _check_command(argv: list[str]) -> int:
     if options.fix or options.diff:
         return _fix_command(options, config)
 
-    from kerascheck.paths import discover
-    from kerascheck.runner import lint_paths
+    from kerascheck.workspace.paths import discover
+    from kerascheck.workspace.runner import lint_paths
 
     # The runner streams results in discovery order: cache hits first, misses in a process
     # pool when there are many (see kerascheck/runner.py and kerascheck/cache.py).
     cache = None
     if not options.no_cache:
-        from kerascheck.cache import Cache
+        from kerascheck.workspace.cache import Cache
 
         cache = Cache.for_config(config)
     diagnostics = []
@@ -199,7 +110,7 @@ def _resolve_config(options, reading_stdin: bool):
     """The configuration file's settings with the command line's on top (Ruff's precedence:
     ``--select`` replaces the configured selection and its ignores; ``--extend-select`` and
     ``--ignore`` add to it)."""
-    from kerascheck.config import load_config
+    from kerascheck.settings.config import load_config
 
     if reading_stdin:
         start = os.path.dirname(os.path.abspath(options.stdin_filename or "-"))
@@ -209,18 +120,18 @@ def _resolve_config(options, reading_stdin: bool):
     config = load_config(start, options.config)
     changes: dict = {}
     if options.select:
-        changes.update(select=_split_selectors(options.select), extend_select=(), ignore=())
+        changes.update(select=split_selectors(options.select), extend_select=(), ignore=())
     if options.extend_select:
         changes["extend_select"] = changes.get("extend_select", config.extend_select) + \
-            _split_selectors(options.extend_select)
+            split_selectors(options.extend_select)
     if options.ignore:
         changes["ignore"] = changes.get("ignore", config.ignore) + \
-            _split_selectors(options.ignore)
+            split_selectors(options.ignore)
     if options.exclude:
-        changes["exclude"] = _split_selectors(options.exclude)
+        changes["exclude"] = split_selectors(options.exclude)
     if options.extend_exclude:
         changes["extend_exclude"] = config.extend_exclude + \
-            _split_selectors(options.extend_exclude)
+            split_selectors(options.extend_exclude)
     if options.force_exclude is not None:
         changes["force_exclude"] = options.force_exclude
     if options.respect_gitignore is not None:
@@ -243,7 +154,7 @@ def _show_settings(config) -> None:
 def _stdin_command(options, config) -> int:
     """``kerascheck -`` (with ``--stdin-filename``): lint standard input, for editors."""
     from kerascheck.engine import lint_source
-    from kerascheck.paths import GitIgnored
+    from kerascheck.workspace.paths import GitIgnored
 
     if options.add_noqa or options.fix or options.diff:
         print("kerascheck: error: --add-noqa, --fix and --diff need files, not standard input",
@@ -270,7 +181,7 @@ def _stdin_command(options, config) -> int:
 
 def _add_noqa(diagnostics, errors) -> int:
     """``--add-noqa``: suppress every current finding where it is reported."""
-    from kerascheck.suppression import add_noqa
+    from kerascheck.source.suppression import add_noqa
 
     by_path: dict[str, list] = {}
     for diagnostic in diagnostics:
@@ -294,14 +205,14 @@ def _fix_command(options, config) -> int:
 
     Exit 1 when anything remains (with ``--diff``: when anything would change or remains), or
     with ``--exit-non-zero-on-fix`` when anything was fixed; 0 when all was fixed."""
-    from kerascheck.fixer import fix_files
     from kerascheck.fixes import allowed
-    from kerascheck.paths import discover
-    from kerascheck.runner import default_jobs, lint_paths
+    from kerascheck.fixing.fixer import fix_files
+    from kerascheck.workspace.paths import discover
+    from kerascheck.workspace.runner import default_jobs, lint_paths
 
     cache = None
     if not options.no_cache:
-        from kerascheck.cache import Cache
+        from kerascheck.workspace.cache import Cache
 
         cache = Cache.for_config(config)
     remaining, errors, diffs = [], [], []
@@ -359,7 +270,7 @@ def _report(diagnostics, file_count: int, output_format: str, options=None,
             sources=None) -> None:
     """Print (or write to ``--output-file``) the report in the chosen format; with
     ``--statistics``, the counts per rule instead."""
-    from kerascheck.output import render, render_statistics, write_output
+    from kerascheck.reports.formats import render, render_statistics, write_output
 
     if options is not None and getattr(options, "statistics", False):
         text = render_statistics(diagnostics, output_format)
@@ -376,7 +287,7 @@ def _rule_command(argv: list[str]) -> int:
     parser.add_argument("--output-format", choices=("text", "json"), default="text",
                         help="json: the doc's sections and code blocks, for editors and tools")
     options = parser.parse_args(argv)
-    from kerascheck.docs import render_rule, rule_as_dict
+    from kerascheck.reports.rule_docs import render_rule, rule_as_dict
     from kerascheck.rules import all_rules, rule_by_code_or_name
 
     if options.all:
@@ -408,7 +319,7 @@ def _rules_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kerascheck rules", description="List the rules.")
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
     options = parser.parse_args(argv)
-    from kerascheck.docs import has_proof
+    from kerascheck.reports.rule_docs import has_proof
     from kerascheck.rules import all_rules
 
     # fix: "safe", "unsafe" or null (no automatic fix); shown as "-" in the table
@@ -431,3 +342,48 @@ def _rules_command(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _prove_command(argv: list[str]) -> int:
+    """``kerascheck prove [CODE ...]`` and ``kerascheck prove FILE ...``.
+
+    With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
+    only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
+    model (see :func:`kerascheck.runtime.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
+    was refuted. Exit 2 on a usage error or without TensorFlow.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="kerascheck prove",
+        description="Run the runtime proofs: build a rule's bad example and its fixed twin in "
+                    "TensorFlow and measure both; or, given files, measure each finding on "
+                    "the model the linter reconstructed from the file.")
+    parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
+                        help="rule codes or names (default: every rule with a proof), or .py "
+                             "files")
+    options = parser.parse_args(argv)
+    files = [t for t in options.targets if t.endswith(".py") or os.path.isfile(t)]
+    codes = [t for t in options.targets if t not in files]
+    if files and codes:
+        parser.error("give either rule codes or files, not both")
+    from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
+    from kerascheck.rules import rule_by_code_or_name
+    from kerascheck.runtime.prove import provable_codes, prove_codes
+    from kerascheck.runtime.rebuild import prove_files
+
+    unknown = [code for code in codes if rule_by_code_or_name(code) is None]
+    if unknown:
+        print(f"kerascheck prove: error: unknown rule {unknown[0]!r}", file=sys.stderr)
+        return 2
+    if not tensorflow_available():
+        print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    try:
+        if files:
+            return prove_files(files)
+        return prove_codes([rule_by_code_or_name(code).code for code in codes]
+                            or provable_codes())
+    except RuntimeUnavailable as error:
+        print(f"kerascheck prove: {error}", file=sys.stderr)
+        return 2

@@ -17,11 +17,11 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.config import Config
 from kerascheck.diagnostics import Diagnostic, Finding, InternalError
 from kerascheck.facts import LayerFact
 from kerascheck.rules import all_rules
-from kerascheck import suppression
+from kerascheck.settings.config import Config
+from kerascheck.source import suppression
 
 # A file that mentions none of these is outside kerascheck's concern: it is read, never parsed.
 # The bare names let notebook fragments and snippets that use unbound Keras names be checked.
@@ -70,15 +70,13 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     """Lint one file's text. ``path`` is used for display and per-file configuration.
 
     ``kind`` is ``"python"`` or ``"notebook"`` (a ``.ipynb`` file's JSON, linted by
-    :mod:`kerascheck.notebook`); by default it follows the suffix of ``path``."""
+    :mod:`kerascheck.source.notebook`); by default it follows the suffix of ``path``."""
     config = config or Config()
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     if not is_relevant(raw):
         return FileResult(path, relevant=False)
     if kind == "notebook" or kind is None and path.endswith(".ipynb"):
-        from kerascheck.notebook import lint_notebook
-
-        return lint_notebook(raw, path, config)
+        return _lint_notebook(raw, path, config)
     module_or_error = parse(source, path)
     if isinstance(module_or_error, Diagnostic):
         diagnostics = [module_or_error] if config.is_enabled(SYNTAX_ERROR, path) else []
@@ -86,7 +84,7 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     module = module_or_error
     result = FileResult(path)
     try:
-        from kerascheck.analysis import analyze
+        from kerascheck.analysis.interpreter import analyze
 
         facts = analyze(module)
     except RecursionError:
@@ -116,8 +114,8 @@ def parse(source: str | bytes, path: str) -> cst.Module | Diagnostic:
     """Parse with LibCST; on failure, a KC000 diagnostic that says honestly what went wrong
     (Python's own SyntaxError, or that LibCST could not read a file Python accepts). Deep or
     huge files are screened first so the native parser can neither crash nor stall the run:
-    see :mod:`kerascheck.parsing`."""
-    from kerascheck.parsing import ParseFailure, parse_source
+    see :mod:`kerascheck.source.parsing`."""
+    from kerascheck.source.parsing import ParseFailure, parse_source
 
     outcome = parse_source(source)
     if isinstance(outcome, ParseFailure):
@@ -139,10 +137,10 @@ def locate(findings: Iterable[Finding], module: cst.Module, path: str) -> list[D
 def locate_with_code(findings: Iterable[Finding], module: cst.Module,
                      path: str) -> tuple[list[Diagnostic], str]:
     """:func:`locate`, plus the module's code. Only the findings' nodes get positions
-    (:func:`kerascheck.positions.node_positions`): ``PositionProvider`` over the whole module
+    (:func:`kerascheck.source.positions.node_positions`): ``PositionProvider`` over the whole module
     costs about 2.2 times the parse, the targeted pass about 0.3 times."""
-    from kerascheck.positions import node_positions
     from kerascheck.rules import rule_name
+    from kerascheck.source.positions import node_positions
 
     findings = list(findings)
     nodes = [finding.target.node if isinstance(finding.target, LayerFact) else finding.target
@@ -164,3 +162,28 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
                                   name=rule_name(finding.code), message=finding.message,
                                   end_line=end_line, end_column=end_column, fix=finding.fix)
     return sorted(located.values()), code
+
+
+def _lint_notebook(raw: bytes, path: str, config: Config) -> FileResult:
+    """A notebook's code cells linted as one file (cells in order, magics masked); the
+    diagnostics carry the cell, with lines and columns inside the cell."""
+    from kerascheck.source.notebook import NotebookError, read_notebook, to_cell_position
+
+    try:
+        notebook = read_notebook(raw)
+    except NotebookError as error:
+        diagnostics = []
+        if config.is_enabled(SYNTAX_ERROR, path):
+            diagnostics.append(Diagnostic(path=path, line=error.line, column=error.column,
+                                          code=SYNTAX_ERROR, name="syntax-error",
+                                          message=str(error), end_line=error.line,
+                                          end_column=error.column))
+        return FileResult(path, diagnostics)
+    if notebook is None or not notebook.cells:
+        return FileResult(path, relevant=False)
+    source, origins = notebook.joined_source()
+    result = lint_source(source, path, config, kind="python")
+    result.diagnostics = sorted(
+        (to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),
+        key=lambda d: (d.cell or 0, d.line, d.column, d.code))
+    return result

@@ -1,6 +1,6 @@
 """Facts about models and data: what rules judge.
 
-The static analysis (:mod:`kerascheck.analysis`) extracts these from source code and the runtime
+The static analysis (:mod:`kerascheck.analysis.interpreter`) extracts these from source code and the runtime
 checks (:mod:`kerascheck.runtime_checks`) read them off a live ``keras.Model``; rules only ever
 see facts, so one rule's logic serves both.
 

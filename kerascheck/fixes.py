@@ -10,7 +10,7 @@ Rules build fixes with one-line helpers: :func:`set_keyword` (``Dense(10)`` ->
 ``Dense(10, activation="relu")``), :func:`set_activation`, :func:`rename_keyword` (``lr=`` ->
 ``learning_rate=``), :func:`replace_expression` (``(784)`` -> ``(784,)``) and
 :func:`switch_loss`; each returns None where it cannot be sure of the edit (``**kwargs``, a
-variable that other code shares). :mod:`kerascheck.fixer` applies fixes to files
+variable that other code shares). :mod:`kerascheck.fixing.fixer` applies fixes to files
 (``kerascheck check --fix``). This module imports nothing but LibCST: every rule imports it.
 """
 
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import libcst as cst
+
+from kerascheck.diagnostics import FixSummary
 
 SAFE, UNSAFE = "safe", "unsafe"
 APPLICABILITIES = (SAFE, UNSAFE)
@@ -50,22 +52,15 @@ class Fix:
 
     @property
     def detached(self) -> bool:
-        """True for a fix received from another process: it describes, it cannot apply."""
-        return not self.edits
+        """False: this fix can apply (what crosses a process boundary is a
+        :class:`~kerascheck.diagnostics.FixSummary`, whose ``detached`` is True)."""
+        return False
 
     def __reduce__(self):
         # Node identity does not survive a process boundary (a parallel run sends diagnostics
         # back to the parent), so a pickled fix keeps what reports need and drops its edits;
         # fix_file applies fixes in the process that analysed the file.
-        return _detached_fix, (self.message, self.applicability)
-
-
-def _detached_fix(message: str, applicability: str) -> Fix:
-    fix = object.__new__(Fix)
-    object.__setattr__(fix, "message", message)
-    object.__setattr__(fix, "applicability", applicability)
-    object.__setattr__(fix, "edits", ())
-    return fix
+        return FixSummary, (self.message, self.applicability)
 
 
 # -- helpers rules use to build fixes -----------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import pytest
 
 if TYPE_CHECKING:
-    from kerascheck.config import Config
+    from kerascheck.settings.config import Config
 
 MARKER = "kerascheck"
 ITEM_NAME = "kerascheck"
@@ -118,7 +118,7 @@ class LintSession:
 
     def extra_files(self) -> Iterator[Path]:
         """Files under ``kerascheck_paths`` that collection did not already give an item."""
-        from kerascheck.paths import discover
+        from kerascheck.workspace.paths import discover
 
         roots = [str(root) for root in self.config.getini("kerascheck_paths") if root.exists()]
         # discover() applies the configuration's excludes and .gitignore, as the CLI does.
@@ -135,7 +135,7 @@ class LintSession:
         if not self.kerascheck_config.respect_gitignore:
             return False
         if self._git_ignored is None:
-            from kerascheck.paths import GitIgnored
+            from kerascheck.workspace.paths import GitIgnored
 
             self._git_ignored = GitIgnored()
         return self._git_ignored.is_ignored(str(path))
@@ -150,8 +150,10 @@ class LintSession:
                 break
         return False
 
-    def lint(self, path: Path) -> tuple[list[dict], list[str], bool]:
+    def lint(self, path: Path) -> tuple[list, list[str], bool]:
         """``(diagnostics, internal errors, from_cache)`` for one file."""
+        from kerascheck.diagnostics import from_records, to_record
+
         # Absolute, so per-file-ignores match whatever folder pytest runs from.
         engine_path = str(path.resolve())
         try:
@@ -162,27 +164,27 @@ class LintSession:
         fingerprint = self._fingerprint(engine_path, source) if source is not None else None
         if self.cache is not None and fingerprint is not None:
             entry = self.cache.get(key, None)
-            if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint \
-                    and _valid_records(entry.get("diagnostics")):
-                return list(entry["diagnostics"]), [], True
+            cached = from_records(entry.get("diagnostics")) \
+                if isinstance(entry, dict) and entry.get("fingerprint") == fingerprint else None
+            if cached is not None:
+                return cached, [], True
         from kerascheck.engine import lint_file, lint_source
 
         if source is None:  # the engine turns an unreadable file into a KC000 diagnostic
             result = lint_file(path, self.kerascheck_config)
         else:
             result = lint_source(source, engine_path, self.kerascheck_config)
-        diagnostics = [_diagnostic_record(diagnostic) for diagnostic in result.diagnostics]
         errors = [str(error) for error in result.errors]
         if self.cache is not None and fingerprint is not None and not errors:
             self.cache.set(key, {"path": engine_path, "fingerprint": fingerprint,
-                                 "diagnostics": diagnostics})
-        return diagnostics, errors, False
+                                 "diagnostics": [to_record(d) for d in result.diagnostics]})
+        return result.diagnostics, errors, False
 
     def _fingerprint(self, engine_path: str, source: bytes) -> str:
         """What a cached result is valid for: this file's content at this path, this kerascheck
         (version and sources) and this resolved configuration. The very key the CLI's result
-        cache uses (:func:`kerascheck.cache.cache_key`), so both invalidate alike."""
-        from kerascheck.cache import cache_key
+        cache uses (:func:`kerascheck.workspace.cache.cache_key`), so both invalidate alike."""
+        from kerascheck.workspace.cache import cache_key
 
         return cache_key(source, self.kerascheck_config, engine_path)
 
@@ -190,28 +192,12 @@ class LintSession:
 def load_kerascheck_config(rootpath: Path) -> "Config":
     """The resolved configuration for the project: ``[tool.kerascheck]`` of the nearest
     ``pyproject.toml`` at or above pytest's rootdir, read by the CLI's own loader."""
-    from kerascheck.config import ConfigError, load_config
+    from kerascheck.settings.config import ConfigError, load_config
 
     try:
         return load_config(rootpath)
     except ConfigError as error:  # a clear usage error, as the CLI's exit 2
         raise pytest.UsageError(f"kerascheck: {error}") from None
-
-
-def _diagnostic_record(diagnostic) -> dict:
-    """The JSON-safe part of a diagnostic the item reports (its path is the item's own)."""
-    return {"line": diagnostic.line, "column": diagnostic.column, "code": diagnostic.code,
-            "name": diagnostic.name, "message": diagnostic.message, "cell": diagnostic.cell}
-
-
-def _valid_records(records) -> bool:
-    """Whether a cache entry's diagnostics have the shape :func:`_diagnostic_record` writes (a
-    damaged entry is a miss, never a crash)."""
-    required = {"line": int, "column": int, "code": str, "message": str}
-    return isinstance(records, list) and all(
-        isinstance(record, dict) and set(record) <= {*required, "name", "cell"}
-        and all(isinstance(record.get(key), kind) for key, kind in required.items())
-        for record in records)
 
 
 class KerasCheckFailure(Exception):
@@ -254,16 +240,15 @@ class KerasCheckItem(pytest.Item):
         return self.path, None, f"kerascheck {_display_path(self.path, self.config)}"
 
 
-def format_diagnostic(display: str, record: dict) -> str:
+def format_diagnostic(display: str, diagnostic) -> str:
     """One finding as the CLI's concise format prints it: ``path:line:col: KC201 message``
-    (notebooks: ``nb.ipynb:cell 3:2:5: ...``)."""
-    from kerascheck.diagnostics import Diagnostic
-    from kerascheck.output import location
+    (notebooks: ``nb.ipynb:cell 3:2:5: ...``), with the path as pytest shows it."""
+    from dataclasses import replace
 
-    diagnostic = Diagnostic(path=display, line=record["line"], column=record["column"],
-                            code=record["code"], name=record.get("name", ""),
-                            message=record["message"], cell=record.get("cell"))
-    return f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
+    from kerascheck.reports.formats import location
+
+    return f"{location(replace(diagnostic, path=display))}: {diagnostic.code} " \
+        f"{diagnostic.message}"
 
 
 def _display_path(path: Path, config: pytest.Config) -> str:
@@ -274,16 +259,16 @@ def _display_path(path: Path, config: pytest.Config) -> str:
         return str(path)
 
 
-def _evidence_lines(path: Path, display: str, diagnostics: list[dict]) -> list[str]:
+def _evidence_lines(path: Path, display: str, diagnostics: list) -> list[str]:
     """``--kerascheck-prove``: each reported finding proved on the user's own model, rebuilt in
-    TensorFlow from the linter's facts (:func:`kerascheck.rebuild.prove_source`; the file is
+    TensorFlow from the linter's facts (:func:`kerascheck.runtime.rebuild.prove_source`; the file is
     never run), or the reason it could not be."""
     lines = ["runtime evidence (--kerascheck-prove):"]
     if path.suffix != ".py":
         return lines + ["  not proved: runtime proofs read Python files, not notebooks"]
     try:
-        from kerascheck.proving import RuntimeUnavailable, number
-        from kerascheck.rebuild import prove_source
+        from kerascheck.proofkit import RuntimeUnavailable, number
+        from kerascheck.runtime.rebuild import prove_source
 
         proved = prove_source(path.read_bytes(), str(path.resolve()))
     except RuntimeUnavailable as error:
@@ -291,7 +276,7 @@ def _evidence_lines(path: Path, display: str, diagnostics: list[dict]) -> list[s
     except Exception as error:  # a proof that breaks must not hide the lint result
         return lines + [f"  not proved: the proofs failed to run ({type(error).__name__}: "
                         f"{error})"]
-    reported = {(d["code"], d["line"], d["column"]) for d in diagnostics}
+    reported = {(d.code, d.line, d.column) for d in diagnostics}
     for item in proved:
         found = item.diagnostic
         if (found.code, found.line, found.column) not in reported:
@@ -368,9 +353,9 @@ class KerasCheckFixture:
 
     def prove(self, code: str):
         """Run the runtime proof of rule ``code`` (TensorFlow, seconds) and fail the test
-        unless its verdict holds; returns the :class:`kerascheck.proving.Evidence`."""
+        unless its verdict holds; returns the :class:`kerascheck.proofkit.Evidence`."""
         __tracebackhide__ = True
-        from kerascheck.proving import prove
+        from kerascheck.runtime.prove import prove
 
         evidence = prove(code)
         if not evidence.verdict:
@@ -381,7 +366,7 @@ class KerasCheckFixture:
         return evidence
 
     def _selection(self, select) -> Config:
-        from kerascheck.config import Config
+        from kerascheck.settings.config import Config
 
         if select is not None:
             return Config(select=(select,) if isinstance(select, str) else tuple(select))

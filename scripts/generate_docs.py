@@ -25,13 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the checkout's kerascheck, even when another copy is installed
 
-from kerascheck import docs  # noqa: E402
+from kerascheck.reports import rule_docs as docs  # noqa: E402
 from kerascheck.rules import all_rules, rule_by_code_or_name  # noqa: E402
 
 
 def measure(rules, evidence: dict[str, dict]) -> list[str]:
     """Run the rules' proofs, updating ``evidence`` in place; returns the problems met."""
-    from kerascheck.proving import RuntimeUnavailable, load_tensorflow
+    from kerascheck.proofkit import RuntimeUnavailable, load_tensorflow
 
     try:
         tf, keras, _ = load_tensorflow()

@@ -8,8 +8,8 @@ import textwrap
 
 from hypothesis import HealthCheck, settings
 
-from kerascheck.config import Config
 from kerascheck.engine import lint_source
+from kerascheck.settings.config import Config
 
 # Fuzzing is random on a developer's machine (it hunts) and derandomized under CI=true (a
 # submission must not fail by chance). hypothesmith's node strategy rejects many drafts, so the

@@ -8,8 +8,8 @@ Each case is a snippet and the exact (line, code) pairs it must produce; ``[]`` 
 from __future__ import annotations
 
 import pytest
-
 from conftest import lint
+
 from kerascheck.rules.kc601_nonexistent_keras_api import missing_prefix, public_path
 
 

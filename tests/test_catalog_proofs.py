@@ -64,7 +64,7 @@ CATALOG_MARGINS = {
 
 
 def test_every_catalog_rule_has_its_margins_checked():
-    from kerascheck.proving import provable_codes
+    from kerascheck.runtime.prove import provable_codes
 
     mission = {"KC101", "KC201", "KC301", "KC302", "KC401", "KC501", "KC502"}
     assert set(provable_codes()) - mission == set(CATALOG_MARGINS)
@@ -72,7 +72,7 @@ def test_every_catalog_rule_has_its_margins_checked():
 
 @pytest.mark.runtime
 def test_kc102_and_kc303_measure_the_users_own_model():
-    from kerascheck.rebuild import prove_source
+    from kerascheck.runtime.rebuild import prove_source
 
     source = """import tensorflow as tf
 model = tf.keras.Sequential([

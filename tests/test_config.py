@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from kerascheck.cli import main
-from kerascheck.config import Config, ConfigError, config_from_table, load_config
-from kerascheck.paths import discover, matches_glob
+from kerascheck.settings.config import Config, ConfigError, config_from_table, load_config
+from kerascheck.settings.globs import matches_glob
+from kerascheck.workspace.paths import discover
 
 BAD = textwrap.dedent("""\
     import tensorflow as tf

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-
 from conftest import expected_lines
-from kerascheck import docs
+
 from kerascheck.cli import main
-from kerascheck.config import Config
 from kerascheck.engine import lint_file
+from kerascheck.reports import rule_docs as docs
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import FAMILIES, SECTIONS
+from kerascheck.settings.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = all_rules()
@@ -312,7 +312,7 @@ def test_rule_command_json(capsys):
 
 
 def test_evidence_record_is_plain_rounded_json():
-    from kerascheck.proving import Evidence
+    from kerascheck.proofkit import Evidence
 
     class ProvedKC201(kc201_rule()):
         __doc__ = kc201_rule().__doc__

@@ -14,11 +14,12 @@ import textwrap
 import libcst as cst
 import pytest
 
-from kerascheck import fixer, fixes
+from kerascheck import fixes
 from kerascheck.cli import main
-from kerascheck.config import Config
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.engine import lint_source
+from kerascheck.fixing import fixer
+from kerascheck.settings.config import Config
 
 
 def assert_fix(before: str, after: str, *, unsafe: bool = True, select=("KC",)) -> None:
@@ -863,7 +864,8 @@ def test_a_safe_fix_turns_code_keras_refuses_into_code_that_runs(code):
 
 # -- any layout of the call: the appended keyword parses, keeps every comment, fixes once -----------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _ARGUMENTS = ["64", "input_shape=(10,)", "name='hidden'", "use_bias=True", "**{}"]
 _SEPARATORS = [", ", ",", ",\n    ", ",  # note\n    ", ",\n\n    ", ",\n             "]

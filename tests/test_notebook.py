@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from kerascheck.cli import main
-from kerascheck.config import Config
 from kerascheck.engine import lint_file, lint_source
-from kerascheck.notebook import mask_ipython
-from kerascheck.paths import discover
+from kerascheck.settings.config import Config
+from kerascheck.source.notebook import mask_ipython
+from kerascheck.workspace.paths import discover
 
 HIDDEN_LINEAR = [
     "model = Sequential([\n",
@@ -200,7 +200,8 @@ def test_lint_file_reads_notebooks(tmp_path):
 
 # -- never a crash --------------------------------------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _cell_text = st.lists(st.sampled_from(list("%!?ab =(){}[]'\"#\\\n\t:.") + ["keras", "%%"]),
                      max_size=40).map("".join)

@@ -13,7 +13,7 @@ import pytest
 
 from kerascheck.cli import main
 from kerascheck.diagnostics import Diagnostic
-from kerascheck.output import render, render_statistics
+from kerascheck.reports.formats import render, render_statistics
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 

@@ -14,6 +14,8 @@ import textwrap
 
 import pytest
 
+from kerascheck.diagnostics import Diagnostic, to_record
+
 pytest_plugins = ["pytester"]
 
 BAD_MODEL = """\
@@ -102,9 +104,9 @@ def test_a_cached_result_is_reported_without_linting_again(project):
     project.runpytest_inprocess("--kerascheck")
     entry = cache_entries(project)["good_model.py"]
     # Plant a finding in the good file's entry: only a run that trusts the cache reports it.
-    planted = dict(entry, diagnostics=[{"line": 1, "column": 1, "code": "KC201",
-                                        "name": "linear-hidden-activation",
-                                        "message": "planted in the cache"}])
+    planted = dict(entry, diagnostics=[to_record(Diagnostic(
+        path=entry["path"], line=1, column=1, code="KC201", name="linear-hidden-activation",
+        message="planted in the cache"))])
     planted.pop("file")
     entry["file"].write_text(json.dumps(planted))
     result = project.runpytest_inprocess("--kerascheck")

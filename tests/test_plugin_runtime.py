@@ -20,7 +20,7 @@ def hidden_layers_model(keras, hidden_activation):
 
 @pytest.fixture(scope="module")
 def keras():
-    from kerascheck.proving import load_tensorflow
+    from kerascheck.proofkit import load_tensorflow
 
     _tf, keras, _np = load_tensorflow(seed=0)
     return keras

@@ -17,9 +17,9 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from kerascheck.analysis import analyze
-from kerascheck.config import Config
+from kerascheck.analysis.interpreter import analyze
 from kerascheck.engine import lint_file, lint_source
+from kerascheck.settings.config import Config
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.py"))

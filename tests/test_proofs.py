@@ -9,9 +9,10 @@ import sys
 import textwrap
 
 import pytest
-
-from kerascheck.proving import Evidence, provable_codes
 from test_catalog_proofs import CATALOG_MARGINS
+
+from kerascheck.proofkit import Evidence
+from kerascheck.runtime.prove import provable_codes
 
 MISSION_PROOFS = ("KC101", "KC201", "KC301", "KC302", "KC401", "KC501", "KC502")
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -51,7 +52,7 @@ MARGINS = {
 @pytest.mark.runtime
 @pytest.mark.parametrize("code", provable_codes())
 def test_proof_verdict_holds(code):
-    from kerascheck.proving import prove
+    from kerascheck.runtime.prove import prove
 
     evidence = prove(code)
     assert isinstance(evidence, Evidence)
@@ -121,7 +122,7 @@ def test_prove_file_measures_the_users_model(tmp_path, capsys, monkeypatch):
 
 
 def _proved(code: str):
-    from kerascheck.rebuild import prove_source
+    from kerascheck.runtime.rebuild import prove_source
 
     return prove_source(textwrap.dedent(code), "example.py")
 
@@ -212,7 +213,7 @@ def test_prove_file_honors_noqa():
 
 
 def test_prove_file_honors_the_project_configuration(tmp_path):
-    from kerascheck.rebuild import prove_source
+    from kerascheck.runtime.rebuild import prove_source
 
     (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\nignore = ["KC301"]\n')
     path = tmp_path / "train.py"

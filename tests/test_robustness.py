@@ -24,12 +24,12 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from kerascheck.cache import Cache, cache_key
-from kerascheck.config import Config
 from kerascheck.engine import lint_file, lint_source
-from kerascheck.parsing import MAX_SOURCE_BYTES, looks_deep
-from kerascheck.positions import node_positions
-from kerascheck.runner import POOL_THRESHOLD, lint_paths
+from kerascheck.settings.config import Config
+from kerascheck.source.parsing import MAX_SOURCE_BYTES, looks_deep
+from kerascheck.source.positions import node_positions
+from kerascheck.workspace.cache import Cache, cache_key
+from kerascheck.workspace.runner import POOL_THRESHOLD, lint_paths
 
 BUGGY = textwrap.dedent("""\
     import tensorflow as tf
@@ -468,9 +468,9 @@ def test_a_pool_that_cannot_start_falls_back_to_in_process(tmp_path):
         (tmp_path / f"p{index:03d}.py").write_text(BUGGY)
     script = textwrap.dedent(f"""
         import threading
-        from kerascheck.config import Config
-        from kerascheck.runner import lint_paths
-        from kerascheck.paths import discover
+        from kerascheck.settings.config import Config
+        from kerascheck.workspace.runner import lint_paths
+        from kerascheck.workspace.paths import discover
         stop = threading.Event()
         threading.Thread(target=stop.wait).start()
         results = list(lint_paths(discover([{str(tmp_path)!r}]), Config(), jobs=2))

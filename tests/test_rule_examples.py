@@ -4,8 +4,8 @@ ones stay silent, and the docs' Example/Use instead blocks fire and stay silent.
 from __future__ import annotations
 
 import pytest
-
 from conftest import expected_lines, lint
+
 from kerascheck.rules import all_rules
 
 RULES = [rule for rule in all_rules() if rule.code != "KC000"]

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.runtime
 
 @pytest.fixture(scope="module")
 def keras():
-    from kerascheck.proving import load_tensorflow
+    from kerascheck.proofkit import load_tensorflow
 
     return load_tensorflow(0)[1]
 
@@ -272,8 +272,8 @@ def test_callback_rejects_unknown_mode(keras):
         KerasCheckCallback(mode="ignore")
 
 
-@pytest.mark.parametrize("module", ["kerascheck.runtime_checks", "kerascheck.proving",
-                                    "kerascheck.rebuild"])
+@pytest.mark.parametrize("module", ["kerascheck.runtime_checks", "kerascheck.proofkit",
+                                    "kerascheck.runtime.rebuild"])
 def test_importing_runtime_modules_does_not_import_tensorflow(module):
     probe = (f"import sys, {module}; "
              f"print(sorted(m for m in ('tensorflow', 'keras', 'numpy') if m in sys.modules))")
@@ -310,6 +310,7 @@ def test_token_ids_into_an_embedding_are_not_raw_input(keras, np):
 def test_legacy_tf_keras_models(np):
     """Keras 2 (``tf_keras``) models: read by duck typing, the callback works in their fit()."""
     import tf_keras  # in the test extra: this test must run, never skip
+
     from kerascheck.runtime_checks import KerasCheckCallback, KerasCheckError, check_model
 
     layers = tf_keras.layers

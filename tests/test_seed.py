@@ -8,7 +8,6 @@ smallest realistic script that gives them meaning.
 from __future__ import annotations
 
 import pytest
-
 from conftest import lint
 
 MODEL = """

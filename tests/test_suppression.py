@@ -8,12 +8,16 @@ import stat
 import textwrap
 
 import pytest
-
 from conftest import lint
+
 from kerascheck.cli import main
 from kerascheck.diagnostics import Diagnostic
-from kerascheck.suppression import (
-    add_noqa_to_source, parse_file_noqa, parse_noqa, statement_first_lines)
+from kerascheck.source.suppression import (
+    add_noqa_to_source,
+    parse_file_noqa,
+    parse_noqa,
+    statement_first_lines,
+)
 
 HEADER = "import tensorflow as tf\n"
 

@@ -88,7 +88,7 @@ class Rule:
     def prove(self):
         """Build the bad example and its fixed twin in TensorFlow and measure the difference.
 
-        Returns a :class:`kerascheck.proving.Evidence`. Rules without a proof raise
+        Returns a :class:`kerascheck.proofkit.Evidence`. Rules without a proof raise
         NotImplementedError.
         """
         raise NotImplementedError(f"{self.code} has no runtime proof")

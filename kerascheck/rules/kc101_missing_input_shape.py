@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from kerascheck.analysis import BUILDERS, INSPECTIONS
 from kerascheck.facts import ModelFact
 from kerascheck.rules.base import Rule
+
+# Reading these from a model that has no input shape yet inspects an unbuilt model (KC101).
+INSPECTIONS = {"summary", "count_params", "get_weights", "save", "save_weights", "output_shape",
+               "weights", "trainable_weights", "layer_output", "to_json", "get_config_shapes"}
+# These build the model (or need it built), after which inspection is fine.
+BUILDERS = {"build", "fit", "predict", "evaluate", "call", "train_on_batch", "test_on_batch",
+            "predict_on_batch", "fit_generator", "evaluate_generator", "predict_generator",
+            "load_weights", "set_weights"}
 
 _WHAT = {
     "summary": "`summary()`",
@@ -159,13 +166,13 @@ seq.summary()
         """Keras 3 on a Sequential model with no input: ``summary()`` shows 0 params,
         ``output_shape`` raises AttributeError, ``count_params()`` raises ValueError; the twin
         that starts with ``keras.Input`` shows its weights."""
-        from kerascheck import proving
+        from kerascheck import proofkit
 
-        tf, keras, np = proving.load_tensorflow(0)
+        tf, keras, np = proofkit.load_tensorflow(0)
         if subject is not None:
-            symptoms = proving.inspection_symptoms(subject.model)
+            symptoms = proofkit.inspection_symptoms(subject.model)
             unbuilt = str(symptoms["count_params()"]).startswith("ValueError")
-            return proving.Evidence(
+            return proofkit.Evidence(
                 self.code, unbuilt,
                 f"count_params() gives {symptoms['count_params()']}", symptoms)
         bad = keras.Sequential()
@@ -174,14 +181,14 @@ seq.summary()
                                  keras.layers.Dense(10, activation="relu")])
         measured = {}
         for label, model in (("bad", bad), ("good", good)):
-            for what, value in proving.inspection_symptoms(model).items():
+            for what, value in proofkit.inspection_symptoms(model).items():
                 measured[f"{label}: {what}"] = value
         verdict = (measured["bad: summary(): total params"] == 0
                    and str(measured["bad: output_shape"]).startswith("AttributeError")
                    and str(measured["bad: count_params()"]).startswith("ValueError")
                    and measured["good: summary(): total params"] == 210
                    and measured["good: count_params()"] == "210")
-        return proving.Evidence(
+        return proofkit.Evidence(
             self.code, verdict,
             "the unbuilt model has no weights to show and raises; the twin with an Input works",
             measured)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.facts import CONV_OR_POOL_PREFIXES, FLATTENING_LAYERS, LayerFact, ModelFact
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # Layers that keep the rank of their input: spatial axes pass through them unchanged.
@@ -240,7 +240,7 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
         model: the shape of its output for four random samples."""
         tf, keras, np = load_tensorflow(0)
         if subject is not None:
-            from kerascheck.proving import CannotMeasure
+            from kerascheck.proofkit import CannotMeasure
 
             if not subject.input_shape:
                 raise CannotMeasure("the model's input shape is unknown")

@@ -8,7 +8,7 @@ import libcst as cst
 
 from kerascheck import fixes
 from kerascheck.facts import FileFacts
-from kerascheck.proving import Evidence, exception_of, load_tensorflow
+from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # keyword -> callees (canonical names; "layers.*" is any layer) that take a shape there

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
-from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, ModelFact, LayerFact
+from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, LayerFact, ModelFact
 from kerascheck.rules.base import Rule
 
 
@@ -185,35 +185,35 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         """Train a linear hidden stack and its ReLU twin on XOR: the trained linear stack equals
         one affine map to 1e-5 and gets at most 3 of the 4 points; the ReLU twin fits XOR. On a
         user's model: the flagged layer and the next Dense layer compute one affine map."""
-        from kerascheck import proving
+        from kerascheck import proofkit
 
-        tf, keras, np = proving.load_tensorflow(0)
+        tf, keras, np = proofkit.load_tensorflow(0)
         if subject is not None:
-            residual, names = proving.linear_path_residual(subject)
-            return proving.Evidence(
+            residual, names = proofkit.linear_path_residual(subject)
+            return proofkit.Evidence(
                 self.code, residual < 1e-5,
                 f"layers {', '.join(names)} compute one affine map (largest deviation "
-                f"{proving.number(residual)})", {"distance to one affine map": residual})
-        x, y = proving.xor_data()
+                f"{proofkit.number(residual)})", {"distance to one affine map": residual})
+        x, y = proofkit.xor_data()
         grid = np.random.default_rng(1).uniform(-2, 2, size=(256, 2)).astype("float32")
         measured = {}
         for label, activation in (("bad", None), ("good", "relu")):
-            proving.load_tensorflow(0)
+            proofkit.load_tensorflow(0)
             model = keras.Sequential([keras.Input(shape=(2,)),
                                       keras.layers.Dense(16, activation=activation),
                                       keras.layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
-            proving.fit_quietly(model, x, y, steps=300, batch_size=4)
+            proofkit.fit_quietly(model, x, y, steps=300, batch_size=4)
             hidden, output = model.layers
             measured[f"{label}: distance of the logits to one affine map"] = \
-                proving.affine_residual(lambda inputs: np.asarray(hidden(inputs))
+                proofkit.affine_residual(lambda inputs: np.asarray(hidden(inputs))
                                         @ output.kernel.numpy() + output.bias.numpy(), grid)
-            measured[f"{label}: XOR accuracy after training"] = proving.accuracy(model, x, y)
+            measured[f"{label}: XOR accuracy after training"] = proofkit.accuracy(model, x, y)
         verdict = (measured["bad: distance of the logits to one affine map"] < 1e-5
                    and measured["bad: XOR accuracy after training"] <= 0.75
                    and measured["good: distance of the logits to one affine map"] > 1e-2
                    and measured["good: XOR accuracy after training"] == 1.0)
-        return proving.Evidence(
+        return proofkit.Evidence(
             self.code, verdict,
             "the trained linear stack is one affine map and cannot fit XOR; the ReLU twin can",
             measured)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kerascheck.analysis.values import Const, Instance, Ref
 from kerascheck.facts import ACTIVATION_LAYERS, TRANSPARENT_LAYERS, LayerFact, ModelFact
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
-from kerascheck.values import Const, Instance, Ref
 
 CONSTANT_NAMES = {"zeros", "zero", "ones", "one", "constant"}
 CONSTANT_CLASSES = {"Zeros", "Ones", "Constant"}

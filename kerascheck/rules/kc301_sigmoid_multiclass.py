@@ -154,32 +154,32 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
         """Train a 10-class sigmoid head and its softmax twin with categorical cross-entropy
         on blobs: the sigmoid outputs sum far from 1, the softmax outputs sum to 1. On a user's
         model: the sums of its outputs on random inputs."""
-        from kerascheck import proving
+        from kerascheck import proofkit
 
-        tf, keras, np = proving.load_tensorflow(0)
+        tf, keras, np = proofkit.load_tensorflow(0)
         if subject is not None:
-            sums = proving.output_sums(subject.model, subject.sample_inputs())
+            sums = proofkit.output_sums(subject.model, subject.sample_inputs())
             mean_sum = float(np.mean(sums))
-            return proving.Evidence(
+            return proofkit.Evidence(
                 self.code, float(np.mean(np.abs(sums - 1))) > 0.1,
-                f"outputs sum to {proving.number(mean_sum)} on average, not 1",
+                f"outputs sum to {proofkit.number(mean_sum)} on average, not 1",
                 {"mean sum of the outputs on 64 random inputs": mean_sum,
                  "largest |sum - 1|": float(np.max(np.abs(sums - 1)))})
-        x, labels = proving.blobs(300, features=20, classes=10, spread=1.0)
+        x, labels = proofkit.blobs(300, features=20, classes=10, spread=1.0)
         y = np.eye(10, dtype="float32")[labels]
         measured = {}
         for label, activation in (("bad", "sigmoid"), ("good", "softmax")):
-            proving.load_tensorflow(0)
+            proofkit.load_tensorflow(0)
             model = keras.Sequential([keras.Input(shape=(20,)),
                                       keras.layers.Dense(32, activation="relu"),
                                       keras.layers.Dense(10, activation=activation)])
             model.compile(optimizer="adam", loss="categorical_crossentropy")
-            proving.fit_quietly(model, x, y, steps=100)
-            sums = proving.output_sums(model, x)
+            proofkit.fit_quietly(model, x, y, steps=100)
+            sums = proofkit.output_sums(model, x)
             measured[f"{label}: mean sum of the {activation} outputs"] = float(np.mean(sums))
             measured[f"{label}: largest |sum - 1|"] = float(np.max(np.abs(sums - 1)))
         verdict = (abs(measured["bad: mean sum of the sigmoid outputs"] - 1) > 0.5
                    and measured["good: largest |sum - 1|"] < 1e-4)
-        return proving.Evidence(
+        return proofkit.Evidence(
             self.code, verdict,
             "after training, sigmoid outputs do not sum to 1; softmax outputs do", measured)

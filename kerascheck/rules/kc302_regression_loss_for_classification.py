@@ -194,27 +194,27 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
         """Make a softmax classifier confidently wrong and compare gradients: MSE's is orders
         of magnitude below cross-entropy's, so MSE barely corrects the mistake. On a user's
         model: the same comparison with its own loss and output layer."""
-        from kerascheck import proving
+        from kerascheck import proofkit
 
-        tf, keras, np = proving.load_tensorflow(0)
+        tf, keras, np = proofkit.load_tensorflow(0)
         if subject is not None:
-            output_layer, activation, units, loss = proving.subject_head(subject)
-            mse, reference = proving.confident_wrong_gradients(
+            output_layer, activation, units, loss = proofkit.subject_head(subject)
+            mse, reference = proofkit.confident_wrong_gradients(
                 subject.model, output_layer, activation, loss or keras.losses.MeanSquaredError())
-            return proving.Evidence(
+            return proofkit.Evidence(
                 self.code, mse < reference / 10,
-                f"at a confident wrong answer its gradient is {proving.number(mse)}, "
-                f"cross-entropy's {proving.number(reference)}",
+                f"at a confident wrong answer its gradient is {proofkit.number(mse)}, "
+                f"cross-entropy's {proofkit.number(reference)}",
                 {"gradient norm, its loss": mse, "gradient norm, cross-entropy": reference,
                  "ratio": mse / reference})
         model = keras.Sequential([keras.Input(shape=(4,)),
                                   keras.layers.Dense(3, activation="softmax")])
-        mse, cross_entropy = proving.confident_wrong_gradients(
+        mse, cross_entropy = proofkit.confident_wrong_gradients(
             model, model.layers[-1], "softmax", keras.losses.MeanSquaredError())
         measured = {"bad: gradient norm with MSE": mse,
                     "good: gradient norm with categorical cross-entropy": cross_entropy,
                     "ratio": mse / cross_entropy}
-        return proving.Evidence(
+        return proofkit.Evidence(
             self.code, mse < cross_entropy / 100,
             "at a confident wrong answer MSE's gradient is orders of magnitude below "
             "cross-entropy's", measured)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import warnings
 
 from kerascheck import fixes
+from kerascheck.analysis.values import Const
 from kerascheck.facts import LINEAR, LayerFact, ModelFact
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
-from kerascheck.values import Const
 
 
 def _softmax_over_last_axis(layer: LayerFact) -> bool:
@@ -183,7 +183,7 @@ def build(n):
 
 def _prove_on(subject, keras, np, code: str) -> Evidence:
     """Every value the user's single-unit softmax produces on random inputs."""
-    from kerascheck.proving import CannotMeasure
+    from kerascheck.proofkit import CannotMeasure
 
     layer = subject.target_layer
     if layer is None or not subject.input_shape:

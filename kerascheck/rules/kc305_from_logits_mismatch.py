@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kerascheck import fixes
 from kerascheck.facts import LINEAR, PROBABILITY_LOSSES, ModelFact
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
 

@@ -209,24 +209,24 @@ model.fit(normalized_data, labels, epochs=10)
         """Train the same small image classifier (same initial weights, Adam, 100 steps) on raw
         0..255 pixels and on the pixels divided by 255: the raw model's loss is far worse. On a
         user's model: the same comparison with its own architecture."""
-        from kerascheck import proving
+        from kerascheck import proofkit
 
-        tf, keras, np = proving.load_tensorflow(0)
+        tf, keras, np = proofkit.load_tensorflow(0)
         if subject is not None:
-            _, _, units, loss = proving.subject_head(subject)
-            raw, scaled = proving.raw_vs_scaled_losses(
-                subject.model, proving.subject_input_shape(subject), units, loss)
-            return proving.Evidence(
+            _, _, units, loss = proofkit.subject_head(subject)
+            raw, scaled = proofkit.raw_vs_scaled_losses(
+                subject.model, proofkit.subject_input_shape(subject), units, loss)
+            return proofkit.Evidence(
                 self.code, raw > 1.5 * scaled,
                 f"on raw 0-255 pixel-like data its loss after 100 steps is "
-                f"{proving.number(raw)}, {proving.number(scaled)} once scaled",
+                f"{proofkit.number(raw)}, {proofkit.number(scaled)} once scaled",
                 {"loss after 100 steps, raw": raw, "loss after 100 steps, scaled": scaled})
         model = keras.Sequential([keras.Input(shape=(8, 8)), keras.layers.Flatten(),
                                   keras.layers.Dense(32, activation="relu"),
                                   keras.layers.Dense(2, activation="softmax")])
-        raw, scaled = proving.raw_vs_scaled_losses(model, (8, 8), 2)
+        raw, scaled = proofkit.raw_vs_scaled_losses(model, (8, 8), 2)
         measured = {"bad: loss after 100 steps on raw 0-255 pixels": raw,
                     "good: loss after 100 steps on pixels / 255": scaled}
-        return proving.Evidence(
+        return proofkit.Evidence(
             self.code, raw > 2 * scaled and scaled < 0.5,
             "the model trained on raw pixels ends far worse than its scaled twin", measured)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.facts import FileFacts
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
 

@@ -199,9 +199,9 @@ report(model, x_test, y_test)
         """Train a model on random labels it can only memorize: it scores near 100% on its
         training data and near chance on held-out data, so only held-out data tells the truth.
         On a user's model: the same experiment with its own architecture."""
-        from kerascheck import proving
+        from kerascheck import proofkit
 
-        return proving.memorization_evidence(
+        return proofkit.memorization_evidence(
             self.code, subject,
             train_label="bad: accuracy on its training data (all a fit without holdout shows)",
             heldout_label="good: accuracy on held-out data",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from kerascheck.facts import ModelFact
 from kerascheck.rules.base import Rule
-from kerascheck.rules.kc501_fit_without_holdout import evaluated_elsewhere, evaluated_on_training_data
+from kerascheck.rules.kc501_fit_without_holdout import (
+    evaluated_elsewhere,
+    evaluated_on_training_data,
+)
 
 
 class EvaluateOnTrainingData(Rule):
@@ -142,9 +145,9 @@ preview = model.predict(x_train[:5])
         """Train a model on random labels it can only memorize: it scores near 100% on its
         training data and near chance on held-out data, so only held-out data tells the truth.
         On a user's model: the same experiment with its own architecture."""
-        from kerascheck import proving
+        from kerascheck import proofkit
 
-        return proving.memorization_evidence(
+        return proofkit.memorization_evidence(
             self.code, subject,
             train_label="bad: evaluate() on the training data",
             heldout_label="good: evaluate() on held-out data",

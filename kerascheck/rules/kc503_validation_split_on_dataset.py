@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.facts import DataFact, ModelFact
-from kerascheck.proving import Evidence, exception_of, load_tensorflow
+from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.facts import Event, ModelFact
-from kerascheck.proving import Evidence, exception_of, load_tensorflow
+from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 NEEDS_COMPILE = {"fit", "evaluate", "train_on_batch", "test_on_batch", "fit_generator",

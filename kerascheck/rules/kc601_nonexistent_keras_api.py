@@ -8,7 +8,7 @@ import libcst as cst
 
 from kerascheck import fixes
 from kerascheck.facts import FileFacts
-from kerascheck.proving import Evidence, exception_of, load_tensorflow
+from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # Roots whose public names kerascheck knows exactly (see kerascheck/keras_api.py). Other
@@ -20,7 +20,7 @@ _REMOVED = {"tensorflow.layers": "tensorflow.keras.layers"}
 
 @lru_cache(maxsize=1)
 def _namespaces() -> dict[str, frozenset]:
-    from kerascheck.keras_api import NAMESPACES  # a large table: loaded on first use only
+    from kerascheck.analysis.keras_api import NAMESPACES  # a large table: loaded on first use only
 
     return {path: frozenset(" ".join(names).split()) for path, names in
             ((path, value if isinstance(value, tuple) else (value,))

@@ -6,7 +6,7 @@ import warnings
 
 from kerascheck import fixes
 from kerascheck.facts import FileFacts, KerasCallFact
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # Layers whose Keras 1 ``output_dim`` became ``units`` (Embedding still has output_dim).

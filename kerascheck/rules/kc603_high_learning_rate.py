@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.facts import FileFacts, ModelFact, known
-from kerascheck.proving import Evidence, load_tensorflow
+from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # Learning rates at or above these are far outside each optimizer's working range (their

@@ -3,7 +3,7 @@
 A ``keras.Model`` subclass creates its layers in ``__init__`` (``self.hidden = Dense(64)``) and
 chains them in ``call`` (``x = self.hidden(inputs)``; ``return self.out(x)``). When the file
 instantiates such a class, the analysis runs ``__init__`` and then ``call`` on a symbolic input
-with ``self`` bound to an :class:`~kerascheck.values.ObjectVal`, and reads the layer graph off the
+with ``self`` bound to an :class:`~kerascheck.analysis.values.ObjectVal`, and reads the layer graph off the
 tensors ``call`` returns, exactly as for the functional API. The result is a
 :class:`~kerascheck.facts.ModelFact` of kind ``"subclass"`` to which the instance's later
 ``compile``/``fit``/``evaluate`` calls attach.
@@ -20,14 +20,23 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.facts import UNKNOWN, DataFact, LayerFact, ModelFact
-from kerascheck.values import (
-    UNKNOWN_VALUE, ClassVal, DataVal, FuncVal, LayerVal, ModelVal, ObjectVal, Ref, Seq, TensorVal,
+from kerascheck.analysis.values import (
+    UNKNOWN_VALUE,
+    ClassVal,
+    DataVal,
+    FuncVal,
+    LayerVal,
+    ModelVal,
+    ObjectVal,
+    Ref,
+    Seq,
+    TensorVal,
     Value,
 )
+from kerascheck.facts import UNKNOWN, DataFact, LayerFact, ModelFact
 
 if TYPE_CHECKING:
-    from kerascheck.analysis import Analyzer
+    from kerascheck.analysis.interface import Interpreter
 
 # canonical Keras base class -> what instances of a subclass are
 _ROLES = {
@@ -78,7 +87,7 @@ def _find_method(cls: ClassVal, name: str, depth: int = 0):
     return None
 
 
-def _run_method(analyzer: "Analyzer", found, this: ObjectVal, args, kwargs, node) -> Value:
+def _run_method(analyzer: "Interpreter", found, this: ObjectVal, args, kwargs, node) -> Value:
     """Run a method of a followed class with ``self`` bound, remembering its class for
     ``super()`` calls inside it."""
     method, owner = found
@@ -90,7 +99,7 @@ def _run_method(analyzer: "Analyzer", found, this: ObjectVal, args, kwargs, node
         analyzer.method_owners.pop()
 
 
-def call_super(analyzer: "Analyzer", name: str, node: cst.Call, args, kwargs,
+def call_super(analyzer: "Interpreter", name: str, node: cst.Call, args, kwargs,
                star: bool = False) -> Value:
     """``super().<name>(...)`` inside a followed class: the next definition up the bases of the
     file, or nothing (Keras' own ``__init__`` and friends need no following)."""
@@ -108,7 +117,7 @@ def call_super(analyzer: "Analyzer", name: str, node: cst.Call, args, kwargs,
     return UNKNOWN_VALUE
 
 
-def overridden_method(analyzer: "Analyzer", model, name: str, node: cst.Call, args,
+def overridden_method(analyzer: "Interpreter", model, name: str, node: cst.Call, args,
                       kwargs) -> Value | None:
     """``model.<name>(...)`` on an instance of a followed class that defines ``<name>`` itself
     (a GAN's ``compile(d_optimizer, g_optimizer, loss_fn)``): run the override, not Keras'
@@ -122,7 +131,7 @@ def overridden_method(analyzer: "Analyzer", model, name: str, node: cst.Call, ar
     return _run_method(analyzer, found, this, args, kwargs, node)
 
 
-def instantiate(analyzer: "Analyzer", cls: ClassVal, node: cst.Call, args, kwargs) -> Value | None:
+def instantiate(analyzer: "Interpreter", cls: ClassVal, node: cst.Call, args, kwargs) -> Value | None:
     """The value of ``cls(...)``, or None when the class means nothing to Keras."""
     role = class_role(cls)
     if role == "dataset":
@@ -164,7 +173,7 @@ def read_attribute(this: ObjectVal, name: str) -> Value:
     return this.attributes.get(name, UNKNOWN_VALUE)
 
 
-def call_method(analyzer: "Analyzer", this: ObjectVal, name: str, node: cst.Call, args, kwargs,
+def call_method(analyzer: "Interpreter", this: ObjectVal, name: str, node: cst.Call, args, kwargs,
                 star, frame) -> Value:
     """``self.<name>(...)`` inside a followed class: a layer attribute, a method, or a Model
     method such as ``self.compile(...)``."""

@@ -229,7 +229,7 @@ def render_examples_readme(rules: Iterable[type[Rule]], root: Path) -> str:
 # -- evidence and the whole set of generated files ------------------------------------------
 
 def evidence_record(rule: type[Rule], evidence, environment: dict[str, str]) -> dict:
-    """A JSON-ready record of one proof run (a :class:`kerascheck.proving.Evidence`)."""
+    """A JSON-ready record of one proof run (a :class:`kerascheck.proofkit.Evidence`)."""
     return {"verdict": bool(evidence.verdict),
             "summary": str(evidence.summary),
             "measurements": {str(label): _json_value(value)

@@ -1,6 +1,6 @@
 """Where data comes from and what is done to it on its way to ``fit``.
 
-Each array or dataset the analysis follows is a :class:`~kerascheck.values.DataVal` holding a
+Each array or dataset the analysis follows is a :class:`~kerascheck.analysis.values.DataVal` holding a
 :class:`~kerascheck.facts.DataFact`: its raw source (a ``keras.datasets`` pixel set, an image or
 CSV loader), whether anything scaled it, whether labels are one-hot or integer classes, and an
 identity that tells the same data (``x_train``, ``x_train.reshape(...)``, ``x_train / 255``)
@@ -16,13 +16,19 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.facts import DataFact, EvaluationFact, StatisticsFitFact
-from kerascheck.values import (
-    UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value,
+from kerascheck.analysis.values import (
+    UNKNOWN_VALUE,
+    Const,
+    DataVal,
+    Instance,
+    Ref,
+    Seq,
+    Value,
 )
+from kerascheck.facts import DataFact, EvaluationFact, StatisticsFitFact
 
 if TYPE_CHECKING:
-    from kerascheck.analysis import Analyzer
+    from kerascheck.analysis.interface import Interpreter
 
 PIXEL_DATASETS = {"mnist", "fashion_mnist", "cifar10", "cifar100"}
 TABULAR_DATASETS = {"boston_housing", "california_housing"}
@@ -118,7 +124,7 @@ def _first(args, kwargs, *names) -> Value:
     return UNKNOWN_VALUE
 
 
-def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer") -> Value | None:
+def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interpreter") -> Value | None:
     """The value of calling a known library function, or None if it is not one we follow."""
     keras_name = ref.keras
     qualname = ref.qualname
@@ -198,7 +204,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Analyzer")
 
 
 def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
-           analyzer: "Analyzer") -> Value | None:
+           analyzer: "Interpreter") -> Value | None:
     """A method call on data or on a fitted transformer (scaler, encoder)."""
     if isinstance(receiver, Instance):
         return _instance_method(receiver, name, node, args, kwargs, analyzer)
@@ -223,7 +229,7 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
 
 
 def _instance_method(instance: Instance, name: str, node, args, kwargs,
-                     analyzer: "Analyzer") -> Value | None:
+                     analyzer: "Interpreter") -> Value | None:
     data_arg = _first(args, kwargs, "X", "x", "y")
     leaf = instance.class_name
     if leaf == "ImageDataGenerator":
@@ -252,7 +258,7 @@ def record_fit(instance: Instance, data_arg: Value) -> None:
         instance.fitted_on.append(data_arg.data.identity)
 
 
-def record_statistics_fit(analyzer: "Analyzer", instance: Instance, data_arg: Value,
+def record_statistics_fit(analyzer: "Interpreter", instance: Instance, data_arg: Value,
                           node) -> None:
     """Remember a scaler's fit or a Normalization layer's adapt, for KC402."""
     if instance.class_name not in STATISTICS_ESTIMATORS or not isinstance(data_arg, DataVal):
@@ -331,7 +337,7 @@ def _argmax(value: Value) -> Value:
                         source=None)
 
 
-def _split(arrays, node, analyzer: "Analyzer | None" = None) -> Value:
+def _split(arrays, node, analyzer: "Interpreter | None" = None) -> Value:
     """``train_test_split(X, y)`` -> X_train, X_test, y_train, y_test."""
     if analyzer is not None:
         _mark_split_after_fit(arrays, node, analyzer)
@@ -346,7 +352,7 @@ def _split(arrays, node, analyzer: "Analyzer | None" = None) -> Value:
     return Seq(parts)
 
 
-def _mark_split_after_fit(arrays, node, analyzer: "Analyzer") -> None:
+def _mark_split_after_fit(arrays, node, analyzer: "Interpreter") -> None:
     """Statistics fit on whole data that is now split: the test side was seen by the scaler.
 
     Only data that was not itself a part of an earlier split or of a dataset's train/test halves

@@ -205,31 +205,6 @@ def _escaped(line: str, position: int) -> bool:
     return backslashes % 2 == 1
 
 
-def lint_notebook(raw: bytes | str, path: str, config=None):
-    """Lint a notebook's text: a :class:`~kerascheck.engine.FileResult` whose diagnostics
-    carry the cell, with lines and columns inside the cell."""
-    from kerascheck import engine
-
-    try:
-        notebook = read_notebook(raw)
-    except NotebookError as error:
-        diagnostics = []
-        if config is None or config.is_enabled(engine.SYNTAX_ERROR, path):
-            diagnostics.append(Diagnostic(path=path, line=error.line, column=error.column,
-                                          code=engine.SYNTAX_ERROR, name="syntax-error",
-                                          message=str(error), end_line=error.line,
-                                          end_column=error.column))
-        return engine.FileResult(path, diagnostics)
-    if notebook is None or not notebook.cells:
-        return engine.FileResult(path, relevant=False)
-    source, origins = notebook.joined_source()
-    result = engine.lint_source(source, path, config, kind="python")
-    result.diagnostics = sorted(
-        (to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),
-        key=lambda d: (d.cell or 0, d.line, d.column, d.code))
-    return result
-
-
 def to_cell_position(diagnostic: Diagnostic, origins: list[tuple[int, int]]) -> Diagnostic:
     """A diagnostic on the joined source moved to its cell."""
     if not 0 < diagnostic.line <= len(origins):

@@ -39,6 +39,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from kerascheck.settings.globs import matches_any_glob, matches_glob
+
 # Folders skipped while walking, like Ruff's defaults (hidden folders and virtual environments
 # are always skipped). ``exclude`` replaces this list; ``extend-exclude`` adds to it.
 DEFAULT_EXCLUDE = ("__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist",
@@ -104,8 +106,6 @@ class Config:
         if selected < 0 or ignored >= selected:
             return False
         if path is not None and self.per_file_ignores:
-            from kerascheck.paths import matches_glob
-
             for pattern, negated, codes in self._per_file:
                 if _match_length(code, codes) >= 0 and \
                         matches_glob(path, pattern, self.root) != negated:
@@ -122,8 +122,6 @@ class Config:
     def is_excluded(self, path: str, ancestors: bool = True) -> bool:
         """Whether ``exclude``/``extend-exclude`` match the file or (with ``ancestors``) one of
         its folders."""
-        from kerascheck.paths import matches_any_glob
-
         return matches_any_glob(path, (*self.exclude, *self.extend_exclude), self.root,
                                 ancestors)
 

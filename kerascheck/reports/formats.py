@@ -106,13 +106,13 @@ class SourceLines:
         except OSError:
             return None
         if path.endswith(".ipynb"):
-            from kerascheck.notebook import NotebookError, read_notebook
+            from kerascheck.source.notebook import NotebookError, read_notebook
 
             try:
                 return read_notebook(raw)
             except NotebookError:
                 return None
-        from kerascheck.suppression import source_lines
+        from kerascheck.source.suppression import source_lines
 
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)

@@ -1,7 +1,7 @@
 """Building :class:`~kerascheck.facts.ModelFact` objects: layers, Sequential and functional
 models, and the facts of ``compile()`` and ``fit()`` calls.
 
-:class:`ModelConstruction` is a part of :class:`kerascheck.analysis.Analyzer` (a mixin): it
+:class:`ModelConstruction` is a part of :class:`kerascheck.analysis.interpreter.Analyzer` (a mixin): it
 turns the values the analysis evaluated into layers, graphs and call facts.
 """
 
@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.facts import UNKNOWN, CompileFact, FitFact, LayerFact, ModelFact
-from kerascheck.readers import (
-    activation_name, const_value, keyword_value, loss_fact, metric_name, optimizer_fact, rank,
+from kerascheck.analysis.values import (
+    UNKNOWN_VALUE,
+    Const,
+    DataVal,
+    Instance,
+    LayerVal,
+    ModelVal,
+    Seq,
+    TensorVal,
+    Value,
+    activation_name,
+    const_value,
+    keyword_value,
+    loss_fact,
+    metric_name,
+    optimizer_fact,
+    rank,
     shape_of,
 )
-from kerascheck.values import (
-    UNKNOWN_VALUE, Const, DataVal, Instance, LayerVal, ModelVal, Seq, TensorVal, Value,
-)
+from kerascheck.facts import UNKNOWN, CompileFact, FitFact, LayerFact, ModelFact
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 

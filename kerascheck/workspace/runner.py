@@ -7,14 +7,14 @@ consumed as they come, file contents are read by whoever lints them and dropped 
 most a few chunks per worker are in flight (the caller receives results while later files are
 still being linted).
 
-- **Cache.** With a :class:`~kerascheck.cache.Cache`, the parent process reads each file and
+- **Cache.** With a :class:`~kerascheck.workspace.cache.Cache`, the parent process reads each file and
   looks its key up; hits never reach a worker (a warm run starts no pool at all), nor do files
   that do not mention Keras (settled from those bytes, never stored). Misses are linted and
   stored by the process that lints them.
 - **Pool.** Misses go to a process pool in chunks of :data:`CHUNK_SIZE` files. A pool costs a
   fork (Linux) or a fresh interpreter per worker, so it starts only when more than
   :data:`POOL_THRESHOLD` files need linting and ``jobs`` > 1; fewer files are linted in-process.
-- **Crashes.** The engine guards against deep input (see :mod:`kerascheck.parsing`), but a
+- **Crashes.** The engine guards against deep input (see :mod:`kerascheck.source.parsing`), but a
   native crash in a worker (a segfault in the parser) must not lose the run: the files of the
   chunks that were in flight are linted again one per fresh process, and a file that kills its
   process alone gets a KC000 that says so.
@@ -23,13 +23,12 @@ still being linted).
 from __future__ import annotations
 
 import os
-import sys
-import threading
 from collections import deque
 from typing import Iterable, Iterator
 
-from kerascheck.cache import Cache, cache_key
 from kerascheck.diagnostics import InternalError
+from kerascheck.workspace.cache import Cache, cache_key
+from kerascheck.workspace.pool import process_context
 
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
 POOL_THRESHOLD = 16  # below this many files to lint, a pool costs more than it saves
@@ -212,7 +211,7 @@ class _Pool:
         from concurrent.futures import ProcessPoolExecutor
 
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=_context())
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=process_context())
         return self.executor
 
     def slot_for_next(self, index: int) -> list:
@@ -289,7 +288,7 @@ def _pool_can_run() -> bool:
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        with ProcessPoolExecutor(1, mp_context=_context()) as executor:
+        with ProcessPoolExecutor(1, mp_context=process_context()) as executor:
             return executor.submit(os.getpid).result() > 0
     except Exception:  # BrokenProcessPool, OSError (no semaphores), ...
         return False
@@ -302,21 +301,10 @@ def _lint_isolated(path: str, config, cache_dir: str | None):
 
     from kerascheck.engine import FileResult, _syntax_diagnostic
 
-    with ProcessPoolExecutor(1, mp_context=_context()) as executor:
+    with ProcessPoolExecutor(1, mp_context=process_context()) as executor:
         try:
             return _from_wire(executor.submit(_lint_chunk, [path], config, cache_dir).result()[0])
         except BrokenProcessPool:
             return FileResult(path, [_syntax_diagnostic(
                 path, 1, 1, "kerascheck's parser crashed on this file (its process died), so "
                             "it was not checked")])
-
-
-def _context():
-    """``fork`` on Linux when this process runs a single thread (workers inherit the imported
-    engine for free); ``spawn`` otherwise (forking a multi-threaded process can deadlock, and
-    macOS frameworks are not fork-safe)."""
-    import multiprocessing
-
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")

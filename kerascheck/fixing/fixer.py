@@ -24,10 +24,10 @@ from typing import Iterable, Iterator
 
 import libcst as cst
 
-from kerascheck.config import Config
 from kerascheck.diagnostics import Diagnostic, InternalError
 from kerascheck.engine import FileResult, lint_file, lint_source
 from kerascheck.fixes import Edit, allowed
+from kerascheck.settings.config import Config
 
 # Passes over one file before giving up on fixes that keep producing new fixes.
 MAX_PASSES = 10
@@ -227,9 +227,10 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     Returns ``(module, diagnostics, complete)``; ``complete`` is False, and the engine must
     report the file, when there was no Keras in sight, a syntax error, or an analysis or a rule
     that raised (``module`` is None in the first three cases)."""
-    from kerascheck import engine, suppression
-    from kerascheck.analysis import analyze
+    from kerascheck import engine
+    from kerascheck.analysis.interpreter import analyze
     from kerascheck.rules import all_rules
+    from kerascheck.source import suppression
 
     if not engine.is_relevant(source):
         return None, [], False
@@ -320,11 +321,11 @@ def fix_files(paths: list[str], config: Config | None = None, *, unsafe: bool = 
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from kerascheck.runner import _context  # the runner's choice of fork or spawn
+    from kerascheck.workspace.pool import process_context
 
     done = 0
     try:
-        with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=_context()) as pool:
+        with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=process_context()) as pool:
             for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
                                  [unsafe] * len(paths), [write] * len(paths), chunksize=2):
                 done += 1

@@ -17,11 +17,11 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck.analysis import Analyzer
-from kerascheck.config import Config
+from kerascheck.analysis.interpreter import Analyzer
+from kerascheck.analysis.values import ModelVal, Seq, TensorVal
 from kerascheck.diagnostics import Diagnostic, Finding
 from kerascheck.facts import UNKNOWN, LayerFact, ModelFact, known
-from kerascheck.values import ModelVal, Seq, TensorVal
+from kerascheck.settings.config import Config
 
 # Arguments that describe the input; the rebuilt model gets a keras.Input instead.
 _INPUT_ARGUMENTS = {"input_shape", "input_dim", "batch_input_shape", "batch_shape", "batch_size"}
@@ -76,9 +76,10 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
     ``check_model`` is called here per model so the model is known; rules that judge the whole
     file (``check_file`` overridden) are paired with no model.
     """
-    from kerascheck import engine, suppression
+    from kerascheck import engine
     from kerascheck.rules import all_rules
     from kerascheck.rules.base import Rule
+    from kerascheck.source import suppression
 
     config = config or Config()
     module = engine.parse(source, path)
@@ -123,11 +124,11 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
 
 
 def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_shapes: dict):
-    """Rebuild ``model`` in TensorFlow from its facts; a :class:`kerascheck.proving.Subject`.
+    """Rebuild ``model`` in TensorFlow from its facts; a :class:`kerascheck.proofkit.Subject`.
 
     Raises :class:`CannotRebuild` with the reason when the facts do not determine the model.
     """
-    from kerascheck.proving import Subject, load_tensorflow
+    from kerascheck.proofkit import Subject, load_tensorflow
 
     tf, keras, np = load_tensorflow(0)
     if not model.exact:
@@ -184,7 +185,7 @@ def _input_shape(model: ModelFact, input_shapes: dict):
 
 
 def _literal_value(value):
-    from kerascheck.values import Const
+    from kerascheck.analysis.values import Const
 
     return value.value if isinstance(value, Const) else UNKNOWN
 
@@ -246,7 +247,7 @@ def _functional(keras, model: ModelFact, built: dict, input_shape):
 
 def _compile(keras, keras_model, model: ModelFact) -> None:
     """Compile with the facts' loss, optimizer and metrics when all are known."""
-    from kerascheck.proving import loss_object
+    from kerascheck.proofkit import loss_object
 
     compile_fact = model.compile
     if compile_fact is None or not isinstance(compile_fact.loss.name, str):
@@ -274,10 +275,10 @@ def prove_source(source: str | bytes, path: str,
     not rebuilt. ``config`` defaults to the project configuration found from ``path``."""
     import os
 
-    from kerascheck.config import load_config
-    from kerascheck.positions import node_positions
-    from kerascheck.proving import CannotMeasure
+    from kerascheck.proofkit import CannotMeasure
     from kerascheck.rules import rule_by_code_or_name
+    from kerascheck.settings.config import load_config
+    from kerascheck.source.positions import node_positions
 
     config = config or load_config(os.path.dirname(os.path.abspath(path)))
     module, input_shapes, located = findings_with_models(source, path, config)
@@ -315,7 +316,7 @@ def prove_source(source: str | bytes, path: str,
 def evidence_lines(item: ProvedFinding) -> list[str]:
     """The evidence of one proved finding as indented lines (the CLI prints them under the
     finding; the pytest plugin can attach them to the lint item)."""
-    from kerascheck.proving import number
+    from kerascheck.proofkit import number
 
     path = item.diagnostic.path
     if item.evidence is None:

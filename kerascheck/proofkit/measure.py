@@ -1,187 +1,14 @@
-"""Runtime proofs: TensorFlow builds a rule's bad example and its fixed twin and measures both.
-
-Importing this module is cheap; TensorFlow is imported by :func:`load_tensorflow`, called inside
-each proof.
-
-A rule's proof is its ``prove(self, subject=None)`` method. Called without a subject it builds the
-rule's own bad example and fixed twin and returns :class:`Evidence` whose verdict holds only if
-the bad model shows the symptom and the good one does not. Called with a :class:`Subject` (a
-user's model rebuilt from the linter's facts, see :mod:`kerascheck.rebuild`) it measures the
-symptom on that model; the verdict then says whether the user's model shows it.
-
-The helpers below are shared by every proof: seeded tiny data sets (:func:`xor_data`,
-:func:`blobs`, :func:`random_label_data`, :func:`pixel_images`), :func:`fit_quietly` (a fixed
-number of optimizer steps in one quiet epoch, much faster than many tiny epochs),
-and measurements (:func:`accuracy`, :func:`affine_residual`, :func:`gradient_norm`,
-:func:`exception_of`, :func:`output_sums`). Each proof should start with ``tf, keras, np =
-load_tensorflow(seed)`` so that every run is identical.
-"""
+"""Training and measuring: a fixed number of quiet steps, and the measurements the proofs share
+(accuracy, affine residuals, gradient norms, exceptions, memorization, raw-vs-scaled losses),
+including those taken on a user's rebuilt model (a :class:`~kerascheck.proofkit.evidence.Subject`)."""
 
 from __future__ import annotations
 
-import os
-import sys
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
-
-class RuntimeUnavailable(RuntimeError):
-    """TensorFlow is not installed: install ``kerascheck[runtime]``."""
-
-
-class CannotMeasure(RuntimeError):
-    """A proof cannot measure this user's model (the message says why)."""
-
-
-INSTALL_HINT = "the runtime checks need TensorFlow: pip install 'kerascheck[runtime]'"
-
-
-@dataclass
-class Evidence:
-    """What a proof measured.
-
-    ``measurements`` maps a short label to a number or text, e.g.
-    ``{"bad: sum of sigmoid outputs": 1.71, "good: sum of softmax outputs": 1.0}``. ``verdict`` is
-    True only if the bad model showed the symptom and the good one did not.
-    """
-
-    code: str
-    verdict: bool
-    summary: str
-    measurements: dict = field(default_factory=dict)
-
-
-@dataclass
-class Subject:
-    """A user's model, rebuilt in TensorFlow from the linter's facts, handed to ``prove``.
-
-    ``model`` is the keras model (built unless the facts say it declares no input), ``fact`` the
-    :class:`~kerascheck.facts.ModelFact` it was built from, ``finding`` the static finding being
-    proved, ``input_shape`` the sample shape (without the batch axis) or None, and ``layers``
-    maps ``id(LayerFact)`` to the keras layer built from it (see :meth:`layer_of`).
-    """
-
-    model: Any
-    fact: Any
-    finding: Any
-    input_shape: tuple | None
-    layers: dict = field(default_factory=dict)
-
-    def layer_of(self, layer_fact):
-        """The keras layer built from ``layer_fact`` (a LayerFact of :attr:`fact`), or None."""
-        return self.layers.get(id(layer_fact))
-
-    @property
-    def target_layer(self):
-        """The keras layer the finding points at, when it points at a layer."""
-        return self.layers.get(id(self.finding.target))
-
-    def sample_inputs(self, count: int = 64, seed: int = 0, low: float = -1.0,
-                      high: float = 1.0):
-        """``count`` uniform random inputs of the model's input shape (float32)."""
-        import numpy as np
-
-        rng = np.random.default_rng(seed)
-        return rng.uniform(low, high, size=(count, *self.input_shape)).astype("float32")
-
-
-# --- TensorFlow --------------------------------------------------------------------------------
-
-
-def load_tensorflow(seed: int = 0):
-    """Import TensorFlow quietly on the CPU, seed everything, and return ``(tf, keras, np)``.
-
-    Use in proofs only: it reseeds the process's random generators. Keras 3 (``tf.keras`` under
-    TensorFlow >= 2.16) is what it returns.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-    # oneDNN reorders float sums: off, so that every run of a proof gives the same numbers
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    try:
-        import numpy as np
-        import tensorflow as tf
-    except ImportError as error:  # pragma: no cover - exercised without the extra
-        raise RuntimeUnavailable(INSTALL_HINT) from error
-    keras = tf.keras
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(seed)
-    return tf, keras, np
-
-
-def tensorflow_available() -> bool:
-    """Whether TensorFlow can be imported (without importing it)."""
-    import importlib.util
-
-    if "tensorflow" in sys.modules:  # None there means "blocked": import would fail
-        return sys.modules["tensorflow"] is not None
-    return importlib.util.find_spec("tensorflow") is not None
-
-
-# --- data sets ---------------------------------------------------------------------------------
-
-
-def xor_data():
-    """The four XOR points ``x`` (4, 2) float32 and their labels ``y`` (4,) float32."""
-    import numpy as np
-
-    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
-    y = np.array([0, 1, 1, 0], dtype="float32")
-    return x, y
-
-
-def blobs(count: int = 200, features: int = 2, classes: int = 3, spread: float = 0.5,
-          seed: int = 0):
-    """Well separated Gaussian blobs: ``x`` (count, features) float32, ``y`` int class labels."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    centers = rng.uniform(-3, 3, size=(classes, features))
-    y = rng.integers(0, classes, size=count)
-    x = centers[y] + rng.normal(0, spread, size=(count, features))
-    return x.astype("float32"), y.astype("int64")
-
-
-def random_label_data(count: int = 64, features: int = 20, classes: int = 2, seed: int = 0):
-    """Random inputs with random labels: nothing to learn, only to memorize."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(count, features)).astype("float32")
-    y = rng.integers(0, classes, size=count).astype("int64")
-    return x, y
-
-
-def pixel_images(count: int = 256, shape: tuple = (8, 8), classes: int = 2, seed: int = 0):
-    """Raw pixel-like images (count, *shape) float32 in 0..255: dim noise (0..215) with one region
-    (the label's share of the flattened image) 40 levels brighter; labels int. A subtle signal on
-    a large offset, as in real photos. Divide by 255 for the scaled twin."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, classes, size=count)
-    flat = rng.uniform(0, 215, size=(count, int(np.prod(shape))))
-    bounds = np.linspace(0, flat.shape[1], classes + 1).astype(int)
-    for index, label in enumerate(y):
-        flat[index, bounds[label]:bounds[label + 1]] += 40
-    return flat.reshape(count, *shape).astype("float32"), y.astype("int64")
-
-
-def labels_for_loss(loss_name, labels, classes: int):
-    """Encode int ``labels`` the way ``loss_name`` (canonical) expects: one-hot for
-    categorical losses, a (n, 1) float column for binary and regression losses with one unit."""
-    import numpy as np
-
-    if loss_name in ("categorical_crossentropy", "categorical_focal_crossentropy",
-                     "mean_squared_error", "mean_absolute_error", "kl_divergence",
-                     "categorical_hinge") and classes > 1:
-        return np.eye(classes, dtype="float32")[labels]
-    if loss_name == "sparse_categorical_crossentropy":
-        return labels
-    return labels.astype("float32").reshape(-1, 1)
-
-
-# --- training and measuring --------------------------------------------------------------------
+from kerascheck.proofkit.data import labels_for_loss, pixel_images
+from kerascheck.proofkit.environment import load_tensorflow
+from kerascheck.proofkit.evidence import CannotMeasure, Evidence, Subject
 
 
 def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) -> float:
@@ -278,9 +105,6 @@ def number(value: float) -> str:
     return f"{value:.3g}"
 
 
-# --- measurements shared by several rules' proofs ------------------------------------------------
-
-
 def inspection_symptoms(model) -> dict:
     """What inspecting ``model`` before it is built shows (KC101): the summary's total parameter
     count, and ``output_shape`` / ``count_params()`` as a value or ``"ExceptionName: message"``."""
@@ -317,7 +141,6 @@ def memorization_scores(model, input_shape: tuple, classes: int, loss=None, step
     cross-entropy, binary cross-entropy for one unit).
     """
     import numpy as np
-
     from tensorflow import keras
 
     rng = np.random.default_rng(seed)
@@ -337,7 +160,7 @@ def memorization_evidence(code: str, subject, train_label: str, heldout_label: s
                           summary: str) -> Evidence:
     """The experiment KC501 and KC502 share: a model that memorizes random labels scores near
     100% on its training data and near chance on held-out data. ``subject`` (a rebuilt user model,
-    see :mod:`kerascheck.rebuild`) is measured with its own architecture; without one, a small
+    see :mod:`kerascheck.runtime.rebuild`) is measured with its own architecture; without one, a small
     MLP stands in. ``train_label``/``heldout_label`` name the two measurements as the rule sees
     them."""
     _, keras, _ = load_tensorflow(0)
@@ -385,7 +208,6 @@ def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tup
     cross-entropy)`` at a label of the last class (0 for one unit). A gradient that is orders of
     magnitude below cross-entropy's cannot correct the mistake (KC302)."""
     import numpy as np
-
     from tensorflow import keras
 
     units = int(output_layer.kernel.shape[-1])
@@ -403,9 +225,6 @@ def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tup
         label = np.eye(units, dtype="float32")[[units - 1]]
         reference = keras.losses.CategoricalCrossentropy(from_logits=activation == "linear")
     return gradient_norm(model, loss, sample, label), gradient_norm(model, reference, sample, label)
-
-
-# --- measurements on a user's rebuilt model (a Subject) ----------------------------------------
 
 
 def linear_path_residual(subject: Subject) -> tuple[float, list[str]]:
@@ -463,113 +282,3 @@ def _loss_name_of(loss) -> str | None:
     name = loss if isinstance(loss, str) else getattr(loss, "name", None) or \
         type(loss).__name__
     return normalize_loss(name)
-
-
-# --- running proofs ----------------------------------------------------------------------------
-
-
-def prove(code: str, subject: Subject | None = None) -> Evidence:
-    """Run the proof of the rule named by ``code`` (a code such as ``KC201`` or a name).
-
-    Raises KeyError for an unknown rule, NotImplementedError when the rule has no proof and
-    :class:`RuntimeUnavailable` without TensorFlow.
-    """
-    from kerascheck.rules import rule_by_code_or_name
-
-    rule_class = rule_by_code_or_name(code)
-    if rule_class is None:
-        raise KeyError(f"unknown rule {code!r}")
-    rule = rule_class()
-    if subject is None:
-        return rule.prove()
-    return rule.prove(subject)
-
-
-def findings_with_models(source, path: str, config=None):
-    """Lint ``source`` like the engine and keep, for each finding, the ModelFact it came from:
-    ``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)])``. See
-    :func:`kerascheck.rebuild.findings_with_models` (it lives there with the rest of the
-    facts-to-model code)."""
-    from kerascheck.rebuild import findings_with_models as find
-
-    return find(source, path, config)
-
-
-def provable_codes() -> list[str]:
-    """Codes of the rules that define a proof of their own."""
-    from kerascheck.rules import all_rules
-    from kerascheck.rules.base import Rule
-
-    return [rule.code for rule in all_rules() if rule.prove is not Rule.prove]
-
-
-def format_evidence(evidence: Evidence) -> str:
-    """One table row per proof, then its measurements indented under it."""
-    from kerascheck.rules import rule_name
-
-    verdict = "holds" if evidence.verdict else "FAILS"
-    lines = [f"{evidence.code}  {rule_name(evidence.code):<34} {verdict:<5}  {evidence.summary}"]
-    width = max((len(label) for label in evidence.measurements), default=0)
-    for label, value in evidence.measurements.items():
-        lines.append(f"       {label:<{width}}  {number(value)}")
-    return "\n".join(lines)
-
-
-def prove_command(argv: list[str]) -> int:
-    """``kerascheck prove [CODE ...]`` and ``kerascheck prove FILE ...``.
-
-    With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
-    only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
-    model (see :func:`kerascheck.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
-    was refuted. Exit 2 on a usage error or without TensorFlow.
-    """
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="kerascheck prove",
-        description="Run the runtime proofs: build a rule's bad example and its fixed twin in "
-                    "TensorFlow and measure both; or, given files, measure each finding on "
-                    "the model the linter reconstructed from the file.")
-    parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
-                        help="rule codes or names (default: every rule with a proof), or .py "
-                             "files")
-    options = parser.parse_args(argv)
-    files = [t for t in options.targets if t.endswith(".py") or os.path.isfile(t)]
-    codes = [t for t in options.targets if t not in files]
-    if files and codes:
-        parser.error("give either rule codes or files, not both")
-    from kerascheck.rules import rule_by_code_or_name
-
-    unknown = [code for code in codes if rule_by_code_or_name(code) is None]
-    if unknown:
-        print(f"kerascheck prove: error: unknown rule {unknown[0]!r}", file=sys.stderr)
-        return 2
-    if not tensorflow_available():
-        print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
-        return 2
-    try:
-        if files:
-            from kerascheck.rebuild import prove_files
-
-            return prove_files(files)
-        return _prove_codes([rule_by_code_or_name(code).code for code in codes]
-                            or provable_codes())
-    except RuntimeUnavailable as error:
-        print(f"kerascheck prove: {error}", file=sys.stderr)
-        return 2
-
-
-def _prove_codes(codes: list[str]) -> int:
-    all_hold = True
-    for code in codes:
-        try:
-            evidence = prove(code)
-        except NotImplementedError:
-            print(f"{code}  no runtime proof yet")
-            all_hold = False
-            continue
-        print(format_evidence(evidence), flush=True)
-        all_hold = all_hold and evidence.verdict
-    held = "every verdict holds" if all_hold else "some verdicts do not hold"
-    print(f"{len(codes)} proof{'s' if len(codes) != 1 else ''} run: {held}.")
-    return 0 if all_hold else 1

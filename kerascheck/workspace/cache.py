@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kerascheck import __version__
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.diagnostics import Diagnostic, from_records, to_record
 
 CACHE_DIR_NAME = ".kerascheck_cache"
 CACHE_DIR_ENV = "KERASCHECK_CACHE_DIR"
@@ -50,7 +50,7 @@ _CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 
 def cache_key(content: bytes, config=None, path: str = "") -> str:
     """The key of the result of linting ``content`` reported as ``path`` under ``config``
-    (a :class:`kerascheck.config.Config`; None means the defaults)."""
+    (a :class:`kerascheck.settings.config.Config`; None means the defaults)."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{FORMAT}\0{__version__}\0{code_fingerprint()}\0".encode())
     digest.update(_config_fingerprint(config).encode())
@@ -113,7 +113,7 @@ class Cache:
         try:
             with open(self._entry(key), "rb") as handle:
                 data = json.loads(handle.read())
-            return [_diagnostic_from(item) for item in data["diagnostics"]]
+            return from_records(data["diagnostics"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -124,7 +124,7 @@ class Cache:
         import tempfile  # here, not at import time: a warm run never writes
 
         entry = self._entry(key)
-        payload = json.dumps({"diagnostics": [_diagnostic_to(d) for d in diagnostics]},
+        payload = json.dumps({"diagnostics": [to_record(d) for d in diagnostics]},
                              separators=(",", ":")).encode("utf-8")
         try:
             if self._writable is None:
@@ -159,25 +159,6 @@ class Cache:
             marker = self.directory / name
             if not marker.exists():
                 marker.write_text(text, encoding="utf-8")
-
-
-def _diagnostic_to(diagnostic: Diagnostic) -> dict:
-    data = {"path": diagnostic.path, "line": diagnostic.line, "column": diagnostic.column,
-            "code": diagnostic.code, "name": diagnostic.name, "message": diagnostic.message,
-            "end_line": diagnostic.end_line, "end_column": diagnostic.end_column,
-            "cell": diagnostic.cell}
-    if diagnostic.fix is not None:
-        data["fix"] = [diagnostic.fix.message, diagnostic.fix.applicability]
-    return data
-
-
-def _diagnostic_from(data: dict) -> Diagnostic:
-    fix = data.pop("fix", None)
-    if fix is not None:
-        from kerascheck.fixes import _detached_fix  # what a pickled fix becomes, too
-
-        fix = _detached_fix(*fix)
-    return Diagnostic(fix=fix, **data)
 
 
 def _remove_quietly(path: str) -> None:

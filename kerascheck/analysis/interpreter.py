@@ -1,9 +1,9 @@
 """From a parsed file to facts: the models it builds and the data that reaches them.
 
 A small abstract interpreter walks the file's statements in execution order. It resolves names
-through the file's imports (see :mod:`kerascheck.names`), evaluates the expressions that matter
+through the file's imports (see :mod:`kerascheck.analysis.names`), evaluates the expressions that matter
 (layer and model constructors, ``compile``/``fit``/``evaluate`` calls, data loaders and the
-operations on their results) to :mod:`kerascheck.values`, and records what it sees on
+operations on their results) to :mod:`kerascheck.analysis.values`, and records what it sees on
 :class:`~kerascheck.facts.ModelFact` objects. Everything else evaluates to an unknown value.
 
 Functions of the file are interpreted where they are called (with the argument values), so a
@@ -19,54 +19,47 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck import dataflow, subclassing
-from kerascheck.bindings import collect_bindings
-from kerascheck.construction import ModelConstruction
+from kerascheck.analysis import dataflow, subclassing
+from kerascheck.analysis.bindings import collect_bindings
+from kerascheck.analysis.construction import ModelConstruction
+from kerascheck.analysis.expressions import Expressions
+from kerascheck.analysis.functions import Functions
+from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
+from kerascheck.analysis.values import (
+    UNKNOWN_VALUE,
+    ClassVal,
+    Const,
+    DataVal,
+    Frame,
+    FuncVal,
+    Instance,
+    LayerVal,
+    ModelPart,
+    ModelVal,
+    ObjectVal,
+    Ref,
+    Seq,
+    TensorVal,
+    Value,
+    literal,
+    shape_of,
+    tensors_in,
+)
 from kerascheck.facts import (
-    UNKNOWN, DataFact, EvaluationFact, Event, FileFacts, KerasCallFact, LayerFact, ModelFact,
+    UNKNOWN,
+    DataFact,
+    EvaluationFact,
+    FileFacts,
+    KerasCallFact,
+    LayerFact,
+    ModelFact,
 )
-from kerascheck.names import WELL_KNOWN_UNBOUND
-from kerascheck.readers import literal, shape_of
-from kerascheck.values import (
-    UNKNOWN_VALUE, ClassVal, Const, DataVal, FuncVal, Instance, LayerVal, ModelPart, ModelVal,
-    ObjectVal, Ref, Seq, TensorVal, Value,
-)
-
-MAX_CALL_DEPTH = 4
-MAX_CALLS_PER_FUNCTION = 8
-
-# Reading these from a model that has no input shape yet inspects an unbuilt model (KC101).
-INSPECTIONS = {"summary", "count_params", "get_weights", "save", "save_weights", "output_shape",
-               "weights", "trainable_weights", "layer_output", "to_json", "get_config_shapes"}
-# These build the model (or need it built), after which inspection is fine.
-BUILDERS = {"build", "fit", "predict", "evaluate", "call", "train_on_batch", "test_on_batch",
-            "predict_on_batch", "fit_generator", "evaluate_generator", "predict_generator",
-            "load_weights", "set_weights"}
-FIT_POSITIONAL = ("x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
-                  "validation_data")
 
 
-class Frame:
-    """One function activation: its variables and what it returns."""
+class Analyzer(Expressions, Functions, ModelConstruction):
+    """The interpreter: statements in execution order, and the expressions that reach models,
+    data and classes."""
 
-    def __init__(self, parent: "Frame | None" = None, standalone: bool = False):
-        self.variables: dict[str, Value] = {}
-        self.parent = parent
-        self.returns: list[Value] = []
-        self.standalone = standalone
-        self.generator = False  # the function yields: calling it makes a generator
-        self.outer_names: dict[str, "Frame"] = {}  # ``global``/``nonlocal`` names -> their frame
-
-    def lookup(self, name: str) -> Value | None:
-        frame: Frame | None = self
-        while frame is not None:
-            if name in frame.variables:
-                return frame.variables[name]
-            frame = frame.parent
-        return None
-
-
-class Analyzer(ModelConstruction):
     def __init__(self, module: cst.Module):
         self.module = module
         self.imports, self.bound, self.star_imports, self.import_nodes = \
@@ -87,7 +80,6 @@ class Analyzer(ModelConstruction):
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
         self.objects: dict[int, ObjectVal] = {}  # id(model) -> the instance of a followed class
 
-    # -- entry -------------------------------------------------------------------------------
     def run(self) -> FileFacts:
         self.exec_block(self.module.body, self.globals)
         # Functions the file never calls still build models worth checking.
@@ -103,7 +95,6 @@ class Analyzer(ModelConstruction):
                          references=self.references, imports=self.import_nodes,
                          statistics_fits=self.statistics_fits)
 
-    # -- statements --------------------------------------------------------------------------
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
         for statement in statements:
             self.exec_statement(statement, frame)
@@ -120,7 +111,7 @@ class Analyzer(ModelConstruction):
             bases = [self.eval(arg.value, frame) for arg in statement.bases]
             frame.variables[statement.name.value] = ClassVal(statement, bases, frame)
             self._exec_class(statement, bases, frame)
-        elif isinstance(statement, cst.If) and _is_main_guard(statement):
+        elif isinstance(statement, cst.If) and is_main_guard(statement):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
@@ -266,40 +257,6 @@ class Analyzer(ModelConstruction):
             self._conditional -= 1
             self._path.pop()
 
-    def escape(self, value: Value) -> None:
-        if isinstance(value, ModelVal):
-            value.model.escapes = True
-            if value.model.escaped_at is None:
-                value.model.escaped_at = len(value.model.events)
-        elif isinstance(value, ObjectVal) and value.model is not None:
-            self.escape(ModelVal(value.model))
-        elif isinstance(value, Seq):
-            for item in value.items:
-                self.escape(item)
-
-    # -- expressions -------------------------------------------------------------------------
-    def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value:
-        if node is None:
-            return UNKNOWN_VALUE
-        method = getattr(self, f"eval_{type(node).__name__}", None)
-        if method is None:
-            return UNKNOWN_VALUE
-        return method(node, frame)
-
-    def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
-        value = frame.lookup(node.value)
-        if value is not None:
-            return value
-        if node.value in self.imports:
-            return Ref(self.imports[node.value])
-        if node.value in ("True", "False", "None"):
-            return Const({"True": True, "False": False, "None": None}[node.value])
-        if node.value not in self.bound and node.value in WELL_KNOWN_UNBOUND and \
-                not self.star_imports:
-            return Ref("keras." + WELL_KNOWN_UNBOUND[node.value])
-        # A free name in a snippet (``raw_data``): unknown data with an identity of its own.
-        return DataVal(DataFact(identity=("free", node.value)))
-
     def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
         attribute = node.attr.value
@@ -338,32 +295,6 @@ class Analyzer(ModelConstruction):
                 node.slice) == 1 else "multi")
         return UNKNOWN_VALUE
 
-    def eval_Integer(self, node: cst.Integer, frame: Frame) -> Value:
-        try:
-            return Const(int(node.value.replace("_", ""), 0))
-        except ValueError:
-            return Const(int(node.value.replace("_", "").lstrip("0") or "0"))
-
-    def eval_Float(self, node: cst.Float, frame: Frame) -> Value:
-        try:
-            return Const(float(node.value.replace("_", "")))
-        except ValueError:
-            return UNKNOWN_VALUE
-
-    def eval_SimpleString(self, node: cst.SimpleString, frame: Frame) -> Value:
-        text = node.value
-        # Hot path (benchmarks/bench.py): a plain quoted string without escapes or prefix is
-        # its own value; evaluated_value would compile it with ast.literal_eval (~3% of a run).
-        if text[0] in "'\"" and "\\" not in text and "\r" not in text:
-            return Const(text[3:-3] if text[:3] in ('"""', "'''") else text[1:-1])
-        try:
-            return Const(node.evaluated_value)
-        except Exception:  # odd prefixes such as b''/rb'': not something rules compare
-            return UNKNOWN_VALUE
-
-    def eval_ConcatenatedString(self, node, frame: Frame) -> Value:
-        return UNKNOWN_VALUE
-
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         operand = self.eval(node.expression, frame)
         if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
@@ -383,58 +314,8 @@ class Analyzer(ModelConstruction):
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
         return dataflow.binary(left, right, node.operator)
 
-    def eval_Comparison(self, node: cst.Comparison, frame: Frame) -> Value:
-        left = self.eval(node.left, frame)
-        for target in node.comparisons:
-            self.eval(target.comparator, frame)
-        if isinstance(left, DataVal) and left.data.predicted_by is not None:
-            return left.derive(node=node)
-        return UNKNOWN_VALUE
-
-    def eval_Tuple(self, node: cst.Tuple, frame: Frame) -> Value:
-        return self._sequence(node, frame)
-
-    def eval_List(self, node: cst.List, frame: Frame) -> Value:
-        return self._sequence(node, frame)
-
-    def _sequence(self, node, frame: Frame) -> Value:
-        items, exact = [], True
-        for element in node.elements:
-            value = self.eval(element.value, frame)
-            if isinstance(element, cst.StarredElement):
-                exact = False
-                if isinstance(value, Seq):
-                    items.extend(value.items)
-                continue
-            items.append(value)
-        return Seq(items, exact)
-
-    def eval_Dict(self, node: cst.Dict, frame: Frame) -> Value:
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                self.eval(element.key, frame)
-            self.escape(self.eval(element.value, frame))
-        return UNKNOWN_VALUE
-
-    def eval_IfExp(self, node: cst.IfExp, frame: Frame) -> Value:
-        self.eval(node.test, frame)
-        with self.conditional():
-            self.eval(node.body, frame)
-            self.eval(node.orelse, frame)
-        return UNKNOWN_VALUE
-
-    def eval_NamedExpr(self, node: cst.NamedExpr, frame: Frame) -> Value:
-        value = self.eval(node.value, frame)
-        self.bind(node.target, value, frame)
-        return value
-
-    def eval_Await(self, node, frame: Frame) -> Value:
-        self.eval(node.expression, frame)
-        return UNKNOWN_VALUE
-
-    # -- calls -------------------------------------------------------------------------------
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
-        if isinstance(node.func, cst.Attribute) and _is_super(node.func.value):
+        if isinstance(node.func, cst.Attribute) and is_super(node.func.value):
             args, kwargs, star = self.eval_arguments(node, frame)
             return subclassing.call_super(self, node.func.attr.value, node, args, kwargs, star)
         if isinstance(node.func, cst.Attribute):
@@ -450,21 +331,6 @@ class Analyzer(ModelConstruction):
         args, kwargs, star = self.eval_arguments(node, frame)
         return self.call_value(callee, node, args, kwargs, star, frame)
 
-    def eval_arguments(self, node: cst.Call, frame: Frame):
-        args: list[Value] = []
-        kwargs: dict[str, Value] = {}
-        star = False
-        for arg in node.args:
-            value = self.eval(arg.value, frame)
-            if arg.star:
-                star = True
-                continue
-            if arg.keyword is not None:
-                kwargs[arg.keyword.value] = value
-            else:
-                args.append(value)
-        return args, kwargs, star
-
     def call_value(self, callee: Value, node: cst.Call, args, kwargs, star, frame) -> Value:
         if isinstance(callee, Ref):
             return self.call_ref(callee, node, args, kwargs, star)
@@ -474,7 +340,7 @@ class Analyzer(ModelConstruction):
             return self.call_layer(callee.layer, node, args, kwargs)
         if isinstance(callee, ModelVal):
             self.record_event(callee.model, "call", node)
-            tensors = _tensors_in(args)
+            tensors = tensors_in(args)
             if tensors:
                 # a model used as a layer of a bigger model: its output is not a model output
                 callee.model.used_as_layer = True
@@ -486,11 +352,11 @@ class Analyzer(ModelConstruction):
                 return instance
         for value in [*args, *kwargs.values()]:
             self.escape(value)
-        tensors = _tensors_in([*args, *kwargs.values()])
+        tensors = tensors_in([*args, *kwargs.values()])
         if tensors:
             # a pretrained base model or a custom layer applied to a symbolic tensor
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
-        if _callee_name(node).startswith("evaluat"):
+        if callee_name(node).startswith("evaluat"):
             # ``evaluate(test_data, test_labels)`` in a snippet, ``evaluate_model(...)``: an
             # evaluation the analysis cannot attribute to a model; it may be of any of them.
             self.unattributed_evaluations.append(node)
@@ -512,7 +378,7 @@ class Analyzer(ModelConstruction):
                                                                      None)))
             if namespace == "layers" and leaf[:1].isupper():
                 return self.make_layer(leaf, node, args, kwargs, star)
-        tensors = _tensors_in([*args, *kwargs.values()])
+        tensors = tensors_in([*args, *kwargs.values()])
         if tensors:
             # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
@@ -523,64 +389,6 @@ class Analyzer(ModelConstruction):
             return UNKNOWN_VALUE
         return result
 
-    def call_function(self, function: FuncVal, args, kwargs, call_node=None,
-                      standalone: bool = False) -> Value:
-        node: cst.FunctionDef = function.node
-        calls = self._calls.get(id(node), 0)
-        if self._depth >= MAX_CALL_DEPTH or calls >= MAX_CALLS_PER_FUNCTION:
-            for value in [*args, *kwargs.values()]:
-                self.escape(value)
-            return UNKNOWN_VALUE
-        self._calls[id(node)] = calls + 1
-        self._interpreted_functions.add(id(node))
-        inner = Frame(parent=function.scope, standalone=standalone)
-        self._bind_parameters(node, inner, args, kwargs)
-        self._depth += 1
-        # Inside the function its own statements decide what is conditional: a builder called
-        # under an ``if`` still adds its layers in order.
-        outer_conditional, self._conditional = self._conditional, 0
-        try:
-            self.exec_block(node.body.body if isinstance(node.body, cst.IndentedBlock)
-                            else node.body.body, inner)
-        except RecursionError:
-            raise
-        finally:
-            self._depth -= 1
-            self._conditional = outer_conditional
-        if inner.generator:
-            # calling a generator function makes an iterator of batches, not an array
-            return DataVal(DataFact(is_dataset=True, identity=("generator", id(call_node))))
-        if len(inner.returns) == 1:
-            return inner.returns[0]
-        return UNKNOWN_VALUE
-
-    def _bind_parameters(self, node: cst.FunctionDef, frame: Frame, args, kwargs) -> None:
-        params = node.params
-        positional = [*params.posonly_params, *params.params]
-        for index, param in enumerate(positional):
-            name = param.name.value
-            if index < len(args):
-                value = args[index]
-            elif name in kwargs:
-                value = kwargs[name]
-            elif param.default is not None:
-                value = self.eval(param.default, frame.parent or self.globals)
-            else:
-                value = DataVal(DataFact(identity=("param", id(param))))
-            frame.variables[name] = value
-        for param in params.kwonly_params:
-            name = param.name.value
-            if name in kwargs:
-                frame.variables[name] = kwargs[name]
-            elif param.default is not None:
-                frame.variables[name] = self.eval(param.default, frame.parent or self.globals)
-            else:
-                frame.variables[name] = DataVal(DataFact(identity=("param", id(param))))
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                frame.variables[star.name.value] = UNKNOWN_VALUE
-
-    # -- methods -----------------------------------------------------------------------------
     def call_method(self, receiver: Value, method: str, node: cst.Call, args, kwargs, star,
                     frame: Frame) -> Value:
         if isinstance(receiver, ModelVal):
@@ -642,54 +450,6 @@ class Analyzer(ModelConstruction):
                 return DataVal(DataFact(identity=("predicted", id(node)),
                                         predicted_by=(model, identity), node=node))
         return UNKNOWN_VALUE
-
-    def record_event(self, model: ModelFact, method: str, node) -> None:
-        model.events.append(Event(method, node, conditional=self._conditional > 0,
-                                  path=tuple(self._path)))
-
-    def reference(self, ref: Ref, node: cst.CSTNode) -> Ref:
-        """Remember a Keras or TensorFlow path the file spells out (KC601) and return it."""
-        if ref.qualname.startswith(("keras.", "tensorflow.")):
-            self.references.append((node, ref.qualname))
-        return ref
-
-
-
-def _is_main_guard(statement: cst.If) -> bool:
-    test = statement.test
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    sides = [test.left, test.comparisons[0].comparator]
-    names = [s.value for s in sides if isinstance(s, cst.Name)]
-    strings = [s.evaluated_value for s in sides if isinstance(s, cst.SimpleString)]
-    return names == ["__name__"] and strings == ["__main__"] and isinstance(
-        test.comparisons[0].operator, cst.Equal)
-
-
-def _tensors_in(values) -> list:
-    """The symbolic tensors among call arguments (looking into lists: ``concatenate([a, b])``)."""
-    tensors = []
-    for value in values:
-        if isinstance(value, TensorVal):
-            tensors.append(value)
-        elif isinstance(value, Seq):
-            tensors.extend(item for item in value.items if isinstance(item, TensorVal))
-    return tensors
-
-
-def _is_super(node: cst.BaseExpression) -> bool:
-    """``super()`` (or ``super(Cls, self)``)."""
-    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
-        node.func.value == "super"
-
-
-def _callee_name(call: cst.Call) -> str:
-    func = call.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    if isinstance(func, cst.Name):
-        return func.value
-    return ""
 
 
 def analyze(module: cst.Module) -> FileFacts:

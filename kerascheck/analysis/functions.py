@@ -1,0 +1,106 @@
+"""Calling the file's own functions (interpreted at their call sites, with the argument values),
+and what the interpreter remembers along the way: models that escape, model events, Keras
+paths spelled out. A part of :class:`~kerascheck.analysis.interpreter.Analyzer` (a mixin).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerascheck.analysis.values import (
+    UNKNOWN_VALUE,
+    DataVal,
+    Frame,
+    FuncVal,
+    ModelVal,
+    ObjectVal,
+    Ref,
+    Seq,
+    Value,
+)
+from kerascheck.facts import DataFact, Event, ModelFact
+
+MAX_CALL_DEPTH = 4
+MAX_CALLS_PER_FUNCTION = 8
+
+
+class Functions:
+    """Function calls and the interpreter's memory of models and references."""
+
+    def escape(self, value: Value) -> None:
+        if isinstance(value, ModelVal):
+            value.model.escapes = True
+            if value.model.escaped_at is None:
+                value.model.escaped_at = len(value.model.events)
+        elif isinstance(value, ObjectVal) and value.model is not None:
+            self.escape(ModelVal(value.model))
+        elif isinstance(value, Seq):
+            for item in value.items:
+                self.escape(item)
+
+    def call_function(self, function: FuncVal, args, kwargs, call_node=None,
+                      standalone: bool = False) -> Value:
+        node: cst.FunctionDef = function.node
+        calls = self._calls.get(id(node), 0)
+        if self._depth >= MAX_CALL_DEPTH or calls >= MAX_CALLS_PER_FUNCTION:
+            for value in [*args, *kwargs.values()]:
+                self.escape(value)
+            return UNKNOWN_VALUE
+        self._calls[id(node)] = calls + 1
+        self._interpreted_functions.add(id(node))
+        inner = Frame(parent=function.scope, standalone=standalone)
+        self._bind_parameters(node, inner, args, kwargs)
+        self._depth += 1
+        # Inside the function its own statements decide what is conditional: a builder called
+        # under an ``if`` still adds its layers in order.
+        outer_conditional, self._conditional = self._conditional, 0
+        try:
+            self.exec_block(node.body.body if isinstance(node.body, cst.IndentedBlock)
+                            else node.body.body, inner)
+        except RecursionError:
+            raise
+        finally:
+            self._depth -= 1
+            self._conditional = outer_conditional
+        if inner.generator:
+            # calling a generator function makes an iterator of batches, not an array
+            return DataVal(DataFact(is_dataset=True, identity=("generator", id(call_node))))
+        if len(inner.returns) == 1:
+            return inner.returns[0]
+        return UNKNOWN_VALUE
+
+    def _bind_parameters(self, node: cst.FunctionDef, frame: Frame, args, kwargs) -> None:
+        params = node.params
+        positional = [*params.posonly_params, *params.params]
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                value = args[index]
+            elif name in kwargs:
+                value = kwargs[name]
+            elif param.default is not None:
+                value = self.eval(param.default, frame.parent or self.globals)
+            else:
+                value = DataVal(DataFact(identity=("param", id(param))))
+            frame.variables[name] = value
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                frame.variables[name] = kwargs[name]
+            elif param.default is not None:
+                frame.variables[name] = self.eval(param.default, frame.parent or self.globals)
+            else:
+                frame.variables[name] = DataVal(DataFact(identity=("param", id(param))))
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                frame.variables[star.name.value] = UNKNOWN_VALUE
+
+    def record_event(self, model: ModelFact, method: str, node) -> None:
+        model.events.append(Event(method, node, conditional=self._conditional > 0,
+                                  path=tuple(self._path)))
+
+    def reference(self, ref: Ref, node: cst.CSTNode) -> Ref:
+        """Remember a Keras or TensorFlow path the file spells out (KC601) and return it."""
+        if ref.qualname.startswith(("keras.", "tensorflow.")):
+            self.references.append((node, ref.qualname))
+        return ref

@@ -1,0 +1,286 @@
+"""Abstract values: what the static analysis knows an expression evaluates to, the frames that
+hold them, and how facts are read off them.
+
+The analysis is a small abstract interpreter over the statements of a file. Each expression
+evaluates to one of these values; anything it cannot follow is :data:`UNKNOWN_VALUE` (or, for
+data, a :class:`DataVal` whose origin is unknown but whose identity still tells it apart from
+other data).
+
+The readers at the end turn values into the vocabulary of :mod:`kerascheck.facts`
+(``"relu"``, ``LossFact("categorical_crossentropy", from_logits=False)``), or
+:data:`~kerascheck.facts.UNKNOWN` when the value says nothing certain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.analysis import names
+from kerascheck.facts import (
+    UNKNOWN,
+    DataFact,
+    LayerFact,
+    LossFact,
+    ModelFact,
+    OptimizerFact,
+    normalize_activation,
+    normalize_loss,
+)
+
+
+class Value:
+    """Base of all abstract values."""
+
+
+@dataclass(eq=False)
+class UnknownVal(Value):
+    pass
+
+
+UNKNOWN_VALUE = UnknownVal()
+
+
+@dataclass(eq=False)
+class Ref(Value):
+    """A name imported from a module: ``qualname`` is the full dotted path."""
+
+    qualname: str
+
+    @property
+    def keras(self) -> str | None:
+        """The canonical Keras name (``layers.Dense``), or None outside Keras."""
+        return names.canonical(self.qualname)
+
+    def child(self, attribute: str) -> "Ref":
+        return Ref(f"{self.qualname}.{attribute}")
+
+
+@dataclass(eq=False)
+class Const(Value):
+    value: Any
+
+
+@dataclass(eq=False)
+class Seq(Value):
+    items: list
+    exact: bool = True  # False when it contains *starred items
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    """An object made by calling a known class (a loss, an optimizer, a scaler, a metric)."""
+
+    qualname: str
+    kwargs: dict = field(default_factory=dict)
+    has_star_kwargs: bool = False
+    node: Any = None
+    # for scalers and Normalization layers: identities of the data they were fit/adapted on
+    fitted_on: list = field(default_factory=list)
+
+    @property
+    def keras(self) -> str | None:
+        return names.canonical(self.qualname)
+
+    @property
+    def class_name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+
+@dataclass(eq=False)
+class LayerVal(Value):
+    layer: LayerFact
+    instance: Instance | None = None  # Normalization layers can be adapted
+
+
+@dataclass(eq=False)
+class TensorVal(Value):
+    """A symbolic tensor of the functional API: the layer that made it and its inputs."""
+
+    layer: LayerFact | None  # None for an Input
+    parents: list = field(default_factory=list)
+    shape: Any = None  # for Input: the sample shape (a tuple) or UNKNOWN
+
+
+@dataclass(eq=False)
+class ModelVal(Value):
+    model: ModelFact
+
+
+@dataclass(eq=False)
+class ModelPart(Value):
+    """``model.layers`` / ``model.layers[i]``: reading ``.output`` from it inspects the model."""
+
+    model: ModelFact
+    what: str
+
+
+@dataclass(eq=False)
+class DataVal(Value):
+    data: DataFact
+
+    def derive(self, **changes) -> "DataVal":
+        return DataVal(replace(self.data, **changes))
+
+
+@dataclass(eq=False)
+class FuncVal(Value):
+    node: Any  # cst.FunctionDef
+    scope: Any = None  # the environment it closes over
+
+
+@dataclass(eq=False)
+class ClassVal(Value):
+    node: Any  # cst.ClassDef
+    bases: list = field(default_factory=list)  # evaluated base values
+    scope: Any = None  # the environment the class body closes over (for its methods)
+
+
+@dataclass(eq=False)
+class ObjectVal(Value):
+    """An instance of a class of this file that the analysis follows: a ``keras.Model``
+    subclass while its ``__init__`` and ``call`` run (``model`` is the model it becomes)."""
+
+    cls: ClassVal
+    attributes: dict = field(default_factory=dict)
+    model: ModelFact | None = None
+
+
+class Frame:
+    """One function activation: its variables and what it returns."""
+
+    def __init__(self, parent: Frame | None = None, standalone: bool = False):
+        self.variables: dict[str, Value] = {}
+        self.parent = parent
+        self.returns: list[Value] = []
+        self.standalone = standalone
+        self.generator = False  # the function yields: calling it makes a generator
+        self.outer_names: dict[str, Frame] = {}  # ``global``/``nonlocal`` names -> their frame
+
+    def lookup(self, name: str) -> Value | None:
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.variables:
+                return frame.variables[name]
+            frame = frame.parent
+        return None
+
+
+def tensors_in(values) -> list:
+    """The symbolic tensors among call arguments (looking into lists: ``concatenate([a, b])``)."""
+    tensors = []
+    for value in values:
+        if isinstance(value, TensorVal):
+            tensors.append(value)
+        elif isinstance(value, Seq):
+            tensors.extend(item for item in value.items if isinstance(item, TensorVal))
+    return tensors
+
+
+# -- reading facts off values -------------------------------------------------------------
+
+
+def activation_name(value: Value):
+    if isinstance(value, Const):
+        return normalize_activation(value.value) if isinstance(value.value, (str, type(None))) \
+            else UNKNOWN
+    if isinstance(value, Ref):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("activations."):
+            return normalize_activation(keras_name.split(".", 1)[1])
+        if value.qualname.startswith("tensorflow.nn.") or value.qualname.startswith(
+                "tensorflow.math."):
+            return normalize_activation(value.qualname.rsplit(".", 1)[1])
+    if isinstance(value, LayerVal) and value.layer.is_kind("ReLU", "LeakyReLU", "ELU", "PReLU",
+                                                           "Softmax"):
+        return value.layer.kind.lower()
+    return UNKNOWN
+
+
+def loss_fact(value: Value, node=None) -> LossFact:
+    if isinstance(value, Const):
+        if isinstance(value.value, str):
+            return LossFact(normalize_loss(value.value), False, node)
+        if value.value is None:
+            return LossFact(None, False, node)
+        return LossFact(UNKNOWN, UNKNOWN, node)
+    if isinstance(value, Ref):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("losses."):
+            return LossFact(normalize_loss(keras_name.split(".", 1)[1]), False, node)
+        return LossFact(UNKNOWN, UNKNOWN, node)
+    if isinstance(value, Instance):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("losses."):
+            from_logits = value.kwargs.get("from_logits", Const(False))
+            logits = from_logits.value if isinstance(from_logits, Const) else UNKNOWN
+            if value.has_star_kwargs and "from_logits" not in value.kwargs:
+                logits = UNKNOWN
+            return LossFact(normalize_loss(value.class_name), logits, node)
+    return LossFact(UNKNOWN, UNKNOWN, node)
+
+
+def optimizer_fact(value: Value, node=None) -> OptimizerFact:
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return OptimizerFact(value.value.lower(), UNKNOWN, node)
+    if isinstance(value, Instance):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("optimizers."):
+            rate = value.kwargs.get("learning_rate", value.kwargs.get("lr"))
+            learning_rate = rate.value if isinstance(rate, Const) else UNKNOWN
+            # located at its constructor, where the learning rate is written (KC603)
+            return OptimizerFact(value.class_name.lower(), learning_rate, value.node or node)
+    return OptimizerFact(UNKNOWN, UNKNOWN, node)
+
+
+def metric_name(value: Value):
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, (Ref, Instance)):
+        keras_name = value.keras
+        if keras_name and keras_name.startswith("metrics."):
+            return keras_name.split(".", 1)[1]
+    return UNKNOWN
+
+
+def const_value(value: Value):
+    return value.value if isinstance(value, Const) else UNKNOWN
+
+
+def literal(value: Value):
+    """A literal argument as Python data (numbers, strings, tuples of them), else UNKNOWN."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, Seq) and value.exact:
+        items = tuple(literal(item) for item in value.items)
+        return UNKNOWN if any(item is UNKNOWN for item in items) else items
+    return UNKNOWN
+
+
+def shape_of(value):
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, Seq) and value.exact:
+        shape = tuple(const_value(item) for item in value.items)
+        return shape
+    if isinstance(value, Const) and isinstance(value.value, int):
+        return value.value  # not a tuple: KC103's business
+    return UNKNOWN
+
+
+def rank(shape) -> object:
+    return len(shape) if isinstance(shape, tuple) else UNKNOWN
+
+
+def keyword_value(node: cst.Call, keyword: str, position: int | None):
+    """The argument expression for ``keyword`` (or the positional argument at ``position``)."""
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is not None:
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if position < len(positional):
+            return positional[position].value
+    return None

@@ -1,0 +1,67 @@
+"""What a proof hands back (:class:`Evidence`), what it is handed (:class:`Subject`), and why it
+may not run (:class:`RuntimeUnavailable`, :class:`CannotMeasure`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class RuntimeUnavailable(RuntimeError):
+    """TensorFlow is not installed: install ``kerascheck[runtime]``."""
+
+
+class CannotMeasure(RuntimeError):
+    """A proof cannot measure this user's model (the message says why)."""
+
+
+INSTALL_HINT = "the runtime checks need TensorFlow: pip install 'kerascheck[runtime]'"
+
+
+@dataclass
+class Evidence:
+    """What a proof measured.
+
+    ``measurements`` maps a short label to a number or text, e.g.
+    ``{"bad: sum of sigmoid outputs": 1.71, "good: sum of softmax outputs": 1.0}``. ``verdict`` is
+    True only if the bad model showed the symptom and the good one did not.
+    """
+
+    code: str
+    verdict: bool
+    summary: str
+    measurements: dict = field(default_factory=dict)
+
+
+@dataclass
+class Subject:
+    """A user's model, rebuilt in TensorFlow from the linter's facts, handed to ``prove``.
+
+    ``model`` is the keras model (built unless the facts say it declares no input), ``fact`` the
+    :class:`~kerascheck.facts.ModelFact` it was built from, ``finding`` the static finding being
+    proved, ``input_shape`` the sample shape (without the batch axis) or None, and ``layers``
+    maps ``id(LayerFact)`` to the keras layer built from it (see :meth:`layer_of`).
+    """
+
+    model: Any
+    fact: Any
+    finding: Any
+    input_shape: tuple | None
+    layers: dict = field(default_factory=dict)
+
+    def layer_of(self, layer_fact):
+        """The keras layer built from ``layer_fact`` (a LayerFact of :attr:`fact`), or None."""
+        return self.layers.get(id(layer_fact))
+
+    @property
+    def target_layer(self):
+        """The keras layer the finding points at, when it points at a layer."""
+        return self.layers.get(id(self.finding.target))
+
+    def sample_inputs(self, count: int = 64, seed: int = 0, low: float = -1.0,
+                      high: float = 1.0):
+        """``count`` uniform random inputs of the model's input shape (float32)."""
+        import numpy as np
+
+        rng = np.random.default_rng(seed)
+        return rng.uniform(low, high, size=(count, *self.input_shape)).astype("float32")

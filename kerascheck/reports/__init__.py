@@ -1,0 +1,2 @@
+"""What users read: the report formats (:mod:`.formats`) and the rule pages
+(:mod:`.rule_docs`)."""
