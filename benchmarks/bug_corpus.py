@@ -1,0 +1,269 @@
+"""Recall of kerascheck on real buggy Keras programs whose faults a source states.
+
+The corpus is described by ``benchmarks/bug_corpus.json``: for every program, where its code
+lives (a repository, a commit and a path; or, for a Stack Overflow question, the question's
+address and the name under which its snippet has been saved by hand) and the faults its source
+states (a benchmark's ground truth, a fix commit, an accepted answer), each with a mission
+family, the kerascheck codes expected to catch it and the line (or ``"file"`` when the fault has
+no single line).
+
+No third-party code is kept in this repository. The script lays the programs out elsewhere
+(``--root``, default ``/work/corpora/bugs``), reading the git directories that the ``fetch``
+tool brought under ``--mirror`` (default ``/work/.mirror``: ``owner+name/repo/.git`` or
+``owner+name/repo``), lints each program as a project of its own with
+``python -m kerascheck --no-cache --output-format json`` and reports:
+
+* recall per family: a fault is found when a finding of one of its expected codes is in its file
+  on its line +/- 2 (anywhere in the file for ``"file"`` faults);
+* every missed fault of a mission family;
+* every finding that matches no stated fault, for a human to review (it may be a false alarm,
+  or a real fault the source did not mention).
+
+Usage (from the repository root, with the project's Python)::
+
+    python benchmarks/bug_corpus.py                      # lay out, lint, report
+    python benchmarks/bug_corpus.py --layout-only        # only write the programs
+    python benchmarks/bug_corpus.py --no-layout          # lint what is already laid out
+    python benchmarks/bug_corpus.py --json result.json   # also write the full result
+    python benchmarks/bug_corpus.py --program d4ml-080   # some programs only (repeatable)
+
+Stack Overflow programs have no git source: save the question's code by hand as
+``ROOT/<id>/<save_as>`` (the script says which are missing and skips them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MISSION = ["input-shape", "linear-hidden", "output-loss", "normalization", "holdout"]
+FAMILIES = MISSION + ["other"]
+LINE_SLACK = 2
+# Files copied besides Python sources: they carry the project's pins (target-version).
+PIN_FILES = ("requirements.txt", "pyproject.toml", "setup.cfg", "environment.yml")
+
+
+def git_dir(mirror: Path, repo: str) -> Path | None:
+    base = mirror / repo.replace("/", "+") / "repo"
+    for candidate in (base / ".git", base):
+        if (candidate / "objects").is_dir():
+            return candidate
+    return None
+
+
+def git(gdir: Path, *args: str) -> bytes:
+    return subprocess.run(
+        ["git", f"--git-dir={gdir}", *args], check=True, capture_output=True
+    ).stdout
+
+
+def wanted(name: str) -> bool:
+    return name.endswith((".py", ".ipynb")) or os.path.basename(name) in PIN_FILES
+
+
+def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
+    src = program["source"]
+    gdir = git_dir(mirror, src["repo"])
+    if gdir is None:
+        return f"no mirror of {src['repo']} under {mirror}: fetch github:{src['repo']}"
+    commit, path = src["commit"], src["path"].strip("/")  # "" is the whole repository
+    try:
+        listing = git(gdir, "ls-tree", "-r", "-z", commit, *(["--", path] if path else []))
+    except subprocess.CalledProcessError as error:
+        return f"{src['repo']}@{commit}: {error.stderr.decode(errors='replace').strip()}"
+    entries = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, name = record.split(b"\t", 1)
+        mode, kind, sha = meta.split()
+        name = name.decode()
+        if kind != b"blob" or not wanted(name):
+            continue
+        if name == path:  # a single file
+            rel = os.path.basename(name)
+        else:
+            rel = os.path.relpath(name, path or ".")
+        entries.append((rel, sha.decode()))
+    for extra in src.get("extra", []):  # e.g. a benchmark's requirements.txt next to the program
+        sha = git(gdir, "rev-parse", f"{commit}:{extra}").decode().strip()
+        entries.append((os.path.basename(extra), sha))
+    if not entries:
+        return f"{src['repo']}@{commit}:{path} holds no Python file"
+    if dest.exists():
+        shutil.rmtree(dest)
+    for rel, sha in entries:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(git(gdir, "cat-file", "blob", sha))
+    return None
+
+
+def layout(programs: list[dict], root: Path, mirror: Path) -> dict[str, str]:
+    """Write every program under root; return {id: why it is unavailable}."""
+    problems = {}
+    for program in programs:
+        dest = root / program["id"]
+        kind = program["source"]["kind"]
+        if kind == "git":
+            problem = layout_git(program, dest, mirror)
+        elif kind == "stackoverflow":
+            saved = dest / program["source"]["save_as"]
+            problem = None if saved.is_file() else (
+                f"save the code of {program['source']['url']} by hand as {saved}"
+            )
+        else:
+            problem = f"unknown source kind {kind!r}"
+        if problem:
+            problems[program["id"]] = problem
+    return problems
+
+
+def lint(dest: Path) -> list[dict]:
+    run = subprocess.run(
+        [sys.executable, "-m", "kerascheck", "--no-cache", "--output-format", "json",
+         "--exit-zero", "."],
+        cwd=dest, capture_output=True, text=True,
+    )
+    try:
+        findings = json.loads(run.stdout or "[]")
+    except json.JSONDecodeError:
+        raise SystemExit(f"kerascheck gave no JSON on {dest}:\n{run.stdout}\n{run.stderr}")
+    for finding in findings:
+        finding["path"] = os.path.normpath(finding["path"])
+    return findings
+
+
+def matches(fault: dict, finding: dict) -> bool:
+    if finding["code"] not in fault["expected"]:
+        return False
+    if os.path.normpath(fault["file"]) != finding["path"]:
+        return False
+    return fault["line"] == "file" or abs(finding["line"] - fault["line"]) <= LINE_SLACK
+
+
+def score(programs: list[dict], results: dict[str, list[dict]]) -> dict:
+    per_family = {family: {"faults": 0, "found": 0, "no_rule": 0} for family in FAMILIES}
+    missed, unmatched, faults_out = [], [], []
+    for program in programs:
+        if program["id"] not in results:
+            continue
+        findings = results[program["id"]]
+        used = set()
+        for fault in program["faults"]:
+            family = per_family[fault["family"]]
+            family["faults"] += 1
+            if not fault["expected"]:
+                family["no_rule"] += 1
+            hits = [i for i, f in enumerate(findings) if matches(fault, f)]
+            used.update(hits)
+            found = bool(hits)
+            family["found"] += found
+            record = {"program": program["id"], **fault, "found": found,
+                      "by": [findings[i]["code"] + ":" + str(findings[i]["line"]) for i in hits]}
+            faults_out.append(record)
+            if not found and fault["family"] in MISSION:
+                missed.append(record)
+        for i, finding in enumerate(findings):
+            if i not in used:
+                unmatched.append({"program": program["id"], "code": finding["code"],
+                                  "path": finding["path"], "line": finding["line"],
+                                  "message": finding["message"]})
+    mission = [per_family[f] for f in MISSION]
+    total = sum(f["faults"] for f in mission)
+    found = sum(f["found"] for f in mission)
+    return {"families": per_family, "mission": {"faults": total, "found": found},
+            "missed": missed, "unmatched": unmatched, "faults": faults_out}
+
+
+def percent(found: int, total: int) -> str:
+    return f"{100 * found / total:.0f} %" if total else "-"
+
+
+def report(result: dict, programs_linted: int, problems: dict[str, str]) -> str:
+    lines = [f"programs linted: {programs_linted}"]
+    for pid, problem in sorted(problems.items()):
+        lines.append(f"  skipped {pid}: {problem}")
+    lines += ["", f"{'family':<15} {'faults':>6} {'found':>6} {'recall':>7}"]
+    for family in FAMILIES:
+        data = result["families"][family]
+        note = f"  ({data['no_rule']} with no rule)" if data["no_rule"] else ""
+        lines.append(f"{family:<15} {data['faults']:>6} {data['found']:>6} "
+                     f"{percent(data['found'], data['faults']):>7}{note}")
+    mission = result["mission"]
+    lines.append(f"{'mission total':<15} {mission['faults']:>6} {mission['found']:>6} "
+                 f"{percent(mission['found'], mission['faults']):>7}")
+    lines += ["", "missed faults in the mission families:"]
+    for fault in result["missed"]:
+        lines.append(f"  {fault['program']} {fault['file']}:{fault['line']} "
+                     f"[{fault['family']}; {','.join(fault['expected'])}] {fault['description']}")
+    lines += ["", "findings that match no stated fault (review by hand):"]
+    for finding in result["unmatched"]:
+        lines.append(f"  {finding['program']} {finding['path']}:{finding['line']} "
+                     f"{finding['code']} {finding['message'][:110]}")
+    return "\n".join(lines)
+
+
+def check_manifest(programs: list[dict]) -> None:
+    seen = set()
+    for program in programs:
+        assert program["id"] not in seen, f"duplicate id {program['id']}"
+        seen.add(program["id"])
+        assert program["faults"], f"{program['id']} states no fault"
+        for fault in program["faults"]:
+            assert fault["family"] in FAMILIES, (program["id"], fault["family"])
+            assert fault["line"] == "file" or isinstance(fault["line"], int), program["id"]
+            assert fault.get("source"), f"{program['id']}: a fault without its source"
+            if fault["family"] in MISSION:
+                assert fault["expected"], f"{program['id']}: a mission fault needs codes"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--manifest", type=Path, default=HERE / "bug_corpus.json")
+    parser.add_argument("--root", type=Path, default=Path("/work/corpora/bugs"))
+    parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--program", action="append", help="only this program id (repeatable)")
+    parser.add_argument("--layout-only", action="store_true")
+    parser.add_argument("--no-layout", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the full result here")
+    args = parser.parse_args(argv)
+
+    repo_root = HERE.parent.resolve()
+    root = args.root.resolve()
+    if root == repo_root or repo_root in root.parents:
+        parser.error("--root must be outside the repository: third-party code is never kept here")
+    programs = json.loads(args.manifest.read_text())["programs"]
+    check_manifest(programs)
+    if args.program:
+        programs = [p for p in programs if p["id"] in set(args.program)]
+
+    problems = {} if args.no_layout else layout(programs, root, args.mirror)
+    if args.layout_only:
+        for pid, problem in sorted(problems.items()):
+            print(f"skipped {pid}: {problem}")
+        print(f"laid out {len(programs) - len(problems)} programs under {root}")
+        return 0
+    results = {}
+    for program in programs:
+        dest = root / program["id"]
+        if program["id"] in problems or not dest.is_dir():
+            problems.setdefault(program["id"], f"not laid out under {root}")
+            continue
+        results[program["id"]] = lint(dest)
+    result = score(programs, results)
+    print(report(result, len(results), problems))
+    if args.json:
+        args.json.write_text(json.dumps({"result": result, "findings": results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
