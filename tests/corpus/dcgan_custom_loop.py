@@ -55,10 +55,11 @@ def adversarial_step(real):
         critic_loss = (logit_bce(tf.ones_like(real_logits), real_logits)
                        + logit_bce(tf.zeros_like(fake_logits), fake_logits))
         painter_loss = logit_bce(tf.ones_like(fake_logits), fake_logits)
-    painter_opt.apply_gradients(zip(painter_tape.gradient(painter_loss, painter.trainable_variables),
-                                    painter.trainable_variables))
-    critic_opt.apply_gradients(zip(critic_tape.gradient(critic_loss, critic.trainable_variables),
-                                   critic.trainable_variables))
+    painter_weights, critic_weights = painter.trainable_variables, critic.trainable_variables
+    painter_opt.apply_gradients(zip(painter_tape.gradient(painter_loss, painter_weights),
+                                    painter_weights))
+    critic_opt.apply_gradients(zip(critic_tape.gradient(critic_loss, critic_weights),
+                                   critic_weights))
     return painter_loss, critic_loss
 
 

@@ -21,7 +21,7 @@ class ShuffledBatches(keras.utils.Sequence):
 
     def __getitem__(self, index):
         chosen = self.order[index * self.batch_size:(index + 1) * self.batch_size]
-        return self.images[chosen].astype("float32") / 255.0, self.labels[chosen]
+        return self.images[chosen].astype("float32") / 255.0, self.labels[chosen].astype("int64")
 
     def on_epoch_end(self):
         np.random.shuffle(self.order)
@@ -30,7 +30,7 @@ class ShuffledBatches(keras.utils.Sequence):
 def endless_batches(images, labels, batch_size=48):
     while True:
         picked = np.random.choice(len(images), batch_size, replace=False)
-        yield images[picked].astype("float32") / 255.0, labels[picked]
+        yield images[picked].astype("float32") / 255.0, labels[picked].astype("int64")
 
 
 (train_images, train_labels), (test_images, test_labels) = keras.datasets.cifar100.load_data()

@@ -45,6 +45,6 @@ churn_model = keras.Model(encoded, churn_probability)
 churn_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
 churn_model.fit(encoded_fit_ds, validation_data=encoded_check_ds, epochs=15)
 
-# For serving: raw feature dictionaries in, probability out.
-raw_inputs = encoding.get_inputs()
-serving_model = keras.Model(raw_inputs, churn_model(encoding(raw_inputs)))
+# For serving: the encoded features hang off the FeatureSpace's raw inputs, so the same
+# graph can start from raw feature dictionaries.
+serving_model = keras.Model(encoding.get_inputs(), churn_probability)

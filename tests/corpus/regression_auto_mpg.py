@@ -24,7 +24,7 @@ power_scaler.adapt(power)
 power_only = tf.keras.Sequential([keras.Input(shape=(1,)), power_scaler, layers.Dense(1)])
 power_only.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.05),
                    loss="mean_absolute_error")
-power_only.fit(fit_specs["power_kw"], fit_consumption, epochs=60, verbose=0,
+power_only.fit(fit_specs[["power_kw"]], fit_consumption, epochs=60, verbose=0,
                validation_split=0.2)
 
 spec_scaler = layers.Normalization(axis=-1)
@@ -48,7 +48,7 @@ deep = deep_regressor(spec_scaler)
 deep.summary()
 deep.fit(fit_specs, fit_consumption, validation_split=0.2, epochs=80, verbose=0)
 scores = {
-    "power only": power_only.evaluate(final_specs["power_kw"], final_consumption, verbose=0),
+    "power only": power_only.evaluate(final_specs[["power_kw"]], final_consumption, verbose=0),
     "all specs": deep.evaluate(final_specs, final_consumption, verbose=0),
 }
 print(scores, deep.predict(final_specs, verbose=0)[:5].ravel())

@@ -26,7 +26,7 @@ decoder_out = np.concatenate([decoder_in[:, 1:], np.zeros_like(decoder_in[:, :1]
 
 STATE = 128
 reading = keras.Input(shape=(None, len(source_chars)))
-_, memory_h, memory_c = keras.layers.LSTM(STATE, return_state=True)(reading)
+_, memory_h, memory_c = keras.layers.LSTM(STATE, return_state=True, name="reader")(reading)
 writing = keras.Input(shape=(None, len(target_chars)))
 writer = keras.layers.LSTM(STATE, return_sequences=True, return_state=True)
 written, _, _ = writer(writing, initial_state=[memory_h, memory_c])
@@ -39,4 +39,4 @@ translator.save("date_translator.keras")
 
 # For step-by-step decoding: reload and cut out the encoder half.
 restored = keras.models.load_model("date_translator.keras")
-state_reader = keras.Model(restored.input[0], restored.layers[2].output[1:])
+state_reader = keras.Model(restored.input[0], restored.get_layer("reader").output[1:])

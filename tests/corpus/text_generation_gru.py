@@ -27,8 +27,6 @@ class CharacterModel(tf.keras.Model):
 
     def call(self, ids, state=None, keep_state=False, training=False):
         vectors = self.lookup(ids, training=training)
-        if state is None:
-            state = self.recurrent.get_initial_state(vectors)
         sequence, state = self.recurrent(vectors, initial_state=state, training=training)
         logits = self.next_char(sequence, training=training)
         return (logits, state) if keep_state else logits

@@ -17,5 +17,6 @@ for game in range(300):
         observation = after
     for before, picked, payoff, after, ended in random.sample(transitions, 24):
         goal = q_values.predict(before, verbose=0)
-        goal[0, picked] = payoff if ended else payoff + 0.99 * q_values.predict(after, verbose=0).max()
+        future = 0.0 if ended else 0.99 * q_values.predict(after, verbose=0).max()
+        goal[0, picked] = payoff + future
         q_values.fit(before, goal, epochs=1, verbose=0)
