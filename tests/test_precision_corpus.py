@@ -1,4 +1,5 @@
-"""Precision: correct Keras code in the styles of the official guides and tutorials lints clean.
+"""Precision: correct Keras code, one script per common idiom (written for kerascheck in our own
+words), lints clean.
 
 ``tests/corpus/`` holds whole scripts (Sequential, functional and subclassed models, tf.data
 pipelines, preprocessing layers, transfer learning, custom training loops, multi-output and
