@@ -156,12 +156,14 @@ def _stdin_command(options, config) -> int:
     from kerascheck.engine import lint_source
     from kerascheck.workspace.paths import GitIgnored
 
-    if options.add_noqa or options.fix or options.diff:
-        print("kerascheck: error: --add-noqa, --fix and --diff need files, not standard input",
+    if options.add_noqa or options.diff:
+        print("kerascheck: error: --add-noqa and --diff need files, not standard input",
               file=sys.stderr)
         return EXIT_ERROR
     filename = options.stdin_filename or "-"
     source = sys.stdin.buffer.read()
+    if options.fix:
+        return _stdin_fix(source, filename, options, config)
     if options.stdin_filename and config.force_exclude and (
             config.is_excluded(filename)
             or config.respect_gitignore and GitIgnored().is_ignored(filename)):
@@ -177,6 +179,27 @@ def _stdin_command(options, config) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if diagnostics and not options.exit_zero else EXIT_CLEAN
+
+
+def _stdin_fix(source: bytes, filename: str, options, config) -> int:
+    """``kerascheck --fix -``: the fixed source on stdout (the input as it was when nothing
+    applies, or for a notebook, which is never rewritten); what remains on stderr."""
+    from kerascheck.engine import lint_source
+    from kerascheck.fixing.fixer import fix_source
+
+    fixed = source if filename.endswith(".ipynb") else \
+        fix_source(source, filename, config, options.unsafe_fixes).source
+    sys.stdout.buffer.write(fixed)
+    sys.stdout.flush()
+    result = lint_source(fixed, filename, config)
+    for diagnostic in sorted(result.diagnostics):
+        print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "
+              f"{diagnostic.message}", file=sys.stderr)
+    for error in result.errors:
+        print(f"kerascheck: {error}", file=sys.stderr)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.diagnostics and not options.exit_zero else EXIT_CLEAN
 
 
 def _add_noqa(diagnostics, errors) -> int:
