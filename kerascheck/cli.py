@@ -1,8 +1,9 @@
 """The command line: ``kerascheck [check] PATH ...``, ``kerascheck rule KC201``, ``kerascheck rules``
 and ``kerascheck prove``.
 
-The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules`` or
-``prove``; anything else is a path for ``check`` (so ``kerascheck src/`` works as users expect).
+The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules``,
+``prove`` or ``server``; anything else is a path for ``check`` (so ``kerascheck src/`` works as
+users expect).
 A folder literally named ``rules`` is linted with ``kerascheck check rules`` or ``./rules``.
 
 Exit codes: 0 no findings, 1 findings, 2 usage error, missing path or internal error. With
@@ -20,7 +21,7 @@ from typing import Sequence
 from kerascheck.reports.formats import FORMATS
 from kerascheck.settings.options import check_parser, split_selectors
 
-SUBCOMMANDS = ("check", "rule", "rules", "prove")
+SUBCOMMANDS = ("check", "rule", "rules", "prove", "server")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -36,7 +37,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _rules_command(rest)
     if command == "prove":
         return _prove_command(rest)
+    if command == "server":
+        return _server_command(rest)
     return _check_command(rest)
+
+
+def _server_command(argv: list[str]) -> int:
+    """``kerascheck server``: the Language Server over stdio (needs the ``lsp`` extra)."""
+    argparse.ArgumentParser(prog="kerascheck server", description="A Language Server over "
+                            "stdio, for editors (docs/editors.md).").parse_args(argv)
+    try:
+        from kerascheck.server.language_server import serve
+    except ImportError as error:
+        print(f"kerascheck server: {error}; install kerascheck[lsp]", file=sys.stderr)
+        return EXIT_ERROR
+    return serve()
 
 
 def _check_command(argv: list[str]) -> int:
