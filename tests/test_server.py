@@ -141,3 +141,121 @@ async def test_pull_diagnostics_and_an_unchanged_report(session):
         previous_result_id=report.result_id))
     assert again.kind == "unchanged" and again.result_id == report.result_id
     assert uri not in session.client.diagnostics  # a pulling client is not pushed to as well
+
+
+@pytest.mark.asyncio
+async def test_a_safe_fix_noqa_and_fix_all(session):
+    await session.start()
+    source = KC602 + "model = tf.keras.Sequential([tf.keras.Input(shape=784)])\n"
+    found = await session.open("train.py", source)
+    assert sorted(d.code for d in found) == ["KC103", "KC602"]
+    kc602 = next(d for d in found if d.code == "KC602")
+    actions = await session.actions("train.py", kc602, only=[types.CodeActionKind.QuickFix])
+    titles = [a.title for a in actions]
+    assert titles == ["Rename `lr=` to `learning_rate=` (KC602, safe fix)",
+                      "Add `# noqa: KC602` (suppress KC602 here)"]
+    assert actions[0].is_preferred
+    noqa = apply(source, edits_of(actions[1]))
+    assert "Adam(lr=0.001)  # noqa: KC602\n" in noqa
+    assert [d.code for d in await session.change("train.py", noqa, version=2)] == ["KC103"]
+    [fix_all] = await session.actions("train.py", only=["source.fixAll"])
+    assert fix_all.kind == "source.fixAll.kerascheck"
+    fixed = apply(noqa, edits_of(fix_all))
+    assert "Input(shape=(784,))" in fixed and "Adam(lr=0.001)  # noqa: KC602" in fixed
+    assert await session.change("train.py", fixed, version=3) == []
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_diagnostic_names_the_rule_and_links_its_page(session):
+    await session.start()
+    await session.open("model.py", KC301)
+    hover = await session.client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=(session.root / "model.py").as_uri()),
+        position=types.Position(line=4, character=20)))
+    assert "**KC301** `sigmoid-multiclass`" in hover.contents.value
+    assert "docs/rules/KC301.md" in hover.contents.value
+    nothing = await session.client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=(session.root / "model.py").as_uri()),
+        position=types.Position(line=0, character=0)))
+    assert nothing is None
+
+
+@pytest.mark.asyncio
+async def test_a_notebooks_cells_are_linted_together_and_fixed_in_their_cell(session):
+    await session.start()
+    notebook_uri = (session.root / "analysis.ipynb").as_uri()
+    cells = ["import tensorflow as tf\n%matplotlib inline\n", "# a note",
+             KC301.split("\n", 2)[2]]
+    kinds = [types.NotebookCellKind.Code, types.NotebookCellKind.Markup,
+             types.NotebookCellKind.Code]
+    uris = [f"{notebook_uri}#cell{index}" for index in range(len(cells))]
+    session.client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
+        notebook_document=types.NotebookDocument(
+            uri=notebook_uri, notebook_type="jupyter-notebook", version=1,
+            cells=[types.NotebookCell(kind=kind, document=uri) for kind, uri in zip(kinds, uris)]),
+        cell_text_documents=[
+            types.TextDocumentItem(uri=uri, language_id="python" if kind == 2 else "markdown",
+                                   version=1, text=text)
+            for uri, kind, text in zip(uris, kinds, cells)]))
+    while uris[2] not in session.client.diagnostics:
+        await session.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    [diagnostic] = session.client.diagnostics[uris[2]]
+    assert diagnostic.code == "KC301" and diagnostic.range.start.line == 2
+    actions = await session.client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uris[2]), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    fix = next(a for a in actions if "softmax" in a.title)
+    assert fix.edit.document_changes[0].text_document.uri == uris[2]
+    assert apply(cells[2], edits_of(fix)) == cells[2].replace("'sigmoid'", "'softmax'")
+
+
+@pytest.mark.asyncio
+async def test_the_workspace_settings_are_read_and_reloaded_when_they_change(session):
+    settings = session.root / "pyproject.toml"
+    settings.write_text("[tool.kerascheck]\nignore = ['KC301']\n", encoding="utf-8")
+    await session.start()
+    assert await session.open("model.py", KC301) == []
+    settings.write_text("[tool.kerascheck]\nselect = ['KC3']\n", encoding="utf-8")
+    session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=settings.as_uri(), type=types.FileChangeType.Changed)]))
+    await session.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert [d.code for d in session.client.diagnostics[(session.root / "model.py").as_uri()]] \
+        == ["KC301"]
+
+
+@pytest.mark.asyncio
+async def test_the_editors_settings_select_and_ignore_and_change_live(session):
+    await session.start(options={"settings": {"select": ["KC6"], "targetVersion": "py311"}})
+    assert await session.open("model.py", KC301) == []
+    assert [d.code for d in await session.open("opt.py", KC602)] == ["KC602"]
+    session.client.set_configuration({"ignore": ["KC602"]}, section="kerascheck")
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None))
+    # both open files are linted again and pushed, in the order they were opened
+    await session.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await session.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    uri = (session.root / "model.py").as_uri()
+    assert [d.code for d in session.client.diagnostics[uri]] == ["KC301"]
+    assert list(session.client.diagnostics[(session.root / "opt.py").as_uri()]) == []
+
+
+@pytest.mark.asyncio
+async def test_bad_input_never_stops_the_server(session):
+    settings = session.root / "pyproject.toml"
+    settings.write_text("[tool.kerascheck]\nignroe = ['KC301']\n", encoding="utf-8")
+    await session.start(options={"select": "KC999"})
+    [syntax] = await session.open("broken.py", "import keras\nmodel = keras.Sequential([\n")
+    assert syntax.code == "KC000" and syntax.severity == types.DiagnosticSeverity.Error
+    shown = [message.message for message in session.client.messages]
+    assert any("unknown key 'ignroe'" in message and "did you mean 'ignore'" in message
+               for message in shown)
+    assert any("the editor's settings" in message and "KC999" in message for message in shown)
+    # a request about a file that is neither open nor on disk: logged, answered, still serving
+    missing = (session.root / "gone.py").as_uri()
+    assert list(await session.client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=missing),
+        range=types.Range(start=types.Position(line=0, character=0),
+                          end=types.Position(line=0, character=0)),
+        context=types.CodeActionContext(diagnostics=[])))) == []
+    assert any("code_actions failed" in log.message for log in session.client.log_messages)
+    assert [d.code for d in await session.change("broken.py", KC301, version=2)] == ["KC301"]
