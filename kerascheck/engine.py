@@ -150,9 +150,9 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
     # caches and editors carry them); their spans come from the same code generation.
     edited = [edit.node for finding in findings if finding.fix is not None
               for edit in getattr(finding.fix, "edits", ())]
-    positions, spans, code = positions_and_spans(
+    positions, spans, code, quotes = positions_and_spans(
         module, [node for node in nodes if isinstance(node, cst.CSTNode)], edited)
-    quote = preferred_quote(module) if edited else None
+    quote = preferred_quote(quotes)
     located: dict[tuple, Diagnostic] = {}
     for finding, node in zip(findings, nodes):
         code_range = positions.get(node) if isinstance(node, cst.CSTNode) else None

@@ -104,17 +104,15 @@ class QuoteSurvey(cst.CSTVisitor):
 
     def preferred(self) -> str | None:
         """The quote most of the literals use; None when undecided."""
-        counts = self.quotes
-        if counts["'"] == counts['"']:
-            return None
-        return "'" if counts["'"] > counts['"'] else '"'
+        return preferred_quote(self.quotes)
 
 
-def preferred_quote(module: cst.Module) -> str | None:
-    """The quote most of ``module``'s plain string literals use; None when undecided."""
-    survey = QuoteSurvey()
-    module.visit(survey)
-    return survey.preferred()
+def preferred_quote(counts: dict) -> str | None:
+    """The quote most plain string literals use (``counts`` as :class:`QuoteSurvey` counts
+    them); None when undecided."""
+    if counts["'"] == counts['"']:
+        return None
+    return "'" if counts["'"] > counts['"'] else '"'
 
 
 class QuoteNewStrings(cst.CSTTransformer):

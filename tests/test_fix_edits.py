@@ -127,3 +127,20 @@ def test_fix_on_stdin_prints_the_fixed_source(tmp_path):
     fixed = run_cli("--fix", "--unsafe-fixes", "-", stdin=KC301, cwd=tmp_path)
     assert fixed.stdout == KC301.replace("'sigmoid'", "'softmax'")
     assert fixed.returncode == 0 and fixed.stderr == ""
+
+
+def test_the_quotes_counted_while_locating_are_the_fixers():
+    """The engine counts quotes during its one code generation; the fixer walks the tree. They
+    must agree, or a text edit and --fix would write different quotes."""
+    import libcst as cst
+
+    from kerascheck.fixes import QuoteSurvey
+    from kerascheck.source.positions import positions_and_spans
+
+    sources = [path.read_text(encoding="utf-8") for path in EXAMPLES]
+    sources.append("x = f'{a}' + f\"'{b}'\" + b'c' + '''d''' + 'e' 'f' + r\"g\" + \"h\"\n")
+    for source in sources:
+        module = cst.parse_module(source)
+        survey = QuoteSurvey()
+        module.visit(survey)
+        assert positions_and_spans(module, [], [])[3] == survey.quotes
