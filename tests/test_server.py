@@ -259,3 +259,22 @@ async def test_bad_input_never_stops_the_server(session):
         context=types.CodeActionContext(diagnostics=[])))) == []
     assert any("code_actions failed" in log.message for log in session.client.log_messages)
     assert [d.code for d in await session.change("broken.py", KC301, version=2)] == ["KC301"]
+
+
+@pytest.mark.parametrize("before, after", [
+    ("a\nb\nc\n", "a\nB\nc\n"),
+    ("a\nb\nc", "a\nb\nC"),          # the last line, without a newline
+    ("a\nb\n", "a\nb\nc\n"),          # a line added at the end
+    ("x = 1\n", "x = 1  # noqa: KC201\n"),
+    ("", "import keras\n"),
+])
+def test_one_replacement_edit_turns_a_text_into_another(before, after):
+    """The edit "fix all" and "add noqa" send: only the changed lines, and applied by a client
+    it gives exactly the new text."""
+    from pygls.workspace.position_codec import PositionCodec
+
+    from kerascheck.server.editing import Text, replacement
+
+    edit = replacement(Text(before, PositionCodec()), after)
+    assert apply(before, [edit]) == after
+    assert edit.new_text.count("\n") <= after.count("\n") - before.count("\n") + 1
