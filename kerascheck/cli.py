@@ -1,8 +1,9 @@
 """The command line: ``kerascheck [check] PATH ...``, ``kerascheck rule KC201``, ``kerascheck rules``
 and ``kerascheck prove``.
 
-The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules`` or
-``prove``; anything else is a path for ``check`` (so ``kerascheck src/`` works as users expect).
+The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules``,
+``prove`` or ``server``; anything else is a path for ``check`` (so ``kerascheck src/`` works as
+users expect).
 A folder literally named ``rules`` is linted with ``kerascheck check rules`` or ``./rules``.
 
 Exit codes: 0 no findings, 1 findings, 2 usage error, missing path or internal error. With
@@ -20,7 +21,7 @@ from typing import Sequence
 from kerascheck.reports.formats import FORMATS
 from kerascheck.settings.options import check_parser, split_selectors
 
-SUBCOMMANDS = ("check", "rule", "rules", "prove")
+SUBCOMMANDS = ("check", "rule", "rules", "prove", "server")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -36,7 +37,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _rules_command(rest)
     if command == "prove":
         return _prove_command(rest)
+    if command == "server":
+        return _server_command(rest)
     return _check_command(rest)
+
+
+def _server_command(argv: list[str]) -> int:
+    """``kerascheck server``: the Language Server over stdio (needs the ``lsp`` extra)."""
+    argparse.ArgumentParser(prog="kerascheck server", description="A Language Server over "
+                            "stdio, for editors (docs/editors.md).").parse_args(argv)
+    try:
+        from kerascheck.server.language_server import serve
+    except ImportError as error:
+        print(f"kerascheck server: {error}; install kerascheck[lsp]", file=sys.stderr)
+        return EXIT_ERROR
+    return serve()
 
 
 def _check_command(argv: list[str]) -> int:
@@ -156,12 +171,14 @@ def _stdin_command(options, config) -> int:
     from kerascheck.engine import lint_source
     from kerascheck.workspace.paths import GitIgnored
 
-    if options.add_noqa or options.fix or options.diff:
-        print("kerascheck: error: --add-noqa, --fix and --diff need files, not standard input",
+    if options.add_noqa or options.diff:
+        print("kerascheck: error: --add-noqa and --diff need files, not standard input",
               file=sys.stderr)
         return EXIT_ERROR
     filename = options.stdin_filename or "-"
     source = sys.stdin.buffer.read()
+    if options.fix:
+        return _stdin_fix(source, filename, options, config)
     if options.stdin_filename and config.force_exclude and (
             config.is_excluded(filename)
             or config.respect_gitignore and GitIgnored().is_ignored(filename)):
@@ -177,6 +194,27 @@ def _stdin_command(options, config) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if diagnostics and not options.exit_zero else EXIT_CLEAN
+
+
+def _stdin_fix(source: bytes, filename: str, options, config) -> int:
+    """``kerascheck --fix -``: the fixed source on stdout (the input as it was when nothing
+    applies, or for a notebook, which is never rewritten); what remains on stderr."""
+    from kerascheck.engine import lint_source
+    from kerascheck.fixing.fixer import fix_source
+
+    fixed = source if filename.endswith(".ipynb") else \
+        fix_source(source, filename, config, options.unsafe_fixes).source
+    sys.stdout.buffer.write(fixed)
+    sys.stdout.flush()
+    result = lint_source(fixed, filename, config)
+    for diagnostic in sorted(result.diagnostics):
+        print(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "
+              f"{diagnostic.message}", file=sys.stderr)
+    for error in result.errors:
+        print(f"kerascheck: {error}", file=sys.stderr)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.diagnostics and not options.exit_zero else EXIT_CLEAN
 
 
 def _add_noqa(diagnostics, errors) -> int:

@@ -48,20 +48,49 @@ class Diagnostic:
         if self.cell is not None:
             data["cell"] = self.cell
         if self.fix is not None:
-            data["fix"] = {"applicability": self.fix.applicability, "message": self.fix.message}
+            data["fix"] = {"applicability": self.fix.applicability, "message": self.fix.message,
+                           "edits": [edit.to_dict() for edit in text_edits(self.fix)]}
         return data
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """One concrete edit of a fix: replace the text from ``line:column`` up to (not including)
+    ``end_line:end_column`` by ``new_text``. Positions as a :class:`Diagnostic`'s: 1-based lines
+    and columns counted in code points; in a notebook, inside the diagnostic's cell."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    new_text: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "new_text": self.new_text}
+
+
+def text_edits(fix) -> tuple[TextEdit, ...]:
+    """The concrete edits of a fix (a :class:`kerascheck.fixes.Fix` or a :class:`FixSummary`);
+    empty when they could not be computed."""
+    return getattr(fix, "text_edits", ())
 
 
 @dataclass(frozen=True)
 class FixSummary:
     """What is left of a :class:`kerascheck.fixes.Fix` once it leaves the process (or the cache
-    entry) that made it: what it does and how safe it is. It describes; it cannot apply (node
-    identity does not survive a process boundary, so fixes are applied where the file was
-    analysed)."""
+    entry) that made it: what it does, how safe it is, and its concrete text edits (computed
+    where the file was analysed: any client can apply them to the text that was linted). It
+    cannot apply through LibCST (node identity does not survive a process boundary), so its
+    node ``edits`` are empty and ``--fix`` re-analyses the file."""
 
     message: str
     applicability: str
-    edits: tuple = ()
+    text_edits: tuple[TextEdit, ...] = ()
+
+    @property
+    def edits(self) -> tuple:
+        return ()
 
     @property
     def detached(self) -> bool:
@@ -76,11 +105,14 @@ _RECORD_FIELDS = {"path": str, "line": int, "column": int, "code": str, "name": 
 
 
 def to_record(diagnostic: Diagnostic) -> dict:
-    """``diagnostic`` as JSON-safe data (its fix as ``[message, applicability]``)."""
+    """``diagnostic`` as JSON-safe data (its fix as ``[message, applicability, edits]``, each
+    edit ``[line, column, end_line, end_column, new_text]``)."""
     record = {name: getattr(diagnostic, name) for name in _RECORD_FIELDS}
     record["cell"] = diagnostic.cell
     if diagnostic.fix is not None:
-        record["fix"] = [diagnostic.fix.message, diagnostic.fix.applicability]
+        record["fix"] = [diagnostic.fix.message, diagnostic.fix.applicability,
+                         [[edit.line, edit.column, edit.end_line, edit.end_column, edit.new_text]
+                          for edit in text_edits(diagnostic.fix)]]
     return record
 
 
@@ -99,11 +131,22 @@ def from_record(record) -> Diagnostic | None:
     if cell is not None and (type(cell) is not int or cell < 1):
         return None
     if fix is not None:
-        if not (isinstance(fix, list) and len(fix) == 2 and type(fix[0]) is str
-                and fix[1] in _APPLICABILITIES):
+        if not (isinstance(fix, list) and len(fix) == 3 and type(fix[0]) is str
+                and fix[1] in _APPLICABILITIES and isinstance(fix[2], list)):
             return None
-        fix = FixSummary(*fix)
+        edits = [_edit_from_record(edit) for edit in fix[2]]
+        if any(edit is None for edit in edits):
+            return None
+        fix = FixSummary(fix[0], fix[1], tuple(edits))
     return Diagnostic(**{name: record[name] for name in _RECORD_FIELDS}, cell=cell, fix=fix)
+
+
+def _edit_from_record(record) -> TextEdit | None:
+    if not (isinstance(record, list) and len(record) == 5 and type(record[4]) is str
+            and all(type(number) is int and number >= 1 for number in record[:4])
+            and tuple(record[:2]) <= tuple(record[2:4])):
+        return None
+    return TextEdit(*record)
 
 
 def from_records(records) -> list[Diagnostic] | None:

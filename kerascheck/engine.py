@@ -139,14 +139,20 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
     """:func:`locate`, plus the module's code. Only the findings' nodes get positions
     (:func:`kerascheck.source.positions.node_positions`): ``PositionProvider`` over the whole module
     costs about 2.2 times the parse, the targeted pass about 0.3 times."""
+    from kerascheck.fixes import preferred_quote, with_text_edits
     from kerascheck.rules import rule_name
-    from kerascheck.source.positions import node_positions
+    from kerascheck.source.positions import positions_and_spans
 
     findings = list(findings)
     nodes = [finding.target.node if isinstance(finding.target, LayerFact) else finding.target
              for finding in findings]
-    positions, code = node_positions(
-        module, [node for node in nodes if isinstance(node, cst.CSTNode)])
+    # A fix's edits become text here, where the Module is at hand (fixes as data: JSON, SARIF,
+    # caches and editors carry them); their spans come from the same code generation.
+    edited = [edit.node for finding in findings if finding.fix is not None
+              for edit in getattr(finding.fix, "edits", ())]
+    positions, spans, code, quotes = positions_and_spans(
+        module, [node for node in nodes if isinstance(node, cst.CSTNode)], edited)
+    quote = preferred_quote(quotes)
     located: dict[tuple, Diagnostic] = {}
     for finding, node in zip(findings, nodes):
         code_range = positions.get(node) if isinstance(node, cst.CSTNode) else None
@@ -158,9 +164,12 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
         key = (finding.code, line, column)
         if key in located:
             continue
+        fix = finding.fix
+        if fix is not None and getattr(fix, "edits", ()):
+            fix = with_text_edits(fix, module, spans, quote)
         located[key] = Diagnostic(path=path, line=line, column=column, code=finding.code,
                                   name=rule_name(finding.code), message=finding.message,
-                                  end_line=end_line, end_column=end_column, fix=finding.fix)
+                                  end_line=end_line, end_column=end_column, fix=fix)
     return sorted(located.values()), code
 
 

@@ -16,12 +16,12 @@ variable that other code shares). :mod:`kerascheck.fixing.fixer` applies fixes t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import libcst as cst
 
-from kerascheck.diagnostics import FixSummary
+from kerascheck.diagnostics import FixSummary, TextEdit
 
 SAFE, UNSAFE = "safe", "unsafe"
 APPLICABILITIES = (SAFE, UNSAFE)
@@ -42,6 +42,9 @@ class Fix:
     message: str  # what the fix does, imperative: "Add `activation=\"relu\"`"
     applicability: str  # SAFE or UNSAFE
     edits: tuple[Edit, ...]
+    # The same edits as text, filled in by the engine where it locates the finding
+    # (:func:`with_text_edits`): what JSON, SARIF, caches and editors carry.
+    text_edits: tuple[TextEdit, ...] = ()
 
     def __post_init__(self):
         if self.applicability not in APPLICABILITIES:
@@ -58,9 +61,93 @@ class Fix:
 
     def __reduce__(self):
         # Node identity does not survive a process boundary (a parallel run sends diagnostics
-        # back to the parent), so a pickled fix keeps what reports need and drops its edits;
-        # fix_file applies fixes in the process that analysed the file.
-        return FixSummary, (self.message, self.applicability)
+        # back to the parent), so a pickled fix keeps what reports need (its text edits too)
+        # and drops its node edits; fix_file applies fixes in the process that analysed the file.
+        return FixSummary, (self.message, self.applicability, self.text_edits)
+
+
+# -- fixes as text ------------------------------------------------------------------------------
+
+
+def with_text_edits(fix: Fix, module: cst.Module, spans: dict, quote: str | None) -> Fix:
+    """``fix`` with its :class:`~kerascheck.diagnostics.TextEdit`\\ s: each edit's node span
+    (``spans``, from :func:`kerascheck.source.positions.positions_and_spans`) replaced by the
+    code of the rebuilt node, strings in the file's ``quote`` (:func:`preferred_quote`), exactly
+    as ``--fix`` writes it. The fix is returned unchanged when an edit cannot be built."""
+    edits = []
+    for edit in fix.edits:
+        span = spans.get(edit.node)
+        if span is None:
+            return fix
+        try:
+            rebuilt = edit.rebuild(edit.node)
+            if quote is not None and isinstance(rebuilt, cst.CSTNode):
+                rebuilt = rebuilt.visit(QuoteNewStrings(node_ids(edit.node), quote))
+            new_text = module.code_for_node(rebuilt)
+        except Exception:  # an edit LibCST refuses: the fixer reports it when it applies
+            return fix
+        edits.append(TextEdit(span.start.line, span.start.column + 1, span.end.line,
+                              span.end.column + 1, new_text))
+    return replace(fix, text_edits=tuple(edits))
+
+
+class QuoteSurvey(cst.CSTVisitor):
+    """Counts the quotes of the plain string literals of a tree."""
+
+    def __init__(self):
+        super().__init__()
+        self.quotes = {"'": 0, '"': 0}
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if not node.prefix and node.quote in self.quotes:
+            self.quotes[node.quote] += 1
+
+    def preferred(self) -> str | None:
+        """The quote most of the literals use; None when undecided."""
+        return preferred_quote(self.quotes)
+
+
+def preferred_quote(counts: dict) -> str | None:
+    """The quote most plain string literals use (``counts`` as :class:`QuoteSurvey` counts
+    them); None when undecided."""
+    if counts["'"] == counts['"']:
+        return None
+    return "'" if counts["'"] > counts['"'] else '"'
+
+
+class QuoteNewStrings(cst.CSTTransformer):
+    """Gives the plain string literals a fix created (not those it kept, whose ids are ``kept``)
+    the file's quotes."""
+
+    def __init__(self, kept: set[int], quote: str):
+        super().__init__()
+        self.kept = kept
+        self.quote = quote
+
+    def leave_SimpleString(self, original_node, updated_node):
+        body = updated_node.value[1:-1]
+        if id(original_node) in self.kept or updated_node.prefix \
+                or updated_node.value[:3] in ('"""', "'''") or "\\" in body \
+                or "'" in body or '"' in body:
+            return updated_node
+        return updated_node.with_changes(value=f"{self.quote}{body}{self.quote}")
+
+
+class _NodeIds(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[int] = set()
+
+    def on_visit(self, node) -> bool:
+        self.ids.add(id(node))
+        return True
+
+
+def node_ids(node: cst.CSTNode) -> set[int]:
+    """The identities of ``node`` and every node under it."""
+    collector = _NodeIds()
+    node.visit(collector)
+    return collector.ids
 
 
 # -- helpers rules use to build fixes -----------------------------------------------------------

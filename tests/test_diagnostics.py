@@ -8,12 +8,14 @@ import pickle
 
 import pytest
 
-from kerascheck.diagnostics import Diagnostic, FixSummary, from_record, from_records, to_record
+from kerascheck.diagnostics import (Diagnostic, FixSummary, TextEdit, from_record, from_records,
+                                    to_record)
 from kerascheck.workspace.cache import Cache
 
 FULL = Diagnostic(path="train.py", line=3, column=5, code="KC201",
                   name="linear-hidden-activation", message="linear", end_line=3,
-                  end_column=20, cell=2, fix=FixSummary("Set `activation=\"relu\"`", "unsafe"))
+                  end_column=20, cell=2, fix=FixSummary("Set `activation=\"relu\"`", "unsafe",
+                                                          (TextEdit(3, 5, 3, 20, "Dense(4)"),)))
 
 
 def test_a_record_reads_back_as_the_same_diagnostic():
@@ -23,6 +25,7 @@ def test_a_record_reads_back_as_the_same_diagnostic():
         ("linear-hidden-activation", "linear", 3, 20, 2)
     assert (again.fix.message, again.fix.applicability, again.fix.detached) == \
         ("Set `activation=\"relu\"`", "unsafe", True)
+    assert again.fix.text_edits == (TextEdit(3, 5, 3, 20, "Dense(4)"),)
 
 
 @pytest.mark.parametrize("damage", [
@@ -36,6 +39,12 @@ def test_a_record_reads_back_as_the_same_diagnostic():
     lambda r: {**r, "cell": "2"},
     lambda r: {**r, "fix": ["message", "maybe"]},
     lambda r: {**r, "fix": "message"},
+    lambda r: {**r, "fix": ["message", "safe"]},
+    lambda r: {**r, "fix": ["message", "safe", [[3, 5, 3, 20]]]},
+    lambda r: {**r, "fix": ["message", "safe", [[3, 5, 3, 20, 7]]]},
+    lambda r: {**r, "fix": ["message", "safe", [[3, 0, 3, 20, "x"]]]},
+    lambda r: {**r, "fix": ["message", "safe", [[4, 5, 3, 20, "x"]]]},
+    lambda r: {**r, "fix": ["message", "safe", "edits"]},
 ])
 def test_a_damaged_record_is_refused(damage):
     assert from_record(damage(to_record(FULL))) is None
@@ -67,4 +76,5 @@ def test_a_fix_that_crosses_a_process_boundary_becomes_a_summary():
                              message="Use y")
     copy = pickle.loads(pickle.dumps(fix))
     assert isinstance(copy, FixSummary) and copy.detached and copy.edits == ()
+    assert copy.text_edits == fix.text_edits
     assert (copy.message, copy.applicability) == ("Use y", UNSAFE) and not fix.detached

@@ -773,7 +773,10 @@ def test_cli_fix_reports_what_remains_as_json(tmp_path, capsys):
     output = capsys.readouterr()
     remaining = json.loads(output.out)
     assert [d["code"] for d in remaining] == ["KC201"]
-    assert remaining[0]["fix"] == {"applicability": "unsafe", "message": 'Add `activation="relu"`'}
+    assert remaining[0]["fix"] == {
+        "applicability": "unsafe", "message": 'Add `activation="relu"`',
+        "edits": [{"line": 2, "column": 52, "end_line": 2, "end_column": 73,
+                   "new_text": 'keras.layers.Dense(4, activation="relu")'}]}
     assert "Fixed 0 problems" in output.err
 
 

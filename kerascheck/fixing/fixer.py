@@ -26,7 +26,7 @@ import libcst as cst
 
 from kerascheck.diagnostics import Diagnostic, InternalError
 from kerascheck.engine import FileResult, lint_file, lint_source
-from kerascheck.fixes import Edit, allowed
+from kerascheck.fixes import Edit, QuoteNewStrings, QuoteSurvey, allowed
 from kerascheck.settings.config import Config
 
 # Passes over one file before giving up on fixes that keep producing new fixes.
@@ -112,7 +112,7 @@ def apply_fixes(module: cst.Module, diagnostics: Iterable[Diagnostic], path: str
     if not taken:
         return module.bytes, [], []
     original_compiles = _compiles(module.bytes if source is None else source, path)
-    quote = _preferred_quote(survey)
+    quote = survey.preferred()
     try:
         return _transform(module, taken, original_compiles, path, quote), taken, []
     except _BrokenFix:
@@ -154,33 +154,8 @@ class _ApplyEdits(cst.CSTTransformer):
         rebuilt = edit.rebuild(updated_node)
         if self.quote is not None and isinstance(rebuilt, cst.CSTNode):
             kept = _survey(updated_node).ids
-            rebuilt = rebuilt.visit(_QuoteNewStrings(kept, self.quote))
+            rebuilt = rebuilt.visit(QuoteNewStrings(kept, self.quote))
         return rebuilt
-
-
-class _QuoteNewStrings(cst.CSTTransformer):
-    """Gives the plain string literals a fix created (not those it kept) the file's quotes."""
-
-    def __init__(self, kept: set[int], quote: str):
-        super().__init__()
-        self.kept = kept
-        self.quote = quote
-
-    def leave_SimpleString(self, original_node, updated_node):
-        body = updated_node.value[1:-1]
-        if id(original_node) in self.kept or updated_node.prefix \
-                or updated_node.value[:3] in ('"""', "'''") or "\\" in body \
-                or "'" in body or '"' in body:
-            return updated_node
-        return updated_node.with_changes(value=f"{self.quote}{body}{self.quote}")
-
-
-def _preferred_quote(survey: _Survey) -> str | None:
-    """The quote most of the file's plain string literals use; None when undecided."""
-    counts = survey.quotes
-    if counts["'"] == counts['"']:
-        return None
-    return "'" if counts["'"] > counts['"'] else '"'
 
 
 def _transform(module: cst.Module, diagnostics: list[Diagnostic], must_compile: bool,
@@ -408,19 +383,17 @@ def _decode(source: bytes) -> str:
         return source.decode("utf-8", "replace")
 
 
-class _Survey(cst.CSTVisitor):
+class _Survey(QuoteSurvey):
     """One walk of a tree: the identities of its nodes, and how many plain string literals use
     each quote. (``CSTNode.children`` runs a visit per node: far slower on a whole module.)"""
 
     def __init__(self):
         super().__init__()
         self.ids: set[int] = set()
-        self.quotes = {"'": 0, '"': 0}
 
     def on_visit(self, node) -> bool:
         self.ids.add(id(node))
-        if isinstance(node, cst.SimpleString) and not node.prefix and node.quote in self.quotes:
-            self.quotes[node.quote] += 1
+        super().on_visit(node)
         return True
 
 

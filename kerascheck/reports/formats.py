@@ -204,6 +204,9 @@ def sarif_document(diagnostics: list[Diagnostic]) -> dict:
             result["properties"] = {"cell": diagnostic.cell, "cellLine": diagnostic.line,
                                     "cellColumn": diagnostic.column}
         result["locations"] = [{"physicalLocation": physical}]
+        fixes = _sarif_fixes(diagnostic, physical["artifactLocation"])
+        if fixes:
+            result["fixes"] = fixes
         if diagnostic.code in index:
             result["ruleIndex"] = index[diagnostic.code]
         results.append(result)
@@ -223,11 +226,31 @@ def sarif_document(diagnostics: list[Diagnostic]) -> dict:
     }
 
 
+def _sarif_fixes(diagnostic: Diagnostic, artifact: dict) -> list[dict]:
+    """The diagnostic's fix as SARIF ``fixes`` (one change of the file, its replacements in
+    order); none for a notebook, whose cell positions are not positions in the file."""
+    from kerascheck.diagnostics import text_edits
+
+    edits = text_edits(diagnostic.fix) if diagnostic.fix is not None else ()
+    if not edits or diagnostic.cell is not None:
+        return []
+    replacements = [{"deletedRegion": {"startLine": edit.line, "startColumn": edit.column,
+                                       "endLine": edit.end_line, "endColumn": edit.end_column},
+                     "insertedContent": {"text": edit.new_text}} for edit in edits]
+    return [{"description": {"text": f"{diagnostic.fix.message} "
+                                     f"({diagnostic.fix.applicability} fix)"},
+             "artifactChanges": [{"artifactLocation": dict(artifact),
+                                  "replacements": replacements}]}]
+
+
 def _sarif_rule(rule) -> dict:
+    from kerascheck.reports.rule_docs import page_url
+
     sections = rule.sections()
     entry = {
         "id": rule.code,
         "name": rule.name,
+        "helpUri": page_url(rule.code),
         "shortDescription": {"text": rule.summary},
         "defaultConfiguration": {"level": _sarif_level(rule.code)},
         "properties": {"tags": [rule.family()]},

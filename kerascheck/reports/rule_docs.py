@@ -26,6 +26,14 @@ RULES_DIR = Path("docs") / "rules"
 EVIDENCE_FILE = RULES_DIR / "evidence.json"
 EXAMPLES_DIR = Path("examples")
 EXAMPLE_NAME_RE = re.compile(r"^kc(?P<number>\d{3})_(?P<kind>bad|good)(?:_[a-z0-9_]+)?\.py$")
+# Where the generated pages are read online: the repository's docs/rules/ (the same placeholder
+# owner as the README's pre-commit snippet, until the project has a public home).
+DOCS_URL = "https://github.com/OWNER/kerascheck/blob/main/docs/rules/"
+
+
+def page_url(code: str) -> str:
+    """The URL of a rule's page (``docs/rules/KC201.md``): SARIF's ``helpUri``, editors' links."""
+    return f"{DOCS_URL}{code}.md"
 
 
 # -- facts about a rule ---------------------------------------------------------------------

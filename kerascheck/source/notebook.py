@@ -217,4 +217,23 @@ def to_cell_position(diagnostic: Diagnostic, origins: list[tuple[int, int]]) -> 
             end_line = cell_end_line
         else:  # a range cannot span cells; end it where the first cell's line ends
             end_column = diagnostic.column
-    return replace(diagnostic, line=line, end_line=end_line, end_column=end_column, cell=cell)
+    fix = diagnostic.fix
+    if getattr(fix, "text_edits", ()):
+        fix = replace(fix, text_edits=_cell_edits(fix.text_edits, cell, origins))
+    return replace(diagnostic, line=line, end_line=end_line, end_column=end_column, cell=cell,
+                   fix=fix)
+
+
+def _cell_edits(edits, cell: int, origins: list[tuple[int, int]]) -> tuple:
+    """A fix's text edits moved into ``cell``; none at all when one of them reaches outside it
+    (a fix is applied whole or not at all)."""
+    moved = []
+    for edit in edits:
+        if not (0 < edit.line <= len(origins) and 0 < edit.end_line <= len(origins)):
+            return ()
+        (start_cell, line), (end_cell, end_line) = origins[edit.line - 1], \
+            origins[edit.end_line - 1]
+        if start_cell != cell or end_cell != cell:
+            return ()
+        moved.append(replace(edit, line=line, end_line=end_line))
+    return tuple(moved)

@@ -47,6 +47,9 @@ if PositionProvidingCodegenState is not None:
         statement's range is hoisted from its children's, so those must be recorded too)."""
 
         targets: frozenset = frozenset()
+        span_targets: frozenset = frozenset()
+        spans: dict | None = None
+        quotes: dict | None = None
         active: int = 0
 
         def _update_position(self, value: str) -> None:
@@ -59,6 +62,8 @@ if PositionProvidingCodegenState is not None:
                 self.column += len(value)
 
         def before_codegen(self, node: cst.CSTNode) -> None:
+            if type(node) is cst.SimpleString and not node.prefix and node.quote in self.quotes:
+                self.quotes[node.quote] += 1  # as kerascheck.fixes.QuoteSurvey counts
             if self.active or id(node) in self.targets:
                 self.active += 1
                 self._stack.append(CodePosition(self.line, self.column))
@@ -68,8 +73,11 @@ if PositionProvidingCodegenState is not None:
                 start = self._stack.pop()
                 self.active -= 1
                 computed = self.provider._computed
+                end = CodePosition(self.line, self.column)
                 if node not in computed:
-                    computed[node] = CodeRange(start, CodePosition(self.line, self.column))
+                    computed[node] = CodeRange(start, end)
+                if id(node) in self.span_targets:
+                    self.spans[node] = CodeRange(start, end)
 
         def record_syntactic_position(self, node, *, start_node=None, end_node=None):
             if self.active:
@@ -81,20 +89,45 @@ if PositionProvidingCodegenState is not None:
 def node_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> tuple[dict, str]:
     """``({node: CodeRange}, module_code)`` for ``nodes`` (CST nodes of ``module``); the ranges
     are those ``PositionProvider`` gives. Nodes not in the module are absent from the dict."""
+    ranges, _spans, code, _quotes = positions_and_spans(module, nodes, ())
+    return ranges, code
+
+
+def positions_and_spans(module: cst.Module, nodes: Iterable[cst.CSTNode],
+                        span_nodes: Iterable[cst.CSTNode]) -> tuple[dict, dict, str, dict]:
+    """:func:`node_positions` for ``nodes``, plus the *span* of each of ``span_nodes``: the
+    range of exactly the text ``module.code_for_node(node)`` generates (parentheses and the
+    whitespace the node owns included, as ``WhitespaceInclusivePositionProvider`` gives it),
+    which is what a fix's text edit replaces; and how many plain string literals use each quote
+    (``{"'": n, '"': m}``, as :class:`kerascheck.fixes.QuoteSurvey` counts them: a fix's new
+    strings take the file's quotes). One code generation for all of it."""
+    span_targets = frozenset(id(node) for node in span_nodes)
     targets = frozenset(id(node) for node in nodes)
     if PositionProvidingCodegenState is not None:
         try:
             ranges = _Ranges()
+            spans: dict = {}
             state = _TargetedPositionState(default_indent=module.default_indent,
                                            default_newline=module.default_newline,
-                                           provider=ranges, targets=targets)
+                                           provider=ranges, targets=targets | span_targets,
+                                           span_targets=span_targets, spans=spans,
+                                           quotes={"'": 0, '"': 0})
             module._codegen(state)
             return ({node: code_range for node, code_range in ranges._computed.items()
-                     if id(node) in targets}, "".join(state.tokens))
+                     if id(node) in targets}, spans, "".join(state.tokens), state.quotes)
         except (AttributeError, TypeError):  # LibCST's internals changed: use the public way
             pass
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    from libcst.metadata import (MetadataWrapper, PositionProvider,
+                                 WhitespaceInclusivePositionProvider)
 
-    every = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    from kerascheck.fixes import QuoteSurvey
+
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    every = wrapper.resolve(PositionProvider)
+    inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider) if span_targets else {}
+    survey = QuoteSurvey()
+    module.visit(survey)
     return ({node: code_range for node, code_range in every.items() if id(node) in targets},
-            module.code)
+            {node: code_range for node, code_range in inclusive.items()
+             if id(node) in span_targets}, module.code, survey.quotes)
+
