@@ -39,7 +39,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from kerascheck.settings.globs import matches_any_glob, matches_glob
+from kerascheck.settings.globs import GlobError, check_glob, matches_any_glob, matches_glob
 
 # Folders skipped while walking, like Ruff's defaults (hidden folders and virtual environments
 # are always skipped). ``exclude`` replaces this list; ``extend-exclude`` adds to it.
@@ -80,6 +80,13 @@ class Config:
         for _pattern, codes in self.per_file_ignores:
             for selector in codes:
                 resolve_selector(selector)
+        patterns = (*self.exclude, *self.extend_exclude,
+                    *(pattern.removeprefix("!") for pattern, _codes in self.per_file_ignores))
+        for pattern in patterns:
+            try:
+                check_glob(pattern)
+            except GlobError as error:
+                raise ConfigError(str(error)) from None
 
     # -- rule selection ------------------------------------------------------------------
     @cached_property
@@ -189,6 +196,11 @@ def _read_table(path: Path, whole_file: bool) -> dict | None:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({error.reason} at byte "
+                          f"{error.start})") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     table = document.get("tool", {}).get(TABLE) if isinstance(document.get("tool"), dict) \
