@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from typing import Sequence
 
@@ -25,6 +26,40 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command. Ctrl-C exits 130 and SIGTERM 143 (128 + the signal), each with one line
+    on stderr and no worker left behind."""
+    previous = _terminate_by_exception()
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        print("kerascheck: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except _Terminated:
+        print("kerascheck: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the main thread is, so the pool's workers are stopped on the way
+    out (a BaseException: no ``except Exception`` swallows it)."""
+
+
+def _terminate_by_exception():
+    """Turn SIGTERM into :class:`_Terminated`; returns the previous handler (None off the main
+    thread, where Python cannot set one)."""
+    def terminated(_signum, _frame):
+        raise _Terminated
+
+    try:
+        return signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread (an embedding application)
+        return None
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         command, rest = args[0], args[1:]
@@ -161,7 +196,12 @@ def _stdin_command(options, config) -> int:
               file=sys.stderr)
         return EXIT_ERROR
     filename = options.stdin_filename or "-"
-    source = sys.stdin.buffer.read()
+    try:
+        source = sys.stdin.buffer.read()
+    except (AttributeError, OSError, ValueError) as error:  # closed (None), or unreadable
+        reason = "it is closed" if sys.stdin is None else getattr(error, "strerror", None) or error
+        print(f"kerascheck: error: cannot read standard input: {reason}", file=sys.stderr)
+        return EXIT_ERROR
     if options.stdin_filename and config.force_exclude and (
             config.is_excluded(filename)
             or config.respect_gitignore and GitIgnored().is_ignored(filename)):

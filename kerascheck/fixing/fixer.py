@@ -318,18 +318,21 @@ def fix_files(paths: list[str], config: Config | None = None, *, unsafe: bool = 
         for path in paths:
             yield fix_file(path, config, unsafe, write)
         return
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from kerascheck.workspace.pool import process_context
+    from kerascheck.workspace.pool import new_executor, stop_workers
 
     done = 0
     try:
-        with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=process_context()) as pool:
-            for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
-                                 [unsafe] * len(paths), [write] * len(paths), chunksize=2):
-                done += 1
-                yield _from_wire(wire)
+        with new_executor(min(jobs, len(paths))) as pool:
+            try:
+                for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
+                                     [unsafe] * len(paths), [write] * len(paths), chunksize=2):
+                    done += 1
+                    yield _from_wire(wire)
+            except (KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM: stop now
+                stop_workers(pool)
+                raise
     except BrokenProcessPool:  # a worker died: finish here, where a crash would be reported
         for path in paths[done:]:
             yield fix_file(path, config, unsafe, write)

@@ -28,7 +28,7 @@ from typing import Iterable, Iterator
 
 from kerascheck.diagnostics import InternalError
 from kerascheck.workspace.cache import Cache, cache_key
-from kerascheck.workspace.pool import process_context
+from kerascheck.workspace.pool import new_executor, stop_workers
 
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
 POOL_THRESHOLD = 16  # below this many files to lint, a pool costs more than it saves
@@ -202,16 +202,19 @@ class _Pool:
     def __enter__(self) -> "_Pool":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self.executor is not None:
-            # On an early exit (the consumer stopped, Ctrl-C), drop the queued work.
-            self.executor.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind, value, traceback) -> None:
+        if self.executor is None:
+            return
+        if kind is not None:
+            # Ctrl-C, SIGTERM, an error, a consumer that stopped early (GeneratorExit): end
+            # the workers now, not after their chunks (what they write is written atomically).
+            stop_workers(self.executor)
+        else:
+            self.executor.shutdown(wait=True)
 
     def _executor(self):
-        from concurrent.futures import ProcessPoolExecutor
-
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=process_context())
+            self.executor = new_executor(self.jobs)
         return self.executor
 
     def slot_for_next(self, index: int) -> list:
@@ -285,10 +288,8 @@ class _Pool:
 def _pool_can_run() -> bool:
     """Whether a worker process can start and answer at all (asked after a pool broke before
     any chunk came back)."""
-    from concurrent.futures import ProcessPoolExecutor
-
     try:
-        with ProcessPoolExecutor(1, mp_context=process_context()) as executor:
+        with new_executor(1) as executor:
             return executor.submit(os.getpid).result() > 0
     except Exception:  # BrokenProcessPool, OSError (no semaphores), ...
         return False
@@ -296,12 +297,11 @@ def _pool_can_run() -> bool:
 
 def _lint_isolated(path: str, config, cache_dir: str | None):
     """Lint one file in a process of its own; if that process dies, say so as KC000."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from kerascheck.engine import FileResult, _syntax_diagnostic
 
-    with ProcessPoolExecutor(1, mp_context=process_context()) as executor:
+    with new_executor(1) as executor:
         try:
             return _from_wire(executor.submit(_lint_chunk, [path], config, cache_dir).result()[0])
         except BrokenProcessPool:
