@@ -221,23 +221,28 @@ def _stdin_command(options, config) -> int:
 
 def _add_noqa(diagnostics, errors) -> int:
     """``--add-noqa``: suppress every current finding where it is reported."""
-    from kerascheck.source.suppression import add_noqa
+    from kerascheck.fixing.noqa import add_noqa
 
     by_path: dict[str, list] = {}
     for diagnostic in diagnostics:
         if diagnostic.code != "KC000":  # a file that does not parse cannot be annotated
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    added = 0
+    added = failed = 0
     for path, found in sorted(by_path.items()):
         if path.endswith(".ipynb"):
             print(f"kerascheck: {path}: notebooks are never written; add '# noqa: CODE' "
                   f"in the notebook yourself", file=sys.stderr)
             continue
-        added += add_noqa(path, found)
+        outcome = add_noqa(path, found)
+        added += outcome.added
+        if outcome.error:
+            failed += 1
+            print(f"kerascheck: {path}: noqa comments not written: {outcome.error}",
+                  file=sys.stderr)
     print(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
-    return EXIT_ERROR if errors else EXIT_CLEAN
+    return EXIT_ERROR if errors or failed else EXIT_CLEAN
 
 
 def _fix_command(options, config) -> int:
