@@ -16,6 +16,9 @@ Ruff does), or in the file named by ``--config``. Keys use Ruff's names and mean
     defaults, ``extend-exclude`` adds to them). Files named on the command line are checked
     anyway unless ``force-exclude`` is set.
 ``respect-gitignore`` (default true), ``force-exclude`` (default false)
+``time-limit``
+    seconds one file may take to lint (default 60; 0: no limit); a slower file is KC000
+    "not checked: took longer than N s"
 
 Globs without a ``/`` match a file or folder name anywhere (``build``, ``*_pb2.py``); globs with
 a ``/`` match the path relative to the project root, the folder holding the configuration file
@@ -69,6 +72,8 @@ class Config:
     extend_exclude: tuple[str, ...] = field(default=())
     respect_gitignore: bool = True
     force_exclude: bool = False
+    #: seconds one file may take to lint before it is reported as not checked (0: no limit)
+    time_limit: float = 60.0
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
@@ -224,6 +229,13 @@ def _boolean(key: str, value, where: str) -> bool:
     return value
 
 
+def _seconds(key: str, value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e6:
+        raise ConfigError(f"{where}: '{key}' must be a number of seconds (0: no limit), "
+                          f"got {value!r}")
+    return float(value)
+
+
 def _per_file_ignores(key: str, value, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: '{key}' must be a table of glob = [codes]")
@@ -241,6 +253,7 @@ KEYS = {
     "extend-exclude": ("extend_exclude", _string_list),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "force-exclude": ("force_exclude", _boolean),
+    "time-limit": ("time_limit", _seconds),
 }
 
 

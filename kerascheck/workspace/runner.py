@@ -28,6 +28,7 @@ from typing import Iterable, Iterator
 
 from kerascheck.diagnostics import InternalError
 from kerascheck.workspace.cache import Cache, cache_key
+from kerascheck.workspace.limits import TimeLimitExceeded, time_limit, too_slow_message
 from kerascheck.workspace.pool import new_executor, stop_workers
 
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
@@ -150,7 +151,14 @@ def _lint_one(path: str, config, cache: Cache | None):
     content = read_source(path)
     if isinstance(content, FileResult):
         return content  # unreadable, or not a regular file: KC000, the engine's way
-    result = lint_source(content, path, config)
+    seconds = getattr(config, "time_limit", None)
+    try:
+        with time_limit(seconds):
+            result = lint_source(content, path, config)
+    except TimeLimitExceeded:  # never cached: a faster machine may finish it
+        from kerascheck.engine import _syntax_diagnostic
+
+        return FileResult(path, [_syntax_diagnostic(path, 1, 1, too_slow_message(seconds))])
     if cache is not None and result.relevant and not result.errors:
         cache.put(cache_key(content, config, path), result.diagnostics)
     return result
