@@ -81,3 +81,30 @@ def test_graph_helpers_are_linear_in_the_layers():
     model.layers.append(added)  # a changed model is indexed again
     model.edges.append((count - 1, count))
     assert model.successors(last)[0] is added and not model.is_output(added)
+
+
+BIG_DICT = "import tensorflow as tf\nDATA = {" + ", ".join(
+    f"'key{n}': [{n}, {n + 1}, 'v{n}']" for n in range(25000)) + "}\n"  # 0.9 MB, ~700 MB parsed
+
+
+def test_the_memory_guard_costs_one_file_not_the_machine(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.kerascheck]\nmemory-limit = 300\n")
+    (tmp_path / "big.py").write_text(BIG_DICT)
+    for index in range(20):
+        (tmp_path / f"small_{index:02}.py").write_text(SMALL)
+    result, _elapsed = run(tmp_path, "--jobs", "2", ".")
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)
+    # LibCST's native parser aborts its process when an allocation fails; Python's own code
+    # raises MemoryError: either way the file is KC000 and the rest of the run goes on.
+    [big] = [f for f in findings if f["path"] == "big.py"]
+    assert big["code"] == "KC000" and "memory" in big["message"]
+    assert "Traceback" not in result.stderr
+    assert sorted(f["path"] for f in findings if f["code"] == "KC201") == [
+        f"small_{i:02}.py" for i in range(20)]
+
+
+@pytest.mark.parametrize("value", ["1", -1, True, 1.5])
+def test_memory_limit_must_be_megabytes(value):
+    with pytest.raises(ConfigError, match="'memory-limit' must be a whole number"):
+        config_from_table({"memory-limit": value})

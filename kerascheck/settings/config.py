@@ -19,6 +19,9 @@ Ruff does), or in the file named by ``--config``. Keys use Ruff's names and mean
 ``time-limit``
     seconds one file may take to lint (default 60; 0: no limit); a slower file is KC000
     "not checked: took longer than N s"
+``memory-limit``
+    megabytes one pool worker may use (default 0: this machine's memory shared among the
+    workers, at most 4096); a file that needs more is KC000 "not checked"
 
 Globs without a ``/`` match a file or folder name anywhere (``build``, ``*_pb2.py``); globs with
 a ``/`` match the path relative to the project root, the folder holding the configuration file
@@ -74,6 +77,8 @@ class Config:
     force_exclude: bool = False
     #: seconds one file may take to lint before it is reported as not checked (0: no limit)
     time_limit: float = 60.0
+    #: megabytes of memory one pool worker may use (0: a share of this machine's memory)
+    memory_limit: int = 0
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
@@ -236,6 +241,13 @@ def _seconds(key: str, value, where: str) -> float:
     return float(value)
 
 
+def _megabytes(key: str, value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << 30:
+        raise ConfigError(f"{where}: '{key}' must be a whole number of megabytes (0: "
+                          f"automatic), got {value!r}")
+    return value
+
+
 def _per_file_ignores(key: str, value, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: '{key}' must be a table of glob = [codes]")
@@ -254,6 +266,7 @@ KEYS = {
     "respect-gitignore": ("respect_gitignore", _boolean),
     "force-exclude": ("force_exclude", _boolean),
     "time-limit": ("time_limit", _seconds),
+    "memory-limit": ("memory_limit", _megabytes),
 }
 
 

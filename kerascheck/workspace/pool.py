@@ -18,6 +18,7 @@ from functools import lru_cache
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_SECONDS = 1.0
+AUTOMATIC_MAX_MB = 4096
 
 
 def process_context():
@@ -36,10 +37,26 @@ def process_context():
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
-def new_executor(workers: int):
-    """A ``ProcessPoolExecutor`` whose workers die with this process and ignore Ctrl-C."""
+def new_executor(workers: int, memory_limit_mb: int | None = None):
+    """A ``ProcessPoolExecutor`` whose workers die with this process and ignore Ctrl-C; with
+    ``memory_limit_mb`` (0: automatic, see :func:`worker_memory_bytes`), each worker's memory
+    is capped, so a file that needs too much costs a ``MemoryError`` in one worker (the engine
+    reports KC000), not the machine."""
+    limit = None if memory_limit_mb is None else worker_memory_bytes(memory_limit_mb, workers)
     return _executor_class()(workers, mp_context=process_context(), initializer=_init_worker,
-                             initargs=(os.getpid(),))
+                             initargs=(os.getpid(), limit))
+
+
+def worker_memory_bytes(memory_limit_mb: int, workers: int) -> int | None:
+    """The data-segment limit of one worker: ``memory_limit_mb``, or when 0 this machine's
+    memory shared among ``workers`` (at most :data:`AUTOMATIC_MAX_MB`); None if unknown."""
+    if memory_limit_mb:
+        return memory_limit_mb << 20
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+    return min(physical // max(1, workers), AUTOMATIC_MAX_MB << 20)
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +97,9 @@ def stop_workers(executor) -> None:
             pass
 
 
-def _init_worker(parent_pid: int) -> None:
+def _init_worker(parent_pid: int, memory_bytes: int | None = None) -> None:
+    if memory_bytes:
+        _limit_memory(memory_bytes)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
@@ -90,6 +109,24 @@ def _init_worker(parent_pid: int) -> None:
                          daemon=True).start()
     if os.getppid() != parent_pid:  # the parent died before the request took effect
         os._exit(1)
+
+
+def _limit_memory(memory_bytes: int) -> None:
+    """Cap the data segment (on Linux it counts the allocator's anonymous mappings too, not
+    the thread stacks and shared libraries an address-space limit would)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    kind = getattr(resource, "RLIMIT_DATA", None) or getattr(resource, "RLIMIT_AS", None)
+    if kind is None:
+        return
+    try:
+        _soft, hard = resource.getrlimit(kind)
+        wanted = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(kind, (wanted, hard))
+    except (OSError, ValueError):
+        pass
 
 
 def _die_with_parent() -> bool:

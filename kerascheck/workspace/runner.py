@@ -222,7 +222,7 @@ class _Pool:
 
     def _executor(self):
         if self.executor is None:
-            self.executor = new_executor(self.jobs)
+            self.executor = new_executor(self.jobs, _memory_limit(self.config))
         return self.executor
 
     def slot_for_next(self, index: int) -> list:
@@ -293,6 +293,10 @@ class _Pool:
         return results
 
 
+def _memory_limit(config) -> int:
+    return getattr(config, "memory_limit", 0)
+
+
 def _pool_can_run() -> bool:
     """Whether a worker process can start and answer at all (asked after a pool broke before
     any chunk came back)."""
@@ -309,10 +313,11 @@ def _lint_isolated(path: str, config, cache_dir: str | None):
 
     from kerascheck.engine import FileResult, _syntax_diagnostic
 
-    with new_executor(1) as executor:
+    with new_executor(1, _memory_limit(config)) as executor:
         try:
             return _from_wire(executor.submit(_lint_chunk, [path], config, cache_dir).result()[0])
         except BrokenProcessPool:
             return FileResult(path, [_syntax_diagnostic(
-                path, 1, 1, "kerascheck's parser crashed on this file (its process died), so "
-                            "it was not checked")])
+                path, 1, 1, "not checked: kerascheck's process crashed on this file (in the "
+                            "parser, or out of the memory the `memory-limit` setting "
+                            "allows)")])
