@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from typing import Sequence
 
@@ -26,6 +27,40 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command. Ctrl-C exits 130 and SIGTERM 143 (128 + the signal), each with one line
+    on stderr and no worker left behind."""
+    previous = _terminate_by_exception()
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        print("kerascheck: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except _Terminated:
+        print("kerascheck: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the main thread is, so the pool's workers are stopped on the way
+    out (a BaseException: no ``except Exception`` swallows it)."""
+
+
+def _terminate_by_exception():
+    """Turn SIGTERM into :class:`_Terminated`; returns the previous handler (None off the main
+    thread, where Python cannot set one)."""
+    def terminated(_signum, _frame):
+        raise _Terminated
+
+    try:
+        return signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread (an embedding application)
+        return None
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         command, rest = args[0], args[1:]
@@ -176,7 +211,12 @@ def _stdin_command(options, config) -> int:
               file=sys.stderr)
         return EXIT_ERROR
     filename = options.stdin_filename or "-"
-    source = sys.stdin.buffer.read()
+    try:
+        source = sys.stdin.buffer.read()
+    except (AttributeError, OSError, ValueError) as error:  # closed (None), or unreadable
+        reason = "it is closed" if sys.stdin is None else getattr(error, "strerror", None) or error
+        print(f"kerascheck: error: cannot read standard input: {reason}", file=sys.stderr)
+        return EXIT_ERROR
     if options.fix:
         return _stdin_fix(source, filename, options, config)
     if options.stdin_filename and config.force_exclude and (
@@ -219,23 +259,28 @@ def _stdin_fix(source: bytes, filename: str, options, config) -> int:
 
 def _add_noqa(diagnostics, errors) -> int:
     """``--add-noqa``: suppress every current finding where it is reported."""
-    from kerascheck.source.suppression import add_noqa
+    from kerascheck.fixing.noqa import add_noqa
 
     by_path: dict[str, list] = {}
     for diagnostic in diagnostics:
         if diagnostic.code != "KC000":  # a file that does not parse cannot be annotated
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    added = 0
+    added = failed = 0
     for path, found in sorted(by_path.items()):
         if path.endswith(".ipynb"):
             print(f"kerascheck: {path}: notebooks are never written; add '# noqa: CODE' "
                   f"in the notebook yourself", file=sys.stderr)
             continue
-        added += add_noqa(path, found)
+        outcome = add_noqa(path, found)
+        added += outcome.added
+        if outcome.error:
+            failed += 1
+            print(f"kerascheck: {path}: noqa comments not written: {outcome.error}",
+                  file=sys.stderr)
     print(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
-    return EXIT_ERROR if errors else EXIT_CLEAN
+    return EXIT_ERROR if errors or failed else EXIT_CLEAN
 
 
 def _fix_command(options, config) -> int:

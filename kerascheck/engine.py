@@ -22,6 +22,7 @@ from kerascheck.facts import LayerFact
 from kerascheck.rules import all_rules
 from kerascheck.settings.config import Config
 from kerascheck.source import suppression
+from kerascheck.source.parsing import OUT_OF_MEMORY
 
 # A file that mentions none of these is outside kerascheck's concern: it is read, never parsed.
 # The bare names let notebook fragments and snippets that use unbound Keras names be checked.
@@ -91,6 +92,8 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         return FileResult(path, [_syntax_diagnostic(
             path, 1, 1, "the file is nested too deeply for kerascheck to analyse; it was not "
                         "checked")])
+    except MemoryError:
+        return FileResult(path, [_syntax_diagnostic(path, 1, 1, OUT_OF_MEMORY)])
     except Exception as error:  # a bug in the analysis must not stop the run
         result.errors.append(InternalError(path, "analysis", f"{type(error).__name__}: {error}"))
         return result
@@ -100,6 +103,8 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
             continue
         try:
             findings.extend(rule_class().check_file(facts))
+        except MemoryError:
+            return FileResult(path, [_syntax_diagnostic(path, 1, 1, OUT_OF_MEMORY)])
         except Exception as error:
             result.errors.append(InternalError(path, rule_class.code,
                                                f"{type(error).__name__}: {error}"))

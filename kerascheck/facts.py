@@ -267,6 +267,28 @@ class Event:
     path: tuple = ()
 
 
+class _Graph:
+    """A model's layer indexes (by identity) and edges by producer and by consumer."""
+
+    def __init__(self, shape: tuple, layers: list, edges: list, outputs: list):
+        self.shape = shape
+        self.indexes: dict[int, int] = {}
+        for i, layer in enumerate(layers):
+            self.indexes.setdefault(id(layer), i)
+        self.successors: dict[int, list[int]] = {}
+        self.predecessors: dict[int, list[int]] = {}
+        for a, b in edges:
+            self.successors.setdefault(a, []).append(b)
+            self.predecessors.setdefault(b, []).append(a)
+        self.outputs = set(outputs)
+
+    def index_of(self, layer) -> int:
+        try:
+            return self.indexes[id(layer)]
+        except KeyError:
+            raise ValueError("layer is not part of this model") from None
+
+
 @dataclass(eq=False)
 class ModelFact:
     """A model the file builds (or a live model read at runtime).
@@ -295,26 +317,35 @@ class ModelFact:
     escaped_at: int | None = None
     used_as_layer: bool = False  # nested in another model: its output is not a model output
 
-    # -- graph helpers ------------------------------------------------------------------
+    # -- graph helpers (constant time each: rules ask them of every layer) ----------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:
-        index = self._index(layer)
-        return [self.layers[b] for a, b in self.edges if a == index]
+        graph = self._graph()
+        return [self.layers[b] for b in graph.successors.get(graph.index_of(layer), ())]
 
     def predecessors(self, layer: LayerFact) -> list[LayerFact]:
-        index = self._index(layer)
-        return [self.layers[a] for a, b in self.edges if b == index]
+        graph = self._graph()
+        return [self.layers[a] for a in graph.predecessors.get(graph.index_of(layer), ())]
 
     def is_output(self, layer: LayerFact) -> bool:
-        return self._index(layer) in self.outputs
+        graph = self._graph()
+        return graph.index_of(layer) in graph.outputs
 
     def output_layers(self) -> list[LayerFact]:
         return [self.layers[i] for i in self.outputs]
 
     def _index(self, layer: LayerFact) -> int:
-        for i, candidate in enumerate(self.layers):
-            if candidate is layer:
-                return i
-        raise ValueError("layer is not part of this model")
+        return self._graph().index_of(layer)
+
+    def _graph(self) -> "_Graph":
+        """The layers' indexes and adjacency, built once per shape of the model (a model is
+        built before rules read it; a change of its lists builds them again)."""
+        shape = (id(self.layers), len(self.layers), id(self.edges), len(self.edges),
+                 id(self.outputs), len(self.outputs))
+        graph = self.__dict__.get("_graph_cache")
+        if graph is None or graph.shape != shape:
+            graph = _Graph(shape, self.layers, self.edges, self.outputs)
+            self.__dict__["_graph_cache"] = graph
+        return graph
 
     @property
     def compile(self) -> CompileFact | None:

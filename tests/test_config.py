@@ -318,3 +318,48 @@ def test_stdin_cannot_be_mixed_with_paths_or_written(tmp_path, monkeypatch, caps
     assert code == 2 and "standard input" in err
     code, _, err = run(["-", "--add-noqa"], tmp_path, monkeypatch, capsys, stdin=BAD.encode())
     assert code == 2 and "standard input" in err
+
+
+# -- configuration errors exit 2 with one message (issue 14, item 4) ------------------------
+
+@pytest.mark.parametrize("pattern", ["[z-a]", "src/[z-a].py", "{a,b}" * 12])
+def test_an_invalid_glob_is_a_config_error(pattern, tmp_path, monkeypatch, capsys):
+    with pytest.raises(ConfigError, match="invalid glob"):
+        config_from_table({"extend-exclude": [pattern]}, source="pyproject.toml")
+    with pytest.raises(ConfigError, match="invalid glob"):
+        config_from_table({"per-file-ignores": {"!" + pattern: ["KC201"]}})
+    pyproject(tmp_path, f"extend-exclude = [{pattern!r}]\n".replace("'", '"'))
+    write(tmp_path / "model.py", BAD)
+    code, out, err = run(["model.py"], tmp_path, monkeypatch, capsys)
+    assert code == 2 and "invalid glob" in err and "Traceback" not in err
+    code, out, err = run(["--extend-exclude", pattern, "model.py"], tmp_path, monkeypatch,
+                         capsys)
+    assert code == 2 and "invalid glob" in err
+
+
+@pytest.mark.parametrize("stars", [11, 17, 40])
+def test_star_globs_match_in_linear_time(stars):
+    # A backtracking regex took 46 s for 11 stars against a 40-character name.
+    import time
+
+    pattern = "*a" * stars + "b"
+    started = time.process_time()
+    assert not matches_glob("a" * 40, pattern)
+    assert not matches_glob("src/" + "a" * 40, "src/" + pattern)
+    assert matches_glob("a" * 40 + "b", pattern)
+    assert time.process_time() - started < 1.0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"[tool.kerascheck]\nselect = ['KC2']\n# \xff\xfe\n", "not UTF-8"),
+    (b"[tool.kerascheck]\nselect = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
+    (b"[tool.kerascheck]\nselect = {" * 3000, "invalid TOML"),
+])
+def test_unreadable_pyproject_is_exit_2_with_a_message(content, message, tmp_path):
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    write(tmp_path / "model.py", BAD)
+    result = subprocess.run([sys.executable, "-m", "kerascheck", "model.py"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

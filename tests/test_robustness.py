@@ -402,6 +402,46 @@ def test_cli_warm_run_reads_the_cache_and_no_cache_does_not(tmp_path):
     assert [f["message"] for f in changed] == [cold[0]["message"]]
 
 
+
+@pytest.mark.parametrize("tamper", [
+    lambda data: {"diagnostics": [1]},
+    lambda data: {"diagnostics": [dict(d, line=str(d["line"])) for d in data["diagnostics"]]},
+    lambda data: {"diagnostics": [dict(d, column="5") for d in data["diagnostics"]]},
+    lambda data: {"diagnostics": {"not": "a list"}},
+], ids=["an-int", "string-line", "string-column", "a-dict"])
+def test_cli_cache_entry_of_the_wrong_shape_is_a_miss(tamper, tmp_path):
+    # Issue 14, item 5: the CLI served such entries as they were (or raised).
+    tree = tmp_path / "project"
+    tree.mkdir()
+    (tree / "pyproject.toml").write_text("[tool.kerascheck]\n")
+    (tree / "model.py").write_text(BUGGY)
+    _, cold, _ = run_cli("model.py", cwd=tree)
+    [entry] = list((tree / ".kerascheck_cache").rglob("*.json"))
+    entry.write_text(json.dumps(tamper(json.loads(entry.read_text()))))
+    code, warm, stderr = run_cli("model.py", cwd=tree)
+    assert "Traceback" not in stderr
+    assert warm == cold and isinstance(warm[0]["line"], int)
+    stored = json.loads(entry.read_text())["diagnostics"]  # linted again and stored again
+    assert isinstance(stored[0], dict) and isinstance(stored[0]["line"], int)
+
+
+@pytest.mark.parametrize("marker", [".gitignore", "CACHEDIR.TAG"])
+@pytest.mark.parametrize("damage", ["empty", "missing"])
+def test_an_empty_or_missing_cache_marker_is_repaired(marker, damage, tmp_path):
+    # Issue 14, item 6: a marker left empty by a full disk was never written again.
+    cache = Cache(tmp_path / "cache")
+    assert cache.put(cache_key(b"x", None, "x.py"), [])
+    path = tmp_path / "cache" / marker
+    good = path.read_bytes()
+    assert good.strip()
+    if damage == "empty":
+        path.write_bytes(b"")
+    else:
+        path.unlink()
+    assert Cache(tmp_path / "cache").put(cache_key(b"y", None, "y.py"), [])
+    assert path.read_bytes() == good
+
+
 # -- startup --------------------------------------------------------------------------------------
 
 def test_cli_imports_nothing_heavy(tmp_path):

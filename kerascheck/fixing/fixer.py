@@ -15,8 +15,6 @@ import ast
 import difflib
 import io
 import os
-import stat
-import tempfile
 import tokenize
 import warnings
 from dataclasses import dataclass, field
@@ -27,6 +25,8 @@ import libcst as cst
 from kerascheck.diagnostics import Diagnostic, InternalError
 from kerascheck.engine import FileResult, lint_file, lint_source
 from kerascheck.fixes import Edit, QuoteNewStrings, QuoteSurvey, allowed
+# the one writer (kerascheck.fixing.writer); ``fixer.write_atomically`` stays importable
+from kerascheck.fixing.writer import write_atomically
 from kerascheck.settings.config import Config
 
 # Passes over one file before giving up on fixes that keep producing new fixes.
@@ -65,6 +65,11 @@ def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None
     """
     config = config or Config()
     current = source.encode("utf-8") if isinstance(source, str) else source
+    # LibCST drops the last line ending of a file whose lines end in a lone CR (old Mac):
+    # fix it with LF endings (same lines, same columns) and give the CRs back at the end.
+    cr_only = b"\r" in current and b"\n" not in current
+    if cr_only:
+        current = current.replace(b"\r", b"\n")
     outcome = FixOutcome(current)
     refused: set[tuple] = set()  # fixes dropped once are not retried on later passes
     for _ in range(MAX_PASSES):
@@ -82,7 +87,7 @@ def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None
         outcome.applied += applied
         current = new_source
         outcome.remaining = None  # the new text is analysed by the next pass, if any
-    outcome.source = current
+    outcome.source = current.replace(b"\n", b"\r") if cr_only else current
     return outcome
 
 
@@ -293,18 +298,21 @@ def fix_files(paths: list[str], config: Config | None = None, *, unsafe: bool = 
         for path in paths:
             yield fix_file(path, config, unsafe, write)
         return
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from kerascheck.workspace.pool import process_context
+    from kerascheck.workspace.pool import new_executor, stop_workers
 
     done = 0
     try:
-        with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=process_context()) as pool:
-            for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
-                                 [unsafe] * len(paths), [write] * len(paths), chunksize=2):
-                done += 1
-                yield _from_wire(wire)
+        with new_executor(min(jobs, len(paths))) as pool:
+            try:
+                for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
+                                     [unsafe] * len(paths), [write] * len(paths), chunksize=2):
+                    done += 1
+                    yield _from_wire(wire)
+            except (KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM: stop now
+                stop_workers(pool)
+                raise
     except BrokenProcessPool:  # a worker died: finish here, where a crash would be reported
         for path in paths[done:]:
             yield fix_file(path, config, unsafe, write)
@@ -326,41 +334,6 @@ def _as_fixed(result, dropped: list[str] | None = None) -> FixedFileResult:
     return FixedFileResult(path=result.path, diagnostics=result.diagnostics,
                            errors=result.errors, relevant=result.relevant,
                            dropped=list(dropped or []))
-
-
-def write_atomically(path: str | os.PathLike, data: bytes, expected: bytes | None = None) -> bool:
-    """Replace the file's content by ``data`` through a temporary file in the same directory
-    and ``os.replace``, keeping its permission bits (and owner, where allowed); a symbolic link
-    stays a link (its target is replaced). Returns False, writing nothing, when the file no
-    longer holds ``expected`` (an editor saved it meanwhile)."""
-    target = os.path.realpath(path)
-    status = os.stat(target)
-    mode = stat.S_IMODE(status.st_mode)
-    directory, name = os.path.split(target)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".kerascheck",
-                                             dir=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
-            try:  # keep the owner too, where we may (root fixing someone else's file)
-                os.chown(temporary, status.st_uid, status.st_gid)
-            except OSError:
-                pass
-        if expected is not None:
-            with open(target, "rb") as handle:
-                if handle.read() != expected:
-                    os.unlink(temporary)
-                    return False
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    return True
 
 
 def unified_diff(before: bytes, after: bytes, path: str) -> str:

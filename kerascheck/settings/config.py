@@ -16,6 +16,12 @@ Ruff does), or in the file named by ``--config``. Keys use Ruff's names and mean
     defaults, ``extend-exclude`` adds to them). Files named on the command line are checked
     anyway unless ``force-exclude`` is set.
 ``respect-gitignore`` (default true), ``force-exclude`` (default false)
+``time-limit``
+    seconds one file may take to lint (default 60; 0: no limit); a slower file is KC000
+    "not checked: took longer than N s"
+``memory-limit``
+    megabytes one pool worker may use (default 0: this machine's memory shared among the
+    workers, at most 4096); a file that needs more is KC000 "not checked"
 
 Globs without a ``/`` match a file or folder name anywhere (``build``, ``*_pb2.py``); globs with
 a ``/`` match the path relative to the project root, the folder holding the configuration file
@@ -39,7 +45,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from kerascheck.settings.globs import matches_any_glob, matches_glob
+from kerascheck.settings.globs import GlobError, check_glob, matches_any_glob, matches_glob
 
 # Folders skipped while walking, like Ruff's defaults (hidden folders and virtual environments
 # are always skipped). ``exclude`` replaces this list; ``extend-exclude`` adds to it.
@@ -69,6 +75,10 @@ class Config:
     extend_exclude: tuple[str, ...] = field(default=())
     respect_gitignore: bool = True
     force_exclude: bool = False
+    #: seconds one file may take to lint before it is reported as not checked (0: no limit)
+    time_limit: float = 60.0
+    #: megabytes of memory one pool worker may use (0: a share of this machine's memory)
+    memory_limit: int = 0
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
@@ -80,6 +90,13 @@ class Config:
         for _pattern, codes in self.per_file_ignores:
             for selector in codes:
                 resolve_selector(selector)
+        patterns = (*self.exclude, *self.extend_exclude,
+                    *(pattern.removeprefix("!") for pattern, _codes in self.per_file_ignores))
+        for pattern in patterns:
+            try:
+                check_glob(pattern)
+            except GlobError as error:
+                raise ConfigError(str(error)) from None
 
     # -- rule selection ------------------------------------------------------------------
     @cached_property
@@ -189,6 +206,11 @@ def _read_table(path: Path, whole_file: bool) -> dict | None:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({error.reason} at byte "
+                          f"{error.start})") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     table = document.get("tool", {}).get(TABLE) if isinstance(document.get("tool"), dict) \
@@ -212,6 +234,20 @@ def _boolean(key: str, value, where: str) -> bool:
     return value
 
 
+def _seconds(key: str, value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e6:
+        raise ConfigError(f"{where}: '{key}' must be a number of seconds (0: no limit), "
+                          f"got {value!r}")
+    return float(value)
+
+
+def _megabytes(key: str, value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << 30:
+        raise ConfigError(f"{where}: '{key}' must be a whole number of megabytes (0: "
+                          f"automatic), got {value!r}")
+    return value
+
+
 def _per_file_ignores(key: str, value, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: '{key}' must be a table of glob = [codes]")
@@ -229,6 +265,8 @@ KEYS = {
     "extend-exclude": ("extend_exclude", _string_list),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "force-exclude": ("force_exclude", _boolean),
+    "time-limit": ("time_limit", _seconds),
+    "memory-limit": ("memory_limit", _megabytes),
 }
 
 

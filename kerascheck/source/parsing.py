@@ -50,6 +50,8 @@ LONG_LINE_BYTES = 20_000
 # The stack of the thread that parses a suspicious file: a 100,000-operand boolean chain that
 # CPython accepts needs about 300 MB of native stack in LibCST. Only address space is reserved.
 PARSER_STACK_BYTES = 512 * 1024 * 1024
+OUT_OF_MEMORY = ("not checked: it needs more memory than kerascheck may use (the `memory-limit` "
+                 "setting of [tool.kerascheck])")
 
 _BRACKET = re.compile(rb"[()\[\]{}]")
 _OPENING = frozenset(b"([{")
@@ -82,6 +84,8 @@ def parse_source(source: str | bytes) -> cst.Module | ParseFailure:
         return _parse_without_gc(source)
     except cst.ParserSyntaxError as error:
         parser_message = error.message
+    except MemoryError:  # a pool worker's memory guard (kerascheck.workspace.pool)
+        return ParseFailure(1, 1, OUT_OF_MEMORY)
     except Exception as error:  # SyntaxError (coding cookie), UnicodeDecodeError, RecursionError
         parser_message = f"{type(error).__name__}: {error}"
     # LibCST refused the file: ask Python itself for the verdict, position and wording.
@@ -168,7 +172,10 @@ def _parse_with_large_stack(source: str | bytes) -> cst.Module:
     try:
         threading.stack_size(PARSER_STACK_BYTES)
         worker = threading.Thread(target=run, name="kerascheck-parse", daemon=True)
-        worker.start()
+        try:
+            worker.start()
+        except RuntimeError:  # no room for its stack: a pool worker's memory guard
+            raise MemoryError("no memory for the parser's stack") from None
     finally:
         threading.stack_size(previous)
     worker.join()

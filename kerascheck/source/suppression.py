@@ -10,16 +10,15 @@ As in Ruff, codes are exact (``# noqa: KC2`` suppresses nothing), other tools' c
 comment are left alone (``# noqa: E501, KC201``), and ``# noqa:`` followed by no code is not a
 suppression. Only real comments count: ``"# noqa"`` inside a string does nothing.
 
-:func:`add_noqa` writes ``# noqa: CODE`` comments for existing findings (``--add-noqa``).
+:func:`add_noqa_to_source` is the text ``--add-noqa`` writes (``kerascheck.fixing.noqa`` writes
+it); a file with CR-only line endings is read like any other.
 """
 
 from __future__ import annotations
 
 import ast
 import io
-import os
 import re
-import tempfile
 import tokenize
 import warnings
 from collections import defaultdict
@@ -122,7 +121,7 @@ def comments_by_line(text: str) -> dict[int, _Comment]:
     Falls back to a plain scan of the lines when the text cannot be tokenized."""
     comments: dict[int, _Comment] = {}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in tokenize.generate_tokens(io.StringIO(_lf(text)).readline):
             if token.type == tokenize.COMMENT:
                 row, column = token.start
                 comments[row] = _Comment(token.string,
@@ -135,6 +134,12 @@ def comments_by_line(text: str) -> dict[int, _Comment]:
                 comments[number] = _Comment(line[position:].rstrip("\r\n"),
                                             not line[:position].strip())
     return comments
+
+
+def _lf(text: str) -> str:
+    """``text`` with every line ending as ``\\n``: tokenize does not end a line at a lone
+    ``\\r`` (old Mac files), Python's parser does. Line and column numbers are unchanged."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def source_lines(text: str) -> list[str]:
@@ -167,28 +172,7 @@ def statement_first_lines(text: str) -> dict[int, int]:
     return first_lines
 
 
-# -- --add-noqa -----------------------------------------------------------------------------
-
-def add_noqa(path: str | os.PathLike, diagnostics: Iterable[Diagnostic]) -> int:
-    """Add ``# noqa: CODE`` comments to the file at ``path`` for ``diagnostics`` (findings that
-    are not yet suppressed) and return how many codes were added. Codes already on the line
-    are not repeated, existing comments are kept, the file is written atomically and only if
-    it still parses. Notebooks are never written (0)."""
-    if os.fspath(path).endswith(".ipynb"):
-        return 0
-    with open(path, "rb") as handle:
-        original = handle.read()
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
-        text = original.decode(encoding)
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return 0
-    new_text, added = add_noqa_to_source(text, diagnostics)
-    if not added:
-        return 0
-    write_atomically(path, new_text.encode(encoding))
-    return added
-
+# -- the text --add-noqa writes (kerascheck.fixing.noqa writes it) -------------------------
 
 def add_noqa_to_source(text: str, diagnostics: Iterable[Diagnostic]) -> tuple[str, int]:
     """``text`` with ``# noqa`` comments added for ``diagnostics``; and how many codes were
@@ -241,7 +225,7 @@ def _commentable_lines(text: str) -> set[int]:
     """Lines that end outside any string and without a backslash continuation."""
     lines: set[int] = set()
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in tokenize.generate_tokens(io.StringIO(_lf(text)).readline):
             if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT):
                 lines.add(token.start[0])
     except (tokenize.TokenError, SyntaxError, ValueError):
@@ -264,20 +248,3 @@ def _still_parses(before: str, after: str) -> bool:
         return False
     return True
 
-
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
-    """Replace the file's content through a temporary file in the same folder and
-    ``os.replace``, keeping its permission bits (a reader never sees a half-written file)."""
-    target = os.path.realpath(path)
-    mode = os.stat(target).st_mode & 0o7777
-    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target),
-                                             prefix=".kerascheck-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

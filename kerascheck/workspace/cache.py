@@ -152,13 +152,29 @@ class Cache:
         self._writable = None
 
     def _prepare(self) -> None:
-        """Create the folder with its ``.gitignore`` and ``CACHEDIR.TAG`` (once)."""
+        """Create the folder with its ``.gitignore`` and ``CACHEDIR.TAG`` (once per process).
+        A marker that is missing or does not hold what it should (left empty by a full disk)
+        is written again, atomically."""
+        import tempfile
+
         self.directory.mkdir(parents=True, exist_ok=True)
         for name, text in ((".gitignore", "# Created by kerascheck automatically.\n*\n"),
                            ("CACHEDIR.TAG", _CACHEDIR_TAG)):
             marker = self.directory / name
-            if not marker.exists():
-                marker.write_text(text, encoding="utf-8")
+            expected = text.encode("utf-8")
+            try:
+                if marker.read_bytes() == expected:
+                    continue
+            except OSError:
+                pass
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(expected)
+                os.replace(temporary, marker)
+            except BaseException:
+                _remove_quietly(temporary)
+                raise
 
 
 def _remove_quietly(path: str) -> None:

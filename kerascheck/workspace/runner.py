@@ -28,7 +28,8 @@ from typing import Iterable, Iterator
 
 from kerascheck.diagnostics import InternalError
 from kerascheck.workspace.cache import Cache, cache_key
-from kerascheck.workspace.pool import process_context
+from kerascheck.workspace.limits import TimeLimitExceeded, time_limit, too_slow_message
+from kerascheck.workspace.pool import new_executor, stop_workers
 
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
 POOL_THRESHOLD = 16  # below this many files to lint, a pool costs more than it saves
@@ -150,7 +151,14 @@ def _lint_one(path: str, config, cache: Cache | None):
     content = read_source(path)
     if isinstance(content, FileResult):
         return content  # unreadable, or not a regular file: KC000, the engine's way
-    result = lint_source(content, path, config)
+    seconds = getattr(config, "time_limit", None)
+    try:
+        with time_limit(seconds):
+            result = lint_source(content, path, config)
+    except TimeLimitExceeded:  # never cached: a faster machine may finish it
+        from kerascheck.engine import _syntax_diagnostic
+
+        return FileResult(path, [_syntax_diagnostic(path, 1, 1, too_slow_message(seconds))])
     if cache is not None and result.relevant and not result.errors:
         cache.put(cache_key(content, config, path), result.diagnostics)
     return result
@@ -202,16 +210,19 @@ class _Pool:
     def __enter__(self) -> "_Pool":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self.executor is not None:
-            # On an early exit (the consumer stopped, Ctrl-C), drop the queued work.
-            self.executor.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind, value, traceback) -> None:
+        if self.executor is None:
+            return
+        if kind is not None:
+            # Ctrl-C, SIGTERM, an error, a consumer that stopped early (GeneratorExit): end
+            # the workers now, not after their chunks (what they write is written atomically).
+            stop_workers(self.executor)
+        else:
+            self.executor.shutdown(wait=True)
 
     def _executor(self):
-        from concurrent.futures import ProcessPoolExecutor
-
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=process_context())
+            self.executor = new_executor(self.jobs, _memory_limit(self.config))
         return self.executor
 
     def slot_for_next(self, index: int) -> list:
@@ -282,13 +293,15 @@ class _Pool:
         return results
 
 
+def _memory_limit(config) -> int:
+    return getattr(config, "memory_limit", 0)
+
+
 def _pool_can_run() -> bool:
     """Whether a worker process can start and answer at all (asked after a pool broke before
     any chunk came back)."""
-    from concurrent.futures import ProcessPoolExecutor
-
     try:
-        with ProcessPoolExecutor(1, mp_context=process_context()) as executor:
+        with new_executor(1) as executor:
             return executor.submit(os.getpid).result() > 0
     except Exception:  # BrokenProcessPool, OSError (no semaphores), ...
         return False
@@ -296,15 +309,15 @@ def _pool_can_run() -> bool:
 
 def _lint_isolated(path: str, config, cache_dir: str | None):
     """Lint one file in a process of its own; if that process dies, say so as KC000."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from kerascheck.engine import FileResult, _syntax_diagnostic
 
-    with ProcessPoolExecutor(1, mp_context=process_context()) as executor:
+    with new_executor(1, _memory_limit(config)) as executor:
         try:
             return _from_wire(executor.submit(_lint_chunk, [path], config, cache_dir).result()[0])
         except BrokenProcessPool:
             return FileResult(path, [_syntax_diagnostic(
-                path, 1, 1, "kerascheck's parser crashed on this file (its process died), so "
-                            "it was not checked")])
+                path, 1, 1, "not checked: kerascheck's process crashed on this file (in the "
+                            "parser, or out of the memory the `memory-limit` setting "
+                            "allows)")])

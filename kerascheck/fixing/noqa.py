@@ -1,0 +1,56 @@
+"""``--add-noqa``: writing ``# noqa: CODE`` comments for existing findings into users' files.
+
+The text is :func:`kerascheck.source.suppression.add_noqa_to_source`'s; the writing is
+:mod:`.writer`'s, as for ``--fix``: atomic, owner and mode kept, a file changed on disk
+meanwhile left alone, a failure reported for its file while the others are still written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tokenize
+from dataclasses import dataclass
+from typing import Iterable
+
+from kerascheck.diagnostics import Diagnostic
+from kerascheck.fixing.writer import write_file
+from kerascheck.source.suppression import add_noqa_to_source
+
+
+@dataclass
+class NoqaResult:
+    """What ``--add-noqa`` did to one file: codes added (0 if nothing was written), or why
+    nothing could be written."""
+
+    path: str
+    added: int = 0
+    error: str | None = None
+
+
+def add_noqa(path: str | os.PathLike, diagnostics: Iterable[Diagnostic]) -> NoqaResult:
+    """Add ``# noqa: CODE`` comments to the file at ``path`` for ``diagnostics`` (findings that
+    are not yet suppressed). Codes already on the line are not repeated, existing comments are
+    kept, and the file is written only if it still parses. Notebooks are never written."""
+    display = os.fspath(path)
+    if display.endswith(".ipynb"):
+        return NoqaResult(display)
+    try:
+        with open(path, "rb") as handle:
+            original = handle.read()
+    except OSError as error:
+        return NoqaResult(display, error=f"cannot read: {error.strerror or error}")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
+        text = original.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return NoqaResult(display)  # not readable as Python text: KC000 already says so
+    new_text, added = add_noqa_to_source(text, diagnostics)
+    if not added:
+        return NoqaResult(display)
+    try:
+        data = new_text.encode(encoding)
+    except UnicodeEncodeError:  # cannot happen with codes in ASCII; never write a lossy file
+        return NoqaResult(display, error=f"the comments cannot be written in {encoding}")
+    error = write_file(path, data, expected=original)
+    return NoqaResult(display, 0 if error else added, error)

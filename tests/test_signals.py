@@ -1,0 +1,143 @@
+"""Signals and a closed stdin, in real processes (issue 14, items 1 and 11): workers never
+outlive kerascheck, SIGTERM and Ctrl-C stop a run with one line, and nothing hangs."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="reads /proc to find the worker processes")
+
+# A file that takes a noticeable moment to lint, so the pool is busy when the signal comes.
+SLOW_ENOUGH = "import tensorflow as tf\nmodel = tf.keras.Sequential()\n" + "".join(
+    f"model.add(tf.keras.layers.Dense({n + 1}))\n" for n in range(150)) + \
+    "model.compile(loss='mse')\nmodel.fit(x, y)\n"
+WAIT_SECONDS = 30  # bound on every wait below
+
+
+def tree(root: Path, count: int = 400) -> Path:
+    project = root / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.kerascheck]\n")
+    for index in range(count):
+        (project / f"model_{index:03}.py").write_text(SLOW_ENOUGH)
+    return project
+
+
+def start(project: Path, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kerascheck", "--no-cache", "--jobs", "2",
+                             "."], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            **popen)
+
+
+def children(pid: int) -> list[int]:
+    """The live kerascheck processes whose parent is ``pid`` (not git, not zombies)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z" and b"kerascheck" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for_workers(process: subprocess.Popen) -> list[int]:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        workers = children(process.pid)
+        if len(workers) >= 2:
+            return workers
+        assert process.poll() is None, "the run ended before its pool started"
+        time.sleep(0.02)
+    raise AssertionError("no pool workers appeared")
+
+
+def assert_gone(pids: list[int]) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while any(alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, f"workers outlived kerascheck: {pids}"
+        time.sleep(0.05)
+
+
+def end(process: subprocess.Popen, workers: list[int]) -> None:
+    """Whatever the outcome, leave no process of the test behind."""
+    for pid in workers:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    process.kill()
+
+
+def test_sigkill_leaves_no_worker_and_stdout_reaches_eof(tmp_path):
+    process = start(tree(tmp_path))
+    workers = []
+    try:
+        workers = wait_for_workers(process)
+        process.kill()
+        process.wait(timeout=WAIT_SECONDS)
+        assert_gone(workers)
+        # Every writer of the pipe is gone: a reader sees EOF (before the fix it never did).
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            ready, _, _ = select.select([process.stdout], [], [], 1.0)
+            if ready and not os.read(process.stdout.fileno(), 65536):
+                break
+            assert time.monotonic() < deadline, "stdout never reached EOF"
+    finally:
+        end(process, workers)  # before the fix the workers lived on
+        process.communicate(timeout=WAIT_SECONDS)
+
+
+def test_sigterm_stops_the_run_cleanly(tmp_path):
+    process = start(tree(tmp_path))
+    workers = wait_for_workers(process)
+    process.send_signal(signal.SIGTERM)
+    try:
+        _out, err = process.communicate(timeout=WAIT_SECONDS)
+    finally:
+        end(process, workers)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert err.decode() == "kerascheck: terminated\n"
+    assert_gone(workers)
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path):
+    # A terminal's Ctrl-C signals the whole process group: the workers too.
+    process = start(tree(tmp_path), start_new_session=True)
+    workers = wait_for_workers(process)
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        _out, err = process.communicate(timeout=WAIT_SECONDS)
+    finally:
+        end(process, workers)
+    assert process.returncode == 130
+    assert err.decode() == "kerascheck: interrupted\n"
+    assert_gone(workers)
+
+
+def test_closed_stdin_is_an_error_not_a_traceback(tmp_path):
+    result = subprocess.run(["/bin/sh", "-c", f'"{sys.executable}" -m kerascheck - <&-'],
+                            capture_output=True, text=True, timeout=WAIT_SECONDS, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "kerascheck: error: cannot read standard input: it is closed\n"
