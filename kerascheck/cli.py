@@ -25,7 +25,22 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    from kerascheck.reports.formats import ReportWriteError
+
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except ReportWriteError as error:
+        print(f"kerascheck: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # the reader went away (``kerascheck ... | head -1``): no traceback, and none at exit
+        # when Python flushes stdout again (the recipe of Python's signal docs)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _dispatch(args: list[str]) -> int:
     if args and args[0] in SUBCOMMANDS:
         command, rest = args[0], args[1:]
     else:

@@ -1,9 +1,10 @@
 """Report formats: how diagnostics leave kerascheck for people, editors and CI.
 
 ``text`` (default: the finding, its source line and a caret under it), ``concise`` (one
-``path:line:col: CODE message`` line each), ``json``, ``github`` (workflow annotations),
-``sarif`` (SARIF 2.1.0 for code scanning) and ``junit``; and ``--statistics`` (counts per
-rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then line and column in the cell).
+``path:line:col: CODE message`` line each), ``json``, ``json-lines`` (one JSON object a
+line), ``github`` (workflow annotations), ``gitlab`` (Code Quality), ``pylint``
+(``path:line: [CODE] message``), ``sarif`` (SARIF 2.1.0 for code scanning) and ``junit``; and
+``--statistics`` (counts per rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then line and column in the cell).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Iterable, Mapping
 
 from kerascheck.diagnostics import Diagnostic
 
-FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
+FORMATS = ("text", "concise", "json", "json-lines", "github", "gitlab", "pylint", "sarif",
+           "junit")
 SUMMARY_FORMATS = ("text", "concise")
 
 
@@ -29,9 +31,29 @@ def sort_key(diagnostic: Diagnostic) -> tuple:
 
 
 def location(diagnostic: Diagnostic) -> str:
-    """``path:line:col`` or, in a notebook, ``path:cell N:line:col``."""
+    """``path:line:col`` or, in a notebook, ``path:cell N:line:col`` (the path as
+    :func:`display_path` shows it)."""
     cell = f"cell {diagnostic.cell}:" if diagnostic.cell is not None else ""
-    return f"{diagnostic.path}:{cell}{diagnostic.line}:{diagnostic.column}"
+    return f"{display_path(diagnostic.path)}:{cell}{diagnostic.line}:{diagnostic.column}"
+
+
+def display_path(path: str) -> str:
+    """``path`` as text any report can hold. On POSIX a file name is bytes, and the bytes that
+    are not UTF-8 reach Python as lone surrogates (``b'\\xff.py'`` is ``'\\udcff.py'``), which no
+    UTF-8 stream can write: they are shown as ``\\xff``, the bytes they stand for."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogateescape") if _only_escapes(path) else \
+            path.encode("utf-8", "backslashreplace")
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def _only_escapes(text: str) -> bool:
+    """Whether every surrogate in ``text`` is one ``os.fsdecode`` makes for a byte."""
+    return all(not 0xD800 <= ord(char) <= 0xDFFF or 0xDC80 <= ord(char) <= 0xDCFF
+               for char in text)
 
 
 def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
@@ -46,8 +68,15 @@ def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
         return "".join(line + "\n" for line in lines) + summary(ordered) + "\n"
     if output_format == "json":
         return json.dumps([d.to_dict() for d in ordered], indent=2) + "\n"
+    if output_format == "json-lines":
+        return "".join(json.dumps(d.to_dict()) + "\n" for d in ordered)
     if output_format == "github":
         return "".join(_github_line(d) + "\n" for d in ordered)
+    if output_format == "gitlab":
+        return json.dumps(gitlab_report(ordered), indent=2) + "\n"
+    if output_format == "pylint":
+        return "".join(f"{location(d).rsplit(':', 1)[0]}: [{d.code}] {d.message}\n"
+                       for d in ordered)
     if output_format == "sarif":
         return json.dumps(sarif_document(ordered), indent=2) + "\n"
     if output_format == "junit":
@@ -165,13 +194,49 @@ def _escape_property(text: str) -> str:
 
 def _github_line(diagnostic: Diagnostic) -> str:
     properties = [f"title={_escape_property(f'kerascheck ({diagnostic.code})')}",
-                  f"file={_escape_property(diagnostic.path)}"]
+                  f"file={_escape_property(display_path(diagnostic.path))}"]
     if diagnostic.cell is None:  # a cell's lines are not lines of the .ipynb file
         properties += [f"line={diagnostic.line}", f"col={diagnostic.column}",
                        f"endLine={diagnostic.end_line or diagnostic.line}",
                        f"endColumn={diagnostic.end_column or diagnostic.column}"]
     message = f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
     return f"::error {','.join(properties)}::{_escape_data(message)}"
+
+
+# -- gitlab -------------------------------------------------------------------------------
+
+def gitlab_report(diagnostics: list[Diagnostic]) -> list[dict]:
+    """GitLab Code Quality: one issue per finding, paths relative to the current folder (the
+    project's checkout in CI). The fingerprint hashes the path, the code and the message, not
+    the line, so a finding keeps its identity when code above it moves; repeats are counted."""
+    import hashlib
+
+    seen: Counter = Counter()
+    issues = []
+    for diagnostic in diagnostics:
+        path = display_path(_relative(diagnostic.path))
+        identity = (path, diagnostic.code, diagnostic.message)
+        seen[identity] += 1
+        digest = hashlib.sha256(json.dumps([*identity, seen[identity]]).encode()).hexdigest()
+        # a cell's lines are not lines of the .ipynb file: the issue names the cell instead
+        begin = diagnostic.line if diagnostic.cell is None else 1
+        end = (diagnostic.end_line or diagnostic.line) if diagnostic.cell is None else 1
+        where = f"cell {diagnostic.cell}, line {diagnostic.line}: " \
+            if diagnostic.cell is not None else ""
+        issues.append({
+            "description": f"{where}{diagnostic.code} {diagnostic.message}",
+            "check_name": diagnostic.code,
+            "fingerprint": digest,
+            "severity": "major" if diagnostic.code == "KC000" else "minor",
+            "location": {"path": path, "lines": {"begin": begin, "end": end}}})
+    return issues
+
+
+def _relative(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 # -- sarif --------------------------------------------------------------------------------
@@ -246,15 +311,21 @@ def _sarif_level(code: str) -> str:
 
 def _sarif_uri(path: str) -> str:
     """A path relative to the current folder (code scanning resolves it against the checkout),
-    or a ``file://`` URI for a path outside it."""
+    or a ``file://`` URI for a path outside it. The file name's bytes are percent-encoded
+    (RFC 3986), so a name that is not UTF-8 (``b'\\xff.py'``) is ``%FF.py``."""
+    from urllib.parse import quote
+
     absolute = Path(path).resolve()
     try:
         relative = absolute.relative_to(Path.cwd().resolve())
     except ValueError:
-        return absolute.as_uri()
-    from urllib.parse import quote
+        return "file://" + quote(_path_bytes(absolute.as_posix()))
+    return quote(_path_bytes(relative.as_posix()))
 
-    return quote(relative.as_posix())
+
+def _path_bytes(path: str) -> bytes:
+    """The bytes of a file name (the ones ``os.fsdecode`` turned into surrogates included)."""
+    return path.encode("utf-8", "surrogateescape" if _only_escapes(path) else "surrogatepass")
 
 
 # -- junit --------------------------------------------------------------------------------
@@ -274,7 +345,8 @@ def junit_document(diagnostics: list[Diagnostic]) -> str:
                                        failures="0", errors="0", skipped="0")
         ElementTree.SubElement(suite, "testcase", name="No problems found",
                                classname="kerascheck")
-    for path, found in by_path.items():
+    for raw_path, found in by_path.items():
+        path = _xml_text(display_path(raw_path))
         suite = ElementTree.SubElement(suites, "testsuite", name=path, tests=str(len(found)),
                                        failures=str(len(found)), errors="0", skipped="0")
         classname = os.path.splitext(_without_dot_slash(path))[0].replace(os.sep, "/") \
@@ -283,13 +355,28 @@ def junit_document(diagnostics: list[Diagnostic]) -> str:
             case = ElementTree.SubElement(
                 suite, "testcase", name=f"{diagnostic.code} {diagnostic.name}",
                 classname=classname, file=path, line=str(diagnostic.line))
-            where = location(diagnostic)[len(path) + 1:]
-            failure = ElementTree.SubElement(case, "failure", message=diagnostic.message,
+            where = location(diagnostic)[len(display_path(raw_path)) + 1:]
+            message = _xml_text(diagnostic.message)
+            failure = ElementTree.SubElement(case, "failure", message=message,
                                              type=diagnostic.code)
-            failure.text = f"{where}: {diagnostic.code} {diagnostic.message}"
+            failure.text = f"{where}: {diagnostic.code} {message}"
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + \
         ElementTree.tostring(suites, encoding="unicode") + "\n"
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold at all, not even as ``&#1;`` (control
+    characters but tab, newline and return; lone surrogates; U+FFFE/U+FFFF), written
+    ``\\x01``, ``\\udcff``: a file name with a control character still gives well-formed XML."""
+    return "".join(char if _xml_allowed(char) else
+                   char.encode("unicode_escape").decode("ascii") for char in text)
+
+
+def _xml_allowed(char: str) -> bool:
+    point = ord(char)
+    return point in (0x9, 0xA, 0xD) or 0x20 <= point <= 0xD7FF or 0xE000 <= point <= 0xFFFD \
+        or point >= 0x10000
 
 
 def _without_dot_slash(path: str) -> str:
@@ -298,15 +385,30 @@ def _without_dot_slash(path: str) -> str:
     return path
 
 
+class ReportWriteError(OSError):
+    """The report could not be written (``--output-file`` a folder, a full disk...): the CLI
+    says what failed and exits 2."""
+
+
 def write_output(text: str, output_file: str | None) -> None:
-    """Print the report, or write it to ``output_file`` (parents created) when given."""
+    """Print the report, or write it to ``output_file`` (parents created) when given. Raises
+    :class:`ReportWriteError` when the file cannot be written."""
     if output_file is None:
         import sys
 
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8
+            encoding = sys.stdout.encoding or "utf-8"
+            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
         sys.stdout.flush()
         return
     target = Path(output_file)
-    if target.parent != Path(""):
-        target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        if target.parent != Path(""):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise ReportWriteError(f"cannot write the report to {display_path(output_file)}: "
+                               f"{error.strerror or error}") from None

@@ -71,8 +71,8 @@ def _add_workflow_arguments(parser: argparse.ArgumentParser, formats: Sequence[s
                              "never written)")
     parser.add_argument("--output-format", choices=formats, default="text",
                         help="text (default: each finding with its source line), concise (one "
-                             "line each), json, github (workflow annotations), sarif (code "
-                             "scanning), junit")
+                             "line each), json, json-lines, github (workflow annotations), "
+                             "gitlab (Code Quality), pylint, sarif (code scanning), junit")
     parser.add_argument("--output-file", metavar="FILE",
                         help="write the report to FILE instead of standard output")
     parser.add_argument("--statistics", action="store_true",
