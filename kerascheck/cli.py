@@ -151,6 +151,8 @@ def _resolve_config(options, reading_stdin: bool):
         changes["force_exclude"] = options.force_exclude
     if options.respect_gitignore is not None:
         changes["respect_gitignore"] = options.respect_gitignore
+    if options.ignore_noqa:
+        changes["ignore_noqa"] = True
     return config.with_overrides(**changes) if changes else config
 
 
@@ -200,7 +202,8 @@ def _add_noqa(diagnostics, errors) -> int:
 
     by_path: dict[str, list] = {}
     for diagnostic in diagnostics:
-        if diagnostic.code != "KC000":  # a file that does not parse cannot be annotated
+        # a file that does not parse cannot be annotated; an unused noqa is removed, not noqa'd
+        if diagnostic.code not in ("KC000", "KC001"):
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
     added = 0
     for path, found in sorted(by_path.items()):

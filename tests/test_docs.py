@@ -26,6 +26,8 @@ from kerascheck.settings.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 RULES = all_rules()
 PROVABLE = [rule for rule in RULES if rule.code != "KC000"]
+# KC001 judges comments, which never change what Keras does: no TensorFlow proof to run
+MEASURABLE = [rule for rule in PROVABLE if rule.code != "KC001"]
 EXAMPLES = ROOT / docs.EXAMPLES_DIR
 REGENERATE = f"run `python {docs.GENERATOR} --no-prove` and commit the result"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -116,7 +118,7 @@ def test_rule_has_invalid_and_valid_examples_in_the_suite(rule):
                for example in rule.invalid), "every invalid example marks # expect: <code>"
 
 
-@by_code(PROVABLE)
+@by_code(MEASURABLE)
 def test_rule_has_a_runtime_proof(rule):
     assert docs.has_proof(rule), f"{rule.code} has no prove() method"
 

@@ -230,7 +230,6 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     from kerascheck import engine
     from kerascheck.analysis.interpreter import analyze
     from kerascheck.rules import all_rules
-    from kerascheck.source import suppression
 
     if not engine.is_relevant(source):
         return None, [], False
@@ -244,16 +243,14 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     findings = []
     complete = True
     for rule_class in all_rules():
-        if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
+        if rule_class.code in engine.ENGINE_RULES or not config.is_enabled(rule_class.code, path):
             continue
         try:
             findings.extend(rule_class().check_file(facts))
         except Exception:
             complete = False
-    if not findings:
-        return module, [], complete
-    diagnostics = engine.locate(findings, module, path)
-    return module, suppression.filter_suppressed(diagnostics, module.code), complete
+    diagnostics = engine.locate(findings, module, path) if findings else []
+    return module, engine.apply_noqa(diagnostics, module, path, config), complete
 
 
 def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool = False,

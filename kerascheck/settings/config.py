@@ -15,7 +15,8 @@ Ruff does), or in the file named by ``--config``. Keys use Ruff's names and mean
     globs of files and folders skipped while walking folders (``exclude`` replaces the
     defaults, ``extend-exclude`` adds to them). Files named on the command line are checked
     anyway unless ``force-exclude`` is set.
-``respect-gitignore`` (default true), ``force-exclude`` (default false)
+``respect-gitignore`` (default true), ``force-exclude`` (default false), ``ignore-noqa``
+    (default false: ``# noqa`` comments suppress findings)
 
 Globs without a ``/`` match a file or folder name anywhere (``build``, ``*_pb2.py``); globs with
 a ``/`` match the path relative to the project root, the folder holding the configuration file
@@ -69,6 +70,8 @@ class Config:
     extend_exclude: tuple[str, ...] = field(default=())
     respect_gitignore: bool = True
     force_exclude: bool = False
+    #: report what ``# noqa`` comments would hide (and no KC001): ``--ignore-noqa``
+    ignore_noqa: bool = False
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
@@ -229,6 +232,7 @@ KEYS = {
     "extend-exclude": ("extend_exclude", _string_list),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "force-exclude": ("force_exclude", _boolean),
+    "ignore-noqa": ("ignore_noqa", _boolean),
 }
 
 
@@ -263,12 +267,24 @@ def resolve_selector(selector: str) -> str:
     if upper.startswith("KC") and upper[2:].isdigit() or upper == "KC":
         if any(rule.code.startswith(upper) for rule in all_rules()):
             return upper
-        raise ConfigError(f"unknown rule selector: {selector!r}")
+        raise ConfigError(f"unknown rule selector: {selector!r}{_guess(upper, all_rules())}")
     for rule in all_rules():
         if rule.name == text.lower():
             return rule.code
-    raise ConfigError(f"unknown rule selector: {selector!r} (expected a code such as KC201, a "
-                      f"prefix such as KC2, or a rule name such as linear-hidden-activation)")
+    raise ConfigError(f"unknown rule selector: {selector!r}{_guess(text, all_rules())} "
+                      f"(expected a code such as KC201, a prefix such as KC2, or a rule name "
+                      f"such as linear-hidden-activation)")
+
+
+def _guess(selector: str, rules) -> str:
+    """``; did you mean 'KC502'?`` for a selector close to a code or a name (``KC5O2``,
+    ``sigmoid-multi-class``); empty when nothing is close."""
+    if selector.upper().startswith("KC"):
+        key, known = selector.upper(), [rule.code for rule in rules]
+    else:
+        key, known = selector.lower(), [rule.name for rule in rules]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _match_length(code: str, prefixes) -> int:

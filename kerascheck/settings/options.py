@@ -66,6 +66,8 @@ def _add_workflow_arguments(parser: argparse.ArgumentParser, formats: Sequence[s
     parser.add_argument("--stdin-filename", metavar="PATH",
                         help="the name of the file read from stdin ('-'): for display, "
                              "per-file-ignores and notebooks (.ipynb)")
+    parser.add_argument("--ignore-noqa", action="store_true", default=None,
+                        help="report findings even where a '# noqa' comment suppresses them")
     parser.add_argument("--add-noqa", action="store_true",
                         help="add '# noqa: CODE' comments for every finding (notebooks are "
                              "never written)")
