@@ -1,4 +1,5 @@
-"""Code in the styles found in tutorials and on Stack Overflow, judged as a whole file.
+"""Scripts in the shapes beginners write (written for kerascheck in our own words), judged as a
+whole file.
 
 Each file in tests/idioms/ starts with ``# expect-codes:`` and the codes it must produce (none
 for correct code). The files are whole scripts, so every rule sees them at once: a rule that

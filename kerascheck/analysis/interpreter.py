@@ -26,33 +26,11 @@ from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.values import (
-    UNKNOWN_VALUE,
-    ClassVal,
-    Const,
-    DataVal,
-    Frame,
-    FuncVal,
-    Instance,
-    LayerVal,
-    ModelPart,
-    ModelVal,
-    ObjectVal,
-    Ref,
-    Seq,
-    TensorVal,
-    Value,
-    literal,
-    shape_of,
-    tensors_in,
+    UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelPart,
+    ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, literal, shape_of, tensors_in,
 )
 from kerascheck.facts import (
-    UNKNOWN,
-    DataFact,
-    EvaluationFact,
-    FileFacts,
-    KerasCallFact,
-    LayerFact,
-    ModelFact,
+    UNKNOWN, DataFact, EvaluationFact, FileFacts, KerasCallFact, LayerFact, ModelFact,
 )
 
 

@@ -1,45 +1,40 @@
-"""K-fold validation on Boston housing (Deep Learning with Python style)."""
+"""House prices from few samples: k-fold cross-validation estimates the error, then one model
+is trained on every training row and scored once on the test rows."""
 import numpy as np
 from tensorflow import keras
 from tensorflow.keras import layers
 
-(train_data, train_targets), (test_data, test_targets) = keras.datasets.boston_housing.load_data()
-mean = train_data.mean(axis=0)
-train_data -= mean
-std = train_data.std(axis=0)
-train_data /= std
-test_data -= mean
-test_data /= std
+(houses, prices), (test_houses, test_prices) = keras.datasets.boston_housing.load_data()
+column_mean = houses.mean(axis=0)
+column_std = houses.std(axis=0)
+houses = (houses - column_mean) / column_std
+test_houses = (test_houses - column_mean) / column_std
 
 
-def build_model():
-    model = keras.Sequential([
-        layers.Dense(64, activation="relu"),
-        layers.Dense(64, activation="relu"),
-        layers.Dense(1)
+def price_regressor():
+    net = keras.Sequential([
+        layers.Dense(48, activation="relu"),
+        layers.Dense(48, activation="relu"),
+        layers.Dense(1),
     ])
-    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
-    return model
+    net.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    return net
 
 
-k = 4
-num_val_samples = len(train_data) // k
-num_epochs = 100
-all_scores = []
-for i in range(k):
-    print(f"Processing fold #{i}")
-    val_data = train_data[i * num_val_samples: (i + 1) * num_val_samples]
-    val_targets = train_targets[i * num_val_samples: (i + 1) * num_val_samples]
-    partial_train_data = np.concatenate(
-        [train_data[:i * num_val_samples], train_data[(i + 1) * num_val_samples:]], axis=0)
-    partial_train_targets = np.concatenate(
-        [train_targets[:i * num_val_samples], train_targets[(i + 1) * num_val_samples:]], axis=0)
-    model = build_model()
-    model.fit(partial_train_data, partial_train_targets, epochs=num_epochs, batch_size=16,
-              verbose=0)
-    val_mse, val_mae = model.evaluate(val_data, val_targets, verbose=0)
-    all_scores.append(val_mae)
+FOLDS = 5
+fold_size = len(houses) // FOLDS
+fold_errors = []
+for fold in range(FOLDS):
+    start, stop = fold * fold_size, (fold + 1) * fold_size
+    held_rows, held_prices = houses[start:stop], prices[start:stop]
+    kept_rows = np.delete(houses, np.s_[start:stop], axis=0)
+    kept_prices = np.delete(prices, np.s_[start:stop], axis=0)
+    net = price_regressor()
+    net.fit(kept_rows, kept_prices, epochs=80, batch_size=8, verbose=0)
+    _, fold_mae = net.evaluate(held_rows, held_prices, verbose=0)
+    fold_errors.append(fold_mae)
+print("mean absolute error per fold:", np.round(fold_errors, 2))
 
-model = build_model()
-model.fit(train_data, train_targets, epochs=130, batch_size=16, verbose=0)
-test_mse_score, test_mae_score = model.evaluate(test_data, test_targets)
+net = price_regressor()
+net.fit(houses, prices, epochs=80, batch_size=8, verbose=0)
+print("test MAE:", net.evaluate(test_houses, test_prices, verbose=0)[1])

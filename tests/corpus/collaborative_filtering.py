@@ -1,54 +1,48 @@
-"""Collaborative filtering with embeddings in a subclassed model (keras.io example style)."""
-import numpy as np
+"""Matrix factorisation for recommendations: reader and book embeddings in a subclassed model,
+their dot product squashed into a score between 0 and 1."""
 import pandas as pd
 import keras
 from keras import layers, ops
 
-df = pd.read_csv("ratings.csv")
-user_ids = df["userId"].unique().tolist()
-user2user_encoded = {x: i for i, x in enumerate(user_ids)}
-movie_ids = df["movieId"].unique().tolist()
-movie2movie_encoded = {x: i for i, x in enumerate(movie_ids)}
-df["user"] = df["userId"].map(user2user_encoded)
-df["movie"] = df["movieId"].map(movie2movie_encoded)
-num_users = len(user2user_encoded)
-num_movies = len(movie2movie_encoded)
-df["rating"] = df["rating"].values.astype(np.float32)
-min_rating = min(df["rating"])
-max_rating = max(df["rating"])
-df = df.sample(frac=1, random_state=42)
-x = df[["user", "movie"]].values
-y = df["rating"].apply(lambda x: (x - min_rating) / (max_rating - min_rating)).values
-train_indices = int(0.9 * df.shape[0])
-x_train, x_val, y_train, y_val = (x[:train_indices], x[train_indices:], y[:train_indices],
-                                  y[train_indices:])
-EMBEDDING_SIZE = 50
+ratings = pd.read_csv("book_ratings.csv")
+reader_codes, reader_names = pd.factorize(ratings["reader"])
+book_codes, book_titles = pd.factorize(ratings["isbn"])
+ratings["reader_index"] = reader_codes
+ratings["book_index"] = book_codes
+lowest, highest = ratings["stars"].min(), ratings["stars"].max()
+ratings["score"] = ((ratings["stars"] - lowest) / (highest - lowest)).astype("float32")
+
+shuffled = ratings.sample(frac=1.0, random_state=7)
+cut = int(len(shuffled) * 0.85)
+pairs = shuffled[["reader_index", "book_index"]].to_numpy()
+scores = shuffled["score"].to_numpy()
+train_pairs, val_pairs = pairs[:cut], pairs[cut:]
+train_scores, val_scores = scores[:cut], scores[cut:]
 
 
-class RecommenderNet(keras.Model):
-    def __init__(self, num_users, num_movies, embedding_size, **kwargs):
-        super().__init__(**kwargs)
-        self.user_embedding = layers.Embedding(
-            num_users, embedding_size, embeddings_initializer="he_normal",
-            embeddings_regularizer=keras.regularizers.l2(1e-6))
-        self.user_bias = layers.Embedding(num_users, 1)
-        self.movie_embedding = layers.Embedding(
-            num_movies, embedding_size, embeddings_initializer="he_normal",
-            embeddings_regularizer=keras.regularizers.l2(1e-6))
-        self.movie_bias = layers.Embedding(num_movies, 1)
+class TasteModel(keras.Model):
+    """One vector and one bias per reader and per book."""
 
-    def call(self, inputs):
-        user_vector = self.user_embedding(inputs[:, 0])
-        user_bias = self.user_bias(inputs[:, 0])
-        movie_vector = self.movie_embedding(inputs[:, 1])
-        movie_bias = self.movie_bias(inputs[:, 1])
-        dot_user_movie = ops.tensordot(user_vector, movie_vector, 2)
-        x = dot_user_movie + user_bias + movie_bias
-        return ops.nn.sigmoid(x)
+    def __init__(self, readers, books, factors=24):
+        super().__init__()
+        penalty = keras.regularizers.l2(1e-5)
+        self.reader_vectors = layers.Embedding(readers, factors, embeddings_initializer="he_normal",
+                                               embeddings_regularizer=penalty)
+        self.book_vectors = layers.Embedding(books, factors, embeddings_initializer="he_normal",
+                                             embeddings_regularizer=penalty)
+        self.reader_offsets = layers.Embedding(readers, 1)
+        self.book_offsets = layers.Embedding(books, 1)
+
+    def call(self, pair):
+        reader, book = pair[:, 0], pair[:, 1]
+        affinity = ops.sum(self.reader_vectors(reader) * self.book_vectors(book), axis=1,
+                           keepdims=True)
+        affinity = affinity + self.reader_offsets(reader) + self.book_offsets(book)
+        return ops.sigmoid(affinity)
 
 
-model = RecommenderNet(num_users, num_movies, EMBEDDING_SIZE)
-model.compile(loss=keras.losses.BinaryCrossentropy(),
-              optimizer=keras.optimizers.Adam(learning_rate=0.001))
-history = model.fit(x=x_train, y=y_train, batch_size=64, epochs=5, verbose=1,
-                    validation_data=(x_val, y_val))
+recommender = TasteModel(len(reader_names), len(book_titles))
+recommender.compile(optimizer=keras.optimizers.Adam(learning_rate=2e-3),
+                    loss=keras.losses.BinaryCrossentropy())
+recommender.fit(train_pairs, train_scores, batch_size=128, epochs=4,
+                validation_data=(val_pairs, val_scores))

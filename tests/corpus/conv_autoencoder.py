@@ -1,42 +1,42 @@
-"""Convolutional autoencoder and denoiser (keras.io example style)."""
+"""A convolutional autoencoder that learns to clean noisy digits: first trained to reproduce
+clean images, then fine-tuned from corrupted inputs to the clean originals."""
 import numpy as np
 import keras
 from keras import layers
-from keras.datasets import mnist
+
+rng = np.random.default_rng(3)
 
 
-def preprocess(array):
-    array = array.astype("float32") / 255.0
-    array = np.reshape(array, (len(array), 28, 28, 1))
-    return array
+def as_unit_images(raw):
+    return (raw.astype("float32") / 255.0)[..., np.newaxis]
 
 
-def noise(array):
-    noise_factor = 0.4
-    noisy_array = array + noise_factor * np.random.normal(loc=0.0, scale=1.0, size=array.shape)
-    return np.clip(noisy_array, 0.0, 1.0)
+def corrupt(images, amount=0.3):
+    speckled = images + amount * rng.standard_normal(images.shape)
+    return np.clip(speckled, 0.0, 1.0).astype("float32")
 
 
-(train_data, _), (test_data, _) = mnist.load_data()
-train_data = preprocess(train_data)
-test_data = preprocess(test_data)
-noisy_train_data = noise(train_data)
-noisy_test_data = noise(test_data)
+(digits, _), (test_digits, _) = keras.datasets.mnist.load_data()
+digits, test_digits = as_unit_images(digits), as_unit_images(test_digits)
+noisy_digits, noisy_test_digits = corrupt(digits), corrupt(test_digits)
 
-input = layers.Input(shape=(28, 28, 1))
-x = layers.Conv2D(32, (3, 3), activation="relu", padding="same")(input)
-x = layers.MaxPooling2D((2, 2), padding="same")(x)
-x = layers.Conv2D(32, (3, 3), activation="relu", padding="same")(x)
-x = layers.MaxPooling2D((2, 2), padding="same")(x)
-x = layers.Conv2DTranspose(32, (3, 3), strides=2, activation="relu", padding="same")(x)
-x = layers.Conv2DTranspose(32, (3, 3), strides=2, activation="relu", padding="same")(x)
-x = layers.Conv2D(1, (3, 3), activation="sigmoid", padding="same")(x)
+image = keras.Input(shape=(28, 28, 1))
+code = layers.Conv2D(16, 3, padding="same", activation="relu")(image)
+code = layers.MaxPooling2D(2)(code)
+code = layers.Conv2D(8, 3, padding="same", activation="relu")(code)
+code = layers.MaxPooling2D(2)(code)
+restored = layers.UpSampling2D(2)(code)
+restored = layers.Conv2D(8, 3, padding="same", activation="relu")(restored)
+restored = layers.UpSampling2D(2)(restored)
+restored = layers.Conv2D(16, 3, padding="same", activation="relu")(restored)
+restored = layers.Conv2D(1, 3, padding="same", activation="sigmoid")(restored)
+denoiser = keras.Model(image, restored, name="denoiser")
+denoiser.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+denoiser.summary()
 
-autoencoder = keras.Model(input, x)
-autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
-autoencoder.summary()
-autoencoder.fit(x=train_data, y=train_data, epochs=50, batch_size=128, shuffle=True,
-                validation_data=(test_data, test_data))
-predictions = autoencoder.predict(test_data)
-autoencoder.fit(x=noisy_train_data, y=train_data, epochs=100, batch_size=128, shuffle=True,
-                validation_data=(noisy_test_data, test_data))
+# Pixel intensities in [0, 1] make binary cross-entropy a fair reconstruction loss.
+denoiser.fit(digits, digits, epochs=20, batch_size=256, shuffle=True,
+             validation_data=(test_digits, test_digits))
+denoiser.fit(noisy_digits, digits, epochs=30, batch_size=256, shuffle=True,
+             validation_data=(noisy_test_digits, test_digits))
+cleaned = denoiser.predict(noisy_test_digits[:16], verbose=0)

@@ -1,64 +1,67 @@
-"""Custom layers, a custom loss and a subclassed model (Keras guide "Making new layers")."""
-import tensorflow as tf
+"""Layers written from scratch: an affine layer built on add_weight, a block made of them, a
+hand-written robust loss, and a residual model whose branch starts at zero."""
 import keras
 from keras import layers, ops
 
 
-class Linear(keras.layers.Layer):
-    def __init__(self, units=32):
+class Affine(keras.layers.Layer):
+    """x @ kernel + offset, the kernel sized on the first call."""
+
+    def __init__(self, width):
         super().__init__()
-        self.units = units
+        self.width = width
 
     def build(self, input_shape):
-        self.w = self.add_weight(shape=(input_shape[-1], self.units),
-                                 initializer="random_normal", trainable=True)
-        self.b = self.add_weight(shape=(self.units,), initializer="zeros", trainable=True)
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.width),
+                                      initializer="glorot_uniform", trainable=True)
+        self.offset = self.add_weight(shape=(self.width,), initializer="zeros", trainable=True)
 
-    def call(self, inputs):
-        return ops.matmul(inputs, self.w) + self.b
+    def call(self, x):
+        return ops.matmul(x, self.kernel) + self.offset
 
 
-class MLPBlock(keras.layers.Layer):
-    def __init__(self):
+class TwoLayerPerceptron(keras.layers.Layer):
+    def __init__(self, hidden_width=48):
         super().__init__()
-        self.linear_1 = Linear(32)
-        self.linear_2 = Linear(32)
-        self.linear_3 = Linear(1)
+        self.first = Affine(hidden_width)
+        self.second = Affine(hidden_width)
+        self.readout = Affine(1)
 
-    def call(self, inputs):
-        x = self.linear_1(inputs)
-        x = keras.activations.relu(x)
-        x = self.linear_2(x)
-        x = keras.activations.relu(x)
-        return self.linear_3(x)
+    def call(self, x):
+        x = keras.activations.gelu(self.first(x))
+        x = keras.activations.gelu(self.second(x))
+        return self.readout(x)
 
 
-def huber_like(y_true, y_pred):
-    error = y_true - y_pred
-    return ops.mean(ops.where(ops.abs(error) < 1.0, 0.5 * error ** 2, ops.abs(error) - 0.5))
+def log_cosh_error(y_true, y_pred):
+    # Close to squared error for small residuals, close to absolute error for outliers.
+    return ops.mean(ops.log(ops.cosh(y_pred - y_true)), axis=-1)
 
 
-class ResidualRegressor(keras.Model):
-    def __init__(self, hidden=64):
+class ZeroStartResidual(keras.Model):
+    """The branch's last layer starts at zero so the block begins as the identity; the layer
+    before it is randomly initialised and breaks the symmetry."""
+
+    def __init__(self, width=32):
         super().__init__()
-        self.inp = layers.Dense(hidden, activation="relu")
-        self.block = layers.Dense(hidden, activation="relu")
-        self.zero_branch = layers.Dense(hidden, kernel_initializer="zeros")
+        self.stem = layers.Dense(width, activation="relu")
+        self.branch_in = layers.Dense(width, activation="relu")
+        self.branch_out = layers.Dense(width, kernel_initializer="zeros")
         self.head = layers.Dense(1)
 
-    def call(self, inputs):
-        x = self.inp(inputs)
-        x = x + self.zero_branch(self.block(x))
-        return self.head(x)
+    def call(self, x):
+        h = self.stem(x)
+        h = h + self.branch_out(self.branch_in(h))
+        return self.head(h)
 
 
-inputs = keras.Input(shape=(16,))
-outputs = MLPBlock()(inputs)
-functional = keras.Model(inputs, outputs)
-functional.compile(optimizer="adam", loss=huber_like)
-functional.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=5)
+features = keras.Input(shape=(12,))
+estimate = TwoLayerPerceptron()(features)
+perceptron = keras.Model(features, estimate)
+perceptron.compile(optimizer="adam", loss=log_cosh_error)
+perceptron.fit(train_x, train_y, validation_data=(val_x, val_y), epochs=10)
 
-model = ResidualRegressor()
-model.compile(optimizer=keras.optimizers.Adam(3e-4), loss=keras.losses.Huber())
-model.fit(x_train, y_train, validation_split=0.1, epochs=5)
-model.evaluate(x_test, y_test)
+residual = ZeroStartResidual()
+residual.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.Huber(delta=2.0))
+residual.fit(train_x, train_y, validation_split=0.15, epochs=10)
+residual.evaluate(test_x, test_y)

@@ -1,85 +1,69 @@
-"""A DCGAN trained with a custom loop and logits losses (TF tutorial style)."""
+"""An adversarial pair on Fashion-MNIST trained by a hand-written loop: the critic outputs a
+logit, so both losses are built with from_logits=True."""
 import tensorflow as tf
 from tensorflow.keras import layers
 
-(train_images, train_labels), (_, _) = tf.keras.datasets.mnist.load_data()
-train_images = train_images.reshape(train_images.shape[0], 28, 28, 1).astype('float32')
-train_images = (train_images - 127.5) / 127.5
-BUFFER_SIZE = 60000
-BATCH_SIZE = 256
-train_dataset = tf.data.Dataset.from_tensor_slices(train_images).shuffle(BUFFER_SIZE).batch(BATCH_SIZE)
+CODE_SIZE = 64
+BATCH = 128
+
+(garments, _), _ = tf.keras.datasets.fashion_mnist.load_data()
+garments = (garments.astype("float32")[..., None] - 127.5) / 127.5  # tanh range [-1, 1]
+garment_batches = tf.data.Dataset.from_tensor_slices(garments).shuffle(8192).batch(BATCH)
 
 
-def make_generator_model():
-    model = tf.keras.Sequential()
-    model.add(layers.Dense(7 * 7 * 256, use_bias=False, input_shape=(100,)))
-    model.add(layers.BatchNormalization())
-    model.add(layers.LeakyReLU())
-    model.add(layers.Reshape((7, 7, 256)))
-    model.add(layers.Conv2DTranspose(128, (5, 5), strides=(1, 1), padding='same', use_bias=False))
-    model.add(layers.BatchNormalization())
-    model.add(layers.LeakyReLU())
-    model.add(layers.Conv2DTranspose(64, (5, 5), strides=(2, 2), padding='same', use_bias=False))
-    model.add(layers.BatchNormalization())
-    model.add(layers.LeakyReLU())
-    model.add(layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding='same', use_bias=False,
-                                     activation='tanh'))
-    return model
+def build_painter():
+    painter = tf.keras.Sequential(name="painter")
+    painter.add(tf.keras.Input(shape=(CODE_SIZE,)))
+    painter.add(layers.Dense(7 * 7 * 96, use_bias=False))
+    painter.add(layers.BatchNormalization())
+    painter.add(layers.LeakyReLU(0.2))
+    painter.add(layers.Reshape((7, 7, 96)))
+    painter.add(layers.Conv2DTranspose(48, 4, strides=2, padding="same", use_bias=False))
+    painter.add(layers.BatchNormalization())
+    painter.add(layers.LeakyReLU(0.2))
+    painter.add(layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"))
+    return painter
 
 
-def make_discriminator_model():
-    model = tf.keras.Sequential()
-    model.add(layers.Conv2D(64, (5, 5), strides=(2, 2), padding='same', input_shape=[28, 28, 1]))
-    model.add(layers.LeakyReLU())
-    model.add(layers.Dropout(0.3))
-    model.add(layers.Conv2D(128, (5, 5), strides=(2, 2), padding='same'))
-    model.add(layers.LeakyReLU())
-    model.add(layers.Dropout(0.3))
-    model.add(layers.Flatten())
-    model.add(layers.Dense(1))
-    return model
+def build_critic():
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(48, 4, strides=2, padding="same"),
+        layers.LeakyReLU(0.2),
+        layers.Conv2D(96, 4, strides=2, padding="same"),
+        layers.LeakyReLU(0.2),
+        layers.Dropout(0.25),
+        layers.Flatten(),
+        layers.Dense(1),
+    ], name="critic")
 
 
-generator = make_generator_model()
-discriminator = make_discriminator_model()
-cross_entropy = tf.keras.losses.BinaryCrossentropy(from_logits=True)
-
-
-def discriminator_loss(real_output, fake_output):
-    real_loss = cross_entropy(tf.ones_like(real_output), real_output)
-    fake_loss = cross_entropy(tf.zeros_like(fake_output), fake_output)
-    return real_loss + fake_loss
-
-
-def generator_loss(fake_output):
-    return cross_entropy(tf.ones_like(fake_output), fake_output)
-
-
-generator_optimizer = tf.keras.optimizers.Adam(1e-4)
-discriminator_optimizer = tf.keras.optimizers.Adam(1e-4)
-noise_dim = 100
+painter = build_painter()
+critic = build_critic()
+logit_bce = tf.keras.losses.BinaryCrossentropy(from_logits=True)
+painter_opt = tf.keras.optimizers.Adam(2e-4, beta_1=0.5)
+critic_opt = tf.keras.optimizers.Adam(2e-4, beta_1=0.5)
 
 
 @tf.function
-def train_step(images):
-    noise = tf.random.normal([BATCH_SIZE, noise_dim])
-    with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-        generated_images = generator(noise, training=True)
-        real_output = discriminator(images, training=True)
-        fake_output = discriminator(generated_images, training=True)
-        gen_loss = generator_loss(fake_output)
-        disc_loss = discriminator_loss(real_output, fake_output)
-    gradients_of_generator = gen_tape.gradient(gen_loss, generator.trainable_variables)
-    gradients_of_discriminator = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
-    generator_optimizer.apply_gradients(zip(gradients_of_generator, generator.trainable_variables))
-    discriminator_optimizer.apply_gradients(
-        zip(gradients_of_discriminator, discriminator.trainable_variables))
+def adversarial_step(real):
+    codes = tf.random.normal([tf.shape(real)[0], CODE_SIZE])
+    with tf.GradientTape() as painter_tape, tf.GradientTape() as critic_tape:
+        fake = painter(codes, training=True)
+        real_logits = critic(real, training=True)
+        fake_logits = critic(fake, training=True)
+        critic_loss = (logit_bce(tf.ones_like(real_logits), real_logits)
+                       + logit_bce(tf.zeros_like(fake_logits), fake_logits))
+        painter_loss = logit_bce(tf.ones_like(fake_logits), fake_logits)
+    painter_weights, critic_weights = painter.trainable_variables, critic.trainable_variables
+    painter_opt.apply_gradients(zip(painter_tape.gradient(painter_loss, painter_weights),
+                                    painter_weights))
+    critic_opt.apply_gradients(zip(critic_tape.gradient(critic_loss, critic_weights),
+                                   critic_weights))
+    return painter_loss, critic_loss
 
 
-def train(dataset, epochs):
-    for epoch in range(epochs):
-        for image_batch in dataset:
-            train_step(image_batch)
-
-
-train(train_dataset, 50)
+for round_index in range(25):
+    for real_batch in garment_batches:
+        painter_loss, critic_loss = adversarial_step(real_batch)
+    print(round_index, float(painter_loss), float(critic_loss))

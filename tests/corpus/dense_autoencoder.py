@@ -1,38 +1,37 @@
-"""Dense autoencoder on Fashion-MNIST with a subclassed model (TF tutorial style)."""
+"""A subclassed autoencoder that squeezes digit images through a 32-number code; trained to
+reproduce its own input, so a sigmoid output with squared error is right here."""
+import numpy as np
 import tensorflow as tf
 from tensorflow.keras import layers, losses
-from tensorflow.keras.datasets import fashion_mnist
-from tensorflow.keras.models import Model
 
-(x_train, _), (x_test, _) = fashion_mnist.load_data()
-x_train = x_train.astype('float32') / 255.
-x_test = x_test.astype('float32') / 255.
+(train_digits, _), (test_digits, _) = tf.keras.datasets.mnist.load_data()
+train_digits = train_digits.astype("float32") / 255.0
+test_digits = test_digits.astype("float32") / 255.0
 
 
-class Autoencoder(Model):
-    def __init__(self, latent_dim, shape):
-        super(Autoencoder, self).__init__()
-        self.latent_dim = latent_dim
-        self.shape = shape
-        self.encoder = tf.keras.Sequential([
+class Compressor(tf.keras.Model):
+    def __init__(self, code_width, image_shape):
+        super().__init__()
+        pixel_count = int(np.prod(image_shape))
+        self.squeeze = tf.keras.Sequential([
             layers.Flatten(),
-            layers.Dense(latent_dim, activation='relu'),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(code_width, activation="relu"),
         ])
-        self.decoder = tf.keras.Sequential([
-            layers.Dense(tf.math.reduce_prod(shape).numpy(), activation='sigmoid'),
-            layers.Reshape(shape)
+        self.expand = tf.keras.Sequential([
+            layers.Dense(128, activation="relu"),
+            layers.Dense(pixel_count, activation="sigmoid"),
+            layers.Reshape(image_shape),
         ])
 
-    def call(self, x):
-        encoded = self.encoder(x)
-        decoded = self.decoder(encoded)
-        return decoded
+    def call(self, images):
+        return self.expand(self.squeeze(images))
 
 
-shape = x_test.shape[1:]
-latent_dim = 64
-autoencoder = Autoencoder(latent_dim, shape)
-autoencoder.compile(optimizer='adam', loss=losses.MeanSquaredError())
-autoencoder.fit(x_train, x_train, epochs=10, shuffle=True, validation_data=(x_test, x_test))
-encoded_imgs = autoencoder.encoder(x_test).numpy()
-decoded_imgs = autoencoder.decoder(encoded_imgs).numpy()
+compressor = Compressor(32, train_digits.shape[1:])
+compressor.compile(optimizer="adam", loss=losses.MeanSquaredError())
+compressor.fit(train_digits, train_digits, epochs=12, batch_size=256, shuffle=True,
+               validation_data=(test_digits, test_digits))
+codes = compressor.squeeze(test_digits[:100]).numpy()
+redrawn = compressor.expand(codes).numpy()
+print("mean reconstruction error", float(np.mean((redrawn - test_digits[:100]) ** 2)))

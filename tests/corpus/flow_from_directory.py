@@ -1,32 +1,33 @@
-"""ImageDataGenerator with flow_from_directory and a validation generator (Keras 2 era style)."""
-from tensorflow.keras.preprocessing.image import ImageDataGenerator
+"""Keras 2 era image loading: one ImageDataGenerator with validation_split feeds a training and a
+validation iterator from the same folder, and separate Activation layers follow each layer."""
+from tensorflow.keras.layers import Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 from tensorflow.keras.models import Sequential
-from tensorflow.keras.layers import Conv2D, MaxPooling2D, Activation, Dropout, Flatten, Dense
+from tensorflow.keras.preprocessing.image import ImageDataGenerator
 
-img_width, img_height = 150, 150
-train_datagen = ImageDataGenerator(rescale=1. / 255, shear_range=0.2, zoom_range=0.2,
-                                   horizontal_flip=True, validation_split=0.2)
-train_generator = train_datagen.flow_from_directory(
-    "data/train", target_size=(img_width, img_height), batch_size=16, class_mode="binary",
-    subset="training")
-validation_generator = train_datagen.flow_from_directory(
-    "data/train", target_size=(img_width, img_height), batch_size=16, class_mode="binary",
-    subset="validation")
+SIDE = 128
+augmenting_loader = ImageDataGenerator(rescale=1.0 / 255, rotation_range=10, zoom_range=0.15,
+                                       horizontal_flip=True, validation_split=0.25)
+leaf_train = augmenting_loader.flow_from_directory(
+    "leaves/", target_size=(SIDE, SIDE), batch_size=24, class_mode="binary", subset="training")
+leaf_check = augmenting_loader.flow_from_directory(
+    "leaves/", target_size=(SIDE, SIDE), batch_size=24, class_mode="binary", subset="validation")
 
-model = Sequential()
-model.add(Conv2D(32, (3, 3), input_shape=(img_width, img_height, 3)))
-model.add(Activation("relu"))
-model.add(MaxPooling2D(pool_size=(2, 2)))
-model.add(Conv2D(64, (3, 3)))
-model.add(Activation("relu"))
-model.add(MaxPooling2D(pool_size=(2, 2)))
-model.add(Flatten())
-model.add(Dense(64))
-model.add(Activation("relu"))
-model.add(Dropout(0.5))
-model.add(Dense(1))
-model.add(Activation("sigmoid"))
-model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
-model.fit(train_generator, steps_per_epoch=125, epochs=50, validation_data=validation_generator,
-          validation_steps=50)
-model.save_weights("first_try.weights.h5")
+healthy_or_not = Sequential()
+healthy_or_not.add(Conv2D(24, (3, 3), input_shape=(SIDE, SIDE, 3)))
+healthy_or_not.add(Activation("relu"))
+healthy_or_not.add(MaxPooling2D((2, 2)))
+healthy_or_not.add(Conv2D(48, (3, 3)))
+healthy_or_not.add(Activation("relu"))
+healthy_or_not.add(MaxPooling2D((2, 2)))
+healthy_or_not.add(Conv2D(48, (3, 3)))
+healthy_or_not.add(Activation("relu"))
+healthy_or_not.add(MaxPooling2D((2, 2)))
+healthy_or_not.add(Flatten())
+healthy_or_not.add(Dense(96))
+healthy_or_not.add(Activation("relu"))
+healthy_or_not.add(Dropout(0.4))
+healthy_or_not.add(Dense(1))
+healthy_or_not.add(Activation("sigmoid"))
+healthy_or_not.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+healthy_or_not.fit(leaf_train, epochs=30, validation_data=leaf_check)
+healthy_or_not.save("leaf_health.keras")

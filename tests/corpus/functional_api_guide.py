@@ -1,85 +1,75 @@
-"""The functional API guide: a multi-input, multi-output model and a shared-layer model."""
+"""Three shapes of functional model: a plain stack, a ticket router with several named inputs and
+two named heads, and a small convnet with a skip connection."""
 import numpy as np
 import keras
 from keras import layers
 
-inputs = keras.Input(shape=(784,))
-x = layers.Dense(64, activation="relu")(inputs)
-x = layers.Dense(64, activation="relu")(x)
-outputs = layers.Dense(10)(x)
-model = keras.Model(inputs=inputs, outputs=outputs, name="mnist_model")
-model.summary()
+# 1. A plain stack, written with the functional API.
+flat_pixels = keras.Input(shape=(784,), name="pixels")
+h = layers.Dense(96, activation="relu")(flat_pixels)
+h = layers.Dense(48, activation="relu")(h)
+garment_logits = layers.Dense(10)(h)
+garment_model = keras.Model(flat_pixels, garment_logits, name="garments")
 
-(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-x_train = x_train.reshape(60000, 784).astype("float32") / 255
-x_test = x_test.reshape(10000, 784).astype("float32") / 255
-model.compile(
-    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    optimizer=keras.optimizers.RMSprop(),
-    metrics=[keras.metrics.SparseCategoricalAccuracy()],
-)
-history = model.fit(x_train, y_train, batch_size=64, epochs=2, validation_split=0.2)
-test_scores = model.evaluate(x_test, y_test, verbose=2)
+(x_fit, y_fit), (x_final, y_final) = keras.datasets.fashion_mnist.load_data()
+x_fit = x_fit.reshape(-1, 784).astype("float32") / 255.0
+x_final = x_final.reshape(-1, 784).astype("float32") / 255.0
+garment_model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      metrics=[keras.metrics.SparseCategoricalAccuracy()])
+garment_model.fit(x_fit, y_fit, batch_size=128, epochs=3, validation_split=0.15)
+print(garment_model.evaluate(x_final, y_final, verbose=0))
 
-num_tags = 12
-num_words = 10000
-num_departments = 4
-title_input = keras.Input(shape=(None,), name="title")
-body_input = keras.Input(shape=(None,), name="body")
-tags_input = keras.Input(shape=(num_tags,), name="tags")
-title_features = layers.Embedding(num_words, 64)(title_input)
-body_features = layers.Embedding(num_words, 64)(body_input)
-title_features = layers.LSTM(128)(title_features)
-body_features = layers.LSTM(32)(body_features)
-x = layers.concatenate([title_features, body_features, tags_input])
-priority_pred = layers.Dense(1, name="priority")(x)
-department_pred = layers.Dense(num_departments, name="department")(x)
-model = keras.Model(
-    inputs=[title_input, body_input, tags_input],
-    outputs={"priority": priority_pred, "department": department_pred},
+# 2. Support tickets: subject and body tokens plus flags in, urgency and team out.
+VOCABULARY, FLAGS, TEAMS = 5000, 6, 5
+subject = keras.Input(shape=(None,), name="subject")
+body = keras.Input(shape=(None,), name="body")
+flags = keras.Input(shape=(FLAGS,), name="flags")
+subject_summary = layers.GRU(24)(layers.Embedding(VOCABULARY, 32)(subject))
+body_summary = layers.GRU(48)(layers.Embedding(VOCABULARY, 32)(body))
+joined = layers.concatenate([subject_summary, body_summary, flags])
+urgent = layers.Dense(1, name="urgent")(joined)
+team = layers.Dense(TEAMS, name="team")(joined)
+router = keras.Model(inputs=[subject, body, flags], outputs={"urgent": urgent, "team": team})
+router.compile(
+    optimizer="adam",
+    loss={"urgent": keras.losses.BinaryCrossentropy(from_logits=True),
+          "team": keras.losses.CategoricalCrossentropy(from_logits=True)},
+    loss_weights={"urgent": 0.5, "team": 1.0},
 )
-model.compile(
-    optimizer=keras.optimizers.RMSprop(1e-3),
-    loss={
-        "priority": keras.losses.BinaryCrossentropy(from_logits=True),
-        "department": keras.losses.CategoricalCrossentropy(from_logits=True),
-    },
-    loss_weights={"priority": 1.0, "department": 0.2},
-)
-title_data = np.random.randint(num_words, size=(1280, 10))
-body_data = np.random.randint(num_words, size=(1280, 100))
-tags_data = np.random.randint(2, size=(1280, num_tags)).astype("float32")
-priority_targets = np.random.random(size=(1280, 1))
-dept_targets = np.random.randint(2, size=(1280, num_departments))
-model.fit(
-    {"title": title_data, "body": body_data, "tags": tags_data},
-    {"priority": priority_targets, "department": dept_targets},
-    epochs=2,
-    batch_size=32,
-    validation_split=0.2,
-)
+# Shape-checking run on made-up tickets, to see the wiring work end to end.
+TICKETS = 400
+made_up_inputs = {
+    "subject": np.random.randint(VOCABULARY, size=(TICKETS, 8)),
+    "body": np.random.randint(VOCABULARY, size=(TICKETS, 60)),
+    "flags": np.random.randint(2, size=(TICKETS, FLAGS)).astype("float32"),
+}
+made_up_targets = {
+    "urgent": np.random.randint(2, size=(TICKETS, 1)).astype("float32"),
+    "team": np.eye(TEAMS)[np.random.randint(TEAMS, size=TICKETS)],
+}
+router.fit(made_up_inputs, made_up_targets, batch_size=40, epochs=1, validation_split=0.25)
 
-inputs = keras.Input(shape=(32, 32, 3), name="img")
-x = layers.Conv2D(32, 3, activation="relu")(inputs)
-x = layers.Conv2D(64, 3, activation="relu")(x)
-block_1_output = layers.MaxPooling2D(3)(x)
-x = layers.Conv2D(64, 3, activation="relu", padding="same")(block_1_output)
-x = layers.Conv2D(64, 3, activation="relu", padding="same")(x)
-block_2_output = layers.add([x, block_1_output])
-x = layers.Conv2D(64, 3, activation="relu")(block_2_output)
-x = layers.GlobalAveragePooling2D()(x)
-x = layers.Dense(256, activation="relu")(x)
-x = layers.Dropout(0.5)(x)
-outputs = layers.Dense(10)(x)
-model = keras.Model(inputs, outputs, name="toy_resnet")
-(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
-x_train = x_train.astype("float32") / 255.0
-x_test = x_test.astype("float32") / 255.0
-y_train = keras.utils.to_categorical(y_train, 10)
-y_test = keras.utils.to_categorical(y_test, 10)
-model.compile(
-    optimizer=keras.optimizers.RMSprop(1e-3),
-    loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-    metrics=["acc"],
-)
-model.fit(x_train[:1000], y_train[:1000], batch_size=64, epochs=1, validation_split=0.2)
+# 3. A convnet whose middle block adds its input back (a residual connection).
+picture = keras.Input(shape=(32, 32, 3))
+features = layers.Conv2D(24, 3, activation="relu")(picture)
+features = layers.MaxPooling2D(2)(features)
+shortcut = features
+features = layers.Conv2D(24, 3, padding="same", activation="relu")(features)
+features = layers.Conv2D(24, 3, padding="same", activation="relu")(features)
+features = layers.add([features, shortcut])
+features = layers.GlobalAveragePooling2D()(features)
+features = layers.Dropout(0.3)(features)
+object_logits = layers.Dense(10)(features)
+skip_net = keras.Model(picture, object_logits, name="skip_net")
+
+(pictures, objects), (final_pictures, final_objects) = keras.datasets.cifar10.load_data()
+pictures = pictures.astype("float32") / 255.0
+final_pictures = final_pictures.astype("float32") / 255.0
+objects = keras.utils.to_categorical(objects, 10)
+final_objects = keras.utils.to_categorical(final_objects, 10)
+skip_net.compile(optimizer=keras.optimizers.RMSprop(1e-3),
+                 loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                 metrics=["accuracy"])
+skip_net.fit(pictures, objects, batch_size=64, epochs=5, validation_split=0.1)
+skip_net.evaluate(final_pictures, final_objects)

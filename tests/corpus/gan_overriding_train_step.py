@@ -1,77 +1,82 @@
-"""A conditional-free GAN that overrides compile() and train_step() (keras.io example style)."""
+"""A GAN as one keras.Model: compile() takes two optimizers and a loss, train_step() alternates
+the discriminator and generator updates, and fit() runs it over an unlabelled image folder."""
 import tensorflow as tf
 import keras
 from keras import layers, ops
 
-latent_dim = 128
-discriminator = keras.Sequential([
-    keras.Input(shape=(64, 64, 3)),
-    layers.Conv2D(64, kernel_size=4, strides=2, padding="same"),
+NOISE = 96
+
+judge = keras.Sequential([
+    keras.Input(shape=(32, 32, 3)),
+    layers.Conv2D(48, 4, strides=2, padding="same"),
     layers.LeakyReLU(negative_slope=0.2),
-    layers.Conv2D(128, kernel_size=4, strides=2, padding="same"),
+    layers.Conv2D(96, 4, strides=2, padding="same"),
     layers.LeakyReLU(negative_slope=0.2),
-    layers.Flatten(),
-    layers.Dropout(0.2),
+    layers.GlobalMaxPooling2D(),
     layers.Dense(1, activation="sigmoid"),
-], name="discriminator")
-generator = keras.Sequential([
-    keras.Input(shape=(latent_dim,)),
-    layers.Dense(8 * 8 * 128),
-    layers.Reshape((8, 8, 128)),
-    layers.Conv2DTranspose(128, kernel_size=4, strides=2, padding="same"),
+], name="judge")
+
+forger = keras.Sequential([
+    keras.Input(shape=(NOISE,)),
+    layers.Dense(4 * 4 * 96),
     layers.LeakyReLU(negative_slope=0.2),
-    layers.Conv2DTranspose(256, kernel_size=4, strides=2, padding="same"),
+    layers.Reshape((4, 4, 96)),
+    layers.Conv2DTranspose(96, 4, strides=2, padding="same"),
     layers.LeakyReLU(negative_slope=0.2),
-    layers.Conv2DTranspose(512, kernel_size=4, strides=2, padding="same"),
+    layers.Conv2DTranspose(64, 4, strides=2, padding="same"),
     layers.LeakyReLU(negative_slope=0.2),
-    layers.Conv2D(3, kernel_size=5, padding="same", activation="sigmoid"),
-], name="generator")
+    layers.Conv2DTranspose(32, 4, strides=2, padding="same"),
+    layers.LeakyReLU(negative_slope=0.2),
+    layers.Conv2D(3, 3, padding="same", activation="sigmoid"),
+], name="forger")
 
 
-class GAN(keras.Model):
-    def __init__(self, discriminator, generator, latent_dim):
+class Contest(keras.Model):
+    def __init__(self, judge, forger, noise_size):
         super().__init__()
-        self.discriminator = discriminator
-        self.generator = generator
-        self.latent_dim = latent_dim
-        self.seed_generator = keras.random.SeedGenerator(1337)
+        self.judge = judge
+        self.forger = forger
+        self.noise_size = noise_size
+        self.seeds = keras.random.SeedGenerator(11)
 
-    def compile(self, d_optimizer, g_optimizer, loss_fn):
+    def compile(self, judge_optimizer, forger_optimizer, criterion):
         super().compile()
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
-        self.loss_fn = loss_fn
-        self.d_loss_metric = keras.metrics.Mean(name="d_loss")
-        self.g_loss_metric = keras.metrics.Mean(name="g_loss")
+        self.judge_optimizer = judge_optimizer
+        self.forger_optimizer = forger_optimizer
+        self.criterion = criterion
+        self.judge_loss = keras.metrics.Mean(name="judge_loss")
+        self.forger_loss = keras.metrics.Mean(name="forger_loss")
 
-    def train_step(self, real_images):
-        batch_size = ops.shape(real_images)[0]
-        random_latent_vectors = keras.random.normal(shape=(batch_size, self.latent_dim),
-                                                    seed=self.seed_generator)
-        generated_images = self.generator(random_latent_vectors)
-        combined_images = ops.concatenate([generated_images, real_images], axis=0)
-        labels = ops.concatenate([ops.ones((batch_size, 1)), ops.zeros((batch_size, 1))], axis=0)
+    @property
+    def metrics(self):
+        return [self.judge_loss, self.forger_loss]
+
+    def train_step(self, real):
+        count = ops.shape(real)[0]
+        noise = keras.random.normal((count, self.noise_size), seed=self.seeds)
+        mixed = ops.concatenate([real, self.forger(noise)], axis=0)
+        verdicts = ops.concatenate([ops.ones((count, 1)), ops.zeros((count, 1))], axis=0)
         with tf.GradientTape() as tape:
-            predictions = self.discriminator(combined_images)
-            d_loss = self.loss_fn(labels, predictions)
-        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
-        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
-        misleading_labels = ops.zeros((batch_size, 1))
+            judge_loss = self.criterion(verdicts, self.judge(mixed))
+        judge_weights = self.judge.trainable_weights
+        self.judge_optimizer.apply_gradients(zip(tape.gradient(judge_loss, judge_weights),
+                                                 judge_weights))
+        # The forger is rewarded when the judge calls its pictures real.
         with tf.GradientTape() as tape:
-            predictions = self.discriminator(self.generator(random_latent_vectors))
-            g_loss = self.loss_fn(misleading_labels, predictions)
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
-        return {"d_loss": d_loss, "g_loss": g_loss}
+            forger_loss = self.criterion(ops.ones((count, 1)), self.judge(self.forger(noise)))
+        forger_weights = self.forger.trainable_weights
+        self.forger_optimizer.apply_gradients(zip(tape.gradient(forger_loss, forger_weights),
+                                                  forger_weights))
+        self.judge_loss.update_state(judge_loss)
+        self.forger_loss.update_state(forger_loss)
+        return {tracker.name: tracker.result() for tracker in self.metrics}
 
 
-dataset = keras.utils.image_dataset_from_directory("celeba_gan", label_mode=None,
-                                                   image_size=(64, 64), batch_size=32)
-dataset = dataset.map(lambda x: x / 255.0)
-gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
-gan.compile(
-    d_optimizer=keras.optimizers.Adam(learning_rate=0.0001),
-    g_optimizer=keras.optimizers.Adam(learning_rate=0.0001),
-    loss_fn=keras.losses.BinaryCrossentropy(),
-)
-gan.fit(dataset, epochs=1)
+textures = keras.utils.image_dataset_from_directory("textures", label_mode=None,
+                                                    image_size=(32, 32), batch_size=64)
+textures = textures.map(lambda batch: batch / 255.0)
+contest = Contest(judge, forger, NOISE)
+contest.compile(judge_optimizer=keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5),
+                forger_optimizer=keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5),
+                criterion=keras.losses.BinaryCrossentropy())
+contest.fit(textures, epochs=10)

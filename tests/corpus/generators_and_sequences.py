@@ -1,46 +1,58 @@
-"""Training from Python generators, a keras.utils.Sequence and tf.data.Dataset.from_generator."""
+"""Three ways to stream batches into fit(): a keras.utils.Sequence, a plain Python generator and
+tf.data.Dataset.from_generator, each scaling the pixels as it goes."""
 import math
+
 import numpy as np
 import tensorflow as tf
 from tensorflow import keras
 
 
-class CIFARSequence(keras.utils.Sequence):
-    def __init__(self, x_set, y_set, batch_size, **kwargs):
+class ShuffledBatches(keras.utils.Sequence):
+    """Yields scaled image batches in a new order every epoch."""
+
+    def __init__(self, images, labels, batch_size, **kwargs):
         super().__init__(**kwargs)
-        self.x, self.y = x_set, y_set
+        self.images, self.labels = images, labels
         self.batch_size = batch_size
+        self.order = np.arange(len(images))
 
     def __len__(self):
-        return math.ceil(len(self.x) / self.batch_size)
+        return math.ceil(len(self.images) / self.batch_size)
 
-    def __getitem__(self, idx):
-        low = idx * self.batch_size
-        high = min(low + self.batch_size, len(self.x))
-        return self.x[low:high] / 255.0, self.y[low:high]
+    def __getitem__(self, index):
+        chosen = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        return self.images[chosen].astype("float32") / 255.0, self.labels[chosen].astype("int64")
+
+    def on_epoch_end(self):
+        np.random.shuffle(self.order)
 
 
-def batch_generator(x, y, batch_size=32):
+def endless_batches(images, labels, batch_size=48):
     while True:
-        index = np.random.randint(0, len(x), batch_size)
-        yield x[index] / 255.0, y[index]
+        picked = np.random.choice(len(images), batch_size, replace=False)
+        yield images[picked].astype("float32") / 255.0, labels[picked].astype("int64")
 
 
-(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
-model = keras.Sequential([
+(train_images, train_labels), (test_images, test_labels) = keras.datasets.cifar100.load_data()
+fine_classes = keras.Sequential([
     keras.Input(shape=(32, 32, 3)),
-    keras.layers.Conv2D(32, 3, activation="relu"),
+    keras.layers.Conv2D(48, 3, activation="relu", padding="same"),
+    keras.layers.MaxPooling2D(),
+    keras.layers.Conv2D(96, 3, activation="relu", padding="same"),
     keras.layers.GlobalAveragePooling2D(),
-    keras.layers.Dense(10, activation="softmax"),
+    keras.layers.Dense(100, activation="softmax"),
 ])
-model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-model.fit(CIFARSequence(x_train, y_train, 64), epochs=2,
-          validation_data=CIFARSequence(x_test, y_test, 64))
-model.fit(batch_generator(x_train, y_train), steps_per_epoch=100, epochs=2,
-          validation_data=batch_generator(x_test, y_test), validation_steps=10)
+fine_classes.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                     metrics=["accuracy"])
 
-dataset = tf.data.Dataset.from_generator(
-    lambda: batch_generator(x_train, y_train),
+fine_classes.fit(ShuffledBatches(train_images, train_labels, 96), epochs=3,
+                 validation_data=ShuffledBatches(test_images, test_labels, 96))
+fine_classes.fit(endless_batches(train_images, train_labels), steps_per_epoch=200, epochs=2,
+                 validation_data=endless_batches(test_images, test_labels), validation_steps=20)
+
+streamed = tf.data.Dataset.from_generator(
+    lambda: endless_batches(train_images, train_labels),
     output_signature=(tf.TensorSpec(shape=(None, 32, 32, 3), dtype=tf.float32),
-                      tf.TensorSpec(shape=(None, 1), dtype=tf.uint8)))
-model.fit(dataset, steps_per_epoch=50, epochs=1, validation_data=(x_test / 255.0, y_test))
+                      tf.TensorSpec(shape=(None, 1), dtype=tf.int64)))
+fine_classes.fit(streamed, steps_per_epoch=100, epochs=1,
+                 validation_data=(test_images / 255.0, test_labels))

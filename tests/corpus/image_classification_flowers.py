@@ -1,53 +1,46 @@
-"""Image classification from a folder with augmentation and Rescaling (TF tutorial style)."""
+"""Bird species from a folder of photos: the split is made by image_dataset_from_directory, the
+augmentation and the rescaling live inside the model, and the head outputs logits."""
 import tensorflow as tf
 from tensorflow import keras
 from tensorflow.keras import layers
-from tensorflow.keras.models import Sequential
 
-batch_size = 32
-img_height = 180
-img_width = 180
-data_dir = "flower_photos"
-train_ds = tf.keras.utils.image_dataset_from_directory(
-    data_dir, validation_split=0.2, subset="training", seed=123,
-    image_size=(img_height, img_width), batch_size=batch_size)
-val_ds = tf.keras.utils.image_dataset_from_directory(
-    data_dir, validation_split=0.2, subset="validation", seed=123,
-    image_size=(img_height, img_width), batch_size=batch_size)
-class_names = train_ds.class_names
-AUTOTUNE = tf.data.AUTOTUNE
-train_ds = train_ds.cache().shuffle(1000).prefetch(buffer_size=AUTOTUNE)
-val_ds = val_ds.cache().prefetch(buffer_size=AUTOTUNE)
+PHOTO_SIZE = (150, 150)
+folder_options = dict(validation_split=0.25, seed=2024, image_size=PHOTO_SIZE, batch_size=24)
+fitting_ds = keras.utils.image_dataset_from_directory("bird_photos", subset="training",
+                                                      **folder_options)
+checking_ds = keras.utils.image_dataset_from_directory("bird_photos", subset="validation",
+                                                       **folder_options)
+species = fitting_ds.class_names
+fitting_ds = fitting_ds.cache().shuffle(512).prefetch(tf.data.AUTOTUNE)
+checking_ds = checking_ds.cache().prefetch(tf.data.AUTOTUNE)
 
-num_classes = len(class_names)
-data_augmentation = keras.Sequential([
-    layers.RandomFlip("horizontal", input_shape=(img_height, img_width, 3)),
-    layers.RandomRotation(0.1),
-    layers.RandomZoom(0.1),
-])
-model = Sequential([
-    data_augmentation,
-    layers.Rescaling(1. / 255),
-    layers.Conv2D(16, 3, padding='same', activation='relu'),
+jitter = keras.Sequential([
+    layers.RandomFlip("horizontal", input_shape=PHOTO_SIZE + (3,)),
+    layers.RandomRotation(0.05),
+    layers.RandomContrast(0.2),
+], name="jitter")
+
+bird_net = keras.Sequential([
+    jitter,
+    layers.Rescaling(1.0 / 255),
+    layers.Conv2D(24, 3, padding="same", activation="relu"),
     layers.MaxPooling2D(),
-    layers.Conv2D(32, 3, padding='same', activation='relu'),
+    layers.Conv2D(48, 3, padding="same", activation="relu"),
     layers.MaxPooling2D(),
-    layers.Conv2D(64, 3, padding='same', activation='relu'),
+    layers.Conv2D(96, 3, padding="same", activation="relu"),
     layers.MaxPooling2D(),
-    layers.Dropout(0.2),
     layers.Flatten(),
-    layers.Dense(128, activation='relu'),
-    layers.Dense(num_classes, name="outputs")
+    layers.Dropout(0.3),
+    layers.Dense(96, activation="relu"),
+    layers.Dense(len(species), name="species_logits"),
 ])
-model.compile(optimizer='adam',
-              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-              metrics=['accuracy'])
-model.summary()
-epochs = 15
-history = model.fit(train_ds, validation_data=val_ds, epochs=epochs)
+bird_net.compile(optimizer="adam",
+                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                 metrics=["accuracy"])
+bird_net.summary()
+bird_net.fit(fitting_ds, validation_data=checking_ds, epochs=12)
 
-img = tf.keras.utils.load_img("592px-Red_sunflower.jpg", target_size=(img_height, img_width))
-img_array = tf.keras.utils.img_to_array(img)
-img_array = tf.expand_dims(img_array, 0)
-predictions = model.predict(img_array)
-score = tf.nn.softmax(predictions[0])
+snapshot = keras.utils.load_img("garden_visitor.jpg", target_size=PHOTO_SIZE)
+snapshot = tf.expand_dims(keras.utils.img_to_array(snapshot), 0)
+chances = tf.nn.softmax(bird_net.predict(snapshot, verbose=0)[0])
+print(species[int(tf.argmax(chances))], float(tf.reduce_max(chances)))

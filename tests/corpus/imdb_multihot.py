@@ -1,37 +1,38 @@
-"""IMDB reviews as multi-hot vectors, binary classification (Deep Learning with Python style)."""
+"""Movie-review sentiment from bags of words: each review becomes a 0/1 vector over the most
+frequent words; the last 5,000 training reviews are held back for validation."""
 import numpy as np
 from tensorflow import keras
 from tensorflow.keras import layers
 from tensorflow.keras.datasets import imdb
 
-(train_data, train_labels), (test_data, test_labels) = imdb.load_data(num_words=10000)
+WORDS = 8000
+(train_reviews, train_sentiment), (test_reviews, test_sentiment) = imdb.load_data(num_words=WORDS)
 
 
-def vectorize_sequences(sequences, dimension=10000):
-    results = np.zeros((len(sequences), dimension))
-    for i, sequence in enumerate(sequences):
-        for j in sequence:
-            results[i, j] = 1.
-    return results
+def bag_of_words(reviews, size=WORDS):
+    present = np.zeros((len(reviews), size), dtype="float32")
+    for row, word_ids in enumerate(reviews):
+        present[row, word_ids] = 1.0
+    return present
 
 
-x_train = vectorize_sequences(train_data)
-x_test = vectorize_sequences(test_data)
-y_train = np.asarray(train_labels).astype("float32")
-y_test = np.asarray(test_labels).astype("float32")
+train_bags = bag_of_words(train_reviews)
+test_bags = bag_of_words(test_reviews)
+train_sentiment = train_sentiment.astype("float32")
+test_sentiment = test_sentiment.astype("float32")
 
-model = keras.Sequential([
-    layers.Dense(16, activation="relu"),
-    layers.Dense(16, activation="relu"),
-    layers.Dense(1, activation="sigmoid")
+fit_bags, check_bags = train_bags[:-5000], train_bags[-5000:]
+fit_sentiment, check_sentiment = train_sentiment[:-5000], train_sentiment[-5000:]
+
+sentiment = keras.Sequential([
+    layers.Dense(32, activation="relu"),
+    layers.Dropout(0.4),
+    layers.Dense(32, activation="relu"),
+    layers.Dense(1, activation="sigmoid"),
 ])
-model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-x_val = x_train[:10000]
-partial_x_train = x_train[10000:]
-y_val = y_train[:10000]
-partial_y_train = y_train[10000:]
-history = model.fit(partial_x_train, partial_y_train, epochs=20, batch_size=512,
-                    validation_data=(x_val, y_val))
-history_dict = history.history
-results = model.evaluate(x_test, y_test)
-model.predict(x_test)
+sentiment.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+curves = sentiment.fit(fit_bags, fit_sentiment, epochs=6, batch_size=256,
+                       validation_data=(check_bags, check_sentiment))
+best_epoch = int(np.argmin(curves.history["val_loss"])) + 1
+print("best epoch", best_epoch, sentiment.evaluate(test_bags, test_sentiment, verbose=0))

@@ -1,37 +1,50 @@
-"""Keras 3 on the JAX backend with FeatureSpace preprocessing (keras.io example style)."""
+"""Keras 3 on the JAX backend: a FeatureSpace learns its vocabularies and statistics from the
+training rows only and turns each row of a CSV into one vector."""
 import os
 
 os.environ["KERAS_BACKEND"] = "jax"
 
 import pandas as pd
+import tensorflow as tf
 import keras
 from keras.utils import FeatureSpace
 
-dataframe = pd.read_csv("heart.csv")
-val_dataframe = dataframe.sample(frac=0.2, random_state=1337)
-train_dataframe = dataframe.drop(val_dataframe.index)
-feature_space = FeatureSpace(
+customers = pd.read_csv("churn.csv")
+check_rows = customers.sample(frac=0.2, random_state=5)
+fit_rows = customers.drop(check_rows.index)
+
+
+def rows_to_dataset(frame):
+    frame = frame.copy()
+    churned = frame.pop("churned")
+    return tf.data.Dataset.from_tensor_slices((dict(frame), churned)).batch(64)
+
+
+fit_ds = rows_to_dataset(fit_rows)
+check_ds = rows_to_dataset(check_rows)
+
+encoding = FeatureSpace(
     features={
-        "sex": FeatureSpace.integer_categorical(num_oov_indices=0),
-        "thal": FeatureSpace.string_categorical(num_oov_indices=0),
-        "age": FeatureSpace.float_discretized(num_bins=30),
-        "chol": FeatureSpace.float_normalized(),
+        "plan": FeatureSpace.string_categorical(num_oov_indices=1),
+        "region": FeatureSpace.integer_categorical(num_oov_indices=1),
+        "tenure_months": FeatureSpace.float_discretized(num_bins=12),
+        "monthly_bill": FeatureSpace.float_normalized(),
     },
-    crosses=[FeatureSpace.cross(feature_names=("sex", "age"), crossing_dim=64)],
+    crosses=[FeatureSpace.cross(feature_names=("plan", "region"), crossing_dim=32)],
     output_mode="concat",
 )
-train_ds = keras.utils.split_dataset(train_dataframe)
-train_ds_with_no_labels = train_ds.map(lambda x, _: x)
-feature_space.adapt(train_ds_with_no_labels)
-preprocessed_train_ds = train_ds.map(lambda x, y: (feature_space(x), y))
-preprocessed_val_ds = train_ds.map(lambda x, y: (feature_space(x), y))
+encoding.adapt(fit_ds.map(lambda features, _: features))
+encoded_fit_ds = fit_ds.map(lambda features, label: (encoding(features), label))
+encoded_check_ds = check_ds.map(lambda features, label: (encoding(features), label))
 
-dict_inputs = feature_space.get_inputs()
-encoded_features = feature_space.get_encoded_features()
-x = keras.layers.Dense(32, activation="relu")(encoded_features)
-x = keras.layers.Dropout(0.5)(x)
-predictions = keras.layers.Dense(1, activation="sigmoid")(x)
-training_model = keras.Model(inputs=encoded_features, outputs=predictions)
-training_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-training_model.fit(preprocessed_train_ds, epochs=20, validation_data=preprocessed_val_ds)
-inference_model = keras.Model(inputs=dict_inputs, outputs=predictions)
+encoded = encoding.get_encoded_features()
+hidden = keras.layers.Dense(24, activation="relu")(encoded)
+hidden = keras.layers.Dropout(0.3)(hidden)
+churn_probability = keras.layers.Dense(1, activation="sigmoid")(hidden)
+churn_model = keras.Model(encoded, churn_probability)
+churn_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+churn_model.fit(encoded_fit_ds, validation_data=encoded_check_ds, epochs=15)
+
+# For serving: the encoded features hang off the FeatureSpace's raw inputs, so the same
+# graph can start from raw feature dictionaries.
+serving_model = keras.Model(encoding.get_inputs(), churn_probability)

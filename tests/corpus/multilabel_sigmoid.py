@@ -1,25 +1,30 @@
-"""Multi-label classification: independent sigmoid outputs with binary cross-entropy."""
+"""Songs can carry several genre tags at once: one sigmoid per tag and binary cross-entropy, with
+the tags turned into 0/1 columns by MultiLabelBinarizer."""
 import numpy as np
-from tensorflow import keras
-from tensorflow.keras import layers
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MultiLabelBinarizer
+from tensorflow import keras
+from tensorflow.keras import layers
 
-texts_features = np.random.rand(2000, 300).astype("float32")
-tags = [["python", "keras"], ["keras"], ["tensorflow", "python"], ["numpy"]] * 500
-binarizer = MultiLabelBinarizer()
-y = binarizer.fit_transform(tags)
-X_train, X_test, y_train, y_test = train_test_split(texts_features, y, test_size=0.2,
-                                                    random_state=0)
+audio_features = np.random.default_rng(0).normal(size=(1200, 64)).astype("float32")
+song_tags = [["jazz"], ["rock", "indie"], ["electronic", "dance"], ["indie", "folk"],
+             ["jazz", "soul"], ["dance"]] * 200
+tagger = MultiLabelBinarizer()
+tag_matrix = tagger.fit_transform(song_tags)
+songs_fit, songs_check, tags_fit, tags_check = train_test_split(
+    audio_features, tag_matrix, test_size=0.25, random_state=3)
 
-model = keras.Sequential([
-    keras.Input(shape=(300,)),
-    layers.Dense(256, activation="relu"),
-    layers.Dropout(0.3),
-    layers.Dense(len(binarizer.classes_), activation="sigmoid"),
+genre_model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dropout(0.2),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(len(tagger.classes_), activation="sigmoid"),
 ])
-model.compile(optimizer="adam", loss="binary_crossentropy",
-              metrics=[keras.metrics.BinaryAccuracy(), keras.metrics.AUC(multi_label=True)])
-model.fit(X_train, y_train, epochs=10, batch_size=64, validation_data=(X_test, y_test))
-probabilities = model.predict(X_test)
-predicted_tags = binarizer.inverse_transform(probabilities > 0.5)
+genre_model.compile(optimizer="adam", loss="binary_crossentropy",
+                    metrics=[keras.metrics.BinaryAccuracy(name="tag_accuracy"),
+                             keras.metrics.AUC(multi_label=True, name="auc")])
+genre_model.fit(songs_fit, tags_fit, epochs=8, batch_size=32,
+                validation_data=(songs_check, tags_check))
+tag_scores = genre_model.predict(songs_check[:10], verbose=0)
+print(tagger.inverse_transform(tag_scores > 0.4))

@@ -1,35 +1,37 @@
-"""Preprocessing layers in the model: Normalization adapted on the training images only."""
-import numpy as np
+"""Scaling learned from the training split only: a Normalization layer adapted on the training
+images, and a StandardScaler fit on the training houses."""
 import keras
 from keras import layers
-
-(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
-x_train = x_train.reshape((len(x_train), -1))
-x_test = x_test.reshape((len(x_test), -1))
-input_shape = x_train.shape[1:]
-classes = 10
-
-normalizer = layers.Normalization()
-normalizer.adapt(x_train)
-
-inputs = keras.Input(shape=input_shape)
-x = normalizer(inputs)
-x = layers.Dense(256, activation="relu")(x)
-x = layers.Dropout(0.3)(x)
-outputs = layers.Dense(classes, activation="softmax")(x)
-model = keras.Model(inputs, outputs)
-model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-model.fit(x_train, y_train, validation_data=(x_test, y_test), epochs=5)
-
-california = keras.datasets.california_housing.load_data()
-(x_house, y_house), (x_house_test, y_house_test) = california
 from sklearn.preprocessing import StandardScaler
-scaler = StandardScaler().fit(x_house)
-x_house = scaler.transform(x_house)
-x_house_test = scaler.transform(x_house_test)
-regressor = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(64, activation="relu"),
-                              layers.Dense(64, activation="relu"), layers.Dense(1)])
-regressor.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9), loss="mse",
-                  metrics=["mae"])
-regressor.fit(x_house, y_house, validation_split=0.2, epochs=20)
-regressor.evaluate(x_house_test, y_house_test)
+
+(train_images, train_labels), (test_images, test_labels) = keras.datasets.mnist.load_data()
+train_images = train_images.reshape(len(train_images), -1).astype("float32")
+test_images = test_images.reshape(len(test_images), -1).astype("float32")
+
+per_pixel = layers.Normalization()
+per_pixel.adapt(train_images)
+
+flat = keras.Input(shape=(784,))
+h = per_pixel(flat)
+h = layers.Dense(160, activation="relu")(h)
+h = layers.Dropout(0.25)(h)
+digit = layers.Dense(10, activation="softmax")(h)
+digit_model = keras.Model(flat, digit)
+digit_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+digit_model.fit(train_images, train_labels, validation_data=(test_images, test_labels), epochs=4)
+
+(train_houses, train_values), (test_houses, test_values) = (
+    keras.datasets.california_housing.load_data())
+standardizer = StandardScaler().fit(train_houses)
+train_houses = standardizer.transform(train_houses)
+test_houses = standardizer.transform(test_houses)
+value_model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(48, activation="relu"),
+    layers.Dense(24, activation="relu"),
+    layers.Dense(1),
+])
+value_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.005, momentum=0.9),
+                    loss="mse", metrics=["mae"])
+value_model.fit(train_houses, train_values, validation_split=0.15, epochs=15)
+value_model.evaluate(test_houses, test_values)

@@ -1,24 +1,28 @@
-"""A comparison script: the same MLP in PyTorch and in Keras."""
+"""The same three-class MLP written twice, once in PyTorch and once in Keras; the PyTorch half
+must not be judged by Keras rules (its lr=0.3 is an SGD rate for torch)."""
 import numpy as np
 import torch
-import torch.nn as nn
+from torch import nn
 from tensorflow import keras
 
-x = np.random.rand(256, 20).astype("float32")
-y = np.random.randint(0, 3, size=256)
+features = np.random.default_rng(4).normal(size=(300, 12)).astype("float32")
+classes = np.random.default_rng(5).integers(0, 3, size=300)
 
-torch_model = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 3))
-optimizer = torch.optim.Adam(torch_model.parameters(), lr=0.5)
-loss_fn = nn.CrossEntropyLoss()
-for _ in range(10):
-    optimizer.zero_grad()
-    loss = loss_fn(torch_model(torch.from_numpy(x)), torch.from_numpy(y))
-    loss.backward()
-    optimizer.step()
+torch_mlp = nn.Sequential(nn.Linear(12, 32), nn.Tanh(), nn.Linear(32, 3))
+torch_step = torch.optim.SGD(torch_mlp.parameters(), lr=0.3)
+torch_loss = nn.CrossEntropyLoss()
+features_tensor, classes_tensor = torch.from_numpy(features), torch.from_numpy(classes)
+for _ in range(20):
+    torch_step.zero_grad()
+    torch_loss(torch_mlp(features_tensor), classes_tensor).backward()
+    torch_step.step()
 
-keras_model = keras.Sequential([keras.Input(shape=(20,)), keras.layers.Dense(64, activation="relu"),
-                                keras.layers.Dense(3)])
-keras_model.compile(optimizer="adam",
-                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                    metrics=["accuracy"])
-keras_model.fit(x, y, epochs=10, validation_split=0.25)
+keras_mlp = keras.Sequential([
+    keras.Input(shape=(12,)),
+    keras.layers.Dense(32, activation="tanh"),
+    keras.layers.Dense(3),
+])
+keras_mlp.compile(optimizer=keras.optimizers.SGD(learning_rate=0.3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+keras_mlp.fit(features, classes, epochs=20, validation_split=0.2)

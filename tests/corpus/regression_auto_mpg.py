@@ -1,58 +1,54 @@
-"""Regression on tabular data with a Normalization layer (TensorFlow tutorial style)."""
+"""Fuel consumption from car specifications: one-hot origin columns, Normalization layers adapted
+on the training rows, a one-input linear fit and a deeper regressor, scored on held-out cars."""
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 from tensorflow import keras
 from tensorflow.keras import layers
 
-url = 'http://archive.ics.uci.edu/ml/machine-learning-databases/auto-mpg/auto-mpg.data'
-column_names = ['MPG', 'Cylinders', 'Displacement', 'Horsepower', 'Weight',
-                'Acceleration', 'Model Year', 'Origin']
-raw_dataset = pd.read_csv(url, names=column_names, na_values='?', comment='\t',
-                          sep=' ', skipinitialspace=True)
-dataset = raw_dataset.copy()
-dataset = dataset.dropna()
-dataset['Origin'] = dataset['Origin'].map({1: 'USA', 2: 'Europe', 3: 'Japan'})
-dataset = pd.get_dummies(dataset, columns=['Origin'], prefix='', prefix_sep='')
+cars = pd.read_csv("car_specs.csv", na_values="?").dropna()
+cars["made_in"] = cars["made_in"].map({1: "americas", 2: "europe", 3: "asia"})
+cars = pd.get_dummies(cars, columns=["made_in"], dtype="float32")
 
-train_dataset = dataset.sample(frac=0.8, random_state=0)
-test_dataset = dataset.drop(train_dataset.index)
-train_features = train_dataset.copy()
-test_features = test_dataset.copy()
-train_labels = train_features.pop('MPG')
-test_labels = test_features.pop('MPG')
+fit_cars = cars.sample(frac=0.75, random_state=11)
+final_cars = cars.drop(fit_cars.index)
+fit_specs, final_specs = fit_cars.copy(), final_cars.copy()
+fit_consumption = fit_specs.pop("litres_per_100km")
+final_consumption = final_specs.pop("litres_per_100km")
+SPEC_COLUMNS = fit_specs.shape[1]
 
-normalizer = tf.keras.layers.Normalization(axis=-1)
-normalizer.adapt(np.array(train_features))
+# One feature, one weight: how far does engine power alone go?
+power = np.array(fit_specs["power_kw"])
+power_scaler = layers.Normalization(axis=None)
+power_scaler.adapt(power)
+power_only = tf.keras.Sequential([keras.Input(shape=(1,)), power_scaler, layers.Dense(1)])
+power_only.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.05),
+                   loss="mean_absolute_error")
+power_only.fit(fit_specs[["power_kw"]], fit_consumption, epochs=60, verbose=0,
+               validation_split=0.2)
 
-horsepower = np.array(train_features['Horsepower'])
-horsepower_normalizer = layers.Normalization(input_shape=[1, ], axis=None)
-horsepower_normalizer.adapt(horsepower)
-
-horsepower_model = tf.keras.Sequential([horsepower_normalizer, layers.Dense(units=1)])
-horsepower_model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.1),
-                         loss='mean_absolute_error')
-history = horsepower_model.fit(train_features['Horsepower'], train_labels, epochs=100,
-                               verbose=0, validation_split=0.2)
+spec_scaler = layers.Normalization(axis=-1)
+spec_scaler.adapt(np.array(fit_specs))
 
 
-def build_and_compile_model(norm):
-    # Keras 3 needs the input declared for summary() (an adapted first layer is not enough)
-    model = keras.Sequential([
-        keras.Input(shape=(9,)),
-        norm,
-        layers.Dense(64, activation='relu'),
-        layers.Dense(64, activation='relu'),
-        layers.Dense(1)
+def deep_regressor(scaler):
+    # summary() is called below, so the input is declared up front.
+    regressor = keras.Sequential([
+        keras.Input(shape=(SPEC_COLUMNS,)),
+        scaler,
+        layers.Dense(48, activation="relu"),
+        layers.Dense(48, activation="relu"),
+        layers.Dense(1),
     ])
-    model.compile(loss='mean_absolute_error', optimizer=tf.keras.optimizers.Adam(0.001))
-    return model
+    regressor.compile(loss="mean_absolute_error", optimizer=tf.keras.optimizers.Adam(0.002))
+    return regressor
 
 
-dnn_model = build_and_compile_model(normalizer)
-dnn_model.summary()
-history = dnn_model.fit(train_features, train_labels, validation_split=0.2, verbose=0,
-                        epochs=100)
-test_results = {}
-test_results['dnn_model'] = dnn_model.evaluate(test_features, test_labels, verbose=0)
-test_predictions = dnn_model.predict(test_features).flatten()
+deep = deep_regressor(spec_scaler)
+deep.summary()
+deep.fit(fit_specs, fit_consumption, validation_split=0.2, epochs=80, verbose=0)
+scores = {
+    "power only": power_only.evaluate(final_specs[["power_kw"]], final_consumption, verbose=0),
+    "all specs": deep.evaluate(final_specs, final_consumption, verbose=0),
+}
+print(scores, deep.predict(final_specs, verbose=0)[:5].ravel())

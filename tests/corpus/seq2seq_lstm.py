@@ -1,30 +1,42 @@
-"""Character-level sequence-to-sequence translation (keras.io example style)."""
+"""Character-level encoder-decoder that rewrites dates ("3 March 2021" -> "2021-03-03"): the
+decoder predicts one character per step, so its softmax is applied at every position."""
 import numpy as np
 import keras
 
-num_encoder_tokens = 71
-num_decoder_tokens = 93
-latent_dim = 256
-encoder_input_data = np.zeros((10000, 16, num_encoder_tokens), dtype="float32")
-decoder_input_data = np.zeros((10000, 59, num_decoder_tokens), dtype="float32")
-decoder_target_data = np.zeros((10000, 59, num_decoder_tokens), dtype="float32")
+pairs = [("3 March 2021", "2021-03-03"), ("14 July 1999", "1999-07-14"),
+         ("1 January 2000", "2000-01-01"), ("25 December 1987", "1987-12-25")] * 250
+source_chars = sorted({c for source, _ in pairs for c in source})
+target_chars = sorted({c for _, target in pairs for c in target} | {"^", "$"})
+SOURCE_LEN = max(len(source) for source, _ in pairs)
+TARGET_LEN = 12  # "^" + ten characters + "$"
 
-encoder_inputs = keras.Input(shape=(None, num_encoder_tokens))
-encoder = keras.layers.LSTM(latent_dim, return_state=True)
-encoder_outputs, state_h, state_c = encoder(encoder_inputs)
-encoder_states = [state_h, state_c]
-decoder_inputs = keras.Input(shape=(None, num_decoder_tokens))
-decoder_lstm = keras.layers.LSTM(latent_dim, return_sequences=True, return_state=True)
-decoder_outputs, _, _ = decoder_lstm(decoder_inputs, initial_state=encoder_states)
-decoder_dense = keras.layers.Dense(num_decoder_tokens, activation="softmax")
-decoder_outputs = decoder_dense(decoder_outputs)
-model = keras.Model([encoder_inputs, decoder_inputs], decoder_outputs)
-model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
-model.fit([encoder_input_data, decoder_input_data], decoder_target_data, batch_size=64,
-          epochs=100, validation_split=0.2)
-model.save("s2s_model.keras")
 
-model = keras.models.load_model("s2s_model.keras")
-encoder_inputs = model.input[0]
-encoder_outputs, state_h_enc, state_c_enc = model.layers[2].output
-encoder_model = keras.Model(encoder_inputs, [state_h_enc, state_c_enc])
+def one_hot_text(texts, alphabet, length):
+    index = {c: i for i, c in enumerate(alphabet)}
+    grid = np.zeros((len(texts), length, len(alphabet)), dtype="float32")
+    for row, text in enumerate(texts):
+        for step, char in enumerate(text[:length]):
+            grid[row, step, index[char]] = 1.0
+    return grid
+
+
+encoder_in = one_hot_text([s for s, _ in pairs], source_chars, SOURCE_LEN)
+decoder_in = one_hot_text(["^" + t + "$" for _, t in pairs], target_chars, TARGET_LEN)
+decoder_out = np.concatenate([decoder_in[:, 1:], np.zeros_like(decoder_in[:, :1])], axis=1)
+
+STATE = 128
+reading = keras.Input(shape=(None, len(source_chars)))
+_, memory_h, memory_c = keras.layers.LSTM(STATE, return_state=True, name="reader")(reading)
+writing = keras.Input(shape=(None, len(target_chars)))
+writer = keras.layers.LSTM(STATE, return_sequences=True, return_state=True)
+written, _, _ = writer(writing, initial_state=[memory_h, memory_c])
+next_char = keras.layers.Dense(len(target_chars), activation="softmax")(written)
+translator = keras.Model([reading, writing], next_char)
+translator.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+translator.fit([encoder_in, decoder_in], decoder_out, batch_size=50, epochs=30,
+               validation_split=0.2)
+translator.save("date_translator.keras")
+
+# For step-by-step decoding: reload and cut out the encoder half.
+restored = keras.models.load_model("date_translator.keras")
+state_reader = keras.Model(restored.input[0], restored.get_layer("reader").output[1:])

@@ -1,55 +1,51 @@
-"""A siamese network with shared layers and a model with attention pooling over time."""
-import tensorflow as tf
+"""Two functional patterns: a siamese verifier whose two branches share one embedding network,
+and a sequence classifier that pools its time steps with learned attention weights."""
 import keras
 from keras import layers, ops
 
 
-def euclidean_distance(vects):
-    x, y = vects
-    sum_square = ops.sum(ops.square(x - y), axis=1, keepdims=True)
-    return ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))
+def embedding_tower(side=64):
+    scan = keras.Input(shape=(side, side, 1))
+    h = layers.Conv2D(16, 5, activation="relu")(scan)
+    h = layers.MaxPooling2D(2)(h)
+    h = layers.Conv2D(32, 3, activation="relu")(h)
+    h = layers.GlobalAveragePooling2D()(h)
+    h = layers.Dense(24, activation="tanh")(h)
+    return keras.Model(scan, h, name="tower")
 
 
-input = keras.layers.Input((28, 28, 1))
-x = keras.layers.BatchNormalization()(input)
-x = keras.layers.Conv2D(4, (5, 5), activation="tanh")(x)
-x = keras.layers.AveragePooling2D(pool_size=(2, 2))(x)
-x = keras.layers.Conv2D(16, (5, 5), activation="tanh")(x)
-x = keras.layers.AveragePooling2D(pool_size=(2, 2))(x)
-x = keras.layers.Flatten()(x)
-x = keras.layers.BatchNormalization()(x)
-x = keras.layers.Dense(10, activation="tanh")(x)
-embedding_network = keras.Model(input, x)
-
-input_1 = keras.layers.Input((28, 28, 1))
-input_2 = keras.layers.Input((28, 28, 1))
-tower_1 = embedding_network(input_1)
-tower_2 = embedding_network(input_2)
-merge_layer = keras.layers.Lambda(euclidean_distance, output_shape=(1,))([tower_1, tower_2])
-normal_layer = keras.layers.BatchNormalization()(merge_layer)
-output_layer = keras.layers.Dense(1, activation="sigmoid")(normal_layer)
-siamese = keras.Model(inputs=[input_1, input_2], outputs=output_layer)
+def distance(pair):
+    left, right = pair
+    squared = ops.sum(ops.square(left - right), axis=1, keepdims=True)
+    return ops.sqrt(ops.maximum(squared, 1e-7))
 
 
-def loss(margin=1):
-    def contrastive_loss(y_true, y_pred):
-        square_pred = ops.square(y_pred)
-        margin_square = ops.square(ops.maximum(margin - (y_pred), 0))
-        return ops.mean((1 - y_true) * square_pred + (y_true) * margin_square)
-    return contrastive_loss
+def contrastive(margin=1.0):
+    def loss(same, predicted):
+        # same = 1 for matching pairs: pull them together, push others beyond the margin.
+        return ops.mean(same * ops.square(predicted)
+                        + (1 - same) * ops.square(ops.maximum(margin - predicted, 0.0)))
+    return loss
 
 
-siamese.compile(loss=loss(margin=1), optimizer="RMSprop", metrics=["accuracy"])
-siamese.fit([x_train_1, x_train_2], labels_train, validation_data=([x_val_1, x_val_2], labels_val),
-            batch_size=16, epochs=10)
+tower = embedding_tower()
+first_scan = keras.Input(shape=(64, 64, 1))
+second_scan = keras.Input(shape=(64, 64, 1))
+gap = layers.Lambda(distance, output_shape=(1,))([tower(first_scan), tower(second_scan)])
+gap = layers.BatchNormalization()(gap)
+match = layers.Dense(1, activation="sigmoid")(gap)
+verifier = keras.Model([first_scan, second_scan], match)
+verifier.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss=contrastive(1.0),
+                 metrics=["accuracy"])
+verifier.fit([left_scans, right_scans], same_writer, batch_size=32, epochs=8,
+             validation_data=([left_check, right_check], same_check))
 
-sequence = keras.Input(shape=(50, 64))
-hidden = layers.Bidirectional(layers.LSTM(32, return_sequences=True))(sequence)
-scores = layers.Dense(1)(hidden)
-weights = layers.Softmax(axis=1)(scores)
-context = layers.Dot(axes=1)([weights, hidden])
-context = layers.Flatten()(context)
-prediction = layers.Dense(1, activation="sigmoid")(context)
-attention_model = keras.Model(sequence, prediction)
-attention_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-attention_model.fit(sequences, targets, validation_split=0.2, epochs=3)
+readings = keras.Input(shape=(120, 16))
+states = layers.Bidirectional(layers.GRU(24, return_sequences=True))(readings)
+relevance = layers.Dense(1)(states)
+weights = layers.Softmax(axis=1)(relevance)
+summary = layers.Flatten()(layers.Dot(axes=1)([weights, states]))
+faulty = layers.Dense(1, activation="sigmoid")(summary)
+fault_model = keras.Model(readings, faulty)
+fault_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+fault_model.fit(sensor_windows, fault_labels, validation_split=0.2, epochs=5)

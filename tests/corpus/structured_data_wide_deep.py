@@ -1,55 +1,57 @@
-"""Structured data: numeric, categorical and wide features joined in a functional model."""
+"""Loan approval from a CSV: each column gets its own input and its own preprocessing layer,
+adapted on the training rows; a deep path and a wide shortcut meet at a sigmoid."""
 import pandas as pd
 import tensorflow as tf
 from tensorflow import keras
 from tensorflow.keras import layers
 
-dataframe = pd.read_csv("heart.csv")
-val_dataframe = dataframe.sample(frac=0.2, random_state=1337)
-train_dataframe = dataframe.drop(val_dataframe.index)
+applications = pd.read_csv("loan_applications.csv")
+check_frame = applications.sample(frac=0.2, random_state=21)
+fit_frame = applications.drop(check_frame.index)
 
 
-def dataframe_to_dataset(dataframe):
-    dataframe = dataframe.copy()
-    labels = dataframe.pop("target")
-    ds = tf.data.Dataset.from_tensor_slices((dict(dataframe), labels))
-    return ds.shuffle(buffer_size=len(dataframe))
+def frame_to_dataset(frame, batch_size=48):
+    frame = frame.copy()
+    approved = frame.pop("approved")
+    pairs = tf.data.Dataset.from_tensor_slices((dict(frame), approved))
+    return pairs.shuffle(len(frame)).batch(batch_size)
 
 
-train_ds = dataframe_to_dataset(train_dataframe).batch(32)
-val_ds = dataframe_to_dataset(val_dataframe).batch(32)
+fit_ds = frame_to_dataset(fit_frame)
+check_ds = frame_to_dataset(check_frame)
 
 
-def encode_numerical_feature(feature, name, dataset):
-    normalizer = layers.Normalization()
-    feature_ds = dataset.map(lambda x, y: x[name])
-    feature_ds = feature_ds.map(lambda x: tf.expand_dims(x, -1))
-    normalizer.adapt(feature_ds)
-    return normalizer(feature)
+def column(dataset, name):
+    return dataset.map(lambda features, _: tf.expand_dims(features[name], -1))
 
 
-def encode_categorical_feature(feature, name, dataset):
-    lookup = layers.IntegerLookup(output_mode="binary")
-    feature_ds = dataset.map(lambda x, y: x[name])
-    feature_ds = feature_ds.map(lambda x: tf.expand_dims(x, -1))
-    lookup.adapt(feature_ds)
-    return lookup(feature)
+def scaled(column_input, name):
+    scaler = layers.Normalization()
+    scaler.adapt(column(fit_ds, name))
+    return scaler(column_input)
 
 
-age = keras.Input(shape=(1,), name="age")
-chol = keras.Input(shape=(1,), name="chol")
-sex = keras.Input(shape=(1,), name="sex", dtype="int64")
-all_inputs = [age, chol, sex]
-encoded = [
-    encode_numerical_feature(age, "age", train_ds),
-    encode_numerical_feature(chol, "chol", train_ds),
-    encode_categorical_feature(sex, "sex", train_ds),
-]
-all_features = layers.concatenate(encoded)
-deep = layers.Dense(32, activation="relu")(all_features)
-deep = layers.Dropout(0.5)(deep)
-wide_and_deep = layers.concatenate([deep, all_features])
-output = layers.Dense(1, activation="sigmoid")(wide_and_deep)
-model = keras.Model(all_inputs, output)
-model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
-model.fit(train_ds, epochs=50, validation_data=val_ds)
+def one_hot(column_input, name, lookup_type):
+    lookup = lookup_type(output_mode="one_hot")
+    lookup.adapt(column(fit_ds, name))
+    return lookup(column_input)
+
+
+income = keras.Input(shape=(1,), name="income")
+loan_amount = keras.Input(shape=(1,), name="loan_amount")
+dependants = keras.Input(shape=(1,), name="dependants", dtype="int64")
+employment = keras.Input(shape=(1,), name="employment", dtype="string")
+encoded = layers.concatenate([
+    scaled(income, "income"),
+    scaled(loan_amount, "loan_amount"),
+    one_hot(dependants, "dependants", layers.IntegerLookup),
+    one_hot(employment, "employment", layers.StringLookup),
+])
+deep_path = layers.Dense(24, activation="relu")(encoded)
+deep_path = layers.Dropout(0.3)(deep_path)
+deep_path = layers.Dense(12, activation="relu")(deep_path)
+both = layers.concatenate([deep_path, encoded])
+approval = layers.Dense(1, activation="sigmoid")(both)
+approval_model = keras.Model([income, loan_amount, dependants, employment], approval)
+approval_model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+approval_model.fit(fit_ds, validation_data=check_ds, epochs=30)

@@ -1,70 +1,62 @@
-"""TensorFlow 2 quickstart for experts: a subclassed model and a GradientTape loop."""
+"""A subclassed convnet trained by a GradientTape loop, with the running loss and accuracy kept in
+Keras metric objects and reset at the start of every epoch."""
 import tensorflow as tf
-from tensorflow.keras.layers import Dense, Flatten, Conv2D
 from tensorflow.keras import Model
+from tensorflow.keras.layers import Conv2D, Dense, Flatten
 
-mnist = tf.keras.datasets.mnist
-(x_train, y_train), (x_test, y_test) = mnist.load_data()
-x_train, x_test = x_train / 255.0, x_test / 255.0
-x_train = x_train[..., tf.newaxis].astype("float32")
-x_test = x_test[..., tf.newaxis].astype("float32")
-
-train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(10000).batch(32)
-test_ds = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(32)
+(fit_images, fit_labels), (test_images, test_labels) = tf.keras.datasets.fashion_mnist.load_data()
+fit_images = (fit_images / 255.0)[..., None].astype("float32")
+test_images = (test_images / 255.0)[..., None].astype("float32")
+fit_batches = tf.data.Dataset.from_tensor_slices((fit_images, fit_labels)).shuffle(6000).batch(64)
+test_batches = tf.data.Dataset.from_tensor_slices((test_images, test_labels)).batch(256)
 
 
-class MyModel(Model):
+class GarmentNet(Model):
     def __init__(self):
         super().__init__()
-        self.conv1 = Conv2D(32, 3, activation='relu')
-        self.flatten = Flatten()
-        self.d1 = Dense(128, activation='relu')
-        self.d2 = Dense(10)
+        self.features = Conv2D(16, 5, activation="relu")
+        self.unroll = Flatten()
+        self.hidden = Dense(96, activation="relu")
+        self.scores = Dense(10)
 
-    def call(self, x):
-        x = self.conv1(x)
-        x = self.flatten(x)
-        x = self.d1(x)
-        return self.d2(x)
+    def call(self, images):
+        return self.scores(self.hidden(self.unroll(self.features(images))))
 
 
-model = MyModel()
-loss_object = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-optimizer = tf.keras.optimizers.Adam()
-
-train_loss = tf.keras.metrics.Mean(name='train_loss')
-train_accuracy = tf.keras.metrics.SparseCategoricalAccuracy(name='train_accuracy')
-test_loss = tf.keras.metrics.Mean(name='test_loss')
-test_accuracy = tf.keras.metrics.SparseCategoricalAccuracy(name='test_accuracy')
+net = GarmentNet()
+criterion = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+tracked = {
+    "fit_loss": tf.keras.metrics.Mean(),
+    "fit_accuracy": tf.keras.metrics.SparseCategoricalAccuracy(),
+    "test_loss": tf.keras.metrics.Mean(),
+    "test_accuracy": tf.keras.metrics.SparseCategoricalAccuracy(),
+}
 
 
 @tf.function
-def train_step(images, labels):
+def learn(images, labels):
     with tf.GradientTape() as tape:
-        predictions = model(images, training=True)
-        loss = loss_object(labels, predictions)
-    gradients = tape.gradient(loss, model.trainable_variables)
-    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
-    train_loss(loss)
-    train_accuracy(labels, predictions)
+        logits = net(images, training=True)
+        loss = criterion(labels, logits)
+    optimizer.apply_gradients(zip(tape.gradient(loss, net.trainable_variables),
+                                  net.trainable_variables))
+    tracked["fit_loss"].update_state(loss)
+    tracked["fit_accuracy"].update_state(labels, logits)
 
 
 @tf.function
-def test_step(images, labels):
-    predictions = model(images, training=False)
-    t_loss = loss_object(labels, predictions)
-    test_loss(t_loss)
-    test_accuracy(labels, predictions)
+def check(images, labels):
+    logits = net(images, training=False)
+    tracked["test_loss"].update_state(criterion(labels, logits))
+    tracked["test_accuracy"].update_state(labels, logits)
 
 
-EPOCHS = 5
-for epoch in range(EPOCHS):
-    train_loss.reset_state()
-    train_accuracy.reset_state()
-    test_loss.reset_state()
-    test_accuracy.reset_state()
-    for images, labels in train_ds:
-        train_step(images, labels)
-    for test_images, test_labels in test_ds:
-        test_step(test_images, test_labels)
-    print(f'Epoch {epoch + 1}, Loss: {train_loss.result()}, Test Accuracy: {test_accuracy.result() * 100}')
+for epoch in range(4):
+    for metric in tracked.values():
+        metric.reset_state()
+    for images, labels in fit_batches:
+        learn(images, labels)
+    for images, labels in test_batches:
+        check(images, labels)
+    print(epoch, {name: round(float(metric.result()), 4) for name, metric in tracked.items()})

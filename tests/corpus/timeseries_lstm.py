@@ -1,54 +1,51 @@
-"""Time series forecasting with windows and an LSTM (TF tutorial style)."""
+"""Next-hour electricity load from a household meter log: chronological 70/20/10 split, scaling
+statistics from the training part only, sliding windows and an LSTM."""
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-df = pd.read_csv("jena_climate_2009_2016.csv")
-df = df[5::6]
-n = len(df)
-train_df = df[0:int(n * 0.7)]
-val_df = df[int(n * 0.7):int(n * 0.9)]
-test_df = df[int(n * 0.9):]
-train_mean = train_df.mean()
-train_std = train_df.std()
-train_df = (train_df - train_mean) / train_std
-val_df = (val_df - train_mean) / train_std
-test_df = (test_df - train_mean) / train_std
+meter = pd.read_csv("household_power.csv", parse_dates=["timestamp"], index_col="timestamp")
+hourly = meter.resample("1h").mean().interpolate()
+first_cut, second_cut = int(len(hourly) * 0.7), int(len(hourly) * 0.9)
+fit_part, check_part, final_part = (hourly[:first_cut], hourly[first_cut:second_cut],
+                                    hourly[second_cut:])
+centre, spread = fit_part.mean(), fit_part.std()
+fit_part = (fit_part - centre) / spread
+check_part = (check_part - centre) / spread
+final_part = (final_part - centre) / spread
+LOAD_COLUMN = list(hourly.columns).index("active_power")
+HISTORY = 48
 
 
-def make_dataset(data, sequence_length=24):
-    data = np.array(data, dtype=np.float32)
+def windows(frame, history=HISTORY):
+    values = frame.to_numpy(dtype=np.float32)
     return tf.keras.utils.timeseries_dataset_from_array(
-        data=data[:-sequence_length], targets=data[sequence_length:, 1],
-        sequence_length=sequence_length, sequence_stride=1, shuffle=True, batch_size=32)
+        values[:-history], targets=values[history:, LOAD_COLUMN], sequence_length=history,
+        batch_size=64, shuffle=True)
 
 
-train_ds = make_dataset(train_df)
-val_ds = make_dataset(val_df)
-test_ds = make_dataset(test_df)
+fit_windows, check_windows, final_windows = (windows(fit_part), windows(check_part),
+                                             windows(final_part))
 
-lstm_model = tf.keras.models.Sequential([
-    tf.keras.layers.LSTM(32, return_sequences=True),
-    tf.keras.layers.Dense(units=1)
+forecaster = tf.keras.Sequential([
+    tf.keras.layers.LSTM(48),
+    tf.keras.layers.Dense(16, activation="relu"),
+    tf.keras.layers.Dense(1),
 ])
-per_step = tf.keras.Sequential([
-    tf.keras.Input(shape=(24, 14)),
-    tf.keras.layers.Dense(32, activation='relu'),
+hourly_profile = tf.keras.Sequential([
+    tf.keras.Input(shape=(HISTORY, hourly.shape[1])),
+    tf.keras.layers.Dense(16, activation="relu"),
     tf.keras.layers.TimeDistributed(tf.keras.layers.Dense(1)),
 ])
-MAX_EPOCHS = 20
 
 
-def compile_and_fit(model, train, val, patience=2):
-    early_stopping = tf.keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience,
-                                                      mode='min')
-    model.compile(loss=tf.keras.losses.MeanSquaredError(),
-                  optimizer=tf.keras.optimizers.Adam(),
+def train_with_patience(model, fit_data, check_data, patience=3):
+    stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
+                                               restore_best_weights=True)
+    model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss=tf.keras.losses.Huber(),
                   metrics=[tf.keras.metrics.MeanAbsoluteError()])
-    history = model.fit(train, epochs=MAX_EPOCHS, validation_data=val,
-                        callbacks=[early_stopping])
-    return history
+    return model.fit(fit_data, validation_data=check_data, epochs=30, callbacks=[stopper])
 
 
-history = compile_and_fit(lstm_model, train_ds, val_ds)
-lstm_model.evaluate(test_ds, verbose=0)
+curves = train_with_patience(forecaster, fit_windows, check_windows)
+print(forecaster.evaluate(final_windows, verbose=0))

@@ -1,47 +1,50 @@
-"""Single-step and multi-step time series models of the TF tutorial: Dense and Conv1D per step."""
+"""A family of forecasters over windows of weather readings, from a single linear layer to
+convolutions, all trained by one helper; several predict per time step on purpose."""
 import tensorflow as tf
 
-CONV_WIDTH = 3
-OUT_STEPS = 24
-num_features = 19
+SENSORS = 11
+KERNEL = 4
+HORIZON = 12
 
-linear = tf.keras.Sequential([tf.keras.layers.Dense(units=1)])
-dense = tf.keras.Sequential([
-    tf.keras.layers.Dense(units=64, activation='relu'),
-    tf.keras.layers.Dense(units=64, activation='relu'),
-    tf.keras.layers.Dense(units=1)
+one_layer = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+per_step_mlp = tf.keras.Sequential([
+    tf.keras.layers.Dense(32, activation="relu"),
+    tf.keras.layers.Dense(1),
 ])
-multi_step_dense = tf.keras.Sequential([
+flattened_window = tf.keras.Sequential([
     tf.keras.layers.Flatten(),
-    tf.keras.layers.Dense(units=32, activation='relu'),
-    tf.keras.layers.Dense(units=32, activation='relu'),
-    tf.keras.layers.Dense(units=1),
+    tf.keras.layers.Dense(48, activation="relu"),
+    tf.keras.layers.Dense(1),
     tf.keras.layers.Reshape([1, -1]),
 ])
-conv_model = tf.keras.Sequential([
-    tf.keras.layers.Conv1D(filters=32, kernel_size=(CONV_WIDTH,), activation='relu'),
-    tf.keras.layers.Dense(units=32, activation='relu'),
-    tf.keras.layers.Dense(units=1),
+sliding_conv = tf.keras.Sequential([
+    tf.keras.layers.Conv1D(24, kernel_size=(KERNEL,), activation="relu"),
+    tf.keras.layers.Dense(24, activation="relu"),
+    tf.keras.layers.Dense(1),
 ])
-multi_conv_model = tf.keras.Sequential([
-    tf.keras.layers.Lambda(lambda x: x[:, -CONV_WIDTH:, :]),
-    tf.keras.layers.Conv1D(256, activation='relu', kernel_size=(CONV_WIDTH)),
-    tf.keras.layers.Dense(OUT_STEPS * num_features, kernel_initializer=tf.initializers.zeros()),
-    tf.keras.layers.Reshape([OUT_STEPS, num_features])
+# Forecasts start at "no change": the output layer begins at zero and learns corrections.
+whole_horizon = tf.keras.Sequential([
+    tf.keras.layers.Lambda(lambda window: window[:, -KERNEL:, :]),
+    tf.keras.layers.Conv1D(128, kernel_size=(KERNEL), activation="relu"),
+    tf.keras.layers.Dense(HORIZON * SENSORS, kernel_initializer=tf.initializers.zeros()),
+    tf.keras.layers.Reshape([HORIZON, SENSORS]),
 ])
-per_step_input = tf.keras.Sequential([
-    tf.keras.Input(shape=(24, num_features)),
-    tf.keras.layers.Dense(32, activation='relu'),
+declared_input = tf.keras.Sequential([
+    tf.keras.Input(shape=(36, SENSORS)),
+    tf.keras.layers.Dense(16, activation="relu"),
     tf.keras.layers.Dense(1),
 ])
 
 
-def compile_and_fit(model, train, val, patience=2):
-    early_stopping = tf.keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience)
-    model.compile(loss=tf.keras.losses.MeanSquaredError(), optimizer=tf.keras.optimizers.Adam(),
+def fit_forecaster(model, fit_windows, check_windows):
+    stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=3)
+    model.compile(optimizer=tf.keras.optimizers.Adam(), loss=tf.keras.losses.MeanSquaredError(),
                   metrics=[tf.keras.metrics.MeanAbsoluteError()])
-    return model.fit(train, epochs=20, validation_data=val, callbacks=[early_stopping])
+    return model.fit(fit_windows, validation_data=check_windows, epochs=25, callbacks=[stopper])
 
 
-for model in (linear, dense, multi_step_dense, conv_model, multi_conv_model, per_step_input):
-    compile_and_fit(model, window_train, window_val)
+forecasters = {"one_layer": one_layer, "per_step_mlp": per_step_mlp,
+               "flattened_window": flattened_window, "sliding_conv": sliding_conv,
+               "whole_horizon": whole_horizon, "declared_input": declared_input}
+histories = {name: fit_forecaster(model, weather_fit, weather_check)
+             for name, model in forecasters.items()}

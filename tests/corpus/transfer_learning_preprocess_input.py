@@ -1,59 +1,48 @@
-"""Transfer learning with MobileNetV2 and preprocess_input on image folders (TF tutorial style)."""
+"""Transfer learning from a frozen ResNet50 with its own preprocess_input, a test split carved
+out of the validation folder, then a second phase that unfreezes the top blocks."""
 import tensorflow as tf
 
-BATCH_SIZE = 32
-IMG_SIZE = (160, 160)
-train_dataset = tf.keras.utils.image_dataset_from_directory(
-    "cats_and_dogs_filtered/train", shuffle=True, batch_size=BATCH_SIZE, image_size=IMG_SIZE)
-validation_dataset = tf.keras.utils.image_dataset_from_directory(
-    "cats_and_dogs_filtered/validation", shuffle=True, batch_size=BATCH_SIZE, image_size=IMG_SIZE)
-val_batches = tf.data.experimental.cardinality(validation_dataset)
-test_dataset = validation_dataset.take(val_batches // 5)
-validation_dataset = validation_dataset.skip(val_batches // 5)
+PHOTO = (192, 192)
+fit_photos = tf.keras.utils.image_dataset_from_directory(
+    "xrays/train", image_size=PHOTO, batch_size=24, shuffle=True)
+check_photos = tf.keras.utils.image_dataset_from_directory(
+    "xrays/validation", image_size=PHOTO, batch_size=24, shuffle=True)
+check_batches = int(tf.data.experimental.cardinality(check_photos))
+final_photos = check_photos.take(check_batches // 4)
+check_photos = check_photos.skip(check_batches // 4)
+fit_photos = fit_photos.prefetch(tf.data.AUTOTUNE)
+check_photos = check_photos.prefetch(tf.data.AUTOTUNE)
+final_photos = final_photos.prefetch(tf.data.AUTOTUNE)
 
-AUTOTUNE = tf.data.AUTOTUNE
-train_dataset = train_dataset.prefetch(buffer_size=AUTOTUNE)
-validation_dataset = validation_dataset.prefetch(buffer_size=AUTOTUNE)
-test_dataset = test_dataset.prefetch(buffer_size=AUTOTUNE)
-
-data_augmentation = tf.keras.Sequential([
-    tf.keras.layers.RandomFlip('horizontal'),
-    tf.keras.layers.RandomRotation(0.2),
+augment = tf.keras.Sequential([
+    tf.keras.layers.RandomRotation(0.03),
+    tf.keras.layers.RandomZoom(0.1),
 ])
-preprocess_input = tf.keras.applications.mobilenet_v2.preprocess_input
+backbone = tf.keras.applications.ResNet50(input_shape=PHOTO + (3,), include_top=False,
+                                          weights="imagenet")
+backbone.trainable = False
 
-IMG_SHAPE = IMG_SIZE + (3,)
-base_model = tf.keras.applications.MobileNetV2(input_shape=IMG_SHAPE, include_top=False,
-                                               weights='imagenet')
-image_batch, label_batch = next(iter(train_dataset))
-feature_batch = base_model(image_batch)
-base_model.trainable = False
+photo = tf.keras.Input(shape=PHOTO + (3,))
+x = augment(photo)
+x = tf.keras.applications.resnet50.preprocess_input(x)
+x = backbone(x, training=False)
+x = tf.keras.layers.GlobalAveragePooling2D()(x)
+x = tf.keras.layers.Dropout(0.3)(x)
+pneumonia = tf.keras.layers.Dense(1, activation="sigmoid")(x)
+screening = tf.keras.Model(photo, pneumonia)
 
-global_average_layer = tf.keras.layers.GlobalAveragePooling2D()
-prediction_layer = tf.keras.layers.Dense(1, activation='sigmoid')
+metrics = [tf.keras.metrics.BinaryAccuracy(name="accuracy"), tf.keras.metrics.AUC(name="auc")]
+screening.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=3e-4),
+                  loss=tf.keras.losses.BinaryCrossentropy(), metrics=metrics)
+print("before training:", screening.evaluate(check_photos, verbose=0))
+first_phase = screening.fit(fit_photos, epochs=6, validation_data=check_photos)
 
-inputs = tf.keras.Input(shape=(160, 160, 3))
-x = data_augmentation(inputs)
-x = preprocess_input(x)
-x = base_model(x, training=False)
-x = global_average_layer(x)
-x = tf.keras.layers.Dropout(0.2)(x)
-outputs = prediction_layer(x)
-model = tf.keras.Model(inputs, outputs)
-
-base_learning_rate = 0.0001
-model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=base_learning_rate),
-              loss=tf.keras.losses.BinaryCrossentropy(),
-              metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.5, name='accuracy')])
-loss0, accuracy0 = model.evaluate(validation_dataset)
-history = model.fit(train_dataset, epochs=10, validation_data=validation_dataset)
-
-base_model.trainable = True
-for layer in base_model.layers[:100]:
-    layer.trainable = False
-model.compile(loss=tf.keras.losses.BinaryCrossentropy(),
-              optimizer=tf.keras.optimizers.RMSprop(learning_rate=base_learning_rate / 10),
-              metrics=[tf.keras.metrics.BinaryAccuracy(threshold=0.5, name='accuracy')])
-history_fine = model.fit(train_dataset, epochs=20, initial_epoch=history.epoch[-1],
-                         validation_data=validation_dataset)
-loss, accuracy = model.evaluate(test_dataset)
+# Second phase: only the last blocks learn, at a tenth of the rate.
+backbone.trainable = True
+for frozen in backbone.layers[:-30]:
+    frozen.trainable = False
+screening.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=3e-5),
+                  loss=tf.keras.losses.BinaryCrossentropy(), metrics=metrics)
+screening.fit(fit_photos, epochs=12, initial_epoch=first_phase.epoch[-1] + 1,
+              validation_data=check_photos)
+print("test:", screening.evaluate(final_photos, verbose=0))

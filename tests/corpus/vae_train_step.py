@@ -1,75 +1,71 @@
-"""Variational autoencoder with a custom train_step (keras.io example style)."""
+"""A variational autoencoder of clothing images: a sampling layer, an encoder with three outputs,
+a decoder, and a train_step that adds the KL term to the reconstruction loss. It learns from
+the images alone, so all of them are used for training."""
 import numpy as np
 import tensorflow as tf
 import keras
-from keras import ops
-from keras import layers
+from keras import layers, ops
+
+CODE = 8
 
 
-class Sampling(layers.Layer):
-    """Uses (z_mean, z_log_var) to sample z."""
+class DrawCode(layers.Layer):
+    """The reparameterisation trick: mean + standard deviation * noise."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.seed_generator = keras.random.SeedGenerator(1337)
+        self.noise_seeds = keras.random.SeedGenerator(42)
 
-    def call(self, inputs):
-        z_mean, z_log_var = inputs
-        batch = ops.shape(z_mean)[0]
-        dim = ops.shape(z_mean)[1]
-        epsilon = keras.random.normal(shape=(batch, dim), seed=self.seed_generator)
-        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+    def call(self, moments):
+        mean, log_variance = moments
+        noise = keras.random.normal(ops.shape(mean), seed=self.noise_seeds)
+        return mean + ops.exp(0.5 * log_variance) * noise
 
 
-latent_dim = 2
-encoder_inputs = keras.Input(shape=(28, 28, 1))
-x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(encoder_inputs)
-x = layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)
-x = layers.Flatten()(x)
-x = layers.Dense(16, activation="relu")(x)
-z_mean = layers.Dense(latent_dim, name="z_mean")(x)
-z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
-z = Sampling()([z_mean, z_log_var])
-encoder = keras.Model(encoder_inputs, [z_mean, z_log_var, z], name="encoder")
+picture = keras.Input(shape=(28, 28, 1))
+h = layers.Flatten()(picture)
+h = layers.Dense(384, activation="relu")(h)
+h = layers.Dense(96, activation="relu")(h)
+mean = layers.Dense(CODE, name="mean")(h)
+log_variance = layers.Dense(CODE, name="log_variance")(h)
+encoder = keras.Model(picture, [mean, log_variance, DrawCode()([mean, log_variance])],
+                      name="encoder")
 
-latent_inputs = keras.Input(shape=(latent_dim,))
-x = layers.Dense(7 * 7 * 64, activation="relu")(latent_inputs)
-x = layers.Reshape((7, 7, 64))(x)
-x = layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(x)
-x = layers.Conv2DTranspose(32, 3, activation="relu", strides=2, padding="same")(x)
-decoder_outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)
-decoder = keras.Model(latent_inputs, decoder_outputs, name="decoder")
+code = keras.Input(shape=(CODE,))
+g = layers.Dense(96, activation="relu")(code)
+g = layers.Dense(384, activation="relu")(g)
+g = layers.Dense(28 * 28, activation="sigmoid")(g)
+decoder = keras.Model(code, layers.Reshape((28, 28, 1))(g), name="decoder")
 
 
-class VAE(keras.Model):
+class VariationalAutoencoder(keras.Model):
     def __init__(self, encoder, decoder, **kwargs):
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
-        self.total_loss_tracker = keras.metrics.Mean(name="total_loss")
+        self.loss_mean = keras.metrics.Mean(name="loss")
 
     @property
     def metrics(self):
-        return [self.total_loss_tracker]
+        return [self.loss_mean]
 
-    def train_step(self, data):
+    def train_step(self, images):
         with tf.GradientTape() as tape:
-            z_mean, z_log_var, z = self.encoder(data)
-            reconstruction = self.decoder(z)
-            reconstruction_loss = ops.mean(ops.sum(
-                keras.losses.binary_crossentropy(data, reconstruction), axis=(1, 2)))
-            kl_loss = -0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var))
-            kl_loss = ops.mean(ops.sum(kl_loss, axis=1))
-            total_loss = reconstruction_loss + kl_loss
-        grads = tape.gradient(total_loss, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        self.total_loss_tracker.update_state(total_loss)
-        return {"loss": self.total_loss_tracker.result()}
+            mean, log_variance, sampled = self.encoder(images)
+            redrawn = self.decoder(sampled)
+            per_pixel = keras.losses.binary_crossentropy(images, redrawn)
+            reconstruction = ops.mean(ops.sum(per_pixel, axis=(1, 2)))
+            divergence = -0.5 * ops.sum(1 + log_variance - ops.square(mean)
+                                        - ops.exp(log_variance), axis=1)
+            loss = reconstruction + ops.mean(divergence)
+        gradients = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
+        self.loss_mean.update_state(loss)
+        return {"loss": self.loss_mean.result()}
 
 
-(x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
-mnist_digits = np.concatenate([x_train, x_test], axis=0)
-mnist_digits = np.expand_dims(mnist_digits, -1).astype("float32") / 255
-vae = VAE(encoder, decoder)
-vae.compile(optimizer=keras.optimizers.Adam())
-vae.fit(mnist_digits, epochs=30, batch_size=128)
+(first_half, _), (second_half, _) = keras.datasets.fashion_mnist.load_data()
+every_picture = np.concatenate([first_half, second_half])[..., None].astype("float32") / 255.0
+vae = VariationalAutoencoder(encoder, decoder)
+vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+vae.fit(every_picture, epochs=25, batch_size=256)

@@ -2,14 +2,16 @@
 import tensorflow as tf
 from tensorflow import keras
 
-model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(64, activation="relu"),
-                          keras.layers.Dense(10)])
-optimizer = keras.optimizers.SGD(learning_rate=1e-3)
-loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-for epoch in range(2):
-    for step, (x_batch_train, y_batch_train) in enumerate(train_dataset):
+scorer = keras.Sequential([
+    keras.Input(shape=(40,)),
+    keras.layers.Dense(80, activation="gelu"),
+    keras.layers.Dense(5),
+])
+step = keras.optimizers.Adam(learning_rate=2e-4)
+objective = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+for sweep in range(3):
+    for features, targets in batches:
         with tf.GradientTape() as tape:
-            logits = model(x_batch_train, training=True)
-            loss_value = loss_fn(y_batch_train, logits)
-        grads = tape.gradient(loss_value, model.trainable_weights)
-        optimizer.apply_gradients(zip(grads, model.trainable_weights))
+            objective_value = objective(targets, scorer(features, training=True))
+        slopes = tape.gradient(objective_value, scorer.trainable_weights)
+        step.apply_gradients(zip(slopes, scorer.trainable_weights))

@@ -3,18 +3,20 @@ import random
 import numpy as np
 from tensorflow import keras
 
-model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(24, activation="relu"),
-                          keras.layers.Dense(24, activation="relu"), keras.layers.Dense(2)])
-model.compile(loss="mse", optimizer=keras.optimizers.Adam(learning_rate=0.001))
-memory = []
-for episode in range(500):
-    state = env.reset()
-    for time in range(200):
-        action = np.argmax(model.predict(state, verbose=0)[0])
-        next_state, reward, done, _ = env.step(action)
-        memory.append((state, action, reward, next_state, done))
-        state = next_state
-    for state, action, reward, next_state, done in random.sample(memory, 32):
-        target_f = model.predict(state, verbose=0)
-        target_f[0][action] = reward + 0.95 * np.amax(model.predict(next_state, verbose=0)[0])
-        model.fit(state, target_f, epochs=1, verbose=0)
+q_values = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(32, activation="relu"),
+                             keras.layers.Dense(4)])
+q_values.compile(loss="huber", optimizer=keras.optimizers.RMSprop(learning_rate=5e-4))
+transitions = []
+for game in range(300):
+    observation = simulator.reset()
+    finished = False
+    while not finished:
+        choice = int(np.argmax(q_values.predict(observation, verbose=0)))
+        after, payoff, finished = simulator.act(choice)
+        transitions.append((observation, choice, payoff, after, finished))
+        observation = after
+    for before, picked, payoff, after, ended in random.sample(transitions, 24):
+        goal = q_values.predict(before, verbose=0)
+        future = 0.0 if ended else 0.99 * q_values.predict(after, verbose=0).max()
+        goal[0, picked] = payoff + future
+        q_values.fit(before, goal, epochs=1, verbose=0)

@@ -2,13 +2,13 @@
 import tensorflow as tf
 from tensorflow.keras import layers
 
-inputs = tf.keras.Input(shape=(32,))
-x = tf.nn.relu(layers.Dense(64)(inputs))
-branch = layers.Dense(16, activation="relu")(x)
-merged = tf.concat([x, branch], axis=-1)
-x = layers.Dense(32, activation=None)(merged)
-x = layers.LayerNormalization()(x)
-outputs = layers.Dense(5, activation="sigmoid")(tf.nn.gelu(x))
-model = tf.keras.Model(inputs, outputs)
-model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
-model.fit(features, one_hot_labels, validation_split=0.2)
+signals = tf.keras.Input(shape=(20,))
+h = tf.nn.silu(layers.Dense(48)(signals))
+side = layers.Dense(12, activation="tanh")(h)
+h = tf.concat([h, side], axis=1)
+h = layers.Dense(24, activation=None)(h)
+h = layers.BatchNormalization()(h)
+label = layers.Dense(6, activation="sigmoid")(tf.nn.elu(h))
+net = tf.keras.Model(signals, label)
+net.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+net.fit(signal_rows, class_onehot, validation_split=0.25, epochs=5)

@@ -3,23 +3,24 @@ import tensorflow as tf
 from tensorflow.keras import layers
 from tensorflow.keras.models import Sequential
 
-train_ds = tf.keras.utils.image_dataset_from_directory(
-  data_dir, validation_split=0.2, subset="training", seed=123, image_size=(180, 180), batch_size=32)
-val_ds = tf.keras.utils.image_dataset_from_directory(
-  data_dir, validation_split=0.2, subset="validation", seed=123, image_size=(180, 180), batch_size=32)
-AUTOTUNE = tf.data.AUTOTUNE
-train_ds = train_ds.cache().shuffle(1000).prefetch(buffer_size=AUTOTUNE)
-val_ds = val_ds.cache().prefetch(buffer_size=AUTOTUNE)
-num_classes = len(class_names)
-model = Sequential([
-  layers.Rescaling(1./255, input_shape=(180, 180, 3)),
-  layers.Conv2D(16, 3, padding='same', activation='relu'),
-  layers.MaxPooling2D(),
-  layers.Flatten(),
-  layers.Dense(128, activation='relu'),
-  layers.Dense(num_classes)
+fit_ds = tf.keras.utils.image_dataset_from_directory(
+    photo_root, validation_split=0.3, subset="training", seed=8, image_size=(128, 128),
+    batch_size=16)
+check_ds = tf.keras.utils.image_dataset_from_directory(
+    photo_root, validation_split=0.3, subset="validation", seed=8, image_size=(128, 128),
+    batch_size=16)
+fit_ds = fit_ds.shuffle(256).prefetch(tf.data.AUTOTUNE)
+check_ds = check_ds.prefetch(tf.data.AUTOTUNE)
+labels_seen = fit_ds.class_names
+net = Sequential([
+    layers.Rescaling(1.0 / 255, input_shape=(128, 128, 3)),
+    layers.Conv2D(32, 5, activation="relu"),
+    layers.MaxPooling2D(3),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(len(labels_seen)),
 ])
-model.compile(optimizer='adam',
-              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-              metrics=['accuracy'])
-history = model.fit(train_ds, validation_data=val_ds, epochs=10)
+net.compile(optimizer="adam",
+            loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"])
+net.fit(fit_ds, validation_data=check_ds, epochs=6)

@@ -1,33 +1,32 @@
 # expect-codes: KC301 KC401
-"""A training script organised in functions, run under a __main__ guard."""
+"""A command-line training script in functions, run under a __main__ guard."""
 import argparse
 
 import tensorflow as tf
 
 
-def load():
-    (x_train, y_train), (x_test, y_test) = tf.keras.datasets.cifar10.load_data()
-    return (x_train, y_train), (x_test, y_test)
+def read_data():
+    return tf.keras.datasets.cifar100.load_data()
 
 
-def build(num_classes):
-    model = tf.keras.Sequential()
-    model.add(tf.keras.Input(shape=(32, 32, 3)))
-    model.add(tf.keras.layers.Conv2D(32, 3, activation="relu"))
-    model.add(tf.keras.layers.Flatten())
-    model.add(tf.keras.layers.Dense(num_classes, activation="sigmoid"))
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+def make_model(classes):
+    net = tf.keras.Sequential()
+    net.add(tf.keras.Input(shape=(32, 32, 3)))
+    net.add(tf.keras.layers.Conv2D(24, 5, activation="relu"))
+    net.add(tf.keras.layers.GlobalMaxPooling2D())
+    net.add(tf.keras.layers.Dense(classes, activation="sigmoid"))
+    net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return net
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=5)
-    args = parser.parse_args()
-    (x_train, y_train), (x_test, y_test) = load()
-    model = build(10)
-    model.fit(x_train, y_train, epochs=args.epochs, validation_data=(x_test, y_test))
+def run():
+    options = argparse.ArgumentParser()
+    options.add_argument("--sweeps", type=int, default=3)
+    settings = options.parse_args()
+    (images, labels), (held_images, held_labels) = read_data()
+    net = make_model(100)
+    net.fit(images, labels, epochs=settings.sweeps, validation_data=(held_images, held_labels))
 
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -1,22 +1,21 @@
 # expect-codes:
 import tensorflow as tf
-from tensorflow.keras import layers, Model
+from tensorflow.keras import Model, layers
 
-inputs = tf.keras.Input(shape=(300,))
-hidden = layers.Dense(128, activation="relu")(inputs)
-tags = layers.Dense(40, activation="sigmoid")(hidden)
-tagger = Model(inputs, tags)
-tagger.compile(optimizer="adam", loss="binary_crossentropy", metrics=["binary_accuracy"])
-tagger.fit(features, tag_matrix, validation_split=0.1, epochs=10)
+article = tf.keras.Input(shape=(512,))
+topic_features = layers.Dense(96, activation="relu")(article)
+topics = layers.Dense(25, activation="sigmoid")(topic_features)
+topic_tagger = Model(article, topics)
+topic_tagger.compile(optimizer="adam", loss="binary_crossentropy",
+                     metrics=[tf.keras.metrics.AUC(multi_label=True)])
+topic_tagger.fit(article_vectors, topic_flags, validation_split=0.2, epochs=6)
 
-(x_train, _), (x_test, _) = tf.keras.datasets.fashion_mnist.load_data()
-x_train = x_train.astype("float32") / 255.
-x_test = x_test.astype("float32") / 255.
-encoder_input = tf.keras.Input(shape=(28, 28))
-flat = layers.Flatten()(encoder_input)
-code = layers.Dense(64, activation="relu")(flat)
-decoded = layers.Dense(784, activation="sigmoid")(code)
-reconstruction = layers.Reshape((28, 28))(decoded)
-autoencoder = Model(encoder_input, reconstruction)
-autoencoder.compile(optimizer="adam", loss="mse")
-autoencoder.fit(x_train, x_train, epochs=10, shuffle=True, validation_data=(x_test, x_test))
+(pictures, _), (held_pictures, _) = tf.keras.datasets.mnist.load_data()
+pictures = pictures.astype("float32") / 255.0
+held_pictures = held_pictures.astype("float32") / 255.0
+picture = tf.keras.Input(shape=(28, 28))
+squeezed = layers.Dense(48, activation="relu")(layers.Flatten()(picture))
+redrawn = layers.Reshape((28, 28))(layers.Dense(784, activation="sigmoid")(squeezed))
+redrawer = Model(picture, redrawn)
+redrawer.compile(optimizer="adam", loss="mse")
+redrawer.fit(pictures, pictures, epochs=5, validation_data=(held_pictures, held_pictures))

@@ -1,17 +1,17 @@
 # expect-codes: KC201 KC401 KC502
-# "My accuracy is stuck at 65%, what am I doing wrong?"
-from numpy import loadtxt
-from keras.models import Sequential
+# "The loss stops going down after a few epochs and accuracy sits at 60%. Why?"
+import numpy as np
 from keras.layers import Dense
+from keras.models import Sequential
 
-dataset = loadtxt('pima-indians-diabetes.csv', delimiter=',')
-X = dataset[:,0:8]
-y = dataset[:,8]
-model = Sequential()
-model.add(Dense(12, input_dim=8, activation='relu'))
-model.add(Dense(8))
-model.add(Dense(1, activation='sigmoid'))
-model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
-model.fit(X, y, epochs=150, batch_size=10)
-_, accuracy = model.evaluate(X, y)
-print('Accuracy: %.2f' % (accuracy*100))
+table = np.loadtxt('heart_disease.csv', delimiter=',', skiprows=1)
+measurements = table[:, :13]
+sick = table[:, 13]
+clf = Sequential()
+clf.add(Dense(20, input_dim=13, activation='relu'))
+clf.add(Dense(10))
+clf.add(Dense(1, activation='sigmoid'))
+clf.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])
+clf.fit(measurements, sick, epochs=200, batch_size=8)
+loss, acc = clf.evaluate(measurements, sick)
+print('accuracy', acc)

@@ -1,11 +1,11 @@
 # expect-codes: KC301
-# "Binary classifier always predicts the same class"
+# "My spam classifier gives both classes a probability of 0.9, is that normal?"
 import tensorflow as tf
 from tensorflow.keras.utils import to_categorical
 
-y_train = to_categorical(y_train, 2)
-model = tf.keras.Sequential()
-model.add(tf.keras.layers.Dense(64, activation='relu', input_shape=(30,)))
-model.add(tf.keras.layers.Dense(2, activation='sigmoid'))
-model.compile(loss='categorical_crossentropy', optimizer='adam', metrics=['accuracy'])
-model.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=20)
+spam_onehot = to_categorical(is_spam, 2)
+clf = tf.keras.Sequential()
+clf.add(tf.keras.layers.Dense(40, activation='relu', input_shape=(57,)))
+clf.add(tf.keras.layers.Dense(2, activation='sigmoid'))
+clf.compile(optimizer='rmsprop', loss='categorical_crossentropy', metrics=['accuracy'])
+clf.fit(word_counts, spam_onehot, validation_split=0.2, epochs=15)

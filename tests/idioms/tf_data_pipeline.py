@@ -1,19 +1,22 @@
 # expect-codes:
 import tensorflow as tf
 
-(x_train, y_train), (x_test, y_test) = tf.keras.datasets.cifar10.load_data()
-x_train, x_test = x_train / 255.0, x_test / 255.0
-train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(10000).batch(32)
-test_ds = tf.data.Dataset.from_tensor_slices((x_test, y_test)).batch(32)
+(pictures, kinds), (held_pictures, held_kinds) = tf.keras.datasets.cifar100.load_data()
+pictures = pictures.astype("float32") / 255.0
+held_pictures = held_pictures.astype("float32") / 255.0
+fit_stream = tf.data.Dataset.from_tensor_slices((pictures, kinds)).shuffle(4096).batch(128)
+held_stream = tf.data.Dataset.from_tensor_slices((held_pictures, held_kinds)).batch(512)
 
-model = tf.keras.Sequential([
+net = tf.keras.Sequential([
     tf.keras.Input(shape=(32, 32, 3)),
-    tf.keras.layers.Conv2D(32, 3, activation="relu"),
+    tf.keras.layers.Conv2D(48, 3, padding="same", activation="relu"),
+    tf.keras.layers.MaxPooling2D(),
+    tf.keras.layers.Conv2D(96, 3, padding="same", activation="relu"),
     tf.keras.layers.GlobalAveragePooling2D(),
-    tf.keras.layers.Dense(10),
+    tf.keras.layers.Dense(100),
 ])
-model.compile(optimizer="adam",
-              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-              metrics=["accuracy"])
-model.fit(train_ds, epochs=5)
-model.evaluate(test_ds)
+net.compile(optimizer=tf.keras.optimizers.Adam(1e-3),
+            loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"])
+net.fit(fit_stream, epochs=8)
+net.evaluate(held_stream)
