@@ -109,7 +109,7 @@ def _check_command(argv: list[str]) -> int:
         if result.diagnostics:
             files_with_findings.add(path)
     if options.add_noqa:
-        return _add_noqa(diagnostics, errors)
+        return _add_noqa(diagnostics, errors, options)
     diagnostics.sort()
     _report(diagnostics, len(files_with_findings), options.output_format, options)
     for error in errors:
@@ -196,7 +196,7 @@ def _stdin_command(options, config) -> int:
     return EXIT_FINDINGS if diagnostics and not options.exit_zero else EXIT_CLEAN
 
 
-def _add_noqa(diagnostics, errors) -> int:
+def _add_noqa(diagnostics, errors, options=None) -> int:
     """``--add-noqa``: suppress every current finding where it is reported."""
     from kerascheck.source.suppression import add_noqa
 
@@ -212,7 +212,8 @@ def _add_noqa(diagnostics, errors) -> int:
                   f"in the notebook yourself", file=sys.stderr)
             continue
         added += add_noqa(path, found)
-    print(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
+    if not _quiet(options):
+        print(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_CLEAN
@@ -266,13 +267,17 @@ def _fix_command(options, config) -> int:
     if hidden and not options.unsafe_fixes:
         left += f"; {hidden} more fixable with --unsafe-fixes"
     if options.diff:
-        sys.stdout.write("".join(diffs))
-        print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
+        if not options.silent:
+            sys.stdout.write("".join(diffs))
+        if not _quiet(options):
+            print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
     else:
         _report(remaining, len(files_with_findings), options.output_format, options)
         # machine-readable formats keep stdout parseable
         human = options.output_format in ("text", "concise") or options.output_file
-        print(f"Fixed {fixed} {problems} ({left}).", file=sys.stdout if human else sys.stderr)
+        if not _quiet(options):
+            print(f"Fixed {fixed} {problems} ({left}).",
+                  file=sys.stdout if human else sys.stderr)
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
     if errors:
@@ -289,12 +294,23 @@ def _report(diagnostics, file_count: int, output_format: str, options=None,
     """Print (or write to ``--output-file``) the report in the chosen format; with
     ``--statistics``, the counts per rule instead."""
     from kerascheck.reports.formats import render, render_statistics, write_output
+    from kerascheck.reports.text import use_colour
 
+    output_file = getattr(options, "output_file", None)
+    if getattr(options, "silent", False) and output_file is None:
+        return  # -s: the exit code says it all
     if options is not None and getattr(options, "statistics", False):
         text = render_statistics(diagnostics, output_format)
     else:
-        text = render(diagnostics, output_format, sources=sources)
-    write_output(text, getattr(options, "output_file", None))
+        text = render(diagnostics, output_format, sources=sources,
+                      colour=output_file is None and use_colour(sys.stdout),
+                      with_summary=not _quiet(options))
+    write_output(text, output_file)
+
+
+def _quiet(options) -> bool:
+    """``-q`` (findings only) or ``-s`` (nothing): no summary and no "Fixed N" line."""
+    return bool(getattr(options, "quiet", False) or getattr(options, "silent", False))
 
 
 def _rule_command(argv: list[str]) -> int:

@@ -4,68 +4,41 @@
 ``path:line:col: CODE message`` line each), ``json``, ``json-lines`` (one JSON object a
 line), ``github`` (workflow annotations), ``gitlab`` (Code Quality), ``pylint``
 (``path:line: [CODE] message``), ``sarif`` (SARIF 2.1.0 for code scanning) and ``junit``; and
-``--statistics`` (counts per rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then line and column in the cell).
+``--statistics`` (counts per rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then
+line and column in the cell).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import tokenize
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from kerascheck.diagnostics import Diagnostic
+from kerascheck.reports.locations import display_path, location, only_escapes, sort_key, summary
+from kerascheck.reports.text import render_text
+
+__all__ = ["FORMATS", "ReportWriteError", "display_path", "location", "render",
+           "render_statistics", "sort_key", "summary", "write_output"]
 
 FORMATS = ("text", "concise", "json", "json-lines", "github", "gitlab", "pylint", "sarif",
            "junit")
 SUMMARY_FORMATS = ("text", "concise")
 
 
-def sort_key(diagnostic: Diagnostic) -> tuple:
-    """File, then cell, then position: notebook findings stay in cell order."""
-    return (diagnostic.path, diagnostic.cell or 0, diagnostic.line, diagnostic.column,
-            diagnostic.code)
-
-
-def location(diagnostic: Diagnostic) -> str:
-    """``path:line:col`` or, in a notebook, ``path:cell N:line:col`` (the path as
-    :func:`display_path` shows it)."""
-    cell = f"cell {diagnostic.cell}:" if diagnostic.cell is not None else ""
-    return f"{display_path(diagnostic.path)}:{cell}{diagnostic.line}:{diagnostic.column}"
-
-
-def display_path(path: str) -> str:
-    """``path`` as text any report can hold. On POSIX a file name is bytes, and the bytes that
-    are not UTF-8 reach Python as lone surrogates (``b'\\xff.py'`` is ``'\\udcff.py'``), which no
-    UTF-8 stream can write: they are shown as ``\\xff``, the bytes they stand for."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        raw = path.encode("utf-8", "surrogateescape") if _only_escapes(path) else \
-            path.encode("utf-8", "backslashreplace")
-        return raw.decode("utf-8", "backslashreplace")
-
-
-def _only_escapes(text: str) -> bool:
-    """Whether every surrogate in ``text`` is one ``os.fsdecode`` makes for a byte."""
-    return all(not 0xD800 <= ord(char) <= 0xDFFF or 0xDC80 <= ord(char) <= 0xDCFF
-               for char in text)
-
-
 def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
-           sources: Mapping[str, str] | None = None) -> str:
+           sources: Mapping[str, str] | None = None, colour: bool = False,
+           with_summary: bool = True) -> str:
     """The report in ``output_format``. ``sources`` maps a path to its text when the file on
-    disk is not what was linted (stdin); otherwise source lines are read from the files."""
+    disk is not what was linted (stdin); otherwise source lines are read from the files.
+    ``colour`` and ``with_summary`` apply to ``text`` and ``concise``
+    (:func:`kerascheck.reports.text.render_text`)."""
     ordered = sorted(diagnostics, key=sort_key)
-    if output_format == "text":
-        return _text(ordered, SourceLines(sources))
-    if output_format == "concise":
-        lines = [f"{location(d)}: {d.code} {d.message}" for d in ordered]
-        return "".join(line + "\n" for line in lines) + summary(ordered) + "\n"
+    if output_format in SUMMARY_FORMATS:
+        return render_text(ordered, sources, concise=output_format == "concise",
+                           colour=colour, with_summary=with_summary)
     if output_format == "json":
         return json.dumps([d.to_dict() for d in ordered], indent=2) + "\n"
     if output_format == "json-lines":
@@ -84,16 +57,6 @@ def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
     raise ValueError(f"unknown output format {output_format!r}; expected one of {FORMATS}")
 
 
-def summary(diagnostics: list[Diagnostic]) -> str:
-    """``Found 3 problems in 2 files.`` or ``All checks passed.``"""
-    if not diagnostics:
-        return "All checks passed."
-    file_count = len({d.path for d in diagnostics})
-    problems = "problem" if len(diagnostics) == 1 else "problems"
-    files = "file" if file_count == 1 else "files"
-    return f"Found {len(diagnostics)} {problems} in {file_count} {files}."
-
-
 def render_statistics(diagnostics: Iterable[Diagnostic], output_format: str = "text") -> str:
     """Counts per rule, most frequent first: a table, or JSON for ``json``."""
     counts = Counter((d.code, d.name) for d in diagnostics)
@@ -103,83 +66,6 @@ def render_statistics(diagnostics: Iterable[Diagnostic], output_format: str = "t
                            for (code, name), count in rows], indent=2) + "\n"
     width = max((len(str(count)) for count in counts.values()), default=1)
     return "".join(f"{count:>{width}}  {code}  {name}\n" for (code, name), count in rows)
-
-
-# -- text ---------------------------------------------------------------------------------
-
-class SourceLines:
-    """Lines of the linted files, read once per file and only for files with findings."""
-
-    def __init__(self, overrides: Mapping[str, str] | None = None):
-        self._overrides = dict(overrides or {})
-        self._files: dict[str, object] = {}
-
-    def get(self, diagnostic: Diagnostic) -> str | None:
-        path = diagnostic.path
-        if path not in self._files:
-            self._files[path] = self._load(path)
-        content = self._files[path]
-        if content is None:
-            return None
-        if diagnostic.cell is not None:
-            return content.cell_line(diagnostic.cell, diagnostic.line) \
-                if hasattr(content, "cell_line") else None
-        if isinstance(content, list) and 0 < diagnostic.line <= len(content):
-            return content[diagnostic.line - 1].rstrip("\r\n")
-        return None
-
-    def _load(self, path: str):
-        text = self._overrides.get(path)
-        try:
-            raw = text.encode("utf-8") if text is not None else Path(path).read_bytes()
-        except OSError:
-            return None
-        if path.endswith(".ipynb"):
-            from kerascheck.source.notebook import NotebookError, read_notebook
-
-            try:
-                return read_notebook(raw)
-            except NotebookError:
-                return None
-        from kerascheck.source.suppression import source_lines
-
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-            return source_lines(raw.decode(encoding, "replace"))
-        except (SyntaxError, LookupError):
-            return source_lines(raw.decode("utf-8", "replace"))
-
-
-def _text(diagnostics: list[Diagnostic], sources: SourceLines) -> str:
-    out = []
-    for diagnostic in diagnostics:
-        out.append(f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}\n")
-        line = sources.get(diagnostic)
-        if line is not None and line.strip():
-            out.append(_snippet(diagnostic, line))
-        fix = diagnostic.fix
-        # notebooks are never written, so no fix is offered for them
-        if fix is not None and getattr(fix, "message", None) and diagnostic.cell is None:
-            flag = "--fix" if getattr(fix, "applicability", "") == "safe" \
-                else "--fix --unsafe-fixes"
-            out.append(f"  = help: {fix.message} ({flag})\n")
-        out.append("\n")
-    out.append(summary(diagnostics) + "\n")
-    return "".join(out)
-
-
-def _snippet(diagnostic: Diagnostic, line: str) -> str:
-    number = str(diagnostic.line)
-    gutter = " " * len(number)
-    start = max(diagnostic.column - 1, 0)
-    if diagnostic.end_line == diagnostic.line and diagnostic.end_column > diagnostic.column:
-        width = diagnostic.end_column - diagnostic.column
-    else:
-        width = len(line.rstrip()) - start
-    width = max(1, min(width, max(len(line) - start, 1)))
-    # keep tabs so the caret lines up under tab-indented code
-    padding = "".join(char if char == "\t" else " " for char in line[:start])
-    return (f"{gutter} |\n{number} | {line}\n{gutter} | {padding}{'^' * width}\n")
 
 
 # -- github -------------------------------------------------------------------------------
@@ -325,7 +211,7 @@ def _sarif_uri(path: str) -> str:
 
 def _path_bytes(path: str) -> bytes:
     """The bytes of a file name (the ones ``os.fsdecode`` turned into surrogates included)."""
-    return path.encode("utf-8", "surrogateescape" if _only_escapes(path) else "surrogatepass")
+    return path.encode("utf-8", "surrogateescape" if only_escapes(path) else "surrogatepass")
 
 
 # -- junit --------------------------------------------------------------------------------

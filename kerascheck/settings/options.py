@@ -77,6 +77,12 @@ def _add_workflow_arguments(parser: argparse.ArgumentParser, formats: Sequence[s
                              "gitlab (Code Quality), pylint, sarif (code scanning), junit")
     parser.add_argument("--output-file", metavar="FILE",
                         help="write the report to FILE instead of standard output")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true",
+                          help="print the findings only: no summary line, no 'Fixed N' line")
+    loudness.add_argument("-s", "--silent", action="store_true",
+                          help="print nothing on standard output (errors still go to standard "
+                               "error); the exit code says whether anything was found")
     parser.add_argument("--statistics", action="store_true",
                         help="print the number of findings per rule instead of the findings")
 
