@@ -68,6 +68,7 @@ def _check_command(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"kerascheck: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    options.unsafe_fixes, options.is_fixable = config.unsafe_fixes, config.is_fixable
     if options.show_settings:
         _show_settings(config)
         return EXIT_CLEAN
@@ -85,7 +86,7 @@ def _check_command(argv: list[str]) -> int:
         for path in discover(options.paths, config):
             print(path)
         return EXIT_CLEAN
-    if options.fix or options.diff:
+    if options.fix or options.diff or options.fix_only:
         return _fix_command(options, config)
 
     from kerascheck.workspace.paths import discover
@@ -153,6 +154,8 @@ def _resolve_config(options, reading_stdin: bool):
         changes["respect_gitignore"] = options.respect_gitignore
     if options.ignore_noqa:
         changes["ignore_noqa"] = True
+    if options.unsafe_fixes is not None:
+        changes["unsafe_fixes"] = options.unsafe_fixes
     return config.with_overrides(**changes) if changes else config
 
 
@@ -242,16 +245,20 @@ def _fix_command(options, config) -> int:
     to_fix = []
     for result in lint_paths(discover(options.paths, config), config, jobs=options.jobs,
                              cache=cache):
-        if any(allowed(d.fix, options.unsafe_fixes) for d in result.diagnostics):
+        if any(allowed(d.fix, options.unsafe_fixes) and config.is_fixable(d.code)
+               for d in result.diagnostics):
             to_fix.append(result.path)
             continue
         remaining.extend(result.diagnostics)
         errors.extend(result.errors)
         if result.diagnostics:
             files_with_findings.add(result.path)
+    fixed_codes: dict[str, list[str]] = {}
     for result in fix_files(to_fix, config, unsafe=options.unsafe_fixes, write=not options.diff,
                             jobs=options.jobs or default_jobs()):
         fixed += result.fixed
+        if result.fixed_codes:
+            fixed_codes[result.path] = result.fixed_codes
         if result.diff:
             diffs.append(result.diff)
         for note in result.dropped:
@@ -263,7 +270,8 @@ def _fix_command(options, config) -> int:
     remaining.sort()
     problems = "problem" if fixed == 1 else "problems"
     left = f"{len(remaining)} remaining"
-    hidden = sum(1 for d in remaining if d.fix is not None and d.fix.applicability == "unsafe")
+    hidden = sum(1 for d in remaining if d.fix is not None and d.fix.applicability == "unsafe"
+                 and config.is_fixable(d.code))
     if hidden and not options.unsafe_fixes:
         left += f"; {hidden} more fixable with --unsafe-fixes"
     if options.diff:
@@ -272,19 +280,25 @@ def _fix_command(options, config) -> int:
         if not _quiet(options):
             print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
     else:
-        _report(remaining, len(files_with_findings), options.output_format, options)
+        if not options.fix_only:  # --fix-only: what was fixed, not what remains
+            _report(remaining, len(files_with_findings), options.output_format, options)
         # machine-readable formats keep stdout parseable
         human = options.output_format in ("text", "concise") or options.output_file
         if not _quiet(options):
-            print(f"Fixed {fixed} {problems} ({left}).",
-                  file=sys.stdout if human else sys.stderr)
+            stream = sys.stdout if human else sys.stderr
+            print(f"Fixed {fixed} {problems} ({left}).", file=stream)
+            if options.show_fixes and fixed_codes:
+                from kerascheck.reports.formats import render_fixes
+
+                print(render_fixes(fixed_codes), end="", file=stream)
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
     if errors:
         return EXIT_ERROR
     if options.exit_zero:
         return EXIT_CLEAN
-    if remaining or (options.diff and diffs) or (options.exit_non_zero_on_fix and fixed):
+    if (remaining and not options.fix_only) or (options.diff and diffs) \
+            or (options.exit_non_zero_on_fix and fixed):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -300,11 +314,13 @@ def _report(diagnostics, file_count: int, output_format: str, options=None,
     if getattr(options, "silent", False) and output_file is None:
         return  # -s: the exit code says it all
     if options is not None and getattr(options, "statistics", False):
-        text = render_statistics(diagnostics, output_format)
+        text = render_statistics(diagnostics, output_format,
+                                 fixable=getattr(options, "is_fixable", lambda code: True))
     else:
         text = render(diagnostics, output_format, sources=sources,
                       colour=output_file is None and use_colour(sys.stdout),
-                      with_summary=not _quiet(options))
+                      with_summary=not _quiet(options),
+                      fixable=getattr(options, "is_fixable", None))
     write_output(text, output_file)
 
 

@@ -42,6 +42,7 @@ class FixedFileResult(FileResult):
     dropped: list[str] = field(default_factory=list)  # fixes not applied, and why
     diff: str = ""  # unified diff from the original to the fixed text ("" when unchanged)
     written: bool = False
+    fixed_codes: list[str] = field(default_factory=list)  # the code of each fix applied
 
 
 @dataclass
@@ -71,7 +72,8 @@ def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None
         module, diagnostics, complete = _lint_keeping_module(current, path, config)
         outcome.remaining = diagnostics if complete else None
         candidates = [d for d in diagnostics
-                      if allowed(d.fix, unsafe) and _identity(d, module) not in refused]
+                      if allowed(d.fix, unsafe) and config.is_fixable(d.code)
+                      and _identity(d, module) not in refused]
         if module is None or not candidates:
             break
         new_source, applied, dropped = apply_fixes(module, candidates, path, current)
@@ -298,6 +300,7 @@ def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool
     result.dropped = dropped
     result.diff = unified_diff(original, outcome.source, display)
     result.fixed = len(outcome.applied) if written or not write else 0
+    result.fixed_codes = [d.code for d in outcome.applied] if result.fixed else []
     result.written = written
     return result
 

@@ -30,15 +30,15 @@ SUMMARY_FORMATS = ("text", "concise")
 
 def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
            sources: Mapping[str, str] | None = None, colour: bool = False,
-           with_summary: bool = True) -> str:
+           with_summary: bool = True, fixable=None) -> str:
     """The report in ``output_format``. ``sources`` maps a path to its text when the file on
     disk is not what was linted (stdin); otherwise source lines are read from the files.
-    ``colour`` and ``with_summary`` apply to ``text`` and ``concise``
+    ``colour``, ``with_summary`` and ``fixable`` apply to ``text`` and ``concise``
     (:func:`kerascheck.reports.text.render_text`)."""
     ordered = sorted(diagnostics, key=sort_key)
     if output_format in SUMMARY_FORMATS:
         return render_text(ordered, sources, concise=output_format == "concise",
-                           colour=colour, with_summary=with_summary)
+                           colour=colour, with_summary=with_summary, fixable=fixable)
     if output_format == "json":
         return json.dumps([d.to_dict() for d in ordered], indent=2) + "\n"
     if output_format == "json-lines":
@@ -57,15 +57,45 @@ def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
     raise ValueError(f"unknown output format {output_format!r}; expected one of {FORMATS}")
 
 
-def render_statistics(diagnostics: Iterable[Diagnostic], output_format: str = "text") -> str:
-    """Counts per rule, most frequent first: a table, or JSON for ``json``."""
+def render_statistics(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
+                      fixable=lambda code: True) -> str:
+    """Counts per rule, most frequent first: a table (``[*]``: fixable by ``--fix``, ``[-]``:
+    by ``--fix --unsafe-fixes``) and how many are fixable, or JSON for ``json``. ``fixable``
+    says which rules' fixes the settings allow."""
+    diagnostics = list(diagnostics)
     counts = Counter((d.code, d.name) for d in diagnostics)
+    safe, unsafe = Counter(), Counter()
+    for d in diagnostics:
+        if d.fix is not None and fixable(d.code):
+            (safe if d.fix.applicability == "safe" else unsafe)[d.code] += 1
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
     if output_format == "json":
-        return json.dumps([{"code": code, "name": name, "count": count}
+        return json.dumps([{"code": code, "name": name, "count": count,
+                            "fixable": safe[code], "unsafe_fixable": unsafe[code]}
                            for (code, name), count in rows], indent=2) + "\n"
     width = max((len(str(count)) for count in counts.values()), default=1)
-    return "".join(f"{count:>{width}}  {code}  {name}\n" for (code, name), count in rows)
+    any_fix = bool(safe or unsafe)  # no mark column when nothing is fixable
+    marks = {code: "[*] " if safe[code] else "[-] " if unsafe[code] else "    " * any_fix
+             for (code, _name), _count in rows}
+    table = "".join(f"{count:>{width}}  {code}  {marks[code]}{name}\n"
+                    for (code, name), count in rows)
+    counts_line = [f"{mark} {sum(counter.values())} fixable with {flags}"
+                   for mark, counter, flags in (("[*]", safe, "--fix"),
+                                                ("[-]", unsafe, "--fix --unsafe-fixes"))
+                   if counter]
+    return table + ("; ".join(counts_line) + ".\n" if counts_line else "")
+
+
+def render_fixes(fixed_codes: dict[str, list[str]]) -> str:
+    """``--show-fixes``: per file, how many fixes of each rule were applied."""
+    from kerascheck.rules import rule_name
+
+    lines = []
+    for path in sorted(fixed_codes):
+        lines.append(f"- {display_path(path)}:")
+        for code, count in sorted(Counter(fixed_codes[path]).items()):
+            lines.append(f"    {count} × {code} ({rule_name(code)})")
+    return "".join(line + "\n" for line in lines)
 
 
 # -- github -------------------------------------------------------------------------------

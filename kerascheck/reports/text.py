@@ -7,7 +7,7 @@ import io
 import os
 import tokenize
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import Callable, Mapping, TextIO
 
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.reports.locations import location, summary
@@ -57,10 +57,12 @@ class SourceLines:
 
 
 def render_text(diagnostics: list[Diagnostic], overrides: Mapping[str, str] | None = None, *,
-                concise: bool = False, colour: bool = False, with_summary: bool = True) -> str:
+                concise: bool = False, colour: bool = False, with_summary: bool = True,
+                fixable: Callable[[str], bool] | None = None) -> str:
     """The ``text`` report (``concise``: one line a finding), ``diagnostics`` in order.
     ``colour`` adds ANSI styles (see :func:`use_colour`); ``with_summary`` False (``--quiet``)
-    leaves out the ``Found 3 problems`` line."""
+    leaves out the ``Found 3 problems`` line; ``fixable(code)`` False (``unfixable``) hides a
+    rule's fix hint."""
     paint = _Paint(colour)
     sources = None if concise else SourceLines(overrides)
     out = []
@@ -74,7 +76,8 @@ def render_text(diagnostics: list[Diagnostic], overrides: Mapping[str, str] | No
             out.append(_snippet(diagnostic, line, paint))
         fix = diagnostic.fix
         # notebooks are never written, so no fix is offered for them
-        if fix is not None and getattr(fix, "message", None) and diagnostic.cell is None:
+        if fix is not None and getattr(fix, "message", None) and diagnostic.cell is None \
+                and (fixable is None or fixable(diagnostic.code)):
             flag = "--fix" if getattr(fix, "applicability", "") == "safe" \
                 else "--fix --unsafe-fixes"
             out.append(f"  {paint.help('= help')}: {fix.message} ({flag})\n")

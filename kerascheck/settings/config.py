@@ -17,6 +17,8 @@ Ruff does), or in the file named by ``--config``. Keys use Ruff's names and mean
     anyway unless ``force-exclude`` is set.
 ``respect-gitignore`` (default true), ``force-exclude`` (default false), ``ignore-noqa``
     (default false: ``# noqa`` comments suppress findings)
+``fixable`` (default ``["ALL"]``) / ``unfixable`` / ``unsafe-fixes`` (default false)
+    which rules' fixes ``--fix`` applies, and whether the unsafe ones too
 
 Globs without a ``/`` match a file or folder name anywhere (``build``, ``*_pb2.py``); globs with
 a ``/`` match the path relative to the project root, the folder holding the configuration file
@@ -72,13 +74,19 @@ class Config:
     force_exclude: bool = False
     #: report what ``# noqa`` comments would hide (and no KC001): ``--ignore-noqa``
     ignore_noqa: bool = False
+    #: the rules whose fixes ``--fix`` may apply (Ruff's ``fixable``/``unfixable``)
+    fixable: tuple[str, ...] = ("KC",)
+    unfixable: tuple[str, ...] = ()
+    #: apply the unsafe fixes too (``--unsafe-fixes`` / ``--no-unsafe-fixes`` override it)
+    unsafe_fixes: bool = False
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
-        for selector in (*self.select, *self.ignore, *self.extend_select):
+        for selector in (*self.select, *self.ignore, *self.extend_select, *self.fixable,
+                         *self.unfixable):
             resolve_selector(selector)
         for _pattern, codes in self.per_file_ignores:
             for selector in codes:
@@ -114,6 +122,13 @@ class Config:
                         matches_glob(path, pattern, self.root) != negated:
                     return False
         return True
+
+    def is_fixable(self, code: str) -> bool:
+        """Whether ``--fix`` may apply rule ``code``'s fixes (``fixable`` minus ``unfixable``,
+        the most specific selector winning as in rule selection)."""
+        fixable = _match_length(code, [resolve_selector(s) for s in self.fixable])
+        return fixable >= 0 and fixable > _match_length(
+            code, [resolve_selector(s) for s in self.unfixable])
 
     def enabled_codes(self, path: str | None = None) -> list[str]:
         """The codes of the rules that run on ``path``."""
@@ -233,6 +248,9 @@ KEYS = {
     "respect-gitignore": ("respect_gitignore", _boolean),
     "force-exclude": ("force_exclude", _boolean),
     "ignore-noqa": ("ignore_noqa", _boolean),
+    "fixable": ("fixable", _string_list),
+    "unfixable": ("unfixable", _string_list),
+    "unsafe-fixes": ("unsafe_fixes", _boolean),
 }
 
 

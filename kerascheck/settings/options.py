@@ -27,9 +27,16 @@ def check_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
                         help="exit 0 even when problems are found")
     parser.add_argument("--fix", action="store_true",
                         help="apply the safe fixes, then report what remains")
-    parser.add_argument("--unsafe-fixes", action="store_true",
+    parser.add_argument("--unsafe-fixes", action="store_true", default=None,
                         help="with --fix or --diff, also apply the unsafe fixes (they change "
                              "what the model does: review them)")
+    parser.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false",
+                        help="apply only the safe fixes, whatever unsafe-fixes says")
+    parser.add_argument("--fix-only", action="store_true",
+                        help="apply the fixes and report only what was fixed (exit 0 unless "
+                             "--exit-non-zero-on-fix)")
+    parser.add_argument("--show-fixes", action="store_true",
+                        help="with --fix, list what was fixed in each file")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff and write nothing")
     parser.add_argument("--exit-non-zero-on-fix", action="store_true",
