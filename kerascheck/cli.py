@@ -110,7 +110,7 @@ def _check_command(argv: list[str]) -> int:
         if result.diagnostics:
             files_with_findings.add(path)
     if options.add_noqa:
-        return _add_noqa(diagnostics, errors, options)
+        return _add_noqa(diagnostics, errors, options, config)
     diagnostics.sort()
     _report(diagnostics, len(files_with_findings), options.output_format, options)
     for error in errors:
@@ -199,7 +199,7 @@ def _stdin_command(options, config) -> int:
     return EXIT_FINDINGS if diagnostics and not options.exit_zero else EXIT_CLEAN
 
 
-def _add_noqa(diagnostics, errors, options=None) -> int:
+def _add_noqa(diagnostics, errors, options, config) -> int:
     """``--add-noqa``: suppress every current finding where it is reported."""
     from kerascheck.source.suppression import add_noqa
 
@@ -211,8 +211,10 @@ def _add_noqa(diagnostics, errors, options=None) -> int:
     added = 0
     for path, found in sorted(by_path.items()):
         if path.endswith(".ipynb"):
-            print(f"kerascheck: {path}: notebooks are never written; add '# noqa: CODE' "
-                  f"in the notebook yourself", file=sys.stderr)
+            try:
+                added += _add_noqa_to_notebook(path, config)
+            except (ValueError, OSError) as error:
+                print(f"kerascheck: {path}: no noqa comments written: {error}", file=sys.stderr)
             continue
         added += add_noqa(path, found)
     if not _quiet(options):
@@ -220,6 +222,25 @@ def _add_noqa(diagnostics, errors, options=None) -> int:
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
     return EXIT_ERROR if errors else EXIT_CLEAN
+
+
+def _add_noqa_to_notebook(path: str, config) -> int:
+    """``# noqa: CODE`` on each finding's line, in the notebook's cells."""
+    from kerascheck.engine import lint_source
+    from kerascheck.fixing.fixer import write_atomically
+    from kerascheck.fixing.notebook import NotebookText, NotWritable
+    from kerascheck.source.suppression import add_noqa_to_source
+
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    notebook = NotebookText(raw)
+    program = notebook.program()
+    found = [d for d in lint_source(program, path, config, kind="python").diagnostics
+             if d.code not in ("KC000", "KC001")]
+    new_program, added = add_noqa_to_source(program, found)
+    if added and not write_atomically(path, notebook.with_program(new_program), expected=raw):
+        raise NotWritable("the file changed while it was being annotated")
+    return added
 
 
 def _fix_command(options, config) -> int:
@@ -369,24 +390,12 @@ def _rules_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kerascheck rules", description="List the rules.")
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
     options = parser.parse_args(argv)
-    from kerascheck.reports.rule_docs import has_proof
+    from kerascheck.reports.rule_docs import rules_table, rules_rows
     from kerascheck.rules import all_rules
 
-    # fix: "safe", "unsafe" or null (no automatic fix); shown as "-" in the table
-    rows = [{"code": rule.code, "name": rule.name, "family": rule.family(),
-             "fix": rule.fix_applicability, "summary": rule.summary, "has_proof": has_proof(rule)}
-            for rule in all_rules()]
-    if options.output_format == "json":
-        print(json.dumps(rows, indent=2))
-        return EXIT_CLEAN
-    columns = ("code", "name", "family", "fix")
-    cells = [{column: row[column] or "-" for column in columns} for row in rows]
-    widths = {column: max(len(column), *(len(cell[column]) for cell in cells))
-              for column in columns}
-    print("  ".join(column.upper().ljust(widths[column]) for column in columns) + "  SUMMARY")
-    for row, cell in zip(rows, cells):
-        print("  ".join(cell[column].ljust(widths[column]) for column in columns)
-              + "  " + row["summary"])
+    rows = rules_rows(all_rules())
+    print(json.dumps(rows, indent=2) if options.output_format == "json" else rules_table(rows),
+          end="\n" if options.output_format == "json" else "")
     return EXIT_CLEAN
 
 

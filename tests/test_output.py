@@ -108,7 +108,7 @@ def test_text_for_a_notebook_shows_the_cell_line(project, capsys):
         "  |",
         "3 |     tf.keras.layers.Dense(10),",
         "  |     " + "^" * len("tf.keras.layers.Dense(10)"),
-        "",  # no fix is offered: notebooks are never written
+        '  = help: Add `activation="relu"` (--fix --unsafe-fixes)',  # written into the cell
     ]
 
 

@@ -259,22 +259,31 @@ def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool
              write: bool = True) -> FixedFileResult:
     """Fix one file on disk: apply the allowed fixes, write the result atomically (unless
     ``write`` is False, for ``--diff``); the result's diagnostics are what remains (the last
-    pass's analysis of the fixed text). A notebook is linted, never written."""
+    pass's analysis of the fixed text). A notebook's fixes are written into its cells
+    (:mod:`kerascheck.fixing.notebook`)."""
     display = os.fspath(path)
     config = config or Config()
-    if display.endswith(".ipynb"):
-        result = _as_fixed(lint_file(path, config))
-        fixable = sum(1 for d in result.diagnostics if allowed(d.fix, unsafe))
-        if fixable:
-            result.dropped.append(f"{display}: {fixable} fixable problem(s) left as they are: "
-                                  f"kerascheck does not write notebooks")
-        return result
     try:
         with open(path, "rb") as handle:
             original = handle.read()
     except OSError:
         return _as_fixed(lint_file(path, config))  # the engine reports the unreadable file
-    outcome = fix_source(original, display, config, unsafe)
+    if display.endswith(".ipynb"):
+        from kerascheck.fixing.notebook import NotebookText, NotWritable
+
+        try:
+            notebook = NotebookText(original)
+            outcome = fix_source(notebook.program(), display, config, unsafe)
+            outcome.source = notebook.with_program(outcome.source.decode("utf-8")) \
+                if outcome.applied else original
+            outcome.remaining = None  # on the joined cells' lines: the engine says it by cell
+        except NotWritable as error:
+            result = _as_fixed(lint_file(path, config))
+            if any(allowed(d.fix, unsafe) for d in result.diagnostics):
+                result.dropped.append(f"{display}: fixes not written: {error}")
+            return result
+    else:
+        outcome = fix_source(original, display, config, unsafe)
 
     def remaining(text: bytes):
         if text == outcome.source and outcome.remaining is not None:

@@ -91,6 +91,26 @@ def render_rule(rule: type[Rule], evidence: dict | None = None, *,
     return "\n".join(lines).rstrip() + "\n"
 
 
+def rules_rows(rules: Iterable[type[Rule]]) -> list[dict]:
+    """``kerascheck rules``: one row per rule (fix: "safe", "unsafe" or None, no automatic
+    fix)."""
+    return [{"code": rule.code, "name": rule.name, "family": rule.family(),
+             "fix": rule.fix_applicability, "summary": rule.summary, "has_proof": has_proof(rule)}
+            for rule in rules]
+
+
+def rules_table(rows: list[dict]) -> str:
+    """The rows of :func:`rules_rows` as an aligned table (no fix shown as ``-``)."""
+    columns = ("code", "name", "family", "fix")
+    cells = [{column: row[column] or "-" for column in columns} for row in rows]
+    widths = {column: max(len(column), *(len(cell[column]) for cell in cells))
+              for column in columns}
+    lines = ["  ".join(column.upper().ljust(widths[column]) for column in columns) + "  SUMMARY"]
+    lines += ["  ".join(cell[column].ljust(widths[column]) for column in columns)
+              + "  " + row["summary"] for row, cell in zip(rows, cells)]
+    return "".join(line + "\n" for line in lines)
+
+
 def rule_as_dict(rule: type[Rule]) -> dict:
     """``kerascheck rule --output-format json``: the doc as data (sections keyed by heading)."""
     return {"code": rule.code, "name": rule.name, "family": rule.family(),

@@ -75,8 +75,7 @@ def render_text(diagnostics: list[Diagnostic], overrides: Mapping[str, str] | No
         if line is not None and line.strip():
             out.append(_snippet(diagnostic, line, paint))
         fix = diagnostic.fix
-        # notebooks are never written, so no fix is offered for them
-        if fix is not None and getattr(fix, "message", None) and diagnostic.cell is None \
+        if fix is not None and getattr(fix, "message", None) \
                 and (fixable is None or fixable(diagnostic.code)):
             flag = "--fix" if getattr(fix, "applicability", "") == "safe" \
                 else "--fix --unsafe-fixes"
