@@ -422,7 +422,7 @@ def _prove_command(argv: list[str]) -> int:
                         help="rule codes or names (default: every rule with a proof), or .py "
                              "files")
     options = parser.parse_args(argv)
-    files = [t for t in options.targets if t.endswith(".py") or os.path.isfile(t)]
+    files = [t for t in options.targets if t.endswith((".py", ".ipynb")) or os.path.isfile(t)]
     codes = [t for t in options.targets if t not in files]
     if files and codes:
         parser.error("give either rule codes or files, not both")

@@ -340,15 +340,42 @@ def prove_files(paths: list[str]) -> int:
         if not os.path.isfile(path):
             print(f"kerascheck prove: error: {path}: no such file", file=sys.stderr)
             return 2
-        if path.endswith(".ipynb"):
-            print(f"{path}: notebooks are not proved yet; export the notebook to a script "
-                  f"(jupyter nbconvert --to script) and prove that", file=sys.stderr)
-            continue
         with open(path, "rb") as handle:
             source = handle.read()
+        where = str  # a script's line is its own; a notebook's reads "cell N:line"
+        if path.endswith(".ipynb"):
+            source, where = _notebook_program(source, path)
+            if source is None:
+                continue
         for item in prove_source(source, path):
             d = item.diagnostic
-            print(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
+            print(f"{d.path}:{where(d.line)}:{d.column}: {d.code} {d.message}")
+            if item.model_line is not None:
+                item.model_line = where(item.model_line)
             print("\n".join(evidence_lines(item)), flush=True)
             refuted = refuted or (item.evidence is not None and not item.evidence.verdict)
     return 1 if refuted else 0
+
+
+def _notebook_program(raw: bytes, path: str):
+    """A notebook's code cells as one program (as the linter reads them), and how one of its
+    lines reads as ``cell N:line``; ``(None, None)`` when there is nothing to prove."""
+    import sys
+
+    from kerascheck.source.notebook import NotebookError, read_notebook
+
+    try:
+        notebook = read_notebook(raw)
+    except NotebookError as error:
+        print(f"kerascheck prove: {path}: {error}", file=sys.stderr)
+        return None, None
+    if notebook is None or not notebook.cells:
+        return None, None
+    program, origins = notebook.joined_source()
+
+    def where(line: int) -> str:
+        if not 0 < line <= len(origins):
+            return str(line)
+        cell, cell_line = origins[line - 1]
+        return f"cell {cell}:{cell_line}"
+    return program, where
