@@ -16,7 +16,7 @@ from kerascheck.reports.locations import location, summary
 class SourceLines:
     """Lines of the linted files, read once per file and only for files with findings."""
 
-    def __init__(self, overrides: Mapping[str, str] | None = None):
+    def __init__(self, overrides: Mapping[str, str | bytes] | None = None):
         self._overrides = dict(overrides or {})
         self._files: dict[str, object] = {}
 
@@ -37,7 +37,8 @@ class SourceLines:
     def _load(self, path: str):
         text = self._overrides.get(path)
         try:
-            raw = text.encode("utf-8") if text is not None else Path(path).read_bytes()
+            raw = Path(path).read_bytes() if text is None else \
+                text if isinstance(text, bytes) else text.encode("utf-8")
         except OSError:
             return None
         if path.endswith(".ipynb"):
