@@ -358,14 +358,17 @@ def _rule_command(argv: list[str]) -> int:
     parser.add_argument("--output-format", choices=("text", "json"), default="text",
                         help="json: the doc's sections and code blocks, for editors and tools")
     options = parser.parse_args(argv)
-    from kerascheck.reports.rule_docs import render_rule, rule_as_dict
+    from kerascheck.reports.rule_docs import packaged_evidence, render_rule, rule_as_dict
     from kerascheck.rules import all_rules, rule_by_code_or_name
+
+    evidence = packaged_evidence()
 
     if options.all:
         if options.output_format == "json":
             print(json.dumps([rule_as_dict(rule) for rule in all_rules()], indent=2))
         else:
-            print("\n\n".join(render_rule(rule) for rule in all_rules()), end="")
+            print("\n\n".join(render_rule(rule, evidence.get(rule.code))
+                              for rule in all_rules()), end="")
         return EXIT_CLEAN
     if not options.rule:
         parser.error("name a rule (e.g. KC201) or pass --all")
@@ -382,7 +385,7 @@ def _rule_command(argv: list[str]) -> int:
     if options.output_format == "json":
         print(json.dumps(rule_as_dict(rule), indent=2))
     else:
-        print(render_rule(rule), end="")
+        print(render_rule(rule, evidence.get(rule.code)), end="")
     return EXIT_CLEAN
 
 

@@ -334,3 +334,19 @@ def test_evidence_record_is_plain_rounded_json():
     assert docs.render_page(ProvedKC201, restored, ROOT) == \
         docs.render_page(ProvedKC201, record, ROOT)
     assert "| shape | [4, 2] |" in docs.render_page(ProvedKC201, restored, ROOT)
+
+
+def test_rule_command_prints_the_numbers_the_page_holds(capsys):
+    """``kerascheck rule KC201`` shows the stored measurements (shipped in the package) exactly
+    as the generated page does, and how to measure them again."""
+    assert docs.packaged_evidence() == stored_evidence()
+    assert main(["rule", "KC201"]) == 0
+    terminal = capsys.readouterr().out
+    page = (ROOT / docs.RULES_DIR / "KC201.md").read_text(encoding="utf-8")
+
+    def evidence(text):
+        return text.split("## Runtime evidence", 1)[1].split("## References", 1)[0]
+
+    table = [line for line in evidence(page).splitlines() if line.startswith(("| ", "Verdict"))]
+    assert len(table) >= 4 and all(line in evidence(terminal) for line in table)
+    assert "Measure it on this machine: `kerascheck prove KC201`." in terminal

@@ -24,6 +24,8 @@ from kerascheck.rules.base import SECTIONS, Rule
 GENERATOR = "scripts/generate_docs.py"
 RULES_DIR = Path("docs") / "rules"
 EVIDENCE_FILE = RULES_DIR / "evidence.json"
+# the same numbers inside the package, so that an installed ``kerascheck rule`` prints them
+PACKAGED_EVIDENCE = Path("kerascheck") / "reports" / "evidence.json"
 EXAMPLES_DIR = Path("examples")
 EXAMPLE_NAME_RE = re.compile(r"^kc(?P<number>\d{3})_(?P<kind>bad|good)(?:_[a-z0-9_]+)?\.py$")
 
@@ -72,9 +74,9 @@ def render_rule(rule: type[Rule], evidence: dict | None = None, *,
                 links: dict[str, str] | None = None) -> str:
     """A rule's doc in Markdown: title, summary, then the fixed sections in order.
 
-    ``kerascheck rule`` prints it as is. The generated page passes ``evidence`` (the stored
-    record of its proof's run, see :func:`evidence_record`) and ``links`` (label -> relative
-    URL: the source and example scripts).
+    ``evidence`` is the stored record of its proof's run (:func:`evidence_record`): the
+    generated page and ``kerascheck rule`` show the same numbers. The page also passes
+    ``links`` (label -> relative URL: the source and example scripts).
     """
     sections = rule.sections()
     lines = [f"# {rule.code} {rule.name}", "", rule.summary, ""]
@@ -120,8 +122,9 @@ def rule_as_dict(rule: type[Rule]) -> dict:
 
 
 def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool) -> list[str]:
-    if not measured:  # the terminal: point at the command that measures it here and now
-        return [f"Measure it on this machine: `kerascheck prove {rule.code}`.", ""]
+    again = [f"Measure it on this machine: `kerascheck prove {rule.code}`.", ""]
+    if not measured:  # the terminal: the stored numbers, and the command that measures anew
+        return (_evidence_lines(rule, evidence, True) if evidence else []) + again
     if evidence is None:
         return [f"_Not measured yet: run `python {GENERATOR}` where TensorFlow is installed._",
                 ""]
@@ -290,4 +293,18 @@ def generated_files(rules: Iterable[type[Rule]], evidence: dict[str, dict],
              for rule in rules}
     files[RULES_DIR / "README.md"] = render_index(rules, evidence)
     files[EXAMPLES_DIR / "README.md"] = render_examples_readme(rules, root)
+    files[PACKAGED_EVIDENCE] = dump_evidence(evidence)
     return files
+
+
+def packaged_evidence() -> dict[str, dict]:
+    """The stored proof runs shipped inside the package (:data:`PACKAGED_EVIDENCE`); empty
+    when they are missing or damaged (the doc then only says how to measure)."""
+    from importlib.resources import files
+
+    try:
+        data = json.loads(files("kerascheck.reports").joinpath("evidence.json")
+                          .read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
