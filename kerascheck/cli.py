@@ -1,8 +1,8 @@
-"""The command line: ``kerascheck [check] PATH ...``, ``kerascheck rule KC201``, ``kerascheck rules``
-and ``kerascheck prove``.
+"""The command line: ``kerascheck [check] PATH ...``, ``kerascheck rule KC201``, ``kerascheck rules``,
+``kerascheck prove`` and ``kerascheck test-rule PATH``.
 
-The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules`` or
-``prove``; anything else is a path for ``check`` (so ``kerascheck src/`` works as users expect).
+The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules``,
+``prove`` or ``test-rule``; anything else is a path for ``check`` (so ``kerascheck src/`` works as users expect).
 A folder literally named ``rules`` is linted with ``kerascheck check rules`` or ``./rules``.
 
 Exit codes: 0 no findings, 1 findings, 2 usage error, missing path or internal error. With
@@ -20,7 +20,7 @@ from typing import Sequence
 from kerascheck.reports.formats import FORMATS
 from kerascheck.settings.options import check_parser, split_selectors
 
-SUBCOMMANDS = ("check", "rule", "rules", "prove")
+SUBCOMMANDS = ("check", "rule", "rules", "prove", "test-rule")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -50,7 +50,11 @@ def _dispatch(args: list[str]) -> int:
     if command == "rules":
         return _rules_command(rest)
     if command == "prove":
-        return _prove_command(rest)
+        from kerascheck.runtime.rebuild import prove_command
+
+        return prove_command(rest)
+    if command == "test-rule":
+        return _test_rule_command(rest)
     return _check_command(rest)
 
 
@@ -362,6 +366,7 @@ def _rule_command(argv: list[str]) -> int:
     from kerascheck.rules import all_rules, rule_by_code_or_name
 
     evidence = packaged_evidence()
+    _load_project_rules()
 
     if options.all:
         if options.output_format == "json":
@@ -389,6 +394,16 @@ def _rule_command(argv: list[str]) -> int:
     return EXIT_CLEAN
 
 
+def _load_project_rules() -> None:
+    """The rules of your own the current project's settings name (their docs are listed too)."""
+    from kerascheck.settings.config import ConfigError, load_config
+
+    try:
+        load_config(os.getcwd())
+    except ConfigError:
+        pass
+
+
 def _rules_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kerascheck rules", description="List the rules.")
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
@@ -396,56 +411,24 @@ def _rules_command(argv: list[str]) -> int:
     from kerascheck.reports.rule_docs import rules_table, rules_rows
     from kerascheck.rules import all_rules
 
+    _load_project_rules()
     rows = rules_rows(all_rules())
     print(json.dumps(rows, indent=2) if options.output_format == "json" else rules_table(rows),
           end="\n" if options.output_format == "json" else "")
     return EXIT_CLEAN
 
 
+def _test_rule_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="kerascheck test-rule",
+        description="Run a rule module's valid and invalid examples as tests (like fixit test).")
+    parser.add_argument("module", help="a .py file of your own rules, or a dotted module name")
+    from kerascheck.rule_testing import run_rule_tests
+
+    status, report = run_rule_tests(parser.parse_args(argv).module, os.getcwd())
+    (sys.stderr if status == EXIT_ERROR else sys.stdout).write(report)
+    return status
+
+
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _prove_command(argv: list[str]) -> int:
-    """``kerascheck prove [CODE ...]`` and ``kerascheck prove FILE ...``.
-
-    With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
-    only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
-    model (see :func:`kerascheck.runtime.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
-    was refuted. Exit 2 on a usage error or without TensorFlow.
-    """
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="kerascheck prove",
-        description="Run the runtime proofs: build a rule's bad example and its fixed twin in "
-                    "TensorFlow and measure both; or, given files, measure each finding on "
-                    "the model the linter reconstructed from the file.")
-    parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
-                        help="rule codes or names (default: every rule with a proof), or .py "
-                             "files")
-    options = parser.parse_args(argv)
-    files = [t for t in options.targets if t.endswith((".py", ".ipynb")) or os.path.isfile(t)]
-    codes = [t for t in options.targets if t not in files]
-    if files and codes:
-        parser.error("give either rule codes or files, not both")
-    from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
-    from kerascheck.rules import rule_by_code_or_name
-    from kerascheck.runtime.prove import provable_codes, prove_codes
-    from kerascheck.runtime.rebuild import prove_files
-
-    unknown = [code for code in codes if rule_by_code_or_name(code) is None]
-    if unknown:
-        print(f"kerascheck prove: error: unknown rule {unknown[0]!r}", file=sys.stderr)
-        return 2
-    if not tensorflow_available():
-        print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
-        return 2
-    try:
-        if files:
-            return prove_files(files)
-        return prove_codes([rule_by_code_or_name(code).code for code in codes]
-                            or provable_codes())
-    except RuntimeUnavailable as error:
-        print(f"kerascheck prove: {error}", file=sys.stderr)
-        return 2

@@ -74,6 +74,7 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     ``kind`` is ``"python"`` or ``"notebook"`` (a ``.ipynb`` file's JSON, linted by
     :mod:`kerascheck.source.notebook`); by default it follows the suffix of ``path``."""
     config = config or Config()
+    config.load_rule_modules()  # a worker process gets the settings, not the imports
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     if not is_relevant(raw):
         return FileResult(path, relevant=False)

@@ -65,6 +65,7 @@ def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None
     applies the non-overlapping fixes in one transformer; passes repeat until no fix applies.
     """
     config = config or Config()
+    config.load_rule_modules()  # rules of your own, in a worker process too
     current = source.encode("utf-8") if isinstance(source, str) else source
     outcome = FixOutcome(current)
     refused: set[tuple] = set()  # fixes dropped once are not retried on later passes

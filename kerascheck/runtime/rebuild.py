@@ -379,3 +379,49 @@ def _notebook_program(raw: bytes, path: str):
         cell, cell_line = origins[line - 1]
         return f"cell {cell}:{cell_line}"
     return program, where
+
+
+def prove_command(argv: list[str]) -> int:
+    """``kerascheck prove [CODE ...]`` and ``kerascheck prove FILE ...``.
+
+    With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
+    only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
+    model (see :func:`kerascheck.runtime.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
+    was refuted. Exit 2 on a usage error or without TensorFlow.
+    """
+    import argparse
+    import os
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="kerascheck prove",
+        description="Run the runtime proofs: build a rule's bad example and its fixed twin in "
+                    "TensorFlow and measure both; or, given files, measure each finding on "
+                    "the model the linter reconstructed from the file.")
+    parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
+                        help="rule codes or names (default: every rule with a proof), or .py "
+                             "files")
+    options = parser.parse_args(argv)
+    files = [t for t in options.targets if t.endswith((".py", ".ipynb")) or os.path.isfile(t)]
+    codes = [t for t in options.targets if t not in files]
+    if files and codes:
+        parser.error("give either rule codes or files, not both")
+    from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
+    from kerascheck.rules import rule_by_code_or_name
+    from kerascheck.runtime.prove import provable_codes, prove_codes
+
+    unknown = [code for code in codes if rule_by_code_or_name(code) is None]
+    if unknown:
+        print(f"kerascheck prove: error: unknown rule {unknown[0]!r}", file=sys.stderr)
+        return 2
+    if not tensorflow_available():
+        print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    try:
+        if files:
+            return prove_files(files)
+        return prove_codes([rule_by_code_or_name(code).code for code in codes]
+                            or provable_codes())
+    except RuntimeUnavailable as error:
+        print(f"kerascheck prove: {error}", file=sys.stderr)
+        return 2

@@ -19,6 +19,8 @@ Ruff does), or in the file named by ``--config``. Keys use Ruff's names and mean
     (default false: ``# noqa`` comments suppress findings)
 ``fixable`` (default ``["ALL"]``) / ``unfixable`` / ``unsafe-fixes`` (default false)
     which rules' fixes ``--fix`` applies, and whether the unsafe ones too
+``rule-modules``
+    modules of your own rules (:mod:`kerascheck.rules`), loaded before the selectors are read
 
 Globs without a ``/`` match a file or folder name anywhere (``build``, ``*_pb2.py``); globs with
 a ``/`` match the path relative to the project root, the folder holding the configuration file
@@ -32,6 +34,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -79,18 +82,34 @@ class Config:
     unfixable: tuple[str, ...] = ()
     #: apply the unsafe fixes too (``--unsafe-fixes`` / ``--no-unsafe-fixes`` override it)
     unsafe_fixes: bool = False
+    #: modules of your own rules (``.py`` paths relative to ``root``, or dotted names)
+    rule_modules: tuple[str, ...] = ()
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
+        self.load_rule_modules()
         for selector in (*self.select, *self.ignore, *self.extend_select, *self.fixable,
                          *self.unfixable):
             resolve_selector(selector)
         for _pattern, codes in self.per_file_ignores:
             for selector in codes:
                 resolve_selector(selector)
+
+    def load_rule_modules(self) -> None:
+        """Register the rules of ``rule_modules`` in this process (once; the engine calls it
+        again in worker processes, which receive the settings but not the imports)."""
+        if not self.rule_modules:
+            return
+        from kerascheck.rules import RuleLoadError, load_rule_module
+
+        for spec in self.rule_modules:
+            try:
+                load_rule_module(spec, self.root)
+            except RuleLoadError as error:
+                raise ConfigError(str(error)) from None
 
     # -- rule selection ------------------------------------------------------------------
     @cached_property
@@ -154,8 +173,21 @@ class Config:
                 for key, value in data.items()}
 
     def fingerprint(self) -> str:
-        """A stable hash of everything that can change a result (not where it was read from)."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        """A stable hash of everything that can change a result (not where it was read from):
+        the settings, and the code of every rule of your own that is loaded."""
+        import inspect
+
+        from kerascheck.rules import all_rules
+
+        own = []
+        for rule in all_rules():
+            if not rule.__module__.startswith("kerascheck.rules."):
+                try:
+                    own.append(inspect.getsource(inspect.getmodule(rule)))
+                except (OSError, TypeError):
+                    own.append(f"{rule.__module__}.{rule.__qualname__}")
+        text = json.dumps([self.to_dict(), sorted(set(own))], sort_keys=True,
+                          separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def with_overrides(self, **changes) -> "Config":
@@ -251,6 +283,7 @@ KEYS = {
     "fixable": ("fixable", _string_list),
     "unfixable": ("unfixable", _string_list),
     "unsafe-fixes": ("unsafe_fixes", _boolean),
+    "rule-modules": ("rule_modules", _string_list),
 }
 
 
@@ -282,9 +315,10 @@ def resolve_selector(selector: str) -> str:
     upper = text.upper()
     if upper == "ALL":
         return "KC"
+    if re.fullmatch(r"[A-Z]+[0-9]*", upper) and any(rule.code.startswith(upper)
+                                                      for rule in all_rules()):
+        return upper  # a code or a prefix, kerascheck's or a rule of your own
     if upper.startswith("KC") and upper[2:].isdigit() or upper == "KC":
-        if any(rule.code.startswith(upper) for rule in all_rules()):
-            return upper
         raise ConfigError(f"unknown rule selector: {selector!r}{_guess(upper, all_rules())}")
     for rule in all_rules():
         if rule.name == text.lower():
