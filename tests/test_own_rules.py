@@ -109,7 +109,8 @@ def test_test_rule_fails_a_wrong_example(project):
 @pytest.mark.parametrize(("change", "message"), [
     (('code = "TEAM101"', 'code = "KC999"'), "must be letters then three digits, not starting"),
     (('code = "TEAM101"', 'code = "KC201"'), "must be letters then three digits, not starting"),
-    (("from kerascheck.rules.base import Rule", "import no_such_module"), "ModuleNotFoundError"),
+    (("from kerascheck.rules.base import Rule",
+      "import no_such_module\nfrom kerascheck.rules.base import Rule"), "ModuleNotFoundError"),
 ])
 def test_a_bad_rule_module_is_a_clear_error(project, change, message):
     rules = project / "team_rules.py"

@@ -1,4 +1,5 @@
-"""A rule of a team's own (the worked example of README, "Rules of your own"): no Dense layer wider than 4096 units."""
+"""A rule of a team's own, the worked example of README's "Rules of your own": no Dense layer
+wider than 4096 units."""
 from kerascheck.rules.base import Rule
 
 
@@ -50,6 +51,5 @@ model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(64, activa
 
     def check_model(self, model):
         for layer in model.layers:
-            units = getattr(layer, "units", None)
-            if isinstance(units, int) and units > 4096:
-                yield self.finding(layer, f"Dense layer with {units} units; keep it under 4096")
+            if isinstance(layer.units, int) and layer.units > 4096:
+                yield self.finding(layer, f"Dense layer with {layer.units} units; keep it under 4096")
