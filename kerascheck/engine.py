@@ -109,18 +109,20 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     if findings:
         # One code generation gives both the positions and the text (see locate_with_code).
         located, text = locate_with_code(findings, module, path)
-        result.diagnostics = apply_noqa(located, module, path, config, text)
+        result.diagnostics = apply_noqa(located, module, path, config, text,
+                                        failed={error.rule for error in result.errors})
     elif b"noqa" in raw.lower() and not config.ignore_noqa \
             and config.is_enabled(UNUSED_NOQA, path):
-        result.diagnostics = apply_noqa([], module, path, config)
+        result.diagnostics = apply_noqa([], module, path, config,
+                                        failed={error.rule for error in result.errors})
     return result
 
 
 def apply_noqa(diagnostics: list[Diagnostic], module: cst.Module, path: str, config: Config,
-               text: str | None = None) -> list[Diagnostic]:
+               text: str | None = None, failed: set[str] = frozenset()) -> list[Diagnostic]:
     """The diagnostics no ``# noqa`` suppresses (all of them with ``ignore-noqa``), and KC001
     for the ``# noqa: KCnnn`` codes that suppressed nothing. ``text`` is ``module``'s code when
-    the caller has it."""
+    the caller has it; the rules in ``failed`` raised, so their comments are not judged."""
     if config.ignore_noqa:
         return diagnostics
     text = module.code if text is None else text
@@ -131,7 +133,8 @@ def apply_noqa(diagnostics: list[Diagnostic], module: cst.Module, path: str, con
     from kerascheck.source.unused_noqa import unused_noqa
 
     unused = unused_noqa(text, module, used, (rule.code for rule in all_rules()),
-                         lambda code: code != UNUSED_NOQA and config.is_enabled(code, path),
+                         lambda code: code != UNUSED_NOQA and code not in failed
+                         and config.is_enabled(code, path),
                          path)
     # a "# noqa: KC001" (or a file-level noqa) silences KC001 as it silences any rule
     return sorted(kept + suppression.filter_suppressed(unused, text)) if unused else kept

@@ -119,3 +119,20 @@ def test_a_bad_rule_module_is_a_clear_error(project, change, message):
     result = run("model.py", cwd=project)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert run("test-rule", "team_rules.py", cwd=project).returncode == 2
+
+
+def test_kc001_judges_your_own_codes_but_not_a_rule_that_raised(project):
+    configure(project, 'rule-modules = ["team_rules.py"]\nextend-select = ["TEAM"]\n')
+    (project / "model.py").write_text(WIDE.replace('activation="relu"),', 'activation="relu"),  '
+                                                   '# noqa: TEAM101')
+                                      .replace("Dense(1),", "Dense(1),  # noqa: TEAM101"))
+    result = run("--output-format", "json", "--no-cache", "model.py", cwd=project)
+    assert [(d["line"], d["code"], d["message"]) for d in json.loads(result.stdout)] == [
+        (5, "KC001", "Unused `noqa` directive (unused: `TEAM101`); remove it")]
+    rules = project / "team_rules.py"
+    rules.write_text(rules.read_text().replace("        for layer in model.layers:",
+                                               "        raise RuntimeError('a bug')\n"
+                                               "        for layer in model.layers:"))
+    broken = run("--output-format", "json", "--no-cache", "model.py", cwd=project)
+    assert broken.returncode == 2 and "internal error in rule TEAM101" in broken.stderr
+    assert json.loads(broken.stdout) == []  # its comments are not called unused

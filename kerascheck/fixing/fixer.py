@@ -244,16 +244,17 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     except Exception:  # reported by the engine's lint of the file
         return None, [], False
     findings = []
-    complete = True
+    failed = set()  # rules that raised: their noqa comments are not judged (KC001)
     for rule_class in all_rules():
         if rule_class.code in engine.ENGINE_RULES or not config.is_enabled(rule_class.code, path):
             continue
         try:
             findings.extend(rule_class().check_file(facts))
         except Exception:
-            complete = False
+            failed.add(rule_class.code)
     diagnostics = engine.locate(findings, module, path) if findings else []
-    return module, engine.apply_noqa(diagnostics, module, path, config), complete
+    return module, engine.apply_noqa(diagnostics, module, path, config, failed=failed), \
+        not failed
 
 
 def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool = False,

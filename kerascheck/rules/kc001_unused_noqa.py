@@ -9,9 +9,10 @@ class UnusedNoqa(Rule):
     ## What it does
     Finds a `# noqa: KCnnn` comment whose code suppresses nothing on its line: the rule ran
     and reported nothing there, or kerascheck has no rule with that code (a typo such as
-    `KC5O2`, a rule that never existed). Codes of rules that did not run on the file
-    (`--select`, `ignore`, `per-file-ignores`) are not judged, other tools' codes (`E501`) are
-    left alone, and so is a bare `# noqa`. Ruff's `RUF100` does the same for Ruff's codes.
+    `KC5O2`, a rule that never existed). The codes of your own rules are judged the same way.
+    Codes of rules that did not run on the file (`--select`, `ignore`, `per-file-ignores`) or
+    that raised are not judged, other tools' codes (`E501`) are left alone, and so is a bare
+    `# noqa`. Ruff's `RUF100` does the same for Ruff's codes.
 
     ## Why is this bad?
     A suppression outlives the problem it hid: the layer was fixed, the line moved, the code was

@@ -1,9 +1,10 @@
 """KC001 unused-noqa: the ``# noqa: KCnnn`` codes that suppressed nothing, found once the
 engine knows which comment suppressed which finding (Ruff's RUF100).
 
-A code is unused when its rule ran on the file and reported nothing the comment covers, and
-unknown when kerascheck has no such rule. Codes of rules that did not run (``--select``,
-``ignore``, per-file ignores) are not judged: another run may need them. Other tools' codes
+A code is unused when its rule (kerascheck's or one of your own) ran on the file and reported
+nothing the comment covers, and unknown when it starts with ``KC`` and kerascheck has no such
+rule. Codes of rules that did not run (``--select``,
+``ignore``, per-file ignores) or that raised are not judged: another run may need them. Other tools' codes
 (``E501``) and a bare ``# noqa`` are left alone. The fix (safe) removes the unused codes, or
 the whole directive when none is left.
 """
@@ -42,12 +43,13 @@ def unused_noqa(text: str, module: cst.Module, used: dict[int, set[str]],
                 continue
             unknown, unused = [], []
             for code in split_codes(comment[match.start("codes"):_codes_end(comment, match)]):
-                if not code.startswith(OWN_PREFIX) or code == CODE:
+                if code == CODE:
                     continue
-                if code not in known:
+                if code in known:  # kerascheck's rules and the rules of your own
+                    if judged(code) and code not in used.get(line, ()):
+                        unused.append(code)
+                elif code.startswith(OWN_PREFIX):  # other tools' codes are theirs
                     unknown.append(code)
-                elif judged(code) and code not in used.get(line, ()):
-                    unused.append(code)
             if not unknown and not unused:
                 continue
             drop.update(unknown, unused)
