@@ -2,10 +2,12 @@
 ``kerascheck prove`` and ``kerascheck test-rule PATH``.
 
 The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules``,
-``prove`` or ``test-rule``; anything else is a path for ``check`` (so ``kerascheck src/`` works as users expect).
-A folder literally named ``rules`` is linted with ``kerascheck check rules`` or ``./rules``.
+``prove`` or ``test-rule``; anything else is a path for ``check`` (so ``kerascheck src/`` works
+as users expect). A folder literally named ``rules`` is linted with ``kerascheck check rules``
+or ``./rules``.
 
-Exit codes: 0 no findings, 1 findings, 2 usage error, missing path or internal error. With
+Exit codes: 0 no findings, 1 findings (or a reader that closed the pipe), 2 usage error,
+missing path, a report that cannot be written or internal error. With
 ``--fix``, findings means what remains after fixing (``--exit-non-zero-on-fix``: or anything fixed).
 """
 

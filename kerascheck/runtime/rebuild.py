@@ -386,7 +386,7 @@ def prove_command(argv: list[str]) -> int:
 
     With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
     only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
-    model (see :func:`kerascheck.runtime.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
+    model (see :func:`prove_files`); exit 0 when no proof on a rebuilt model
     was refuted. Exit 2 on a usage error or without TensorFlow.
     """
     import argparse

@@ -3,10 +3,10 @@ engine knows which comment suppressed which finding (Ruff's RUF100).
 
 A code is unused when its rule (kerascheck's or one of your own) ran on the file and reported
 nothing the comment covers, and unknown when it starts with ``KC`` and kerascheck has no such
-rule. Codes of rules that did not run (``--select``,
-``ignore``, per-file ignores) or that raised are not judged: another run may need them. Other tools' codes
-(``E501``) and a bare ``# noqa`` are left alone. The fix (safe) removes the unused codes, or
-the whole directive when none is left.
+rule. Codes of rules that did not run (``--select``, ``ignore``, per-file ignores) or that
+raised are not judged: another run may need them. Other tools' codes (``E501``) and a bare
+``# noqa`` are left alone. The fix (safe) removes the unused codes, or the whole directive
+when none is left.
 """
 
 from __future__ import annotations
