@@ -175,6 +175,10 @@ class Config:
     def fingerprint(self) -> str:
         """A stable hash of everything that can change a result (not where it was read from):
         the settings, and the code of every rule of your own that is loaded."""
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:  # once per settings object: caches ask for every file
         import inspect
 
         from kerascheck.rules import all_rules
