@@ -347,7 +347,8 @@ def _report(diagnostics, file_count: int, output_format: str, options=None,
         text = render(diagnostics, output_format, sources=sources,
                       colour=output_file is None and use_colour(sys.stdout),
                       with_summary=not _quiet(options),
-                      fixable=getattr(options, "is_fixable", None))
+                      fixable=getattr(options, "is_fixable", None),
+                      unsafe=bool(getattr(options, "unsafe_fixes", False)))
     write_output(text, output_file)
 
 

@@ -70,7 +70,11 @@ def test_fixable_names_the_only_rules_fixed(project):
 
 
 def test_unsafe_fixes_in_the_settings_and_no_unsafe_fixes_on_the_command_line(project):
+    assert '= help: Add `activation="relu"` (--fix --unsafe-fixes)' in run(
+        "model.py", cwd=project).stdout
     configure(project, "unsafe-fixes = true\n")
+    # the hint says what --fix does under these settings
+    assert '= help: Add `activation="relu"` (--fix)' in run("model.py", cwd=project).stdout
     (project / "copy_of.py").write_text(MODEL)
     run("--fix", "model.py", cwd=project)
     assert (project / "model.py").read_text() == fixed_with(KC103, KC001, KC201)

@@ -30,15 +30,16 @@ SUMMARY_FORMATS = ("text", "concise")
 
 def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
            sources: Mapping[str, str] | None = None, colour: bool = False,
-           with_summary: bool = True, fixable=None) -> str:
+           with_summary: bool = True, fixable=None, unsafe: bool = False) -> str:
     """The report in ``output_format``. ``sources`` maps a path to its text when the file on
     disk is not what was linted (stdin); otherwise source lines are read from the files.
-    ``colour``, ``with_summary`` and ``fixable`` apply to ``text`` and ``concise``
+    ``colour``, ``with_summary``, ``fixable`` and ``unsafe`` apply to ``text`` and ``concise``
     (:func:`kerascheck.reports.text.render_text`)."""
     ordered = sorted(diagnostics, key=sort_key)
     if output_format in SUMMARY_FORMATS:
         return render_text(ordered, sources, concise=output_format == "concise",
-                           colour=colour, with_summary=with_summary, fixable=fixable)
+                           colour=colour, with_summary=with_summary, fixable=fixable,
+                           unsafe=unsafe)
     if output_format == "json":
         return json.dumps([d.to_dict() for d in ordered], indent=2) + "\n"
     if output_format == "json-lines":

@@ -59,11 +59,11 @@ class SourceLines:
 
 def render_text(diagnostics: list[Diagnostic], overrides: Mapping[str, str] | None = None, *,
                 concise: bool = False, colour: bool = False, with_summary: bool = True,
-                fixable: Callable[[str], bool] | None = None) -> str:
+                fixable: Callable[[str], bool] | None = None, unsafe: bool = False) -> str:
     """The ``text`` report (``concise``: one line a finding), ``diagnostics`` in order.
     ``colour`` adds ANSI styles (see :func:`use_colour`); ``with_summary`` False (``--quiet``)
     leaves out the ``Found 3 problems`` line; ``fixable(code)`` False (``unfixable``) hides a
-    rule's fix hint."""
+    rule's fix hint; ``unsafe`` (``unsafe-fixes = true``) means ``--fix`` applies unsafe fixes."""
     paint = _Paint(colour)
     sources = None if concise else SourceLines(overrides)
     out = []
@@ -78,7 +78,7 @@ def render_text(diagnostics: list[Diagnostic], overrides: Mapping[str, str] | No
         fix = diagnostic.fix
         if fix is not None and getattr(fix, "message", None) \
                 and (fixable is None or fixable(diagnostic.code)):
-            flag = "--fix" if getattr(fix, "applicability", "") == "safe" \
+            flag = "--fix" if unsafe or getattr(fix, "applicability", "") == "safe" \
                 else "--fix --unsafe-fixes"
             out.append(f"  {paint.help('= help')}: {fix.message} ({flag})\n")
         out.append("\n")
