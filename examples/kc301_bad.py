@@ -7,7 +7,8 @@ keep = y_train < 3
 x_train, y_train = x_train[keep], y_train[keep]
 
 model = tf.keras.Sequential([
-  tf.keras.layers.Flatten(input_shape=(28,28)),
+  tf.keras.Input(shape=(28, 28)),
+  tf.keras.layers.Flatten(),
   tf.keras.layers.Dense(64, activation='relu'),
   tf.keras.layers.Dense(3, activation='sigmoid')
 ])

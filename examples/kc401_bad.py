@@ -4,7 +4,8 @@ import tensorflow as tf
 (raw_data, labels), (test_data, test_labels) = tf.keras.datasets.mnist.load_data()
 
 model = tf.keras.Sequential([
-    tf.keras.layers.Flatten(input_shape=(28, 28)),
+    tf.keras.Input(shape=(28, 28)),
+    tf.keras.layers.Flatten(),
     tf.keras.layers.Dense(128, activation="relu"),
     tf.keras.layers.Dense(10, activation="softmax"),
 ])

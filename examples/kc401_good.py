@@ -7,7 +7,8 @@ normalized_data = (raw_data - mean) / std
 normalized_test = (test_data - mean) / std
 
 model = tf.keras.Sequential([
-    tf.keras.layers.Flatten(input_shape=(28, 28)),
+    tf.keras.Input(shape=(28, 28)),
+    tf.keras.layers.Flatten(),
     tf.keras.layers.Dense(128, activation="relu"),
     tf.keras.layers.Dense(10, activation="softmax"),
 ])

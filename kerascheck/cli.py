@@ -1,12 +1,13 @@
-"""The command line: ``kerascheck [check] PATH ...``, ``kerascheck rule KC201``, ``kerascheck rules``
-and ``kerascheck prove``.
+"""The command line: ``kerascheck [check] PATH ...``, ``kerascheck rule KC201``, ``kerascheck rules``,
+``kerascheck prove`` and ``kerascheck test-rule PATH``.
 
 The first argument picks a subcommand when it is one of ``check``, ``rule``, ``rules``,
-``prove`` or ``server``; anything else is a path for ``check`` (so ``kerascheck src/`` works as
-users expect).
-A folder literally named ``rules`` is linted with ``kerascheck check rules`` or ``./rules``.
+``prove``, ``server`` or ``test-rule``; anything else is a path for ``check`` (so
+``kerascheck src/`` works as users expect). A folder literally named ``rules`` is linted with
+``kerascheck check rules`` or ``./rules``.
 
-Exit codes: 0 no findings, 1 findings, 2 usage error, missing path or internal error. With
+Exit codes: 0 no findings, 1 findings (or a reader that closed the pipe), 2 usage error,
+missing path, a report that cannot be written or internal error. With
 ``--fix``, findings means what remains after fixing (``--exit-non-zero-on-fix``: or anything fixed).
 """
 
@@ -22,16 +23,27 @@ from typing import Sequence
 from kerascheck.reports.formats import FORMATS
 from kerascheck.settings.options import check_parser, split_selectors
 
-SUBCOMMANDS = ("check", "rule", "rules", "prove", "server")
+SUBCOMMANDS = ("check", "rule", "rules", "prove", "server", "test-rule")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command. Ctrl-C exits 130 and SIGTERM 143 (128 + the signal), each with one line
-    on stderr and no worker left behind."""
+    on stderr and no worker left behind; a report that cannot be written exits 2."""
+    from kerascheck.reports.formats import ReportWriteError
+
     previous = _terminate_by_exception()
     try:
-        return _dispatch(argv)
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except ReportWriteError as error:
+        print(f"kerascheck: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # the reader went away (``kerascheck ... | head -1``): no traceback, and none at exit
+        # when Python flushes stdout again (the recipe of Python's signal docs)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
     except KeyboardInterrupt:
         print("kerascheck: interrupted", file=sys.stderr)
         return 128 + signal.SIGINT
@@ -60,20 +72,27 @@ def _terminate_by_exception():
         return None
 
 
-def _dispatch(argv: Sequence[str] | None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+def _dispatch(args: list[str]) -> int:
     if args and args[0] in SUBCOMMANDS:
         command, rest = args[0], args[1:]
     else:
         command, rest = "check", args
     if command == "rule":
-        return _rule_command(rest)
+        from kerascheck.reports.rule_docs import rule_command
+
+        return rule_command(rest)
     if command == "rules":
-        return _rules_command(rest)
+        from kerascheck.reports.rule_docs import rules_command
+
+        return rules_command(rest)
     if command == "prove":
-        return _prove_command(rest)
+        from kerascheck.runtime.rebuild import prove_command
+
+        return prove_command(rest)
     if command == "server":
         return _server_command(rest)
+    if command == "test-rule":
+        return _test_rule_command(rest)
     return _check_command(rest)
 
 
@@ -103,6 +122,7 @@ def _check_command(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"kerascheck: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    options.unsafe_fixes, options.is_fixable = config.unsafe_fixes, config.is_fixable
     if options.show_settings:
         _show_settings(config)
         return EXIT_CLEAN
@@ -120,7 +140,7 @@ def _check_command(argv: list[str]) -> int:
         for path in discover(options.paths, config):
             print(path)
         return EXIT_CLEAN
-    if options.fix or options.diff:
+    if options.fix or options.diff or options.fix_only:
         return _fix_command(options, config)
 
     from kerascheck.workspace.paths import discover
@@ -144,7 +164,7 @@ def _check_command(argv: list[str]) -> int:
         if result.diagnostics:
             files_with_findings.add(path)
     if options.add_noqa:
-        return _add_noqa(diagnostics, errors)
+        return _add_noqa(diagnostics, errors, options, config)
     diagnostics.sort()
     _report(diagnostics, len(files_with_findings), options.output_format, options)
     for error in errors:
@@ -186,6 +206,10 @@ def _resolve_config(options, reading_stdin: bool):
         changes["force_exclude"] = options.force_exclude
     if options.respect_gitignore is not None:
         changes["respect_gitignore"] = options.respect_gitignore
+    if options.ignore_noqa:
+        changes["ignore_noqa"] = True
+    if options.unsafe_fixes is not None:
+        changes["unsafe_fixes"] = options.unsafe_fixes
     return config.with_overrides(**changes) if changes else config
 
 
@@ -257,30 +281,21 @@ def _stdin_fix(source: bytes, filename: str, options, config) -> int:
     return EXIT_FINDINGS if result.diagnostics and not options.exit_zero else EXIT_CLEAN
 
 
-def _add_noqa(diagnostics, errors) -> int:
+def _add_noqa(diagnostics, errors, options, config) -> int:
     """``--add-noqa``: suppress every current finding where it is reported."""
-    from kerascheck.fixing.noqa import add_noqa
+    from kerascheck.fixing.noqa import add_noqa_to_files
 
-    by_path: dict[str, list] = {}
-    for diagnostic in diagnostics:
-        if diagnostic.code != "KC000":  # a file that does not parse cannot be annotated
-            by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    added = failed = 0
-    for path, found in sorted(by_path.items()):
-        if path.endswith(".ipynb"):
-            print(f"kerascheck: {path}: notebooks are never written; add '# noqa: CODE' "
-                  f"in the notebook yourself", file=sys.stderr)
-            continue
-        outcome = add_noqa(path, found)
-        added += outcome.added
-        if outcome.error:
-            failed += 1
-            print(f"kerascheck: {path}: noqa comments not written: {outcome.error}",
+    results = add_noqa_to_files(diagnostics, config)
+    for result in results:
+        if result.error:
+            print(f"kerascheck: {result.path}: noqa comments not written: {result.error}",
                   file=sys.stderr)
-    print(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
+    added = sum(result.added for result in results)
+    if not _quiet(options):
+        print(f"Added {added} noqa {'directive' if added == 1 else 'directives'}.")
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
-    return EXIT_ERROR if errors or failed else EXIT_CLEAN
+    return EXIT_ERROR if errors or any(result.error for result in results) else EXIT_CLEAN
 
 
 def _fix_command(options, config) -> int:
@@ -306,16 +321,20 @@ def _fix_command(options, config) -> int:
     to_fix = []
     for result in lint_paths(discover(options.paths, config), config, jobs=options.jobs,
                              cache=cache):
-        if any(allowed(d.fix, options.unsafe_fixes) for d in result.diagnostics):
+        if any(allowed(d.fix, options.unsafe_fixes) and config.is_fixable(d.code)
+               for d in result.diagnostics):
             to_fix.append(result.path)
             continue
         remaining.extend(result.diagnostics)
         errors.extend(result.errors)
         if result.diagnostics:
             files_with_findings.add(result.path)
+    fixed_codes: dict[str, list[str]] = {}
     for result in fix_files(to_fix, config, unsafe=options.unsafe_fixes, write=not options.diff,
                             jobs=options.jobs or default_jobs()):
         fixed += result.fixed
+        if result.fixed_codes:
+            fixed_codes[result.path] = result.fixed_codes
         if result.diff:
             diffs.append(result.diff)
         for note in result.dropped:
@@ -327,24 +346,35 @@ def _fix_command(options, config) -> int:
     remaining.sort()
     problems = "problem" if fixed == 1 else "problems"
     left = f"{len(remaining)} remaining"
-    hidden = sum(1 for d in remaining if d.fix is not None and d.fix.applicability == "unsafe")
+    hidden = sum(1 for d in remaining if d.fix is not None and d.fix.applicability == "unsafe"
+                 and config.is_fixable(d.code))
     if hidden and not options.unsafe_fixes:
         left += f"; {hidden} more fixable with --unsafe-fixes"
     if options.diff:
-        sys.stdout.write("".join(diffs))
-        print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
+        if not options.silent:
+            sys.stdout.write("".join(diffs))
+        if not _quiet(options):
+            print(f"Would fix {fixed} {problems} ({left}).", file=sys.stderr)
     else:
-        _report(remaining, len(files_with_findings), options.output_format, options)
+        if not options.fix_only:  # --fix-only: what was fixed, not what remains
+            _report(remaining, len(files_with_findings), options.output_format, options)
         # machine-readable formats keep stdout parseable
         human = options.output_format in ("text", "concise") or options.output_file
-        print(f"Fixed {fixed} {problems} ({left}).", file=sys.stdout if human else sys.stderr)
+        if not _quiet(options):
+            stream = sys.stdout if human else sys.stderr
+            print(f"Fixed {fixed} {problems} ({left}).", file=stream)
+            if options.show_fixes and fixed_codes:
+                from kerascheck.reports.formats import render_fixes
+
+                print(render_fixes(fixed_codes), end="", file=stream)
     for error in errors:
         print(f"kerascheck: {error}", file=sys.stderr)
     if errors:
         return EXIT_ERROR
     if options.exit_zero:
         return EXIT_CLEAN
-    if remaining or (options.diff and diffs) or (options.exit_non_zero_on_fix and fixed):
+    if (remaining and not options.fix_only) or (options.diff and diffs) \
+            or (options.exit_non_zero_on_fix and fixed):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -354,119 +384,39 @@ def _report(diagnostics, file_count: int, output_format: str, options=None,
     """Print (or write to ``--output-file``) the report in the chosen format; with
     ``--statistics``, the counts per rule instead."""
     from kerascheck.reports.formats import render, render_statistics, write_output
+    from kerascheck.reports.text import use_colour
 
+    output_file = getattr(options, "output_file", None)
+    if getattr(options, "silent", False) and output_file is None:
+        return  # -s: the exit code says it all
     if options is not None and getattr(options, "statistics", False):
-        text = render_statistics(diagnostics, output_format)
+        text = render_statistics(diagnostics, output_format,
+                                 fixable=getattr(options, "is_fixable", lambda code: True))
     else:
-        text = render(diagnostics, output_format, sources=sources)
-    write_output(text, getattr(options, "output_file", None))
+        text = render(diagnostics, output_format, sources=sources,
+                      colour=output_file is None and use_colour(sys.stdout),
+                      with_summary=not _quiet(options),
+                      fixable=getattr(options, "is_fixable", None),
+                      unsafe=bool(getattr(options, "unsafe_fixes", False)))
+    write_output(text, output_file)
 
 
-def _rule_command(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="kerascheck rule",
-                                     description="Explain a rule: its docs and examples.")
-    parser.add_argument("rule", nargs="?", help="a code (KC201) or a name")
-    parser.add_argument("--all", action="store_true", help="print every rule's doc")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text",
-                        help="json: the doc's sections and code blocks, for editors and tools")
-    options = parser.parse_args(argv)
-    from kerascheck.reports.rule_docs import render_rule, rule_as_dict
-    from kerascheck.rules import all_rules, rule_by_code_or_name
-
-    if options.all:
-        if options.output_format == "json":
-            print(json.dumps([rule_as_dict(rule) for rule in all_rules()], indent=2))
-        else:
-            print("\n\n".join(render_rule(rule) for rule in all_rules()), end="")
-        return EXIT_CLEAN
-    if not options.rule:
-        parser.error("name a rule (e.g. KC201) or pass --all")
-    rule = rule_by_code_or_name(options.rule)
-    if rule is None:
-        import difflib
-
-        known = [r.code for r in all_rules()] + [r.name for r in all_rules()]
-        close = difflib.get_close_matches(options.rule, known, n=3)
-        hint = f"; did you mean {' or '.join(close)}?" if close else \
-            "; 'kerascheck rules' lists them"
-        print(f"kerascheck: error: unknown rule {options.rule!r}{hint}", file=sys.stderr)
-        return EXIT_ERROR
-    if options.output_format == "json":
-        print(json.dumps(rule_as_dict(rule), indent=2))
-    else:
-        print(render_rule(rule), end="")
-    return EXIT_CLEAN
+def _quiet(options) -> bool:
+    """``-q`` (findings only) or ``-s`` (nothing): no summary and no "Fixed N" line."""
+    return bool(getattr(options, "quiet", False) or getattr(options, "silent", False))
 
 
-def _rules_command(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="kerascheck rules", description="List the rules.")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text")
-    options = parser.parse_args(argv)
-    from kerascheck.reports.rule_docs import has_proof
-    from kerascheck.rules import all_rules
+def _test_rule_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="kerascheck test-rule",
+        description="Run a rule module's valid and invalid examples as tests (like fixit test).")
+    parser.add_argument("module", help="a .py file of your own rules, or a dotted module name")
+    from kerascheck.rule_testing import run_rule_tests
 
-    # fix: "safe", "unsafe" or null (no automatic fix); shown as "-" in the table
-    rows = [{"code": rule.code, "name": rule.name, "family": rule.family(),
-             "fix": rule.fix_applicability, "summary": rule.summary, "has_proof": has_proof(rule)}
-            for rule in all_rules()]
-    if options.output_format == "json":
-        print(json.dumps(rows, indent=2))
-        return EXIT_CLEAN
-    columns = ("code", "name", "family", "fix")
-    cells = [{column: row[column] or "-" for column in columns} for row in rows]
-    widths = {column: max(len(column), *(len(cell[column]) for cell in cells))
-              for column in columns}
-    print("  ".join(column.upper().ljust(widths[column]) for column in columns) + "  SUMMARY")
-    for row, cell in zip(rows, cells):
-        print("  ".join(cell[column].ljust(widths[column]) for column in columns)
-              + "  " + row["summary"])
-    return EXIT_CLEAN
+    status, report = run_rule_tests(parser.parse_args(argv).module, os.getcwd())
+    (sys.stderr if status == EXIT_ERROR else sys.stdout).write(report)
+    return status
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _prove_command(argv: list[str]) -> int:
-    """``kerascheck prove [CODE ...]`` and ``kerascheck prove FILE ...``.
-
-    With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
-    only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
-    model (see :func:`kerascheck.runtime.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
-    was refuted. Exit 2 on a usage error or without TensorFlow.
-    """
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="kerascheck prove",
-        description="Run the runtime proofs: build a rule's bad example and its fixed twin in "
-                    "TensorFlow and measure both; or, given files, measure each finding on "
-                    "the model the linter reconstructed from the file.")
-    parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
-                        help="rule codes or names (default: every rule with a proof), or .py "
-                             "files")
-    options = parser.parse_args(argv)
-    files = [t for t in options.targets if t.endswith(".py") or os.path.isfile(t)]
-    codes = [t for t in options.targets if t not in files]
-    if files and codes:
-        parser.error("give either rule codes or files, not both")
-    from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
-    from kerascheck.rules import rule_by_code_or_name
-    from kerascheck.runtime.prove import provable_codes, prove_codes
-    from kerascheck.runtime.rebuild import prove_files
-
-    unknown = [code for code in codes if rule_by_code_or_name(code) is None]
-    if unknown:
-        print(f"kerascheck prove: error: unknown rule {unknown[0]!r}", file=sys.stderr)
-        return 2
-    if not tensorflow_available():
-        print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
-        return 2
-    try:
-        if files:
-            return prove_files(files)
-        return prove_codes([rule_by_code_or_name(code).code for code in codes]
-                            or provable_codes())
-    except RuntimeUnavailable as error:
-        print(f"kerascheck prove: {error}", file=sys.stderr)
-        return 2

@@ -29,6 +29,8 @@ from kerascheck.source.parsing import OUT_OF_MEMORY
 RELEVANT_MARKERS = (b"keras", b"tensorflow", b"Sequential", b"Dense")
 
 SYNTAX_ERROR = "KC000"
+UNUSED_NOQA = "KC001"  # reported here, once every rule has run (kerascheck.source.unused_noqa)
+ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)
 
 
 @dataclass
@@ -73,6 +75,7 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     ``kind`` is ``"python"`` or ``"notebook"`` (a ``.ipynb`` file's JSON, linted by
     :mod:`kerascheck.source.notebook`); by default it follows the suffix of ``path``."""
     config = config or Config()
+    config.load_rule_modules()  # a worker process gets the settings, not the imports
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     if not is_relevant(raw):
         return FileResult(path, relevant=False)
@@ -99,7 +102,7 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         return result
     findings: list[Finding] = []
     for rule_class in all_rules():
-        if rule_class.code == SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
+        if rule_class.code in ENGINE_RULES or not config.is_enabled(rule_class.code, path):
             continue
         try:
             findings.extend(rule_class().check_file(facts))
@@ -110,9 +113,36 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
                                                f"{type(error).__name__}: {error}"))
     if findings:
         # One code generation gives both the positions and the text (see locate_with_code).
-        result.diagnostics, text = locate_with_code(findings, module, path)
-        result.diagnostics = suppression.filter_suppressed(result.diagnostics, text)
+        located, text = locate_with_code(findings, module, path)
+        result.diagnostics = apply_noqa(located, module, path, config, text,
+                                        failed={error.rule for error in result.errors})
+    elif b"noqa" in raw.lower() and not config.ignore_noqa \
+            and config.is_enabled(UNUSED_NOQA, path):
+        result.diagnostics = apply_noqa([], module, path, config,
+                                        failed={error.rule for error in result.errors})
     return result
+
+
+def apply_noqa(diagnostics: list[Diagnostic], module: cst.Module, path: str, config: Config,
+               text: str | None = None, failed: set[str] = frozenset()) -> list[Diagnostic]:
+    """The diagnostics no ``# noqa`` suppresses (all of them with ``ignore-noqa``), and KC001
+    for the ``# noqa: KCnnn`` codes that suppressed nothing. ``text`` is ``module``'s code when
+    the caller has it; the rules in ``failed`` raised, so their comments are not judged."""
+    if config.ignore_noqa:
+        return diagnostics
+    text = module.code if text is None else text
+    used: dict[int, set[str]] = {}
+    kept = suppression.filter_suppressed(diagnostics, text, used)
+    if "noqa" not in text.lower() or not config.is_enabled(UNUSED_NOQA, path):
+        return kept
+    from kerascheck.source.unused_noqa import unused_noqa
+
+    unused = unused_noqa(text, module, used, (rule.code for rule in all_rules()),
+                         lambda code: code != UNUSED_NOQA and code not in failed
+                         and config.is_enabled(code, path),
+                         path)
+    # a "# noqa: KC001" (or a file-level noqa) silences KC001 as it silences any rule
+    return sorted(kept + suppression.filter_suppressed(unused, text)) if unused else kept
 
 
 def parse(source: str | bytes, path: str) -> cst.Module | Diagnostic:

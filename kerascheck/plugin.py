@@ -227,7 +227,7 @@ class KerasCheckItem(pytest.Item):
         diagnostics, errors, from_cache = lint_session.lint(self.path)
         self.user_properties.append((RESULT_PROPERTY, "cached" if from_cache else "linted"))
         display = _display_path(self.path, self.config)
-        lines = [format_diagnostic(display, record) for record in diagnostics]
+        lines = [format_report(display, self.path, diagnostics)] if diagnostics else []
         lines += [f"kerascheck: {error}" for error in errors]
         if not lines:
             return
@@ -242,6 +242,22 @@ class KerasCheckItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, None, str]:
         return self.path, None, f"kerascheck {_display_path(self.path, self.config)}"
+
+
+def format_report(display: str, path: Path, diagnostics) -> str:
+    """The findings as the CLI's text report shows them: each with its source line, a caret
+    under it and the fix hint, the path as pytest shows it (no summary line: pytest has its
+    own)."""
+    from dataclasses import replace
+
+    from kerascheck.reports.text import render_text
+
+    try:
+        overrides = {display: path.read_bytes()}
+    except OSError:  # gone since it was linted: the findings without their lines
+        overrides = {display: b""}
+    shown = [replace(diagnostic, path=display) for diagnostic in diagnostics]
+    return render_text(shown, overrides, with_summary=False).rstrip("\n")
 
 
 def format_diagnostic(display: str, diagnostic) -> str:

@@ -35,6 +35,12 @@ class RuntimeFinding:
         where = f"layer {self.layer!r}: " if self.layer else ""
         return f"{self.code} {self.name}: {where}{self.message}"
 
+    def __repr__(self) -> str:
+        # what pytest shows when ``assert check_model(model) == []`` fails: the finding itself,
+        # short enough to survive pytest's cut of long reprs
+        where = f" layer {self.layer!r}" if self.layer else ""
+        return f"<{self.code}{where}: {self.message}>"
+
 
 class KerasCheckError(ValueError):
     """Raised by :class:`KerasCheckCallback` in ``mode="raise"``; ``findings`` lists them."""

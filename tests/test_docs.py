@@ -26,6 +26,8 @@ from kerascheck.settings.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 RULES = all_rules()
 PROVABLE = [rule for rule in RULES if rule.code != "KC000"]
+# KC001 judges comments, which never change what Keras does: no TensorFlow proof to run
+MEASURABLE = [rule for rule in PROVABLE if rule.code != "KC001"]
 EXAMPLES = ROOT / docs.EXAMPLES_DIR
 REGENERATE = f"run `python {docs.GENERATOR} --no-prove` and commit the result"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -116,7 +118,7 @@ def test_rule_has_invalid_and_valid_examples_in_the_suite(rule):
                for example in rule.invalid), "every invalid example marks # expect: <code>"
 
 
-@by_code(PROVABLE)
+@by_code(MEASURABLE)
 def test_rule_has_a_runtime_proof(rule):
     assert docs.has_proof(rule), f"{rule.code} has no prove() method"
 
@@ -332,3 +334,19 @@ def test_evidence_record_is_plain_rounded_json():
     assert docs.render_page(ProvedKC201, restored, ROOT) == \
         docs.render_page(ProvedKC201, record, ROOT)
     assert "| shape | [4, 2] |" in docs.render_page(ProvedKC201, restored, ROOT)
+
+
+def test_rule_command_prints_the_numbers_the_page_holds(capsys):
+    """``kerascheck rule KC201`` shows the stored measurements (shipped in the package) exactly
+    as the generated page does, and how to measure them again."""
+    assert docs.packaged_evidence() == stored_evidence()
+    assert main(["rule", "KC201"]) == 0
+    terminal = capsys.readouterr().out
+    page = (ROOT / docs.RULES_DIR / "KC201.md").read_text(encoding="utf-8")
+
+    def evidence(text):
+        return text.split("## Runtime evidence", 1)[1].split("## References", 1)[0]
+
+    table = [line for line in evidence(page).splitlines() if line.startswith(("| ", "Verdict"))]
+    assert len(table) >= 4 and all(line in evidence(terminal) for line in table)
+    assert "Measure it on this machine: `kerascheck prove KC201`." in terminal

@@ -108,7 +108,7 @@ def test_text_for_a_notebook_shows_the_cell_line(project, capsys):
         "  |",
         "3 |     tf.keras.layers.Dense(10),",
         "  |     " + "^" * len("tf.keras.layers.Dense(10)"),
-        "",  # no fix is offered: notebooks are never written
+        '  = help: Add `activation="relu"` (--fix --unsafe-fixes)',  # written into the cell
     ]
 
 
@@ -214,14 +214,17 @@ def test_statistics_count_per_rule():
     assert render_statistics(found) == "2  KC201  linear-hidden-activation\n" \
                                        "1  KC000  syntax-error\n"
     assert json.loads(render_statistics(found, "json")) == [
-        {"code": "KC201", "name": "linear-hidden-activation", "count": 2},
-        {"code": "KC000", "name": "syntax-error", "count": 1}]
+        {"code": "KC201", "name": "linear-hidden-activation", "count": 2, "fixable": 0,
+         "unsafe_fixable": 0},
+        {"code": "KC000", "name": "syntax-error", "count": 1, "fixable": 0,
+         "unsafe_fixable": 0}]
 
 
 def test_statistics_from_the_cli(project, capsys):
     code, out, _ = cli(capsys, "--statistics", ".")
     assert code == 1
-    assert out == "2  KC201  linear-hidden-activation\n"
+    assert out == "2  KC201  [-] linear-hidden-activation\n" \
+                  "[-] 2 fixable with --fix --unsafe-fixes.\n"
 
 
 def test_output_file_receives_the_report(project, capsys):

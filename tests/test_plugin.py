@@ -274,3 +274,17 @@ def test_importing_the_plugin_imports_neither_the_engine_nor_tensorflow():
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                                check=True)
     assert completed.stdout.strip() == "[]"
+
+
+def test_a_failing_lint_item_shows_the_line_the_caret_and_the_fix(project):
+    result = project.runpytest_inprocess("-p", "no:xdist", "--kerascheck",
+                                         "tests/bad_model.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        BAD_LINE,
+        "  |",
+        '5 |     tf.keras.layers.Dense(10, activation="linear"),',
+        "  |     ^^^^^*",
+        '  = help: Set `activation="relu"` (--fix --unsafe-fixes)',
+    ])
+    assert "Found 1 problem" not in result.stdout.str()  # pytest has its own summary

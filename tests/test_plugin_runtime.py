@@ -96,3 +96,28 @@ def test_kerascheck_prove_attaches_evidence_on_the_users_model(pytester):
         "  train.py:5:5: KC201: your model at train.py:3: * (symptom shown)",
         "      *: *",
     ])
+    # TensorFlow's native import chatter (absl, the missing CUDA driver) is not shown
+    shown = result.stdout.str() + result.stderr.str()
+    assert "absl::InitializeLog" not in shown and "cuda drivers" not in shown
+
+
+def test_a_failing_check_model_assert_shows_readable_findings(pytester):
+    pytester.makepyfile(test_user="""
+        from kerascheck.proofkit import load_tensorflow
+
+        def test_model_is_clean(kerascheck):
+            _tf, keras, _np = load_tensorflow()
+            model = keras.Sequential([
+                keras.Input(shape=(4,)),
+                keras.layers.Dense(8, name="hidden"),
+                keras.layers.Dense(3, activation="softmax", name="probabilities"),
+            ])
+            assert kerascheck.check_model(model) == []
+        """)
+    result = pytester.runpytest_subprocess("-p", "no:xdist")
+    result.assert_outcomes(failed=1)
+    # the finding in full, not RuntimeFinding(code=..., name=..., message=... cut off)
+    result.stdout.fnmatch_lines([
+        "E       assert *<KC201 layer*",
+        "E         Left contains one more item: <KC201 layer 'hidden': Hidden Dense layer has "
+        "no activation, * such as `activation=\"relu\"`>"])

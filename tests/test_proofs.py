@@ -219,3 +219,25 @@ def test_prove_file_honors_the_project_configuration(tmp_path):
     path = tmp_path / "train.py"
     path.write_text(KC301_FILE)
     assert prove_source(path.read_bytes(), str(path)) == []
+
+
+@pytest.mark.runtime
+def test_prove_reads_a_notebook_and_names_the_cell(tmp_path, capsys, monkeypatch):
+    import json
+
+    from kerascheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    imports, model = KC301_FILE.split("\n", 1)
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# Ten classes"]},
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 1,
+              "source": ["%load_ext autoreload\n", imports]},
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 2,
+              "source": model.strip("\n")}]
+    (tmp_path / "train.ipynb").write_text(json.dumps(
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    assert main(["prove", "train.ipynb"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("train.ipynb:cell 3:4:5: KC301 ")
+    assert lines[1].startswith("    your model at train.ipynb:cell 3:1: outputs sum to ")
+    assert lines[1].endswith("(symptom shown)")

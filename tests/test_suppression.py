@@ -342,7 +342,7 @@ def test_add_noqa_cli_writes_atomically_keeping_bytes_mode_and_line_endings(
     assert path.read_bytes() == written
 
 
-def test_add_noqa_never_writes_a_notebook(tmp_path, monkeypatch, capsys):
+def test_add_noqa_writes_into_a_notebook_cell(tmp_path, monkeypatch, capsys):
     cell = "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.Input(shape=(2,)), " \
            "tf.keras.layers.Dense(10), tf.keras.layers.Dense(1)])\n"
     notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
@@ -350,12 +350,11 @@ def test_add_noqa_never_writes_a_notebook(tmp_path, monkeypatch, capsys):
                            "execution_count": None, "source": cell}]}
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(notebook))
-    before = path.read_bytes()
     monkeypatch.chdir(tmp_path)
     assert main(["--add-noqa", "nb.ipynb"]) == 0
-    captured = capsys.readouterr()
-    assert "notebooks are never written" in captured.err
-    assert path.read_bytes() == before
+    assert capsys.readouterr().out == "Added 1 noqa directive.\n"
+    notebook["cells"][0]["source"] = cell.replace("Dense(1)])\n", "Dense(1)])  # noqa: KC201\n")
+    assert path.read_text() == json.dumps(notebook)  # the file's own layout kept
 
 
 def test_add_noqa_leaves_a_file_alone_when_the_result_would_not_parse():

@@ -42,6 +42,7 @@ class FixedFileResult(FileResult):
     dropped: list[str] = field(default_factory=list)  # fixes not applied, and why
     diff: str = ""  # unified diff from the original to the fixed text ("" when unchanged)
     written: bool = False
+    fixed_codes: list[str] = field(default_factory=list)  # the code of each fix applied
 
 
 @dataclass
@@ -64,6 +65,7 @@ def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None
     applies the non-overlapping fixes in one transformer; passes repeat until no fix applies.
     """
     config = config or Config()
+    config.load_rule_modules()  # rules of your own, in a worker process too
     current = source.encode("utf-8") if isinstance(source, str) else source
     # LibCST drops the last line ending of a file whose lines end in a lone CR (old Mac):
     # fix it with LF endings (same lines, same columns) and give the CRs back at the end.
@@ -76,7 +78,8 @@ def fix_source(source: str | bytes, path: str = "<stdin>", config: Config | None
         module, diagnostics, complete = _lint_keeping_module(current, path, config)
         outcome.remaining = diagnostics if complete else None
         candidates = [d for d in diagnostics
-                      if allowed(d.fix, unsafe) and _identity(d, module) not in refused]
+                      if allowed(d.fix, unsafe) and config.is_fixable(d.code)
+                      and _identity(d, module) not in refused]
         if module is None or not candidates:
             break
         new_source, applied, dropped = apply_fixes(module, candidates, path, current)
@@ -210,7 +213,6 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     from kerascheck import engine
     from kerascheck.analysis.interpreter import analyze
     from kerascheck.rules import all_rules
-    from kerascheck.source import suppression
 
     if not engine.is_relevant(source):
         return None, [], False
@@ -222,40 +224,48 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     except Exception:  # reported by the engine's lint of the file
         return None, [], False
     findings = []
-    complete = True
+    failed = set()  # rules that raised: their noqa comments are not judged (KC001)
     for rule_class in all_rules():
-        if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
+        if rule_class.code in engine.ENGINE_RULES or not config.is_enabled(rule_class.code, path):
             continue
         try:
             findings.extend(rule_class().check_file(facts))
         except Exception:
-            complete = False
-    if not findings:
-        return module, [], complete
-    diagnostics = engine.locate(findings, module, path)
-    return module, suppression.filter_suppressed(diagnostics, module.code), complete
+            failed.add(rule_class.code)
+    diagnostics = engine.locate(findings, module, path) if findings else []
+    return module, engine.apply_noqa(diagnostics, module, path, config, failed=failed), \
+        not failed
 
 
 def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool = False,
              write: bool = True) -> FixedFileResult:
     """Fix one file on disk: apply the allowed fixes, write the result atomically (unless
     ``write`` is False, for ``--diff``); the result's diagnostics are what remains (the last
-    pass's analysis of the fixed text). A notebook is linted, never written."""
+    pass's analysis of the fixed text). A notebook's fixes are written into its cells
+    (:mod:`kerascheck.fixing.notebook`)."""
     display = os.fspath(path)
     config = config or Config()
-    if display.endswith(".ipynb"):
-        result = _as_fixed(lint_file(path, config))
-        fixable = sum(1 for d in result.diagnostics if allowed(d.fix, unsafe))
-        if fixable:
-            result.dropped.append(f"{display}: {fixable} fixable problem(s) left as they are: "
-                                  f"kerascheck does not write notebooks")
-        return result
     try:
         with open(path, "rb") as handle:
             original = handle.read()
     except OSError:
         return _as_fixed(lint_file(path, config))  # the engine reports the unreadable file
-    outcome = fix_source(original, display, config, unsafe)
+    if display.endswith(".ipynb"):
+        from kerascheck.fixing.notebook import NotebookText, NotWritable
+
+        try:
+            notebook = NotebookText(original)
+            outcome = fix_source(notebook.program(), display, config, unsafe)
+            outcome.source = notebook.with_program(outcome.source.decode("utf-8")) \
+                if outcome.applied else original
+            outcome.remaining = None  # on the joined cells' lines: the engine says it by cell
+        except NotWritable as error:
+            result = _as_fixed(lint_file(path, config))
+            if any(allowed(d.fix, unsafe) for d in result.diagnostics):
+                result.dropped.append(f"{display}: fixes not written: {error}")
+            return result
+    else:
+        outcome = fix_source(original, display, config, unsafe)
 
     def remaining(text: bytes):
         if text == outcome.source and outcome.remaining is not None:
@@ -281,6 +291,7 @@ def fix_file(path: str | os.PathLike, config: Config | None = None, unsafe: bool
     result.dropped = dropped
     result.diff = unified_diff(original, outcome.source, display)
     result.fixed = len(outcome.applied) if written or not write else 0
+    result.fixed_codes = [d.code for d in outcome.applied] if result.fixed else []
     result.written = written
     return result
 

@@ -54,3 +54,37 @@ def add_noqa(path: str | os.PathLike, diagnostics: Iterable[Diagnostic]) -> Noqa
         return NoqaResult(display, error=f"the comments cannot be written in {encoding}")
     error = write_file(path, data, expected=original)
     return NoqaResult(display, 0 if error else added, error)
+
+
+def add_noqa_to_files(diagnostics: Iterable[Diagnostic], config) -> list[NoqaResult]:
+    """``# noqa: CODE`` for every current finding, file by file (notebooks in their cells).
+    A file that does not parse cannot be annotated (KC000), and an unused noqa (KC001) is
+    removed by its fix, never suppressed."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code not in ("KC000", "KC001"):
+            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    return [add_noqa_to_notebook(path, config) if path.endswith(".ipynb")
+            else add_noqa(path, found) for path, found in sorted(by_path.items())]
+
+
+def add_noqa_to_notebook(path: str, config) -> NoqaResult:
+    """``# noqa: CODE`` on each finding's line, in the notebook's cells (its JSON layout kept)."""
+    from kerascheck.engine import lint_source
+    from kerascheck.fixing.notebook import NotebookText, NotWritable
+    from kerascheck.fixing.writer import write_atomically
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        notebook = NotebookText(raw)
+        program = notebook.program()
+        found = [d for d in lint_source(program, path, config, kind="python").diagnostics
+                 if d.code not in ("KC000", "KC001")]
+        new_program, added = add_noqa_to_source(program, found)
+        if added and not write_atomically(path, notebook.with_program(new_program),
+                                          expected=raw):
+            raise NotWritable("the file changed while it was being annotated")
+    except (ValueError, OSError) as error:
+        return NoqaResult(path, error=str(error))
+    return NoqaResult(path, added)

@@ -1,53 +1,56 @@
 """Report formats: how diagnostics leave kerascheck for people, editors and CI.
 
 ``text`` (default: the finding, its source line and a caret under it), ``concise`` (one
-``path:line:col: CODE message`` line each), ``json``, ``github`` (workflow annotations),
-``sarif`` (SARIF 2.1.0 for code scanning) and ``junit``; and ``--statistics`` (counts per
-rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then line and column in the cell).
+``path:line:col: CODE message`` line each), ``json``, ``json-lines`` (one JSON object a
+line), ``github`` (workflow annotations), ``gitlab`` (Code Quality), ``pylint``
+(``path:line: [CODE] message``), ``sarif`` (SARIF 2.1.0 for code scanning) and ``junit``; and
+``--statistics`` (counts per rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then
+line and column in the cell).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import tokenize
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from kerascheck.diagnostics import Diagnostic
+from kerascheck.reports.locations import display_path, location, only_escapes, sort_key, summary
+from kerascheck.reports.text import render_text
 
-FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
+__all__ = ["FORMATS", "ReportWriteError", "display_path", "location", "render",
+           "render_statistics", "sort_key", "summary", "write_output"]
+
+FORMATS = ("text", "concise", "json", "json-lines", "github", "gitlab", "pylint", "sarif",
+           "junit")
 SUMMARY_FORMATS = ("text", "concise")
 
 
-def sort_key(diagnostic: Diagnostic) -> tuple:
-    """File, then cell, then position: notebook findings stay in cell order."""
-    return (diagnostic.path, diagnostic.cell or 0, diagnostic.line, diagnostic.column,
-            diagnostic.code)
-
-
-def location(diagnostic: Diagnostic) -> str:
-    """``path:line:col`` or, in a notebook, ``path:cell N:line:col``."""
-    cell = f"cell {diagnostic.cell}:" if diagnostic.cell is not None else ""
-    return f"{diagnostic.path}:{cell}{diagnostic.line}:{diagnostic.column}"
-
-
 def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
-           sources: Mapping[str, str] | None = None) -> str:
+           sources: Mapping[str, str] | None = None, colour: bool = False,
+           with_summary: bool = True, fixable=None, unsafe: bool = False) -> str:
     """The report in ``output_format``. ``sources`` maps a path to its text when the file on
-    disk is not what was linted (stdin); otherwise source lines are read from the files."""
+    disk is not what was linted (stdin); otherwise source lines are read from the files.
+    ``colour``, ``with_summary``, ``fixable`` and ``unsafe`` apply to ``text`` and ``concise``
+    (:func:`kerascheck.reports.text.render_text`)."""
     ordered = sorted(diagnostics, key=sort_key)
-    if output_format == "text":
-        return _text(ordered, SourceLines(sources))
-    if output_format == "concise":
-        lines = [f"{location(d)}: {d.code} {d.message}" for d in ordered]
-        return "".join(line + "\n" for line in lines) + summary(ordered) + "\n"
+    if output_format in SUMMARY_FORMATS:
+        return render_text(ordered, sources, concise=output_format == "concise",
+                           colour=colour, with_summary=with_summary, fixable=fixable,
+                           unsafe=unsafe)
     if output_format == "json":
         return json.dumps([d.to_dict() for d in ordered], indent=2) + "\n"
+    if output_format == "json-lines":
+        return "".join(json.dumps(d.to_dict()) + "\n" for d in ordered)
     if output_format == "github":
         return "".join(_github_line(d) + "\n" for d in ordered)
+    if output_format == "gitlab":
+        return json.dumps(gitlab_report(ordered), indent=2) + "\n"
+    if output_format == "pylint":
+        return "".join(f"{location(d).rsplit(':', 1)[0]}: [{d.code}] {d.message}\n"
+                       for d in ordered)
     if output_format == "sarif":
         return json.dumps(sarif_document(ordered), indent=2) + "\n"
     if output_format == "junit":
@@ -55,102 +58,45 @@ def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
     raise ValueError(f"unknown output format {output_format!r}; expected one of {FORMATS}")
 
 
-def summary(diagnostics: list[Diagnostic]) -> str:
-    """``Found 3 problems in 2 files.`` or ``All checks passed.``"""
-    if not diagnostics:
-        return "All checks passed."
-    file_count = len({d.path for d in diagnostics})
-    problems = "problem" if len(diagnostics) == 1 else "problems"
-    files = "file" if file_count == 1 else "files"
-    return f"Found {len(diagnostics)} {problems} in {file_count} {files}."
-
-
-def render_statistics(diagnostics: Iterable[Diagnostic], output_format: str = "text") -> str:
-    """Counts per rule, most frequent first: a table, or JSON for ``json``."""
+def render_statistics(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
+                      fixable=lambda code: True) -> str:
+    """Counts per rule, most frequent first: a table (``[*]``: fixable by ``--fix``, ``[-]``:
+    by ``--fix --unsafe-fixes``) and how many are fixable, or JSON for ``json``. ``fixable``
+    says which rules' fixes the settings allow."""
+    diagnostics = list(diagnostics)
     counts = Counter((d.code, d.name) for d in diagnostics)
+    safe, unsafe = Counter(), Counter()
+    for d in diagnostics:
+        if d.fix is not None and fixable(d.code):
+            (safe if d.fix.applicability == "safe" else unsafe)[d.code] += 1
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
     if output_format == "json":
-        return json.dumps([{"code": code, "name": name, "count": count}
+        return json.dumps([{"code": code, "name": name, "count": count,
+                            "fixable": safe[code], "unsafe_fixable": unsafe[code]}
                            for (code, name), count in rows], indent=2) + "\n"
     width = max((len(str(count)) for count in counts.values()), default=1)
-    return "".join(f"{count:>{width}}  {code}  {name}\n" for (code, name), count in rows)
+    any_fix = bool(safe or unsafe)  # no mark column when nothing is fixable
+    marks = {code: "[*] " if safe[code] else "[-] " if unsafe[code] else "    " * any_fix
+             for (code, _name), _count in rows}
+    table = "".join(f"{count:>{width}}  {code}  {marks[code]}{name}\n"
+                    for (code, name), count in rows)
+    counts_line = [f"{mark} {sum(counter.values())} fixable with {flags}"
+                   for mark, counter, flags in (("[*]", safe, "--fix"),
+                                                ("[-]", unsafe, "--fix --unsafe-fixes"))
+                   if counter]
+    return table + ("; ".join(counts_line) + ".\n" if counts_line else "")
 
 
-# -- text ---------------------------------------------------------------------------------
+def render_fixes(fixed_codes: dict[str, list[str]]) -> str:
+    """``--show-fixes``: per file, how many fixes of each rule were applied."""
+    from kerascheck.rules import rule_name
 
-class SourceLines:
-    """Lines of the linted files, read once per file and only for files with findings."""
-
-    def __init__(self, overrides: Mapping[str, str] | None = None):
-        self._overrides = dict(overrides or {})
-        self._files: dict[str, object] = {}
-
-    def get(self, diagnostic: Diagnostic) -> str | None:
-        path = diagnostic.path
-        if path not in self._files:
-            self._files[path] = self._load(path)
-        content = self._files[path]
-        if content is None:
-            return None
-        if diagnostic.cell is not None:
-            return content.cell_line(diagnostic.cell, diagnostic.line) \
-                if hasattr(content, "cell_line") else None
-        if isinstance(content, list) and 0 < diagnostic.line <= len(content):
-            return content[diagnostic.line - 1].rstrip("\r\n")
-        return None
-
-    def _load(self, path: str):
-        text = self._overrides.get(path)
-        try:
-            raw = text.encode("utf-8") if text is not None else Path(path).read_bytes()
-        except OSError:
-            return None
-        if path.endswith(".ipynb"):
-            from kerascheck.source.notebook import NotebookError, read_notebook
-
-            try:
-                return read_notebook(raw)
-            except NotebookError:
-                return None
-        from kerascheck.source.suppression import source_lines
-
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-            return source_lines(raw.decode(encoding, "replace"))
-        except (SyntaxError, LookupError):
-            return source_lines(raw.decode("utf-8", "replace"))
-
-
-def _text(diagnostics: list[Diagnostic], sources: SourceLines) -> str:
-    out = []
-    for diagnostic in diagnostics:
-        out.append(f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}\n")
-        line = sources.get(diagnostic)
-        if line is not None and line.strip():
-            out.append(_snippet(diagnostic, line))
-        fix = diagnostic.fix
-        # notebooks are never written, so no fix is offered for them
-        if fix is not None and getattr(fix, "message", None) and diagnostic.cell is None:
-            flag = "--fix" if getattr(fix, "applicability", "") == "safe" \
-                else "--fix --unsafe-fixes"
-            out.append(f"  = help: {fix.message} ({flag})\n")
-        out.append("\n")
-    out.append(summary(diagnostics) + "\n")
-    return "".join(out)
-
-
-def _snippet(diagnostic: Diagnostic, line: str) -> str:
-    number = str(diagnostic.line)
-    gutter = " " * len(number)
-    start = max(diagnostic.column - 1, 0)
-    if diagnostic.end_line == diagnostic.line and diagnostic.end_column > diagnostic.column:
-        width = diagnostic.end_column - diagnostic.column
-    else:
-        width = len(line.rstrip()) - start
-    width = max(1, min(width, max(len(line) - start, 1)))
-    # keep tabs so the caret lines up under tab-indented code
-    padding = "".join(char if char == "\t" else " " for char in line[:start])
-    return (f"{gutter} |\n{number} | {line}\n{gutter} | {padding}{'^' * width}\n")
+    lines = []
+    for path in sorted(fixed_codes):
+        lines.append(f"- {display_path(path)}:")
+        for code, count in sorted(Counter(fixed_codes[path]).items()):
+            lines.append(f"    {count} × {code} ({rule_name(code)})")
+    return "".join(line + "\n" for line in lines)
 
 
 # -- github -------------------------------------------------------------------------------
@@ -165,13 +111,49 @@ def _escape_property(text: str) -> str:
 
 def _github_line(diagnostic: Diagnostic) -> str:
     properties = [f"title={_escape_property(f'kerascheck ({diagnostic.code})')}",
-                  f"file={_escape_property(diagnostic.path)}"]
+                  f"file={_escape_property(display_path(diagnostic.path))}"]
     if diagnostic.cell is None:  # a cell's lines are not lines of the .ipynb file
         properties += [f"line={diagnostic.line}", f"col={diagnostic.column}",
                        f"endLine={diagnostic.end_line or diagnostic.line}",
                        f"endColumn={diagnostic.end_column or diagnostic.column}"]
     message = f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
     return f"::error {','.join(properties)}::{_escape_data(message)}"
+
+
+# -- gitlab -------------------------------------------------------------------------------
+
+def gitlab_report(diagnostics: list[Diagnostic]) -> list[dict]:
+    """GitLab Code Quality: one issue per finding, paths relative to the current folder (the
+    project's checkout in CI). The fingerprint hashes the path, the code and the message, not
+    the line, so a finding keeps its identity when code above it moves; repeats are counted."""
+    import hashlib
+
+    seen: Counter = Counter()
+    issues = []
+    for diagnostic in diagnostics:
+        path = display_path(_relative(diagnostic.path))
+        identity = (path, diagnostic.code, diagnostic.message)
+        seen[identity] += 1
+        digest = hashlib.sha256(json.dumps([*identity, seen[identity]]).encode()).hexdigest()
+        # a cell's lines are not lines of the .ipynb file: the issue names the cell instead
+        begin = diagnostic.line if diagnostic.cell is None else 1
+        end = (diagnostic.end_line or diagnostic.line) if diagnostic.cell is None else 1
+        where = f"cell {diagnostic.cell}, line {diagnostic.line}: " \
+            if diagnostic.cell is not None else ""
+        issues.append({
+            "description": f"{where}{diagnostic.code} {diagnostic.message}",
+            "check_name": diagnostic.code,
+            "fingerprint": digest,
+            "severity": "major" if diagnostic.code == "KC000" else "minor",
+            "location": {"path": path, "lines": {"begin": begin, "end": end}}})
+    return issues
+
+
+def _relative(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 # -- sarif --------------------------------------------------------------------------------
@@ -269,15 +251,21 @@ def _sarif_level(code: str) -> str:
 
 def _sarif_uri(path: str) -> str:
     """A path relative to the current folder (code scanning resolves it against the checkout),
-    or a ``file://`` URI for a path outside it."""
+    or a ``file://`` URI for a path outside it. The file name's bytes are percent-encoded
+    (RFC 3986), so a name that is not UTF-8 (``b'\\xff.py'``) is ``%FF.py``."""
+    from urllib.parse import quote
+
     absolute = Path(path).resolve()
     try:
         relative = absolute.relative_to(Path.cwd().resolve())
     except ValueError:
-        return absolute.as_uri()
-    from urllib.parse import quote
+        return "file://" + quote(_path_bytes(absolute.as_posix()))
+    return quote(_path_bytes(relative.as_posix()))
 
-    return quote(relative.as_posix())
+
+def _path_bytes(path: str) -> bytes:
+    """The bytes of a file name (the ones ``os.fsdecode`` turned into surrogates included)."""
+    return path.encode("utf-8", "surrogateescape" if only_escapes(path) else "surrogatepass")
 
 
 # -- junit --------------------------------------------------------------------------------
@@ -297,7 +285,8 @@ def junit_document(diagnostics: list[Diagnostic]) -> str:
                                        failures="0", errors="0", skipped="0")
         ElementTree.SubElement(suite, "testcase", name="No problems found",
                                classname="kerascheck")
-    for path, found in by_path.items():
+    for raw_path, found in by_path.items():
+        path = _xml_text(display_path(raw_path))
         suite = ElementTree.SubElement(suites, "testsuite", name=path, tests=str(len(found)),
                                        failures=str(len(found)), errors="0", skipped="0")
         classname = os.path.splitext(_without_dot_slash(path))[0].replace(os.sep, "/") \
@@ -306,13 +295,28 @@ def junit_document(diagnostics: list[Diagnostic]) -> str:
             case = ElementTree.SubElement(
                 suite, "testcase", name=f"{diagnostic.code} {diagnostic.name}",
                 classname=classname, file=path, line=str(diagnostic.line))
-            where = location(diagnostic)[len(path) + 1:]
-            failure = ElementTree.SubElement(case, "failure", message=diagnostic.message,
+            where = location(diagnostic)[len(display_path(raw_path)) + 1:]
+            message = _xml_text(diagnostic.message)
+            failure = ElementTree.SubElement(case, "failure", message=message,
                                              type=diagnostic.code)
-            failure.text = f"{where}: {diagnostic.code} {diagnostic.message}"
+            failure.text = f"{where}: {diagnostic.code} {message}"
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + \
         ElementTree.tostring(suites, encoding="unicode") + "\n"
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold at all, not even as ``&#1;`` (control
+    characters but tab, newline and return; lone surrogates; U+FFFE/U+FFFF), written
+    ``\\x01``, ``\\udcff``: a file name with a control character still gives well-formed XML."""
+    return "".join(char if _xml_allowed(char) else
+                   char.encode("unicode_escape").decode("ascii") for char in text)
+
+
+def _xml_allowed(char: str) -> bool:
+    point = ord(char)
+    return point in (0x9, 0xA, 0xD) or 0x20 <= point <= 0xD7FF or 0xE000 <= point <= 0xFFFD \
+        or point >= 0x10000
 
 
 def _without_dot_slash(path: str) -> str:
@@ -321,15 +325,30 @@ def _without_dot_slash(path: str) -> str:
     return path
 
 
+class ReportWriteError(OSError):
+    """The report could not be written (``--output-file`` a folder, a full disk...): the CLI
+    says what failed and exits 2."""
+
+
 def write_output(text: str, output_file: str | None) -> None:
-    """Print the report, or write it to ``output_file`` (parents created) when given."""
+    """Print the report, or write it to ``output_file`` (parents created) when given. Raises
+    :class:`ReportWriteError` when the file cannot be written."""
     if output_file is None:
         import sys
 
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8
+            encoding = sys.stdout.encoding or "utf-8"
+            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
         sys.stdout.flush()
         return
     target = Path(output_file)
-    if target.parent != Path(""):
-        target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        if target.parent != Path(""):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise ReportWriteError(f"cannot write the report to {display_path(output_file)}: "
+                               f"{error.strerror or error}") from None

@@ -9,6 +9,7 @@ the same inputs always give the same bytes, which is what lets a test catch stal
 
 from __future__ import annotations
 
+import argparse
 import ast
 import hashlib
 import inspect
@@ -16,6 +17,7 @@ import json
 import math
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Iterable
 
@@ -24,6 +26,8 @@ from kerascheck.rules.base import SECTIONS, Rule
 GENERATOR = "scripts/generate_docs.py"
 RULES_DIR = Path("docs") / "rules"
 EVIDENCE_FILE = RULES_DIR / "evidence.json"
+# the same numbers inside the package, so that an installed ``kerascheck rule`` prints them
+PACKAGED_EVIDENCE = Path("kerascheck") / "reports" / "evidence.json"
 EXAMPLES_DIR = Path("examples")
 EXAMPLE_NAME_RE = re.compile(r"^kc(?P<number>\d{3})_(?P<kind>bad|good)(?:_[a-z0-9_]+)?\.py$")
 # Where the generated pages are read online: the repository's docs/rules/ (the same placeholder
@@ -80,9 +84,9 @@ def render_rule(rule: type[Rule], evidence: dict | None = None, *,
                 links: dict[str, str] | None = None) -> str:
     """A rule's doc in Markdown: title, summary, then the fixed sections in order.
 
-    ``kerascheck rule`` prints it as is. The generated page passes ``evidence`` (the stored
-    record of its proof's run, see :func:`evidence_record`) and ``links`` (label -> relative
-    URL: the source and example scripts).
+    ``evidence`` is the stored record of its proof's run (:func:`evidence_record`): the
+    generated page and ``kerascheck rule`` show the same numbers. The page also passes
+    ``links`` (label -> relative URL: the source and example scripts).
     """
     sections = rule.sections()
     lines = [f"# {rule.code} {rule.name}", "", rule.summary, ""]
@@ -99,6 +103,26 @@ def render_rule(rule: type[Rule], evidence: dict | None = None, *,
     return "\n".join(lines).rstrip() + "\n"
 
 
+def rules_rows(rules: Iterable[type[Rule]]) -> list[dict]:
+    """``kerascheck rules``: one row per rule (fix: "safe", "unsafe" or None, no automatic
+    fix)."""
+    return [{"code": rule.code, "name": rule.name, "family": rule.family(),
+             "fix": rule.fix_applicability, "summary": rule.summary, "has_proof": has_proof(rule)}
+            for rule in rules]
+
+
+def rules_table(rows: list[dict]) -> str:
+    """The rows of :func:`rules_rows` as an aligned table (no fix shown as ``-``)."""
+    columns = ("code", "name", "family", "fix")
+    cells = [{column: row[column] or "-" for column in columns} for row in rows]
+    widths = {column: max(len(column), *(len(cell[column]) for cell in cells))
+              for column in columns}
+    lines = ["  ".join(column.upper().ljust(widths[column]) for column in columns) + "  SUMMARY"]
+    lines += ["  ".join(cell[column].ljust(widths[column]) for column in columns)
+              + "  " + row["summary"] for row, cell in zip(rows, cells)]
+    return "".join(line + "\n" for line in lines)
+
+
 def rule_as_dict(rule: type[Rule]) -> dict:
     """``kerascheck rule --output-format json``: the doc as data (sections keyed by heading)."""
     return {"code": rule.code, "name": rule.name, "family": rule.family(),
@@ -108,8 +132,9 @@ def rule_as_dict(rule: type[Rule]) -> dict:
 
 
 def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool) -> list[str]:
-    if not measured:  # the terminal: point at the command that measures it here and now
-        return [f"Measure it on this machine: `kerascheck prove {rule.code}`.", ""]
+    again = [f"Measure it on this machine: `kerascheck prove {rule.code}`.", ""]
+    if not measured:  # the terminal: the stored numbers, and the command that measures anew
+        return (_evidence_lines(rule, evidence, True) if evidence else []) + again
     if evidence is None:
         return [f"_Not measured yet: run `python {GENERATOR}` where TensorFlow is installed._",
                 ""]
@@ -278,4 +303,85 @@ def generated_files(rules: Iterable[type[Rule]], evidence: dict[str, dict],
              for rule in rules}
     files[RULES_DIR / "README.md"] = render_index(rules, evidence)
     files[EXAMPLES_DIR / "README.md"] = render_examples_readme(rules, root)
+    files[PACKAGED_EVIDENCE] = dump_evidence(evidence)
     return files
+
+
+def packaged_evidence() -> dict[str, dict]:
+    """The stored proof runs shipped inside the package (:data:`PACKAGED_EVIDENCE`); empty
+    when they are missing or damaged (the doc then only says how to measure)."""
+    from importlib.resources import files
+
+    try:
+        data = json.loads(files("kerascheck.reports").joinpath("evidence.json")
+                          .read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# -- the commands that print them: `kerascheck rule`, `kerascheck rules` ----------------------
+
+
+def rule_command(argv: list[str]) -> int:
+    """``kerascheck rule CODE|NAME`` / ``--all``: a rule's page (exit 2 for an unknown rule)."""
+    parser = argparse.ArgumentParser(prog="kerascheck rule",
+                                     description="Explain a rule: its docs and examples.")
+    parser.add_argument("rule", nargs="?", help="a code (KC201) or a name")
+    parser.add_argument("--all", action="store_true", help="print every rule's doc")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text",
+                        help="json: the doc's sections and code blocks, for editors and tools")
+    options = parser.parse_args(argv)
+    from kerascheck.rules import all_rules, rule_by_code_or_name
+
+    evidence = packaged_evidence()
+    _load_project_rules()
+
+    if options.all:
+        if options.output_format == "json":
+            print(json.dumps([rule_as_dict(rule) for rule in all_rules()], indent=2))
+        else:
+            print("\n\n".join(render_rule(rule, evidence.get(rule.code))
+                              for rule in all_rules()), end="")
+        return 0
+    if not options.rule:
+        parser.error("name a rule (e.g. KC201) or pass --all")
+    rule = rule_by_code_or_name(options.rule)
+    if rule is None:
+        import difflib
+
+        known = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+        close = difflib.get_close_matches(options.rule, known, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else \
+            "; 'kerascheck rules' lists them"
+        print(f"kerascheck: error: unknown rule {options.rule!r}{hint}", file=sys.stderr)
+        return 2
+    if options.output_format == "json":
+        print(json.dumps(rule_as_dict(rule), indent=2))
+    else:
+        print(render_rule(rule, evidence.get(rule.code)), end="")
+    return 0
+
+
+def _load_project_rules() -> None:
+    """The rules of your own the current project's settings name (their docs are listed too)."""
+    from kerascheck.settings.config import ConfigError, load_config
+
+    try:
+        load_config(os.getcwd())
+    except ConfigError:
+        pass
+
+
+def rules_command(argv: list[str]) -> int:
+    """``kerascheck rules``: the rule table, as text or JSON."""
+    parser = argparse.ArgumentParser(prog="kerascheck rules", description="List the rules.")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    options = parser.parse_args(argv)
+    from kerascheck.rules import all_rules
+
+    _load_project_rules()
+    rows = rules_rows(all_rules())
+    print(json.dumps(rows, indent=2) if options.output_format == "json" else rules_table(rows),
+          end="\n" if options.output_format == "json" else "")
+    return 0

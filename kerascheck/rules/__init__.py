@@ -1,16 +1,32 @@
-"""The rule registry: every ``kc*.py`` module in this package contributes its Rule subclasses.
+"""The rule registry: every ``kc*.py`` module in this package contributes its Rule subclasses,
+and so do the rules of your own (see :func:`load_rule_module`).
 
-Discovery by module name keeps adding a rule to one new file; the order of ``ALL_RULES`` is the
-order of codes.
+Discovery by module name keeps adding a rule to one new file; the order of ``all_rules()`` is
+the order of codes. Rules of your own have the same :class:`~kerascheck.rules.base.Rule` shape
+and come from an installed package's entry point in the group ``kerascheck.rules`` (a module
+or a Rule class) or from a local module named by ``rule-modules`` in ``[tool.kerascheck]``.
+Their codes are their own (``TEAM101``: letters, then digits, not ``KC``), so selecting them
+is explicit: ``extend-select = ["TEAM"]``.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import lru_cache
+from types import ModuleType
 
 from kerascheck.rules.base import Rule
+
+ENTRY_POINT_GROUP = "kerascheck.rules"
+_OWN_CODE = re.compile(r"(?!KC)[A-Z]{2,}[0-9]{3}")
+# rules loaded from local modules, by the module's path or name
+_LOCAL: dict[str, tuple[type[Rule], ...]] = {}
+
+
+class RuleLoadError(ValueError):
+    """A rule of your own that cannot be loaded or clashes with another (exit 2)."""
 
 
 @lru_cache(maxsize=None)
@@ -19,14 +35,86 @@ def all_rules() -> tuple[type[Rule], ...]:
     for module_info in pkgutil.iter_modules(__path__):
         if not module_info.name.startswith("kc"):
             continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule \
-                    and value.__module__ == module.__name__:
-                if value.code in found:
-                    raise RuntimeError(f"rule code {value.code} is defined twice")
-                found[value.code] = value
+        for rule in rules_in(importlib.import_module(f"{__name__}.{module_info.name}")):
+            _add(found, rule, "kerascheck")
+    for source, rule in (*_entry_point_rules(), *((source, rule) for source, rules in
+                                                  _LOCAL.items() for rule in rules)):
+        if rule.code.startswith("KC") or not _OWN_CODE.fullmatch(rule.code):
+            raise RuleLoadError(f"{source}: rule code {rule.code!r} must be letters then three "
+                                f"digits, not starting with KC (KC is kerascheck's own)")
+        _add(found, rule, source)
     return tuple(found[code] for code in sorted(found))
+
+
+def _add(found: dict, rule: type[Rule], source: str) -> None:
+    if rule.code in found and found[rule.code] is not rule:
+        raise RuleLoadError(f"{source}: rule code {rule.code} is defined twice")
+    found[rule.code] = rule
+
+
+def rules_in(module: ModuleType) -> list[type[Rule]]:
+    """The Rule subclasses a module defines (not those it imports)."""
+    return [value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule
+            and value.__module__ == module.__name__]
+
+
+def _entry_point_rules() -> list[tuple[str, type[Rule]]]:
+    from importlib.metadata import entry_points
+
+    found = []
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry_point.load()
+        except Exception as error:
+            raise RuleLoadError(f"entry point {entry_point.name!r} ({entry_point.value}): "
+                                f"{type(error).__name__}: {error}") from None
+        rules = rules_in(loaded) if isinstance(loaded, ModuleType) else [loaded]
+        if not all(isinstance(rule, type) and issubclass(rule, Rule) for rule in rules):
+            raise RuleLoadError(f"entry point {entry_point.name!r} is not a Rule or a module")
+        found += [(f"entry point {entry_point.name!r}", rule) for rule in rules]
+    return found
+
+
+def load_rule_module(spec: str, root: str = "") -> tuple[type[Rule], ...]:
+    """Import a module of your own rules (a ``.py`` path, relative to ``root``, or a dotted
+    module name) once per process and register its rules."""
+    if spec in _LOCAL:
+        return _LOCAL[spec]
+    import os
+
+    try:
+        if spec.endswith(".py"):
+            import importlib.util
+
+            path = os.path.join(root, spec) if root and not os.path.isabs(spec) else spec
+            name = "kerascheck_local_rules." + re.sub(r"\W", "_", os.path.abspath(path))
+            module_spec = importlib.util.spec_from_file_location(name, path)
+            if module_spec is None or not os.path.isfile(path):
+                raise RuleLoadError(f"rule module {spec!r}: no such file")
+            module = importlib.util.module_from_spec(module_spec)
+            import sys
+
+            sys.modules[name] = module  # so that inspect (the cache's fingerprint) finds it
+            module_spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(spec)
+    except RuleLoadError:
+        raise
+    except Exception as error:
+        raise RuleLoadError(f"rule module {spec!r}: {type(error).__name__}: {error}") from None
+    rules = tuple(rules_in(module))
+    if not rules:
+        raise RuleLoadError(f"rule module {spec!r} defines no Rule subclass")
+    _LOCAL[spec] = rules
+    all_rules.cache_clear()
+    try:
+        all_rules()  # check the codes now, where the error can name the module
+    except RuleLoadError:
+        del _LOCAL[spec]
+        all_rules.cache_clear()
+        raise
+    return rules
 
 
 def rule_by_code_or_name(key: str) -> type[Rule] | None:

@@ -95,7 +95,7 @@ class Rule:
 
 
 FAMILIES = {
-    "KC0": "syntax",
+    "KC0": "syntax and suppressions",
     "KC1": "model structure and shapes",
     "KC2": "activations and initialization",
     "KC3": "output layer and loss",

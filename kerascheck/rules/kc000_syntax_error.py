@@ -36,8 +36,9 @@ class SyntaxErrorRule(Rule):
     None needed: Python itself raises `SyntaxError` before any Keras code runs.
 
     ## References
-    - The seed document's quiz question 2, option B (`Dense(activation='relu', 10)`).
-    - Python's language reference, "Calls": positional arguments come before keyword arguments.
+    - The beginner's line this catches, verbatim: `model.add(Dense(activation='relu', 10))`.
+    - Python's language reference, ["Calls"](https://docs.python.org/3/reference/expressions.html#calls):
+      positional arguments come before keyword arguments.
     """
 
     code = "KC000"

@@ -74,8 +74,9 @@ class MissingInputShape(Rule):
     parameters and raises on `output_shape` and `count_params()`; with it, every call works.
 
     ## References
-    - The seed document's quiz question 4 ("Missing input shape in the first layer").
-    - Keras guide "The Sequential model", section "Specifying the input shape in advance".
+    - The pitfall as tutorials name it: "Missing input shape in the first layer".
+    - Keras guide ["The Sequential model"](https://keras.io/guides/sequential_model/), section
+      "Specifying the input shape in advance".
     """
 
     code = "KC101"

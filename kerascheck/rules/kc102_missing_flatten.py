@@ -91,8 +91,8 @@ class MissingFlatten(Rule):
     prediction per sample.
 
     ## References
-    - The seed document's quiz question 5, option D ("Missing Flatten layer before Dense layers").
-    - Keras API: `keras.layers.Dense` ("if the input to the layer has a rank greater than 2,
+    - The pitfall as tutorials name it: "Missing Flatten layer before Dense layers".
+    - Keras API: [`keras.layers.Dense`](https://keras.io/api/layers/core_layers/dense/) ("if the input to the layer has a rank greater than 2,
       Dense computes the dot product along the last axis"), `keras.layers.Flatten`.
     """
 

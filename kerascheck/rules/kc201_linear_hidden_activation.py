@@ -51,8 +51,9 @@ class LinearHiddenActivation(Rule):
     a single affine map to 1e-5 and stays near chance; the ReLU twin fits XOR.
 
     ## References
-    - The seed document's Common Pitfall 2, "Using a linear activation function in hidden layers".
-    - Keras API: `keras.layers.Dense` (`activation=None` means linear).
+    - The pitfall as tutorials name it: "Using a linear activation function in hidden layers".
+    - Keras API: [`keras.layers.Dense`](https://keras.io/api/layers/core_layers/dense/)
+      (`activation=None` means linear).
     """
 
     code = "KC201"

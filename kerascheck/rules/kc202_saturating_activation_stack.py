@@ -64,10 +64,9 @@ class SaturatingActivationStack(Rule):
     to the last hidden layer's: tiny for the sigmoid stack, of order one for ReLU.
 
     ## References
-    - The seed document's Expert step 6, "Why initialization and activation matter" ("Poor
-      choices can cause problems like vanishing gradients, where learning stops").
-    - Glorot and Bengio, "Understanding the difficulty of training deep feedforward neural
-      networks" (AISTATS 2010).
+    - Glorot and Bengio, ["Understanding the difficulty of training deep feedforward neural
+      networks"](https://proceedings.mlr.press/v9/glorot10a.html) (AISTATS 2010): sigmoid
+      layers saturate and the gradients reaching the first layers vanish.
     """
 
     code = "KC202"

@@ -91,9 +91,9 @@ class ConstantInitializer(Rule):
     of its kernel columns is 0), the `he_normal` twin's units differ and it fits the data better.
 
     ## References
-    - The seed document's Expert Zone 1 ("Weight initialization schemes like He or Xavier
-      initialization balance signal flow").
-    - Keras API: `keras.initializers` (`Zeros`, `Ones`, `Constant`, `GlorotUniform`,
+    - He et al., ["Delving Deep into Rectifiers"](https://arxiv.org/abs/1502.01852) (2015),
+      and Glorot and Bengio (AISTATS 2010): random initial weights, scaled to the layer.
+    - Keras API: [`keras.initializers`](https://keras.io/api/layers/initializers/) (`Zeros`, `Ones`, `Constant`, `GlorotUniform`,
       `HeNormal`).
     """
 

@@ -31,7 +31,8 @@ class SigmoidMulticlass(Rule):
     import tensorflow as tf
 
     model = tf.keras.Sequential([
-      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.Input(shape=(28, 28)),
+      tf.keras.layers.Flatten(),
       tf.keras.layers.Dense(64, activation='relu'),
       tf.keras.layers.Dense(3, activation='sigmoid')
     ])
@@ -43,7 +44,8 @@ class SigmoidMulticlass(Rule):
     import tensorflow as tf
 
     model = tf.keras.Sequential([
-      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.Input(shape=(28, 28)),
+      tf.keras.layers.Flatten(),
       tf.keras.layers.Dense(64, activation='relu'),
       tf.keras.layers.Dense(3, activation='softmax')
     ])
@@ -60,9 +62,9 @@ class SigmoidMulticlass(Rule):
     to 1 within 1e-6.
 
     ## References
-    - The seed document's quiz question 5, option B ("Use sigmoid activation in last layer
-      instead of softmax").
-    - Keras API: `keras.losses.CategoricalCrossentropy`, `keras.activations.softmax`.
+    - The pitfall as tutorials name it: "Use sigmoid activation in last layer instead of
+      softmax".
+    - Keras API: [`keras.losses.CategoricalCrossentropy`](https://keras.io/api/losses/probabilistic_losses/), `keras.activations.softmax`.
     """
 
     code = "KC301"

@@ -32,7 +32,8 @@ class RegressionLossForClassification(Rule):
     import tensorflow as tf
 
     model = tf.keras.Sequential([
-      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.Input(shape=(28, 28)),
+      tf.keras.layers.Flatten(),
       tf.keras.layers.Dense(64, activation='relu'),
       tf.keras.layers.Dense(3, activation='softmax')
     ])
@@ -44,7 +45,8 @@ class RegressionLossForClassification(Rule):
     import tensorflow as tf
 
     model = tf.keras.Sequential([
-      tf.keras.layers.Flatten(input_shape=(28,28)),
+      tf.keras.Input(shape=(28, 28)),
+      tf.keras.layers.Flatten(),
       tf.keras.layers.Dense(64, activation='relu'),
       tf.keras.layers.Dense(3, activation='softmax')
     ])
@@ -67,9 +69,8 @@ class RegressionLossForClassification(Rule):
     magnitude smaller than the cross-entropy gradient.
 
     ## References
-    - The seed document's quiz question 5, option C ("Use mean squared error loss for
-      classification").
-    - Keras API: `keras.losses.SparseCategoricalCrossentropy`.
+    - The pitfall as tutorials name it: "Use mean squared error loss for classification".
+    - Keras API: [`keras.losses.SparseCategoricalCrossentropy`](https://keras.io/api/losses/probabilistic_losses/).
     """
 
     code = "KC302"

@@ -64,7 +64,8 @@ class BinaryLossMulticlass(Rule):
     ## References
     - Keras API: `keras.losses.BinaryCrossentropy` ("use this cross-entropy loss for binary
       (0 or 1) classification applications"), `keras.losses.CategoricalCrossentropy`.
-    - RULES.md KC304 (the measured gap: 0.80 against 0.96 validation accuracy after 3 epochs).
+    - This rule's proof (Runtime evidence above) measures the gap on the user's machine:
+      `kerascheck prove KC304`.
     """
 
     code = "KC304"

@@ -37,7 +37,8 @@ class LabelEncodingMismatch(Rule):
     x_train, x_test = x_train / 255.0, x_test / 255.0
     y_train = tf.keras.utils.to_categorical(y_train, 10)
     model = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
         tf.keras.layers.Dense(128, activation='relu'),
         tf.keras.layers.Dense(10, activation='softmax'),
     ])
@@ -53,7 +54,8 @@ class LabelEncodingMismatch(Rule):
     x_train, x_test = x_train / 255.0, x_test / 255.0
     y_train = tf.keras.utils.to_categorical(y_train, 10)
     model = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
         tf.keras.layers.Dense(128, activation='relu'),
         tf.keras.layers.Dense(10, activation='softmax'),
     ])

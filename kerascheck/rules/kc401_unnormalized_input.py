@@ -50,7 +50,8 @@ class UnnormalizedInput(Rule):
 
     (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
     model = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
         tf.keras.layers.Dense(128, activation="relu"),
         tf.keras.layers.Dense(10, activation="softmax"),
     ])
@@ -65,7 +66,8 @@ class UnnormalizedInput(Rule):
     (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
     x_train, x_test = x_train / 255.0, x_test / 255.0
     model = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
         tf.keras.layers.Dense(128, activation="relu"),
         tf.keras.layers.Dense(10, activation="softmax"),
     ])
@@ -82,8 +84,10 @@ class UnnormalizedInput(Rule):
     divided by 255, with the same seed and number of steps: the raw model's loss ends higher.
 
     ## References
-    - The seed document's Common Pitfall 1, "Using a neural network without normalizing input
+    - The pitfall as tutorials name it: "Using a neural network without normalizing input
       data".
+    - LeCun et al., ["Efficient BackProp"](http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf)
+      (1998), section 4.3 "Normalizing the Inputs".
     - Keras API: `keras.layers.Rescaling`, `keras.layers.Normalization`.
     """
 

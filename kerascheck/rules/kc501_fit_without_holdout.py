@@ -86,8 +86,12 @@ class FitWithoutHoldout(Rule):
     was trained on and about chance on held-out data, a gap only held-out data can reveal.
 
     ## References
-    - The seed document's Common Pitfall 3, "Not splitting data into training and testing sets".
-    - Keras API: `Model.fit` (`validation_split`, `validation_data`).
+    - The pitfall as tutorials name it: "Not splitting data into training and testing sets".
+    - Zhang et al., ["Understanding deep learning requires rethinking
+      generalization"](https://arxiv.org/abs/1611.03530) (ICLR 2017): networks fit random
+      labels perfectly, so training accuracy says nothing about generalization.
+    - Keras API: [`Model.fit`](https://keras.io/api/models/model_training_apis/)
+      (`validation_split`, `validation_data`).
     """
 
     code = "KC501"

@@ -58,9 +58,10 @@ class EvaluateOnTrainingData(Rule):
     data it scores close to 100%, on held-out data about chance.
 
     ## References
-    - The seed document's Common Pitfall 3 ("Without testing on unseen data, you can't know if
-      the model generalizes or just memorizes training examples").
-    - Keras API: `Model.evaluate`.
+    - Zhang et al., ["Understanding deep learning requires rethinking
+      generalization"](https://arxiv.org/abs/1611.03530) (ICLR 2017): a network memorizes
+      random labels, scoring near 100% on its training data and chance on anything else.
+    - Keras API: [`Model.evaluate`](https://keras.io/api/models/model_training_apis/).
     """
 
     code = "KC502"

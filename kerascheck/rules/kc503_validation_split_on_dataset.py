@@ -41,7 +41,8 @@ class ValidationSplitOnDataset(Rule):
     (x_train, y_train), _ = tf.keras.datasets.mnist.load_data()
     train_ds = tf.data.Dataset.from_tensor_slices((x_train / 255.0, y_train)).batch(64)
     model = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
         tf.keras.layers.Dense(10, activation='softmax'),
     ])
     model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
@@ -57,7 +58,8 @@ class ValidationSplitOnDataset(Rule):
     val_ds = dataset.take(12000).batch(64)
     train_ds = dataset.skip(12000).batch(64)
     model = tf.keras.Sequential([
-        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
         tf.keras.layers.Dense(10, activation='softmax'),
     ])
     model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')

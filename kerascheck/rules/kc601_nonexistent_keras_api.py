@@ -146,7 +146,8 @@ class NonexistentKerasApi(Rule):
     suggested public paths resolve to the real classes.
 
     ## References
-    - The seed document's quiz question 2, options A and D.
+    - The beginners' lines this catches, as they are written: `tf.keras.Dense(10)` and
+      `tf.layers.Dense(10)`.
     - Keras 3 migration guide ("Migrating from Keras 2 to Keras 3"), and the Keras API reference
       for the public namespaces.
     """

@@ -340,15 +340,88 @@ def prove_files(paths: list[str]) -> int:
         if not os.path.isfile(path):
             print(f"kerascheck prove: error: {path}: no such file", file=sys.stderr)
             return 2
-        if path.endswith(".ipynb"):
-            print(f"{path}: notebooks are not proved yet; export the notebook to a script "
-                  f"(jupyter nbconvert --to script) and prove that", file=sys.stderr)
-            continue
         with open(path, "rb") as handle:
             source = handle.read()
+        where = str  # a script's line is its own; a notebook's reads "cell N:line"
+        if path.endswith(".ipynb"):
+            source, where = _notebook_program(source, path)
+            if source is None:
+                continue
         for item in prove_source(source, path):
             d = item.diagnostic
-            print(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
+            print(f"{d.path}:{where(d.line)}:{d.column}: {d.code} {d.message}")
+            if item.model_line is not None:
+                item.model_line = where(item.model_line)
             print("\n".join(evidence_lines(item)), flush=True)
             refuted = refuted or (item.evidence is not None and not item.evidence.verdict)
     return 1 if refuted else 0
+
+
+def _notebook_program(raw: bytes, path: str):
+    """A notebook's code cells as one program (as the linter reads them), and how one of its
+    lines reads as ``cell N:line``; ``(None, None)`` when there is nothing to prove."""
+    import sys
+
+    from kerascheck.source.notebook import NotebookError, read_notebook
+
+    try:
+        notebook = read_notebook(raw)
+    except NotebookError as error:
+        print(f"kerascheck prove: {path}: {error}", file=sys.stderr)
+        return None, None
+    if notebook is None or not notebook.cells:
+        return None, None
+    program, origins = notebook.joined_source()
+
+    def where(line: int) -> str:
+        if not 0 < line <= len(origins):
+            return str(line)
+        cell, cell_line = origins[line - 1]
+        return f"cell {cell}:{cell_line}"
+    return program, where
+
+
+def prove_command(argv: list[str]) -> int:
+    """``kerascheck prove [CODE ...]`` and ``kerascheck prove FILE ...``.
+
+    With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
+    only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
+    model (see :func:`prove_files`); exit 0 when no proof on a rebuilt model
+    was refuted. Exit 2 on a usage error or without TensorFlow.
+    """
+    import argparse
+    import os
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="kerascheck prove",
+        description="Run the runtime proofs: build a rule's bad example and its fixed twin in "
+                    "TensorFlow and measure both; or, given files, measure each finding on "
+                    "the model the linter reconstructed from the file.")
+    parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
+                        help="rule codes or names (default: every rule with a proof), or .py "
+                             "files")
+    options = parser.parse_args(argv)
+    files = [t for t in options.targets if t.endswith((".py", ".ipynb")) or os.path.isfile(t)]
+    codes = [t for t in options.targets if t not in files]
+    if files and codes:
+        parser.error("give either rule codes or files, not both")
+    from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
+    from kerascheck.rules import rule_by_code_or_name
+    from kerascheck.runtime.prove import provable_codes, prove_codes
+
+    unknown = [code for code in codes if rule_by_code_or_name(code) is None]
+    if unknown:
+        print(f"kerascheck prove: error: unknown rule {unknown[0]!r}", file=sys.stderr)
+        return 2
+    if not tensorflow_available():
+        print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    try:
+        if files:
+            return prove_files(files)
+        return prove_codes([rule_by_code_or_name(code).code for code in codes]
+                            or provable_codes())
+    except RuntimeUnavailable as error:
+        print(f"kerascheck prove: {error}", file=sys.stderr)
+        return 2

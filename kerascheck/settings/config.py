@@ -22,6 +22,12 @@ Ruff does), or in the file named by ``--config``. Keys use Ruff's names and mean
 ``memory-limit``
     megabytes one pool worker may use (default 0: this machine's memory shared among the
     workers, at most 4096); a file that needs more is KC000 "not checked"
+``respect-gitignore`` (default true), ``force-exclude`` (default false), ``ignore-noqa``
+    (default false: ``# noqa`` comments suppress findings)
+``fixable`` (default ``["ALL"]``) / ``unfixable`` / ``unsafe-fixes`` (default false)
+    which rules' fixes ``--fix`` applies, and whether the unsafe ones too
+``rule-modules``
+    modules of your own rules (:mod:`kerascheck.rules`), loaded before the selectors are read
 
 Globs without a ``/`` match a file or folder name anywhere (``build``, ``*_pb2.py``); globs with
 a ``/`` match the path relative to the project root, the folder holding the configuration file
@@ -35,6 +41,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -79,13 +86,24 @@ class Config:
     time_limit: float = 60.0
     #: megabytes of memory one pool worker may use (0: a share of this machine's memory)
     memory_limit: int = 0
+    #: report what ``# noqa`` comments would hide (and no KC001): ``--ignore-noqa``
+    ignore_noqa: bool = False
+    #: the rules whose fixes ``--fix`` may apply (Ruff's ``fixable``/``unfixable``)
+    fixable: tuple[str, ...] = ("KC",)
+    unfixable: tuple[str, ...] = ()
+    #: apply the unsafe fixes too (``--unsafe-fixes`` / ``--no-unsafe-fixes`` override it)
+    unsafe_fixes: bool = False
+    #: modules of your own rules (``.py`` paths relative to ``root``, or dotted names)
+    rule_modules: tuple[str, ...] = ()
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
-        for selector in (*self.select, *self.ignore, *self.extend_select):
+        self.load_rule_modules()
+        for selector in (*self.select, *self.ignore, *self.extend_select, *self.fixable,
+                         *self.unfixable):
             resolve_selector(selector)
         for _pattern, codes in self.per_file_ignores:
             for selector in codes:
@@ -96,6 +114,19 @@ class Config:
             try:
                 check_glob(pattern)
             except GlobError as error:
+                raise ConfigError(str(error)) from None
+
+    def load_rule_modules(self) -> None:
+        """Register the rules of ``rule_modules`` in this process (once; the engine calls it
+        again in worker processes, which receive the settings but not the imports)."""
+        if not self.rule_modules:
+            return
+        from kerascheck.rules import RuleLoadError, load_rule_module
+
+        for spec in self.rule_modules:
+            try:
+                load_rule_module(spec, self.root)
+            except RuleLoadError as error:
                 raise ConfigError(str(error)) from None
 
     # -- rule selection ------------------------------------------------------------------
@@ -129,6 +160,13 @@ class Config:
                     return False
         return True
 
+    def is_fixable(self, code: str) -> bool:
+        """Whether ``--fix`` may apply rule ``code``'s fixes (``fixable`` minus ``unfixable``,
+        the most specific selector winning as in rule selection)."""
+        fixable = _match_length(code, [resolve_selector(s) for s in self.fixable])
+        return fixable >= 0 and fixable > _match_length(
+            code, [resolve_selector(s) for s in self.unfixable])
+
     def enabled_codes(self, path: str | None = None) -> list[str]:
         """The codes of the rules that run on ``path``."""
         from kerascheck.rules import all_rules
@@ -153,8 +191,25 @@ class Config:
                 for key, value in data.items()}
 
     def fingerprint(self) -> str:
-        """A stable hash of everything that can change a result (not where it was read from)."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        """A stable hash of everything that can change a result (not where it was read from):
+        the settings, and the code of every rule of your own that is loaded."""
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:  # once per settings object: caches ask for every file
+        import inspect
+
+        from kerascheck.rules import all_rules
+
+        own = []
+        for rule in all_rules():
+            if not rule.__module__.startswith("kerascheck.rules."):
+                try:
+                    own.append(inspect.getsource(inspect.getmodule(rule)))
+                except (OSError, TypeError):
+                    own.append(f"{rule.__module__}.{rule.__qualname__}")
+        text = json.dumps([self.to_dict(), sorted(set(own))], sort_keys=True,
+                          separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def with_overrides(self, **changes) -> "Config":
@@ -267,6 +322,11 @@ KEYS = {
     "force-exclude": ("force_exclude", _boolean),
     "time-limit": ("time_limit", _seconds),
     "memory-limit": ("memory_limit", _megabytes),
+    "ignore-noqa": ("ignore_noqa", _boolean),
+    "fixable": ("fixable", _string_list),
+    "unfixable": ("unfixable", _string_list),
+    "unsafe-fixes": ("unsafe_fixes", _boolean),
+    "rule-modules": ("rule_modules", _string_list),
 }
 
 
@@ -298,15 +358,28 @@ def resolve_selector(selector: str) -> str:
     upper = text.upper()
     if upper == "ALL":
         return "KC"
+    if re.fullmatch(r"[A-Z]+[0-9]*", upper) and any(rule.code.startswith(upper)
+                                                      for rule in all_rules()):
+        return upper  # a code or a prefix, kerascheck's or a rule of your own
     if upper.startswith("KC") and upper[2:].isdigit() or upper == "KC":
-        if any(rule.code.startswith(upper) for rule in all_rules()):
-            return upper
-        raise ConfigError(f"unknown rule selector: {selector!r}")
+        raise ConfigError(f"unknown rule selector: {selector!r}{_guess(upper, all_rules())}")
     for rule in all_rules():
         if rule.name == text.lower():
             return rule.code
-    raise ConfigError(f"unknown rule selector: {selector!r} (expected a code such as KC201, a "
-                      f"prefix such as KC2, or a rule name such as linear-hidden-activation)")
+    raise ConfigError(f"unknown rule selector: {selector!r}{_guess(text, all_rules())} "
+                      f"(expected a code such as KC201, a prefix such as KC2, or a rule name "
+                      f"such as linear-hidden-activation)")
+
+
+def _guess(selector: str, rules) -> str:
+    """``; did you mean 'KC502'?`` for a selector close to a code or a name (``KC5O2``,
+    ``sigmoid-multi-class``); empty when nothing is close."""
+    if selector.upper().startswith("KC"):
+        key, known = selector.upper(), [rule.code for rule in rules]
+    else:
+        key, known = selector.lower(), [rule.name for rule in rules]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _match_length(code: str, prefixes) -> int:

@@ -27,9 +27,16 @@ def check_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
                         help="exit 0 even when problems are found")
     parser.add_argument("--fix", action="store_true",
                         help="apply the safe fixes, then report what remains")
-    parser.add_argument("--unsafe-fixes", action="store_true",
+    parser.add_argument("--unsafe-fixes", action="store_true", default=None,
                         help="with --fix or --diff, also apply the unsafe fixes (they change "
                              "what the model does: review them)")
+    parser.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false",
+                        help="apply only the safe fixes, whatever unsafe-fixes says")
+    parser.add_argument("--fix-only", action="store_true",
+                        help="apply the fixes and report only what was fixed (exit 0 unless "
+                             "--exit-non-zero-on-fix)")
+    parser.add_argument("--show-fixes", action="store_true",
+                        help="with --fix, list what was fixed in each file")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff and write nothing")
     parser.add_argument("--exit-non-zero-on-fix", action="store_true",
@@ -66,15 +73,23 @@ def _add_workflow_arguments(parser: argparse.ArgumentParser, formats: Sequence[s
     parser.add_argument("--stdin-filename", metavar="PATH",
                         help="the name of the file read from stdin ('-'): for display, "
                              "per-file-ignores and notebooks (.ipynb)")
+    parser.add_argument("--ignore-noqa", action="store_true", default=None,
+                        help="report findings even where a '# noqa' comment suppresses them")
     parser.add_argument("--add-noqa", action="store_true",
                         help="add '# noqa: CODE' comments for every finding (notebooks are "
                              "never written)")
     parser.add_argument("--output-format", choices=formats, default="text",
                         help="text (default: each finding with its source line), concise (one "
-                             "line each), json, github (workflow annotations), sarif (code "
-                             "scanning), junit")
+                             "line each), json, json-lines, github (workflow annotations), "
+                             "gitlab (Code Quality), pylint, sarif (code scanning), junit")
     parser.add_argument("--output-file", metavar="FILE",
                         help="write the report to FILE instead of standard output")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true",
+                          help="print the findings only: no summary line, no 'Fixed N' line")
+    loudness.add_argument("-s", "--silent", action="store_true",
+                          help="print nothing on standard output (errors still go to standard "
+                               "error); the exit code says whether anything was found")
     parser.add_argument("--statistics", action="store_true",
                         help="print the number of findings per rule instead of the findings")
 

@@ -33,6 +33,7 @@ _FILE_NOQA = re.compile(rf"^#\s*kerascheck\s*:\s*noqa(?![\w-])(?:\s*:\s*"
                         rf"(?P<codes>{_CODE}(?:[\s,]+{_CODE})*)|(?P<colon>\s*:))?", re.IGNORECASE)
 
 ALL = frozenset()  # a bare noqa: every code
+NOQA_PATTERN = _NOQA  # for KC001 (kerascheck.source.unused_noqa)
 
 
 def parse_noqa(comment: str) -> frozenset[str] | None:
@@ -47,7 +48,7 @@ def parse_noqa(comment: str) -> frozenset[str] | None:
         if not codes:
             return ALL
         any_directive = True
-        found.update(_split_codes(codes))
+        found.update(split_codes(codes))
     return frozenset(found) if any_directive else None
 
 
@@ -57,7 +58,7 @@ def parse_file_noqa(comment: str) -> frozenset[str] | None:
     if match is None or match.group("colon") is not None:
         return None
     codes = match.group("codes")
-    return frozenset(_split_codes(codes)) if codes else ALL
+    return frozenset(split_codes(codes)) if codes else ALL
 
 
 def codes_on_line(line: str) -> set[str] | None:
@@ -66,7 +67,8 @@ def codes_on_line(line: str) -> set[str] | None:
     return None if codes is None else set(codes)
 
 
-def _split_codes(text: str) -> list[str]:
+def split_codes(text: str) -> list[str]:
+    """The codes of a directive's code list (``KC201, kc301`` -> ``["KC201", "KC301"]``)."""
     return [code.upper() for code in re.split(r"[\s,]+", text) if code]
 
 
@@ -74,8 +76,11 @@ def _covers(codes: frozenset[str] | None, code: str) -> bool:
     return codes is not None and (not codes or code in codes)
 
 
-def filter_suppressed(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
-    """The diagnostics that no suppression comment in ``text`` (the linted source) covers."""
+def filter_suppressed(diagnostics: list[Diagnostic], text: str,
+                      used: dict[int, set[str]] | None = None) -> list[Diagnostic]:
+    """The diagnostics that no suppression comment in ``text`` (the linted source) covers.
+    ``used``, when given, receives the codes each line's ``# noqa`` suppressed (for KC001)."""
+    used = {} if used is None else used
     if not diagnostics or "noqa" not in text.lower():
         return diagnostics  # every suppression spells "noqa": no need to tokenize the file
     comments = comments_by_line(text)
@@ -91,13 +96,16 @@ def filter_suppressed(diagnostics: list[Diagnostic], text: str) -> list[Diagnost
     statement_starts: dict[int, int] | None = None
     kept = []
     for diagnostic in diagnostics:
-        if _covers(file_codes, diagnostic.code) or _line_suppresses(
-                comments, diagnostic.line, diagnostic.code):
+        if _covers(file_codes, diagnostic.code):
+            continue
+        if _line_suppresses(comments, diagnostic.line, diagnostic.code):
+            used.setdefault(diagnostic.line, set()).add(diagnostic.code)
             continue
         if statement_starts is None:
             statement_starts = statement_first_lines(text)
         first = statement_starts.get(diagnostic.line, diagnostic.line)
         if first != diagnostic.line and _line_suppresses(comments, first, diagnostic.code):
+            used.setdefault(first, set()).add(diagnostic.code)
             continue
         kept.append(diagnostic)
     return kept
@@ -212,7 +220,7 @@ def _with_noqa(body: str, codes: list[str]) -> tuple[str, int]:
         if match.group("codes"):
             existing = match
     if existing is not None:
-        present = set(_split_codes(existing.group("codes")))
+        present = set(split_codes(existing.group("codes")))
         missing = [code for code in codes if code not in present]
         if not missing:
             return body, 0
