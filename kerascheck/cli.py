@@ -80,10 +80,12 @@ def _dispatch(args: list[str]) -> int:
     if command == "rule":
         from kerascheck.reports.rule_docs import rule_command
 
+        _load_project_rules()
         return rule_command(rest)
     if command == "rules":
         from kerascheck.reports.rule_docs import rules_command
 
+        _load_project_rules()
         return rules_command(rest)
     if command == "prove":
         from kerascheck.runtime.rebuild import prove_command
@@ -404,6 +406,16 @@ def _report(diagnostics, file_count: int, output_format: str, options=None,
 def _quiet(options) -> bool:
     """``-q`` (findings only) or ``-s`` (nothing): no summary and no "Fixed N" line."""
     return bool(getattr(options, "quiet", False) or getattr(options, "silent", False))
+
+
+def _load_project_rules() -> None:
+    """The rules of your own the current project's settings name (their docs are listed too)."""
+    from kerascheck.settings.config import ConfigError, load_config
+
+    try:
+        load_config(os.getcwd())
+    except ConfigError:
+        pass
 
 
 def _test_rule_command(argv: list[str]) -> int:

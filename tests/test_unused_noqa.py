@@ -70,7 +70,9 @@ def test_ignore_noqa_reports_what_the_comments_hide_and_no_kc001(project):
 def test_a_rule_that_did_not_run_is_not_judged(project):
     result = run("--ignore", "KC201", "--output-format", "json", "model.py", cwd=project)
     assert [(line, code) for line, code, _ in findings(result)] == [(6, "KC001"), (9, "KC001")]
-    assert "KC201" not in result.stdout
+    # KC201 did not run, so its codes in the comments are neither reported nor judged unused
+    # (the fixes' edits rewrite whole comments, which may still name it)
+    assert not any("KC201" in message for _, _, message in findings(result))
 
 
 def test_add_noqa_never_suppresses_kc001(project):

@@ -335,7 +335,6 @@ def rule_command(argv: list[str]) -> int:
     from kerascheck.rules import all_rules, rule_by_code_or_name
 
     evidence = packaged_evidence()
-    _load_project_rules()
 
     if options.all:
         if options.output_format == "json":
@@ -363,16 +362,6 @@ def rule_command(argv: list[str]) -> int:
     return 0
 
 
-def _load_project_rules() -> None:
-    """The rules of your own the current project's settings name (their docs are listed too)."""
-    from kerascheck.settings.config import ConfigError, load_config
-
-    try:
-        load_config(os.getcwd())
-    except ConfigError:
-        pass
-
-
 def rules_command(argv: list[str]) -> int:
     """``kerascheck rules``: the rule table, as text or JSON."""
     parser = argparse.ArgumentParser(prog="kerascheck rules", description="List the rules.")
@@ -380,7 +369,6 @@ def rules_command(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     from kerascheck.rules import all_rules
 
-    _load_project_rules()
     rows = rules_rows(all_rules())
     print(json.dumps(rows, indent=2) if options.output_format == "json" else rules_table(rows),
           end="\n" if options.output_format == "json" else "")

@@ -47,6 +47,10 @@ def matches_any_glob(path: str, patterns, root: str | os.PathLike = "",
     """:func:`matches_glob` for several patterns, resolving ``path`` once."""
     relative = _relative_parts(path, root)
     given = _normalized(path).split("/")
+    # RE2 matches UTF-8 text only: a name's undecodable bytes (surrogate-escaped on POSIX) are
+    # matched as their ``\xff`` escapes, which no glob in a (UTF-8) TOML file can spell anyway
+    relative = relative and [_matchable(part) for part in relative]
+    given = [_matchable(part) for part in given]
     for pattern in patterns:
         text = pattern.strip()
         if "/" not in text.strip("/"):
@@ -98,6 +102,10 @@ def compile_glob(pattern: str) -> pathspec.PathSpec:
         return pathspec.PathSpec.from_lines("gitignore", lines, backend="re2")
     except Exception as error:  # re.error, pathspec's own errors, RE2's: all mean "invalid"
         raise GlobError(f"invalid glob {pattern!r}: {error}") from None
+
+
+def _matchable(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _normalized(path: str) -> str:

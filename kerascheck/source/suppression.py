@@ -129,7 +129,7 @@ def comments_by_line(text: str) -> dict[int, _Comment]:
     Falls back to a plain scan of the lines when the text cannot be tokenized."""
     comments: dict[int, _Comment] = {}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(_lf(text)).readline):
+        for token in tokenize.generate_tokens(io.StringIO(lf_lines(text)).readline):
             if token.type == tokenize.COMMENT:
                 row, column = token.start
                 comments[row] = _Comment(token.string,
@@ -144,7 +144,7 @@ def comments_by_line(text: str) -> dict[int, _Comment]:
     return comments
 
 
-def _lf(text: str) -> str:
+def lf_lines(text: str) -> str:
     """``text`` with every line ending as ``\\n``: tokenize does not end a line at a lone
     ``\\r`` (old Mac files), Python's parser does. Line and column numbers are unchanged."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
@@ -233,7 +233,7 @@ def _commentable_lines(text: str) -> set[int]:
     """Lines that end outside any string and without a backslash continuation."""
     lines: set[int] = set()
     try:
-        for token in tokenize.generate_tokens(io.StringIO(_lf(text)).readline):
+        for token in tokenize.generate_tokens(io.StringIO(lf_lines(text)).readline):
             if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT):
                 lines.add(token.start[0])
     except (tokenize.TokenError, SyntaxError, ValueError):

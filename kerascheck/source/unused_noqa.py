@@ -20,7 +20,7 @@ import libcst as cst
 
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.fixes import SAFE, Edit, Fix
-from kerascheck.source.suppression import NOQA_PATTERN, split_codes
+from kerascheck.source.suppression import NOQA_PATTERN, lf_lines, split_codes
 
 CODE = "KC001"
 NAME = "unused-noqa"
@@ -35,7 +35,7 @@ def unused_noqa(text: str, module: cst.Module, used: dict[int, set[str]],
     says whether that rule ran on the file."""
     known = set(known)
     found: list[Diagnostic] = []
-    holders: dict[int, cst.TrailingWhitespace] | None = None
+    holders: tuple[dict[int, cst.TrailingWhitespace], dict] | None = None
     for line, column, comment in _line_comments(text):
         drop: set[str] = set()
         for match in NOQA_PATTERN.finditer(comment):
@@ -62,21 +62,26 @@ def unused_noqa(text: str, module: cst.Module, used: dict[int, set[str]],
                 end_line=line, end_column=column + _codes_end(comment, match)))
         if drop:
             holders = _comment_holders(module) if holders is None else holders
-            found[-1] = _fixed(found[-1], comment, drop, holders.get(line))
+            found[-1] = _fixed(found[-1], comment, drop, holders[0].get(line), module,
+                               holders[1])
     return found
 
 
 def _fixed(diagnostic: Diagnostic, comment: str, drop: set[str],
-           holder: cst.TrailingWhitespace | None) -> Diagnostic:
-    """``diagnostic`` with the fix that takes ``drop`` out of ``holder``'s comment."""
+           holder: cst.TrailingWhitespace | None, module: cst.Module, spans: dict) -> Diagnostic:
+    """``diagnostic`` with the fix that takes ``drop`` out of ``holder``'s comment (and its
+    text edits, as every located fix has)."""
     from dataclasses import replace
+
+    from kerascheck.fixes import with_text_edits
 
     if holder is None:
         return diagnostic
     remaining = without_codes(comment, drop)
     message = "Remove the unused `noqa` directive" if not remaining else \
         f"Remove {', '.join(sorted(drop))} from the `noqa` comment"
-    return replace(diagnostic, fix=Fix(message, SAFE, (Edit(holder, _rewrite(remaining)),)))
+    fix = Fix(message, SAFE, (Edit(holder, _rewrite(remaining)),))
+    return replace(diagnostic, fix=with_text_edits(fix, module, spans, None))
 
 
 def _with_guess(code: str, known: set[str]) -> str:
@@ -98,7 +103,8 @@ def _line_comments(text: str) -> list[tuple[int, int, str]]:
     a line of its own is a file-level directive or covers nothing)."""
     comments = []
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        # CR-only files (old Mac) read as LF, as the suppression code reads them
+        for token in tokenize.generate_tokens(io.StringIO(lf_lines(text)).readline):
             if token.type == tokenize.COMMENT and "noqa" in token.string.lower() \
                     and token.line[:token.start[1]].strip():
                 row, column = token.start
@@ -144,15 +150,17 @@ class _CommentHolders(cst.CSTVisitor):
             self.holders.append(node)
 
 
-def _comment_holders(module: cst.Module) -> dict[int, cst.TrailingWhitespace]:
-    """The trailing whitespace nodes holding a noqa comment, by line."""
-    from kerascheck.source.positions import node_positions
+def _comment_holders(module: cst.Module) -> tuple[dict[int, cst.TrailingWhitespace], dict]:
+    """The trailing whitespace nodes holding a noqa comment, by line, and their spans (for the
+    fixes' text edits)."""
+    from kerascheck.source.positions import positions_and_spans
 
     visitor = _CommentHolders()
     module.visit(visitor)
-    positions, _code = node_positions(module, visitor.holders)
+    positions, spans, _code, _quotes = positions_and_spans(module, visitor.holders,
+                                                           visitor.holders)
     return {positions[holder].start.line: holder for holder in visitor.holders
-            if holder in positions}
+            if holder in positions}, spans
 
 
 def _rewrite(replacement: str):
