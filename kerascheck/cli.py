@@ -349,8 +349,10 @@ def _prove_command(argv: list[str]) -> int:
 
     With codes (or nothing: every rule that has a proof), print each proof's evidence and exit 0
     only if every verdict holds (1 otherwise). With files, prove each finding on the user's own
-    model (see :func:`kerascheck.runtime.rebuild.prove_file`); exit 0 when no proof on a rebuilt model
-    was refuted. Exit 2 on a usage error or without TensorFlow.
+    model or code (see :func:`kerascheck.runtime.verdicts.prove_files`): each finding gets a verdict,
+    shown / not-shown / cannot-rebuild; exit 0 when no finding was measured ``not-shown``, 1
+    when one was. Exit 2 on a usage error (an unknown rule or selector, a missing file) or
+    without TensorFlow.
     """
     import argparse
 
@@ -361,16 +363,23 @@ def _prove_command(argv: list[str]) -> int:
                     "the model the linter reconstructed from the file.")
     parser.add_argument("targets", nargs="*", metavar="CODE|FILE",
                         help="rule codes or names (default: every rule with a proof), or .py "
-                             "files")
+                             "and .ipynb files")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text",
+                        help="with files: text (each finding with its evidence) or json (one "
+                             "record per finding: code, path, line, verdict, reason, "
+                             "measurements)")
+    parser.add_argument("--select", default=None, metavar="CODES",
+                        help="with files: prove only these rules (comma-separated codes or "
+                             "prefixes)")
     options = parser.parse_args(argv)
-    files = [t for t in options.targets if t.endswith(".py") or os.path.isfile(t)]
+    files = [t for t in options.targets if t.endswith((".py", ".ipynb")) or os.path.isfile(t)]
     codes = [t for t in options.targets if t not in files]
     if files and codes:
         parser.error("give either rule codes or files, not both")
     from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
     from kerascheck.rules import rule_by_code_or_name
     from kerascheck.runtime.prove import provable_codes, prove_codes
-    from kerascheck.runtime.rebuild import prove_files
+    from kerascheck.runtime.verdicts import prove_files
 
     unknown = [code for code in codes if rule_by_code_or_name(code) is None]
     if unknown:
@@ -381,9 +390,14 @@ def _prove_command(argv: list[str]) -> int:
         return 2
     try:
         if files:
-            return prove_files(files)
+            select = [code.strip() for code in options.select.split(",") if code.strip()] \
+                if options.select else None
+            return prove_files(files, options.output_format, select)
         return prove_codes([rule_by_code_or_name(code).code for code in codes]
                             or provable_codes())
     except RuntimeUnavailable as error:
         print(f"kerascheck prove: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # ConfigError: an unknown selector in --select or the config
+        print(f"kerascheck prove: error: {error}", file=sys.stderr)
         return 2

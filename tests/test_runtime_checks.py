@@ -273,7 +273,8 @@ def test_callback_rejects_unknown_mode(keras):
 
 
 @pytest.mark.parametrize("module", ["kerascheck.runtime_checks", "kerascheck.proofkit",
-                                    "kerascheck.runtime.rebuild"])
+                                    "kerascheck.runtime.rebuild",
+                                    "kerascheck.runtime.verdicts", "kerascheck.runtime.constructs"])
 def test_importing_runtime_modules_does_not_import_tensorflow(module):
     probe = (f"import sys, {module}; "
              f"print(sorted(m for m in ('tensorflow', 'keras', 'numpy') if m in sys.modules))")

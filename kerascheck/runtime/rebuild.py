@@ -1,4 +1,4 @@
-"""Proof on the user's own model: ``kerascheck prove FILE``.
+"""A user's model rebuilt from the linter's facts, for ``kerascheck prove FILE``.
 
 The file is linted with the engine's parser and analysis, and every model rule's ``check_model``
 runs on each :class:`~kerascheck.facts.ModelFact`, so that each finding keeps the facts of its
@@ -6,13 +6,13 @@ model. A model is then rebuilt in TensorFlow *from those facts only* (layer kind
 arguments, input shape, loss and ``from_logits``, optimizer, metrics); the user's script is never
 run. The rule's ``prove(subject)`` measures the symptom on that model. A model that cannot be
 rebuilt (a custom layer, an argument that is not a literal, an unknown input shape) is reported
-as such, with the reason.
+as such, with the reason. :mod:`kerascheck.runtime.verdicts` runs the proofs and gives each
+finding its verdict.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
@@ -21,6 +21,7 @@ from kerascheck.analysis.interpreter import Analyzer
 from kerascheck.analysis.values import ModelVal, Seq, TensorVal
 from kerascheck.diagnostics import Diagnostic, Finding
 from kerascheck.facts import UNKNOWN, LayerFact, ModelFact, known
+from kerascheck.runtime import standins
 from kerascheck.settings.config import Config
 
 # Arguments that describe the input; the rebuilt model gets a keras.Input instead.
@@ -29,19 +30,6 @@ _INPUT_ARGUMENTS = {"input_shape", "input_dim", "batch_input_shape", "batch_shap
 
 class CannotRebuild(Exception):
     """The facts do not determine the model; the message says why, in plain words."""
-
-
-@dataclass
-class ProvedFinding:
-    """One finding of ``kerascheck prove FILE``: located, with its model's facts and, once
-    proved, the evidence (or the reason there is none)."""
-
-    diagnostic: Diagnostic
-    finding: Finding
-    model: ModelFact | None
-    model_line: int | None = None
-    evidence: Any = None
-    not_rebuilt: str | None = None
 
 
 class _ShapeRecordingAnalyzer(Analyzer):
@@ -136,13 +124,37 @@ def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_
                             "condition, or from a variable)")
     if not model.layers:
         raise CannotRebuild("it has no layers the linter could see")
+    notes: list[str] = []
     layer_facts = list(model.layers)
-    input_shape = _input_shape(model, input_shapes)
+    input_shape = _input_shape(model, input_shapes, notes)
     if layer_facts[0].is_kind("InputLayer") and model.kind == "sequential":
         layer_facts = layer_facts[1:]
-    built = {id(fact): _make_layer(keras, fact, module) for fact in layer_facts}
     if model.kind != "sequential" and input_shape is None:
         raise CannotRebuild("its input shape is unknown")
+    smaller = standins.shrunk(input_shape) if input_shape is not None and \
+        finding.code not in standins.SIZE_DEPENDENT else None
+    keras_model = None
+    if smaller is not None:
+        try:  # the same layers on a smaller input, when Keras can build them
+            keras_model, built = _build(keras, model, layer_facts, module, smaller, notes)
+            notes.append(f"input {input_shape} shrunk to {smaller} for speed (the symptom does "
+                         f"not depend on the image size)")
+            input_shape = smaller
+        except CannotRebuild:
+            del notes[:]
+            _input_shape(model, input_shapes, notes)
+    if keras_model is None:
+        keras_model, built = _build(keras, model, layer_facts, module, input_shape, notes)
+    if standins.is_large(keras_model) and finding.code not in standins.SIZE_DEPENDENT:
+        raise CannotRebuild(f"it has {keras_model.count_params():,} weights, too many to "
+                            f"measure in a few seconds")
+    return Subject(model=keras_model, fact=model, finding=finding, input_shape=input_shape,
+                   layers=built, stand_ins=notes)
+
+
+def _build(keras, model: ModelFact, layer_facts: list, module, input_shape, notes: list):
+    """The keras model of ``model``'s facts on ``input_shape``, and its layers by fact."""
+    built = {id(fact): _make_layer(keras, fact, module, notes) for fact in layer_facts}
     try:
         if model.kind == "sequential":
             keras_model = keras.Sequential(
@@ -157,31 +169,55 @@ def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_
         first_line = (str(error).strip().splitlines() or [""])[0][:200]
         raise CannotRebuild(f"Keras refuses to build it: {type(error).__name__}: "
                             f"{first_line}") from None
-    return Subject(model=keras_model, fact=model, finding=finding, input_shape=input_shape,
-                   layers=built)
+    return keras_model, built
 
 
-def _input_shape(model: ModelFact, input_shapes: dict):
-    """The sample shape of the model's single input, None when the model declares none.
-    Raises CannotRebuild when it declares one the facts do not give."""
+def _input_shape(model: ModelFact, input_shapes: dict, notes: list):
+    """The sample shape of the model's single input, None when the model declares none; a
+    stand-in (noted) when the first layer's kind says what shape it takes. Raises
+    CannotRebuild when it declares one the facts do not give and no stand-in fits."""
     if model.input_declared is False:
         return None
     shapes = input_shapes.get(id(model))
-    if shapes is None and model.layers:
-        first = model.layers[0]
+    first = model.layers[0] if model.layers else None
+    if shapes is None and first is not None:
         if first.declares_input is True:
             if "input_dim" in first.arguments:
                 shapes = [(_literal_value(first.arguments["input_dim"]),)]
             else:
                 shapes = [first.input_shape]
-    if not shapes:
-        raise CannotRebuild("its input shape is unknown")
-    if len(shapes) != 1:
+    if shapes and len(shapes) != 1:
         raise CannotRebuild("it has several inputs")
-    shape = shapes[0]
-    if not isinstance(shape, tuple) or not all(isinstance(d, int) and d > 0 for d in shape):
-        raise CannotRebuild(f"its input shape {shape!r} is not a tuple of known sizes")
-    return shape
+    shape = shapes[0] if shapes else UNKNOWN
+    if isinstance(shape, int) and not isinstance(shape, bool) and shape > 0:
+        notes.append(f"input shape {shape} read as ({shape},) (the safe fix of KC103)")
+        shape = (shape,)
+    if isinstance(shape, tuple) and all(isinstance(d, int) and d > 0 for d in shape):
+        return shape
+    stand_in = standins.input_shape_for(first.kind) if first is not None else None
+    if stand_in is None:
+        raise CannotRebuild("its input shape is unknown" if not shapes else
+                            f"its input shape {shape!r} is not a tuple of known sizes")
+    if isinstance(shape, tuple) and len(shape) == len(stand_in):  # keep the known sizes
+        stand_in = tuple(d if isinstance(d, int) and d > 0 else s
+                         for d, s in zip(shape, stand_in))
+    notes.append(f"input shape {stand_in} (the source does not state it; the symptom does "
+                 f"not depend on it)")
+    return stand_in
+
+
+def _argument_value(module: cst.Module, argument: cst.Arg, fact: LayerFact):
+    """``(True, value)`` for a literal argument or a keyword the analysis knows as a constant
+    (a literal default or call argument of a builder function); ``(False, None)`` otherwise."""
+    try:
+        return True, ast.literal_eval(module.code_for_node(argument.value))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        pass
+    if argument.keyword is not None:
+        value = _literal_value(fact.arguments.get(argument.keyword.value))
+        if known(value):
+            return True, value
+    return False, None
 
 
 def _literal_value(value):
@@ -190,7 +226,7 @@ def _literal_value(value):
     return value.value if isinstance(value, Const) else UNKNOWN
 
 
-def _make_layer(keras, fact: LayerFact, module: cst.Module):
+def _make_layer(keras, fact: LayerFact, module: cst.Module, notes: list):
     if not known(fact.kind) or not isinstance(fact.node, cst.Call):
         raise CannotRebuild("a layer is not one the linter can identify (a custom layer, a "
                             "variable or another model)")
@@ -204,6 +240,11 @@ def _make_layer(keras, fact: LayerFact, module: cst.Module):
         name = argument.keyword.value if argument.keyword is not None else None
         if name in _INPUT_ARGUMENTS:
             continue
+        if name is not None and standins.renamed(fact.kind, name):
+            new_name = standins.renamed(fact.kind, name)
+            notes.append(f"`{name}=` read as `{new_name}=` (the Keras 2 spelling, fixed in "
+                         f"memory)")
+            name = new_name
         if name == "activation" or (name is None and fact.kind == "Dense" and len(positional) == 1):
             if not isinstance(fact.activation, str):
                 raise CannotRebuild(f"the activation of a {fact.kind} layer is unknown")
@@ -214,12 +255,21 @@ def _make_layer(keras, fact: LayerFact, module: cst.Module):
                 raise CannotRebuild("the activation of an Activation layer is unknown")
             positional.append(fact.activation)
             continue
-        try:
-            value = ast.literal_eval(module.code_for_node(argument.value))
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            label = f"`{name}=`" if name else "a positional argument"
-            raise CannotRebuild(f"{label} of a {fact.kind} layer is not a literal value") \
-                from None
+        found, value = _argument_value(module, argument, fact)
+        if not found and name is None and not positional and isinstance(fact.units, int):
+            found, value = True, fact.units  # a unit count the analysis knows (a constant)
+        if not found:
+            written = module.code_for_node(argument.value)
+            value = standins.positional_stand_in(fact.kind, len(positional)) if name is None \
+                else standins.keyword_stand_in(fact.kind, name)
+            if value is None and name is None:
+                raise CannotRebuild(f"a positional argument of a {fact.kind} layer is not a "
+                                    f"literal value")
+            if value is None:
+                notes.append(f"`{name}={written}` of a {fact.kind} layer left out (not a "
+                             f"literal)")
+                continue
+            notes.append(f"`{written}` of a {fact.kind} layer given the stand-in {value!r}")
         if name is None:
             positional.append(value)
         else:
@@ -264,91 +314,3 @@ def _compile(keras, keras_model, model: ModelFact) -> None:
     metrics = [m for m in compile_fact.metrics if isinstance(m, str)] \
         if known(compile_fact.metrics) else []
     keras_model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
-
-
-# --- the command -------------------------------------------------------------------------------
-
-
-def prove_source(source: str | bytes, path: str,
-                 config: Config | None = None) -> list[ProvedFinding]:
-    """Every finding of the file, each proved on its rebuilt model or with the reason it was
-    not rebuilt. ``config`` defaults to the project configuration found from ``path``."""
-    import os
-
-    from kerascheck.proofkit import CannotMeasure
-    from kerascheck.rules import rule_by_code_or_name
-    from kerascheck.settings.config import load_config
-    from kerascheck.source.positions import node_positions
-
-    config = config or load_config(os.path.dirname(os.path.abspath(path)))
-    module, input_shapes, located = findings_with_models(source, path, config)
-    model_nodes = [model.node for _, _, model in located
-                   if model is not None and isinstance(model.node, cst.CSTNode)]
-    positions = node_positions(module, model_nodes)[0] if module is not None else {}
-    results = []
-    for diagnostic, finding, model in located:
-        item = ProvedFinding(diagnostic, finding, model)
-        results.append(item)
-        if model is None:
-            item.not_rebuilt = "this finding is not about one model's facts"
-            continue
-        position = positions.get(model.node) if model.node is not None else None
-        item.model_line = position.start.line if position else diagnostic.line
-        try:
-            subject = build_subject(model, finding, module, input_shapes)
-            item.evidence = rule_by_code_or_name(diagnostic.code)().prove(subject)
-        except CannotRebuild as reason:
-            item.not_rebuilt = f"the model cannot be rebuilt: {reason}"
-        except CannotMeasure as reason:
-            item.not_rebuilt = f"the model was rebuilt but cannot be measured: {reason}"
-        except NotImplementedError:
-            item.not_rebuilt = "this rule's proof measures its own example, not a user's model"
-        except TypeError as error:
-            if "positional argument" not in str(error):
-                raise
-            item.not_rebuilt = "this rule's proof cannot measure a user's model yet"
-        except Exception as error:  # a user's model must never crash the command
-            item.not_rebuilt = (f"the measurement failed on this model: "
-                                f"{type(error).__name__}: {str(error)[:200]}")
-    return results
-
-
-def evidence_lines(item: ProvedFinding) -> list[str]:
-    """The evidence of one proved finding as indented lines (the CLI prints them under the
-    finding; the pytest plugin can attach them to the lint item)."""
-    from kerascheck.proofkit import number
-
-    path = item.diagnostic.path
-    if item.evidence is None:
-        return [f"    not proved: {item.not_rebuilt}"]
-    shown = "shown" if item.evidence.verdict else "NOT shown"
-    lines = [f"    your model at {path}:{item.model_line}: {item.evidence.summary} "
-             f"(symptom {shown})"]
-    lines += [f"        {label}: {number(value)}"
-              for label, value in item.evidence.measurements.items()]
-    return lines
-
-
-def prove_files(paths: list[str]) -> int:
-    """Print each finding of ``paths`` with its evidence on the user's model; exit code 0 unless
-    a rebuilt model did not show the symptom its finding claims (1) or a file is missing (2)."""
-    import os
-    import sys
-
-    refuted = False
-    for path in paths:
-        if not os.path.isfile(path):
-            print(f"kerascheck prove: error: {path}: no such file", file=sys.stderr)
-            return 2
-        if path.endswith(".ipynb"):
-            print(f"{path}: notebooks are not proved yet; export the notebook to a script "
-                  f"(jupyter nbconvert --to script) and prove that", file=sys.stderr)
-            continue
-        with open(path, "rb") as handle:
-            source = handle.read()
-        for item in prove_source(source, path):
-            d = item.diagnostic
-            print(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
-            print("\n".join(evidence_lines(item)), flush=True)
-            refuted = refuted or (item.evidence is not None and not item.evidence.verdict)
-    return 1 if refuted else 0
