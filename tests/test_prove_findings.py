@@ -98,3 +98,30 @@ def test_lr_on_tf_keras_is_shown_silently_ignored(tmp_path, capsys, monkeypatch)
     assert "silently ignores `lr=`" in record["reason"]
     assert record["measurements"]["lr= given"] == 0.01
     assert record["measurements"]["optimizer's learning rate"] == pytest.approx(0.001)
+
+
+def test_evidence_fits_the_finding_tabular_data_and_a_regression():
+    from kerascheck.runtime.verdicts import prove_source
+
+    results = prove_source(textwrap.dedent("""\
+        import pandas as pd
+        from tensorflow import keras
+        df = pd.read_csv("houses.csv")
+        X = df.drop(columns=["price"]).values
+        y = df["price"].values
+        model = keras.Sequential([keras.Input(shape=(8,)),
+                                  keras.layers.Dense(16, activation="relu"),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(X, y, epochs=10)
+        """), "houses.py")
+    by_code = {item.diagnostic.code: item.evidence for item in results}
+    assert set(by_code) == {"KC401", "KC501"}
+    tabular = by_code["KC401"]
+    assert tabular.verdict is True and "tabular columns" in tabular.summary
+    assert tabular.measurements["mean squared error after 100 steps, raw columns"] > \
+        10 * tabular.measurements["mean squared error after 100 steps, standardized"]
+    regression = by_code["KC501"]
+    assert regression.verdict is True and "mean squared error" in regression.summary
+    assert regression.measurements["MSE on held-out data"] > \
+        2 * regression.measurements["MSE on training data"]

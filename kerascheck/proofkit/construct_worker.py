@@ -3,7 +3,8 @@
 It reads one JSON request per line on stdin, ``{"imports": [...], "setup": "...", "construct":
 "..."}``, and answers one JSON line on stdout per request: what the installed Keras did with the
 construct. Each request runs in a fresh namespace: the import lines first (each on its own, so
-that one failing import is recorded and the others still bind their names), then the setup
+that one failing import is recorded and the others still bind their names; an import given as
+``[line, fallback]`` falls back to the public path of the same name), then the setup
 (stand-in model and data, never the user's code), then the construct itself, whose value is kept
 as ``__result__``. The answer holds the exception (type and first line of its message), the
 warnings raised, and a few attributes of the result that proofs measure (an optimizer's
@@ -40,11 +41,18 @@ def run_request(request: dict) -> dict:
     answer: dict = {"import_errors": [], "exception": None, "warnings": []}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for line in request.get("imports", []):
+        for entry in request.get("imports", []):
+            line, fallback = (entry, None) if isinstance(entry, str) else entry
             try:
                 exec(line, namespace)
             except Exception as error:
                 answer["import_errors"].append([line, type(error).__name__, _first_line(error)])
+                if fallback:  # the public path of the same name (a finding of its own)
+                    try:
+                        exec(fallback, namespace)
+                        answer.setdefault("fallbacks", []).append([line, fallback])
+                    except Exception:
+                        pass
         try:
             exec(request.get("setup", ""), namespace)
         except Exception as error:

@@ -140,13 +140,20 @@ def construct_evidence(code: str, subject: ConstructSubject, exceptions: tuple,
     answer = subject.run()
     measurements = {"construct (from your code)": subject.shown_construct,
                     "Keras": subject.keras_name}
-    for line, kind, message in answer.get("import_errors", []):
-        if subject.construct.strip() != line.strip():
-            measurements[f"import failed: {line}"] = f"{kind}: {message}"
+    for line, kind, message in answer.get("import_errors", [])[1:]:
+        measurements[f"import failed: {line}"] = f"{kind}: {message}"
     if "setup_error" in answer:
         raise CannotMeasure(f"the stand-in around the construct failed: "
                             f"{': '.join(answer['setup_error'])}")
+    for line, fallback in answer.get("fallbacks", []):
+        subject.stand_ins.append(f"`{line}` failed (a finding of its own); `{fallback}` "
+                                 f"used instead")
     error = answer.get("exception")
+    if error is not None and error[0] == "NameError" and answer.get("import_errors"):
+        # the construct's own name did not import: that import's failure is what Keras does
+        failed = answer["import_errors"][0]
+        measurements["failing import"] = failed[0]
+        error = failed[1:]
     shown, summary = False, "Keras accepts it"
     if error is not None:
         measurements["exception"] = f"{error[0]}: {error[1]}"

@@ -18,6 +18,7 @@ import libcst as cst
 
 from kerascheck.analysis.names import WELL_KNOWN_UNBOUND, canonical
 from kerascheck.facts import ModelFact
+from kerascheck.runtime.standins import KERAS2_RENAMES
 
 _KERAS_ROOTS = ("tensorflow", "keras", "tf_keras")
 # Snippets use these aliases unbound (RULES.md, "Snippets").
@@ -32,6 +33,9 @@ _KEYWORD_STAND_INS = {"lr": 0.01, "learning_rate": 0.01, "decay": 1e-6, "nb_epoc
                       "epochs": 1, "init": "uniform", "output_dim": 8, "batch_size": 8,
                       "validation_split": 0.2}
 _POSITIONAL_STAND_INS = {0: 8, 1: 3}  # units/filters, then kernel_size
+# The safe fixes of another finding's argument of the same call, applied in memory.
+_CONSTRUCT_RENAMES = {"lr": "learning_rate", "nb_epoch": "epochs", **KERAS2_RENAMES}
+_KEEPS_OUTPUT_DIM = {"Embedding"}
 _DATA_STAND_INS = {
     "array": "__x__ = __np__.zeros((8, 4), 'float32'); __y__ = __np__.zeros((8, 1), 'float32')",
     "dataset": "__x__ = __tf__.data.Dataset.from_tensor_slices((__np__.zeros((8, 4), 'float32'),"
@@ -102,7 +106,26 @@ def _import_lines(module: cst.Module, index: _Index) -> dict[str, str]:
                 bound = _dotted(module, alias.asname.name) if alias.asname else name
                 lines.setdefault(bound, f"from {path} import {name}" +
                                  (f" as {bound}" if bound != name else ""))
+                public = _public_import(f"{path}.{name}", bound)
+                if public is not None and public != lines[bound]:
+                    _FALLBACKS[lines[bound]] = public
     return lines
+
+
+# import line -> the same name imported from its public path (``keras.layers.core.Dense`` ->
+# ``from keras.layers import Dense``), tried when the user's own line fails to import
+_FALLBACKS: dict[str, str] = {}
+
+
+def _public_import(qualified: str, bound: str) -> str | None:
+    name = canonical(qualified)
+    if not name or "." not in name:
+        return None
+    module_path, _, attribute = name.rpartition(".")
+    root = "tf_keras" if qualified.startswith("tf_keras") else \
+        "tensorflow.keras" if qualified.startswith("tensorflow") else "keras"
+    return f"from {root}.{module_path} import {attribute}" + \
+        (f" as {bound}" if bound != attribute else "")
 
 
 def _needed_imports(text: str, imports: dict[str, str]) -> list[str]:
@@ -161,6 +184,10 @@ def construct_subject(finding, module: cst.Module, model: ModelFact | None,
     flagged = next((a for a in call.args if a is node or a.value is node), None)
     other_ids = {id(other) for other in others if other is not node}
     _call_construct(subject, module, call, flagged, imports, model, other_ids)
+    # a call's names may come through an import that is a finding of its own (KC601): the
+    # public path stands in for it, so that this finding shows its own cause
+    subject.imports = [[line, _FALLBACKS[line]] if line in _FALLBACKS else line
+                       for line in subject.imports]
     return subject
 
 
@@ -202,8 +229,13 @@ def _call_construct(subject, module, call: cst.Call, flagged, imports, model,
         name = argument.keyword.value if argument.keyword is not None else None
         if argument is not flagged and (id(argument) in other_ids or
                                         id(argument.value) in other_ids):
-            subject.stand_ins.append(f"`{name}=` left out (a finding of its own)")
-            continue
+            fixed = _CONSTRUCT_RENAMES.get(name)
+            if fixed is None or callee.rsplit(".", 1)[-1] in _KEEPS_OUTPUT_DIM:
+                subject.stand_ins.append(f"`{name}=` left out (a finding of its own)")
+                continue
+            subject.stand_ins.append(f"`{name}=` read as `{fixed}=` (a finding of its own, "
+                                     f"fixed in memory)")
+            name = fixed
         is_literal, value = _literal(module, argument.value)
         if name is None:
             if is_model_method:
