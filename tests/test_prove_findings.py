@@ -125,3 +125,20 @@ def test_evidence_fits_the_finding_tabular_data_and_a_regression():
     assert regression.verdict is True and "mean squared error" in regression.summary
     assert regression.measurements["MSE on held-out data"] > \
         2 * regression.measurements["MSE on training data"]
+
+
+def test_notebooks_are_proved_cell_by_cell(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": source} for source in (
+        "%pip install tensorflow\nimport tensorflow as tf\n",
+        "opt = tf.keras.optimizers.Adam(lr=0.01)\n")]
+    (tmp_path / "train.ipynb").write_text(json.dumps(
+        {"cells": cells, "metadata": {"language_info": {"name": "python"}}, "nbformat": 4,
+         "nbformat_minor": 5}))
+    code, records = _prove_json(capsys, "train.ipynb")
+    assert code == 0
+    assert [(r["code"], r["cell"], r["line"], r["verdict"]) for r in records] == [
+        ("KC602", 2, 1, "shown")]
+    assert records[0]["measurements"]["construct (from your code)"] == \
+        "tf.keras.optimizers.Adam(lr=0.01)"
