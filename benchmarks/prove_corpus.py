@@ -18,8 +18,8 @@ Usage (from the repository root, with the project's Python)::
 The "before" figures of ``benchmarks/PROVE_CORPUS.md`` come from the version before this script
 (no JSON output), laid out from git and run with its own code::
 
-    git archive af31007 kerascheck | tar -x -C /tmp/kc_before
-    PYTHONPATH=/tmp/kc_before python benchmarks/prove_corpus.py --text-output
+    mkdir /tmp/kc_before && git archive af31007 kerascheck | tar -x -C /tmp/kc_before
+    python benchmarks/prove_corpus.py --source /tmp/kc_before --text-output
 """
 
 from __future__ import annotations
@@ -52,12 +52,24 @@ def corpus_files(root: Path, programs: list[str]) -> list[str]:
     return files
 
 
-def run_prove(root: Path, files: list[str], python: str,
-              text_output: bool = False) -> tuple[list[dict], float, int]:
+# Runs the kerascheck found in a folder (argv[1]) rather than the installed one.
+_FROM_SOURCE = """
+import sys
+sys.meta_path = [finder for finder in sys.meta_path if "editable" not in repr(finder).lower()]
+sys.path.insert(0, sys.argv.pop(1))
+sys.argv[0] = "kerascheck"
+from kerascheck.cli import main
+sys.exit(main())
+"""
+
+
+def run_prove(root: Path, files: list[str], python: str, text_output: bool = False,
+              source: Path | None = None) -> tuple[list[dict], float, int]:
     started = time.perf_counter()
+    command = [python, "-c", _FROM_SOURCE, str(source)] if source else \
+        [python, "-m", "kerascheck"]
     completed = subprocess.run(
-        [python, "-m", "kerascheck", "prove", *files,
-         *([] if text_output else ["--output-format", "json"])],
+        [*command, "prove", *files, *([] if text_output else ["--output-format", "json"])],
         cwd=root, capture_output=True, text=True,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES=""))
     wall = time.perf_counter() - started
@@ -143,13 +155,16 @@ def main(argv=None) -> int:
     parser.add_argument("--program", action="append", default=[])
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--json", type=Path, help="write every record here")
+    parser.add_argument("--source", type=Path,
+                        help="run the kerascheck package found in this folder (another version)")
     parser.add_argument("--text-output", action="store_true",
                         help="parse the text output (versions before --output-format json)")
     options = parser.parse_args(argv)
     manifest = json.loads((HERE / "bug_corpus.json").read_text())
     programs = options.program or [program["id"] for program in manifest["programs"]]
     files = corpus_files(options.root, programs)
-    records, wall, _ = run_prove(options.root, files, options.python, options.text_output)
+    records, wall, _ = run_prove(options.root, files, options.python, options.text_output,
+                                 options.source)
     if options.json:
         options.json.write_text(json.dumps(records, indent=1))
     print(report(records, wall, tensorflow_import_seconds(options.python)))

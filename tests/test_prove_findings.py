@@ -142,3 +142,45 @@ def test_notebooks_are_proved_cell_by_cell(tmp_path, capsys, monkeypatch):
         ("KC602", 2, 1, "shown")]
     assert records[0]["measurements"]["construct (from your code)"] == \
         "tf.keras.optimizers.Adam(lr=0.01)"
+
+
+def test_builder_functions_and_subclassed_models_are_rebuilt(tmp_path):
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        from tensorflow import keras
+
+        def build_mlp(num_classes, hidden=64):
+            model = keras.Sequential([
+                keras.layers.Dense(hidden, input_shape=(20,)),
+                keras.layers.Dense(hidden, activation="relu"),
+                keras.layers.Dense(num_classes, activation="sigmoid"),
+            ])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            return model
+
+        model = build_mlp(num_classes=10)
+
+        class Net(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.d1 = keras.layers.Dense(32)
+                self.d2 = keras.layers.Dense(16, activation="relu")
+                self.out = keras.layers.Dense(3, activation="sigmoid")
+
+            def call(self, x):
+                return self.out(self.d2(self.d1(x)))
+
+        net = Net()
+        net.compile(optimizer="adam", loss="categorical_crossentropy")
+        """), str(tmp_path / "models.py"))
+    verdicts = {(item.diagnostic.code, item.diagnostic.line): verdict_of(item)
+                for item in results}
+    assert verdicts == {("KC201", 5): "shown", ("KC301", 7): "shown",
+                        ("KC201", 17): "shown", ("KC301", 19): "shown"}
+    by_place = {(item.diagnostic.code, item.diagnostic.line): item.evidence
+                for item in results}
+    # the builder's literal call argument gives the output its 10 units: ten sigmoids sum to ~5
+    assert by_place[("KC301", 7)].measurements["mean sum of the outputs on 64 random inputs"] > 3
+    assert "input shape (8,)" in \
+        by_place[("KC301", 19)].measurements["stand-ins (not from your code)"]
