@@ -45,15 +45,8 @@ from kerascheck.analysis.values import (
     shape_of,
     tensors_in,
 )
-from kerascheck.facts import (
-    UNKNOWN,
-    DataFact,
-    EvaluationFact,
-    FileFacts,
-    KerasCallFact,
-    LayerFact,
-    ModelFact,
-)
+from kerascheck.facts import (UNKNOWN, DataFact, EvaluationFact, FileFacts, KerasCallFact,
+                              LayerFact, ModelFact)
 
 
 class Analyzer(Expressions, Functions, ModelConstruction):

@@ -1,8 +1,8 @@
 """A user's model rebuilt from the linter's facts, for ``kerascheck prove FILE``.
 
-The file is linted with the engine's parser and analysis, and every model rule's ``check_model``
-runs on each :class:`~kerascheck.facts.ModelFact`, so that each finding keeps the facts of its
-model. A model is then rebuilt in TensorFlow *from those facts only* (layer kinds and literal
+:func:`kerascheck.runtime.verdicts.findings_with_models` lints the file so that each finding
+keeps the facts of its model (a :class:`~kerascheck.facts.ModelFact`). The model is rebuilt here
+in TensorFlow *from those facts only* (layer kinds and literal
 arguments, input shape, loss and ``from_logits``, optimizer, metrics); the user's script is never
 run. The rule's ``prove(subject)`` measures the symptom on that model. A model that cannot be
 rebuilt (a custom layer, an argument that is not a literal, an unknown input shape) is reported
@@ -17,12 +17,9 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck.analysis.interpreter import Analyzer
-from kerascheck.analysis.values import ModelVal, Seq, TensorVal
-from kerascheck.diagnostics import Diagnostic, Finding
+from kerascheck.diagnostics import Finding
 from kerascheck.facts import UNKNOWN, LayerFact, ModelFact, known
 from kerascheck.runtime import standins
-from kerascheck.settings.config import Config
 
 # Arguments that describe the input; the rebuilt model gets a keras.Input instead.
 _INPUT_ARGUMENTS = {"input_shape", "input_dim", "batch_input_shape", "batch_shape", "batch_size"}
@@ -30,82 +27,6 @@ _INPUT_ARGUMENTS = {"input_shape", "input_dim", "batch_input_shape", "batch_shap
 
 class CannotRebuild(Exception):
     """The facts do not determine the model; the message says why, in plain words."""
-
-
-class _ShapeRecordingAnalyzer(Analyzer):
-    """The engine's analysis, also remembering the shape of each model's ``keras.Input``
-    (the facts keep only its rank)."""
-
-    def __init__(self, module):
-        super().__init__(module)
-        self.input_shapes: dict[int, list] = {}
-
-    def _append_sequential(self, model, item, conditional):
-        if isinstance(item, TensorVal) and item.layer is None and not model.layers:
-            self.input_shapes[id(model)] = [item.shape]
-        return super()._append_sequential(model, item, conditional)
-
-    def make_functional(self, node, args, kwargs):
-        result = super().make_functional(node, args, kwargs)
-        inputs = kwargs.get("inputs", args[0] if args else None)
-        items = inputs.items if isinstance(inputs, Seq) else [inputs]
-        if isinstance(result, ModelVal):
-            self.input_shapes[id(result.model)] = [
-                item.shape if isinstance(item, TensorVal) and item.layer is None else UNKNOWN
-                for item in items]
-        return result
-
-
-def findings_with_models(source: str, path: str, config: Config | None = None):
-    """Lint ``source`` and return ``(module, input_shapes, [(Diagnostic, Finding, ModelFact or
-    None)])``: the engine's findings, each with the model whose facts produced it.
-
-    Rules run exactly as in the engine (same selection and ``# noqa`` suppression); model rules'
-    ``check_model`` is called here per model so the model is known; rules that judge the whole
-    file (``check_file`` overridden) are paired with no model.
-    """
-    from kerascheck import engine
-    from kerascheck.rules import all_rules
-    from kerascheck.rules.base import Rule
-    from kerascheck.source import suppression
-
-    config = config or Config()
-    module = engine.parse(source, path)
-    if isinstance(module, Diagnostic):
-        return None, {}, [(module, None, None)]
-    analyzer = _ShapeRecordingAnalyzer(module)
-    facts = analyzer.run()
-    pairs: list[tuple[Finding, ModelFact | None]] = []
-    for rule_class in all_rules():
-        if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
-            continue
-        rule = rule_class()
-        if type(rule).check_file is Rule.check_file:
-            for model in facts.models:
-                pairs += [(finding, model) for finding in rule.check_model(model)]
-            continue
-        # A rule with its own check_file: the engine's findings, each paired with the model
-        # whose check_model gives the same judgment (None for purely syntactic findings).
-        by_model = [(model, list(rule.check_model(model))) for model in facts.models] \
-            if type(rule).check_model is not Rule.check_model else []
-        for finding in rule.check_file(facts):
-            owner = next((model for model, judged in by_model if any(
-                other.target is finding.target and other.message == finding.message
-                for other in judged)), None)
-            pairs.append((finding, owner))
-    located = []
-    for finding, model in pairs:
-        diagnostic = engine.locate([finding], module, path)[0]
-        located.append((diagnostic, finding, model))
-    kept = set(map(id, suppression.filter_suppressed([d for d, _, _ in located], module.code)))
-    seen = set()
-    result = []
-    for diagnostic, finding, model in sorted(located, key=lambda item: item[0]):
-        key = (diagnostic.code, diagnostic.line, diagnostic.column)
-        if id(diagnostic) in kept and key not in seen:
-            seen.add(key)
-            result.append((diagnostic, finding, model))
-    return module, analyzer.input_shapes, result
 
 
 # --- from facts to a keras model ---------------------------------------------------------------
