@@ -88,7 +88,7 @@ def _dispatch(args: list[str]) -> int:
         _load_project_rules()
         return rules_command(rest)
     if command == "prove":
-        from kerascheck.runtime.rebuild import prove_command
+        from kerascheck.runtime.verdicts import prove_command
 
         return prove_command(rest)
     if command == "server":

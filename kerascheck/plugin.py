@@ -281,33 +281,33 @@ def _display_path(path: Path, config: pytest.Config) -> str:
 
 def _evidence_lines(path: Path, display: str, diagnostics: list) -> list[str]:
     """``--kerascheck-prove``: each reported finding proved on the user's own model, rebuilt in
-    TensorFlow from the linter's facts (:func:`kerascheck.runtime.rebuild.prove_source`; the file is
+    TensorFlow from the linter's facts (:func:`kerascheck.runtime.verdicts.prove_path`; the file is
     never run), or the reason it could not be."""
     lines = ["runtime evidence (--kerascheck-prove):"]
-    if path.suffix != ".py":
-        return lines + ["  not proved: runtime proofs read Python files, not notebooks"]
     try:
         from kerascheck.proofkit import RuntimeUnavailable, number
-        from kerascheck.runtime.rebuild import prove_source
+        from kerascheck.runtime.verdicts import prove_path, verdict_of
 
-        proved = prove_source(path.read_bytes(), str(path.resolve()))
+        proved = prove_path(path.read_bytes(), str(path.resolve()))
     except RuntimeUnavailable as error:
         return lines + [f"  not proved: {error}"]
     except Exception as error:  # a proof that breaks must not hide the lint result
         return lines + [f"  not proved: the proofs failed to run ({type(error).__name__}: "
                         f"{error})"]
-    reported = {(d.code, d.line, d.column) for d in diagnostics}
+    reported = {(d.code, d.cell, d.line, d.column) for d in diagnostics}
     for item in proved:
         found = item.diagnostic
-        if (found.code, found.line, found.column) not in reported:
+        if (found.code, found.cell, found.line, found.column) not in reported:
             continue  # selected out by the project's configuration
-        where = f"  {display}:{found.line}:{found.column}: {found.code}:"
-        if item.evidence is None:
-            lines.append(f"{where} not proved: {item.not_rebuilt}")
+        cell = f"cell {found.cell}:" if found.cell is not None else ""
+        where = f"  {display}:{cell}{found.line}:{found.column}: {found.code}:"
+        if item.evidence is None:  # the verdicts of `kerascheck prove`, in words
+            lines.append(f"{where} not proved ({verdict_of(item)}): {item.not_rebuilt}")
             continue
-        shown = "shown" if item.evidence.verdict else "NOT shown"
-        lines.append(f"{where} your model at {display}:{item.model_line}: "
-                     f"{item.evidence.summary} (symptom {shown})")
+        on = f"your model at {display}:{item.model_line}" if item.model_line else \
+            "your code in the installed Keras"
+        shown = "shown" if verdict_of(item) == "shown" else "NOT shown"
+        lines.append(f"{where} {on}: {item.evidence.summary} (symptom {shown})")
         lines += [f"      {label}: {number(value)}"
                   for label, value in item.evidence.measurements.items()]
     return lines

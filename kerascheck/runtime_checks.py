@@ -61,12 +61,39 @@ class KerasCheckWarning(UserWarning):
 # --- checks ------------------------------------------------------------------------------------
 
 
+NOT_BUILT = ("the model is not built yet, so its layers' wiring is unknown: not checkable "
+             "until built (call check_fit with data, or build the model first)")
+
+
 def check_model(model, select=None) -> list[RuntimeFinding]:
     """Findings of every model rule on a live keras model, located by layer name.
 
-    ``select`` restricts the rules like ``--select`` (codes, prefixes or names).
+    ``select`` restricts the rules like ``--select`` (codes, prefixes or names). A subclassed
+    model that is not built yet cannot be checked: that is said with a
+    :class:`KerasCheckWarning`, never passed over in silence.
     """
+    if _unbuilt_subclass(model):
+        warnings.warn(NOT_BUILT, KerasCheckWarning, stacklevel=2)
     return _run_rules(model_facts(model), select)
+
+
+def _unbuilt_subclass(model) -> bool:
+    return not getattr(model, "built", True) and \
+        not {"Sequential", "Functional"} & {cls.__name__ for cls in type(model).__mro__}
+
+
+def _build_from(model, x_sample) -> bool:
+    """Build an unbuilt subclassed model by calling it on two samples of the first batch (what
+    its first training step would do); False when that is not possible."""
+    if not _unbuilt_subclass(model):
+        return True
+    if x_sample is None:
+        return False
+    try:
+        model(x_sample[:2])
+    except Exception:  # the sample is not what the model takes: leave it unbuilt
+        return False
+    return True
 
 
 def _run_rules(fact: ModelFact, select=None) -> list[RuntimeFinding]:
@@ -95,11 +122,14 @@ def check_fit(model, x, y=None, validation_data=None, validation_split=None,
     that do not match the loss or the output units (KC306), no holdout (KC501).
 
     ``x`` and ``y`` are what ``fit`` receives: arrays, or a ``tf.data.Dataset`` of ``(x, y)``
-    (one batch is looked at); data the check cannot read is left unknown.
+    (one batch is looked at); data the check cannot read is left unknown. A subclassed model
+    that is not built yet is built from the first batch, as its first training step would.
     """
     import numpy as np
 
     x_sample, y_sample, is_dataset = sample(x, y)
+    if not _build_from(model, x_sample):
+        warnings.warn(NOT_BUILT, KerasCheckWarning, stacklevel=2)
     fact = model_facts(model)
     y_fact = label_fact(y_sample)
     fit = FitFact(x=input_fact(x_sample, is_dataset), y=y_fact if y_fact else UNKNOWN,

@@ -72,7 +72,7 @@ def test_every_catalog_rule_has_its_margins_checked():
 
 @pytest.mark.runtime
 def test_kc102_and_kc303_measure_the_users_own_model():
-    from kerascheck.runtime.rebuild import prove_source
+    from kerascheck.runtime.verdicts import prove_source
 
     source = """import tensorflow as tf
 model = tf.keras.Sequential([

@@ -122,7 +122,7 @@ def test_prove_file_measures_the_users_model(tmp_path, capsys, monkeypatch):
 
 
 def _proved(code: str):
-    from kerascheck.runtime.rebuild import prove_source
+    from kerascheck.runtime.verdicts import prove_source
 
     return prove_source(textwrap.dedent(code), "example.py")
 
@@ -194,12 +194,15 @@ def test_prove_file_says_plainly_what_cannot_be_rebuilt():
                               keras.layers.Dense(3, activation="sigmoid")])
         b.compile(loss="categorical_crossentropy")
         """)
-    reasons = {(item.diagnostic.code, item.diagnostic.line): item.not_rebuilt
-               for item in results}
-    assert all(item.evidence is None for item in results)
-    assert "custom layer" in reasons[("KC301", 5)]
-    assert "not a literal" in reasons[("KC301", 8)]
-    assert "not a literal" in reasons[("KC201", 7)]
+    by_place = {(item.diagnostic.code, item.diagnostic.line): item for item in results}
+    assert by_place[("KC301", 5)].evidence is None
+    assert "custom layer" in by_place[("KC301", 5)].not_rebuilt
+    # a hidden unit count from a variable gets a stand-in, and the evidence says so
+    for place in (("KC301", 8), ("KC201", 7)):
+        evidence = by_place[place].evidence
+        assert evidence is not None and evidence.verdict is True
+        assert "`UNITS` of a Dense layer given the stand-in 8" in \
+            evidence.measurements["stand-ins (not from your code)"]
 
 
 def test_prove_file_honors_noqa():
@@ -213,7 +216,7 @@ def test_prove_file_honors_noqa():
 
 
 def test_prove_file_honors_the_project_configuration(tmp_path):
-    from kerascheck.runtime.rebuild import prove_source
+    from kerascheck.runtime.verdicts import prove_source
 
     (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\nignore = ["KC301"]\n')
     path = tmp_path / "train.py"

@@ -273,7 +273,8 @@ def test_callback_rejects_unknown_mode(keras):
 
 
 @pytest.mark.parametrize("module", ["kerascheck.runtime_checks", "kerascheck.proofkit",
-                                    "kerascheck.runtime.rebuild"])
+                                    "kerascheck.runtime.rebuild",
+                                    "kerascheck.runtime.verdicts", "kerascheck.runtime.constructs"])
 def test_importing_runtime_modules_does_not_import_tensorflow(module):
     probe = (f"import sys, {module}; "
              f"print(sorted(m for m in ('tensorflow', 'keras', 'numpy') if m in sys.modules))")
@@ -328,3 +329,41 @@ def test_legacy_tf_keras_models(np):
     with pytest.raises(KerasCheckError) as raised:
         good.fit(x, y, epochs=1, verbose=0, callbacks=[KerasCheckCallback(mode="raise")])
     assert codes(raised.value.findings) == ["KC401", "KC501"]
+
+
+def _unbuilt_classifier(keras):
+    """A subclassed model with a linear hidden layer and a 3-class sigmoid output, not built."""
+
+    class Classifier(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = keras.layers.Dense(8, name="hidden")
+            self.head = keras.layers.Dense(3, activation="sigmoid", name="output")
+
+        def call(self, inputs):
+            return self.head(self.hidden(inputs))
+
+    model = Classifier()
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    return model
+
+
+def test_unbuilt_subclassed_model_is_built_from_the_first_batch(keras, np):
+    from kerascheck.runtime_checks import KerasCheckCallback, KerasCheckError, check_fit
+
+    x = np.random.default_rng(0).normal(size=(16, 4)).astype("float32")
+    y = np.eye(3, dtype="float32")[np.arange(16) % 3]
+    assert codes(check_fit(_unbuilt_classifier(keras), x, y, validation_split=0.25)) == [
+        "KC201", "KC301"]
+    model = _unbuilt_classifier(keras)
+    with pytest.raises(KerasCheckError) as raised:
+        model.fit(x, y, epochs=1, verbose=0, validation_split=0.25,
+                  callbacks=[KerasCheckCallback(mode="raise")])
+    assert codes(raised.value.findings) == ["KC201", "KC301"]
+
+
+def test_unbuilt_subclassed_model_without_data_is_said_not_checkable(keras):
+    from kerascheck.runtime_checks import KerasCheckWarning, check_model
+
+    with pytest.warns(KerasCheckWarning, match="not checkable until built"):
+        check_model(_unbuilt_classifier(keras))

@@ -61,3 +61,27 @@ def labels_for_loss(loss_name, labels, classes: int):
     if loss_name == "sparse_categorical_crossentropy":
         return labels
     return labels.astype("float32").reshape(-1, 1)
+
+
+def tabular_features(count: int = 256, features: int = 8, classes: int = 2, seed: int = 0):
+    """Raw tabular features as read from a CSV: columns on scales from 1 to 1000 with offsets
+    (ages, incomes, counts), labels from a linear rule of the standardized columns (int class
+    ids; for ``classes == 0`` a continuous regression target). Returns ``(raw, standardized,
+    labels)``; the standardized twin is what a ``StandardScaler`` gives."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    standard = rng.normal(size=(count, features))
+    scales = 10.0 ** np.linspace(0, 3, features)
+    raw = standard * scales + 2 * scales
+    weights = rng.normal(size=(features, max(classes, 1)))
+    scores = standard @ weights
+    if classes == 0:
+        labels = scores[:, :1].astype("float32")
+    elif classes == 1:
+        labels = (scores[:, 0] > 0).astype("int64")
+    else:
+        labels = scores.argmax(axis=1).astype("int64")
+    scaled = (raw - raw.mean(axis=0)) / raw.std(axis=0)
+    return raw.astype("float32"), scaled.astype("float32"), labels
+

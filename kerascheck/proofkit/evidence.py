@@ -40,7 +40,8 @@ class Subject:
     ``model`` is the keras model (built unless the facts say it declares no input), ``fact`` the
     :class:`~kerascheck.facts.ModelFact` it was built from, ``finding`` the static finding being
     proved, ``input_shape`` the sample shape (without the batch axis) or None, and ``layers``
-    maps ``id(LayerFact)`` to the keras layer built from it (see :meth:`layer_of`).
+    maps ``id(LayerFact)`` to the keras layer built from it (see :meth:`layer_of`); ``stand_ins`` say
+    in words what the rebuild made up where the source is silent (shown with the evidence).
     """
 
     model: Any
@@ -48,6 +49,7 @@ class Subject:
     finding: Any
     input_shape: tuple | None
     layers: dict = field(default_factory=dict)
+    stand_ins: list = field(default_factory=list)  # what the rebuild had to make up, in words
 
     def layer_of(self, layer_fact):
         """The keras layer built from ``layer_fact`` (a LayerFact of :attr:`fact`), or None."""

@@ -131,11 +131,11 @@ def loss_object(keras, loss_name: str, from_logits: bool = False):
 
 
 def memorization_scores(model, input_shape: tuple, classes: int, loss=None, steps: int = 150,
-                        seed: int = 0) -> tuple[float, float]:
-    """Train ``model`` to memorize 64 random inputs with random labels (Adam, learning rate
-    0.01) and return ``(accuracy on those training samples, accuracy on 400 held-out random
-    samples)``. Any model with enough capacity scores near 1.0 on the first and near chance
-    (1 / classes, 0.5 for one unit) on the second (KC501, KC502).
+                        seed: int = 0, train_count: int = 64) -> tuple[float, float]:
+    """Train ``model`` to memorize ``train_count`` random inputs with random labels (Adam,
+    learning rate 0.01) and return ``(accuracy on those training samples, accuracy on 400
+    held-out random samples)``. Any model with enough capacity scores near 1.0 on the first and
+    near chance (1 / classes, 0.5 for one unit) on the second (KC501, KC502).
 
     ``classes`` is the number of output units; ``loss`` a keras loss (default: sparse categorical
     cross-entropy, binary cross-entropy for one unit).
@@ -145,15 +145,47 @@ def memorization_scores(model, input_shape: tuple, classes: int, loss=None, step
 
     rng = np.random.default_rng(seed)
     label_count = max(classes, 2)
-    x_train = rng.normal(size=(64, *input_shape)).astype("float32")
+    x_train = rng.normal(size=(train_count, *input_shape)).astype("float32")
     x_heldout = rng.normal(size=(400, *input_shape)).astype("float32")
-    y_train = rng.integers(0, label_count, size=64)
+    y_train = rng.integers(0, label_count, size=train_count)
     y_heldout = rng.integers(0, label_count, size=400)
     loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss or loss_name)
     encoded = labels_for_loss(_loss_name_of(loss) or loss_name, y_train, classes)
-    fit_quietly(model, x_train, encoded, steps=steps, batch_size=32, seed=seed)
+    fit_quietly(model, x_train, encoded, steps=steps, batch_size=min(32, train_count),
+                seed=seed)
     return accuracy(model, x_train, y_train), accuracy(model, x_heldout, y_heldout)
+
+
+def regression_memorization(model, input_shape: tuple, steps: int = 300, seed: int = 0,
+                            train_count: int = 64) -> tuple[float, float]:
+    """The regression twin of :func:`memorization_scores`: train ``model`` (one linear output)
+    with MSE on random targets and return ``(MSE on the training samples, MSE on 400 held-out
+    samples)``. Memorized noise gives a small training error and a large held-out one."""
+    import numpy as np
+    from tensorflow import keras
+
+    rng = np.random.default_rng(seed)
+    x_train = rng.normal(size=(train_count, *input_shape)).astype("float32")
+    x_heldout = rng.normal(size=(400, *input_shape)).astype("float32")
+    y_train = rng.normal(size=(train_count, 1)).astype("float32")
+    y_heldout = rng.normal(size=(400, 1)).astype("float32")
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    fit_quietly(model, x_train, y_train, steps=steps, batch_size=min(32, train_count),
+                seed=seed)
+    errors = [float(np.mean((np.asarray(model(x, training=False)).reshape(-1, 1) - y) ** 2))
+              for x, y in ((x_train, y_train), (x_heldout, y_heldout))]
+    return errors[0], errors[1]
+
+
+def _memorizable_count(model) -> int:
+    """How many random samples to ask a user's model to memorize: 64, fewer for a model with
+    few weights (a 2-4-1 XOR net cannot hold 64 random labels, but it can hold a handful)."""
+    return int(max(8, min(64, model.count_params() // 4)))
+
+
+_REGRESSION_LOSSES = {"mean_squared_error", "mean_absolute_error", "huber",
+                      "mean_squared_logarithmic_error", "log_cosh"}
 
 
 def memorization_evidence(code: str, subject, train_label: str, heldout_label: str,
@@ -165,13 +197,29 @@ def memorization_evidence(code: str, subject, train_label: str, heldout_label: s
     them."""
     _, keras, _ = load_tensorflow(0)
     if subject is not None:
-        _, _, units, _ = subject_head(subject)
-        train, heldout = memorization_scores(subject.model, subject_input_shape(subject), units)
+        _, activation, units, _ = subject_head(subject)
+        count = _memorizable_count(subject.model)
+        compile_fact = getattr(subject.fact, "compile", None)
+        loss_name = _loss_name_of(compile_fact.loss.name) if compile_fact is not None and \
+            isinstance(compile_fact.loss.name, str) else None
+        if units == 1 and activation in (None, "linear") and loss_name in _REGRESSION_LOSSES:
+            train_error, heldout_error = regression_memorization(
+                subject.model, subject_input_shape(subject), train_count=count)
+            return Evidence(
+                code, heldout_error >= 2 * train_error and heldout_error - train_error >= 0.25,
+                f"fitting noise, its error on the training data is {number(train_error)} and "
+                f"on held-out data {number(heldout_error)} (a regression: mean squared error)",
+                {"MSE on training data": train_error, "MSE on held-out data": heldout_error,
+                 "training samples (random targets)": count})
+        train, heldout = memorization_scores(subject.model, subject_input_shape(subject), units,
+                                             steps=300 if count < 64 else 150,
+                                             train_count=count)
         return Evidence(
             code, train - heldout >= 0.25,
             f"memorizing random labels it scores {number(train)} on its training data and "
             f"{number(heldout)} on held-out data",
-            {"accuracy on training data": train, "accuracy on held-out data": heldout})
+            {"accuracy on training data": train, "accuracy on held-out data": heldout,
+             "training samples (random labels)": count})
     model = keras.Sequential([keras.Input(shape=(20,)),
                               keras.layers.Dense(128, activation="relu"),
                               keras.layers.Dense(2, activation="softmax")])
@@ -198,6 +246,33 @@ def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, ste
     for candidate, data in ((model, x), (twin, x / 255.0)):
         candidate.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
         value = fit_quietly(candidate, data, labels, steps=steps, seed=seed)
+        losses.append(value if math.isfinite(value) else math.inf)
+    return losses[0], losses[1]
+
+
+def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
+                                 regression: bool = False, steps: int = 100,
+                                 seed: int = 0) -> tuple[float, float]:
+    """KC401 on tabular data: train ``model`` on raw CSV-like columns (scales 1 to 1000) and an
+    identical copy on the standardized columns; return both losses after ``steps`` steps. A
+    regression (``regression``) is trained with MSE on a continuous target."""
+    import math
+
+    from tensorflow import keras
+
+    from kerascheck.proofkit.data import tabular_features
+
+    raw, scaled, labels = tabular_features(256, features, 0 if regression else classes, seed)
+    loss_name = "mean_squared_error" if regression else \
+        "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
+    targets = labels if regression else \
+        labels_for_loss(_loss_name_of(loss) or loss_name, labels, classes)
+    twin = keras.models.clone_model(model)
+    twin.set_weights(model.get_weights())
+    losses = []
+    for candidate, data in ((model, raw), (twin, scaled)):
+        candidate.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+        value = fit_quietly(candidate, data, targets, steps=steps, seed=seed)
         losses.append(value if math.isfinite(value) else math.inf)
     return losses[0], losses[1]
 

@@ -149,8 +149,10 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
                                                  message=f"Write `({written},)`"))
 
     def prove(self, subject=None):
-        if subject is not None:
-            raise NotImplementedError("KC103 proves on its own example only")
+        if subject is not None:  # the construct taken from the user's code
+            from kerascheck.proofkit.constructs import construct_evidence
+
+            return construct_evidence(self.code, subject, ("ValueError", "TypeError"))
         tf, keras, np = load_tensorflow(0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Keras 3 also discourages input_shape= itself

@@ -217,7 +217,22 @@ model.fit(normalized_data, labels, epochs=10)
 
         tf, keras, np = proofkit.load_tensorflow(0)
         if subject is not None:
-            _, _, units, loss = proofkit.subject_head(subject)
+            _, activation, units, loss = proofkit.subject_head(subject)
+            shape = proofkit.subject_input_shape(subject)
+            sources = {getattr(fit.x, "source", None) for fit in subject.fact.fits
+                       if fit.x_node is subject.finding.target or fit.node is
+                       subject.finding.target}
+            if sources == {"tabular"} and len(shape) == 1:  # features from a CSV, not pixels
+                regression = units == 1 and activation in (None, "linear")
+                raw, scaled = proofkit.tabular_raw_vs_scaled_losses(
+                    subject.model, shape[0], units, None if regression else loss, regression)
+                measure = "mean squared error" if regression else "loss"
+                return proofkit.Evidence(
+                    self.code, raw > 1.5 * scaled,
+                    f"on raw tabular columns (scales 1 to 1000) its {measure} after 100 steps "
+                    f"is {proofkit.number(raw)}, {proofkit.number(scaled)} once standardized",
+                    {f"{measure} after 100 steps, raw columns": raw,
+                     f"{measure} after 100 steps, standardized": scaled})
             raw, scaled = proofkit.raw_vs_scaled_losses(
                 subject.model, proofkit.subject_input_shape(subject), units, loss)
             return proofkit.Evidence(

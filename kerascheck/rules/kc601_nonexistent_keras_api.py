@@ -275,8 +275,10 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
         return self.finding(node, message, fix=fix)
 
     def prove(self, subject=None):
-        if subject is not None:
-            raise NotImplementedError("KC601 proves on its own example only")
+        if subject is not None:  # the construct taken from the user's code
+            from kerascheck.proofkit.constructs import construct_evidence
+
+            return construct_evidence(self.code, subject, ("AttributeError", "ModuleNotFoundError", "ImportError"))
         import importlib
 
         tf, keras, np = load_tensorflow(0)

@@ -178,8 +178,10 @@ trainer.fit(X, y, nb_epoch=3)
                 yield self.finding(arg, message, fix=fix)
 
     def prove(self, subject=None):
-        if subject is not None:
-            raise NotImplementedError("KC602 proves on its own example only")
+        if subject is not None:  # the construct taken from the user's code
+            from kerascheck.proofkit.constructs import construct_evidence
+
+            return construct_evidence(self.code, subject, ("ValueError", "TypeError"), ignored_keyword="lr", warned_keyword="decay")
         tf, keras, np = load_tensorflow(0)
         x = np.zeros((8, 4), dtype="float32")
         y = np.zeros((8, 1), dtype="float32")

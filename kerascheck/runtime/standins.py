@@ -1,0 +1,92 @@
+"""What a rebuild may fill in where real code is silent, and how it says so.
+
+Real code spells layers the Keras 2 way (``init=``, ``output_dim=``), takes sizes from variables,
+and feeds 300×300 images to models with millions of weights. A proof of a linear hidden layer or
+of a single-unit softmax does not depend on any of that, so the rebuild applies the safe renames
+in memory, gives an unknown size a small stand-in and shrinks a large input, and every such
+choice is written down (:attr:`kerascheck.proofkit.Subject.stand_ins`) and shown with the
+evidence. A proof whose symptom depends on a size (the feature map shrinking to nothing) is not
+given a shrunk model.
+"""
+
+from __future__ import annotations
+
+import math
+
+# The safe fixes of KC602 (and Keras 1 spellings with the same meaning), applied in memory.
+KERAS2_RENAMES = {"init": "kernel_initializer", "output_dim": "units",
+                  "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
+                  "border_mode": "padding", "subsample": "strides", "nb_filter": "filters"}
+# Layers whose ``output_dim`` is still an argument of its own.
+_KEEPS_OUTPUT_DIM = {"Embedding"}
+
+_UNIT_LAYERS = {"Dense", "LSTM", "GRU", "SimpleRNN", "Conv1D", "Conv2D", "Conv3D",
+                "Conv2DTranspose", "SeparableConv2D", "DepthwiseConv2D", "Embedding"}
+_STAND_IN_UNITS = 8
+_STAND_IN_KERNEL = 3
+
+# Sample shapes for a first layer of each kind when the source states none.
+_STAND_IN_INPUTS = {"Dense": (8,), "Dropout": (8,), "BatchNormalization": (8,),
+                    "Conv1D": (16, 4), "MaxPooling1D": (16, 4), "LSTM": (10, 4),
+                    "GRU": (10, 4), "SimpleRNN": (10, 4), "Conv2D": (16, 16, 3),
+                    "MaxPooling2D": (16, 16, 3), "Flatten": (8, 8), "Reshape": None}
+
+# Larger inputs than this (values per sample) or more weights than this are shrunk, when the
+# proof does not depend on sizes.
+_LARGE_INPUT = 32 * 32 * 3
+_LARGE_MODEL = 2_000_000
+_SHRUNK_SIDE = 32
+# Rules whose symptom depends on the sizes (a feature map that shrinks below its window).
+SIZE_DEPENDENT = {"KC104"}
+
+
+def renamed(kind: str, keyword: str) -> str | None:
+    """The current name of a Keras 2 keyword of ``kind``, or None when it is current."""
+    if keyword == "output_dim" and kind in _KEEPS_OUTPUT_DIM:
+        return None
+    return KERAS2_RENAMES.get(keyword)
+
+
+def positional_stand_in(kind: str, position: int):
+    """A stand-in for a positional argument the source does not give as a literal (units or
+    filters first, then a kernel size), or None when there is no safe one."""
+    if kind not in _UNIT_LAYERS:
+        return None
+    if position == 0:
+        return _STAND_IN_UNITS
+    if position == 1 and kind.startswith(("Conv", "SeparableConv")):
+        return _STAND_IN_KERNEL
+    return None
+
+
+def keyword_stand_in(kind: str, keyword: str):
+    """A stand-in for a keyword argument that is not a literal; None means leave it out."""
+    if keyword in ("units", "filters") and kind in _UNIT_LAYERS:
+        return _STAND_IN_UNITS
+    if keyword == "kernel_size":
+        return _STAND_IN_KERNEL
+    return None
+
+
+def input_shape_for(first_kind) -> tuple | None:
+    """A stand-in sample shape for a model whose first layer is ``first_kind``."""
+    return _STAND_IN_INPUTS.get(first_kind) if isinstance(first_kind, str) else None
+
+
+def shrunk(shape: tuple) -> tuple | None:
+    """``shape`` with its spatial sides scaled down to about 32 (channels kept), or None when
+    it is small enough already."""
+    if math.prod(shape) <= _LARGE_INPUT or len(shape) < 2:
+        return None
+    spatial, channels = (shape[:-1], shape[-1:]) if len(shape) >= 3 else (shape, ())
+    factor = max(side for side in spatial) / _SHRUNK_SIDE
+    if factor <= 1:
+        return None
+    return tuple(max(1, round(side / factor)) for side in spatial) + tuple(channels)
+
+
+def is_large(keras_model) -> bool:
+    try:
+        return keras_model.count_params() > _LARGE_MODEL
+    except Exception:  # not built
+        return False
