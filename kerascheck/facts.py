@@ -172,6 +172,7 @@ class LayerFact:
     arguments: dict = field(default_factory=dict)
     node: Any = None
     name: str | None = None
+    positional: list = field(default_factory=list)  # positional arguments' values (shapes)
 
     @property
     def is_dense(self) -> bool:
@@ -227,6 +228,7 @@ class DataFact:
     labels: Any = None  # for a dataset of (features, labels): the labels' DataFact
     fitted_on: Any = None  # for scaled data: identity of the data the scaler was fit on (KC402)
     node: Any = None
+    classes: Any = None  # number of classes the labels hold, when known (KC308)
 
     @property
     def is_raw(self) -> bool:
@@ -244,6 +246,8 @@ class FitFact:
     node: Any = None
     x_node: Any = None
     conditional: bool = False  # inside a loop or an if: one step of a larger training scheme
+    validation_x: Any = UNKNOWN  # DataFact of validation_data's inputs (KC403, KC505)
+    validation_node: Any = None
 
 
 @dataclass(eq=False)
@@ -284,6 +288,7 @@ class ModelFact:
     exact: bool = True
     input_declared: Any = UNKNOWN
     input_rank: Any = UNKNOWN  # rank of one sample (784,) -> 1, (28, 28) -> 2
+    input_shape: Any = UNKNOWN  # shape of one sample, None for a free axis (analysis/shapes.py)
     compiles: list[CompileFact] = field(default_factory=list)
     fits: list[FitFact] = field(default_factory=list)
     evaluations: list[EvaluationFact] = field(default_factory=list)

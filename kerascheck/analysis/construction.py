@@ -37,7 +37,7 @@ class ModelConstruction:
     """The model-building half of the analyzer (expects ``self.models`` and ``_conditional``)."""
 
     def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
-        layer = LayerFact(kind=kind, node=node, arguments=kwargs)
+        layer = LayerFact(kind=kind, node=node, arguments=kwargs, positional=list(args))
         if kind in ("Dense",):
             layer.units = const_value(kwargs.get("units", args[0] if args else UNKNOWN_VALUE))
             activation = kwargs.get("activation", args[1] if len(args) > 1 else Const(None))
@@ -108,6 +108,7 @@ class ModelConstruction:
             if not model.layers:
                 model.input_declared = True
                 model.input_rank = rank(item.shape)
+                model.input_shape = item.shape
             return
         if isinstance(item, LayerVal):
             layer = item.layer
@@ -134,6 +135,7 @@ class ModelConstruction:
         elif first.declares_input is True:
             model.input_declared = True
             model.input_rank = rank(first.input_shape)
+            model.input_shape = first.input_shape
         else:
             model.input_declared = first.declares_input  # False or UNKNOWN
 
@@ -165,10 +167,11 @@ class ModelConstruction:
         for output in output_values:
             visit(output)
         layer_index: dict[int, int] = {}
-        input_ranks = []
+        input_ranks, input_shapes = [], []
         for tensor in order:
             if tensor.layer is None:
                 input_ranks.append(rank(tensor.shape))
+                input_shapes.append(tensor.shape)
                 continue
             if id(tensor.layer) not in layer_index:
                 layer_index[id(tensor.layer)] = len(model.layers)
@@ -185,6 +188,7 @@ class ModelConstruction:
         model.outputs = [layer_index[id(v.layer)] for v in output_values if v.layer is not None]
         if len(input_ranks) == 1:
             model.input_rank = input_ranks[0]
+            model.input_shape = input_shapes[0]
 
 
     def make_compile(self, node: cst.Call, args, kwargs, star) -> CompileFact:
@@ -222,4 +226,10 @@ class ModelConstruction:
             isinstance(v, Const) and v.value in (None, 0, 0.0))]
         fit.has_validation = True if given else (UNKNOWN if star else False)
         fit.validation_split = keyword_value(node, "validation_split", 6)
+        validation_data = kwargs.get("validation_data", args[7] if len(args) > 7 else None)
+        if isinstance(validation_data, Seq) and validation_data.exact and validation_data.items:
+            validation_data = validation_data.items[0]
+        if isinstance(validation_data, DataVal):
+            fit.validation_x = validation_data.data
+            fit.validation_node = keyword_value(node, "validation_data", 7)
         return fit

@@ -34,6 +34,9 @@ PIXEL_DATASETS = {"mnist", "fashion_mnist", "cifar10", "cifar100"}
 TABULAR_DATASETS = {"boston_housing", "california_housing"}
 TOKEN_DATASETS = {"imdb", "reuters"}
 CLASSIFICATION_DATASETS = PIXEL_DATASETS | TOKEN_DATASETS
+# How many classes each classification set's labels hold (cifar100: its default fine labels).
+DATASET_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "cifar100": 100, "imdb": 2,
+                   "reuters": 46}
 
 # Methods that return the same data, in the same scale.
 PRESERVING_METHODS = {
@@ -112,7 +115,9 @@ def subscript(value: DataVal, code: str) -> Value:
         return value
     if code.strip()[:1] in ("'", '"'):  # df["price"]: one column, not a one-hot matrix
         return value.derive(identity=(data.identity, "slice", code), one_hot=False)
-    return value.derive(identity=(data.identity, "slice", code))
+    # a subset of integer labels may miss classes; rows of one-hot labels keep their columns
+    classes = data.classes if data.one_hot and "," not in code and code != "multi" else None
+    return value.derive(identity=(data.identity, "slice", code), classes=classes)
 
 
 def _first(args, kwargs, *names) -> Value:
@@ -133,7 +138,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if keras_name.startswith("datasets.") and keras_name.endswith(".load_data"):
             return _load_dataset(keras_name.split(".")[1], node)
         if keras_name in ("utils.to_categorical", "utils.np_utils.to_categorical"):
-            return _one_hot(_first(args, kwargs, "y", "x"), node)
+            return _one_hot(_first(args, kwargs, "y", "x"), node,
+                            kwargs.get("num_classes", args[1] if len(args) > 1 else None))
         if leaf in ("image_dataset_from_directory", "text_dataset_from_directory",
                     "timeseries_dataset_from_array"):
             if leaf != "image_dataset_from_directory":
@@ -176,7 +182,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if leaf in TF_PRESERVING and qualname.count(".") == 1:
             return _preserve(_first(args, kwargs, "x", "value", "input"), node)
         if qualname in ("tensorflow.one_hot", "tensorflow.keras.backend.one_hot"):
-            return _one_hot(_first(args, kwargs, "indices"), node)
+            return _one_hot(_first(args, kwargs, "indices"), node,
+                            kwargs.get("depth", args[1] if len(args) > 1 else None))
         if qualname.startswith("tensorflow.data.Dataset.from_tensor"):
             return _dataset(_first(args, kwargs, "tensors"), node)
         if qualname.startswith("tensorflow.data.") and leaf[:1] != "A":  # not AUTOTUNE
@@ -293,15 +300,22 @@ def _load_dataset(name: str, node) -> Value:
     for half in ("train", "test"):
         x = DataFact(source=source, identity=("load", id(node), half, "x"), node=node)
         y = DataFact(int_labels=name in CLASSIFICATION_DATASETS,
-                     identity=("load", id(node), half, "y"), node=node)
+                     identity=("load", id(node), half, "y"), node=node,
+                     classes=DATASET_CLASSES.get(name))
         halves.append(Seq([DataVal(x), DataVal(y)]))
     return Seq(halves)
 
 
-def _one_hot(value: Value, node) -> Value:
+def _one_hot(value: Value, node, classes: Value | None = None) -> Value:
+    """One-hot labels; their class count is ``classes`` when literal, else what the labels knew
+    (none at all when ``classes`` is a variable)."""
+    count = classes.value if isinstance(classes, Const) and type(classes.value) is int else None
     if isinstance(value, DataVal):
-        return value.derive(one_hot=True, int_labels=False, node=node)
-    return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node))
+        if classes is None:
+            count = value.data.classes
+        return value.derive(one_hot=True, int_labels=False, node=node, classes=count)
+    return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node,
+                            classes=count))
 
 
 def _preserve(value: Value, node) -> Value:

@@ -25,35 +25,11 @@ from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
-from kerascheck.analysis.values import (
-    UNKNOWN_VALUE,
-    ClassVal,
-    Const,
-    DataVal,
-    Frame,
-    FuncVal,
-    Instance,
-    LayerVal,
-    ModelPart,
-    ModelVal,
-    ObjectVal,
-    Ref,
-    Seq,
-    TensorVal,
-    Value,
-    literal,
-    shape_of,
-    tensors_in,
-)
-from kerascheck.facts import (
-    UNKNOWN,
-    DataFact,
-    EvaluationFact,
-    FileFacts,
-    KerasCallFact,
-    LayerFact,
-    ModelFact,
-)
+from kerascheck.analysis.values import (UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal,
+                                        Instance, LayerVal, ModelPart, ModelVal, ObjectVal, Ref,
+                                        Seq, TensorVal, Value, literal, shape_of, tensors_in)
+from kerascheck.facts import (UNKNOWN, DataFact, EvaluationFact, FileFacts, KerasCallFact,
+                              LayerFact, ModelFact)
 
 
 class Analyzer(Expressions, Functions, ModelConstruction):
