@@ -229,6 +229,7 @@ class DataFact:
     fitted_on: Any = None  # for scaled data: identity of the data the scaler was fit on (KC402)
     node: Any = None
     classes: Any = None  # number of classes the labels hold, when known (KC308)
+    scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
 
     @property
     def is_raw(self) -> bool:

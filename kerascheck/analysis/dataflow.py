@@ -422,6 +422,8 @@ def _merge_data(facts: list[DataFact], identity) -> DataVal:
     same_identity = common("identity")
     return DataVal(DataFact(
         source=common("source"), scaled=any(f.scaled for f in facts),
+        scaled_on_some_paths=any(f.scaled for f in facts) and not all(
+            f.scaled and not f.scaled_on_some_paths for f in facts),
         one_hot=all(f.one_hot for f in facts), int_labels=all(f.int_labels for f in facts),
         is_dataset=all(f.is_dataset for f in facts),
         identity=same_identity if same_identity is not None else identity,

@@ -102,8 +102,8 @@ import keras
 (x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
 model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
                           keras.layers.Flatten(), keras.layers.Dense(64, activation="relu"),
-                          keras.layers.Dense(1, activation="sigmoid")])  # expect: KC308
-model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # expect: KC308
 model.fit(x_train, y_train, validation_split=0.2)
 """,
     )
@@ -145,7 +145,7 @@ model.fit(x_train, y_train, validation_split=0.2)
         loss = compile_fact.loss.name if compile_fact is not None else None
         if head.units == 1 and loss in CATEGORICAL_LOSSES and head.activation != "softmax":
             yield self.finding(
-                head.dense,
+                compile_fact.loss.node or head.dense,
                 f"One output unit under `{loss}` is a distribution over a single class, so "
                 f"nothing is learned; give the output one unit per class with `softmax`")
             return

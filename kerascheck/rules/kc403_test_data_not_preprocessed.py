@@ -144,7 +144,8 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
         trained = {_family(fit.x) for fit in model.fits
                    if isinstance(fit.x, DataFact) and fit.x.scaled}
         if len(trained) != 1 or None in trained or \
-                any(not isinstance(fit.x, DataFact) or not fit.x.scaled for fit in model.fits):
+                any(not isinstance(fit.x, DataFact) or not fit.x.scaled or
+                    fit.x.scaled_on_some_paths for fit in model.fits):
             return
         family = trained.pop()
         targets = [(fit.validation_x, fit.validation_node or fit.node, "validation data")

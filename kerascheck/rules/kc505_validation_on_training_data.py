@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from kerascheck.facts import DataFact, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
@@ -28,6 +30,28 @@ def from_a_data_source(data: DataFact) -> bool:
         identity = identity[0] if isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
     return False
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node).strip()
+
+
+def same_expression(validation_node, x_node) -> bool:
+    """Whether the validation inputs are spelled as the training inputs, or a subscript of them.
+
+    The data identities already say so; the spelling confirms it, so that two calls of one
+    helper (``make_dataset(train)``, ``make_dataset(val)``) are never taken for one value."""
+    if validation_node is None or x_node is None:
+        return False
+    if isinstance(validation_node, cst.Tuple) and validation_node.elements:
+        validation_node = validation_node.elements[0].value
+    wanted = _code(x_node)
+    while True:
+        if _code(validation_node) == wanted:
+            return True
+        if not isinstance(validation_node, cst.Subscript):
+            return False
+        validation_node = validation_node.value
 
 
 class ValidationOnTrainingData(Rule):
@@ -131,6 +155,19 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
 a, b, c, d = train_test_split(x_train, y_train, test_size=0.2)
 model.fit(a, c, validation_data=(b, d))
 """,
+        # data from one helper called with other arguments are other data
+        """
+import tensorflow as tf
+def make_dataset(data):
+    return tf.keras.utils.timeseries_dataset_from_array(data[:-24], data[24:, 1], 24)
+train_ds, val_ds = make_dataset(train_df), make_dataset(val_df)
+model = tf.keras.Sequential([tf.keras.Input(shape=(24, 14)), tf.keras.layers.LSTM(8),
+                             tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+def compile_and_fit(model, train, val):
+    return model.fit(train, epochs=20, validation_data=val)
+compile_and_fit(model, train_ds, val_ds)
+""",
         # data from helpers called with other arguments are other data
         """
 import keras
@@ -176,7 +213,8 @@ model.fit(x_train, x_train, validation_data=(x_test, x_test))
             if train.identity is None or validation.identity is None or \
                     not from_a_data_source(train):
                 continue
-            if slice_of(validation.identity, train.identity):
+            if slice_of(validation.identity, train.identity) and \
+                    same_expression(fit.validation_node, fit.x_node):
                 yield self.finding(
                     fit.validation_node or fit.node,
                     "The validation data is the training data (or a slice of it), so the "
