@@ -230,6 +230,7 @@ class DataFact:
     node: Any = None
     classes: Any = None  # number of classes the labels hold, when known (KC308)
     scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
+    single_label: bool = False  # one-hot of exactly one class per sample (KC301)
 
     @property
     def is_raw(self) -> bool:

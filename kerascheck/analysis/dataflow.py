@@ -147,6 +147,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             mode = kwargs.get("label_mode")
             mode_value = mode.value if isinstance(mode, Const) else ("int" if mode is None else None)
             labels = DataFact(int_labels=mode_value == "int", one_hot=mode_value == "categorical",
+                              single_label=mode_value == "categorical",
                               identity=("labels", id(node)))
             if "labels" in kwargs and not (isinstance(kwargs["labels"], Const) and
                                            kwargs["labels"].value == "inferred"):
@@ -194,7 +195,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if "columns" in kwargs:
             # dummies for some feature columns of a frame: features, not one-hot labels
             return _preserve(_first(args, kwargs, "data"), node)
-        return _one_hot(_first(args, kwargs, "data"), node)
+        return _one_hot(_first(args, kwargs, "data"), node, single_label=False)
     if qualname in ("pandas.DataFrame", "pandas.Series"):
         return _preserve(_first(args, kwargs, "data"), node)
     if root == "sklearn":
@@ -241,7 +242,13 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
     leaf = instance.class_name
     if leaf == "ImageDataGenerator":
         if name.startswith("flow"):
-            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
+            labels = None
+            mode = kwargs.get("class_mode", Const("categorical"))
+            if name == "flow_from_directory" and isinstance(mode, Const) and \
+                    mode.value == "categorical":  # one folder, one class: one-hot, one label
+                labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
+            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node,
+                                    labels=labels))
         return None
     if name in ("fit", "fit_transform", "partial_fit", "adapt"):
         record_fit(instance, data_arg)
@@ -306,16 +313,18 @@ def _load_dataset(name: str, node) -> Value:
     return Seq(halves)
 
 
-def _one_hot(value: Value, node, classes: Value | None = None) -> Value:
+def _one_hot(value: Value, node, classes: Value | None = None,
+             single_label: bool = True) -> Value:
     """One-hot labels; their class count is ``classes`` when literal, else what the labels knew
     (none at all when ``classes`` is a variable)."""
     count = classes.value if isinstance(classes, Const) and type(classes.value) is int else None
     if isinstance(value, DataVal):
         if classes is None:
             count = value.data.classes
-        return value.derive(one_hot=True, int_labels=False, node=node, classes=count)
+        return value.derive(one_hot=True, int_labels=False, node=node, classes=count,
+                            single_label=single_label)
     return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node,
-                            classes=count))
+                            classes=count, single_label=single_label))
 
 
 def _preserve(value: Value, node) -> Value:
