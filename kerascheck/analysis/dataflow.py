@@ -313,14 +313,11 @@ def _load_dataset(name: str, node) -> Value:
     return Seq(halves)
 
 
-def _one_hot(value: Value, node, classes: Value | None = None,
-             single_label: bool = True) -> Value:
-    """One-hot labels; their class count is ``classes`` when literal, else what the labels knew
-    (none at all when ``classes`` is a variable)."""
+def _one_hot(value: Value, node, classes: Value | None = None, single_label=True) -> Value:
+    """One-hot labels of ``classes`` classes when literal, of what the labels knew when absent."""
     count = classes.value if isinstance(classes, Const) and type(classes.value) is int else None
     if isinstance(value, DataVal):
-        if classes is None:
-            count = value.data.classes
+        count = value.data.classes if classes is None else count
         return value.derive(one_hot=True, int_labels=False, node=node, classes=count,
                             single_label=single_label)
     return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node,
