@@ -105,3 +105,27 @@ for filters in (64, 128, 128):
 """
     # layers added in a loop: the order is not certain, so the shapes are not followed
     assert found(code) == []
+
+
+def test_keras_2_spellings_do_not_stop_the_other_rules():
+    code = """
+from keras.models import Sequential
+from keras.layers.core import Dense
+model = Sequential()
+model.add(Dense(input_dim=8, output_dim=12, init="zero", activation="relu"))
+model.add(Dense(output_dim=3, activation="sigmoid"))
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+"""
+    codes = [(d.line, d.code) for d in lint(code, select=("KC2", "KC3"))]
+    assert codes == [(5, "KC203"), (6, "KC301")]
+
+
+def test_stacked_convolutions_without_activations_are_one_linear_map():
+    code = """
+from keras.models import Sequential
+from keras.layers import Conv1D, Dense, Flatten, ZeroPadding1D
+model = Sequential([Conv1D(16, 3, input_shape=(50, 4)), ZeroPadding1D(1), Conv1D(16, 3),
+                    Flatten(), Dense(1)])
+"""
+    # one chain, one report at its first layer
+    assert found(code) == [(4, "KC201")]

@@ -30,6 +30,8 @@ from kerascheck.analysis.values import (
 )
 from kerascheck.facts import UNKNOWN, CompileFact, FitFact, LayerFact, ModelFact
 
+CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
+                "SeparableConv1D", "SeparableConv2D"}
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 
 
@@ -39,7 +41,9 @@ class ModelConstruction:
     def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
         layer = LayerFact(kind=kind, node=node, arguments=kwargs, positional=list(args))
         if kind in ("Dense",):
-            layer.units = const_value(kwargs.get("units", args[0] if args else UNKNOWN_VALUE))
+            # Keras 2 spellings (output_dim=, init=) still say what the layer is (KC602 reports them)
+            layer.units = const_value(kwargs.get("units", kwargs.get(
+                "output_dim", args[0] if args else UNKNOWN_VALUE)))
             activation = kwargs.get("activation", args[1] if len(args) > 1 else Const(None))
             if "activation" not in kwargs and len(args) <= 1 and star:
                 activation = UNKNOWN_VALUE
@@ -53,8 +57,10 @@ class ModelConstruction:
             layer.activation = kind.lower()
         elif "activation" in kwargs:
             layer.activation = activation_name(kwargs["activation"])
-        if "kernel_initializer" in kwargs:
-            layer.kernel_initializer = kwargs["kernel_initializer"]
+        elif kind in CONVOLUTIONS and len(args) <= 3 and not star:
+            layer.activation = activation_name(Const(None))  # linear by default, like Dense
+        if "kernel_initializer" in kwargs or "init" in kwargs:
+            layer.kernel_initializer = kwargs.get("kernel_initializer", kwargs.get("init"))
         if any(key in kwargs for key in INPUT_KWARGS):
             layer.declares_input = True
             shape = kwargs.get("input_shape", kwargs.get("batch_input_shape"))
