@@ -129,3 +129,26 @@ model = Sequential([Conv1D(16, 3, input_shape=(50, 4)), ZeroPadding1D(1), Conv1D
 """
     # one chain, one report at its first layer
     assert found(code) == [(4, "KC201")]
+
+
+SNIPPET = """
+(x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+model = keras.Sequential([
+    layers.Flatten(input_shape=(28, 28)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, epochs=5, validation_data=(x_test, y_test))
+"""
+
+
+def test_a_snippet_without_imports_uses_the_tutorial_aliases():
+    assert found(SNIPPET) == [(7, "KC301")]
+
+
+def test_a_file_with_any_import_is_no_snippet_and_its_own_names_stay_its_own():
+    assert found("import numpy as np\n" + SNIPPET) == []
+    own_layers = SNIPPET.replace("model = keras", "from mylib import keras\nmodel = keras")
+    assert found(own_layers) == []
