@@ -172,6 +172,7 @@ class LayerFact:
     arguments: dict = field(default_factory=dict)
     node: Any = None
     name: str | None = None
+    positional: list = field(default_factory=list)  # positional arguments' values (shapes)
 
     @property
     def is_dense(self) -> bool:
@@ -227,6 +228,9 @@ class DataFact:
     labels: Any = None  # for a dataset of (features, labels): the labels' DataFact
     fitted_on: Any = None  # for scaled data: identity of the data the scaler was fit on (KC402)
     node: Any = None
+    classes: Any = None  # number of classes the labels hold, when known (KC308)
+    scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
+    single_label: bool = False  # one-hot of exactly one class per sample (KC301)
 
     @property
     def is_raw(self) -> bool:
@@ -244,6 +248,8 @@ class FitFact:
     node: Any = None
     x_node: Any = None
     conditional: bool = False  # inside a loop or an if: one step of a larger training scheme
+    validation_x: Any = UNKNOWN  # DataFact of validation_data's inputs (KC403, KC505)
+    validation_node: Any = None
 
 
 @dataclass(eq=False)
@@ -306,6 +312,7 @@ class ModelFact:
     exact: bool = True
     input_declared: Any = UNKNOWN
     input_rank: Any = UNKNOWN  # rank of one sample (784,) -> 1, (28, 28) -> 2
+    input_shape: Any = UNKNOWN  # shape of one sample, None for a free axis (analysis/shapes.py)
     compiles: list[CompileFact] = field(default_factory=list)
     fits: list[FitFact] = field(default_factory=list)
     evaluations: list[EvaluationFact] = field(default_factory=list)

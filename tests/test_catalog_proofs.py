@@ -60,6 +60,29 @@ CATALOG_MARGINS = {
     # divergence or stall
     "KC603": lambda m: (m["bad: final loss, Adam(learning_rate=1.0)"]
                         > 10 * m["good: final loss, Adam(learning_rate=0.01)"]),
+    # Keras cannot build a valid convolution on a 2x2 map
+    "KC104": lambda m: (m["bad: building the model"].startswith(
+        "ValueError: Computed output size would be zero or negative")
+        and m["good: building the model"] == "built"),
+    # dropout 0.9 leaves the training loss far above dropout 0.1's; 1.5 is rejected
+    "KC204": lambda m: (m["bad: training loss after 60 steps (rate 0.9)"]
+                        > 3 * m["good: training loss after 60 steps (rate 0.1)"]
+                        and m["Dropout(1.5)"].startswith("ValueError")),
+    # relu outputs are no distribution and learn less than softmax
+    "KC307": lambda m: (m["bad: largest |sum of outputs - 1|"] > 0.5
+                        and m["good: largest |sum of outputs - 1|"] < 1e-5
+                        and m["good: training accuracy"] - m["bad: training accuracy"] > 0.3),
+    "KC308": lambda m: (m["bad: fit with 5 units"].startswith("ValueError")
+                        and m["good: fit with 10 units"] == "trained"),
+    # raw test rows are scored near chance by a model trained on standardized rows
+    "KC403": lambda m: (m["good: accuracy on standardized test rows"] > 0.95
+                        and m["bad: accuracy on raw test rows"] < 0.65),
+    # memory on a training slice, chance on held-out rows
+    "KC505": lambda m: (m["bad: validation accuracy on a training slice"] > 0.95
+                        and m["good: accuracy on held-out rows"] < 0.65),
+    # a negative learning rate climbs the loss
+    "KC604": lambda m: (m["bad: loss after 30 steps"] > 10 * m["bad: loss before"]
+                        and m["good: loss after 30 steps"] < 0.1 * m["good: loss before"]),
 }
 
 

@@ -30,6 +30,8 @@ from kerascheck.analysis.values import (
 )
 from kerascheck.facts import UNKNOWN, CompileFact, FitFact, LayerFact, ModelFact
 
+CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
+                "SeparableConv1D", "SeparableConv2D"}
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 
 
@@ -37,9 +39,11 @@ class ModelConstruction:
     """The model-building half of the analyzer (expects ``self.models`` and ``_conditional``)."""
 
     def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
-        layer = LayerFact(kind=kind, node=node, arguments=kwargs)
+        layer = LayerFact(kind=kind, node=node, arguments=kwargs, positional=list(args))
         if kind in ("Dense",):
-            layer.units = const_value(kwargs.get("units", args[0] if args else UNKNOWN_VALUE))
+            # Keras 2 spellings (output_dim=, init=) still say what the layer is (KC602 reports them)
+            layer.units = const_value(kwargs.get("units", kwargs.get(
+                "output_dim", args[0] if args else UNKNOWN_VALUE)))
             activation = kwargs.get("activation", args[1] if len(args) > 1 else Const(None))
             if "activation" not in kwargs and len(args) <= 1 and star:
                 activation = UNKNOWN_VALUE
@@ -53,8 +57,10 @@ class ModelConstruction:
             layer.activation = kind.lower()
         elif "activation" in kwargs:
             layer.activation = activation_name(kwargs["activation"])
-        if "kernel_initializer" in kwargs:
-            layer.kernel_initializer = kwargs["kernel_initializer"]
+        elif kind in CONVOLUTIONS and len(args) <= 3 and not star:
+            layer.activation = activation_name(Const(None))  # linear by default, like Dense
+        if "kernel_initializer" in kwargs or "init" in kwargs:
+            layer.kernel_initializer = kwargs.get("kernel_initializer", kwargs.get("init"))
         if any(key in kwargs for key in INPUT_KWARGS):
             layer.declares_input = True
             shape = kwargs.get("input_shape", kwargs.get("batch_input_shape"))
@@ -108,6 +114,7 @@ class ModelConstruction:
             if not model.layers:
                 model.input_declared = True
                 model.input_rank = rank(item.shape)
+                model.input_shape = item.shape
             return
         if isinstance(item, LayerVal):
             layer = item.layer
@@ -134,6 +141,7 @@ class ModelConstruction:
         elif first.declares_input is True:
             model.input_declared = True
             model.input_rank = rank(first.input_shape)
+            model.input_shape = first.input_shape
         else:
             model.input_declared = first.declares_input  # False or UNKNOWN
 
@@ -165,10 +173,11 @@ class ModelConstruction:
         for output in output_values:
             visit(output)
         layer_index: dict[int, int] = {}
-        input_ranks = []
+        input_ranks, input_shapes = [], []
         for tensor in order:
             if tensor.layer is None:
                 input_ranks.append(rank(tensor.shape))
+                input_shapes.append(tensor.shape)
                 continue
             if id(tensor.layer) not in layer_index:
                 layer_index[id(tensor.layer)] = len(model.layers)
@@ -185,6 +194,7 @@ class ModelConstruction:
         model.outputs = [layer_index[id(v.layer)] for v in output_values if v.layer is not None]
         if len(input_ranks) == 1:
             model.input_rank = input_ranks[0]
+            model.input_shape = input_shapes[0]
 
 
     def make_compile(self, node: cst.Call, args, kwargs, star) -> CompileFact:
@@ -222,4 +232,10 @@ class ModelConstruction:
             isinstance(v, Const) and v.value in (None, 0, 0.0))]
         fit.has_validation = True if given else (UNKNOWN if star else False)
         fit.validation_split = keyword_value(node, "validation_split", 6)
+        validation_data = kwargs.get("validation_data", args[7] if len(args) > 7 else None)
+        if isinstance(validation_data, Seq) and validation_data.exact and validation_data.items:
+            validation_data = validation_data.items[0]
+        if isinstance(validation_data, DataVal):
+            fit.validation_x = validation_data.data
+            fit.validation_node = keyword_value(node, "validation_data", 7)
         return fit

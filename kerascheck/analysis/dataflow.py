@@ -34,6 +34,9 @@ PIXEL_DATASETS = {"mnist", "fashion_mnist", "cifar10", "cifar100"}
 TABULAR_DATASETS = {"boston_housing", "california_housing"}
 TOKEN_DATASETS = {"imdb", "reuters"}
 CLASSIFICATION_DATASETS = PIXEL_DATASETS | TOKEN_DATASETS
+# How many classes each classification set's labels hold (cifar100: its default fine labels).
+DATASET_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "cifar100": 100, "imdb": 2,
+                   "reuters": 46}
 
 # Methods that return the same data, in the same scale.
 PRESERVING_METHODS = {
@@ -112,7 +115,9 @@ def subscript(value: DataVal, code: str) -> Value:
         return value
     if code.strip()[:1] in ("'", '"'):  # df["price"]: one column, not a one-hot matrix
         return value.derive(identity=(data.identity, "slice", code), one_hot=False)
-    return value.derive(identity=(data.identity, "slice", code))
+    # a subset of integer labels may miss classes; rows of one-hot labels keep their columns
+    classes = data.classes if data.one_hot and "," not in code and code != "multi" else None
+    return value.derive(identity=(data.identity, "slice", code), classes=classes)
 
 
 def _first(args, kwargs, *names) -> Value:
@@ -133,7 +138,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if keras_name.startswith("datasets.") and keras_name.endswith(".load_data"):
             return _load_dataset(keras_name.split(".")[1], node)
         if keras_name in ("utils.to_categorical", "utils.np_utils.to_categorical"):
-            return _one_hot(_first(args, kwargs, "y", "x"), node)
+            return _one_hot(_first(args, kwargs, "y", "x"), node,
+                            kwargs.get("num_classes", args[1] if len(args) > 1 else None))
         if leaf in ("image_dataset_from_directory", "text_dataset_from_directory",
                     "timeseries_dataset_from_array"):
             if leaf != "image_dataset_from_directory":
@@ -141,6 +147,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             mode = kwargs.get("label_mode")
             mode_value = mode.value if isinstance(mode, Const) else ("int" if mode is None else None)
             labels = DataFact(int_labels=mode_value == "int", one_hot=mode_value == "categorical",
+                              single_label=mode_value == "categorical",
                               identity=("labels", id(node)))
             if "labels" in kwargs and not (isinstance(kwargs["labels"], Const) and
                                            kwargs["labels"].value == "inferred"):
@@ -176,7 +183,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if leaf in TF_PRESERVING and qualname.count(".") == 1:
             return _preserve(_first(args, kwargs, "x", "value", "input"), node)
         if qualname in ("tensorflow.one_hot", "tensorflow.keras.backend.one_hot"):
-            return _one_hot(_first(args, kwargs, "indices"), node)
+            return _one_hot(_first(args, kwargs, "indices"), node,
+                            kwargs.get("depth", args[1] if len(args) > 1 else None))
         if qualname.startswith("tensorflow.data.Dataset.from_tensor"):
             return _dataset(_first(args, kwargs, "tensors"), node)
         if qualname.startswith("tensorflow.data.") and leaf[:1] != "A":  # not AUTOTUNE
@@ -187,7 +195,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if "columns" in kwargs:
             # dummies for some feature columns of a frame: features, not one-hot labels
             return _preserve(_first(args, kwargs, "data"), node)
-        return _one_hot(_first(args, kwargs, "data"), node)
+        return _one_hot(_first(args, kwargs, "data"), node, single_label=False)
     if qualname in ("pandas.DataFrame", "pandas.Series"):
         return _preserve(_first(args, kwargs, "data"), node)
     if root == "sklearn":
@@ -234,7 +242,13 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
     leaf = instance.class_name
     if leaf == "ImageDataGenerator":
         if name.startswith("flow"):
-            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
+            labels = None
+            mode = kwargs.get("class_mode", Const("categorical"))
+            if name == "flow_from_directory" and isinstance(mode, Const) and \
+                    mode.value == "categorical":  # one folder, one class: one-hot, one label
+                labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
+            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node,
+                                    labels=labels))
         return None
     if name in ("fit", "fit_transform", "partial_fit", "adapt"):
         record_fit(instance, data_arg)
@@ -293,15 +307,21 @@ def _load_dataset(name: str, node) -> Value:
     for half in ("train", "test"):
         x = DataFact(source=source, identity=("load", id(node), half, "x"), node=node)
         y = DataFact(int_labels=name in CLASSIFICATION_DATASETS,
-                     identity=("load", id(node), half, "y"), node=node)
+                     identity=("load", id(node), half, "y"), node=node,
+                     classes=DATASET_CLASSES.get(name))
         halves.append(Seq([DataVal(x), DataVal(y)]))
     return Seq(halves)
 
 
-def _one_hot(value: Value, node) -> Value:
+def _one_hot(value: Value, node, classes: Value | None = None, single_label=True) -> Value:
+    """One-hot labels of ``classes`` classes when literal, of what the labels knew when absent."""
+    count = classes.value if isinstance(classes, Const) and type(classes.value) is int else None
     if isinstance(value, DataVal):
-        return value.derive(one_hot=True, int_labels=False, node=node)
-    return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node))
+        count = value.data.classes if classes is None else count
+        return value.derive(one_hot=True, int_labels=False, node=node, classes=count,
+                            single_label=single_label)
+    return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node,
+                            classes=count, single_label=single_label))
 
 
 def _preserve(value: Value, node) -> Value:
@@ -408,6 +428,8 @@ def _merge_data(facts: list[DataFact], identity) -> DataVal:
     same_identity = common("identity")
     return DataVal(DataFact(
         source=common("source"), scaled=any(f.scaled for f in facts),
+        scaled_on_some_paths=any(f.scaled for f in facts) and not all(
+            f.scaled and not f.scaled_on_some_paths for f in facts),
         one_hot=all(f.one_hot for f in facts), int_labels=all(f.int_labels for f in facts),
         is_dataset=all(f.is_dataset for f in facts),
         identity=same_identity if same_identity is not None else identity,

@@ -19,7 +19,7 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import dataflow, subclassing
+from kerascheck.analysis import dataflow, subclassing, wrappers
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
@@ -360,7 +360,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if tensors:
             # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
-        result = dataflow.call_ref(ref, node, args, kwargs, star, self)
+        result = wrappers.call(self, ref, node, args, kwargs, star)
+        if result is None:
+            result = dataflow.call_ref(ref, node, args, kwargs, star, self)
         if result is None:
             for value in [*args, *kwargs.values()]:
                 self.escape(value)

@@ -73,6 +73,17 @@ WELL_KNOWN_UNBOUND = {
 }
 
 
+# A snippet (a file with no import at all, RULES.md "Snippets") uses the tutorials' aliases
+# unbound; they mean what they mean in every tutorial. A name the file binds never does.
+SNIPPET_ALIASES = {
+    "tf": "tensorflow", "keras": "tensorflow.keras", "layers": "tensorflow.keras.layers",
+    "models": "tensorflow.keras.models", "optimizers": "tensorflow.keras.optimizers",
+    "losses": "tensorflow.keras.losses", "np": "numpy", "pd": "pandas",
+    **{name: f"tensorflow.keras.datasets.{name}" for name in (
+        "mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters", "boston_housing")},
+}
+
+
 def canonical(qualname: str) -> str | None:
     """Return the canonical Keras name of a fully qualified dotted name, or None.
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kerascheck.facts import CONV_OR_POOL_PREFIXES, FLATTENING_LAYERS, LayerFact, ModelFact
+from kerascheck.analysis.shapes import infer
+from kerascheck.facts import (CONV_OR_POOL_PREFIXES, FLATTENING_LAYERS, DataFact, LayerFact,
+                              ModelFact)
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
@@ -19,6 +21,16 @@ SEQUENCE_LAYERS = {
     "ConvLSTM3D", "MultiHeadAttention", "Attention", "AdditiveAttention", "GroupQueryAttention",
     "TimeDistributed", "TextVectorization", "LSTMCell", "GRUCell", "SimpleRNNCell",
 }
+
+
+def _per_sample_labels(labels: object) -> bool:
+    """Labels of a ``keras.datasets`` classification set (one class per sample), one-hot or not."""
+    if not isinstance(labels, DataFact) or type(labels.classes) is not int:
+        return False
+    identity = labels.identity
+    while isinstance(identity, tuple) and identity and isinstance(identity[0], tuple):
+        identity = identity[0]
+    return isinstance(identity, tuple) and identity[:1] == ("load",) and identity[-1:] == ("y",)
 
 
 def _is_spatial(layer: LayerFact) -> bool:
@@ -45,8 +57,12 @@ class MissingFlatten(Rule):
     `Conv*` or `*Pooling*D` layers, or an input with three or more dimensions per sample (two
     for a softmax or sigmoid classifier, like 28x28 images), with no `Flatten`, `Reshape`,
     `Global*Pooling*D` or recurrent layer in between. Sequence models (with an `Embedding`, a
-    recurrent, an attention or a 1D convolution layer) are not checked: there, a `Dense` layer
-    per time step is usually the point (the TensorFlow time series tutorial's models). Neither
+    recurrent, an attention or a 1D convolution layer) are checked only when the labels are one
+    per sample for certain (the labels of a `keras.datasets` classification set, one-hot or
+    not) and the static shapes show extra axes at the output (an `LSTM(...,
+    return_sequences=True)`, a `Conv1D` or an `Embedding` left unpooled): elsewhere a `Dense`
+    layer per time step is usually the point (the TensorFlow time series tutorial's models,
+    sequence tagging). Neither
     are models that upsample (`UpSampling*`, `Conv*Transpose`): segmentation and autoencoders
     want one prediction per pixel.
 
@@ -132,8 +148,57 @@ x = keras.layers.AveragePooling2D()(x)
 outputs = keras.layers.Dense(1, activation="sigmoid")(x)  # expect: KC102
 model = keras.Model(inputs, outputs)
 """,
+        # sequence models whose output keeps the time axis, on one-label-per-sample datasets
+        """
+from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.imdb.load_data(num_words=5000)
+x_train = keras.utils.pad_sequences(x_train, maxlen=200)
+model = keras.Sequential([keras.Input(shape=(200,)), keras.layers.Embedding(5000, 32),
+                          keras.layers.LSTM(32, return_sequences=True),
+                          keras.layers.Dense(1, activation="sigmoid")])  # expect: KC102
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, y_train, validation_split=0.2)
+""",
+        """
+import keras
+(x_train, y_train), _ = keras.datasets.reuters.load_data(num_words=1000)
+y_train = keras.utils.to_categorical(y_train, 46)
+inputs = keras.Input(shape=(100,))
+x = keras.layers.Embedding(1000, 16)(inputs)
+x = keras.layers.Conv1D(32, 5, activation="relu")(x)
+outputs = keras.layers.Dense(46, activation="softmax")(x)  # expect: KC102
+model = keras.Model(inputs, outputs)
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(keras.utils.pad_sequences(x_train, maxlen=100), y_train, validation_split=0.2)
+""",
     )
     valid = (
+        # pooled or last-step sequence models, and per-step labels from the user's own files
+        """
+from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.imdb.load_data(num_words=5000)
+pooled = keras.Sequential([keras.Input(shape=(200,)), keras.layers.Embedding(5000, 32),
+                           keras.layers.Conv1D(32, 5, activation="relu"),
+                           keras.layers.GlobalMaxPooling1D(),
+                           keras.layers.Dense(1, activation="sigmoid")])
+pooled.compile(optimizer="adam", loss="binary_crossentropy")
+pooled.fit(x_train, y_train, validation_split=0.2)
+last = keras.Sequential([keras.Input(shape=(200,)), keras.layers.Embedding(5000, 32),
+                         keras.layers.LSTM(32), keras.layers.Dense(1, activation="sigmoid")])
+last.compile(optimizer="adam", loss="binary_crossentropy")
+last.fit(x_train, y_train, validation_split=0.2)
+""",
+        """
+import numpy as np
+import keras
+tokens, tags = np.load("tokens.npy"), np.load("tags.npy")
+tags = keras.utils.to_categorical(tags, 9)
+tagger = keras.Sequential([keras.Input(shape=(50,)), keras.layers.Embedding(20000, 64),
+                           keras.layers.LSTM(64, return_sequences=True),
+                           keras.layers.Dense(9, activation="softmax")])
+tagger.compile(optimizer="adam", loss="categorical_crossentropy")
+tagger.fit(tokens, tags, validation_split=0.1)
+""",
         # the usual fixes: Flatten, global pooling
         """
 from tensorflow import keras
@@ -188,7 +253,9 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
     def check_model(self, model: ModelFact):
         if model.used_as_layer or not model.exact:
             return
-        if any(layer.is_kind(*SEQUENCE_LAYERS) for layer in model.layers):
+        if any(layer.is_kind(*SEQUENCE_LAYERS) for layer in model.layers) or \
+                any(_is_temporal(layer) for layer in model.layers):
+            yield from self._sequence_output(model)
             return
         if any(_is_decoder(layer) for layer in model.layers):
             return  # upsampling back to an image: a per-pixel output is the point
@@ -204,6 +271,22 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8,
                     f"the model's output keeps the extra axes (one prediction per position "
                     f"instead of one per sample); add `Flatten()` or `GlobalAveragePooling2D()` "
                     f"before it")
+
+    def _sequence_output(self, model: ModelFact):
+        """A sequence model whose output keeps a time axis while its labels are one per sample."""
+        if not model.fits or not all(_per_sample_labels(fit.y) for fit in model.fits):
+            return
+        shapes = infer(model)
+        for layer in model.output_layers():
+            shape = shapes.output_of(model, layer)
+            if layer.is_dense and isinstance(shape, tuple) and len(shape) >= 2:
+                per_sample = ", ".join("None" if axis is None else str(axis) for axis in shape)
+                yield self.finding(
+                    layer,
+                    f"The output Dense layer gives ({per_sample}) per sample, one prediction per "
+                    f"time step, but the labels are one per sample; pool or flatten first "
+                    f"(`GlobalAveragePooling1D()`, `Flatten()`, or the last step of the RNN: "
+                    f"`return_sequences=False`)")
 
     @staticmethod
     def _spatial_source(model: ModelFact, layer: LayerFact, classifies: bool) -> str | None:

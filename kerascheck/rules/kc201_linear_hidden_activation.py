@@ -7,6 +7,19 @@ from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, LayerFact, ModelFact
 from kerascheck.rules.base import Rule
 
 
+CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
+                "SeparableConv1D", "SeparableConv2D"}
+# Layers that change no value's scale or sign between two convolutions (RULES.md KC201).
+CONV_PASS_THROUGH = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+                     "Flatten", "Reshape", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
+                     "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "AvgPool1D",
+                     "AvgPool2D", "Identity"}
+
+
+def _is_convolution(layer: LayerFact) -> bool:
+    return layer.is_kind(*CONVOLUTIONS)
+
+
 class LinearHiddenActivation(Rule):
     """
     ## What it does
@@ -14,6 +27,10 @@ class LinearHiddenActivation(Rule):
     `keras.activations.linear`) whose output reaches another `Dense` layer with nothing
     nonlinear in between. `Dropout`, `Flatten`, `Reshape` and `BatchNormalization` are not
     nonlinear; `Activation`, `ReLU`, `LeakyReLU`, `PReLU`, `ELU` and `Softmax` layers are.
+    Convolutions too: a `Conv1D`/`Conv2D`/`Conv3D` with no activation feeding another
+    convolution or a `Dense` layer through dropout, padding, average pooling or `Flatten`
+    only (with `BatchNormalization` in between it is left alone: linear bottlenecks are a
+    design).
 
     ## Why is this bad?
     Two affine maps compose to one: `W2 (W1 x + b1) + b2` is just `W x + b`. The linear layer
@@ -103,8 +120,36 @@ model = Sequential([
     Dense(1, activation='sigmoid'),
 ])
 """,
+        # two convolutions with no activation: one convolution with a larger kernel
+        """
+from keras.models import Sequential
+from keras.layers import Conv2D, MaxPooling2D, Flatten, Dense
+model = Sequential()
+model.add(Conv2D(32, (3, 3), input_shape=(28, 28, 1)))  # expect: KC201
+model.add(Conv2D(64, (3, 3), activation="relu"))
+model.add(MaxPooling2D())
+model.add(Flatten())
+model.add(Dense(10, activation="softmax"))
+""",
     )
     valid = (
+        # conv then BatchNormalization then an activation (ResNet), a linear bottleneck before
+        # BatchNormalization (MobileNetV2), and a linear conv before max pooling
+        """
+import keras
+from keras import layers
+inputs = keras.Input(shape=(32, 32, 3))
+x = layers.Conv2D(16, 3, padding="same", use_bias=False)(inputs)
+x = layers.BatchNormalization()(x)
+x = layers.Activation("relu")(x)
+x = layers.Conv2D(8, 1, padding="same")(x)
+x = layers.BatchNormalization()(x)
+x = layers.Conv2D(48, 1, padding="same", activation="relu")(x)
+x = layers.Conv2D(16, 3)(x)
+x = layers.MaxPooling2D()(x)
+x = layers.Conv2D(16, 3, activation="relu")(x)
+model = keras.Model(inputs, layers.Dense(10, activation="softmax")(layers.Flatten()(x)))
+""",
         # output layer without activation: regression or logits
         """
 import tensorflow as tf
@@ -153,8 +198,24 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
     )
 
     def check_model(self, model: ModelFact):
+        chained: set[int] = set()  # layers inside a linear chain already reported
         for layer in model.layers:
-            if not layer.is_dense or layer.activation != LINEAR or model.is_output(layer):
+            if layer.activation != LINEAR or model.is_output(layer):
+                continue
+            if _is_convolution(layer):
+                reached = self._reaches_convolution(model, layer)
+                if id(layer) in chained:
+                    chained.update(id(next_layer) for next_layer in reached)
+                    continue
+                chained.update(id(next_layer) for next_layer in reached)
+                if reached:
+                    yield self.finding(
+                        layer,
+                        f"Hidden {layer.kind} layer has no activation, so it and the next "
+                        f"affine layer collapse into one linear map; add a nonlinearity such as "
+                        f"`activation=\"relu\"`")
+                continue
+            if not layer.is_dense:
                 continue
             if self._reaches_dense(model, layer):
                 yield self.finding(
@@ -164,6 +225,26 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
                     "`activation=\"relu\"`",
                     fix=fixes.set_keyword(layer, "activation", '"relu"', position=1,
                                           applicability=fixes.UNSAFE))
+
+    @staticmethod
+    def _reaches_convolution(model: ModelFact, layer: LayerFact) -> list[LayerFact]:
+        """Whether a linear convolution feeds another convolution or a Dense layer through
+        shape-only layers. Normalization in between is left alone: linear bottlenecks followed
+        by BatchNormalization are a design (MobileNetV2), not a slip."""
+        frontier = list(model.successors(layer))
+        seen: set[int] = set()
+        reached = []
+        while frontier:
+            current = frontier.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if current.is_dense or _is_convolution(current):
+                reached.append(current)
+            elif current.is_kind(*CONV_PASS_THROUGH) or (
+                    current.is_kind("Activation") and current.activation == LINEAR):
+                frontier.extend(model.successors(current))
+        return reached
 
     @staticmethod
     def _reaches_dense(model: ModelFact, layer: LayerFact) -> bool:

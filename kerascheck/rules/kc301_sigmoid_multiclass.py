@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
-from kerascheck.facts import CATEGORICAL_LOSSES, ModelFact
+from kerascheck.facts import CATEGORICAL_LOSSES, DataFact, ModelFact
 from kerascheck.rules.base import Rule
 
 
@@ -14,7 +14,10 @@ class SigmoidMulticlass(Rule):
     `categorical_crossentropy` or `sparse_categorical_crossentropy` (as a string, a function or
     a loss class).
 
-    Sigmoid with `binary_crossentropy` is multi-label classification and is not reported.
+    Sigmoid with `binary_crossentropy` is multi-label classification and is not reported,
+    unless the labels say there is exactly one class per sample: `to_categorical` of class ids,
+    `flow_from_directory(class_mode="categorical")` (its default), `label_mode="categorical"`
+    (no automatic fix then: the loss must change too).
 
     ## Why is this bad?
     Categorical cross-entropy describes a probability distribution over classes that sums to 1;
@@ -101,8 +104,30 @@ def make_model(classes=5):
     return model
 model = make_model()
 """,
+        # one class per image folder, scored as independent yes/no questions
+        """
+from keras.models import Sequential
+from keras.layers import Conv2D, Dense, Flatten
+from keras.preprocessing.image import ImageDataGenerator
+model = Sequential([Conv2D(16, 3, activation="relu", input_shape=(64, 64, 3)), Flatten(),
+                    Dense(3, activation="sigmoid")])  # expect: KC301
+model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+flow = ImageDataGenerator(rescale=1 / 255).flow_from_directory("data/train", class_mode="categorical")
+model.fit_generator(flow, epochs=10, validation_data=flow)
+""",
     )
     valid = (
+        # multi-label targets: several classes may be true at once
+        """
+import keras
+from sklearn.preprocessing import MultiLabelBinarizer
+tags = MultiLabelBinarizer().fit_transform(tag_lists)
+model = keras.Sequential([keras.Input(shape=(300,)), keras.layers.Dense(5, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(features, tags, validation_split=0.2)
+frames = keras.preprocessing.image.ImageDataGenerator().flow_from_directory("d", class_mode="binary")
+model.fit(frames)
+""",
         # multi-label: sigmoid with binary cross-entropy
         """
 from tensorflow import keras
@@ -140,6 +165,15 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
         if head is None or head.activation != "sigmoid":
             return
         if not isinstance(head.units, int) or head.units < 2:
+            return
+        if model.compile is not None and model.compile.loss.name == "binary_crossentropy" and \
+                model.fits and all(isinstance(fit.y, DataFact) and fit.y.single_label
+                                   for fit in model.fits):
+            yield self.finding(
+                head.activation_site,
+                f"Sigmoid output over {head.units} classes with binary_crossentropy, but the "
+                f"labels are one-hot with exactly one class per sample; use "
+                f"`activation=\"softmax\"` with `categorical_crossentropy`")
             return
         for compile_fact in model.compiles:
             if compile_fact.loss.name in CATEGORICAL_LOSSES:

@@ -1,0 +1,47 @@
+"""scikit-learn wrappers of Keras models: ``KerasClassifier(build_fn=...)`` and what is done with it.
+
+The wrapper builds its model by calling the function it is given, and scikit-learn trains it:
+``estimator.fit(X, y)``, or ``cross_val_score(estimator, X, y, cv=...)``, which fits it on every
+fold but one and scores it on the held-out fold. The wrapper is therefore the model its build
+function returns (a :class:`~kerascheck.analysis.values.ModelVal`), and a cross-validation call is
+a fit with held-out data. Anything else about a wrapper stays unknown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kerascheck.analysis.values import FuncVal, ModelVal, Ref, Value
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from kerascheck.analysis.interface import Interpreter
+
+WRAPPERS = {"KerasClassifier", "KerasRegressor"}
+WRAPPER_MODULES = ("keras.wrappers.scikit_learn", "tensorflow.keras.wrappers.scikit_learn",
+                   "tf_keras.wrappers.scikit_learn", "scikeras.wrappers")
+CROSS_VALIDATION = {"sklearn.model_selection.cross_val_score",
+                    "sklearn.model_selection.cross_validate",
+                    "sklearn.model_selection.cross_val_predict"}
+
+
+def call(analyzer: "Interpreter", ref: Ref, node: "cst.Call", args, kwargs, star) -> Value | None:
+    """The value of a wrapper's constructor or of a cross-validation of a wrapped model, or None
+    when ``ref`` is neither."""
+    module, _, leaf = ref.qualname.rpartition(".")
+    if leaf in WRAPPERS and module in WRAPPER_MODULES:
+        build = kwargs.get("build_fn", kwargs.get("model", args[0] if args else None))
+        if isinstance(build, FuncVal):
+            model = analyzer.call_function(build, [], {}, call_node=node)
+            return model if isinstance(model, ModelVal) else None
+        return build if isinstance(build, ModelVal) else None
+    if ref.qualname in CROSS_VALIDATION and args and isinstance(args[0], ModelVal) and \
+            len(args) >= 2:
+        model = args[0].model
+        data = {key: value for key, value in kwargs.items() if key in ("y",)}
+        analyzer.call_model_method(model, "fit", node, list(args[1:3]), data, star)
+        fit = model.fits[-1]
+        fit.has_validation = True  # every fold is scored on rows it was not fit on
+        fit.x_node = node.args[1].value if len(node.args) > 1 else None
+    return None

@@ -1,0 +1,192 @@
+"""KC308 output-units-mismatch."""
+
+from __future__ import annotations
+
+from kerascheck.facts import CATEGORICAL_LOSSES, DataFact, ModelFact
+from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
+from kerascheck.rules.base import Rule
+
+
+def _label_classes(model: ModelFact) -> tuple[int, bool] | None:
+    """(number of classes, one-hot?) that every fit's labels agree on, or None."""
+    seen = set()
+    for fit in model.fits:
+        labels = fit.y
+        if not isinstance(labels, DataFact) or type(labels.classes) is not int:
+            return None
+        if not (labels.one_hot or labels.int_labels):
+            return None
+        seen.add((labels.classes, labels.one_hot))
+    return seen.pop() if len(seen) == 1 else None
+
+
+class OutputUnitsMismatch(Rule):
+    """
+    ## What it does
+    Compares the output layer's units with the labels it is trained on: a `softmax` or
+    `sigmoid` over n units with one-hot labels of m ≠ n classes (`to_categorical(y, m)`,
+    `tf.one_hot(y, m)`), or fewer units than the classes of integer labels from a dataset whose
+    classes are known (`keras.datasets.mnist` has 10); and one output unit with a categorical
+    loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`).
+
+    ## Why is this bad?
+    Each output unit is one class's probability. With one-hot labels of another width the loss
+    compares arrays of different shapes and Keras raises when training starts; with integer
+    labels beyond the last unit the sparse loss raises or scores nonsense; and one unit under a
+    categorical loss is a distribution over a single class, so the loss is constant and
+    nothing is learned.
+
+    ## Example
+    ```python
+    from tensorflow import keras
+
+    (x_train, y_train), _ = keras.datasets.mnist.load_data()
+    x_train = x_train / 255.0
+    y_train = keras.utils.to_categorical(y_train, 10)
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(5, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=5, validation_split=0.1)
+    ```
+
+    ## Use instead
+    ```python
+    from tensorflow import keras
+
+    (x_train, y_train), _ = keras.datasets.mnist.load_data()
+    x_train = x_train / 255.0
+    y_train = keras.utils.to_categorical(y_train, 10)
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=5, validation_split=0.1)
+    ```
+
+    ## Fix safety
+    No automatic fix: which of the two (units or labels) is wrong is the author's call.
+
+    ## Runtime evidence
+    The proof fits a 5-unit softmax on 10-class one-hot labels (Keras raises `ValueError` about
+    incompatible shapes) and its 10-unit twin (it trains).
+
+    ## References
+    - Keras API: `keras.utils.to_categorical` ("num_classes: Total number of classes") and
+      `keras.losses.CategoricalCrossentropy`.
+    """
+
+    code = "KC308"
+    name = "output-units-mismatch"
+    summary = "The output layer's units disagree with the number of classes in the labels."
+
+    invalid = (
+        """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+y_train = keras.utils.to_categorical(y_train, num_classes=10)
+model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(),
+                          keras.layers.Dense(2, activation="sigmoid")])  # expect: KC308
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, y_train, validation_split=0.2)
+""",
+        """
+import keras
+(x_train, y_train), _ = keras.datasets.fashion_mnist.load_data()
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(), keras.layers.Dense(64, activation="relu"),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # expect: KC308
+model.fit(x_train, y_train, validation_split=0.2)
+""",
+    )
+    valid = (
+        """
+from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_split=0.2)
+""",
+        # class counts from a variable, and labels relabelled by a helper, are unknown
+        """
+import keras
+from data import load
+x, labels, n = load()
+y = keras.utils.to_categorical(labels, n)
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x, y, validation_split=0.2)
+""",
+        # a binary sigmoid on a two-class set, and more units than classes, train fine
+        """
+import keras
+(x_train, y_train), _ = keras.datasets.imdb.load_data(num_words=1000)
+model = keras.Sequential([keras.layers.Embedding(1000, 8), keras.layers.GlobalAveragePooling1D(),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, y_train, validation_split=0.2)
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        head = model.output_head()
+        if head is None or type(head.units) is not int:
+            return
+        compile_fact = model.compile
+        loss = compile_fact.loss.name if compile_fact is not None else None
+        if head.units == 1 and loss in CATEGORICAL_LOSSES and head.activation != "softmax":
+            yield self.finding(
+                compile_fact.loss.node or head.dense,
+                f"One output unit under `{loss}` is a distribution over a single class, so "
+                f"nothing is learned; give the output one unit per class with `softmax`")
+            return
+        if head.activation not in ("softmax", "sigmoid"):
+            return
+        labels = _label_classes(model)
+        if labels is None:
+            return
+        classes, one_hot = labels
+        if one_hot and head.units != classes:
+            yield self.finding(
+                head.dense,
+                f"The output has {head.units} units but the labels are one-hot over {classes} "
+                f"classes, so their shapes disagree; use `Dense({classes}, ...)`")
+        elif not one_hot and head.units < classes and not (head.units == 1 and classes == 2):
+            yield self.finding(
+                head.dense,
+                f"The output has {head.units} unit{'s' if head.units > 1 else ''} but the "
+                f"labels hold {classes} classes; use `Dense({classes}, "
+                f"activation=\"softmax\")`")
+
+    def prove(self, subject=None):
+        """Fit a 5-unit and a 10-unit softmax on one-hot labels of 10 classes."""
+        tf, keras, np = load_tensorflow(0)
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(64, 8)).astype("float32")
+        y = keras.utils.to_categorical(rng.integers(0, 10, 64), 10)
+
+        def fit(units: int):
+            model = keras.Sequential([keras.Input(shape=(8,)),
+                                      keras.layers.Dense(units, activation="softmax")])
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+            model.fit(x, y, epochs=1, verbose=0)
+
+        bad_error, good_error = exception_of(lambda: fit(5)), exception_of(lambda: fit(10))
+        verdict = bad_error is not None and good_error is None
+        message = f"{bad_error[0]}: {bad_error[1]}"[:160] if bad_error else "trained"
+        return Evidence(
+            code=self.code, verdict=verdict,
+            summary=f"Fitting 5 softmax units on 10-class labels fails ({message[:100]}); 10 "
+                    f"units train.",
+            measurements={"bad: fit with 5 units": message,
+                          "good: fit with 10 units": "trained" if good_error is None
+                          else f"{good_error[0]}: {good_error[1]}"[:160]})

@@ -1,0 +1,187 @@
+"""KC403 test-data-not-preprocessed."""
+
+from __future__ import annotations
+
+from kerascheck.facts import DataFact, ModelFact
+from kerascheck.proofkit import Evidence, accuracy, load_tensorflow
+from kerascheck.rules.base import Rule
+
+FAMILIES = {"pixels": "images", "images": "images", "tabular": "tabular"}
+
+
+def _family(data: object) -> str | None:
+    return FAMILIES.get(data.source) if isinstance(data, DataFact) else None
+
+
+class TestDataNotPreprocessed(Rule):
+    """
+    ## What it does
+    Finds a model trained on data that was scaled on its way to `fit()` (`x_train / 255`,
+    `(x - mean) / std`, a fitted scaler's `transform`) while the data of the same raw kind
+    given to `fit(validation_data=...)`, `evaluate()` or `predict()` reaches it unscaled
+    (`evaluate(x_test, y_test)` with the raw test images).
+
+    ## Why is this bad?
+    The network learned weights for inputs between 0 and 1; the raw test images are 255 times
+    larger, so its activations saturate and its predictions are close to constant. The test
+    score then says nothing about the model, and predictions in production are wrong. Every
+    split needs the same preprocessing, with the statistics of the training data.
+
+    ## Example
+    ```python
+    from tensorflow import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    x_train = x_train / 255.0
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x_train, y_train, epochs=5, validation_split=0.1)
+    model.evaluate(x_test, y_test)
+    ```
+
+    ## Use instead
+    ```python
+    from tensorflow import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    x_train, x_test = x_train / 255.0, x_test / 255.0
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x_train, y_train, epochs=5, validation_split=0.1)
+    model.evaluate(x_test, y_test)
+    ```
+
+    ## Fix safety
+    No automatic fix: the same transformation must be applied to the other split.
+
+    ## Runtime evidence
+    The proof trains a network on standardized measurements and scores it on held-out rows,
+    once standardized with the training statistics and once raw: the raw ones score near
+    chance.
+
+    ## References
+    - scikit-learn user guide, "Common pitfalls and recommended practices: inconsistent
+      preprocessing".
+    - Keras guide "Working with preprocessing layers" (putting the scaling in the model keeps
+      training and inference consistent).
+    """
+
+    code = "KC403"
+    name = "test-data-not-preprocessed"
+    summary = "The training data is scaled but the validation or test data given to the model is not."
+
+    invalid = (
+        """
+import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+x_train = x_train.astype("float32") / 255
+model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))  # expect: KC403
+""",
+        """
+import pandas as pd
+from sklearn.preprocessing import StandardScaler
+from tensorflow import keras
+train = pd.read_csv("train.csv").values
+test = pd.read_csv("test.csv").values
+scaler = StandardScaler()
+x_train = scaler.fit_transform(train[:, :-1])
+model = keras.Sequential([keras.Input(shape=(12,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, train[:, -1], validation_split=0.2)
+predictions = model.predict(test[:, :-1])  # expect: KC403
+""",
+    )
+    valid = (
+        """
+import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+model.evaluate(x_test, y_test)
+""",
+        # scaling inside the model applies to every split; a helper might scale: unknown
+        """
+import keras
+from prep import prepare
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_split=0.1)
+model.evaluate(x_test, y_test)
+model.predict(prepare(x_test))
+""",
+        # token data is not raw, and neither split is scaled here (KC401's business)
+        """
+import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(num_words=1000)
+model = keras.Sequential([keras.layers.Embedding(1000, 8), keras.layers.GlobalAveragePooling1D(),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        if not model.fits:
+            return
+        trained = {_family(fit.x) for fit in model.fits
+                   if isinstance(fit.x, DataFact) and fit.x.scaled}
+        if len(trained) != 1 or None in trained or \
+                any(not isinstance(fit.x, DataFact) or not fit.x.scaled or
+                    fit.x.scaled_on_some_paths for fit in model.fits):
+            return
+        family = trained.pop()
+        targets = [(fit.validation_x, fit.validation_node or fit.node, "validation data")
+                   for fit in model.fits]
+        targets += [(evaluation.x, evaluation.node, f"data given to `{evaluation.method}()`")
+                    for evaluation in model.evaluations
+                    if evaluation.method in ("evaluate", "predict")]
+        for data, node, what in targets:
+            if isinstance(data, DataFact) and data.is_raw and _family(data) == family:
+                yield self.finding(
+                    node,
+                    f"The training data is scaled but the {what} is raw, so the model is "
+                    f"scored on inputs of another scale; apply the same preprocessing (or put "
+                    f"a `Rescaling`/`Normalization` layer in the model)")
+
+    def prove(self, subject=None):
+        """Train on standardized measurements; score held-out rows standardized with the
+        training statistics and left raw."""
+        tf, keras, np = load_tensorflow(0)
+        rng = np.random.default_rng(0)
+        x = rng.normal(loc=50.0, scale=10.0, size=(768, 4)).astype("float32")
+        y = (x[:, 0] + x[:, 1] > 100.0).astype("int64")
+        x_train, y_train, x_test, y_test = x[:512], y[:512], x[512:], y[512:]
+        mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+        model = keras.Sequential([keras.Input(shape=(4,)),
+                                  keras.layers.Dense(16, activation="relu"),
+                                  keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.01),
+                      loss="sparse_categorical_crossentropy")
+        model.fit((x_train - mean) / std, y_train, epochs=20, batch_size=32, verbose=0)
+        good = accuracy(model, (x_test - mean) / std, y_test)
+        bad = accuracy(model, x_test, y_test)
+        verdict = good > 0.9 and bad < good - 0.2
+        return Evidence(
+            code=self.code, verdict=verdict,
+            summary=f"Trained on standardized rows, the model scores {good:.2f} on test rows "
+                    f"standardized the same way and {bad:.2f} on the same rows left raw.",
+            measurements={"bad: accuracy on raw test rows": bad,
+                          "good: accuracy on standardized test rows": good})

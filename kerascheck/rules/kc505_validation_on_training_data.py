@@ -1,0 +1,244 @@
+"""KC505 validation-on-training-data."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerascheck.facts import DataFact, ModelFact
+from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
+from kerascheck.rules.base import Rule
+
+
+def slice_of(identity, whole) -> bool:
+    """Whether ``identity`` is ``whole`` itself or a slice of it (``x_train[:100]``)."""
+    while identity != whole:
+        if not (isinstance(identity, tuple) and len(identity) == 3 and identity[1] == "slice"):
+            return False
+        identity = identity[0]
+    return True
+
+
+def from_a_data_source(data: DataFact) -> bool:
+    """Whether the data was loaded (a file, a dataset) or split from loaded data: a literal
+    handful of rows or random numbers are a demonstration, not a training run (RULES.md)."""
+    if data.source is not None:
+        return True
+    identity = data.identity
+    while isinstance(identity, tuple) and identity:
+        if identity[0] in ("load", "split"):
+            return True
+        identity = identity[0] if isinstance(identity[0], tuple) else (
+            identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
+    return False
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node).strip()
+
+
+def same_expression(validation_node, x_node) -> bool:
+    """Whether the validation inputs are spelled as the training inputs, or a subscript of them.
+
+    The data identities already say so; the spelling confirms it, so that two calls of one
+    helper (``make_dataset(train)``, ``make_dataset(val)``) are never taken for one value."""
+    if validation_node is None or x_node is None:
+        return False
+    if isinstance(validation_node, cst.Tuple) and validation_node.elements:
+        validation_node = validation_node.elements[0].value
+    wanted = _code(x_node)
+    while True:
+        if _code(validation_node) == wanted:
+            return True
+        if not isinstance(validation_node, cst.Subscript):
+            return False
+        validation_node = validation_node.value
+
+
+class ValidationOnTrainingData(Rule):
+    """
+    ## What it does
+    Finds a `fit()` whose `validation_data` inputs are the training inputs themselves or a
+    slice of them (`validation_data=(x_train[:1000], y_train[:1000])` next to
+    `fit(x_train, ...)`). Only training data that was loaded (a file, a dataset) counts: a
+    literal handful of rows or random numbers are a demonstration.
+
+    ## Why is this bad?
+    The validation score is there to say how the model does on data it has not seen. Data that
+    is also trained on is remembered, so the validation curve follows the training curve,
+    early stopping and checkpoints choose on memory, and overfitting is never shown. Hold the
+    validation rows out of the training data (`validation_split`, `train_test_split`, or
+    slices that do not overlap).
+
+    ## Example
+    ```python
+    from tensorflow import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    x_train = x_train / 255.0
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x_train, y_train, epochs=5,
+              validation_data=(x_train[:5000], y_train[:5000]))
+    ```
+
+    ## Use instead
+    ```python
+    from tensorflow import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    x_train = x_train / 255.0
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x_train[5000:], y_train[5000:], epochs=5,
+              validation_data=(x_train[:5000], y_train[:5000]))
+    ```
+
+    ## Fix safety
+    No automatic fix: where the held-out rows come from is the author's choice.
+
+    ## Runtime evidence
+    The proof trains a network on random labels it can only memorize and validates it on a
+    slice of its training data (the score is near 100 %) and on held-out rows (near chance).
+
+    ## References
+    - Keras guide "Training & evaluation with the built-in methods" (`validation_data`,
+      `validation_split`).
+    - Kapoor and Narayanan, "Leakage and the reproducibility crisis in machine-learning-based
+      science", Patterns 2023.
+    """
+
+    code = "KC505"
+    name = "validation-on-training-data"
+    summary = "The validation data is the training data, or a slice of it: it measures memory."
+
+    invalid = (
+        """
+import numpy as np
+from tensorflow import keras
+data = np.loadtxt("train.csv", delimiter=",")
+features, labels = data[:, :-1] / 100.0, data[:, -1]
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(features, labels, epochs=20,
+          validation_data=(features, labels))  # expect: KC505
+""",
+        """
+import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train.reshape(-1, 784) / 255.0
+model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_train[-2000:], y_train[-2000:]))  # expect: KC505
+""",
+    )
+    valid = (
+        # non-overlapping slices, a split, and the loaded test half
+        """
+import keras
+from sklearn.model_selection import train_test_split
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train[:-5000], y_train[:-5000], validation_data=(x_train[-5000:], y_train[-5000:]))
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+a, b, c, d = train_test_split(x_train, y_train, test_size=0.2)
+model.fit(a, c, validation_data=(b, d))
+""",
+        # data from one helper called with other arguments are other data
+        """
+import tensorflow as tf
+def make_dataset(data):
+    return tf.keras.utils.timeseries_dataset_from_array(data[:-24], data[24:, 1], 24)
+train_ds, val_ds = make_dataset(train_df), make_dataset(val_df)
+model = tf.keras.Sequential([tf.keras.Input(shape=(24, 14)), tf.keras.layers.LSTM(8),
+                             tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+def compile_and_fit(model, train, val):
+    return model.fit(train, epochs=20, validation_data=val)
+compile_and_fit(model, train_ds, val_ds)
+""",
+        # data from helpers called with other arguments are other data
+        """
+import keras
+from loaders import load
+x_train, y_train = load("train")
+x_val, y_val = load("val")
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, validation_data=(x_val, y_val))
+""",
+        # a demonstration on the four XOR points
+        """
+import numpy as np
+import keras
+x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
+y = np.array([0, 1, 1, 0], dtype="float32")
+model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(4, activation="relu"),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x, y, epochs=500, validation_data=(x, y))
+noise = np.random.rand(100, 2)
+model.fit(noise, noise[:, :1], validation_data=(noise, noise[:, :1]))
+""",
+        # an autoencoder validates on its own inputs as targets, not on its training rows
+        """
+import keras
+(x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                          keras.layers.Dense(32, activation="relu"),
+                          keras.layers.Dense(784, activation="sigmoid"),
+                          keras.layers.Reshape((28, 28))])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, x_train, validation_data=(x_test, x_test))
+""",
+    )
+
+    def check_model(self, model: ModelFact):
+        for fit in model.fits:
+            train, validation = fit.x, fit.validation_x
+            if not isinstance(train, DataFact) or not isinstance(validation, DataFact):
+                continue
+            if train.identity is None or validation.identity is None or \
+                    not from_a_data_source(train):
+                continue
+            if slice_of(validation.identity, train.identity) and \
+                    same_expression(fit.validation_node, fit.x_node):
+                yield self.finding(
+                    fit.validation_node or fit.node,
+                    "The validation data is the training data (or a slice of it), so the "
+                    "validation score measures memory; hold the validation rows out of "
+                    "training (`validation_split=0.1`, or slices that do not overlap)")
+
+    def prove(self, subject=None):
+        """Memorize random labels; validate on a slice of the training rows and on new rows."""
+        tf, keras, np = load_tensorflow(0)
+        x, y = random_label_data(count=64, features=20, classes=2, seed=0)
+        fresh_x, fresh_y = random_label_data(count=400, features=20, classes=2, seed=1)
+        model = keras.Sequential([keras.Input(shape=(20,)),
+                                  keras.layers.Dense(128, activation="relu"),
+                                  keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.01),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = model.fit(x, y, epochs=150, batch_size=64, verbose=0,
+                            validation_data=(x[:32], y[:32]))
+        bad = float(history.history["val_accuracy"][-1])
+        good = float(model.evaluate(fresh_x, fresh_y, verbose=0)[1])
+        verdict = bad > 0.95 and good < 0.65
+        return Evidence(
+            code=self.code, verdict=verdict,
+            summary=f"On random labels the validation accuracy on a slice of the training data "
+                    f"is {bad:.2f}; on held-out rows it is {good:.2f} (chance).",
+            measurements={"bad: validation accuracy on a training slice": bad,
+                          "good: accuracy on held-out rows": good})

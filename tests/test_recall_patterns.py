@@ -1,0 +1,154 @@
+"""Real-bug patterns from benchmarks/BUG_CORPUS.md, each as a small case written for this suite:
+what must be found, and the look-alikes that must stay silent."""
+
+from __future__ import annotations
+
+from conftest import lint
+
+
+def found(code: str) -> list[tuple[int, str]]:
+    # KC601 (Keras 2 paths such as keras.wrappers.scikit_learn under Keras 3) is beside the point
+    return [(d.line, d.code) for d in lint(code, select=("KC",)) if d.code != "KC601"]
+
+
+WRAPPED = """
+import pandas as pd
+from keras.models import Sequential
+from keras.layers import Dense
+from keras.wrappers.scikit_learn import KerasClassifier
+from sklearn.model_selection import cross_val_score, KFold
+frame = pd.read_csv("measurements.csv", header=None)
+features = frame.values[:, :4].astype(float)
+labels = frame.values[:, 4]
+def build():
+    model = Sequential([Dense(8, input_dim=4, activation="relu"), Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    return model
+estimator = KerasClassifier(build_fn=build, epochs=20, batch_size=8)
+scores = cross_val_score(estimator, {features}, labels, cv=KFold(5))
+"""
+
+
+def test_raw_features_reach_a_model_trained_through_cross_val_score():
+    # cross-validation holds folds out, so no holdout finding; the raw features are the fault
+    assert found(WRAPPED.format(features="features")) == [(15, "KC401")]
+
+
+def test_scaled_features_through_cross_val_score_are_silent():
+    assert found(WRAPPED.format(features="(features - features.mean(0)) / features.std(0)")) == []
+
+
+def test_a_wrapper_around_an_unknown_builder_judges_nothing():
+    code = """
+from keras.wrappers.scikit_learn import KerasClassifier
+from sklearn.model_selection import cross_val_score
+from models import build
+import pandas as pd
+x = pd.read_csv("data.csv").values
+scores = cross_val_score(KerasClassifier(build_fn=build), x, x[:, 0], cv=3)
+"""
+    assert found(code) == []
+
+
+def test_test_images_evaluated_raw_after_the_training_images_were_scaled():
+    code = """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+x_train = x_train.reshape(-1, 784).astype("float32") / 255
+x_test = x_test.reshape(-1, 784)
+model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_split=0.1)
+print(model.evaluate(x_test, y_test))
+"""
+    assert found(code) == [(9, "KC403")]
+
+
+def test_a_sigmoid_over_folder_classes_with_binary_crossentropy():
+    code = """
+from keras.models import Sequential
+from keras.layers import Dense, Flatten
+from keras.preprocessing.image import ImageDataGenerator
+model = Sequential([Flatten(input_shape=(32, 32, 3)), Dense(4, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+train = ImageDataGenerator(rescale=1 / 255).flow_from_directory("train")
+model.fit(train, validation_data=train)
+"""
+    assert found(code) == [(5, "KC301")]
+
+
+def test_one_sigmoid_unit_for_ten_digit_classes():
+    code = """
+from keras.datasets import mnist
+from keras.models import Sequential
+from keras.layers import Dense
+(x_train, y_train), (x_test, y_test) = mnist.load_data()
+x_train = x_train.reshape(60000, 784) / 255.0
+model = Sequential([Dense(64, activation="relu", input_shape=(784,)),
+                    Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, y_train, validation_split=0.33)
+"""
+    assert found(code) == [(8, "KC308")]
+
+
+def test_a_cifar_cnn_whose_last_window_no_longer_fits():
+    code = """
+from keras import layers, models
+from keras.datasets import cifar10
+(x_train, y_train), (x_test, y_test) = cifar10.load_data()
+model = models.Sequential()
+model.add(layers.Conv2D(32, (3, 3), activation="relu", input_shape=(32, 32, 3)))
+for filters in (64, 128, 128):
+    model.add(layers.MaxPooling2D((2, 2)))
+    model.add(layers.Conv2D(filters, (3, 3), activation="relu"))
+"""
+    # layers added in a loop: the order is not certain, so the shapes are not followed
+    assert found(code) == []
+
+
+def test_keras_2_spellings_do_not_stop_the_other_rules():
+    code = """
+from keras.models import Sequential
+from keras.layers.core import Dense
+model = Sequential()
+model.add(Dense(input_dim=8, output_dim=12, init="zero", activation="relu"))
+model.add(Dense(output_dim=3, activation="sigmoid"))
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+"""
+    codes = [(d.line, d.code) for d in lint(code, select=("KC2", "KC3"))]
+    assert codes == [(5, "KC203"), (6, "KC301")]
+
+
+def test_stacked_convolutions_without_activations_are_one_linear_map():
+    code = """
+from keras.models import Sequential
+from keras.layers import Conv1D, Dense, Flatten, ZeroPadding1D
+model = Sequential([Conv1D(16, 3, input_shape=(50, 4)), ZeroPadding1D(1), Conv1D(16, 3),
+                    Flatten(), Dense(1)])
+"""
+    # one chain, one report at its first layer
+    assert found(code) == [(4, "KC201")]
+
+
+SNIPPET = """
+(x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+model = keras.Sequential([
+    layers.Flatten(input_shape=(28, 28)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, epochs=5, validation_data=(x_test, y_test))
+"""
+
+
+def test_a_snippet_without_imports_uses_the_tutorial_aliases():
+    assert found(SNIPPET) == [(7, "KC301")]
+
+
+def test_a_file_with_any_import_is_no_snippet_and_its_own_names_stay_its_own():
+    assert found("import numpy as np\n" + SNIPPET) == []
+    own_layers = SNIPPET.replace("model = keras", "from mylib import keras\nmodel = keras")
+    assert found(own_layers) == []

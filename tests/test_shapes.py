@@ -1,0 +1,96 @@
+"""The static shape engine (kerascheck.analysis.shapes): per-sample shapes through the common
+layers, and unknown wherever the source does not say."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from kerascheck.analysis.interpreter import analyze
+from kerascheck.analysis.shapes import infer
+from kerascheck.facts import UNKNOWN
+
+
+def shapes_of(code: str, model_index: int = 0) -> list:
+    model = analyze(cst.parse_module(code)).models[model_index]
+    found = infer(model)
+    return [found.outputs.get(index, UNKNOWN) for index in range(len(model.layers))]
+
+
+def test_a_cnn_shrinks_by_its_kernels_and_pools():
+    code = """
+from keras import layers, models
+model = models.Sequential([
+    layers.Conv2D(8, (5, 5), strides=(2, 2), input_shape=(64, 48, 3)),
+    layers.MaxPooling2D(pool_size=3),
+    layers.Conv2D(16, 3, padding="same"),
+    layers.AveragePooling2D((2, 2), strides=1),
+    layers.Flatten(),
+    layers.Dense(10),
+])
+"""
+    assert shapes_of(code) == [(30, 22, 8), (10, 7, 8), (10, 7, 16), (9, 6, 16), (864,), (10,)]
+
+
+def test_sequences_through_embedding_recurrent_and_concatenate():
+    code = """
+import keras
+from keras import layers
+inputs = keras.Input(shape=(40,))
+tokens = layers.Embedding(1000, 16)(inputs)
+steps = layers.GRU(8, return_sequences=True)(tokens)
+conv = layers.Conv1D(4, 3, padding="same")(tokens)
+joined = layers.Concatenate()([steps, conv])
+last = layers.LSTM(6)(joined)
+pooled = layers.GlobalAveragePooling1D()(joined)
+model = keras.Model(inputs, [layers.Dense(2)(last), layers.Reshape((-1, 2))(pooled)])
+"""
+    model = analyze(cst.parse_module(code)).models[0]
+    found = infer(model)
+    shapes = {layer.kind: found.output_of(model, layer) for layer in model.layers}
+    assert shapes == {"Embedding": (40, 16), "GRU": (40, 8), "Conv1D": (40, 4),
+                      "Concatenate": (40, 12), "LSTM": (6,), "GlobalAveragePooling1D": (12,),
+                      "Dense": (2,), "Reshape": (6, 2)}
+
+
+@pytest.mark.parametrize("layer", [
+    "layers.Conv2D(8, kernel)",                                # a variable kernel size
+    "layers.Conv2D(8, 3, dilation_rate=2)",                    # dilation is not followed
+    "layers.Conv2D(8, 3, data_format='channels_first')",       # another layout
+    "Custom(8)",                                               # a layer the linter cannot see
+    "layers.LSTM(8, return_sequences=flag)",                   # a variable flag
+])
+def test_what_the_source_does_not_say_stays_unknown(layer):
+    code = f"""
+from keras import layers, models
+from mylib import Custom
+model = models.Sequential([layers.Input(shape=(32, 32, 3)), {layer}, layers.Flatten()])
+"""
+    assert shapes_of(code) == [UNKNOWN, UNKNOWN]
+
+
+def test_free_axes_stay_free_and_windows_on_them_are_never_too_small():
+    code = """
+from keras import layers, models
+model = models.Sequential([layers.Input(shape=(None, None, 3)), layers.Conv2D(4, 7),
+                           layers.MaxPooling2D(8), layers.Conv2D(4, 7), layers.Flatten()])
+"""
+    model = analyze(cst.parse_module(code)).models[0]
+    found = infer(model)
+    assert [found.outputs[i] for i in range(3)] == [(None, None, 4)] * 3
+    assert found.outputs[3] == (None,)
+    assert found.too_small == []
+
+
+def test_a_window_larger_than_its_map_is_recorded_once_and_stops_the_shapes():
+    code = """
+from keras import layers, models
+model = models.Sequential([layers.Input(shape=(6, 6, 1)), layers.Conv2D(4, 3),
+                           layers.MaxPooling2D(2), layers.Conv2D(4, 3), layers.Flatten(),
+                           layers.Dense(2)])
+"""
+    model = analyze(cst.parse_module(code)).models[0]
+    found = infer(model)
+    assert [(problem.layer.kind, problem.input_shape, problem.window)
+            for problem in found.too_small] == [("Conv2D", (2, 2, 4), (3, 3))]
+    assert found.outputs[2] is UNKNOWN and found.outputs[4] is UNKNOWN
