@@ -36,6 +36,7 @@ class ProvedFinding:
     finding: Finding
     model: ModelFact | None
     model_line: int | None = None
+    model_cell: int | None = None  # in a notebook, the cell of ``model_line``
     evidence: Any = None
     not_rebuilt: str | None = None
     seconds: float = 0.0  # time spent proving this finding
@@ -229,7 +230,8 @@ def evidence_lines(item: ProvedFinding) -> list[str]:
     if item.evidence is None:
         return [f"    not proved: {item.not_rebuilt}"]
     shown = "shown" if item.evidence.verdict else "NOT shown"
-    where = f"your model at {path}:{item.model_line}" if item.model_line else \
+    line = f"cell {item.model_cell}:{item.model_line}" if item.model_cell else item.model_line
+    where = f"your model at {path}:{line}" if item.model_line else \
         "your code in the installed Keras"
     lines = [f"    {where}: {item.evidence.summary} (symptom {shown})"]
     lines += [f"        {label}: {number(value)}"
@@ -257,8 +259,9 @@ def prove_path(source: bytes, path: str, config: Config | None = None) -> list[P
     for item in items:
         item.diagnostic = to_cell_position(item.diagnostic, origins)
         if item.model_line is not None:
-            item.model_line = to_cell_position(replace(item.diagnostic, line=item.model_line,
-                                                       cell=None), origins).line
+            moved = to_cell_position(replace(item.diagnostic, line=item.model_line,
+                                             end_line=item.model_line, cell=None), origins)
+            item.model_line, item.model_cell = moved.line, moved.cell
     return items
 
 
@@ -324,7 +327,8 @@ def prove_files(paths: list[str], output_format: str = "text",
                 records.append(proof_record(item))
                 continue
             d = item.diagnostic
-            print(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
+            cell = f"cell {d.cell}:" if d.cell is not None else ""  # as the linter's reports say
+            print(f"{d.path}:{cell}{d.line}:{d.column}: {d.code} {d.message}")
             print("\n".join(evidence_lines(item)), flush=True)
     if output_format == "json":
         json.dump(records, sys.stdout, indent=2)
