@@ -102,6 +102,18 @@ model = Sequential([
     Dense(1, activation='sigmoid'),
 ])
 """,
+        # one chain of three linear layers is one root cause: one report, at its first layer
+        """
+import keras
+model = keras.Sequential([
+    keras.Input(shape=(6,)),
+    keras.layers.Dense(32),  # expect: KC201
+    keras.layers.Dropout(0.1),
+    keras.layers.Dense(16),
+    keras.layers.Dense(8),
+    keras.layers.Dense(1, activation="sigmoid"),
+])
+""",
     )
     valid = (
         # output layer without activation: regression or logits
@@ -152,10 +164,18 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
     )
 
     def check_model(self, model: ModelFact):
+        reported: set[int] = set()
         for layer in model.layers:
             if not layer.is_dense or layer.activation != LINEAR or model.is_output(layer):
                 continue
             if self._reaches_dense(model, layer):
+                # one root cause, one report: a linear layer fed by a reported one is the same
+                # chain (three linear layers are one finding, at the first)
+                continues_chain = any(id(earlier) in reported
+                                      for earlier in self._linear_feeders(model, layer))
+                reported.add(id(layer))
+                if continues_chain:
+                    continue
                 yield self.finding(
                     layer,
                     "Hidden Dense layer has no activation, so it and the next Dense layer "
@@ -163,6 +183,23 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
                     "`activation=\"relu\"`",
                     fix=fixes.set_keyword(layer, "activation", '"relu"', position=1,
                                           applicability=fixes.UNSAFE))
+
+    @staticmethod
+    def _linear_feeders(model: ModelFact, layer: LayerFact) -> list[LayerFact]:
+        """The Dense layers whose output reaches this one through transparent layers only."""
+        frontier = list(model.predecessors(layer))
+        feeders, seen = [], set()
+        while frontier:
+            current = frontier.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if current.is_dense:
+                feeders.append(current)
+            elif current.is_kind(*TRANSPARENT_LAYERS) or (
+                    current.is_kind("Activation") and current.activation == LINEAR):
+                frontier.extend(model.predecessors(current))
+        return feeders
 
     @staticmethod
     def _reaches_dense(model: ModelFact, layer: LayerFact) -> bool:

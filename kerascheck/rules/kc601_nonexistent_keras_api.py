@@ -177,6 +177,13 @@ from tensorflow import keras as K
 scale = K.layers.experimental.preprocessing.Rescaling(1 / 255)  # expect: KC601
 from tensorflow.keras.wrappers.scikit_learn import KerasClassifier  # expect: KC601
 """,
+        # one removed import is one report: its uses are not reported again
+        """
+import tensorflow as tf
+from tensorflow.keras.layers.experimental import preprocessing  # expect: KC601
+augment = tf.keras.Sequential([preprocessing.RandomFlip(), preprocessing.RandomRotation(0.1)])
+crop = preprocessing.CenterCrop(24, 24)
+""",
     )
     valid = (
         # the public paths, in every spelling
@@ -216,14 +223,17 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
     )
 
     def check_file(self, facts: FileFacts):
+        reported_imports: list[str] = []  # the dotted paths of names whose import was reported
         for module_node, module_path, names in facts.imports:
             missing = missing_prefix(module_path)
             if missing is not None:
+                reported_imports += [f"{module_path}.{name}" for _, name in names]
                 yield self._import_finding(module_node, module_path, missing, names)
                 continue
             for alias_node, name in names:
                 path = f"{module_path}.{name}"
                 if missing_prefix(path) == path:
+                    reported_imports.append(path)
                     yield self._finding(alias_node, path, path, None)
         nested = {id(node.value) for node, _ in facts.references if isinstance(node, cst.Attribute)}
         seen: set[int] = set()
@@ -232,8 +242,12 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                 continue  # report the whole dotted path once, not each of its prefixes
             seen.add(id(node))
             missing = missing_prefix(path)
-            if missing is not None:
-                yield self._finding(node, path, missing, _written(node))
+            if missing is None:
+                continue
+            written = _written(node)
+            if _through_reported_import(path, written, reported_imports):
+                continue  # one root cause, one report: the import was reported, not each use
+            yield self._finding(node, path, missing, written)
 
     def _finding(self, node, path: str, missing: str, written: str | None):
         """A finding for a dotted path in code (``written`` is the user's spelling) or for a
@@ -299,6 +313,18 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                         summary="The flagged paths raise AttributeError in Keras 3; the public "
                                 "paths resolve.",
                         measurements=measurements)
+
+
+def _through_reported_import(path: str, written: str | None, reported: list[str]) -> bool:
+    """Whether ``written`` (``preprocessing.RandomFlip``) reaches ``path`` through the local name
+    of an import that was already reported, rather than spelling the removed path out."""
+    if written is None:
+        return False
+    for imported in reported:
+        if path == imported or path.startswith(imported + "."):
+            if written.count(".") <= path.count(".") - imported.count("."):
+                return True
+    return False
 
 
 def _dotted_text(node) -> str | None:

@@ -119,6 +119,29 @@ def _is_python(metadata) -> bool:
     return True
 
 
+# Line magics IPython runs without their ``%`` (automagic) or as shell aliases: ``ls ./data``,
+# ``pip install x``, ``conda install y``. Such a line is masked only when it is not Python.
+AUTOMAGIC_NAMES = frozenset({
+    "ls", "cd", "pwd", "pip", "conda", "mamba", "mkdir", "rmdir", "rm", "cp", "mv", "cat",
+    "ll", "lf", "lk", "lx", "ldir", "env", "load_ext", "reload_ext", "matplotlib", "run",
+    "time", "timeit", "who", "whos", "tensorflow_version", "autoreload", "pinfo", "history",
+})
+
+
+def _is_automagic(line: str) -> bool:
+    """``ls ./data/`` or ``conda install -y pandas``: a known magic name, then something that
+    makes the line invalid Python (``ls = 3`` and ``time.sleep(1)`` are Python)."""
+    stripped = line.strip()
+    word = stripped.split(maxsplit=1)[0] if stripped else ""
+    if word not in AUTOMAGIC_NAMES or stripped == word:
+        return False
+    try:
+        compile(stripped, "<line>", "exec")
+    except SyntaxError:
+        return True
+    return False
+
+
 # Cell magics whose body is ordinary Python run in the notebook's namespace.
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
 
@@ -138,7 +161,8 @@ def mask_ipython(source: str) -> str:
     scanner = _LineScanner()
     continuing_magic = False
     for line in lines:
-        if continuing_magic or (scanner.at_statement_start() and _IPYTHON_LINE.match(line)):
+        if continuing_magic or (scanner.at_statement_start() and (
+                _IPYTHON_LINE.match(line) or _is_automagic(line))):
             indent = line[:len(line) - len(line.lstrip())]
             masked.append("" if continuing_magic else f"{indent}pass")
             continuing_magic = line.rstrip().endswith("\\")
