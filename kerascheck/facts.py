@@ -226,6 +226,8 @@ class DataFact:
     predicted_by: Any = None  # (ModelFact, input identity) when predict() produced this value
     labels: Any = None  # for a dataset of (features, labels): the labels' DataFact
     fitted_on: Any = None  # for scaled data: identity of the data the scaler was fit on (KC402)
+    continuous: bool = False  # targets known to be real numbers (house prices of a housing set)
+    synthetic: bool = False  # made up in the file (np.random, zeros, a literal handful of rows)
     node: Any = None
 
     @property
@@ -267,6 +269,27 @@ class Event:
     path: tuple = ()
 
 
+# The tasks a model may be for (RULES.md "What the model is for").
+TASKS = ("binary", "multiclass", "multilabel", "regression", "reconstruction", "unknown")
+CLASSIFICATION_TASKS = ("binary", "multiclass", "multilabel")
+
+
+@dataclass(frozen=True)
+class TaskFact:
+    """What a model is for, inferred from all its signals together (output layer, loss,
+    metrics, labels), with the evidence that decided it. ``kind`` is one of :data:`TASKS`;
+    ``classes`` the number of classes when known. One weak signal alone (an accuracy metric)
+    never makes a task: the kind stays ``"unknown"``."""
+
+    kind: str = "unknown"
+    classes: Any = UNKNOWN
+    evidence: tuple = ()
+
+    @property
+    def is_classification(self) -> bool:
+        return self.kind in CLASSIFICATION_TASKS
+
+
 @dataclass(eq=False)
 class ModelFact:
     """A model the file builds (or a live model read at runtime).
@@ -294,6 +317,7 @@ class ModelFact:
     # len(events) when the model first escaped: uses after that index may be hidden (KC504)
     escaped_at: int | None = None
     used_as_layer: bool = False  # nested in another model: its output is not a model output
+    task: TaskFact = field(default_factory=TaskFact)  # filled once the model's life is known
 
     # -- graph helpers ------------------------------------------------------------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:

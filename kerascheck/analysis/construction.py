@@ -22,13 +22,23 @@ from kerascheck.analysis.values import (
     activation_name,
     const_value,
     keyword_value,
+    literal,
     loss_fact,
     metric_name,
     optimizer_fact,
     rank,
     shape_of,
 )
-from kerascheck.facts import UNKNOWN, CompileFact, FitFact, LayerFact, ModelFact
+from kerascheck.facts import (
+    UNKNOWN,
+    CompileFact,
+    DataFact,
+    EvaluationFact,
+    FitFact,
+    KerasCallFact,
+    LayerFact,
+    ModelFact,
+)
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 
@@ -223,3 +233,35 @@ class ModelConstruction:
         fit.has_validation = True if given else (UNKNOWN if star else False)
         fit.validation_split = keyword_value(node, "validation_split", 6)
         return fit
+
+    def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
+                          star) -> Value:
+        self.record_event(model, method, node)
+        self.keras_calls.append(KerasCallFact(
+            f"Model.{method}", "", node, {k: literal(v) for k, v in kwargs.items()},
+            [literal(v) for v in args]))
+        if method == "add" and model.kind == "sequential":
+            self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
+                                    conditional=self._conditional > 0)
+        elif method == "pop":
+            model.exact = False
+        elif method == "compile":
+            model.compiles.append(self.make_compile(node, args, kwargs, star))
+        elif method in ("fit", "fit_generator"):
+            fit = self.make_fit(node, args, kwargs, star)
+            if id(model) in self.custom_training:
+                # a subclass with its own train_step (VAE, GAN): what it learns from, and
+                # whether anything is held out, is the author's design
+                fit.has_validation = UNKNOWN
+            model.fits.append(fit)
+        elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
+                        "predict_on_batch", "test_on_batch"):
+            x = args[0] if args else kwargs.get("x", UNKNOWN_VALUE)
+            model.evaluations.append(EvaluationFact(
+                x=x.data if isinstance(x, DataVal) else UNKNOWN, node=node,
+                method="evaluate" if method.startswith(("evaluate", "test")) else "predict"))
+            if method.startswith("predict"):
+                identity = x.data.identity if isinstance(x, DataVal) else None
+                return DataVal(DataFact(identity=("predicted", id(node)),
+                                        predicted_by=(model, identity), node=node))
+        return UNKNOWN_VALUE

@@ -293,6 +293,7 @@ def _load_dataset(name: str, node) -> Value:
     for half in ("train", "test"):
         x = DataFact(source=source, identity=("load", id(node), half, "x"), node=node)
         y = DataFact(int_labels=name in CLASSIFICATION_DATASETS,
+                     continuous=name in TABULAR_DATASETS,  # house prices
                      identity=("load", id(node), half, "y"), node=node)
         halves.append(Seq([DataVal(x), DataVal(y)]))
     return Seq(halves)

@@ -25,6 +25,7 @@ from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
+from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     ClassVal,
@@ -91,6 +92,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
+        for model in self.models:
+            model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
                          statistics_fits=self.statistics_fits)
@@ -417,38 +420,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return UNKNOWN_VALUE
         for value in [*args, *kwargs.values()]:
             self.escape(value)
-        return UNKNOWN_VALUE
-
-    def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
-                          star) -> Value:
-        self.record_event(model, method, node)
-        self.keras_calls.append(KerasCallFact(
-            f"Model.{method}", "", node, {k: literal(v) for k, v in kwargs.items()},
-            [literal(v) for v in args]))
-        if method == "add" and model.kind == "sequential":
-            self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
-                                    conditional=self._conditional > 0)
-        elif method == "pop":
-            model.exact = False
-        elif method == "compile":
-            model.compiles.append(self.make_compile(node, args, kwargs, star))
-        elif method in ("fit", "fit_generator"):
-            fit = self.make_fit(node, args, kwargs, star)
-            if id(model) in self.custom_training:
-                # a subclass with its own train_step (VAE, GAN): what it learns from, and
-                # whether anything is held out, is the author's design
-                fit.has_validation = UNKNOWN
-            model.fits.append(fit)
-        elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
-                        "predict_on_batch", "test_on_batch"):
-            x = args[0] if args else kwargs.get("x", UNKNOWN_VALUE)
-            model.evaluations.append(EvaluationFact(
-                x=x.data if isinstance(x, DataVal) else UNKNOWN, node=node,
-                method="evaluate" if method.startswith(("evaluate", "test")) else "predict"))
-            if method.startswith("predict"):
-                identity = x.data.identity if isinstance(x, DataVal) else None
-                return DataVal(DataFact(identity=("predicted", id(node)),
-                                        predicted_by=(model, identity), node=node))
         return UNKNOWN_VALUE
 
 
