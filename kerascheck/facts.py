@@ -246,6 +246,11 @@ class FitFact:
     node: Any = None
     x_node: Any = None
     conditional: bool = False  # inside a loop or an if: one step of a larger training scheme
+    epochs: Any = 1  # the literal number of epochs (Keras' default 1), UNKNOWN if not literal
+    # why this fit is a demonstration rather than a training run (RULES.md "Real training"):
+    # "synthetic data", "fit(x, x)", "a learning-rate sweep", ...; None for real training
+    demonstration: Any = None
+    in_helper: bool = False  # run by a helper of the file that received the model as a parameter
 
 
 @dataclass(eq=False)

@@ -43,6 +43,11 @@ def test_python_lines_with_magic_names_stay(line):
     assert mask_ipython(line) == line
 
 
+def test_first_line_of_a_multiline_statement_is_python():
+    cell = "history = model.fit(\n    x,\n    epochs=3)\ncd = os.path.join(\n    root)"
+    assert mask_ipython(cell) == cell
+
+
 def test_notebook_with_automagic_is_checked_not_reported_unparsable():
     source = _notebook(
         "ls ./checkpoints/\n",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.intent import demonstration_reason
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -232,6 +233,11 @@ class ModelConstruction:
             isinstance(v, Const) and v.value in (None, 0, 0.0))]
         fit.has_validation = True if given else (UNKNOWN if star else False)
         fit.validation_split = keyword_value(node, "validation_split", 6)
+        if isinstance(x, Seq) and x.exact:  # fit([1, 2, 3], [2, 4, 6]): a literal handful
+            fit.x = DataFact(synthetic=True, identity=("value", id(node)))
+        fit.epochs = _epochs(args, kwargs)
+        fit.demonstration = demonstration_reason(fit, _schedules(kwargs.get("callbacks")),
+                                                 self.module)
         return fit
 
     def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
@@ -253,6 +259,7 @@ class ModelConstruction:
                 # a subclass with its own train_step (VAE, GAN): what it learns from, and
                 # whether anything is held out, is the author's design
                 fit.has_validation = UNKNOWN
+            fit.in_helper = id(model) in self.parameter_models
             model.fits.append(fit)
         elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
                         "predict_on_batch", "test_on_batch"):
@@ -265,3 +272,21 @@ class ModelConstruction:
                 return DataVal(DataFact(identity=("predicted", id(node)),
                                         predicted_by=(model, identity), node=node))
         return UNKNOWN_VALUE
+
+
+def _epochs(args: list, kwargs: dict):
+    """The literal number of epochs of a ``fit()`` (Keras' default is 1)."""
+    value = kwargs.get("epochs", args[3] if len(args) > 3 else None)
+    if value is None:
+        return 1
+    if isinstance(value, Const) and isinstance(value.value, int):
+        return value.value
+    return UNKNOWN
+
+
+def _schedules(callbacks) -> list:
+    """The schedule arguments (CST nodes) of the ``LearningRateScheduler`` callbacks given."""
+    items = callbacks.items if isinstance(callbacks, Seq) else [callbacks]
+    return [item.node.args[0].value for item in items
+            if isinstance(item, Instance) and item.class_name == "LearningRateScheduler"
+            and getattr(item.node, "args", None)]

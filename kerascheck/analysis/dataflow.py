@@ -25,6 +25,7 @@ from kerascheck.analysis.values import (
     Seq,
     Value,
 )
+from kerascheck.analysis.synthetic import is_synthetic_source, synthetic_facts
 from kerascheck.facts import DataFact, EvaluationFact, StatisticsFitFact
 
 if TYPE_CHECKING:
@@ -163,6 +164,12 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             return Instance(qualname, kwargs, star, node)
         return None
     root = qualname.split(".")[0]
+    if is_synthetic_source(qualname, leaf):
+        made_up = [DataVal(fact) for fact in synthetic_facts(qualname, node)]
+        return made_up[0] if len(made_up) == 1 else Seq(made_up)
+    if root in ("numpy", "tensorflow") and any(
+            isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     if qualname in RAW_LOADERS:
         source = RAW_LOADERS[qualname]
         return DataVal(DataFact(source=source, identity=("load", id(node)), node=node))
@@ -219,12 +226,20 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
         if name == "pop":  # one column of a frame is not a one-hot matrix
             return receiver.derive(identity=(data.identity, name, code), one_hot=False)
         return receiver.derive(identity=(data.identity, name, code))
+    if name in OPAQUE_TRANSFORMS and args and isinstance(args[0], DataVal):
+        # ``column_transformer.transform(x_test)``: the argument transformed, not the receiver
+        argument = args[0]
+        return argument.derive(identity=(argument.data.identity, name, data.identity),
+                               scaled=True, source=None, labels=None, one_hot=False,
+                               int_labels=False)
     if name in OPAQUE_TRANSFORMS:
         # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too
         return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
                                int_labels=False)
     if name in ("mean", "std", "max", "min", "var", "median", "sum"):
         return _fresh(node, "statistic")
+    if data.synthetic:  # rng.normal(size=...), noise.reshape(...): still made up
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     return _fresh(node)
 
 
@@ -308,6 +323,9 @@ def _one_hot(value: Value, node) -> Value:
 def _preserve(value: Value, node) -> Value:
     if isinstance(value, DataVal):
         return value
+    if isinstance(value, Seq) and value.exact:
+        # np.array([[0, 1], [1, 0]]): a literal handful of rows typed into the file
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     return _fresh(node)
 
 

@@ -68,6 +68,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.models: list[ModelFact] = []
         self.globals = Frame()
         self._conditional = 0
+        self.parameter_models: set[int] = set()  # models passed into the helper being run
         self._depth = 0
         self._calls: dict[int, int] = {}
         self._interpreted_functions: set[int] = set()
@@ -294,8 +295,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 if -len(base.items) <= position < len(base.items):
                     return base.items[position]
         if isinstance(base, DataVal):
-            return dataflow.subscript(base, self.module.code_for_node(node.slice[0]) if len(
-                node.slice) == 1 else "multi")
+            # ``frame.iloc[:n, 0:k]`` and ``frame.iloc[n:, 0:k]``: every element tells data apart
+            return dataflow.subscript(base, ", ".join(self.module.code_for_node(element.slice)
+                                                      for element in node.slice))
         return UNKNOWN_VALUE
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:

@@ -11,6 +11,7 @@ the metrics. Strong signals decide; an accuracy metric alone never does (RULES.m
 
 from __future__ import annotations
 
+from kerascheck.analysis.intent import same_data
 from kerascheck.facts import (
     CATEGORICAL_LOSSES,
     LINEAR,
@@ -31,12 +32,7 @@ def _labels(model: ModelFact) -> list:
 
 def reconstructs_input(model: ModelFact) -> bool:
     """``fit(x, x)``: the model is trained to reproduce its own inputs (an autoencoder)."""
-    for fit in model.fits:
-        x, y = fit.x, fit.y
-        if known(x) and known(y) and x is not None and y is not None and \
-                x.identity is not None and x.identity == y.identity:
-            return True
-    return False
+    return any(same_data(fit.x, fit.y) for fit in model.fits)
 
 
 def infer_task(model: ModelFact) -> TaskFact:

@@ -122,18 +122,21 @@ def _is_python(metadata) -> bool:
 # Line magics IPython runs without their ``%`` (automagic) or as shell aliases: ``ls ./data``,
 # ``pip install x``, ``conda install y``. Such a line is masked only when it is not Python.
 AUTOMAGIC_NAMES = frozenset({
-    "ls", "cd", "pwd", "pip", "conda", "mamba", "mkdir", "rmdir", "rm", "cp", "mv", "cat",
-    "ll", "lf", "lk", "lx", "ldir", "env", "load_ext", "reload_ext", "matplotlib", "run",
-    "time", "timeit", "who", "whos", "tensorflow_version", "autoreload", "pinfo", "history",
+    "ls", "cd", "pwd", "pip", "conda", "mamba", "mkdir", "rmdir", "rm", "cp", "mv", "ll",
+    "load_ext", "reload_ext", "matplotlib", "tensorflow_version", "autoreload", "lsmagic",
 })
+_PYTHON_AFTER_NAME = re.compile(r"[=(\[.,:+\-*/%<>!&|^@)\]}'\"#;]|(?:if|else|for|in|is|and|or|not"
+                                r"|as|lambda)\b")
 
 
 def _is_automagic(line: str) -> bool:
-    """``ls ./data/`` or ``conda install -y pandas``: a known magic name, then something that
-    makes the line invalid Python (``ls = 3`` and ``time.sleep(1)`` are Python)."""
+    """``ls ./data/`` or ``conda install -y pandas``: a known magic name followed by something
+    no Python expression continues with (``ls = 3``, ``pip(x)``, ``cd.path`` are Python)."""
     stripped = line.strip()
-    word = stripped.split(maxsplit=1)[0] if stripped else ""
-    if word not in AUTOMAGIC_NAMES or stripped == word:
+    word, _, rest = stripped.partition(" ")
+    rest = rest.lstrip()
+    if word not in AUTOMAGIC_NAMES or not rest or (
+            _PYTHON_AFTER_NAME.match(rest) and not rest.startswith(("./", "..", "~"))):
         return False
     try:
         compile(stripped, "<line>", "exec")
