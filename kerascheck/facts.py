@@ -405,6 +405,7 @@ class FileFacts:
     # ``import``/``from ... import`` (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
+    target_version: str = "keras3"  # the Keras the file runs on (settings/target.py)
 
 
 @dataclass(eq=False)

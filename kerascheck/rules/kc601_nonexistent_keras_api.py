@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import libcst as cst
@@ -223,18 +224,31 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
     )
 
     def check_file(self, facts: FileFacts):
+        findings = self._findings(facts)
+        if facts.target_version == "keras2":
+            # only what never existed (tf.keras.Dense) or went with TF 1 (tf.layers) is wrong
+            # on Keras 2; Keras 2's own paths (layers.experimental, DenseFeatures) are fine there
+            findings = (replace(finding, message=finding.message.replace(
+                "does not exist in Keras 3", "does not exist in Keras 2 or 3"))
+                for finding, missing in findings if _wrong_on_keras2(missing))
+        else:
+            findings = (finding for finding, _ in findings)
+        yield from findings
+
+    def _findings(self, facts: FileFacts):
+        """(finding, the missing path) for every path Keras 3 does not have."""
         reported_imports: list[str] = []  # the dotted paths of names whose import was reported
         for module_node, module_path, names in facts.imports:
             missing = missing_prefix(module_path)
             if missing is not None:
                 reported_imports += [f"{module_path}.{name}" for _, name in names]
-                yield self._import_finding(module_node, module_path, missing, names)
+                yield self._import_finding(module_node, module_path, missing, names), missing
                 continue
             for alias_node, name in names:
                 path = f"{module_path}.{name}"
                 if missing_prefix(path) == path:
                     reported_imports.append(path)
-                    yield self._finding(alias_node, path, path, None)
+                    yield self._finding(alias_node, path, path, None), path
         nested = {id(node.value) for node, _ in facts.references if isinstance(node, cst.Attribute)}
         seen: set[int] = set()
         for node, path in facts.references:
@@ -247,7 +261,7 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
             written = _written(node)
             if _through_reported_import(path, written, reported_imports):
                 continue  # one root cause, one report: the import was reported, not each use
-            yield self._finding(node, path, missing, written)
+            yield self._finding(node, path, missing, written), missing
 
     def _finding(self, node, path: str, missing: str, written: str | None):
         """A finding for a dotted path in code (``written`` is the user's spelling) or for a
@@ -313,6 +327,20 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                         summary="The flagged paths raise AttributeError in Keras 3; the public "
                                 "paths resolve.",
                         measurements=measurements)
+
+
+def _wrong_on_keras2(missing: str) -> bool:
+    """Whether a path Keras 3 lacks was wrong on Keras 2 as well: a removed TF 1 namespace, or
+    a class spelled directly under the root (``tf.keras.Dense``), where no Keras ever had it."""
+    if missing in _REMOVED:
+        return True
+    for root in _ROOTS:
+        prefix = ".".join(root) + "."
+        if missing.startswith(prefix):
+            leaf = missing[len(prefix):]
+            return "." not in leaf and leaf[:1].isupper() and leaf not in (
+                "Model", "Sequential", "Input", "Layer", "Variable", "Optimizer", "Loss")
+    return False
 
 
 def _through_reported_import(path: str, written: str | None, reported: list[str]) -> bool:

@@ -9,6 +9,9 @@ from kerascheck.facts import FileFacts, KerasCallFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
+# Arguments only Keras 3 (and tf_keras' new optimizers) refuse; nb_epoch=, init= and
+# output_dim= fail on tf_keras too (measured: TypeError for each).
+KERAS3_ONLY = {"lr", "decay"}
 # Layers whose Keras 1 ``output_dim`` became ``units`` (Embedding still has output_dim).
 _UNITS_LAYERS = {"layers.Dense", "layers.LSTM", "layers.GRU", "layers.SimpleRNN"}
 _FIT_METHODS = {"Model.fit", "Model.fit_generator"}
@@ -31,15 +34,18 @@ def removed_arguments(call: KerasCallFact):
     found = []
     if _is_optimizer(call):
         if "lr" in call.arguments:
-            found.append(("lr", "learning_rate", "raises ValueError"))
+            found.append(("lr", "learning_rate", "raises ValueError (tf_keras' optimizers "
+                                                 "silently ignore it: the rate stays at its "
+                                                 "default)"))
         if "decay" in call.arguments:
-            found.append(("decay", None, "ignores it after a warning"))
+            found.append(("decay", None, "ignores it after a warning (tf_keras' optimizers "
+                                         "raise ValueError)"))
     if call.callee in _FIT_METHODS and "nb_epoch" in call.arguments:
-        found.append(("nb_epoch", "epochs", "raises TypeError"))
+        found.append(("nb_epoch", "epochs", "raises TypeError (so does tf_keras)"))
     if _is_layer(call) and "init" in call.arguments:
-        found.append(("init", "kernel_initializer", "raises ValueError"))
+        found.append(("init", "kernel_initializer", "raises ValueError (tf_keras TypeError)"))
     if call.callee in _UNITS_LAYERS and "output_dim" in call.arguments:
-        found.append(("output_dim", "units", "raises TypeError"))
+        found.append(("output_dim", "units", "raises TypeError (so does tf_keras)"))
     return found
 
 
@@ -163,6 +169,9 @@ trainer.fit(X, y, nb_epoch=3)
     def check_file(self, facts: FileFacts):
         for call in facts.keras_calls:
             for old, new, behaviour in removed_arguments(call):
+                if old in KERAS3_ONLY and facts.target_version == "keras2":
+                    # Keras 2 through TF 2.10 and its legacy optimizers honor lr= and decay=
+                    continue
                 arg = call.argument_node(old)
                 if arg is None:
                     continue

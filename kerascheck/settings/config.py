@@ -40,6 +40,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from kerascheck.settings.globs import matches_any_glob, matches_glob
+from kerascheck.settings.target import TARGETS
 
 # Folders skipped while walking, like Ruff's defaults (hidden folders and virtual environments
 # are always skipped). ``exclude`` replaces this list; ``extend-exclude`` adds to it.
@@ -69,12 +70,17 @@ class Config:
     extend_exclude: tuple[str, ...] = field(default=())
     respect_gitignore: bool = True
     force_exclude: bool = False
+    #: "keras3" or "keras2" (see :mod:`kerascheck.settings.target`); None: inferred per file
+    target_version: str | None = None
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
+        if self.target_version not in (None, *TARGETS):
+            raise ConfigError(f"target-version must be one of {', '.join(TARGETS)}, got "
+                              f"{self.target_version!r}")
         for selector in (*self.select, *self.ignore, *self.extend_select):
             resolve_selector(selector)
         for _pattern, codes in self.per_file_ignores:
@@ -219,6 +225,12 @@ def _per_file_ignores(key: str, value, where: str) -> tuple[tuple[str, tuple[str
                  for pattern, codes in value.items())
 
 
+def _target(key: str, value, where: str) -> str:
+    if value not in TARGETS:
+        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(TARGETS)}, got {value!r}")
+    return value
+
+
 # key in the file → (Config field, value reader)
 KEYS = {
     "select": ("select", _string_list),
@@ -229,6 +241,7 @@ KEYS = {
     "extend-exclude": ("extend_exclude", _string_list),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "force-exclude": ("force_exclude", _boolean),
+    "target-version": ("target_version", _target),
 }
 
 
