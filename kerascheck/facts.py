@@ -228,6 +228,7 @@ class DataFact:
     fitted_on: Any = None  # for scaled data: identity of the data the scaler was fit on (KC402)
     continuous: bool = False  # targets known to be real numbers (house prices of a housing set)
     synthetic: bool = False  # made up in the file (np.random, zeros, a literal handful of rows)
+    self_supervised: bool = False  # targets cut from the inputs (next-character windows)
     node: Any = None
 
     @property

@@ -25,7 +25,7 @@ from kerascheck.analysis.values import (
     Seq,
     Value,
 )
-from kerascheck.analysis.synthetic import is_synthetic_source, synthetic_facts
+from kerascheck.analysis import origins
 from kerascheck.facts import DataFact, EvaluationFact, StatisticsFitFact
 
 if TYPE_CHECKING:
@@ -164,14 +164,15 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             return Instance(qualname, kwargs, star, node)
         return None
     root = qualname.split(".")[0]
-    if is_synthetic_source(qualname, leaf):
-        made_up = [DataVal(fact) for fact in synthetic_facts(qualname, node)]
+    if origins.is_synthetic_source(qualname, leaf):
+        made_up = [DataVal(fact) for fact in origins.synthetic_facts(qualname, node)]
         return made_up[0] if len(made_up) == 1 else Seq(made_up)
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     if qualname in RAW_LOADERS:
-        source = RAW_LOADERS[qualname]
+        source = origins.loaded_source(RAW_LOADERS[qualname], node, analyzer.module,
+                                       analyzer.scales_itself)
         return DataVal(DataFact(source=source, identity=("load", id(node)), node=node))
     if qualname in TF_SCALING:
         return _scaled(_first(args, kwargs, "image", "x"), node)
@@ -227,11 +228,13 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
             return receiver.derive(identity=(data.identity, name, code), one_hot=False)
         return receiver.derive(identity=(data.identity, name, code))
     if name in OPAQUE_TRANSFORMS and args and isinstance(args[0], DataVal):
-        # ``column_transformer.transform(x_test)``: the argument transformed, not the receiver
-        argument = args[0]
+        argument = args[0]  # ``column_transformer.transform(x_test)``: the argument, changed
         return argument.derive(identity=(argument.data.identity, name, data.identity),
                                scaled=True, source=None, labels=None, one_hot=False,
                                int_labels=False)
+    if name == "map" and node.args and origins.cuts_targets_from_inputs(
+            getattr(args[0] if args else None, "node", None) or node.args[0].value):
+        return receiver.derive(self_supervised=True, labels=None, identity=(data.identity, name))
     if name in OPAQUE_TRANSFORMS:
         # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too
         return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
@@ -323,8 +326,7 @@ def _one_hot(value: Value, node) -> Value:
 def _preserve(value: Value, node) -> Value:
     if isinstance(value, DataVal):
         return value
-    if isinstance(value, Seq) and value.exact:
-        # np.array([[0, 1], [1, 0]]): a literal handful of rows typed into the file
+    if isinstance(value, Seq) and value.exact:  # np.array([[0, 1], [1, 0]]): typed-in rows
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     return _fresh(node)
 
@@ -444,3 +446,4 @@ def is_held_out(identity) -> bool:
         identity = identity[0] if identity and isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
     return False
+

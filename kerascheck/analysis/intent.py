@@ -25,8 +25,10 @@ def demonstration_reason(fit: FitFact, schedules: list, module: cst.Module) -> s
     """Why ``fit`` is not a training run, or None. ``schedules`` are the schedule arguments of
     the ``LearningRateScheduler`` callbacks it is given."""
     x, y = fit.x, fit.y
-    if known(x) and x is not None and x.synthetic:
-        return "synthetic data"
+    if any(known(data) and data is not None and data.synthetic for data in (x, y)):
+        return "synthetic data"  # made-up inputs, or labels typed into the file
+    if known(x) and x is not None and x.self_supervised:
+        return "self-supervised: the targets are cut from the inputs"
     if same_data(x, y):
         return "fit(x, x): the model reconstructs its inputs"
     if any(is_learning_rate_sweep(schedule, module) for schedule in schedules):

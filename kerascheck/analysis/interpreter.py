@@ -19,7 +19,7 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import dataflow, subclassing
+from kerascheck.analysis import dataflow, origins, subclassing
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
@@ -69,6 +69,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.globals = Frame()
         self._conditional = 0
         self.parameter_models: set[int] = set()  # models passed into the helper being run
+        self.scaled_in_place: set = set()  # identities of frames whose columns were rescaled
+        self.scales_itself = origins.defines_scaling_helper(module)  # KC401's local CSVs
         self._depth = 0
         self._calls: dict[int, int] = {}
         self._interpreted_functions: set[int] = set()
@@ -94,6 +96,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
         for model in self.models:
+            origins.mark_scaled_in_place(model, self.scaled_in_place)
             model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
@@ -230,6 +233,11 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # self.hidden = Dense(64) in a followed class's __init__
                 owner.attributes[target.attr.value] = value
                 return
+            if isinstance(owner, DataVal) and (value is UNKNOWN_VALUE or (
+                    isinstance(value, DataVal) and value.data.scaled)):
+                # frame[column] = (frame[column] - mean) / std, or = zscore(frame[column]):
+                # the frame is (or may be) scaled in place
+                self.scaled_in_place.add(owner.data.identity)
             # self.x = model, models[i] = model: the model leaves what we can follow.
             self.escape(value)
 
