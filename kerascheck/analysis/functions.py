@@ -140,4 +140,8 @@ def _result_of_call(result: Value, function_node, args, kwargs) -> Value:
                  if isinstance(value, DataVal)}
     if _mentions(result.data.identity, data_keys):
         return result
-    return result.derive(identity=("call", id(function_node), result.data.identity, keys))
+    # an array made inside from real arguments (np.zeros filled row by row) is not made up
+    from_real_data = any(isinstance(value, DataVal) and not value.data.synthetic
+                         for value in [*args, *kwargs.values()])
+    return result.derive(identity=("call", id(function_node), result.data.identity, keys),
+                         synthetic=result.data.synthetic and not from_real_data)

@@ -34,6 +34,12 @@ def is_training_run(fit, holds_out_elsewhere: bool) -> bool:
     return True
 
 
+def saved_for_later(model: ModelFact) -> bool:
+    """``model.save(path)``: the model's life goes on where it is reloaded, and its held-out
+    evaluation may happen there (RULES.md "Real training": a reloaded copy)."""
+    return any(event.method in ("save", "save_weights", "export") for event in model.events)
+
+
 def file_holds_out(facts: FileFacts) -> bool:
     """Whether the file holds data out somewhere: a fit with validation data, or a model
     evaluated on data it was not fit on."""
@@ -208,7 +214,7 @@ report(model, x_test, y_test)
         yield from self._check(model, holds_out_elsewhere=False)
 
     def _check(self, model: ModelFact, holds_out_elsewhere: bool):
-        if not model.fits or model.escapes:
+        if not model.fits or model.escapes or saved_for_later(model):
             return
         if any(not is_training_run(fit, holds_out_elsewhere) for fit in model.fits):
             # a demonstration (made-up data, fit(x, x), a learning-rate sweep, a short smoke

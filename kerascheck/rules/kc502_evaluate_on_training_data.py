@@ -8,6 +8,7 @@ from kerascheck.rules.kc501_fit_without_holdout import (
     evaluated_elsewhere,
     evaluated_on_training_data,
     is_training_run,
+    saved_for_later,
 )
 
 
@@ -134,8 +135,9 @@ preview = model.predict(x_train[:5])
     def check_model(self, model: ModelFact):
         if not model.fits or any(fit.has_validation is not False for fit in model.fits):
             return
-        if any(not is_training_run(fit, holds_out_elsewhere=False) for fit in model.fits):
-            return  # a demonstration on made-up data, fit(x, x), a helper's fit
+        if any(not is_training_run(fit, holds_out_elsewhere=False) for fit in model.fits) or \
+                saved_for_later(model):
+            return  # a demonstration, a helper's fit, or a model evaluated where it is reloaded
         if evaluated_elsewhere(model):
             return
         for evaluation in evaluated_on_training_data(model):
