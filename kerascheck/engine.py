@@ -96,7 +96,9 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         return result
     from kerascheck.settings.target import resolve_target
 
-    facts.target_version = resolve_target(config.target_version, module.code, path)[0]
+    # the text as given: regenerating the module's code would recurse on deep files
+    facts.target_version = resolve_target(config.target_version,
+                                          raw.decode("utf-8", "replace"), path)[0]
     findings: list[Finding] = []
     for rule_class in all_rules():
         if rule_class.code == SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):

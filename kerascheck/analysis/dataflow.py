@@ -227,7 +227,7 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
         if name == "pop":  # one column of a frame is not a one-hot matrix
             return receiver.derive(identity=(data.identity, name, code), one_hot=False)
         return receiver.derive(identity=(data.identity, name, code))
-    if name in OPAQUE_TRANSFORMS and args and isinstance(args[0], DataVal):
+    if name == "transform" and args and isinstance(args[0], DataVal):
         argument = args[0]  # ``column_transformer.transform(x_test)``: the argument, changed
         return argument.derive(identity=(argument.data.identity, name, data.identity),
                                scaled=True, source=None, labels=None, one_hot=False,

@@ -121,9 +121,16 @@ def _argument_key(value: Value) -> object:
 
 
 def _mentions(identity, keys) -> bool:
-    if identity in keys:
-        return True
-    return isinstance(identity, tuple) and any(_mentions(item, keys) for item in identity)
+    """Whether ``identity`` or a part of it is one of ``keys`` (iterative: identities of long
+    attribute chains nest deeply)."""
+    pending = [identity]
+    while pending:
+        current = pending.pop()
+        if current in keys:
+            return True
+        if isinstance(current, tuple):
+            pending.extend(current)
+    return False
 
 
 def _result_of_call(result: Value, function_node, args, kwargs) -> Value:

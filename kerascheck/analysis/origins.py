@@ -97,10 +97,15 @@ def mark_scaled_in_place(model, scaled_in_place: set) -> None:
 
 
 def _mentions_any(identity, identities: set) -> bool:
-    if identity in identities:
-        return True
-    return isinstance(identity, tuple) and any(_mentions_any(item, identities)
-                                               for item in identity)
+    """Whether ``identity`` or a part of it is in ``identities`` (iterative: deep nesting)."""
+    pending = [identity]
+    while pending:
+        current = pending.pop()
+        if current in identities:
+            return True
+        if isinstance(current, tuple):
+            pending.extend(current)
+    return False
 
 
 def cuts_targets_from_inputs(function) -> bool:

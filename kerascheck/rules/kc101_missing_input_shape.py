@@ -37,7 +37,8 @@ class MissingInputShape(Rule):
     or call of the model.
 
     A model that is only trained, never inspected early, is legal deferred building and is not
-    reported.
+    reported. Under `target-version = "keras2"` a model that starts with an `Embedding` is not
+    reported either: Keras 2 builds it by itself.
 
     ## Why is this bad?
     Without an input shape Keras cannot create the weights, so the model does not exist yet in

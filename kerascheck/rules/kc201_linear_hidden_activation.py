@@ -14,6 +14,7 @@ class LinearHiddenActivation(Rule):
     `keras.activations.linear`) whose output reaches another `Dense` layer with nothing
     nonlinear in between. `Dropout`, `Flatten`, `Reshape` and `BatchNormalization` are not
     nonlinear; `Activation`, `ReLU`, `LeakyReLU`, `PReLU`, `ELU` and `Softmax` layers are.
+    A chain of several linear layers is one root cause: one finding, at its first layer.
 
     ## Why is this bad?
     Two affine maps compose to one: `W2 (W1 x + b1) + b2` is just `W x + b`. The linear layer
@@ -164,25 +165,44 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
     )
 
     def check_model(self, model: ModelFact):
-        reported: set[int] = set()
-        for layer in model.layers:
-            if not layer.is_dense or layer.activation != LINEAR or model.is_output(layer):
+        flagged = [layer for layer in model.layers
+                   if layer.is_dense and layer.activation == LINEAR and not model.is_output(layer)
+                   and self._reaches_dense(model, layer)]
+        flagged_ids = {id(layer) for layer in flagged}
+        for layer in flagged:
+            if any(id(earlier) in flagged_ids for earlier in self._linear_feeders(model, layer)):
+                # one root cause, one report: a linear layer fed by another is the same chain
+                # (three linear layers are one finding, at the first)
                 continue
-            if self._reaches_dense(model, layer):
-                # one root cause, one report: a linear layer fed by a reported one is the same
-                # chain (three linear layers are one finding, at the first)
-                continues_chain = any(id(earlier) in reported
-                                      for earlier in self._linear_feeders(model, layer))
-                reported.add(id(layer))
-                if continues_chain:
-                    continue
-                yield self.finding(
-                    layer,
-                    "Hidden Dense layer has no activation, so it and the next Dense layer "
-                    "collapse into one linear map; add a nonlinearity such as "
-                    "`activation=\"relu\"`",
-                    fix=fixes.set_keyword(layer, "activation", '"relu"', position=1,
-                                          applicability=fixes.UNSAFE))
+            chain = self._chain(model, layer, flagged_ids)
+            fix_parts = [fixes.set_keyword(member, "activation", '"relu"', position=1,
+                                           applicability=fixes.UNSAFE) for member in chain]
+            fix = None
+            if all(part is not None for part in fix_parts):
+                fix = fixes.Fix(fix_parts[0].message, fixes.UNSAFE,
+                                tuple(edit for part in fix_parts for edit in part.edits))
+            yield self.finding(
+                layer,
+                "Hidden Dense layer has no activation, so it and the next Dense layer "
+                "collapse into one linear map; add a nonlinearity such as "
+                "`activation=\"relu\"`",
+                fix=fix)
+
+    def _chain(self, model: ModelFact, first: LayerFact, flagged_ids: set) -> list[LayerFact]:
+        """The flagged layers a chain starting at ``first`` runs through (one fix for all)."""
+        chain, frontier, seen = [first], list(model.successors(first)), set()
+        while frontier:
+            current = frontier.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if id(current) in flagged_ids:
+                chain.append(current)
+                frontier.extend(model.successors(current))
+            elif not current.is_dense and (current.is_kind(*TRANSPARENT_LAYERS) or (
+                    current.is_kind("Activation") and current.activation == LINEAR)):
+                frontier.extend(model.successors(current))
+        return chain
 
     @staticmethod
     def _linear_feeders(model: ModelFact, layer: LayerFact) -> list[LayerFact]:

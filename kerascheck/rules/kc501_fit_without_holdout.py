@@ -72,6 +72,13 @@ class FitWithoutHoldout(Rule):
     condition (reinforcement-learning replay, online learning, folds) is a training scheme of its
     own and is not judged.
 
+    Only training runs are judged, not demonstrations: a fit on data the file makes up (random
+    draws, constant arrays, rows or labels typed in, scikit-learn's `make_*`), a model trained
+    on its own inputs (`fit(x, x)`, language-model windows cut from one sequence), a
+    learning-rate sweep (a `LearningRateScheduler` growing by a power of the epoch), a model
+    handed to the file's own helper (an LR finder), a fit of at most 5 epochs in a file that
+    holds data out elsewhere, and a model saved to be reloaded (and evaluated) elsewhere.
+
     ## Why is this bad?
     A network can memorise its training set: training accuracy climbs toward 100% while
     accuracy on new data stays where it was. Without held-out data nothing in the run can tell

@@ -17,7 +17,10 @@ class EvaluateOnTrainingData(Rule):
     ## What it does
     Finds `evaluate()` (or a metric computed over `predict()`) run on the very data the model was
     trained on, when the file evaluates the model on nothing else and training used no
-    validation data. Reported at the evaluation.
+    validation data. Reported at the evaluation. Data is identified by where it came from,
+    arguments included: `vectorize(train_texts)` and `vectorize(test_texts)` differ, and so do
+    `table.iloc[:n, 0:4]` and `table.iloc[n:, 0:4]`. Demonstrations (made-up data, a model saved
+    to be judged where it is reloaded) are not judged, as for KC501.
 
     ## Why is this bad?
     A score on the training data measures memory, not generalisation: a model that has memorised

@@ -112,7 +112,10 @@ class NonexistentKerasApi(Rule):
     paths (`keras.layers.core.Dense`, `keras.engine.topology`, `keras.utils.np_utils`) and removed
     namespaces (`tf.keras.layers.experimental.preprocessing`, `keras.wrappers.scikit_learn`).
     Paths are checked against a table of every public name of Keras 3.15, in imports and in code.
-    `tf_keras` (legacy Keras 2) and `keras.src` paths are not judged.
+    `tf_keras` (legacy Keras 2) and `keras.src` paths are not judged. A removed import is
+    reported once, at the import, not again at each use of the name it imported. Under
+    `target-version = "keras2"` only paths that were wrong on Keras 2 as well are reported
+    (`tf.keras.Dense`, `tf.layers`); Keras 2's own paths are fine there.
 
     ## Why is this bad?
     Python only looks the attribute up when the line runs, so the script fails with

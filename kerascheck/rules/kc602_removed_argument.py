@@ -54,16 +54,18 @@ class RemovedArgument(Rule):
     ## What it does
     Finds arguments Keras no longer honors:
 
-    | argument | on | instead | Keras 3 |
-    | --- | --- | --- | --- |
-    | `lr=` | optimizers | `learning_rate=` | `ValueError` |
-    | `nb_epoch=` | `fit()` | `epochs=` | `TypeError` |
-    | `init=` | layers | `kernel_initializer=` | `ValueError` |
-    | `output_dim=` | `Dense`, `LSTM`, `GRU`, `SimpleRNN` | `units=` | `TypeError` |
-    | `decay=` | optimizers | a `LearningRateSchedule` | ignored after a warning |
+    | argument | on | instead | Keras 3 | tf_keras 2.21 |
+    | --- | --- | --- | --- | --- |
+    | `lr=` | optimizers | `learning_rate=` | `ValueError` | silently ignored |
+    | `nb_epoch=` | `fit()` | `epochs=` | `TypeError` | `TypeError` |
+    | `init=` | layers | `kernel_initializer=` | `ValueError` | `TypeError` |
+    | `output_dim=` | `Dense`, `LSTM`, `GRU`, `SimpleRNN` | `units=` | `TypeError` | `TypeError` |
+    | `decay=` | optimizers | a `LearningRateSchedule` | ignored after a warning | `ValueError` |
 
     Legacy optimizers (`tf.keras.optimizers.legacy`) still accept `lr` and `decay` and are not
-    reported; `Embedding(output_dim=...)` is current API.
+    reported; `Embedding(output_dim=...)` is current API. Under `target-version = "keras2"`
+    `lr=` and `decay=` are not reported (Keras 2 honored them through TensorFlow 2.10, and its
+    legacy optimizers still do); the Keras 1 names fail there too and stay reported.
 
     ## Why is this bad?
     These names come from Keras 1 and 2 tutorials. Keras 3 rejects the renamed ones outright, so
