@@ -67,15 +67,17 @@ def target_from_text(text: str) -> str | None:
 
 def target_from_source(text: str) -> tuple[str, str] | None:
     """What a file says about its own Keras: (target, why) or None."""
-    if _LEGACY_ENV.search(text):
+    # substring tests first: most files say nothing, and plain ``in`` is much cheaper
+    if "TF_USE_LEGACY_KERAS" in text and _LEGACY_ENV.search(text):
         return KERAS2, "the file sets TF_USE_LEGACY_KERAS"
-    if _TF_KERAS_IMPORT.search(text):
+    if "tf_keras" in text and _TF_KERAS_IMPORT.search(text):
         return KERAS2, "the file imports tf_keras"
-    installs = " ".join(match.group(0) for match in _INSTALL_LINE.finditer(text))
-    pinned = target_from_text(installs) if installs else None
-    if pinned is not None:
-        return pinned, "the file's pip install pins it"
-    if _COLAB_VERSION.search(text):
+    if "install" in text:
+        installs = " ".join(match.group(0) for match in _INSTALL_LINE.finditer(text))
+        pinned = target_from_text(installs) if installs else None
+        if pinned is not None:
+            return pinned, "the file's pip install pins it"
+    if "%tensorflow_version" in text and _COLAB_VERSION.search(text):
         return KERAS2, "the file selects a Colab TensorFlow version (%tensorflow_version)"
     return None
 
