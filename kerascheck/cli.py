@@ -212,6 +212,8 @@ def _resolve_config(options, reading_stdin: bool):
         changes["ignore_noqa"] = True
     if options.unsafe_fixes is not None:
         changes["unsafe_fixes"] = options.unsafe_fixes
+    if options.target_version is not None:
+        changes["target_version"] = options.target_version
     return config.with_overrides(**changes) if changes else config
 
 
@@ -225,6 +227,19 @@ def _show_settings(config) -> None:
             continue
         print(f"{key} = {json.dumps(value)}")
     print(f"# enabled rules: {', '.join(config.enabled_codes()) or '(none)'}")
+    print(f"# target Keras: {_target_origin(config)}")
+
+
+def _target_origin(config) -> str:
+    """Which Keras the files are judged for, and where that came from."""
+    from kerascheck.settings.target import target_from_pins
+
+    if config.target_version:
+        return f"{config.target_version} (set by target-version)"
+    pinned = target_from_pins(os.path.abspath(config.root or os.getcwd()))
+    inferred = f"{pinned[0]} (pinned in {pinned[1]})" if pinned else "keras3 (the default)"
+    return (f"{inferred}; a file that says otherwise (pip install tensorflow==2.x, "
+            f"TF_USE_LEGACY_KERAS, import tf_keras) or has nearer pins is judged by its own")
 
 
 def _stdin_command(options, config) -> int:

@@ -100,6 +100,11 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     except Exception as error:  # a bug in the analysis must not stop the run
         result.errors.append(InternalError(path, "analysis", f"{type(error).__name__}: {error}"))
         return result
+    from kerascheck.settings.target import resolve_target
+
+    # the text as given: regenerating the module's code would recurse on deep files
+    facts.target_version = resolve_target(config.target_version,
+                                          raw.decode("utf-8", "replace"), path)[0]
     findings: list[Finding] = []
     for rule_class in all_rules():
         if rule_class.code in ENGINE_RULES or not config.is_enabled(rule_class.code, path):
@@ -226,6 +231,13 @@ def _lint_notebook(raw: bytes, path: str, config: Config) -> FileResult:
     if notebook is None or not notebook.cells:
         return FileResult(path, relevant=False)
     source, origins = notebook.joined_source()
+    if config.target_version is None:
+        # the cells as written: ``%pip install tensorflow==2.11`` is masked in ``source``
+        from kerascheck.settings.target import resolve_target
+
+        written = "\n".join(cell.source for cell in notebook.cells)
+        config = config.with_overrides(
+            target_version=resolve_target(None, written, path)[0])
     result = lint_source(source, path, config, kind="python")
     result.diagnostics = sorted(
         (to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),

@@ -227,6 +227,9 @@ class DataFact:
     predicted_by: Any = None  # (ModelFact, input identity) when predict() produced this value
     labels: Any = None  # for a dataset of (features, labels): the labels' DataFact
     fitted_on: Any = None  # for scaled data: identity of the data the scaler was fit on (KC402)
+    continuous: bool = False  # targets known to be real numbers (house prices of a housing set)
+    synthetic: bool = False  # made up in the file (np.random, zeros, a literal handful of rows)
+    self_supervised: bool = False  # targets cut from the inputs (next-character windows)
     node: Any = None
     classes: Any = None  # number of classes the labels hold, when known (KC308)
     scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
@@ -250,6 +253,11 @@ class FitFact:
     conditional: bool = False  # inside a loop or an if: one step of a larger training scheme
     validation_x: Any = UNKNOWN  # DataFact of validation_data's inputs (KC403, KC505)
     validation_node: Any = None
+    epochs: Any = 1  # the literal number of epochs (Keras' default 1), UNKNOWN if not literal
+    # why this fit is a demonstration rather than a training run (RULES.md "Real training"):
+    # "synthetic data", "fit(x, x)", "a learning-rate sweep", ...; None for real training
+    demonstration: Any = None
+    in_helper: bool = False  # run by a helper of the file that received the model as a parameter
 
 
 @dataclass(eq=False)
@@ -293,6 +301,25 @@ class _Graph:
             return self.indexes[id(layer)]
         except KeyError:
             raise ValueError("layer is not part of this model") from None
+# The tasks a model may be for (RULES.md "What the model is for").
+TASKS = ("binary", "multiclass", "multilabel", "regression", "reconstruction", "unknown")
+CLASSIFICATION_TASKS = ("binary", "multiclass", "multilabel")
+
+
+@dataclass(frozen=True)
+class TaskFact:
+    """What a model is for, inferred from all its signals together (output layer, loss,
+    metrics, labels), with the evidence that decided it. ``kind`` is one of :data:`TASKS`;
+    ``classes`` the number of classes when known. One weak signal alone (an accuracy metric)
+    never makes a task: the kind stays ``"unknown"``."""
+
+    kind: str = "unknown"
+    classes: Any = UNKNOWN
+    evidence: tuple = ()
+
+    @property
+    def is_classification(self) -> bool:
+        return self.kind in CLASSIFICATION_TASKS
 
 
 @dataclass(eq=False)
@@ -323,6 +350,7 @@ class ModelFact:
     # len(events) when the model first escaped: uses after that index may be hidden (KC504)
     escaped_at: int | None = None
     used_as_layer: bool = False  # nested in another model: its output is not a model output
+    task: TaskFact = field(default_factory=TaskFact)  # filled once the model's life is known
 
     # -- graph helpers (constant time each: rules ask them of every layer) ----------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:
@@ -414,6 +442,7 @@ class FileFacts:
     # ``import``/``from ... import`` (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
+    target_version: str = "keras3"  # the Keras the file runs on (settings/target.py)
 
 
 @dataclass(eq=False)

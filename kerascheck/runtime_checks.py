@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass
 
 from kerascheck.facts import UNKNOWN, FitFact, LayerFact, ModelFact
-from kerascheck.runtime.live_facts import input_fact, label_fact, model_facts, sample
+from kerascheck.runtime.live_facts import input_fact, label_fact, model_facts, sample, with_fit
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def check_fit(model, x, y=None, validation_data=None, validation_split=None,
     y_fact = label_fact(y_sample)
     fit = FitFact(x=input_fact(x_sample, is_dataset), y=y_fact if y_fact else UNKNOWN,
                   has_validation=validation_data is not None or bool(validation_split))
-    fact.fits.append(fit)
+    with_fit(fact, fit)
     findings = _run_rules(fact, select)
     from kerascheck.settings.config import Config
 

@@ -266,19 +266,24 @@ def test_kc302_integer_labels_get_sparse_categorical_crossentropy_for_a_loss_obj
         """, select=("KC302",))
 
 
-def test_kc302_one_sigmoid_unit_with_accuracy_gets_binary_crossentropy():
+def test_kc302_one_sigmoid_unit_on_class_labels_gets_binary_crossentropy():
+    # (an accuracy metric alone is no longer classification evidence: the labels are)
     assert_fix(
         """
         import keras
+        (x, y), _ = keras.datasets.imdb.load_data(num_words=4)
         model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
                                   keras.layers.Dense(1, activation="sigmoid")])
         model.compile("adam", keras.losses.mse, metrics=["accuracy"])
+        model.fit(x, y, validation_split=0.2)
         """,
         """
         import keras
+        (x, y), _ = keras.datasets.imdb.load_data(num_words=4)
         model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
                                   keras.layers.Dense(1, activation="sigmoid")])
         model.compile("adam", keras.losses.binary_crossentropy, metrics=["accuracy"])
+        model.fit(x, y, validation_split=0.2)
         """)
 
 
@@ -575,6 +580,7 @@ def test_suppressed_and_unselected_findings_are_not_fixed():
         import keras
         model = keras.Sequential([keras.Input(shape=(3,)),
                                   keras.layers.Dense(4),  # noqa: KC201
+                                  keras.layers.Dense(5), keras.layers.ReLU(),
                                   keras.layers.Dense(4, activation="linear"),
                                   keras.layers.Dense(1)])
         opt = keras.optimizers.SGD(lr=0.1)

@@ -285,7 +285,7 @@ def test_statement_first_lines_cover_headers_but_not_bodies():
 BAD = HEADER + textwrap.dedent("""\
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(2,)),
-        tf.keras.layers.Dense(10),  # hidden
+        tf.keras.layers.Dense(10), tf.keras.layers.Dense(6), tf.keras.layers.ReLU(),  # hidden
         tf.keras.layers.Dense(8, activation=None),  # noqa: E501
         tf.keras.layers.Dense(1),
     ])
@@ -301,7 +301,7 @@ def test_add_noqa_keeps_comments_merges_codes_and_is_idempotent():
     assert [d.line for d in diagnostics] == [4, 5]
     text, added = add_noqa_to_source(BAD, diagnostics)
     assert added == 2
-    assert "tf.keras.layers.Dense(10),  # hidden  # noqa: KC201\n" in text
+    assert "tf.keras.layers.ReLU(),  # hidden  # noqa: KC201\n" in text
     assert "activation=None),  # noqa: E501, KC201\n" in text
     assert lint(text, select=("KC201",)) == []
     # the same findings again: nothing is duplicated

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.intent import demonstration_reason
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -22,13 +23,23 @@ from kerascheck.analysis.values import (
     activation_name,
     const_value,
     keyword_value,
+    literal,
     loss_fact,
     metric_name,
     optimizer_fact,
     rank,
     shape_of,
 )
-from kerascheck.facts import UNKNOWN, CompileFact, FitFact, LayerFact, ModelFact
+from kerascheck.facts import (
+    UNKNOWN,
+    CompileFact,
+    DataFact,
+    EvaluationFact,
+    FitFact,
+    KerasCallFact,
+    LayerFact,
+    ModelFact,
+)
 
 CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
                 "SeparableConv1D", "SeparableConv2D"}
@@ -238,4 +249,60 @@ class ModelConstruction:
         if isinstance(validation_data, DataVal):
             fit.validation_x = validation_data.data
             fit.validation_node = keyword_value(node, "validation_data", 7)
+        if isinstance(x, Seq) and x.exact:  # fit([1, 2, 3], [2, 4, 6]): a literal handful
+            fit.x = DataFact(synthetic=True, identity=("value", id(node)))
+        fit.epochs = _epochs(args, kwargs)
+        fit.demonstration = demonstration_reason(fit, _schedules(kwargs.get("callbacks")),
+                                                 self.module)
         return fit
+
+    def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
+                          star) -> Value:
+        self.record_event(model, method, node)
+        self.keras_calls.append(KerasCallFact(
+            f"Model.{method}", "", node, {k: literal(v) for k, v in kwargs.items()},
+            [literal(v) for v in args]))
+        if method == "add" and model.kind == "sequential":
+            self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
+                                    conditional=self._conditional > 0)
+        elif method == "pop":
+            model.exact = False
+        elif method == "compile":
+            model.compiles.append(self.make_compile(node, args, kwargs, star))
+        elif method in ("fit", "fit_generator"):
+            fit = self.make_fit(node, args, kwargs, star)
+            if id(model) in self.custom_training:
+                # a subclass with its own train_step (VAE, GAN): what it learns from, and
+                # whether anything is held out, is the author's design
+                fit.has_validation = UNKNOWN
+            fit.in_helper = id(model) in self.parameter_models
+            model.fits.append(fit)
+        elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
+                        "predict_on_batch", "test_on_batch"):
+            x = args[0] if args else kwargs.get("x", UNKNOWN_VALUE)
+            model.evaluations.append(EvaluationFact(
+                x=x.data if isinstance(x, DataVal) else UNKNOWN, node=node,
+                method="evaluate" if method.startswith(("evaluate", "test")) else "predict"))
+            if method.startswith("predict"):
+                identity = x.data.identity if isinstance(x, DataVal) else None
+                return DataVal(DataFact(identity=("predicted", id(node)),
+                                        predicted_by=(model, identity), node=node))
+        return UNKNOWN_VALUE
+
+
+def _epochs(args: list, kwargs: dict):
+    """The literal number of epochs of a ``fit()`` (Keras' default is 1)."""
+    value = kwargs.get("epochs", args[3] if len(args) > 3 else None)
+    if value is None:
+        return 1
+    if isinstance(value, Const) and isinstance(value.value, int):
+        return value.value
+    return UNKNOWN
+
+
+def _schedules(callbacks) -> list:
+    """The schedule arguments (CST nodes) of the ``LearningRateScheduler`` callbacks given."""
+    items = callbacks.items if isinstance(callbacks, Seq) else [callbacks]
+    return [item.node.args[0].value for item in items
+            if isinstance(item, Instance) and item.class_name == "LearningRateScheduler"
+            and getattr(item.node, "args", None)]

@@ -25,6 +25,7 @@ from kerascheck.analysis.values import (
     Seq,
     Value,
 )
+from kerascheck.analysis import origins
 from kerascheck.facts import DataFact, EvaluationFact, StatisticsFitFact
 
 if TYPE_CHECKING:
@@ -170,8 +171,15 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             return Instance(qualname, kwargs, star, node)
         return None
     root = qualname.split(".")[0]
+    if origins.is_synthetic_source(qualname, leaf):
+        made_up = [DataVal(fact) for fact in origins.synthetic_facts(qualname, node)]
+        return made_up[0] if len(made_up) == 1 else Seq(made_up)
+    if root in ("numpy", "tensorflow") and any(
+            isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     if qualname in RAW_LOADERS:
-        source = RAW_LOADERS[qualname]
+        source = origins.loaded_source(RAW_LOADERS[qualname], node, analyzer.module,
+                                       analyzer.scales_itself)
         return DataVal(DataFact(source=source, identity=("load", id(node)), node=node))
     if qualname in TF_SCALING:
         return _scaled(_first(args, kwargs, "image", "x"), node)
@@ -227,12 +235,22 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
         if name == "pop":  # one column of a frame is not a one-hot matrix
             return receiver.derive(identity=(data.identity, name, code), one_hot=False)
         return receiver.derive(identity=(data.identity, name, code))
+    if name == "transform" and args and isinstance(args[0], DataVal):
+        argument = args[0]  # ``column_transformer.transform(x_test)``: the argument, changed
+        return argument.derive(identity=(argument.data.identity, name, data.identity),
+                               scaled=True, source=None, labels=None, one_hot=False,
+                               int_labels=False)
+    if name == "map" and node.args and origins.cuts_targets_from_inputs(
+            getattr(args[0] if args else None, "node", None) or node.args[0].value):
+        return receiver.derive(self_supervised=True, labels=None, identity=(data.identity, name))
     if name in OPAQUE_TRANSFORMS:
         # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too
         return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
                                int_labels=False)
     if name in ("mean", "std", "max", "min", "var", "median", "sum"):
         return _fresh(node, "statistic")
+    if data.synthetic:  # rng.normal(size=...), noise.reshape(...): still made up
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     return _fresh(node)
 
 
@@ -307,6 +325,7 @@ def _load_dataset(name: str, node) -> Value:
     for half in ("train", "test"):
         x = DataFact(source=source, identity=("load", id(node), half, "x"), node=node)
         y = DataFact(int_labels=name in CLASSIFICATION_DATASETS,
+                     continuous=name in TABULAR_DATASETS,  # house prices
                      identity=("load", id(node), half, "y"), node=node,
                      classes=DATASET_CLASSES.get(name))
         halves.append(Seq([DataVal(x), DataVal(y)]))
@@ -327,6 +346,8 @@ def _one_hot(value: Value, node, classes: Value | None = None, single_label=True
 def _preserve(value: Value, node) -> Value:
     if isinstance(value, DataVal):
         return value
+    if isinstance(value, Seq) and value.exact:  # np.array([[0, 1], [1, 0]]): typed-in rows
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     return _fresh(node)
 
 
@@ -447,3 +468,4 @@ def is_held_out(identity) -> bool:
         identity = identity[0] if identity and isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
     return False
+

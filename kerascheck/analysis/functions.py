@@ -9,6 +9,7 @@ import libcst as cst
 
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
+    Const,
     DataVal,
     Frame,
     FuncVal,
@@ -47,10 +48,14 @@ class Functions:
                 self.escape(value)
             return UNKNOWN_VALUE
         self._calls[id(node)] = calls + 1
+        # a model handed to the file's own helper (an LR finder, a train() function)
+        helper_models = {id(value.model) for value in [*args, *kwargs.values()]
+                         if isinstance(value, ModelVal)} - self.parameter_models
         self._interpreted_functions.add(id(node))
         inner = Frame(parent=function.scope, standalone=standalone)
         self._bind_parameters(node, inner, args, kwargs)
         self._depth += 1
+        self.parameter_models |= helper_models
         # Inside the function its own statements decide what is conditional: a builder called
         # under an ``if`` still adds its layers in order.
         outer_conditional, self._conditional = self._conditional, 0
@@ -62,11 +67,12 @@ class Functions:
         finally:
             self._depth -= 1
             self._conditional = outer_conditional
+            self.parameter_models -= helper_models
         if inner.generator:
             # calling a generator function makes an iterator of batches, not an array
             return DataVal(DataFact(is_dataset=True, identity=("generator", id(call_node))))
         if len(inner.returns) == 1:
-            return inner.returns[0]
+            return _result_of_call(inner.returns[0], node, args, kwargs)
         return UNKNOWN_VALUE
 
     def _bind_parameters(self, node: cst.FunctionDef, frame: Frame, args, kwargs) -> None:
@@ -104,3 +110,45 @@ class Functions:
         if ref.qualname.startswith(("keras.", "tensorflow.")):
             self.references.append((node, ref.qualname))
         return ref
+
+
+def _argument_key(value: Value) -> object:
+    if isinstance(value, DataVal):
+        return value.data.identity
+    if isinstance(value, Const):
+        return ("const", repr(value.value))
+    return ("other", id(value))
+
+
+def _mentions(identity, keys) -> bool:
+    """Whether ``identity`` or a part of it is one of ``keys`` (iterative: identities of long
+    attribute chains nest deeply)."""
+    pending = [identity]
+    while pending:
+        current = pending.pop()
+        if current in keys:
+            return True
+        if isinstance(current, tuple):
+            pending.extend(current)
+    return False
+
+
+def _result_of_call(result: Value, function_node, args, kwargs) -> Value:
+    """Data identity by call and arguments (RULES.md): a helper's result made inside the helper
+    (``vectorize(train_data)`` filling a fresh array) is other data for other arguments, so
+    ``vectorize(train_data)`` and ``vectorize(test_data)``, or ``load(train_file)`` and
+    ``load(test_file)``, are told apart; a result derived from an argument keeps its identity."""
+    if isinstance(result, Seq) and result.exact:
+        return Seq([_result_of_call(item, function_node, args, kwargs) for item in result.items])
+    if not isinstance(result, DataVal):
+        return result
+    keys = tuple(_argument_key(value) for value in [*args, *kwargs.values()])
+    data_keys = {key for key, value in zip(keys, [*args, *kwargs.values()])
+                 if isinstance(value, DataVal)}
+    if _mentions(result.data.identity, data_keys):
+        return result
+    # an array made inside from real arguments (np.zeros filled row by row) is not made up
+    from_real_data = any(isinstance(value, DataVal) and not value.data.synthetic
+                         for value in [*args, *kwargs.values()])
+    return result.derive(identity=("call", id(function_node), result.data.identity, keys),
+                         synthetic=result.data.synthetic and not from_real_data)

@@ -29,6 +29,8 @@ class Interpreter(Protocol):
     custom_training: set[int]  # id() of subclassed models with their own train_step
     method_owners: list  # (class, self) of the methods being run, for super()
     objects: dict[int, ObjectVal]  # id(model) -> the instance of a followed class
+    parameter_models: set[int]  # id() of models handed to the helper being run
+    scales_itself: bool  # the file defines a standardizing helper (KC401's local CSVs)
 
     def build_graph(self, model: ModelFact, output_values: list) -> None: ...
 

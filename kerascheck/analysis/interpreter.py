@@ -19,12 +19,13 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import dataflow, subclassing, wrappers
+from kerascheck.analysis import dataflow, origins, subclassing, wrappers
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
+from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelPart,
     ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, literal, shape_of, tensors_in,
@@ -45,6 +46,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.models: list[ModelFact] = []
         self.globals = Frame()
         self._conditional = 0
+        self.parameter_models: set[int] = set()  # models passed into the helper being run
+        self.scaled_in_place: set = set()  # identities of frames whose columns were rescaled
+        self.scales_itself = origins.defines_scaling_helper(module)  # KC401's local CSVs
         self._depth = 0
         self._calls: dict[int, int] = {}
         self._interpreted_functions: set[int] = set()
@@ -69,6 +73,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
+        for model in self.models:
+            origins.mark_scaled_in_place(model, self.scaled_in_place)
+            model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
                          statistics_fits=self.statistics_fits)
@@ -204,6 +211,11 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # self.hidden = Dense(64) in a followed class's __init__
                 owner.attributes[target.attr.value] = value
                 return
+            if isinstance(owner, DataVal) and (value is UNKNOWN_VALUE or (
+                    isinstance(value, DataVal) and value.data.scaled)):
+                # frame[column] = (frame[column] - mean) / std, or = zscore(frame[column]):
+                # the frame is (or may be) scaled in place
+                self.scaled_in_place.add(owner.data.identity)
             # self.x = model, models[i] = model: the model leaves what we can follow.
             self.escape(value)
 
@@ -269,8 +281,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 if -len(base.items) <= position < len(base.items):
                     return base.items[position]
         if isinstance(base, DataVal):
-            return dataflow.subscript(base, self.module.code_for_node(node.slice[0]) if len(
-                node.slice) == 1 else "multi")
+            # ``frame.iloc[:n, 0:k]`` and ``frame.iloc[n:, 0:k]``: every element tells data apart
+            return dataflow.subscript(base, ", ".join(self.module.code_for_node(element.slice)
+                                                      for element in node.slice))
         return UNKNOWN_VALUE
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
@@ -397,38 +410,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return UNKNOWN_VALUE
         for value in [*args, *kwargs.values()]:
             self.escape(value)
-        return UNKNOWN_VALUE
-
-    def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
-                          star) -> Value:
-        self.record_event(model, method, node)
-        self.keras_calls.append(KerasCallFact(
-            f"Model.{method}", "", node, {k: literal(v) for k, v in kwargs.items()},
-            [literal(v) for v in args]))
-        if method == "add" and model.kind == "sequential":
-            self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
-                                    conditional=self._conditional > 0)
-        elif method == "pop":
-            model.exact = False
-        elif method == "compile":
-            model.compiles.append(self.make_compile(node, args, kwargs, star))
-        elif method in ("fit", "fit_generator"):
-            fit = self.make_fit(node, args, kwargs, star)
-            if id(model) in self.custom_training:
-                # a subclass with its own train_step (VAE, GAN): what it learns from, and
-                # whether anything is held out, is the author's design
-                fit.has_validation = UNKNOWN
-            model.fits.append(fit)
-        elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
-                        "predict_on_batch", "test_on_batch"):
-            x = args[0] if args else kwargs.get("x", UNKNOWN_VALUE)
-            model.evaluations.append(EvaluationFact(
-                x=x.data if isinstance(x, DataVal) else UNKNOWN, node=node,
-                method="evaluate" if method.startswith(("evaluate", "test")) else "predict"))
-            if method.startswith("predict"):
-                identity = x.data.identity if isinstance(x, DataVal) else None
-                return DataVal(DataFact(identity=("predicted", id(node)),
-                                        predicted_by=(model, identity), node=node))
         return UNKNOWN_VALUE
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerascheck.facts import ModelFact
+from kerascheck.facts import FileFacts, ModelFact
 from kerascheck.rules.base import Rule
 
 # Reading these from a model that has no input shape yet inspects an unbuilt model (KC101).
@@ -37,7 +37,8 @@ class MissingInputShape(Rule):
     or call of the model.
 
     A model that is only trained, never inspected early, is legal deferred building and is not
-    reported.
+    reported. Under `target-version = "keras2"` a model that starts with an `Embedding` is not
+    reported either: Keras 2 builds it by itself.
 
     ## Why is this bad?
     Without an input shape Keras cannot create the weights, so the model does not exist yet in
@@ -148,6 +149,13 @@ seq = keras.Sequential([make_block(), keras.layers.Dense(1)])
 seq.summary()
 """,
     )
+
+    def check_file(self, facts: FileFacts):
+        for model in facts.models:
+            if facts.target_version == "keras2" and model.layers and \
+                    model.layers[0].is_kind("Embedding"):
+                continue  # Keras 2 builds a Sequential that starts with an Embedding by itself
+            yield from self.check_model(model)
 
     def check_model(self, model: ModelFact):
         if model.kind != "sequential" or model.input_declared is not False:

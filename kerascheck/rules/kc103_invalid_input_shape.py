@@ -41,7 +41,8 @@ class InvalidInputShape(Rule):
     ## What it does
     Finds a shape argument that is a plain integer instead of a tuple: `input_shape=784`,
     `Input(shape=784)`, `batch_input_shape=32`, and the subtle `input_shape=(784)`, where the
-    parentheses are only grouping and the value is still the integer 784.
+    parentheses are only grouping and the value is still the integer 784. Keras 3 only: under
+    `target-version = "keras2"` it is not reported (tf_keras turns the integer into a tuple).
 
     ## Why is this bad?
     A shape is a tuple of dimensions, one per axis of a sample. Keras 3 refuses an integer with
@@ -134,6 +135,8 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
     )
 
     def check_file(self, facts: FileFacts):
+        if facts.target_version == "keras2":
+            return  # tf_keras turns an integer shape into a one-axis tuple (measured)
         for call in facts.keras_calls:
             for keyword, arg, value in _shape_arguments(call):
                 if isinstance(value, bool) or not isinstance(value, int):

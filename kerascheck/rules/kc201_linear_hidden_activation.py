@@ -32,6 +32,8 @@ class LinearHiddenActivation(Rule):
     only (with `BatchNormalization` in between it is left alone: linear bottlenecks are a
     design).
 
+    A chain of several linear layers is one root cause: one finding, at its first layer.
+
     ## Why is this bad?
     Two affine maps compose to one: `W2 (W1 x + b1) + b2` is just `W x + b`. The linear layer
     adds parameters and training time but no power; a stack of them cannot learn anything a
@@ -131,6 +133,18 @@ model.add(MaxPooling2D())
 model.add(Flatten())
 model.add(Dense(10, activation="softmax"))
 """,
+        # one chain of three linear layers is one root cause: one report, at its first layer
+        """
+import keras
+model = keras.Sequential([
+    keras.Input(shape=(6,)),
+    keras.layers.Dense(32),  # expect: KC201
+    keras.layers.Dropout(0.1),
+    keras.layers.Dense(16),
+    keras.layers.Dense(8),
+    keras.layers.Dense(1, activation="sigmoid"),
+])
+""",
     )
     valid = (
         # conv then BatchNormalization then an activation (ResNet), a linear bottleneck before
@@ -198,33 +212,79 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
     )
 
     def check_model(self, model: ModelFact):
+        yield from self._convolution_findings(model)
+        flagged = [layer for layer in model.layers
+                   if layer.is_dense and layer.activation == LINEAR and not model.is_output(layer)
+                   and self._reaches_dense(model, layer)]
+        flagged_ids = {id(layer) for layer in flagged}
+        for layer in flagged:
+            if any(id(earlier) in flagged_ids for earlier in self._linear_feeders(model, layer)):
+                # one root cause, one report: a linear layer fed by another is the same chain
+                # (three linear layers are one finding, at the first)
+                continue
+            chain = self._chain(model, layer, flagged_ids)
+            fix_parts = [fixes.set_keyword(member, "activation", '"relu"', position=1,
+                                           applicability=fixes.UNSAFE) for member in chain]
+            fix = None
+            if all(part is not None for part in fix_parts):
+                fix = fixes.Fix(fix_parts[0].message, fixes.UNSAFE,
+                                tuple(edit for part in fix_parts for edit in part.edits))
+            yield self.finding(
+                layer,
+                "Hidden Dense layer has no activation, so it and the next Dense layer "
+                "collapse into one linear map; add a nonlinearity such as "
+                "`activation=\"relu\"`",
+                fix=fix)
+
+    def _convolution_findings(self, model: ModelFact):
+        """Linear convolutions feeding another convolution or a Dense layer: one finding per
+        chain, at its first layer."""
         chained: set[int] = set()  # layers inside a linear chain already reported
         for layer in model.layers:
-            if layer.activation != LINEAR or model.is_output(layer):
+            if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(layer):
                 continue
-            if _is_convolution(layer):
-                reached = self._reaches_convolution(model, layer)
-                if id(layer) in chained:
-                    chained.update(id(next_layer) for next_layer in reached)
-                    continue
-                chained.update(id(next_layer) for next_layer in reached)
-                if reached:
-                    yield self.finding(
-                        layer,
-                        f"Hidden {layer.kind} layer has no activation, so it and the next "
-                        f"affine layer collapse into one linear map; add a nonlinearity such as "
-                        f"`activation=\"relu\"`")
-                continue
-            if not layer.is_dense:
-                continue
-            if self._reaches_dense(model, layer):
+            reached = self._reaches_convolution(model, layer)
+            inside = id(layer) in chained
+            chained.update(id(next_layer) for next_layer in reached)
+            if reached and not inside:
                 yield self.finding(
                     layer,
-                    "Hidden Dense layer has no activation, so it and the next Dense layer "
-                    "collapse into one linear map; add a nonlinearity such as "
-                    "`activation=\"relu\"`",
-                    fix=fixes.set_keyword(layer, "activation", '"relu"', position=1,
-                                          applicability=fixes.UNSAFE))
+                    f"Hidden {layer.kind} layer has no activation, so it and the next "
+                    f"affine layer collapse into one linear map; add a nonlinearity such as "
+                    f"`activation=\"relu\"`")
+
+    def _chain(self, model: ModelFact, first: LayerFact, flagged_ids: set) -> list[LayerFact]:
+        """The flagged layers a chain starting at ``first`` runs through (one fix for all)."""
+        chain, frontier, seen = [first], list(model.successors(first)), set()
+        while frontier:
+            current = frontier.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if id(current) in flagged_ids:
+                chain.append(current)
+                frontier.extend(model.successors(current))
+            elif not current.is_dense and (current.is_kind(*TRANSPARENT_LAYERS) or (
+                    current.is_kind("Activation") and current.activation == LINEAR)):
+                frontier.extend(model.successors(current))
+        return chain
+
+    @staticmethod
+    def _linear_feeders(model: ModelFact, layer: LayerFact) -> list[LayerFact]:
+        """The Dense layers whose output reaches this one through transparent layers only."""
+        frontier = list(model.predecessors(layer))
+        feeders, seen = [], set()
+        while frontier:
+            current = frontier.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if current.is_dense:
+                feeders.append(current)
+            elif current.is_kind(*TRANSPARENT_LAYERS) or (
+                    current.is_kind("Activation") and current.activation == LINEAR):
+                frontier.extend(model.predecessors(current))
+        return feeders
 
     @staticmethod
     def _reaches_convolution(model: ModelFact, layer: LayerFact) -> list[LayerFact]:

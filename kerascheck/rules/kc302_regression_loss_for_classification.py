@@ -14,11 +14,12 @@ class RegressionLossForClassification(Rule):
     ## What it does
     Finds a model trained with a regression loss (mean squared or mean absolute error, in any
     spelling: `'mse'`, `'mean_squared_error'`, `MeanSquaredError()`, `keras.losses.mse`, ...)
-    while it classifies: its output is `softmax`, or it is compiled with an accuracy metric, or
-    its labels are one-hot encoded.
+    while the model's task is classification: its output is `softmax`, or a `sigmoid` on class
+    labels, or its labels are one-hot or integer class ids. An accuracy metric alone is no
+    classifier: a linear-output regression with `metrics=["accuracy"]` is KC309's finding.
 
-    A sigmoid output trained to reconstruct its input (`fit(x, x)`, an autoencoder) without an
-    accuracy metric, and a linear regression output, are not reported.
+    A sigmoid output trained to reconstruct its input (`fit(x, x)`, an autoencoder), a
+    least-squares GAN's discriminator and a linear regression output are not reported.
 
     ## Why is this bad?
     With a softmax or sigmoid output, squared error has a vanishing gradient exactly where the
@@ -97,8 +98,10 @@ model.fit(x_train / 255.0, y_train, validation_split=0.1)
 """,
         """
 import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(num_words=1000)
 model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss=keras.losses.mae, metrics=[keras.metrics.BinaryAccuracy()])  # expect: KC302
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
 """,
     )
     valid = (
@@ -129,6 +132,36 @@ model = tf.keras.Sequential([
 ])
 model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
 """,
+        # an accuracy metric alone is not a classifier: a linear-output regression with an
+        # accuracy metric is KC309's meaningless metric, not this
+        """
+import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.boston_housing.load_data()
+model = keras.Sequential([keras.Input(shape=(13,)), keras.layers.Dense(32, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+""",
+        # a least-squares GAN discriminator: MSE on its real/fake score is the method itself,
+        # and its accuracy metric a monitor; the discriminator is built elsewhere
+        """
+import keras
+from gan_parts import build_discriminator
+discriminator = build_discriminator(keras.Input(shape=(28, 28, 1)))
+discriminator.compile(loss="mse", optimizer=keras.optimizers.RMSprop(2e-4), metrics=["accuracy"])
+critic = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(1)])
+critic.compile(loss="mse", optimizer="rmsprop", metrics=["accuracy"])
+critic.train_on_batch(batch, targets)
+""",
+        # a sigmoid output reconstructing its input, even with an accuracy metric
+        """
+import keras
+inputs = keras.Input(shape=(64,))
+decoded = keras.layers.Dense(64, activation="sigmoid")(keras.layers.Dense(8, activation="relu")(inputs))
+autoencoder = keras.Model(inputs, decoded)
+autoencoder.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+autoencoder.fit(images, images, validation_split=0.1)
+""",
         # a loss chosen at run time is unknown
         """
 import keras
@@ -139,19 +172,18 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
     )
 
     def check_model(self, model: ModelFact):
+        task = model.task
+        if not task.is_classification:
+            # an accuracy metric alone is no classifier (KC309 judges that); a reconstruction,
+            # a regression or an unknown task is not judged here
+            return
         head = model.output_head()
         one_hot_labels = any(getattr(fit.y, "one_hot", False) for fit in model.fits)
         for compile_fact in model.compiles:
             loss = compile_fact.loss.name
             if loss not in REGRESSION_LOSSES:
                 continue
-            reasons = []
-            if head is not None and head.activation == "softmax":
-                reasons.append("a softmax output")
-            if compile_fact.has_accuracy_metric():
-                reasons.append("an accuracy metric")
-            if one_hot_labels:
-                reasons.append("one-hot labels")
+            reasons = [reason for reason in task.evidence if reason not in REGRESSION_LOSSES]
             if not reasons:
                 continue
             suggestion = self._suggestion(head, one_hot_labels)
@@ -159,7 +191,7 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
                 compile_fact.loss.node or compile_fact.node,
                 f"{_SHORT[loss]} loss on a classifier ({' and '.join(reasons)}): gradients vanish "
                 f"when the model is confidently wrong; use {suggestion} (or, for regression, "
-                f"drop the accuracy metric and use a linear output)",
+                f"use a linear output)",
                 fix=self._fix(compile_fact, head, model))
 
     @staticmethod

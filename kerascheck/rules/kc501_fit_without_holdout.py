@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
-from kerascheck.facts import UNKNOWN, ModelFact
+from kerascheck.facts import UNKNOWN, FileFacts, ModelFact
 from kerascheck.rules.base import Rule
 
 
@@ -18,6 +18,37 @@ def evaluated_elsewhere(model: ModelFact) -> bool:
     for evaluation in model.evaluations:
         identity = identity_of(evaluation.x)
         if identity is None or identity not in trained_on:
+            return True
+    return False
+
+
+SHORT_FIT_EPOCHS = 5
+
+
+def is_training_run(fit, holds_out_elsewhere: bool) -> bool:
+    """Whether a fit is a training run the holdout rules judge (RULES.md "Real training")."""
+    if fit.demonstration is not None or fit.in_helper:
+        return False
+    if holds_out_elsewhere and isinstance(fit.epochs, int) and fit.epochs <= SHORT_FIT_EPOCHS:
+        return False  # a smoke fit of an API in a file that validates its real models
+    return True
+
+
+def saved_for_later(model: ModelFact) -> bool:
+    """``model.save(path)``: the model's life goes on where it is reloaded, and its held-out
+    evaluation may happen there (RULES.md "Real training": a reloaded copy)."""
+    return any(event.method in ("save", "save_weights", "export") for event in model.events)
+
+
+def file_holds_out(facts: FileFacts) -> bool:
+    """Whether the file holds data out somewhere: a fit with validation data, or a model
+    evaluated on data it was not fit on."""
+    for model in facts.models:
+        if any(fit.has_validation is True for fit in model.fits):
+            return True
+        trained_on = {identity_of(fit.x) for fit in model.fits}
+        if model.fits and any(identity_of(e.x) is not None and identity_of(e.x) not in trained_on
+                              for e in model.evaluations if e.method != "unattributed"):
             return True
     return False
 
@@ -40,6 +71,13 @@ class FitWithoutHoldout(Rule):
     once, as KC502 (evaluate-on-training-data), not twice. A `fit()` inside a loop or a
     condition (reinforcement-learning replay, online learning, folds) is a training scheme of its
     own and is not judged.
+
+    Only training runs are judged, not demonstrations: a fit on data the file makes up (random
+    draws, constant arrays, rows or labels typed in, scikit-learn's `make_*`), a model trained
+    on its own inputs (`fit(x, x)`, language-model windows cut from one sequence), a
+    learning-rate sweep (a `LearningRateScheduler` growing by a power of the epoch), a model
+    handed to the file's own helper (an LR finder), a fit of at most 5 epochs in a file that
+    holds data out elsewhere, and a model saved to be reloaded (and evaluated) elsewhere.
 
     ## Why is this bad?
     A network can memorise its training set: training accuracy climbs toward 100% while
@@ -178,8 +216,21 @@ report(model, x_test, y_test)
 """,
     )
 
+    def check_file(self, facts: FileFacts):
+        holds_out = file_holds_out(facts)
+        for model in facts.models:
+            yield from self._check(model, holds_out)
+
     def check_model(self, model: ModelFact):
-        if not model.fits or model.escapes:
+        yield from self._check(model, holds_out_elsewhere=False)
+
+    def _check(self, model: ModelFact, holds_out_elsewhere: bool):
+        if not model.fits or model.escapes or saved_for_later(model):
+            return
+        if any(not is_training_run(fit, holds_out_elsewhere) for fit in model.fits):
+            # a demonstration (made-up data, fit(x, x), a learning-rate sweep, a short smoke
+            # fit in a file that holds data out elsewhere) or a helper's fit of a model it was
+            # handed: not a training run to judge (RULES.md "Real training")
             return
         if any(fit.conditional for fit in model.fits):
             # fit() in a loop is a training scheme of its own (reinforcement learning replay,

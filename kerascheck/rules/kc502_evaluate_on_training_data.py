@@ -7,6 +7,8 @@ from kerascheck.rules.base import Rule
 from kerascheck.rules.kc501_fit_without_holdout import (
     evaluated_elsewhere,
     evaluated_on_training_data,
+    is_training_run,
+    saved_for_later,
 )
 
 
@@ -15,7 +17,10 @@ class EvaluateOnTrainingData(Rule):
     ## What it does
     Finds `evaluate()` (or a metric computed over `predict()`) run on the very data the model was
     trained on, when the file evaluates the model on nothing else and training used no
-    validation data. Reported at the evaluation.
+    validation data. Reported at the evaluation. Data is identified by where it came from,
+    arguments included: `vectorize(train_texts)` and `vectorize(test_texts)` differ, and so do
+    `table.iloc[:n, 0:4]` and `table.iloc[n:, 0:4]`. Demonstrations (made-up data, a model saved
+    to be judged where it is reloaded) are not judged, as for KC501.
 
     ## Why is this bad?
     A score on the training data measures memory, not generalisation: a model that has memorised
@@ -89,12 +94,12 @@ print(accuracy_score(y_train, predictions))  # expect: KC502
 """,
         """
 import keras
-import numpy as np
-features = np.random.rand(100, 4)
-labels = np.random.randint(0, 2, 100)
+import pandas as pd
+frame = pd.read_csv("customers.csv")
+features, labels = frame.drop(columns="churn") / 100.0, frame["churn"]
 model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
-model.fit(features, labels)
+model.fit(features, labels, epochs=30)
 score = model.evaluate(features, labels, verbose=0)  # expect: KC502
 """,
     )
@@ -134,6 +139,9 @@ preview = model.predict(x_train[:5])
     def check_model(self, model: ModelFact):
         if not model.fits or any(fit.has_validation is not False for fit in model.fits):
             return
+        if any(not is_training_run(fit, holds_out_elsewhere=False) for fit in model.fits) or \
+                saved_for_later(model):
+            return  # a demonstration, a helper's fit, or a model evaluated where it is reloaded
         if evaluated_elsewhere(model):
             return
         for evaluation in evaluated_on_training_data(model):

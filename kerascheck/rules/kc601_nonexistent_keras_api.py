@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import libcst as cst
@@ -111,7 +112,10 @@ class NonexistentKerasApi(Rule):
     paths (`keras.layers.core.Dense`, `keras.engine.topology`, `keras.utils.np_utils`) and removed
     namespaces (`tf.keras.layers.experimental.preprocessing`, `keras.wrappers.scikit_learn`).
     Paths are checked against a table of every public name of Keras 3.15, in imports and in code.
-    `tf_keras` (legacy Keras 2) and `keras.src` paths are not judged.
+    `tf_keras` (legacy Keras 2) and `keras.src` paths are not judged. A removed import is
+    reported once, at the import, not again at each use of the name it imported. Under
+    `target-version = "keras2"` only paths that were wrong on Keras 2 as well are reported
+    (`tf.keras.Dense`, `tf.layers`); Keras 2's own paths are fine there.
 
     ## Why is this bad?
     Python only looks the attribute up when the line runs, so the script fails with
@@ -178,6 +182,13 @@ from tensorflow import keras as K
 scale = K.layers.experimental.preprocessing.Rescaling(1 / 255)  # expect: KC601
 from tensorflow.keras.wrappers.scikit_learn import KerasClassifier  # expect: KC601
 """,
+        # one removed import is one report: its uses are not reported again
+        """
+import tensorflow as tf
+from tensorflow.keras.layers.experimental import preprocessing  # expect: KC601
+augment = tf.keras.Sequential([preprocessing.RandomFlip(), preprocessing.RandomRotation(0.1)])
+crop = preprocessing.CenterCrop(24, 24)
+""",
     )
     valid = (
         # the public paths, in every spelling
@@ -217,15 +228,31 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
     )
 
     def check_file(self, facts: FileFacts):
+        findings = self._findings(facts)
+        if facts.target_version == "keras2":
+            # only what never existed (tf.keras.Dense) or went with TF 1 (tf.layers) is wrong
+            # on Keras 2; Keras 2's own paths (layers.experimental, DenseFeatures) are fine there
+            findings = (replace(finding, message=finding.message.replace(
+                "does not exist in Keras 3", "does not exist in Keras 2 or 3"))
+                for finding, missing in findings if _wrong_on_keras2(missing))
+        else:
+            findings = (finding for finding, _ in findings)
+        yield from findings
+
+    def _findings(self, facts: FileFacts):
+        """(finding, the missing path) for every path Keras 3 does not have."""
+        reported_imports: list[str] = []  # the dotted paths of names whose import was reported
         for module_node, module_path, names in facts.imports:
             missing = missing_prefix(module_path)
             if missing is not None:
-                yield self._import_finding(module_node, module_path, missing, names)
+                reported_imports += [f"{module_path}.{name}" for _, name in names]
+                yield self._import_finding(module_node, module_path, missing, names), missing
                 continue
             for alias_node, name in names:
                 path = f"{module_path}.{name}"
                 if missing_prefix(path) == path:
-                    yield self._finding(alias_node, path, path, None)
+                    reported_imports.append(path)
+                    yield self._finding(alias_node, path, path, None), path
         nested = {id(node.value) for node, _ in facts.references if isinstance(node, cst.Attribute)}
         seen: set[int] = set()
         for node, path in facts.references:
@@ -233,8 +260,12 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                 continue  # report the whole dotted path once, not each of its prefixes
             seen.add(id(node))
             missing = missing_prefix(path)
-            if missing is not None:
-                yield self._finding(node, path, missing, _written(node))
+            if missing is None:
+                continue
+            written = _written(node)
+            if _through_reported_import(path, written, reported_imports):
+                continue  # one root cause, one report: the import was reported, not each use
+            yield self._finding(node, path, missing, written), missing
 
     def _finding(self, node, path: str, missing: str, written: str | None):
         """A finding for a dotted path in code (``written`` is the user's spelling) or for a
@@ -302,6 +333,32 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                         summary="The flagged paths raise AttributeError in Keras 3; the public "
                                 "paths resolve.",
                         measurements=measurements)
+
+
+def _wrong_on_keras2(missing: str) -> bool:
+    """Whether a path Keras 3 lacks was wrong on Keras 2 as well: a removed TF 1 namespace, or
+    a class spelled directly under the root (``tf.keras.Dense``), where no Keras ever had it."""
+    if missing in _REMOVED:
+        return True
+    for root in _ROOTS:
+        prefix = ".".join(root) + "."
+        if missing.startswith(prefix):
+            leaf = missing[len(prefix):]
+            return "." not in leaf and leaf[:1].isupper() and leaf not in (
+                "Model", "Sequential", "Input", "Layer", "Variable", "Optimizer", "Loss")
+    return False
+
+
+def _through_reported_import(path: str, written: str | None, reported: list[str]) -> bool:
+    """Whether ``written`` (``preprocessing.RandomFlip``) reaches ``path`` through the local name
+    of an import that was already reported, rather than spelling the removed path out."""
+    if written is None:
+        return False
+    for imported in reported:
+        if path == imported or path.startswith(imported + "."):
+            if written.count(".") <= path.count(".") - imported.count("."):
+                return True
+    return False
 
 
 def _dotted_text(node) -> str | None:

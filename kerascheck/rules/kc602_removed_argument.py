@@ -9,6 +9,9 @@ from kerascheck.facts import FileFacts, KerasCallFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
+# Arguments only Keras 3 (and tf_keras' new optimizers) refuse; nb_epoch=, init= and
+# output_dim= fail on tf_keras too (measured: TypeError for each).
+KERAS3_ONLY = {"lr", "decay"}
 # Layers whose Keras 1 ``output_dim`` became ``units`` (Embedding still has output_dim).
 _UNITS_LAYERS = {"layers.Dense", "layers.LSTM", "layers.GRU", "layers.SimpleRNN"}
 _FIT_METHODS = {"Model.fit", "Model.fit_generator"}
@@ -31,15 +34,18 @@ def removed_arguments(call: KerasCallFact):
     found = []
     if _is_optimizer(call):
         if "lr" in call.arguments:
-            found.append(("lr", "learning_rate", "raises ValueError"))
+            found.append(("lr", "learning_rate", "raises ValueError (tf_keras' optimizers "
+                                                 "silently ignore it: the rate stays at its "
+                                                 "default)"))
         if "decay" in call.arguments:
-            found.append(("decay", None, "ignores it after a warning"))
+            found.append(("decay", None, "ignores it after a warning (tf_keras' optimizers "
+                                         "raise ValueError)"))
     if call.callee in _FIT_METHODS and "nb_epoch" in call.arguments:
-        found.append(("nb_epoch", "epochs", "raises TypeError"))
+        found.append(("nb_epoch", "epochs", "raises TypeError (so does tf_keras)"))
     if _is_layer(call) and "init" in call.arguments:
-        found.append(("init", "kernel_initializer", "raises ValueError"))
+        found.append(("init", "kernel_initializer", "raises ValueError (tf_keras TypeError)"))
     if call.callee in _UNITS_LAYERS and "output_dim" in call.arguments:
-        found.append(("output_dim", "units", "raises TypeError"))
+        found.append(("output_dim", "units", "raises TypeError (so does tf_keras)"))
     return found
 
 
@@ -48,16 +54,18 @@ class RemovedArgument(Rule):
     ## What it does
     Finds arguments Keras no longer honors:
 
-    | argument | on | instead | Keras 3 |
-    | --- | --- | --- | --- |
-    | `lr=` | optimizers | `learning_rate=` | `ValueError` |
-    | `nb_epoch=` | `fit()` | `epochs=` | `TypeError` |
-    | `init=` | layers | `kernel_initializer=` | `ValueError` |
-    | `output_dim=` | `Dense`, `LSTM`, `GRU`, `SimpleRNN` | `units=` | `TypeError` |
-    | `decay=` | optimizers | a `LearningRateSchedule` | ignored after a warning |
+    | argument | on | instead | Keras 3 | tf_keras 2.21 |
+    | --- | --- | --- | --- | --- |
+    | `lr=` | optimizers | `learning_rate=` | `ValueError` | silently ignored |
+    | `nb_epoch=` | `fit()` | `epochs=` | `TypeError` | `TypeError` |
+    | `init=` | layers | `kernel_initializer=` | `ValueError` | `TypeError` |
+    | `output_dim=` | `Dense`, `LSTM`, `GRU`, `SimpleRNN` | `units=` | `TypeError` | `TypeError` |
+    | `decay=` | optimizers | a `LearningRateSchedule` | ignored after a warning | `ValueError` |
 
     Legacy optimizers (`tf.keras.optimizers.legacy`) still accept `lr` and `decay` and are not
-    reported; `Embedding(output_dim=...)` is current API.
+    reported; `Embedding(output_dim=...)` is current API. Under `target-version = "keras2"`
+    `lr=` and `decay=` are not reported (Keras 2 honored them through TensorFlow 2.10, and its
+    legacy optimizers still do); the Keras 1 names fail there too and stay reported.
 
     ## Why is this bad?
     These names come from Keras 1 and 2 tutorials. Keras 3 rejects the renamed ones outright, so
@@ -163,6 +171,9 @@ trainer.fit(X, y, nb_epoch=3)
     def check_file(self, facts: FileFacts):
         for call in facts.keras_calls:
             for old, new, behaviour in removed_arguments(call):
+                if old in KERAS3_ONLY and facts.target_version == "keras2":
+                    # Keras 2 through TF 2.10 and its legacy optimizers honor lr= and decay=
+                    continue
                 arg = call.argument_node(old)
                 if arg is None:
                     continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerascheck.facts import FileFacts, ModelFact, known
+from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, FileFacts, ModelFact, known
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
@@ -28,7 +28,12 @@ def _is_shallow(model: ModelFact) -> bool:
     weighted = [layer for layer in model.layers
                 if layer.is_dense or str(layer.kind).startswith(("Conv", "Separable", "Depthwise"))
                 or layer.is_kind(*_WEIGHTED)]
-    return len(weighted) <= 1
+    if len(weighted) <= 1:
+        return True
+    # a stack of linear Dense layers computes one affine map: a linear regression in disguise
+    # (KC201's finding), as easy for Adam at 0.1 as the one-layer model
+    return all(layer.is_dense and layer.activation == LINEAR for layer in weighted) and all(
+        layer.is_dense or layer.is_kind(*TRANSPARENT_LAYERS) for layer in model.layers)
 
 
 _WEIGHTED = {"Embedding", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "MultiHeadAttention",
@@ -138,6 +143,13 @@ import tensorflow as tf
 normalizer = tf.keras.layers.Normalization(input_shape=[1, ], axis=None)
 linear = tf.keras.Sequential([normalizer, tf.keras.layers.Dense(units=1)])
 linear.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.1), loss="mean_absolute_error")
+""",
+        # three linear Dense layers are still one affine map (KC201 says so): as easy as one
+        """
+import tensorflow as tf
+first, second = tf.keras.layers.Dense(4, input_shape=[1]), tf.keras.layers.Dense(4)
+stacked = tf.keras.Sequential([first, second, tf.keras.layers.Dense(1)])
+stacked.compile(loss="mean_squared_error", optimizer=tf.keras.optimizers.Adam(0.1))
 """,
         # not Keras: other libraries' learning rates
         """

@@ -8,6 +8,7 @@ nothing here imports TensorFlow, and NumPy only inside the functions that read d
 
 from __future__ import annotations
 
+from kerascheck.analysis.task import infer_task
 from kerascheck.facts import (
     UNKNOWN,
     CompileFact,
@@ -55,6 +56,15 @@ def model_facts(model) -> ModelFact:
     compile_fact = _compile_fact(model)
     if compile_fact is not None:
         fact.compiles.append(compile_fact)
+    fact.task = infer_task(fact)
+    return fact
+
+
+def with_fit(fact: ModelFact, fit) -> ModelFact:
+    """The model's facts once the data given to ``fit`` is known: the task is read again, since
+    the labels are one of its signals."""
+    fact.fits.append(fit)
+    fact.task = infer_task(fact)
     return fact
 
 

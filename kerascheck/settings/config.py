@@ -53,6 +53,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from kerascheck.settings.globs import GlobError, check_glob, matches_any_glob, matches_glob
+from kerascheck.settings.target import TARGETS
 
 # Folders skipped while walking, like Ruff's defaults (hidden folders and virtual environments
 # are always skipped). ``exclude`` replaces this list; ``extend-exclude`` adds to it.
@@ -95,12 +96,17 @@ class Config:
     unsafe_fixes: bool = False
     #: modules of your own rules (``.py`` paths relative to ``root``, or dotted names)
     rule_modules: tuple[str, ...] = ()
+    #: "keras3" or "keras2" (see :mod:`kerascheck.settings.target`); None: inferred per file
+    target_version: str | None = None
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""
     #: the file the settings came from ("" for defaults); shown by --show-settings
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
+        if self.target_version not in (None, *TARGETS):
+            raise ConfigError(f"target-version must be one of {', '.join(TARGETS)}, got "
+                              f"{self.target_version!r}")
         self.load_rule_modules()
         for selector in (*self.select, *self.ignore, *self.extend_select, *self.fixable,
                          *self.unfixable):
@@ -310,6 +316,12 @@ def _per_file_ignores(key: str, value, where: str) -> tuple[tuple[str, tuple[str
                  for pattern, codes in value.items())
 
 
+def _target(key: str, value, where: str) -> str:
+    if value not in TARGETS:
+        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(TARGETS)}, got {value!r}")
+    return value
+
+
 # key in the file → (Config field, value reader)
 KEYS = {
     "select": ("select", _string_list),
@@ -327,6 +339,7 @@ KEYS = {
     "unfixable": ("unfixable", _string_list),
     "unsafe-fixes": ("unsafe_fixes", _boolean),
     "rule-modules": ("rule_modules", _string_list),
+    "target-version": ("target_version", _target),
 }
 
 

@@ -119,6 +119,32 @@ def _is_python(metadata) -> bool:
     return True
 
 
+# Line magics IPython runs without their ``%`` (automagic) or as shell aliases: ``ls ./data``,
+# ``pip install x``, ``conda install y``. Such a line is masked only when it is not Python.
+AUTOMAGIC_NAMES = frozenset({
+    "ls", "cd", "pwd", "pip", "conda", "mamba", "mkdir", "rmdir", "rm", "cp", "mv", "ll",
+    "load_ext", "reload_ext", "matplotlib", "tensorflow_version", "autoreload", "lsmagic",
+})
+_PYTHON_AFTER_NAME = re.compile(r"[=(\[.,:+\-*/%<>!&|^@)\]}'\"#;]|(?:if|else|for|in|is|and|or|not"
+                                r"|as|lambda)\b")
+
+
+def _is_automagic(line: str) -> bool:
+    """``ls ./data/`` or ``conda install -y pandas``: a known magic name followed by something
+    no Python expression continues with (``ls = 3``, ``pip(x)``, ``cd.path`` are Python)."""
+    stripped = line.strip()
+    word, _, rest = stripped.partition(" ")
+    rest = rest.lstrip()
+    if word not in AUTOMAGIC_NAMES or not rest or (
+            _PYTHON_AFTER_NAME.match(rest) and not rest.startswith(("./", "..", "~"))):
+        return False
+    try:
+        compile(stripped, "<line>", "exec")
+    except SyntaxError:
+        return True
+    return False
+
+
 # Cell magics whose body is ordinary Python run in the notebook's namespace.
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
 
@@ -138,7 +164,8 @@ def mask_ipython(source: str) -> str:
     scanner = _LineScanner()
     continuing_magic = False
     for line in lines:
-        if continuing_magic or (scanner.at_statement_start() and _IPYTHON_LINE.match(line)):
+        if continuing_magic or (scanner.at_statement_start() and (
+                _IPYTHON_LINE.match(line) or _is_automagic(line))):
             indent = line[:len(line) - len(line.lstrip())]
             masked.append("" if continuing_magic else f"{indent}pass")
             continuing_magic = line.rstrip().endswith("\\")

@@ -1,0 +1,139 @@
+"""Where data comes from, judged by the call that makes it or the name of the file it is read
+from.
+
+Data the file makes up itself (random draws, constant arrays and ranges, scikit-learn's toy
+makers, literal rows): a ``fit`` on it is a demonstration, not a training run (RULES.md "Real
+training"), so the holdout rules (KC5xx) do not judge it.
+
+Tables whose scale is not known to be raw (KC401): well-known tables of one small scale (iris,
+Bioresponse), and a bare local CSV in a file that defines its own standardizing helper (the
+file's pipeline may have written it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dataclasses import replace
+
+import libcst as cst
+
+from kerascheck.facts import DataFact
+
+# Data made up in the file: random draws, constant arrays, ranges, scikit-learn's toy makers
+# (RULES.md "Real training": a fit on them is a demonstration, not a training run).
+SYNTHETIC_NUMPY = {"zeros", "ones", "full", "empty", "eye", "arange", "linspace", "zeros_like",
+                   "ones_like", "full_like", "meshgrid", "sin", "cos"}
+SYNTHETIC_TF = {"zeros", "ones", "fill", "range", "linspace", "zeros_like", "ones_like", "eye"}
+
+
+def is_synthetic_source(qualname: str, leaf: str) -> bool:
+    if qualname.startswith(("numpy.random.", "tensorflow.random.")):
+        return True
+    if qualname.startswith("sklearn.datasets.make_"):
+        return True
+    if qualname.count(".") == 1:
+        root = qualname.split(".")[0]
+        return (root == "numpy" and leaf in SYNTHETIC_NUMPY) or (
+            root == "tensorflow" and leaf in SYNTHETIC_TF)
+    return False
+
+
+def synthetic_facts(qualname: str, node) -> list[DataFact]:
+    """The data a made-up source returns: one array, or the (X, y) pair of a ``make_*`` toy set."""
+    tags = [("x",), ("y",)] if qualname.startswith("sklearn.datasets.make_") else [()]
+    return [DataFact(synthetic=True, identity=("value", id(node), *tag), node=node)
+            for tag in tags]
+
+
+# Well-known tables whose features already share one small scale: iris (centimetres, one order
+# of magnitude) and Kaggle's Bioresponse (molecular descriptors given in [0, 1]).
+_ONE_SCALE_TABLES = ("iris", "bio_train", "bio_test", "bioresponse")
+_LOCAL_FILE = re.compile(r"""^[rbuf]*["'](?:\.{1,2}/)*[\w.-]+\.(?:csv|tsv|txt)["']$""",
+                         re.IGNORECASE)
+
+
+def loaded_source(source, call: cst.Call, module: cst.Module, scales_itself: bool):
+    """A loader's raw source, unless the table it reads is not known to be raw: a well-known
+    table of one scale, or a bare local file in a file that defines its own scaling helper
+    (its pipeline may well have written that file, scaled)."""
+    if source != "tabular" or not call.args:
+        return source
+    location = module.code_for_node(call.args[0].value)
+    if not raw_by_name(location) or (scales_itself and _LOCAL_FILE.match(location)):
+        return None
+    return source
+
+
+def raw_by_name(location: str) -> bool:
+    """Whether a table read from ``location`` may be taken as raw (KC401's tabular source)."""
+    stem = location.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return not any(re.search(rf"(?<![a-z]){name}(?![a-z])", stem) for name in _ONE_SCALE_TABLES)
+
+
+def defines_scaling_helper(module: cst.Module) -> bool:
+    """Whether the file defines a function that returns standardized data,
+    ``return (frame - mean) / std``."""
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and isinstance(statement.body, cst.IndentedBlock):
+            for line in statement.body.body:
+                if isinstance(line, cst.SimpleStatementLine) and isinstance(
+                        line.body[0], cst.Return) and isinstance(
+                        line.body[0].value, cst.BinaryOperation) and isinstance(
+                        line.body[0].value.operator, cst.Divide) and isinstance(
+                        line.body[0].value.left, cst.BinaryOperation) and isinstance(
+                        line.body[0].value.left.operator, cst.Subtract):
+                    return True
+    return False
+
+
+def mark_scaled_in_place(model, scaled_in_place: set) -> None:
+    """A fit on a frame whose columns were rescaled in place (``df[c] = (df[c] - m) / s``, in
+    a loop or a helper) is on scaled data, as far as anyone can tell."""
+    for fit in model.fits:
+        if isinstance(fit.x, DataFact) and not fit.x.scaled and \
+                _mentions_any(fit.x.identity, scaled_in_place):
+            fit.x = replace(fit.x, scaled=True)
+
+
+def _mentions_any(identity, identities: set) -> bool:
+    """Whether ``identity`` or a part of it is in ``identities`` (iterative: deep nesting)."""
+    pending = [identity]
+    while pending:
+        current = pending.pop()
+        if current in identities:
+            return True
+        if isinstance(current, tuple):
+            pending.extend(current)
+    return False
+
+
+def cuts_targets_from_inputs(function) -> bool:
+    """``map(lambda w: (w[:, :-1], w[:, 1:]))`` or a function that returns ``chunk[:-1],
+    chunk[1:]``: each example's targets are a slice of its own inputs (a language model)."""
+    if isinstance(function, cst.Lambda):
+        returned, assigned = function.body, {}
+    elif isinstance(function, cst.FunctionDef) and isinstance(function.body, cst.IndentedBlock):
+        returned, assigned = None, {}
+        for statement in function.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                        isinstance(small.targets[0].target, cst.Name):
+                    assigned[small.targets[0].target.value] = small.value
+                elif isinstance(small, cst.Return):
+                    returned = small.value
+    else:
+        return False
+    if not isinstance(returned, cst.Tuple) or len(returned.elements) != 2:
+        return False
+    bases = []
+    for element in returned.elements:
+        value = element.value
+        if isinstance(value, cst.Name):
+            value = assigned.get(value.value, value)
+        if not isinstance(value, cst.Subscript) or not isinstance(value.value, cst.Name):
+            return False
+        bases.append(value.value.value)
+    return bases[0] == bases[1]

@@ -1,0 +1,74 @@
+"""What a model is for: its task, inferred from all its signals together.
+
+Shared by the static analysis (the interpreter fills ``ModelFact.task`` once a file is read) and
+the runtime checks (``runtime/live_facts.py`` on a live model and the data given to ``fit``), so
+the rules that judge a contradiction (KC302, KC309) read one answer either way.
+
+The signals: the output layer (activation, units), the loss, the labels' provenance (one-hot,
+integer class ids, continuous targets of a regression dataset, ``y`` that is ``x`` itself) and
+the metrics. Strong signals decide; an accuracy metric alone never does (RULES.md).
+"""
+
+from __future__ import annotations
+
+from kerascheck.analysis.intent import same_data
+from kerascheck.facts import (
+    CATEGORICAL_LOSSES,
+    LINEAR,
+    UNKNOWN,
+    ModelFact,
+    TaskFact,
+    known,
+)
+
+# Losses that only make sense for real-valued targets.
+REGRESSION_LOSS_FAMILY = {"mean_squared_error", "mean_absolute_error", "huber", "log_cosh",
+                          "mean_absolute_percentage_error", "mean_squared_logarithmic_error"}
+
+
+def _labels(model: ModelFact) -> list:
+    return [fit.y for fit in model.fits if known(fit.y) and fit.y is not None]
+
+
+def reconstructs_input(model: ModelFact) -> bool:
+    """``fit(x, x)``: the model is trained to reproduce its own inputs (an autoencoder)."""
+    return any(same_data(fit.x, fit.y) for fit in model.fits)
+
+
+def infer_task(model: ModelFact) -> TaskFact:
+    """The model's task and the evidence for it; ``"unknown"`` unless the signals agree."""
+    head = model.output_head()
+    activation = head.activation if head is not None else UNKNOWN
+    units = head.units if head is not None and isinstance(head.units, int) else UNKNOWN
+    losses = {c.loss.name for c in model.compiles if known(c.loss.name)}
+    loss = next(iter(losses)) if len(losses) == 1 else UNKNOWN
+    labels = _labels(model)
+    one_hot = any(getattr(y, "one_hot", False) for y in labels)
+    class_ids = any(getattr(y, "int_labels", False) for y in labels)
+    continuous = any(getattr(y, "continuous", False) for y in labels)
+
+    if reconstructs_input(model):
+        return TaskFact("reconstruction", evidence=("fit(x, x): the targets are the inputs",))
+    evidence: list[str] = []
+    if activation == "softmax":
+        evidence.append("a softmax output")
+    if one_hot:
+        evidence.append("one-hot labels")
+    if class_ids:
+        evidence.append("integer class labels")
+    if loss in CATEGORICAL_LOSSES:
+        evidence.append(f"{loss}")
+    if activation == "sigmoid" and (one_hot or class_ids or loss == "binary_crossentropy"):
+        evidence.append("a sigmoid output on class labels")
+    if evidence and not continuous:
+        if activation == "sigmoid" and not (one_hot or class_ids) and units not in (1, UNKNOWN):
+            return TaskFact("multilabel", units, tuple(evidence))
+        if units == 1 or (loss == "binary_crossentropy" and activation == "sigmoid"):
+            return TaskFact("binary", 2, tuple(evidence))
+        return TaskFact("multiclass", units if units != 1 else UNKNOWN, tuple(evidence))
+    if activation == LINEAR and loss in REGRESSION_LOSS_FAMILY and not (one_hot or class_ids):
+        reasons = ["a linear output", f"{loss}"]
+        if continuous:
+            reasons.append("continuous targets")
+        return TaskFact("regression", evidence=tuple(reasons))
+    return TaskFact("unknown")

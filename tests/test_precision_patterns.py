@@ -1,0 +1,256 @@
+"""What expert code does on purpose, and the linter must not call a mistake (issue 15).
+
+Each case is a pattern written here in our own words: training intent (demonstrations are not
+training runs), data identity by call and arguments, the task a model is for, one root cause
+per report, data scaled where the linter cannot see the arithmetic. Each group ends with the
+twin that must still be reported, so that none of these can pass by silencing a rule.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import lint
+from kerascheck.analysis.interpreter import analyze
+from kerascheck.source.parsing import parse_source
+
+HEAD = """\
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+from tensorflow import keras
+def build():
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+model = build()
+"""
+
+
+def codes(body: str, select=("KC501", "KC502")) -> list[str]:
+    return [d.code for d in lint(HEAD + textwrap.dedent(body), select=select)]
+
+
+@pytest.mark.parametrize("body", [
+    # random inputs: a shape demonstration
+    """
+    model.fit(np.random.rand(64, 4), np.random.randint(0, 2, 64), epochs=20)
+    """,
+    # a generator's draws, derived through arithmetic and reshapes
+    """
+    rng = np.random.default_rng(3)
+    points = rng.uniform(-1, 1, size=(200, 4))
+    model.fit(points * 2.0, (points[:, 0] > 0).astype("float32"), epochs=30)
+    model.evaluate(points * 2.0, (points[:, 0] > 0).astype("float32"))
+    """,
+    # scikit-learn's toy maker
+    """
+    from sklearn.datasets import make_moons
+    X, y = make_moons(n_samples=300, noise=0.1)
+    model.fit(X, y, epochs=40)
+    print(model.evaluate(X, y))
+    """,
+    # labels typed into the file: a handful of rows
+    """
+    rows = pd.read_csv("four_rows.csv") / 10.0
+    model.fit(rows, np.array([0, 1, 1, 0]), epochs=200)
+    model.evaluate(rows, np.array([0, 1, 1, 0]))
+    """,
+    # a learning-rate range test: the rate grows tenfold every few epochs
+    """
+    sweep = keras.callbacks.LearningRateScheduler(lambda e: 1e-6 * 10 ** (e / 10))
+    history = model.fit(train_x, train_y, epochs=60, callbacks=[sweep])
+    """,
+    # an LR finder that is handed the model
+    """
+    def find_rate(net, x, y):
+        saved = net.get_weights()
+        net.fit(x, y, epochs=1)
+        net.set_weights(saved)
+    find_rate(model, train_x, train_y)
+    """,
+    # saved, to be reloaded and judged elsewhere (a reloaded copy's evaluation)
+    """
+    model.fit(train_x, train_y, epochs=25)
+    print(model.evaluate(train_x, train_y))
+    model.save("classifier.keras")
+    """,
+    # a two-epoch smoke fit in a file that validates its real model
+    """
+    model.fit(train_x, train_y, epochs=2)
+    final = build()
+    final.fit(train_x, train_y, epochs=40, validation_data=(valid_x, valid_y))
+    """,
+])
+def test_demonstrations_are_not_training_runs(body):
+    assert codes(body) == []
+
+
+def test_a_real_training_run_without_holdout_is_still_reported():
+    assert codes("""
+    frame = pd.read_csv("patients.csv")
+    labels = frame.pop("outcome")
+    model.fit((frame - frame.mean()) / frame.std(), labels, epochs=40)
+    """) == ["KC501"]
+
+
+@pytest.mark.parametrize("body", [
+    # one helper applied to the train and to the test texts gives two data
+    """
+    def vectorize(texts):
+        matrix = np.zeros((len(texts), 4))
+        for row, text in enumerate(texts):
+            matrix[row, :] = 1.0
+        return matrix
+    x_train, x_test = vectorize(train_texts), vectorize(test_texts)
+    model.fit(x_train, train_labels, epochs=10)
+    model.evaluate(x_test, test_labels)
+    """,
+    # a loader called with two file names
+    """
+    def load(name):
+        table = pd.read_csv(name)
+        return table.drop(columns="y") / 100.0, table["y"]
+    x_train, y_train = load("train.csv")
+    x_test, y_test = load("test.csv")
+    model.fit(x_train, y_train, epochs=10)
+    model.evaluate(x_test, y_test)
+    """,
+    # rows before and after a cut, with a column range
+    """
+    table = pd.read_csv("games.csv") / 10.0
+    cut = 700
+    model.fit(table.iloc[:cut, 0:4], table.iloc[:cut, 4], epochs=10)
+    model.evaluate(table.iloc[cut:, 0:4], table.iloc[cut:, 4])
+    """,
+    # one fitted transformer applied to two splits
+    """
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import MinMaxScaler
+    columns = make_column_transformer((MinMaxScaler(), ["age", "bmi"]))
+    columns.fit(x_train)
+    model.fit(columns.transform(x_train), y_train, epochs=10)
+    model.evaluate(columns.transform(x_test), y_test)
+    """,
+])
+def test_different_data_is_told_apart(body):
+    assert codes(body) == []
+
+
+def test_the_same_helper_on_the_same_data_is_still_the_same_data():
+    assert codes("""
+    def vectorize(texts):
+        matrix = np.zeros((len(texts), 4))
+        return matrix
+    x_train = vectorize(train_texts)
+    model.fit(x_train, train_labels, epochs=10)
+    model.evaluate(vectorize(train_texts), train_labels)
+    """) == ["KC502"]
+
+
+def test_language_model_windows_are_self_supervised():
+    assert codes("""
+    windows = tf.data.Dataset.from_tensor_slices(encoded).batch(101)
+    pairs = windows.map(lambda chunk: (chunk[:-1], chunk[1:]))
+    model.fit(pairs, epochs=20)
+    def split(chunk):
+        inputs = chunk[:-1]
+        targets = chunk[1:]
+        return inputs, targets
+    other = build()
+    other.fit(windows.map(split), epochs=20)
+    """) == []
+
+
+def _task(source: str) -> str:
+    module = parse_source(textwrap.dedent(source))
+    return analyze(module).models[0].task.kind
+
+
+@pytest.mark.parametrize("source, task", [
+    ("""
+    import keras
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(5, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy")
+    """, "multiclass"),
+    ("""
+    import keras
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy")
+    """, "binary"),
+    ("""
+    import keras
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(6, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy")
+    """, "multilabel"),
+    ("""
+    import keras
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+    model.compile(loss="huber", metrics=["accuracy"])
+    """, "regression"),
+    ("""
+    import keras
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(8, activation="sigmoid")])
+    model.compile(loss="mse")
+    model.fit(rows, rows, epochs=3)
+    """, "reconstruction"),
+    # one weak signal (an accuracy metric) is not a task
+    ("""
+    import keras
+    model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="mse", metrics=["accuracy"])
+    """, "unknown"),
+    # y computed from x by arithmetic is a target, not a reconstruction
+    ("""
+    import keras
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(loss="mae")
+    model.fit(xs[:40], (xs + 10)[:40], epochs=3)
+    """, "regression"),
+])
+def test_task_from_all_signals(source, task):
+    assert _task(source) == task
+
+
+@pytest.mark.parametrize("body", [
+    # every column z-scored in a loop, with a function the linter cannot see into
+    """
+    from scipy.stats import zscore
+    frame = pd.read_csv("cells.csv")
+    for column in frame.columns:
+        frame[column] = zscore(frame[column])
+    model.fit(frame.values, labels, validation_split=0.2)
+    """,
+    # a helper of the file that standardizes one column of its frame in place
+    """
+    def standardize(table, name):
+        table[name] = (table[name] - table[name].mean()) / table[name].std()
+    frame = pd.read_csv("traffic.csv")
+    standardize(frame, "bytes")
+    model.fit(frame.values, labels, validation_split=0.2)
+    """,
+    # iris is centimetres of one order of magnitude
+    """
+    flowers = pd.read_csv("https://example.org/data/iris.csv")
+    model.fit(flowers[["a", "b", "c", "d"]].values, kinds, validation_split=0.2)
+    """,
+    # a local CSV in a file that defines its own standardizing helper
+    """
+    def scale(table):
+        return (table - table.mean()) / table.std()
+    train_table = pd.read_csv("../prices-train.csv")
+    model.fit(train_table.values, labels, validation_split=0.2)
+    """,
+])
+def test_data_scaled_where_the_arithmetic_is_out_of_sight(body):
+    assert codes(body, select=("KC401",)) == []
+
+
+def test_a_raw_table_is_still_reported():
+    assert codes("""
+    cars = pd.read_csv("https://example.org/data/auto-mpg.csv")
+    model.fit(cars[["weight", "year"]].values, cars["mpg"].values, validation_split=0.2)
+    """, select=("KC401",)) == ["KC401"]

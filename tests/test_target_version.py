@@ -1,0 +1,126 @@
+"""``target-version``: which Keras the code runs on, set or inferred (RULES.md "Which Keras").
+Keras-3-only findings are silent for Keras 2; what was wrong on every Keras stays reported."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kerascheck.cli import main
+from kerascheck.engine import lint_file, lint_source
+from kerascheck.settings.config import Config, ConfigError, config_from_table
+from kerascheck.settings.target import target_from_source, target_from_text
+
+# Paths and arguments Keras 3 removed, next to a mistake on every Keras (tf.keras.Dense).
+KERAS2_ERA = textwrap.dedent("""\
+    import tensorflow as tf
+    from tensorflow.keras.layers.experimental import preprocessing
+    optimizer = tf.keras.optimizers.Adam(lr=0.001)
+    bad = tf.keras.Dense(3)
+    model = tf.keras.Sequential([tf.keras.layers.Embedding(1000, 16),
+                                 tf.keras.layers.GlobalAveragePooling1D(),
+                                 tf.keras.layers.Dense(1, activation="sigmoid")])
+    model.summary()
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    model.fit(x, y, nb_epoch=3, validation_split=0.2)
+    inputs = tf.keras.Input(shape=(12))
+""")
+
+
+def codes(result) -> list[str]:
+    return sorted(diagnostic.code for diagnostic in result.diagnostics)
+
+
+def test_keras3_reports_what_keras3_removed():
+    found = codes(lint_source(KERAS2_ERA, "era.py", Config(target_version="keras3")))
+    assert found == ["KC101", "KC103", "KC601", "KC601", "KC602", "KC602"]
+
+
+def test_keras2_keeps_only_what_was_wrong_on_keras2_too():
+    result = lint_source(KERAS2_ERA, "era.py", Config(target_version="keras2"))
+    by_code = {(d.code, d.line) for d in result.diagnostics}
+    # tf.keras.Dense never existed; nb_epoch= raises TypeError on tf_keras as well
+    assert by_code == {("KC601", 4), ("KC602", 10)}
+
+
+@pytest.mark.parametrize("pins, expected", [
+    ("tensorflow==2.11.0\nnumpy\n", "keras2"),
+    ("tensorflow-gpu<2.16\n", "keras2"),
+    ("keras==2.4.3\n", "keras2"),
+    ("tensorflow>=2.16\n", "keras3"),
+    ("keras>=3.2\n", "keras3"),
+    ("tensorflow-datasets==4.9\nscikit-learn==1.4\n", None),
+    ("tensorflow==2.12\nkeras>=3\n", None),  # pins that disagree say nothing
+])
+def test_pins_say_which_keras(pins, expected):
+    assert target_from_text(pins) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("!pip install -q tensorflow==2.11 tensorflow-hub", "keras2"),
+    ("os.environ['TF_USE_LEGACY_KERAS'] = '1'", "keras2"),
+    ("import tf_keras as keras", "keras2"),
+    ("%pip install -U tensorflow", None),
+    ("import keras", None),
+])
+def test_a_file_says_which_keras(line, expected):
+    found = target_from_source(line + "\nimport tensorflow as tf\n")
+    assert (found[0] if found else None) == expected
+
+
+def test_inferred_from_the_nearest_requirements(tmp_path: Path):
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "requirements.txt").write_text("tensorflow==2.6.0\npandas\n")
+    script = project / "notebooks" / "train.py"
+    script.write_text(KERAS2_ERA)
+    assert {(d.code, d.line) for d in lint_file(script, Config()).diagnostics} == {
+        ("KC601", 4), ("KC602", 10)}
+    # an explicit setting wins over the pins
+    assert len(lint_file(script, Config(target_version="keras3")).diagnostics) == 6
+
+
+def test_notebook_pip_install_cell_sets_its_target(tmp_path: Path):
+    cells = ["%pip install tensorflow==2.15\n", KERAS2_ERA]
+    notebook = {"nbformat": 4, "nbformat_minor": 5,
+                "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+                "cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                           "execution_count": None, "source": source} for source in cells]}
+    path = tmp_path / "lab.ipynb"
+    path.write_text(json.dumps(notebook))
+    assert {d.code for d in lint_file(path, Config()).diagnostics} == {"KC601", "KC602"}
+    assert len(lint_file(path, Config()).diagnostics) == 2
+
+
+def test_setting_is_validated():
+    assert config_from_table({"target-version": "keras2"}).target_version == "keras2"
+    with pytest.raises(ConfigError, match="target-version"):
+        config_from_table({"target-version": "keras4"})
+
+
+def test_command_line_and_show_settings(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.11\n")
+    (tmp_path / "train.py").write_text(KERAS2_ERA)
+    assert main(["--show-settings", "."]) == 0
+    shown = capsys.readouterr().out
+    assert "target-version = null" in shown
+    assert "keras2 (pinned in" in shown and "requirements.txt" in shown
+    assert main(["--target-version", "keras3", "--show-settings", "."]) == 0
+    assert "keras3 (set by target-version)" in capsys.readouterr().out
+    assert main(["--no-cache", "--target-version", "keras3", "--output-format", "json",
+                 "train.py"]) == 1
+    assert len(json.loads(capsys.readouterr().out)) == 6
+
+
+def test_messages_say_which_keras():
+    result = lint_source(KERAS2_ERA, "era.py", Config(target_version="keras3"))
+    lr = next(d for d in result.diagnostics if d.code == "KC602" and d.line == 3)
+    assert "Keras 3 raises ValueError" in lr.message and "tf_keras" in lr.message
+    assert all("Keras 3" in d.message for d in result.diagnostics if d.code == "KC601")
+    keras2 = lint_source(KERAS2_ERA, "era.py", Config(target_version="keras2"))
+    assert [d.message for d in keras2.diagnostics if d.code == "KC601"] == [
+        "`tf.keras.Dense` does not exist in Keras 2 or 3; use `tf.keras.layers.Dense`"]
