@@ -41,27 +41,11 @@ def known(value: object) -> bool:
 
 LINEAR = "linear"
 
-ACTIVATION_ALIASES = {
-    None: LINEAR,
-    "linear": LINEAR,
-    "relu": "relu",
-    "sigmoid": "sigmoid",
-    "softmax": "softmax",
-    "tanh": "tanh",
-    "hard_sigmoid": "hard_sigmoid",
-    "elu": "elu",
-    "selu": "selu",
-    "gelu": "gelu",
-    "swish": "swish",
-    "silu": "swish",
-    "softplus": "softplus",
-    "softsign": "softsign",
-    "leaky_relu": "leaky_relu",
-    "relu6": "relu6",
-    "exponential": "exponential",
-    "mish": "mish",
-    "log_softmax": "log_softmax",
-}
+# Activation spellings and the canonical name each means (``normalize_activation``).
+ACTIVATION_ALIASES = {name: name for name in (
+    "linear", "relu", "sigmoid", "softmax", "tanh", "hard_sigmoid", "elu", "selu", "gelu",
+    "swish", "softplus", "softsign", "leaky_relu", "relu6", "exponential", "mish", "log_softmax")}
+ACTIVATION_ALIASES.update({None: LINEAR, "silu": "swish"})
 
 # Layers that add no nonlinearity of their own (RULES.md KC201).
 TRANSPARENT_LAYERS = {
@@ -82,43 +66,19 @@ FLATTENING_LAYERS = {"Flatten", "Reshape", "GlobalAveragePooling1D", "GlobalAver
                      "GlobalMaxPooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D",
                      "GlobalMaxPool2D", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "RNN"}
 
-LOSS_ALIASES = {
-    "mse": "mean_squared_error",
-    "mean_squared_error": "mean_squared_error",
-    "meansquarederror": "mean_squared_error",
-    "mae": "mean_absolute_error",
-    "mean_absolute_error": "mean_absolute_error",
-    "meanabsoluteerror": "mean_absolute_error",
-    "categorical_crossentropy": "categorical_crossentropy",
-    "categoricalcrossentropy": "categorical_crossentropy",
-    "sparse_categorical_crossentropy": "sparse_categorical_crossentropy",
-    "sparsecategoricalcrossentropy": "sparse_categorical_crossentropy",
-    "binary_crossentropy": "binary_crossentropy",
-    "binarycrossentropy": "binary_crossentropy",
-    "binary_focal_crossentropy": "binary_focal_crossentropy",
-    "binaryfocalcrossentropy": "binary_focal_crossentropy",
-    "categorical_focal_crossentropy": "categorical_focal_crossentropy",
-    "categoricalfocalcrossentropy": "categorical_focal_crossentropy",
-    "huber": "huber",
-    "huber_loss": "huber",
-    "log_cosh": "log_cosh",
-    "logcosh": "log_cosh",
-    "mape": "mean_absolute_percentage_error",
-    "mean_absolute_percentage_error": "mean_absolute_percentage_error",
-    "meanabsolutepercentageerror": "mean_absolute_percentage_error",
-    "msle": "mean_squared_logarithmic_error",
-    "mean_squared_logarithmic_error": "mean_squared_logarithmic_error",
-    "meansquaredlogarithmicerror": "mean_squared_logarithmic_error",
-    "kld": "kl_divergence",
-    "kl_divergence": "kl_divergence",
-    "kullback_leibler_divergence": "kl_divergence",
-    "kldivergence": "kl_divergence",
-    "hinge": "hinge",
-    "categorical_hinge": "categorical_hinge",
-    "squared_hinge": "squared_hinge",
-    "poisson": "poisson",
-    "cosine_similarity": "cosine_similarity",
-}
+# Loss spellings and the canonical name each means (``normalize_loss``): every canonical name,
+# its class name lower-cased (``MeanSquaredError``), and the short forms.
+LOSS_ALIASES = {spelling: name for name in (
+    "mean_squared_error", "mean_absolute_error", "categorical_crossentropy",
+    "sparse_categorical_crossentropy", "binary_crossentropy", "binary_focal_crossentropy",
+    "categorical_focal_crossentropy", "huber", "log_cosh", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "kl_divergence", "hinge", "categorical_hinge",
+    "squared_hinge", "poisson", "cosine_similarity")
+    for spelling in (name, name.replace("_", ""))}
+LOSS_ALIASES.update({
+    "mse": "mean_squared_error", "mae": "mean_absolute_error", "huber_loss": "huber",
+    "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence"})
 REGRESSION_LOSSES = {"mean_squared_error", "mean_absolute_error"}
 CATEGORICAL_LOSSES = {"categorical_crossentropy", "sparse_categorical_crossentropy"}
 PROBABILITY_LOSSES = {"categorical_crossentropy", "sparse_categorical_crossentropy",
@@ -301,6 +261,8 @@ class _Graph:
             return self.indexes[id(layer)]
         except KeyError:
             raise ValueError("layer is not part of this model") from None
+
+
 # The tasks a model may be for (RULES.md "What the model is for").
 TASKS = ("binary", "multiclass", "multilabel", "regression", "reconstruction", "unknown")
 CLASSIFICATION_TASKS = ("binary", "multiclass", "multilabel")

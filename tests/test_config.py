@@ -16,7 +16,6 @@ import pytest
 from kerascheck.cli import main
 from kerascheck.settings.config import Config, ConfigError, config_from_table, load_config
 from kerascheck.settings.globs import matches_glob
-from kerascheck.workspace.paths import discover
 
 BAD = textwrap.dedent("""\
     import tensorflow as tf

@@ -4,7 +4,6 @@ malformed notebooks reported (never a crash) and never written."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

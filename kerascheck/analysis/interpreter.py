@@ -19,7 +19,7 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import dataflow, origins, subclassing, wrappers
+from kerascheck.analysis import branches, dataflow, origins, subclassing, wrappers
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
@@ -116,7 +116,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 outcomes.append(frame.variables)
             if not exhaustive:
                 outcomes.append(before)
-            frame.variables = dataflow.merge_branches(outcomes, statement)
+            frame.variables = branches.merge_branches(outcomes, statement)
         elif isinstance(statement, (cst.For, cst.While)):
             if isinstance(statement, cst.For):
                 self.bind(statement.target, self._loop_value(statement, frame), frame)
@@ -126,7 +126,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
             # the loop may run zero times: what it assigns is one of two possibilities
-            frame.variables = dataflow.merge_branches([frame.variables, before], statement)
+            frame.variables = branches.merge_branches([frame.variables, before], statement)
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 self.eval(item.item, frame)
