@@ -254,3 +254,29 @@ def test_a_raw_table_is_still_reported():
     cars = pd.read_csv("https://example.org/data/auto-mpg.csv")
     model.fit(cars[["weight", "year"]].values, cars["mpg"].values, validation_split=0.2)
     """, select=("KC401",)) == ["KC401"]
+
+
+def test_a_frame_rescaled_in_place_before_the_split_scales_both_halves():
+    """Columns z-scored in a loop, then split: the held-out half is as scaled as the training
+    half, so KC403 has nothing to say about validation_data or predict (found when the
+    precision and recall work met on real tutorial notebooks)."""
+    diagnostics = lint("""
+        import pandas as pd
+        from scipy.stats import zscore
+        from sklearn.model_selection import train_test_split
+        from tensorflow import keras
+
+        table = pd.read_csv("patients.csv")
+        features = table.columns.drop("outcome")
+        for column in features:
+            table[column] = zscore(table[column])
+        inputs = table[features].values
+        targets = table["outcome"].values
+        x_fit, x_hold, y_fit, y_hold = train_test_split(inputs, targets, test_size=0.2)
+        net = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(16, activation="relu"),
+                                keras.layers.Dense(1, activation="sigmoid")])
+        net.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+        net.fit(x_fit, y_fit, validation_data=(x_hold, y_hold), epochs=20)
+        scores = net.predict(x_hold)
+        """)
+    assert [d.code for d in diagnostics] == []

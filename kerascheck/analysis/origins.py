@@ -89,11 +89,19 @@ def defines_scaling_helper(module: cst.Module) -> bool:
 
 def mark_scaled_in_place(model, scaled_in_place: set) -> None:
     """A fit on a frame whose columns were rescaled in place (``df[c] = (df[c] - m) / s``, in
-    a loop or a helper) is on scaled data, as far as anyone can tell."""
+    a loop or a helper) is on scaled data, as far as anyone can tell; so are its validation data
+    and the data it is evaluated on when they come from such a frame (its split halves)."""
+    def scaled(data):
+        if isinstance(data, DataFact) and not data.scaled and \
+                _mentions_any(data.identity, scaled_in_place):
+            return replace(data, scaled=True)
+        return data
+
     for fit in model.fits:
-        if isinstance(fit.x, DataFact) and not fit.x.scaled and \
-                _mentions_any(fit.x.identity, scaled_in_place):
-            fit.x = replace(fit.x, scaled=True)
+        fit.x = scaled(fit.x)
+        fit.validation_x = scaled(fit.validation_x)
+    for evaluation in model.evaluations:
+        evaluation.x = scaled(evaluation.x)
 
 
 def _mentions_any(identity, identities: set) -> bool:
