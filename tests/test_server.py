@@ -225,7 +225,7 @@ async def test_the_workspace_settings_are_read_and_reloaded_when_they_change(ses
 
 @pytest.mark.asyncio
 async def test_the_editors_settings_select_and_ignore_and_change_live(session):
-    await session.start(options={"settings": {"select": ["KC6"], "targetVersion": "py311"}})
+    await session.start(options={"settings": {"select": ["KC6"], "targetVersion": "keras3"}})
     assert await session.open("model.py", KC301) == []
     assert [d.code for d in await session.open("opt.py", KC602)] == ["KC602"]
     session.client.set_configuration({"ignore": ["KC602"]}, section="kerascheck")
@@ -278,3 +278,11 @@ def test_one_replacement_edit_turns_a_text_into_another(before, after):
     edit = replacement(Text(before, PositionCodec()), after)
     assert apply(before, [edit]) == after
     assert edit.new_text.count("\n") <= after.count("\n") - before.count("\n") + 1
+
+
+@pytest.mark.asyncio
+async def test_the_editors_target_version_is_the_settings_target_version(session):
+    """``targetVersion: keras2`` silences Keras-3-only findings (KC602 ``lr=``), as
+    ``target-version = "keras2"`` does in pyproject.toml."""
+    await session.start(options={"settings": {"targetVersion": "keras2"}})
+    assert [d.code for d in await session.open("opt.py", KC602)] == []

@@ -11,16 +11,17 @@ instead: an editor keeps its diagnostics while the user fixes a typo in ``pyproj
 Client settings (``initializationOptions`` or ``workspace/configuration`` section
 ``kerascheck``), with Ruff's meaning on the command line: ``select`` replaces the configured
 selection (and its ignores), ``extendSelect`` and ``ignore`` add to it; ``unsafeFixes`` lets
-"fix all" apply unsafe fixes too; ``targetVersion`` is passed to the configuration when it has
-such a setting. Keys may be written ``camelCase`` or ``kebab-case``.
+"fix all" apply unsafe fixes too; ``targetVersion`` (``keras3``/``keras2``) is the
+configuration's ``target-version``. Keys may be written ``camelCase`` or ``kebab-case``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from kerascheck.settings.config import Config, ConfigError, load_config
+from kerascheck.settings.target import TARGETS
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ class ClientSettings:
                                       f"selectors, got {value!r}")
                 values[name] = tuple(value)
             elif name == "target_version":
-                if value is not None and not isinstance(value, str):
-                    raise ConfigError(f"client setting '{key}' must be a string such as "
-                                      f"'py311', got {value!r}")
+                if value is not None and value not in TARGETS:
+                    raise ConfigError(f"client setting '{key}' must be one of "
+                                      f"{', '.join(TARGETS)}, got {value!r}")
                 values[name] = value
             elif name == "unsafe_fixes":
                 if not isinstance(value, bool):
@@ -78,14 +79,9 @@ class ClientSettings:
                 self.extend_select
         if self.ignore:
             changes["ignore"] = changes.get("ignore", config.ignore) + self.ignore
-        if self.target_version is not None and supports_target_version():
+        if self.target_version is not None:
             changes["target_version"] = self.target_version
         return config.with_overrides(**changes) if changes else config
-
-
-def supports_target_version() -> bool:
-    """Whether :class:`Config` has a ``target_version`` setting to pass the client's to."""
-    return any(field.name == "target_version" for field in fields(Config))
 
 
 class FolderSettings:

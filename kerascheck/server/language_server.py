@@ -37,7 +37,7 @@ from kerascheck import __version__
 from kerascheck.diagnostics import Diagnostic, text_edits
 from kerascheck.engine import lint_source
 from kerascheck.server import editing
-from kerascheck.server.folders import ClientSettings, FolderSettings, supports_target_version
+from kerascheck.server.folders import ClientSettings, FolderSettings
 from kerascheck.settings.config import ConfigError
 
 # Passes of "fix all" over one text before giving up on fixes that keep producing new fixes
@@ -349,9 +349,6 @@ def use_client_settings(server: KerascheckServer, data) -> None:
         server.show_error(f"kerascheck: {error}; the editor's settings are not used")
         return
     server.folders.set_client(settings)
-    if settings.target_version is not None and not supports_target_version():
-        server.log(f"kerascheck: targetVersion {settings.target_version!r} noted; this "
-                   f"version of kerascheck has no target-version setting to pass it to")
 
 
 async def did_change_configuration(server: KerascheckServer,
