@@ -153,3 +153,14 @@ def test_gitlab_code_quality_report(project):
     again = json.loads(run("--output-format", "gitlab", ".", cwd=project).stdout)
     assert again[0]["location"]["lines"]["begin"] == 5
     assert [issue["fingerprint"] for issue in again] == [issue["fingerprint"] for issue in issues]
+
+
+@pytest.mark.parametrize("output_format", ["json", "json-lines"])
+def test_each_json_finding_links_its_rule_page(tmp_path, output_format):
+    (tmp_path / "model.py").write_text(BAD)
+    result = run("--output-format", output_format, "model.py", cwd=tmp_path)
+    text = result.stdout.decode("utf-8")
+    records = json.loads(text) if output_format == "json" else \
+        [json.loads(line) for line in text.splitlines()]
+    assert [record["code"] for record in records] == ["KC201"]
+    assert records[0]["url"].endswith("/docs/rules/KC201.md")

@@ -28,6 +28,17 @@ FORMATS = ("text", "concise", "json", "json-lines", "github", "gitlab", "pylint"
 SUMMARY_FORMATS = ("text", "concise")
 
 
+def _json_record(diagnostic: Diagnostic) -> dict:
+    """A JSON finding, with the ``url`` of its rule's page (kerascheck's rules only: a rule of
+    your own has no page of ours)."""
+    from kerascheck.reports.rule_docs import page_url
+
+    record = diagnostic.to_dict()
+    if diagnostic.code.startswith("KC"):
+        record["url"] = page_url(diagnostic.code)
+    return record
+
+
 def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
            sources: Mapping[str, str] | None = None, colour: bool = False,
            with_summary: bool = True, fixable=None, unsafe: bool = False) -> str:
@@ -41,9 +52,9 @@ def render(diagnostics: Iterable[Diagnostic], output_format: str = "text", *,
                            colour=colour, with_summary=with_summary, fixable=fixable,
                            unsafe=unsafe)
     if output_format == "json":
-        return json.dumps([d.to_dict() for d in ordered], indent=2) + "\n"
+        return json.dumps([_json_record(d) for d in ordered], indent=2) + "\n"
     if output_format == "json-lines":
-        return "".join(json.dumps(d.to_dict()) + "\n" for d in ordered)
+        return "".join(json.dumps(_json_record(d)) + "\n" for d in ordered)
     if output_format == "github":
         return "".join(_github_line(d) + "\n" for d in ordered)
     if output_format == "gitlab":
