@@ -124,3 +124,29 @@ def test_messages_say_which_keras():
     keras2 = lint_source(KERAS2_ERA, "era.py", Config(target_version="keras2"))
     assert [d.message for d in keras2.diagnostics if d.code == "KC601"] == [
         "`tf.keras.Dense` does not exist in Keras 2 or 3; use `tf.keras.layers.Dense`"]
+
+
+def test_editing_a_pin_is_seen_by_the_next_cached_run(tmp_path: Path):
+    """The result cache keys on the target the pins say: a run after editing requirements.txt
+    reports under the new target, though the file itself did not change."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.15.0\n")
+    (tmp_path / "train.py").write_text(textwrap.dedent("""\
+        import tensorflow as tf
+        optimizer = tf.keras.optimizers.Adam(lr=0.01)
+        """))
+    environment = {**os.environ, "KERASCHECK_CACHE_DIR": str(tmp_path / "cache")}
+
+    def codes() -> list[str]:
+        completed = subprocess.run(
+            [sys.executable, "-m", "kerascheck", "--output-format", "json", "train.py"],
+            cwd=tmp_path, capture_output=True, text=True, env=environment, timeout=120)
+        return [record["code"] for record in json.loads(completed.stdout)]
+
+    assert codes() == []  # Keras 2: tf_keras' Adam ignores lr= but Keras 3's KC602 is not said
+    assert codes() == []  # served from the cache
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.17.0\n")
+    assert codes() == ["KC602"]

@@ -54,6 +54,7 @@ def cache_key(content: bytes, config=None, path: str = "") -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{FORMAT}\0{__version__}\0{code_fingerprint()}\0".encode())
     digest.update(_config_fingerprint(config).encode())
+    digest.update(_pins_fingerprint(config, path).encode())
     digest.update(b"\0" + os.fsencode(path) + b"\0")
     digest.update(content)
     return digest.hexdigest()
@@ -64,6 +65,17 @@ def _config_fingerprint(config) -> str:
         return "defaults"
     fingerprint = getattr(config, "fingerprint", None)
     return fingerprint() if callable(fingerprint) else repr(config)
+
+
+def _pins_fingerprint(config, path: str) -> str:
+    """The Keras the project's pins say for ``path`` when ``target-version`` is not set: a pin
+    edited in ``requirements.txt`` changes what some rules report, so it changes the key too
+    (:func:`kerascheck.settings.target.target_from_pins`, read once per folder and process)."""
+    if getattr(config, "target_version", None) or not path or path.startswith("<"):
+        return ""
+    from kerascheck.settings.target import target_from_pins
+
+    return repr(target_from_pins(str(Path(path).resolve().parent)))
 
 
 @lru_cache(maxsize=1)
