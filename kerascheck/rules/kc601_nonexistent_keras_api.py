@@ -66,7 +66,9 @@ def public_path(path: str, missing: str) -> str | None:
     """Where the name the user wanted lives: ``tensorflow.keras.Dense`` ->
     ``tensorflow.keras.layers.Dense``; None when there is no single answer."""
     if missing in _REMOVED:
-        return _REMOVED[missing] + path[len(missing):]
+        # TF 1's functions (tf.layers.dense) have no namesake in tf.keras.layers: no suggestion
+        candidate = _REMOVED[missing] + path[len(missing):]
+        return candidate if missing_prefix(candidate) is None else None
     root = "tensorflow.keras" if path.startswith("tensorflow.keras") else "keras"
     segments = path.split(".")
     wanted_index = len(missing.split(".")) - 1
