@@ -1,0 +1,36 @@
+"""The held-out expert precision corpus (issue 15): the same measurement as
+``benchmarks/expert_corpus.py`` on repositories the development corpus does not use.
+
+It reuses expert_corpus.py's layout, lint and report with another manifest
+(``benchmarks/heldout_corpus.json``), another verdict table (``benchmarks/heldout_verdicts.csv``)
+and another default root (``/work/corpora/heldout``, outside the repository). Every option of
+expert_corpus.py is accepted:
+
+    python benchmarks/heldout_corpus.py                 # lay out, lint, report
+    python benchmarks/heldout_corpus.py --strict        # exit 1 if a finding has no verdict
+    python benchmarks/heldout_corpus.py --list-unreviewed
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import expert_corpus  # noqa: E402
+
+expert_corpus.MANIFEST = expert_corpus.HERE / "heldout_corpus.json"
+expert_corpus.VERDICTS = expert_corpus.HERE / "heldout_verdicts.csv"
+DEFAULT_ROOT = "/work/corpora/heldout"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a == "--root" or a.startswith("--root=") for a in argv):
+        argv = ["--root", DEFAULT_ROOT, *argv]
+    return expert_corpus.main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
