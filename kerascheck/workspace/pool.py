@@ -87,14 +87,30 @@ def stop_workers(executor) -> None:
     if terminate is not None:
         terminate()
         return
-    # (shutdown forgets the processes: take them first)
+    # (shutdown forgets the processes and the manager thread: take them first)
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         try:
             process.kill()
         except (OSError, AttributeError, ValueError):
             pass
+    _forget_wakeup(manager)
+
+
+def _forget_wakeup(manager) -> None:
+    """Python < 3.12 wakes every pool's manager thread at exit through a pipe that the thread
+    may have closed already once its workers were killed, and prints "Exception ignored ...
+    Bad file descriptor" after our one line. A pool stopped here needs no waking: take it off
+    that list (a private table of ``concurrent.futures.process``; absent elsewhere: a no-op)."""
+    if manager is None:
+        return
+    from concurrent.futures import process as futures_process
+
+    wakeups = getattr(futures_process, "_threads_wakeups", None)
+    if wakeups is not None:
+        wakeups.pop(manager, None)
 
 
 def _init_worker(parent_pid: int, memory_bytes: int | None = None) -> None:
