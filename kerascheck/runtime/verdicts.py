@@ -122,8 +122,6 @@ def prove_source(source: str | bytes, path: str,
                  config: Config | None = None) -> list[ProvedFinding]:
     """Every finding of the file, each proved on its rebuilt model or with the reason it was
     not rebuilt. ``config`` defaults to the project configuration found from ``path``."""
-    import os
-
     from kerascheck.settings.config import load_config
     from kerascheck.source.positions import node_positions
 
@@ -304,8 +302,6 @@ def prove_files(paths: list[str], output_format: str = "text",
     ``cannot-rebuild``), 1 when some finding was measured and its symptom ``not-shown``, 2 when
     a path does not exist."""
     import json
-    import os
-    import sys
 
     from kerascheck.settings.config import load_config
 
