@@ -239,7 +239,8 @@ def _target_origin(config) -> str:
     pinned = target_from_pins(os.path.abspath(config.root or os.getcwd()))
     inferred = f"{pinned[0]} (pinned in {pinned[1]})" if pinned else "keras3 (the default)"
     return (f"{inferred}; a file that says otherwise (pip install tensorflow==2.x, "
-            f"TF_USE_LEGACY_KERAS, import tf_keras) or has nearer pins is judged by its own")
+            f"TF_USE_LEGACY_KERAS, import tf_keras, TF 1 code: tf.Session, tf.placeholder) "
+            f"or has nearer pins is judged by its own")
 
 
 def _stdin_command(options, config) -> int:

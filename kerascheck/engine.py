@@ -103,8 +103,8 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     from kerascheck.settings.target import resolve_target
 
     # the text as given: regenerating the module's code would recurse on deep files
-    facts.target_version = resolve_target(config.target_version,
-                                          raw.decode("utf-8", "replace"), path)[0]
+    file_text = raw.decode("utf-8", "replace")
+    facts.target_version = resolve_target(config.target_version, file_text, path)[0]
     findings: list[Finding] = []
     for rule_class in all_rules():
         if rule_class.code in ENGINE_RULES or not config.is_enabled(rule_class.code, path):
@@ -116,6 +116,14 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         except Exception as error:
             result.errors.append(InternalError(path, rule_class.code,
                                                f"{type(error).__name__}: {error}"))
+    if findings:
+        from kerascheck.analysis.branches import conditional_nodes
+
+        # code for another backend or Keras version (``if K.backend() == "theano":``): silent
+        silent = conditional_nodes(module, file_text, facts.target_version)
+        findings = [finding for finding in findings if id(
+            finding.target.node if isinstance(finding.target, LayerFact) else finding.target)
+            not in silent] if silent else findings
     if findings:
         # One code generation gives both the positions and the text (see locate_with_code).
         located, text = locate_with_code(findings, module, path)

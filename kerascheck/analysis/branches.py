@@ -3,6 +3,8 @@ a value only where every branch agrees, so that no rule fires on a possibility."
 
 from __future__ import annotations
 
+import libcst as cst
+
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal
 from kerascheck.facts import DataFact
 
@@ -46,3 +48,159 @@ def _merge_data(facts: list[DataFact], identity) -> DataVal:
         identity=same_identity if same_identity is not None else identity,
         predicted_by=common("predicted_by"), labels=common("labels"),
         fitted_on=common("fitted_on"), node=facts[0].node))
+
+
+# --- branches that depend on the installation ------------------------------------------------
+# ``if K.backend() == "theano":``, ``if keras.__version__ < "2":``, ``try: import X`` /
+# ``except ImportError:`` choose code by the Keras installed, which the source does not say.
+# A finding under such a branch is silent (:func:`conditional_nodes`), unless the branch is the
+# one a plain test for a backend the target Keras has selects.
+
+# the backends each target's Keras offers (Keras 3 dropped Theano and CNTK)
+_BACKENDS = {"keras3": {"tensorflow", "jax", "torch", "numpy", "openvino"},
+             "keras2": {"tensorflow", "theano", "cntk", "plaidml.keras.backend"},
+             "tf1": {"tensorflow", "theano", "cntk", "plaidml.keras.backend"}}
+_BACKEND_QUERIES = {"backend"}
+_UNKNOWN_QUERIES = {"image_data_format", "image_dim_ordering", "executing_eagerly", "hasattr",
+                    "LooseVersion", "StrictVersion", "parse_version"}
+_MODULE_NAMES = {"keras", "tf", "tensorflow", "K", "backend", "tf_keras"}
+_VERSION_NAMES = {"__version__", "VERSION", "version_info"}
+_SHIM_ERRORS = {"ImportError", "ModuleNotFoundError", "AttributeError"}
+_HINTS = ("backend(", "__version__", "image_data_format", "image_dim_ordering", "hasattr",
+          "Version", "ImportError", "ModuleNotFoundError", "AttributeError", "version.parse")
+
+
+def conditional_nodes(module: cst.Module, source: str, target: str) -> set[int]:
+    """The ids of every node under a branch that depends on the installed Keras in a way the
+    source does not settle for ``target``: a backend other than one ``target`` has, a Keras or
+    TensorFlow version, the image data format, ``hasattr`` on a module, or the body and handlers
+    of a ``try`` that catches ``ImportError``/``AttributeError``."""
+    if not any(hint in source for hint in _HINTS):
+        return set()  # most files: no walk
+    collector = _Conditionals(_BACKENDS.get(target, _BACKENDS["keras3"]))
+    module.visit(collector)
+    silent: set[int] = set()
+    for block in collector.silent:
+        block.visit(_Ids(silent))
+    return silent
+
+
+def _leaf(node) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
+class _Ids(cst.CSTVisitor):
+    def __init__(self, ids: set[int]):
+        self.ids = ids
+
+    def on_visit(self, node) -> bool:
+        self.ids.add(id(node))
+        return True
+
+
+class _Conditionals(cst.CSTVisitor):
+    def __init__(self, backends: set[str]):
+        self.backends = backends
+        self.silent: list[cst.CSTNode] = []
+        self.backend_names: set[str] = set()  # names bound to K.backend()
+        self.version_names: set[str] = set()  # names bound to a version test (keras_2 = ...)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        kind = self._kind(node.value)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name) and kind is not None:
+                (self.backend_names if kind == "backend" and _is_query(node.value)
+                 else self.version_names).add(target.target.value)
+
+    def visit_If(self, node: cst.If) -> None:
+        kind = self._kind(node.test)
+        if kind is None:
+            return
+        selected = self._backends_selected(node.test) if kind == "backend" else None
+        if selected is None or not selected & self.backends:
+            self.silent.append(node.body)  # a backend the target lacks, or unknown
+        if isinstance(node.orelse, cst.Else):
+            self.silent.append(node.orelse)  # "any other backend / version": unknown
+
+    def visit_Try(self, node: cst.Try) -> None:
+        caught = set()
+        for handler in node.handlers:
+            caught |= _caught(handler.type) if handler.type is not None else {"*"}
+        only_imports = all(isinstance(small, (cst.Import, cst.ImportFrom))
+                           for line in node.body.body if isinstance(line, cst.SimpleStatementLine)
+                           for small in line.body) and all(
+            isinstance(line, cst.SimpleStatementLine) for line in node.body.body)
+        if caught & _SHIM_ERRORS or only_imports and caught & {"*", "Exception"}:
+            self.silent.append(node.body)
+            self.silent.extend(node.handlers)
+
+    def _kind(self, expression) -> str | None:
+        """"backend" or "unknown" when ``expression`` depends on the installation, else None."""
+        found = _Kinds(self.backend_names, self.version_names)
+        expression.visit(found)
+        return found.kind
+
+    def _backends_selected(self, test) -> set[str] | None:
+        """The backends a plain ``backend() == "x"`` / ``in ("x", "y")`` test selects."""
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or \
+                not (_is_query(test.left) or isinstance(test.left, cst.Name) and
+                     test.left.value in self.backend_names):
+            return None
+        comparison = test.comparisons[0]
+        if isinstance(comparison.operator, cst.Equal):
+            values = [comparison.comparator]
+        elif isinstance(comparison.operator, cst.In) and isinstance(
+                comparison.comparator, (cst.Tuple, cst.List, cst.Set)):
+            values = [element.value for element in comparison.comparator.elements]
+        else:
+            return None
+        if not all(isinstance(value, cst.SimpleString) for value in values):
+            return None
+        return {value.evaluated_value for value in values}
+
+
+def _is_query(node) -> bool:
+    return isinstance(node, cst.Call) and _leaf(node.func) in _BACKEND_QUERIES and not node.args
+
+
+def _on_a_module(call: cst.Call) -> bool:
+    """``hasattr(keras.layers, "X")``: a feature test on the library, not on an object."""
+    first = call.args[0].value if call.args else None
+    while isinstance(first, cst.Attribute):
+        first = first.value
+    return isinstance(first, cst.Name) and first.value in _MODULE_NAMES
+
+
+def _caught(node) -> set[str]:
+    if isinstance(node, cst.Tuple):
+        return {name for element in node.elements for name in _caught(element.value)}
+    leaf = _leaf(node)
+    return {leaf} if leaf else set()
+
+
+class _Kinds(cst.CSTVisitor):
+    def __init__(self, backend_names: set[str], version_names: set[str]):
+        self.backend_names, self.version_names = backend_names, version_names
+        self.kind: str | None = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        leaf = _leaf(node.func)
+        if _is_query(node):
+            self.kind = self.kind or "backend"
+        elif leaf in _UNKNOWN_QUERIES and (leaf != "hasattr" or _on_a_module(node)) or \
+                leaf == "parse" and _leaf(getattr(node.func, "value", None)) == "version":
+            self.kind = "unknown"
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in _VERSION_NAMES:
+            self.kind = "unknown"
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.version_names:
+            self.kind = "unknown"
+        elif node.value in self.backend_names:
+            self.kind = self.kind or "backend"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kerascheck.analysis.targets import keras3_only_silent
 from kerascheck.facts import FileFacts, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -152,7 +153,7 @@ seq.summary()
 
     def check_file(self, facts: FileFacts):
         for model in facts.models:
-            if facts.target_version == "keras2" and model.layers and \
+            if keras3_only_silent(facts.target_version) and model.layers and \
                     model.layers[0].is_kind("Embedding"):
                 continue  # Keras 2 builds a Sequential that starts with an Embedding by itself
             yield from self.check_model(model)

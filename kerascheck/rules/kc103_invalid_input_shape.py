@@ -7,6 +7,7 @@ import warnings
 import libcst as cst
 
 from kerascheck import fixes
+from kerascheck.analysis.targets import keras3_only_silent
 from kerascheck.facts import FileFacts
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -135,7 +136,7 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
     )
 
     def check_file(self, facts: FileFacts):
-        if facts.target_version == "keras2":
+        if keras3_only_silent(facts.target_version):
             return  # tf_keras turns an integer shape into a one-axis tuple (measured)
         for call in facts.keras_calls:
             for keyword, arg, value in _shape_arguments(call):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from kerascheck.analysis.shapes import infer
-from kerascheck.facts import ModelFact
+from kerascheck.facts import FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
+
+# Keras 2 and 3 spell these under keras.backend (and keras.config); Keras 1 spoke of dim ordering
+_DATA_FORMAT_QUERIES = {"set_image_data_format", "image_data_format", "set_image_dim_ordering",
+                        "image_dim_ordering"}
 
 
 class ShrinkingFeatureMap(Rule):
@@ -126,6 +130,13 @@ tiny = keras.Sequential([keras.Input(shape=(2, 2, 1)), layers.Conv2D(4, 5, paddi
 free = keras.Sequential([keras.Input(shape=(None, None, 3)), layers.Conv2D(4, 7),
                          layers.MaxPooling2D(8), layers.Conv2D(4, 7)])
 """,
+        # the data format is set at run time: the first axis may hold the channels
+        """
+import keras
+from keras import backend as K
+K.set_image_data_format("channels_first")
+model = keras.Sequential([keras.Input(shape=(1, 28, 28)), keras.layers.Conv2D(8, 5)])
+""",
         # channels-first data and a custom layer in between: shapes are not followed
         """
 from tensorflow import keras
@@ -136,6 +147,13 @@ model = keras.Sequential([keras.Input(shape=(3, 32, 32)),
 other = keras.Sequential([keras.Input(shape=(4, 4, 3)), Upscale(8), keras.layers.Conv2D(8, 5)])
 """,
     )
+
+    def check_file(self, facts: FileFacts):
+        if any(path.rsplit(".", 1)[-1] in _DATA_FORMAT_QUERIES for _, path in facts.references):
+            # the data format is set or chosen at run time (K.set_image_data_format(...), a test
+            # of K.image_data_format()): which axis holds the channels is not known
+            return
+        yield from super().check_file(facts)
 
     def check_model(self, model: ModelFact):
         for problem in infer(model).too_small:

@@ -8,6 +8,7 @@ from functools import lru_cache
 import libcst as cst
 
 from kerascheck import fixes
+from kerascheck.analysis.targets import keras3_only_silent, tf2_removal_silent
 from kerascheck.facts import FileFacts
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -117,7 +118,9 @@ class NonexistentKerasApi(Rule):
     `tf_keras` (legacy Keras 2) and `keras.src` paths are not judged. A removed import is
     reported once, at the import, not again at each use of the name it imported. Under
     `target-version = "keras2"` only paths that were wrong on Keras 2 as well are reported
-    (`tf.keras.Dense`, `tf.layers`); Keras 2's own paths are fine there.
+    (`tf.keras.Dense`, `tf.layers`); Keras 2's own paths are fine there. Under `"tf1"` (TensorFlow
+    1 code: pinned `tensorflow<2`, or a file with `tf.Session`, `tf.placeholder`, ...)
+    `tf.layers` is fine as well.
 
     ## Why is this bad?
     Python only looks the attribute up when the line runs, so the script fails with
@@ -231,7 +234,14 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
 
     def check_file(self, facts: FileFacts):
         findings = self._findings(facts)
-        if facts.target_version == "keras2":
+        if tf2_removal_silent(facts.target_version):
+            # TensorFlow 1 code: tf.layers is there, and so are Keras 2's paths; only what no
+            # Keras ever had (tf.keras.Dense) is wrong
+            findings = (replace(finding, message=finding.message.replace(
+                "does not exist in Keras 3", "does not exist in any Keras"))
+                for finding, missing in findings
+                if missing not in _REMOVED and _wrong_on_keras2(missing))
+        elif keras3_only_silent(facts.target_version):
             # only what never existed (tf.keras.Dense) or went with TF 1 (tf.layers) is wrong
             # on Keras 2; Keras 2's own paths (layers.experimental, DenseFeatures) are fine there
             findings = (replace(finding, message=finding.message.replace(

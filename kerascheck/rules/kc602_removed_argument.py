@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from kerascheck import fixes
+from kerascheck.analysis.targets import keras3_only_silent
 from kerascheck.facts import FileFacts, KerasCallFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -171,7 +172,7 @@ trainer.fit(X, y, nb_epoch=3)
     def check_file(self, facts: FileFacts):
         for call in facts.keras_calls:
             for old, new, behaviour in removed_arguments(call):
-                if old in KERAS3_ONLY and facts.target_version == "keras2":
+                if old in KERAS3_ONLY and keras3_only_silent(facts.target_version):
                     # Keras 2 through TF 2.10 and its legacy optimizers honor lr= and decay=
                     continue
                 arg = call.argument_node(old)

@@ -96,7 +96,7 @@ class Config:
     unsafe_fixes: bool = False
     #: modules of your own rules (``.py`` paths relative to ``root``, or dotted names)
     rule_modules: tuple[str, ...] = ()
-    #: "keras3" or "keras2" (see :mod:`kerascheck.settings.target`); None: inferred per file
+    #: "keras3", "keras2" or "tf1" (see :mod:`kerascheck.settings.target`); None: inferred per file
     target_version: str | None = None
     #: the folder globs are relative to ("" means the current folder)
     root: str = ""

@@ -8,6 +8,7 @@ import argparse
 from typing import Sequence
 
 from kerascheck import __version__
+from kerascheck.analysis.targets import TARGETS
 
 
 def check_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
@@ -66,9 +67,10 @@ def _add_workflow_arguments(parser: argparse.ArgumentParser, formats: Sequence[s
     parser.add_argument("--no-respect-gitignore", dest="respect_gitignore",
                         action="store_false", default=None,
                         help="check files that .gitignore lists")
-    parser.add_argument("--target-version", choices=("keras3", "keras2"), default=None,
+    parser.add_argument("--target-version", choices=TARGETS, default=None,
                         help="the Keras the code runs on (default: inferred per file from its "
-                             "pins, else keras3); Keras-3-only findings are silent for keras2")
+                             "pins, else keras3); Keras-3-only findings are silent for keras2 "
+                             "and tf1, TensorFlow-1-only ones (tf.layers) for tf1")
     parser.add_argument("--show-settings", action="store_true",
                         help="print the resolved settings and exit")
     parser.add_argument("--show-files", action="store_true",

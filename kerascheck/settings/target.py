@@ -1,11 +1,19 @@
 """Which Keras a project runs (RULES.md "Which Keras"): the ``target-version`` setting.
 
-``keras3`` (the Keras of TensorFlow >= 2.16 and of ``import keras`` 3.x) or ``keras2``
-(``tf.keras`` of TensorFlow <= 2.15, standalone Keras 2, ``tf_keras``). Set in
-``[tool.kerascheck]`` or with ``--target-version``; when unset it is inferred, per file first
-(``%pip install tensorflow==2.11``, ``os.environ["TF_USE_LEGACY_KERAS"] = "1"``,
-``import tf_keras``), then from the nearest dependency pins above the file (``pyproject.toml``,
-``requirements*.txt``, ``setup.cfg``, ``environment.yml``), otherwise Keras 3.
+``keras3`` (the Keras of TensorFlow >= 2.16 and of ``import keras`` 3.x), ``keras2``
+(``tf.keras`` of TensorFlow 2.0-2.15, standalone Keras 2, ``tf_keras``) or ``tf1`` (TensorFlow
+1.x: graph-mode code with placeholders and sessions, its ``tf.layers`` and ``tf.contrib``, and
+the Keras 2 of that era, standalone or ``tf.keras``). Each is older than the one before: a
+Keras-3-only finding is silent under ``keras2`` and ``tf1``, a "removed in TensorFlow 2" finding
+is silent under ``tf1`` only (:mod:`kerascheck.analysis.targets`).
+
+Set in ``[tool.kerascheck]`` or with ``--target-version``; when unset it is inferred, per file
+first (``%pip install tensorflow==2.11``, ``os.environ["TF_USE_LEGACY_KERAS"] = "1"``,
+``import tf_keras``, ``%tensorflow_version 1.x``, then TensorFlow 1 code itself: ``tf.Session``,
+``tf.placeholder``, ``tf.train.AdamOptimizer``, ``tf.contrib`` ... spelled on ``tf`` directly,
+not through ``tf.compat.v1``), then from the nearest dependency pins above the file
+(``pyproject.toml``, ``requirements*.txt``, ``setup.cfg``, ``environment.yml``; ``tensorflow<2``
+or ``tensorflow==1.15`` mean ``tf1``), otherwise Keras 3.
 
 The pins are read with a few regular expressions rather than a requirements parser: the
 ``packaging`` library would be a second dependency, and only two package names and a
@@ -18,9 +26,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-KERAS3 = "keras3"
-KERAS2 = "keras2"
-TARGETS = (KERAS3, KERAS2)
+from kerascheck.analysis.targets import (  # noqa: F401 (the names, re-exported)
+    DESCRIPTIONS, KERAS2, KERAS3, TARGETS, TF1, keras3_only_silent, tf2_removal_silent)
 
 PIN_FILES = ("pyproject.toml", "setup.cfg", "environment.yml", "environment.yaml")
 # ``tensorflow==2.11``, ``tensorflow-gpu<2.16``, ``keras>=3``, ``tensorflow = "^2.15"``
@@ -32,7 +39,19 @@ _LEGACY_ENV = re.compile(r"""TF_USE_LEGACY_KERAS["']?\s*(?:\]\s*)?[=,:]\s*["']?(
                          re.IGNORECASE)
 _TF_KERAS_IMPORT = re.compile(r"^\s*(?:import|from)\s+tf_keras\b", re.MULTILINE)
 _INSTALL_LINE = re.compile(r"""(?:^|["'\s])[%!]?\s*pip3?\s+install\b[^\n"]*""", re.MULTILINE)
-_COLAB_VERSION = re.compile(r"%tensorflow_version\s+[12]\.x")
+_COLAB_VERSION = re.compile(r"%tensorflow_version\s+(?P<major>[12])\.x")
+# TensorFlow 1's own API spelled on ``tf`` itself (TF 2 removed all of it): the code was
+# written for TF 1. Not in a comment; ``tf.compat.v1.placeholder`` is TF 2 code and does not
+# match (the name must follow ``tf.`` directly).
+_TF1_API = re.compile(
+    r"""^[^#\n]*?(?<![\w.])(?P<api>(?:tf|tensorflow)\.(?:placeholder|Session|InteractiveSession|
+        global_variables_initializer|initialize_all_variables|contrib|variable_scope|
+        get_variable|reset_default_graph|train\.\w*Optimizer|train\.Saver))\b""",
+    re.VERBOSE | re.MULTILINE)
+# ... unless ``tf`` is TensorFlow 2's compat module, or the TF 1 calls are the fallback of an
+# ``if tf.executing_eagerly():`` test: then the file runs on TensorFlow 2
+_TF_IS_COMPAT = re.compile(r"compat\.v1\s+as\s+tf\b|\btf\s*=\s*tf\.compat\.v1\b|"
+                           r"disable_v2_behavior|executing_eagerly")
 
 
 def _judge_pin(name: str, op: str | None, major: int, minor: int | None) -> str | None:
@@ -40,6 +59,9 @@ def _judge_pin(name: str, op: str | None, major: int, minor: int | None) -> str 
     op = op or "=="
     name = name.lower().replace("_", "-")
     if name == "keras":
+        if op in ("==", "===", "~=", "^", "~", "=", "<=") and major <= 1 or \
+                op == "<" and (major <= 1 or (major == 2 and not minor)):
+            return TF1  # Keras 1 ran on TensorFlow 1 (or Theano), never on TensorFlow 2
         if op in ("==", "===", "~=", "^", "~", "=", "<=") and major <= 2:
             return KERAS2
         if op == "<" and (major <= 2 or (major == 3 and not minor)):
@@ -49,9 +71,9 @@ def _judge_pin(name: str, op: str | None, major: int, minor: int | None) -> str 
         return None
     version = (major, minor if minor is not None else 0)
     if op in ("==", "===", "~=", "^", "~", "=", "<="):
-        return KERAS2 if version <= (2, 15) else KERAS3
+        return TF1 if major <= 1 else KERAS2 if version <= (2, 15) else KERAS3
     if op == "<":
-        return KERAS2 if version <= (2, 16) else None
+        return TF1 if version <= (2, 0) else KERAS2 if version <= (2, 16) else None
     if op in (">=", ">"):
         return KERAS3 if version >= (2, 16) else None
     return None
@@ -62,6 +84,8 @@ def target_from_text(text: str) -> str | None:
     verdicts = {_judge_pin(m["name"], m["op"], int(m["major"]),
                            int(m["minor"]) if m["minor"] else None)
                 for m in _PIN.finditer(text)} - {None}
+    if verdicts == {KERAS2, TF1}:
+        return TF1  # keras==2.2.4 with tensorflow==1.15: the Keras 2 of TensorFlow 1
     return verdicts.pop() if len(verdicts) == 1 else None  # conflicting pins: say nothing
 
 
@@ -77,8 +101,14 @@ def target_from_source(text: str) -> tuple[str, str] | None:
         pinned = target_from_text(installs) if installs else None
         if pinned is not None:
             return pinned, "the file's pip install pins it"
-    if "%tensorflow_version" in text and _COLAB_VERSION.search(text):
-        return KERAS2, "the file selects a Colab TensorFlow version (%tensorflow_version)"
+    colab = _COLAB_VERSION.search(text) if "%tensorflow_version" in text else None
+    if colab is not None:
+        return (TF1 if colab["major"] == "1" else KERAS2,
+                "the file selects a Colab TensorFlow version (%tensorflow_version)")
+    if "tf" in text:
+        tf1_call = _TF1_API.search(text)
+        if tf1_call is not None and not _TF_IS_COMPAT.search(text):
+            return TF1, f"the file is TensorFlow 1 code: {tf1_call['api']}"
     return None
 
 
