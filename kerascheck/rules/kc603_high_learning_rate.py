@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, FileFacts, ModelFact, known
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -34,6 +36,30 @@ def _is_shallow(model: ModelFact) -> bool:
     # (KC201's finding), as easy for Adam at 0.1 as the one-layer model
     return all(layer.is_dense and layer.activation == LINEAR for layer in weighted) and all(
         layer.is_dense or layer.is_kind(*TRANSPARENT_LAYERS) for layer in model.layers)
+
+
+def _handed_to_other_code(facts: FileFacts) -> set[int]:
+    """The optimizer calls written as an argument (or in a list or tuple argument) of a call
+    that is neither Keras nor a ``compile``: ``GanTrainer(player_optimizers=[SGD(1), SGD(1)])``
+    hands the optimizer to another library, whose use of its rate the file does not show."""
+    keras_nodes = {id(call.node) for call in facts.keras_calls}
+    handed: set[int] = set()
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            leaf = func.attr.value if isinstance(func, cst.Attribute) else \
+                func.value if isinstance(func, cst.Name) else None
+            if id(node) in keras_nodes or leaf in (None, "compile"):
+                return
+            for arg in node.args:
+                values = [element.value for element in arg.value.elements] if isinstance(
+                    arg.value, (cst.List, cst.Tuple)) else [arg.value]
+                handed.update(id(value) for value in values if isinstance(value, cst.Call))
+
+    if facts.module is not None:
+        facts.module.visit(Calls())
+    return handed
 
 
 _WEIGHTED = {"Embedding", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "MultiHeadAttention",
@@ -151,6 +177,12 @@ first, second = tf.keras.layers.Dense(4, input_shape=[1]), tf.keras.layers.Dense
 stacked = tf.keras.Sequential([first, second, tf.keras.layers.Dense(1)])
 stacked.compile(loss="mean_squared_error", optimizer=tf.keras.optimizers.Adam(0.1))
 """,
+        # an optimizer handed to another library's trainer: what it does with the rate is unknown
+        """
+import keras
+from gamelib import TwoPlayerTrainer
+trainer = TwoPlayerTrainer(players=[a, b], optimizers=[keras.optimizers.SGD(1), keras.optimizers.SGD(1)])
+""",
         # not Keras: other libraries' learning rates
         """
 import keras
@@ -162,6 +194,7 @@ opt = torch.optim.Adam(params, lr=0.5)
     )
 
     def check_file(self, facts: FileFacts):
+        handed_over = None  # optimizers passed to code that is not Keras (found on demand)
         trained = {}  # optimizer constructor node -> the models compiled with it
         for model in facts.models:
             for compile_fact in model.compiles:
@@ -184,6 +217,10 @@ opt = torch.optim.Adam(params, lr=0.5)
             if models and all(_is_shallow(model) for model in models):
                 continue  # a linear model takes big steps well (the TF regression tutorial)
             if arg is not None and too_high(leaf, rate):
+                if handed_over is None:
+                    handed_over = _handed_to_other_code(facts)
+                if id(call.node) in handed_over:
+                    continue  # what another library's trainer makes of the rate is unknown
                 yield self.finding(arg.value, _message(leaf, rate))
         for model in facts.models:
             yield from self.check_model(model)
