@@ -280,3 +280,128 @@ def test_a_frame_rescaled_in_place_before_the_split_scales_both_halves():
         scores = net.predict(x_hold)
         """)
     assert [d.code for d in diagnostics] == []
+
+
+# --- code chosen by the installed Keras: backend switches, version shims, import fallbacks ----
+# A branch for a backend Keras 3 does not have, or one chosen by a version test, is not the code
+# that runs on the target: its Keras 2 spellings are not findings. The twin (the same call in
+# plain code, or in the branch of a backend Keras 3 has) is still reported.
+
+def kc60x(body: str) -> list[tuple[int, str]]:
+    return [(d.line, d.code) for d in lint(textwrap.dedent(body), select=("KC601", "KC602"))]
+
+
+def test_a_branch_for_a_backend_keras3_lacks_is_silent():
+    assert kc60x("""
+        from keras import backend as K
+        if K.backend() == "theano":
+            import theano.tensor as T
+            scale = K.exp(K.zeros((3,)))
+        elif K.backend() == "cntk":
+            scale = K.exp(K.ones((3,)))
+        """) == []
+
+
+def test_the_branch_of_a_backend_keras3_has_is_still_judged():
+    assert kc60x("""
+        from keras import backend as K
+        if K.backend() == "tensorflow":
+            session = K.get_session()
+        else:
+            phase = K.learning_phase()
+        """) == [(4, "KC601")]
+    assert kc60x("""
+        from keras import backend as K
+        session = K.get_session()
+        """) == [(3, "KC601")]
+
+
+def test_a_backend_kept_in_a_variable():
+    assert kc60x("""
+        import keras
+        which = keras.backend.backend()
+        if which in ("theano", "cntk"):
+            keras.backend.set_learning_phase(1)
+        """) == []
+
+
+def test_a_keras_version_shim_is_silent():
+    assert kc60x("""
+        import keras
+        modern = int(keras.__version__.split(".")[0]) >= 2
+        def hidden(units):
+            if modern:
+                return keras.layers.Dense(units, kernel_initializer="he_normal")
+            else:
+                return keras.layers.Dense(units, init="he_normal")
+        def penalty(l1, l2):
+            if keras.__version__.startswith("1."):
+                return keras.regularizers.l1l2(l1, l2)
+            return keras.regularizers.l1l2(l1, l2)
+        """) == [(12, "KC601")]  # the return after the if is not under the test
+
+
+def test_an_import_fallback_is_silent():
+    assert kc60x("""
+        try:
+            from tensorflow.keras.layers.experimental import preprocessing
+        except ImportError:
+            from tensorflow.keras import layers as preprocessing
+        try:
+            from keras.utils.np_utils import to_categorical
+        except (ModuleNotFoundError, AttributeError):
+            from keras.utils import to_categorical
+        """) == []
+    # a try that catches something else is ordinary code
+    assert kc60x("""
+        try:
+            from keras.utils.np_utils import to_categorical
+        except KeyboardInterrupt:
+            pass
+        """) == [(3, "KC601")]
+
+
+def test_a_feature_test_on_the_library_but_not_on_an_object():
+    assert kc60x("""
+        import tensorflow as tf
+        if hasattr(tf.keras.layers, "experimental"):
+            flip = tf.keras.layers.experimental.preprocessing.RandomFlip()
+        """) == []
+    assert kc60x("""
+        import tensorflow as tf
+        if hasattr(settings, "augment"):
+            flip = tf.keras.layers.experimental.preprocessing.RandomFlip()
+        """) == [(4, "KC601")]
+
+
+# The data format chosen at run time: a (1, 28, 28) input is one channel of 28x28 there.
+CHANNELS_FIRST_NET = """
+    model = keras.Sequential([keras.Input(shape=(1, 28, 28)),
+                              keras.layers.Conv2D(16, 5, activation="relu"),
+                              keras.layers.MaxPooling2D(2)])
+    """
+
+
+@pytest.mark.parametrize("setup", [
+    'keras.backend.set_image_data_format("channels_first")\n',
+    'if keras.backend.image_data_format() == "channels_first":\n    print("NCHW")\n',
+])
+def test_kc104_is_silent_when_the_data_format_is_chosen_at_run_time(setup):
+    code = "import keras\n" + setup + textwrap.dedent(CHANNELS_FIRST_NET)
+    assert [d.code for d in lint(code, select=("KC104",))] == []
+    # without the run-time choice the map is 28 channels of 1x28: the 5x5 window cannot fit
+    plain = "import keras\n" + textwrap.dedent(CHANNELS_FIRST_NET)
+    assert [d.code for d in lint(plain, select=("KC104",))] == ["KC104"]
+
+
+def test_kc603_is_silent_for_an_optimizer_handed_to_another_library():
+    assert lint("""
+        import keras
+        from duel import Arena
+        arena = Arena(players=[left, right], optimizers=[keras.optimizers.SGD(1)])
+        arena.train(steps=100, optimizer=keras.optimizers.Adam(0.5))
+        """, select=("KC603",)) == []
+    assert [d.code for d in lint("""
+        import keras
+        optimizer = keras.optimizers.Adam(0.5)
+        """, select=("KC603",))] == ["KC603"]

@@ -150,3 +150,90 @@ def test_editing_a_pin_is_seen_by_the_next_cached_run(tmp_path: Path):
     assert codes() == []  # served from the cache
     (tmp_path / "requirements.txt").write_text("tensorflow==2.17.0\n")
     assert codes() == ["KC602"]
+
+
+# --- TensorFlow 1 (target "tf1") --------------------------------------------------------------
+# Graph-mode code of the TF 1 era: a session, placeholders, tf.layers functions, an optimizer
+# from tf.train, and the tf.keras of that time (lr= was its spelling).
+TF1_GRAPH = textwrap.dedent("""\
+    import tensorflow as tf
+    features = tf.placeholder(tf.float32, shape=(None, 6))
+    hidden = tf.layers.dense(features, 12, activation=tf.nn.relu)
+    logits = tf.layers.dense(hidden, 2)
+    step = tf.train.GradientDescentOptimizer(0.05).minimize(tf.reduce_sum(logits))
+    head = tf.keras.optimizers.Adam(lr=0.01)
+    wrong = tf.keras.Dense(2)
+    with tf.Session() as session:
+        session.run(tf.global_variables_initializer())
+""")
+
+
+@pytest.mark.parametrize("pins, expected", [
+    ("tensorflow==1.15.5\n", "tf1"),
+    ("tensorflow-gpu<2\n", "tf1"),
+    ("tensorflow-gpu==1.*\nh5py\n", "tf1"),
+    ("keras==2.2.4\ntensorflow==1.13.1\n", "tf1"),  # the Keras 2 of TensorFlow 1
+    ("keras==1.2.2\n", "tf1"),  # Keras 1 never ran on TensorFlow 2
+    ("tensorflow<2.1\n", "keras2"),  # 1.x or 2.0: not surely TF 1, so TF 2's removals count
+    ("tensorflow==1.15\ntensorflow>=2.16\n", None),
+])
+def test_pins_of_tensorflow_1(pins, expected):
+    assert target_from_text(pins) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("import tensorflow as tf\nx = tf.placeholder(tf.float32)\n", "tf1"),
+    ("import tensorflow as tf\nwith tf.Session() as s:\n    pass\n", "tf1"),
+    ("import tensorflow as tf\nopt = tf.train.AdamOptimizer(0.001)\n", "tf1"),
+    ("import tensorflow as tf\ncell = tf.contrib.rnn.LSTMCell(8)\n", "tf1"),
+    ("%tensorflow_version 1.x\nimport tensorflow as tf\n", "tf1"),
+    ("%tensorflow_version 2.x\nimport tensorflow as tf\n", "keras2"),
+    # TF 2 code that borrows TF 1's API through compat is not TF 1 code
+    ("import tensorflow as tf\nx = tf.compat.v1.placeholder(tf.float32)\n", None),
+    ("import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\nx = tf.placeholder(1)\n", None),
+    # a comment about TF 1, and a TF 1 fallback behind a test for eager mode
+    ("import tensorflow as tf\n# in TF 1 this needed tf.Session()\n", None),
+    ("import tensorflow as tf\nif not tf.executing_eagerly():\n    s = tf.Session()\n", None),
+    # a pip install pin says more than the calls
+    ("!pip install tensorflow==2.11\nimport tensorflow as tf\ns = tf.Session()\n", "keras2"),
+])
+def test_a_file_says_it_is_tensorflow_1(text, expected):
+    found = target_from_source(text)
+    assert (found[0] if found else None) == expected
+
+
+def test_tf1_code_keeps_only_what_no_tensorflow_had():
+    result = lint_source(TF1_GRAPH, "graph.py", Config())
+    assert [(d.code, d.line) for d in result.diagnostics] == [("KC601", 7)]
+    assert result.diagnostics[0].message.startswith(
+        "`tf.keras.Dense` does not exist in any Keras")
+
+
+def test_the_same_calls_in_tf2_code_are_reported():
+    """Without the session and placeholders the file is TensorFlow 2 code: tf.layers is gone."""
+    tf2 = TF1_GRAPH.replace("tf.placeholder", "tf.compat.v1.placeholder").replace(
+        "tf.train.GradientDescentOptimizer", "tf.keras.optimizers.SGD").replace(
+        "tf.Session", "tf.compat.v1.Session").replace(
+        "tf.global_variables_initializer", "tf.compat.v1.global_variables_initializer")
+    found = [(d.code, d.line) for d in lint_source(tf2, "eager.py", Config()).diagnostics]
+    assert found == [("KC601", 3), ("KC601", 4), ("KC602", 6), ("KC601", 7)]
+    messages = [d.message for d in lint_source(tf2, "eager.py", Config()).diagnostics]
+    assert "removed in TensorFlow 2" in messages[0]
+    # and an explicit setting wins over what the file looks like
+    explicit = lint_source(TF1_GRAPH, "graph.py", Config(target_version="keras3"))
+    assert len(explicit.diagnostics) == 4
+
+
+def test_tf1_pins_and_setting(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "requirements.txt").write_text("tensorflow-gpu==1.14.0\n")
+    script = tmp_path / "layers.py"
+    script.write_text("import tensorflow as tf\nhidden = tf.layers.dense(inputs, 4)\n")
+    assert lint_file(script, Config()).diagnostics == []
+    assert main(["--show-settings", "."]) == 0
+    assert "tf1 (pinned in" in capsys.readouterr().out
+    assert config_from_table({"target-version": "tf1"}).target_version == "tf1"
+    assert main(["--no-cache", "--target-version", "keras2", "--output-format", "json",
+                 "layers.py"]) == 1
+    assert "removed in TensorFlow 2" in json.loads(capsys.readouterr().out)[0]["message"]
+    assert main(["--no-cache", "--target-version", "tf1", "layers.py"]) == 0

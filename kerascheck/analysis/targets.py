@@ -13,9 +13,6 @@ KERAS3 = "keras3"
 KERAS2 = "keras2"
 TF1 = "tf1"
 TARGETS = (KERAS3, KERAS2, TF1)
-# what each target is called in messages and in --show-settings
-DESCRIPTIONS = {KERAS3: "Keras 3", KERAS2: "Keras 2 (TensorFlow 2.0-2.15, tf_keras)",
-                TF1: "TensorFlow 1 (and the Keras 2 of its era)"}
 
 
 def keras3_only_silent(target: str) -> bool:

@@ -26,8 +26,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kerascheck.analysis.targets import (  # noqa: F401 (the names, re-exported)
-    DESCRIPTIONS, KERAS2, KERAS3, TARGETS, TF1, keras3_only_silent, tf2_removal_silent)
+from kerascheck.analysis.targets import KERAS2, KERAS3, TARGETS, TF1  # noqa: F401 (re-exported)
 
 PIN_FILES = ("pyproject.toml", "setup.cfg", "environment.yml", "environment.yaml")
 # ``tensorflow==2.11``, ``tensorflow-gpu<2.16``, ``keras>=3``, ``tensorflow = "^2.15"``
