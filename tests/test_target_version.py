@@ -237,3 +237,23 @@ def test_tf1_pins_and_setting(tmp_path: Path, capsys, monkeypatch):
                  "layers.py"]) == 1
     assert "removed in TensorFlow 2" in json.loads(capsys.readouterr().out)[0]["message"]
     assert main(["--no-cache", "--target-version", "tf1", "layers.py"]) == 0
+
+
+def test_keras1_spellings_the_keras2_of_tf1_still_took():
+    """Standalone Keras 2 and TF 1's tf.keras renamed nb_epoch= with a warning; standalone
+    Keras 2's layers renamed init= and output_dim= too, tf.keras's layers did not."""
+    code = textwrap.dedent("""\
+        import keras
+        import tensorflow as tf
+        sess = tf.Session()
+        model = keras.models.Sequential([keras.layers.Dense(output_dim=4, init="uniform")])
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(x, y, nb_epoch=5)
+        other = tf.keras.layers.Dense(4, init="uniform")
+    """)
+    kc602 = Config(select=("KC602",))
+    assert [(d.code, d.line) for d in lint_source(code, "old.py", kc602).diagnostics] == [
+        ("KC602", 7)]
+    keras3 = lint_source(code, "old.py", kc602.with_overrides(target_version="keras3"))
+    assert [(d.code, d.line) for d in keras3.diagnostics] == [
+        ("KC602", 4), ("KC602", 4), ("KC602", 6), ("KC602", 7)]

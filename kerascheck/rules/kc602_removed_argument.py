@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from kerascheck import fixes
-from kerascheck.analysis.targets import keras3_only_silent
+from kerascheck.analysis.targets import keras3_only_silent, tf2_removal_silent
 from kerascheck.facts import FileFacts, KerasCallFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -28,6 +28,15 @@ def _is_optimizer(call: KerasCallFact) -> bool:
 def _is_layer(call: KerasCallFact) -> bool:
     namespace, _, leaf = call.callee.partition(".")
     return namespace == "layers" and leaf[:1].isupper() and leaf not in ("Input", "InputLayer")
+
+
+def _honored_in_tf1(old: str, call: KerasCallFact) -> bool:
+    """Keras 1 spellings the Keras 2 of TensorFlow 1 still took, after a warning: ``fit``'s
+    ``nb_epoch=`` in standalone Keras 2 and in TF 1's ``tf.keras`` ("Legacy support" in their
+    ``fit``), ``init=`` and ``output_dim=`` in standalone Keras 2 only (its legacy layer
+    interfaces; ``tf.keras`` layers reject unknown keywords)."""
+    return old == "nb_epoch" or old in ("init", "output_dim") and call.qualname.startswith(
+        "keras.")
 
 
 def removed_arguments(call: KerasCallFact):
@@ -174,6 +183,8 @@ trainer.fit(X, y, nb_epoch=3)
             for old, new, behaviour in removed_arguments(call):
                 if old in KERAS3_ONLY and keras3_only_silent(facts.target_version):
                     # Keras 2 through TF 2.10 and its legacy optimizers honor lr= and decay=
+                    continue
+                if tf2_removal_silent(facts.target_version) and _honored_in_tf1(old, call):
                     continue
                 arg = call.argument_node(old)
                 if arg is None:

@@ -181,7 +181,8 @@ stacked.compile(loss="mean_squared_error", optimizer=tf.keras.optimizers.Adam(0.
         """
 import keras
 from gamelib import TwoPlayerTrainer
-trainer = TwoPlayerTrainer(players=[a, b], optimizers=[keras.optimizers.SGD(1), keras.optimizers.SGD(1)])
+trainer = TwoPlayerTrainer(players=[a, b],
+                           optimizers=[keras.optimizers.SGD(1), keras.optimizers.SGD(1)])
 """,
         # not Keras: other libraries' learning rates
         """
