@@ -405,3 +405,23 @@ def test_kc603_is_silent_for_an_optimizer_handed_to_another_library():
         import keras
         optimizer = keras.optimizers.Adam(0.5)
         """, select=("KC603",))] == ["KC603"]
+
+
+def test_kc502_an_in_sample_score_the_file_names_as_one():
+    labelled = """
+    model.fit(rows, marks, epochs=40)
+    fit_quality = model.evaluate(rows, marks)
+    print("In-sample loss and accuracy:", fit_quality)
+    """
+    assert codes(labelled, select=("KC502",)) == []
+    metric = """
+    from sklearn.metrics import accuracy_score
+    model.fit(rows, marks, epochs=40)
+    share = accuracy_score(marks, model.predict(rows).round())
+    print("Training set accuracy: %.3f" % share)
+    """
+    assert codes(metric, select=("KC502",)) == []
+    # the same scores, printed as if they were the model's quality, are reported
+    for body, label in ((labelled, "In-sample loss and accuracy:"),
+                        (metric, "Training set accuracy:")):
+        assert codes(body.replace(label, "Quality:"), select=("KC502",)) == ["KC502"]

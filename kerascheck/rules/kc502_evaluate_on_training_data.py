@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from kerascheck.facts import ModelFact
+import re
+
+import libcst as cst
+
+from kerascheck.facts import FileFacts, ModelFact
 from kerascheck.rules.base import Rule
 from kerascheck.rules.kc501_fit_without_holdout import (
     evaluated_elsewhere,
@@ -10,6 +14,91 @@ from kerascheck.rules.kc501_fit_without_holdout import (
     is_training_run,
     saved_for_later,
 )
+
+
+# The file itself calls the number a training score: "Training Accuracy: ...", train_loss = ...
+_TRAINING_TEXT = re.compile(r"\btrain(?:ing)?[ _-]?(?:set|data|accuracy|acc|score|loss|error|rmse|"
+                            r"mse|mae|auc|performance|metrics?)\b|\bin[ -]sample\b", re.IGNORECASE)
+_TRAINING_NAME = re.compile(r"(?:^|_)train(?:ing)?(?:_|$)", re.IGNORECASE)
+
+
+def _called_training_scores(module: cst.Module) -> set[int]:
+    """The ids of the nodes whose value the file labels as a score on the training data: the
+    value assigned to ``train_acc``, or to a name printed or formatted next to text such as
+    "Training Accuracy" / "in-sample", or an evaluation written inside such a ``print``. An
+    in-sample score the author names as one is reported on purpose, not mistaken for a test
+    score (hand-written: a few CST patterns, no library does this)."""
+
+    class Labels(cst.CSTVisitor):
+        def __init__(self):
+            self.values: dict[str, list[cst.CSTNode]] = {}
+            self.names: set[str] = set()
+            self.direct: list[cst.CSTNode] = []
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    name = target.target.value
+                    if _TRAINING_NAME.search(name) and not name.lower().startswith(("x", "y")):
+                        self.direct.append(node.value)
+                    self.values.setdefault(name, []).append(node.value)
+
+        def visit_Call(self, node: cst.Call) -> None:
+            texts = [_text(arg.value) for arg in node.args]
+            if isinstance(node.func, cst.Attribute):
+                texts.append(_text(node.func.value))  # "Training accuracy: {}".format(acc)
+            if any(_TRAINING_TEXT.search(text) for text in texts):
+                self.direct.append(node)
+                self.names.update(_names(node))
+
+        def visit_FormattedString(self, node: cst.FormattedString) -> None:
+            if _TRAINING_TEXT.search(_text(node)):
+                self.names.update(_names(node))
+
+    labels = Labels()
+    module.visit(labels)
+    ids: set[int] = set()
+    subtrees = labels.direct + [value for name in labels.names
+                                for value in labels.values.get(name, ())]
+    for subtree in subtrees:
+        ids.update(_ids(subtree))
+    return ids
+
+
+def _text(node) -> str:
+    if isinstance(node, cst.SimpleString):
+        return node.value
+    if isinstance(node, cst.FormattedString):
+        return "".join(part.value for part in node.parts
+                       if isinstance(part, cst.FormattedStringText))
+    if isinstance(node, cst.ConcatenatedString):
+        return _text(node.left) + _text(node.right)
+    if isinstance(node, cst.BinaryOperation):  # "Train accuracy: %.2f" % acc
+        return _text(node.left)
+    return ""
+
+
+def _names(node) -> set[str]:
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    node.visit(Names())
+    return found
+
+
+def _ids(node) -> set[int]:
+    found: set[int] = set()
+
+    class Ids(cst.CSTVisitor):
+        def on_visit(self, child) -> bool:
+            found.add(id(child))
+            return True
+
+    node.visit(Ids())
+    return found
 
 
 class EvaluateOnTrainingData(Rule):
@@ -125,6 +214,17 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
 model.fit(X_train, y_train)
 model.evaluate(X_test, y_test)
 """,
+        # an in-sample score the file names as one
+        """
+import keras
+from sklearn.metrics import accuracy_score
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(features, onehot, epochs=50)
+hits = accuracy_score(onehot.argmax(axis=1), model.predict(features).argmax(axis=1))
+print(f"Training accuracy: {hits}")
+train_loss = model.evaluate(features, onehot)
+""",
         # training used validation data; predicting without a metric is not evaluation
         """
 import keras
@@ -135,6 +235,13 @@ model.evaluate(x_train, y_train)
 preview = model.predict(x_train[:5])
 """,
     )
+
+    def check_file(self, facts: FileFacts):
+        findings = [finding for model in facts.models for finding in self.check_model(model)]
+        if findings and facts.module is not None:
+            labelled = _called_training_scores(facts.module)
+            findings = [finding for finding in findings if id(finding.target) not in labelled]
+        yield from findings
 
     def check_model(self, model: ModelFact):
         if not model.fits or any(fit.has_validation is not False for fit in model.fits):
