@@ -11,7 +11,7 @@ instead: an editor keeps its diagnostics while the user fixes a typo in ``pyproj
 Client settings (``initializationOptions`` or ``workspace/configuration`` section
 ``kerascheck``), with Ruff's meaning on the command line: ``select`` replaces the configured
 selection (and its ignores), ``extendSelect`` and ``ignore`` add to it; ``unsafeFixes`` lets
-"fix all" apply unsafe fixes too; ``targetVersion`` (``keras3``/``keras2``) is the
+"fix all" apply unsafe fixes too; ``targetVersion`` (``keras3``/``keras2``/``tf1``) is the
 configuration's ``target-version``. Keys may be written ``camelCase`` or ``kebab-case``.
 """
 
