@@ -425,3 +425,15 @@ def test_kc502_an_in_sample_score_the_file_names_as_one():
     for body, label in ((labelled, "In-sample loss and accuracy:"),
                         (metric, "Training set accuracy:")):
         assert codes(body.replace(label, "Quality:"), select=("KC502",)) == ["KC502"]
+
+
+def test_the_code_after_a_guarded_import_is_still_judged():
+    """Only the import may fail under ``except ImportError``: what follows it runs."""
+    assert kc60x("""
+        try:
+            from keras.utils.np_utils import to_categorical
+            import tensorflow as tf
+            bad = tf.keras.Dense(4)
+        except ImportError:
+            from keras.layers.core import Dense
+        """) == [(5, "KC601")]

@@ -73,8 +73,9 @@ _HINTS = ("backend(", "__version__", "image_data_format", "image_dim_ordering", 
 def conditional_nodes(module: cst.Module, source: str, target: str) -> set[int]:
     """The ids of every node under a branch that depends on the installed Keras in a way the
     source does not settle for ``target``: a backend other than one ``target`` has, a Keras or
-    TensorFlow version, the image data format, ``hasattr`` on a module, or the body and handlers
-    of a ``try`` that catches ``ImportError``/``AttributeError``."""
+    TensorFlow version, the image data format, ``hasattr`` on a module; and the handlers of a
+    ``try`` that catches ``ImportError``/``AttributeError`` with its imports (its whole body
+    under ``AttributeError``)."""
     if not any(hint in source for hint in _HINTS):
         return set()  # most files: no walk
     collector = _Conditionals(_BACKENDS.get(target, _BACKENDS["keras3"]))
@@ -130,13 +131,16 @@ class _Conditionals(cst.CSTVisitor):
         caught = set()
         for handler in node.handlers:
             caught |= _caught(handler.type) if handler.type is not None else {"*"}
-        only_imports = all(isinstance(small, (cst.Import, cst.ImportFrom))
-                           for line in node.body.body if isinstance(line, cst.SimpleStatementLine)
-                           for small in line.body) and all(
-            isinstance(line, cst.SimpleStatementLine) for line in node.body.body)
-        if caught & _SHIM_ERRORS or only_imports and caught & {"*", "Exception"}:
-            self.silent.append(node.body)
-            self.silent.extend(node.handlers)
+        imports = [line for line in node.body.body if isinstance(line, cst.SimpleStatementLine)
+                   and all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in line.body)]
+        if "AttributeError" in caught:
+            self.silent.append(node.body)  # a lookup that may fail on this Keras
+        elif caught & {"ImportError", "ModuleNotFoundError"} or imports and len(imports) == len(
+                node.body.body) and caught & {"*", "Exception"}:
+            self.silent.extend(imports)  # an import that may fail; the code after it runs
+        else:
+            return
+        self.silent.extend(node.handlers)  # runs only where the first attempt failed
 
     def _kind(self, expression) -> str | None:
         """"backend" or "unknown" when ``expression`` depends on the installation, else None."""
