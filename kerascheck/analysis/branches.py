@@ -65,7 +65,6 @@ _UNKNOWN_QUERIES = {"image_data_format", "image_dim_ordering", "executing_eagerl
                     "LooseVersion", "StrictVersion", "parse_version"}
 _MODULE_NAMES = {"keras", "tf", "tensorflow", "K", "backend", "tf_keras"}
 _VERSION_NAMES = {"__version__", "VERSION", "version_info"}
-_SHIM_ERRORS = {"ImportError", "ModuleNotFoundError", "AttributeError"}
 _HINTS = ("backend(", "__version__", "image_data_format", "image_dim_ordering", "hasattr",
           "Version", "ImportError", "ModuleNotFoundError", "AttributeError", "version.parse")
 

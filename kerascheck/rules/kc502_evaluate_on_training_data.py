@@ -15,7 +15,6 @@ from kerascheck.rules.kc501_fit_without_holdout import (
     saved_for_later,
 )
 
-
 # The file itself calls the number a training score: "Training Accuracy: ...", train_loss = ...
 _TRAINING_TEXT = re.compile(r"\btrain(?:ing)?[ _-]?(?:set|data|accuracy|acc|score|loss|error|rmse|"
                             r"mse|mae|auc|performance|metrics?)\b|\bin[ -]sample\b", re.IGNORECASE)
