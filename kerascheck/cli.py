@@ -126,7 +126,7 @@ def _check_command(argv: list[str]) -> int:
         return EXIT_ERROR
     options.unsafe_fixes, options.is_fixable = config.unsafe_fixes, config.is_fixable
     if options.show_settings:
-        _show_settings(config)
+        _show_settings(config, options.paths)
         return EXIT_CLEAN
     if reading_stdin:
         return _stdin_command(options, config)
@@ -217,7 +217,7 @@ def _resolve_config(options, reading_stdin: bool):
     return config.with_overrides(**changes) if changes else config
 
 
-def _show_settings(config) -> None:
+def _show_settings(config, paths=()) -> None:
     """``--show-settings``: where the settings came from and what they resolve to."""
     print(f"Settings file: {config.source or '(none: defaults)'}")
     print(f"Project root: {config.root or os.getcwd()}")
@@ -227,20 +227,9 @@ def _show_settings(config) -> None:
             continue
         print(f"{key} = {json.dumps(value)}")
     print(f"# enabled rules: {', '.join(config.enabled_codes()) or '(none)'}")
-    print(f"# target Keras: {_target_origin(config)}")
+    from kerascheck.settings.target import describe_targets
 
-
-def _target_origin(config) -> str:
-    """Which Keras the files are judged for, and where that came from."""
-    from kerascheck.settings.target import target_from_pins
-
-    if config.target_version:
-        return f"{config.target_version} (set by target-version)"
-    pinned = target_from_pins(os.path.abspath(config.root or os.getcwd()))
-    inferred = f"{pinned[0]} (pinned in {pinned[1]})" if pinned else "keras3 (the default)"
-    return (f"{inferred}; a file that says otherwise (pip install tensorflow==2.x, "
-            f"TF_USE_LEGACY_KERAS, import tf_keras, TF 1 code: tf.Session, tf.placeholder) "
-            f"or has nearer pins is judged by its own")
+    print("\n".join(describe_targets(config.target_version, config.root or os.getcwd(), paths)))
 
 
 def _stdin_command(options, config) -> int:

@@ -232,6 +232,23 @@ def test_tf1_pins_and_setting(tmp_path: Path, capsys, monkeypatch):
     assert lint_file(script, Config()).diagnostics == []
     assert main(["--show-settings", "."]) == 0
     assert "tf1 (pinned in" in capsys.readouterr().out
+    # a file named on the command line: its own target and why
+    (tmp_path / "graph.py").write_text(TF1_GRAPH)
+    (tmp_path / "eager").mkdir()
+    (tmp_path / "eager" / "requirements.txt").write_text("tensorflow>=2.16\n")
+    (tmp_path / "eager" / "fit.py").write_text("import keras\n")
+    assert main(["--show-settings", "graph.py", "eager/fit.py"]) == 0
+    shown = capsys.readouterr().out
+    assert "# target Keras for graph.py: tf1 (the file is TensorFlow 1 code: tf.placeholder)" \
+        in shown
+    assert "# target Keras for eager/fit.py: keras3 (pinned in" in shown
+    lab = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": ["%tensorflow_version 1.x\n", "import tensorflow as tf\n"]}]}
+    (tmp_path / "lab.ipynb").write_text(json.dumps(lab))
+    assert main(["--show-settings", "lab.ipynb"]) == 0
+    assert "for lab.ipynb: tf1 (the file selects a Colab TensorFlow version" in \
+        capsys.readouterr().out
     assert config_from_table({"target-version": "tf1"}).target_version == "tf1"
     assert main(["--no-cache", "--target-version", "keras2", "--output-format", "json",
                  "layers.py"]) == 1

@@ -22,6 +22,7 @@ version bound matter here.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -162,3 +163,38 @@ def resolve_target(configured: str | None, source_text: str, path: str) -> tuple
         if from_pins is not None:
             return from_pins[0], f"pinned in {from_pins[1]}"
     return KERAS3, "the default"
+
+
+def describe_targets(configured: str | None, root: str, paths=()) -> list[str]:
+    """``--show-settings``: the target for the project and for each file named on the command
+    line, with where each came from."""
+    if configured:
+        lines = [f"# target Keras: {configured} (set by target-version)"]
+    else:
+        pinned = target_from_pins(str(Path(root).resolve()))
+        inferred = f"{pinned[0]} (pinned in {pinned[1]})" if pinned else "keras3 (the default)"
+        line = (f"# target Keras: {inferred}; a file that says otherwise (pip install "
+                f"tensorflow==2.x, TF_USE_LEGACY_KERAS, import tf_keras, TF 1 code: tf.Session, "
+                f"tf.placeholder) or has nearer pins is judged by its own")
+        lines = [line]
+    for path in paths:
+        if Path(path).is_file():
+            target, why = resolve_target(configured, _written_text(Path(path)), str(path))
+            lines.append(f"# target Keras for {path}: {target} ({why})")
+    return lines
+
+
+def _written_text(path: Path) -> str:
+    """A file's text as written; a notebook's cells joined (their sources only)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    if path.suffix == ".ipynb":
+        try:
+            cells = json.loads(text).get("cells", [])
+            return "\n".join("".join(cell.get("source", "")) for cell in cells
+                             if isinstance(cell, dict))
+        except (ValueError, AttributeError, TypeError):
+            return ""
+    return text
