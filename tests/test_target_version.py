@@ -194,6 +194,8 @@ def test_pins_of_tensorflow_1(pins, expected):
     # a comment about TF 1, and a TF 1 fallback behind a test for eager mode
     ("import tensorflow as tf\n# in TF 1 this needed tf.Session()\n", None),
     ("import tensorflow as tf\nif not tf.executing_eagerly():\n    s = tf.Session()\n", None),
+    ("import tensorflow as tf\nif tf.__version__.startswith('1.'):\n    s = tf.Session()\n", None),
+    ("import tensorflow as tf\nprint(tf.__version__)\ns = tf.Session()\n", "tf1"),
     # a pip install pin says more than the calls
     ("!pip install tensorflow==2.11\nimport tensorflow as tf\ns = tf.Session()\n", "keras2"),
 ])

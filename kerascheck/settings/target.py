@@ -48,10 +48,12 @@ _TF1_API = re.compile(
         global_variables_initializer|initialize_all_variables|contrib|variable_scope|
         get_variable|reset_default_graph|train\.\w*Optimizer|train\.Saver))\b""",
     re.VERBOSE | re.MULTILINE)
-# ... unless ``tf`` is TensorFlow 2's compat module, or the TF 1 calls are the fallback of an
-# ``if tf.executing_eagerly():`` test: then the file runs on TensorFlow 2
+# ... unless ``tf`` is TensorFlow 2's compat module, or the TF 1 calls are the fallback of a
+# test for eager mode or for the TensorFlow version: then the file runs on TensorFlow 2 too
 _TF_IS_COMPAT = re.compile(r"compat\.v1\s+as\s+tf\b|\btf\s*=\s*tf\.compat\.v1\b|"
-                           r"disable_v2_behavior|executing_eagerly")
+                           r"disable_v2_behavior|executing_eagerly|"
+                           r"(?:tf|tensorflow)\.__version__\s*(?:[<>!=]=?|\.startswith|\.split|\[)|"
+                           r"[Vv]ersion\(\s*(?:tf|tensorflow)\.__version__")
 
 
 def _judge_pin(name: str, op: str | None, major: int, minor: int | None) -> str | None:
