@@ -27,8 +27,13 @@ Usage (from the repository root, with the project's Python)::
     python benchmarks/bug_corpus.py --json result.json   # also write the full result
     python benchmarks/bug_corpus.py --program d4ml-080   # some programs only (repeatable)
 
-Stack Overflow programs have no git source: save the question's code by hand as
-``ROOT/<id>/<save_as>`` (the script says which are missing and skips them).
+Programs with no git source (``"kind": "stackoverflow"`` or ``"saved"``: a Stack Overflow
+question, an issue thread, a file too large a repository to mirror) are saved by hand, outside
+this repository, as ``SAVED/<id>/<save_as>`` (``--saved``, default ``/work/corpora/so-programs``);
+the layout copies them to ``ROOT/<id>/`` and the script says which are missing and skips them.
+
+In a notebook a finding's line is counted within its cell: a notebook fault names its ``cell``
+(the index kerascheck reports) besides its ``line``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -64,8 +70,38 @@ def git(gdir: Path, *args: str) -> bytes:
     ).stdout
 
 
-def wanted(name: str) -> bool:
+MARKDOWN = (".md", ".Rmd")
+# A fence that opens Python code in a lesson (```python, ```{python}, ```{python name}).
+PY_FENCE = re.compile(r"^\s*```\s*\{?\s*(python|py)\b")
+
+
+def wanted(name: str, markdown: bool = False) -> bool:
+    if markdown and name.endswith(MARKDOWN):
+        return True
     return name.endswith((".py", ".ipynb")) or os.path.basename(name) in PIN_FILES
+
+
+def markdown_python(text: str) -> str:
+    """The Python fences of a Markdown lesson as a script, every line at its own number.
+
+    Lessons (Carpentries episodes, R Markdown) keep their Keras code in fenced blocks; the
+    rest of each line is blanked so that a finding's line is the line in the lesson.
+    Hand-written because no stored library maps fences back to their lines.
+    """
+    out, inside, indent = [], False, 0
+    for line in text.splitlines():
+        if not inside and PY_FENCE.match(line):
+            inside, indent = True, len(line) - len(line.lstrip())  # fences inside callouts
+            out.append("")
+        elif inside and line.strip().startswith("```"):
+            inside = False
+            out.append("")
+        elif inside:
+            lead = len(line) - len(line.lstrip())
+            out.append(line[min(indent, lead):])
+        else:
+            out.append("")
+    return "\n".join(out) + "\n"
 
 
 def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
@@ -74,6 +110,7 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
     if gdir is None:
         return f"no mirror of {src['repo']} under {mirror}: fetch github:{src['repo']}"
     commit, path = src["commit"], src["path"].strip("/")  # "" is the whole repository
+    markdown = src.get("extract") == "markdown-python"
     try:
         listing = git(gdir, "ls-tree", "-r", "-z", commit, *(["--", path] if path else []))
     except subprocess.CalledProcessError as error:
@@ -85,7 +122,7 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
         meta, name = record.split(b"\t", 1)
         mode, kind, sha = meta.split()
         name = name.decode()
-        if kind != b"blob" or not wanted(name):
+        if kind != b"blob" or not wanted(name, markdown):
             continue
         if name == path:  # a single file
             rel = os.path.basename(name)
@@ -102,11 +139,31 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
     for rel, sha in entries:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(git(gdir, "cat-file", "blob", sha))
+        blob = git(gdir, "cat-file", "blob", sha)
+        if markdown and rel.endswith(MARKDOWN):  # laid out as <lesson>.py
+            target = target.with_name(target.name + ".py")
+            target.write_text(markdown_python(blob.decode("utf-8", errors="replace")))
+        else:
+            target.write_bytes(blob)
     return None
 
 
-def layout(programs: list[dict], root: Path, mirror: Path) -> dict[str, str]:
+def layout_saved(program: dict, dest: Path, saved_root: Path) -> str | None:
+    """Copy a program saved by hand (outside the repository) into its folder under the root."""
+    name = program["source"]["save_as"]
+    saved = saved_root / program["id"] / name
+    if not saved.is_file():
+        if (dest / name).is_file():  # saved straight into the layout, as older runs did
+            return None
+        return f"save the code of {program['source']['url']} by hand as {saved}"
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(saved, dest / name)
+    return None
+
+
+def layout(
+    programs: list[dict], root: Path, mirror: Path, saved_root: Path
+) -> dict[str, str]:
     """Write every program under root; return {id: why it is unavailable}."""
     problems = {}
     for program in programs:
@@ -114,11 +171,8 @@ def layout(programs: list[dict], root: Path, mirror: Path) -> dict[str, str]:
         kind = program["source"]["kind"]
         if kind == "git":
             problem = layout_git(program, dest, mirror)
-        elif kind == "stackoverflow":
-            saved = dest / program["source"]["save_as"]
-            problem = None if saved.is_file() else (
-                f"save the code of {program['source']['url']} by hand as {saved}"
-            )
+        elif kind in ("stackoverflow", "saved"):
+            problem = layout_saved(program, dest, saved_root)
         else:
             problem = f"unknown source kind {kind!r}"
         if problem:
@@ -145,6 +199,8 @@ def matches(fault: dict, finding: dict) -> bool:
     if finding["code"] not in fault["expected"]:
         return False
     if os.path.normpath(fault["file"]) != finding["path"]:
+        return False
+    if "cell" in fault and finding.get("cell") != fault["cell"]:
         return False
     return fault["line"] == "file" or abs(finding["line"] - fault["line"]) <= LINE_SLACK
 
@@ -230,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=HERE / "bug_corpus.json")
     parser.add_argument("--root", type=Path, default=Path("/work/corpora/bugs"))
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--saved", type=Path, default=Path("/work/corpora/so-programs"),
+                        help="programs saved by hand (Stack Overflow, issues), outside the repo")
     parser.add_argument("--program", action="append", help="only this program id (repeatable)")
     parser.add_argument("--layout-only", action="store_true")
     parser.add_argument("--no-layout", action="store_true")
@@ -238,14 +296,16 @@ def main(argv: list[str] | None = None) -> int:
 
     repo_root = HERE.parent.resolve()
     root = args.root.resolve()
-    if root == repo_root or repo_root in root.parents:
-        parser.error("--root must be outside the repository: third-party code is never kept here")
+    for folder in (root, args.saved.resolve()):
+        if folder == repo_root or repo_root in folder.parents:
+            parser.error("--root and --saved must be outside the repository: "
+                         "third-party code is never kept here")
     programs = json.loads(args.manifest.read_text())["programs"]
     check_manifest(programs)
     if args.program:
         programs = [p for p in programs if p["id"] in set(args.program)]
 
-    problems = {} if args.no_layout else layout(programs, root, args.mirror)
+    problems = {} if args.no_layout else layout(programs, root, args.mirror, args.saved.resolve())
     if args.layout_only:
         for pid, problem in sorted(problems.items()):
             print(f"skipped {pid}: {problem}")
