@@ -45,7 +45,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -91,14 +90,17 @@ def markdown_python(text: str) -> str:
     out, inside, indent = [], False, 0
     for line in text.splitlines():
         if not inside and PY_FENCE.match(line):
-            inside, indent = True, len(line) - len(line.lstrip())  # fences inside callouts
+            inside, indent = (
+                True,
+                len(line) - len(line.lstrip()),
+            )  # fences inside callouts
             out.append("")
         elif inside and line.strip().startswith("```"):
             inside = False
             out.append("")
         elif inside:
             lead = len(line) - len(line.lstrip())
-            out.append(line[min(indent, lead):])
+            out.append(line[min(indent, lead) :])
         else:
             out.append("")
     return "\n".join(out) + "\n"
@@ -112,15 +114,19 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
     commit, path = src["commit"], src["path"].strip("/")  # "" is the whole repository
     markdown = src.get("extract") == "markdown-python"
     try:
-        listing = git(gdir, "ls-tree", "-r", "-z", commit, *(["--", path] if path else []))
+        listing = git(
+            gdir, "ls-tree", "-r", "-z", commit, *(["--", path] if path else [])
+        )
     except subprocess.CalledProcessError as error:
-        return f"{src['repo']}@{commit}: {error.stderr.decode(errors='replace').strip()}"
+        return (
+            f"{src['repo']}@{commit}: {error.stderr.decode(errors='replace').strip()}"
+        )
     entries = []
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, name = record.split(b"\t", 1)
-        mode, kind, sha = meta.split()
+        _mode, kind, sha = meta.split()
         name = name.decode()
         if kind != b"blob" or not wanted(name, markdown):
             continue
@@ -129,7 +135,9 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
         else:
             rel = os.path.relpath(name, path or ".")
         entries.append((rel, sha.decode()))
-    for extra in src.get("extra", []):  # e.g. a benchmark's requirements.txt next to the program
+    for extra in src.get(
+        "extra", []
+    ):  # e.g. a benchmark's requirements.txt next to the program
         sha = git(gdir, "rev-parse", f"{commit}:{extra}").decode().strip()
         entries.append((os.path.basename(extra), sha))
     if not entries:
@@ -182,14 +190,27 @@ def layout(
 
 def lint(dest: Path) -> list[dict]:
     run = subprocess.run(
-        [sys.executable, "-m", "kerascheck", "--no-cache", "--output-format", "json",
-         "--exit-zero", "."],
-        cwd=dest, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kerascheck",
+            "--no-cache",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            ".",
+        ],
+        check=False,
+        cwd=dest,
+        capture_output=True,
+        text=True,
     )
     try:
         findings = json.loads(run.stdout or "[]")
     except json.JSONDecodeError:
-        raise SystemExit(f"kerascheck gave no JSON on {dest}:\n{run.stdout}\n{run.stderr}")
+        raise SystemExit(
+            f"kerascheck gave no JSON on {dest}:\n{run.stdout}\n{run.stderr}"
+        )
     for finding in findings:
         finding["path"] = os.path.normpath(finding["path"])
     return findings
@@ -206,7 +227,9 @@ def matches(fault: dict, finding: dict) -> bool:
 
 
 def score(programs: list[dict], results: dict[str, list[dict]]) -> dict:
-    per_family = {family: {"faults": 0, "found": 0, "no_rule": 0} for family in FAMILIES}
+    per_family = {
+        family: {"faults": 0, "found": 0, "no_rule": 0} for family in FAMILIES
+    }
     missed, unmatched, faults_out = [], [], []
     for program in programs:
         if program["id"] not in results:
@@ -222,21 +245,38 @@ def score(programs: list[dict], results: dict[str, list[dict]]) -> dict:
             used.update(hits)
             found = bool(hits)
             family["found"] += found
-            record = {"program": program["id"], **fault, "found": found,
-                      "by": [findings[i]["code"] + ":" + str(findings[i]["line"]) for i in hits]}
+            record = {
+                "program": program["id"],
+                **fault,
+                "found": found,
+                "by": [
+                    findings[i]["code"] + ":" + str(findings[i]["line"]) for i in hits
+                ],
+            }
             faults_out.append(record)
             if not found and fault["family"] in MISSION:
                 missed.append(record)
         for i, finding in enumerate(findings):
             if i not in used:
-                unmatched.append({"program": program["id"], "code": finding["code"],
-                                  "path": finding["path"], "line": finding["line"],
-                                  "message": finding["message"]})
+                unmatched.append(
+                    {
+                        "program": program["id"],
+                        "code": finding["code"],
+                        "path": finding["path"],
+                        "line": finding["line"],
+                        "message": finding["message"],
+                    }
+                )
     mission = [per_family[f] for f in MISSION]
     total = sum(f["faults"] for f in mission)
     found = sum(f["found"] for f in mission)
-    return {"families": per_family, "mission": {"faults": total, "found": found},
-            "missed": missed, "unmatched": unmatched, "faults": faults_out}
+    return {
+        "families": per_family,
+        "mission": {"faults": total, "found": found},
+        "missed": missed,
+        "unmatched": unmatched,
+        "faults": faults_out,
+    }
 
 
 def percent(found: int, total: int) -> str:
@@ -251,19 +291,27 @@ def report(result: dict, programs_linted: int, problems: dict[str, str]) -> str:
     for family in FAMILIES:
         data = result["families"][family]
         note = f"  ({data['no_rule']} with no rule)" if data["no_rule"] else ""
-        lines.append(f"{family:<15} {data['faults']:>6} {data['found']:>6} "
-                     f"{percent(data['found'], data['faults']):>7}{note}")
+        lines.append(
+            f"{family:<15} {data['faults']:>6} {data['found']:>6} "
+            f"{percent(data['found'], data['faults']):>7}{note}"
+        )
     mission = result["mission"]
-    lines.append(f"{'mission total':<15} {mission['faults']:>6} {mission['found']:>6} "
-                 f"{percent(mission['found'], mission['faults']):>7}")
+    lines.append(
+        f"{'mission total':<15} {mission['faults']:>6} {mission['found']:>6} "
+        f"{percent(mission['found'], mission['faults']):>7}"
+    )
     lines += ["", "missed faults in the mission families:"]
     for fault in result["missed"]:
-        lines.append(f"  {fault['program']} {fault['file']}:{fault['line']} "
-                     f"[{fault['family']}; {','.join(fault['expected'])}] {fault['description']}")
+        lines.append(
+            f"  {fault['program']} {fault['file']}:{fault['line']} "
+            f"[{fault['family']}; {','.join(fault['expected'])}] {fault['description']}"
+        )
     lines += ["", "findings that match no stated fault (review by hand):"]
     for finding in result["unmatched"]:
-        lines.append(f"  {finding['program']} {finding['path']}:{finding['line']} "
-                     f"{finding['code']} {finding['message'][:110]}")
+        lines.append(
+            f"  {finding['program']} {finding['path']}:{finding['line']} "
+            f"{finding['code']} {finding['message'][:110]}"
+        )
     return "\n".join(lines)
 
 
@@ -275,10 +323,14 @@ def check_manifest(programs: list[dict]) -> None:
         assert program["faults"], f"{program['id']} states no fault"
         for fault in program["faults"]:
             assert fault["family"] in FAMILIES, (program["id"], fault["family"])
-            assert fault["line"] == "file" or isinstance(fault["line"], int), program["id"]
+            assert fault["line"] == "file" or isinstance(fault["line"], int), program[
+                "id"
+            ]
             assert fault.get("source"), f"{program['id']}: a fault without its source"
             if fault["family"] in MISSION:
-                assert fault["expected"], f"{program['id']}: a mission fault needs codes"
+                assert fault["expected"], (
+                    f"{program['id']}: a mission fault needs codes"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,9 +338,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=HERE / "bug_corpus.json")
     parser.add_argument("--root", type=Path, default=Path("/work/corpora/bugs"))
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
-    parser.add_argument("--saved", type=Path, default=Path("/work/corpora/so-programs"),
-                        help="programs saved by hand (Stack Overflow, issues), outside the repo")
-    parser.add_argument("--program", action="append", help="only this program id (repeatable)")
+    parser.add_argument(
+        "--saved",
+        type=Path,
+        default=Path("/work/corpora/so-programs"),
+        help="programs saved by hand (Stack Overflow, issues), outside the repo",
+    )
+    parser.add_argument(
+        "--program", action="append", help="only this program id (repeatable)"
+    )
     parser.add_argument("--layout-only", action="store_true")
     parser.add_argument("--no-layout", action="store_true")
     parser.add_argument("--json", type=Path, help="write the full result here")
@@ -298,14 +356,20 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     for folder in (root, args.saved.resolve()):
         if folder == repo_root or repo_root in folder.parents:
-            parser.error("--root and --saved must be outside the repository: "
-                         "third-party code is never kept here")
+            parser.error(
+                "--root and --saved must be outside the repository: "
+                "third-party code is never kept here"
+            )
     programs = json.loads(args.manifest.read_text())["programs"]
     check_manifest(programs)
     if args.program:
         programs = [p for p in programs if p["id"] in set(args.program)]
 
-    problems = {} if args.no_layout else layout(programs, root, args.mirror, args.saved.resolve())
+    problems = (
+        {}
+        if args.no_layout
+        else layout(programs, root, args.mirror, args.saved.resolve())
+    )
     if args.layout_only:
         for pid, problem in sorted(problems.items()):
             print(f"skipped {pid}: {problem}")
@@ -321,7 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     result = score(programs, results)
     print(report(result, len(results), problems))
     if args.json:
-        args.json.write_text(json.dumps({"result": result, "findings": results}, indent=1))
+        args.json.write_text(
+            json.dumps({"result": result, "findings": results}, indent=1)
+        )
     return 0
 
 
