@@ -147,7 +147,12 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
     for rel, sha in entries:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        blob = git(gdir, "cat-file", "blob", sha)
+        try:
+            blob = git(gdir, "cat-file", "blob", sha)
+        except (
+            subprocess.CalledProcessError
+        ):  # a large file the snapshot lists but lacks
+            continue
         if markdown and rel.endswith(MARKDOWN):  # laid out as <lesson>.py
             target = target.with_name(target.name + ".py")
             target.write_text(markdown_python(blob.decode("utf-8", errors="replace")))
