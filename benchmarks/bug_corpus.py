@@ -27,8 +27,13 @@ Usage (from the repository root, with the project's Python)::
     python benchmarks/bug_corpus.py --json result.json   # also write the full result
     python benchmarks/bug_corpus.py --program d4ml-080   # some programs only (repeatable)
 
-Stack Overflow programs have no git source: save the question's code by hand as
-``ROOT/<id>/<save_as>`` (the script says which are missing and skips them).
+Programs with no git source (``"kind": "stackoverflow"`` or ``"saved"``: a Stack Overflow
+question, an issue thread, a file too large a repository to mirror) are saved by hand, outside
+this repository, as ``SAVED/<id>/<save_as>`` (``--saved``, default ``/work/corpora/so-programs``);
+the layout copies them to ``ROOT/<id>/`` and the script says which are missing and skips them.
+
+In a notebook a finding's line is counted within its cell: a notebook fault names its ``cell``
+(the index kerascheck reports) besides its ``line``.
 """
 
 from __future__ import annotations
@@ -36,10 +41,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -64,8 +69,41 @@ def git(gdir: Path, *args: str) -> bytes:
     ).stdout
 
 
-def wanted(name: str) -> bool:
+MARKDOWN = (".md", ".Rmd")
+# A fence that opens Python code in a lesson (```python, ```{python}, ```{python name}).
+PY_FENCE = re.compile(r"^\s*```\s*\{?\s*(python|py)\b")
+
+
+def wanted(name: str, markdown: bool = False) -> bool:
+    if markdown and name.endswith(MARKDOWN):
+        return True
     return name.endswith((".py", ".ipynb")) or os.path.basename(name) in PIN_FILES
+
+
+def markdown_python(text: str) -> str:
+    """The Python fences of a Markdown lesson as a script, every line at its own number.
+
+    Lessons (Carpentries episodes, R Markdown) keep their Keras code in fenced blocks; the
+    rest of each line is blanked so that a finding's line is the line in the lesson.
+    Hand-written because no stored library maps fences back to their lines.
+    """
+    out, inside, indent = [], False, 0
+    for line in text.splitlines():
+        if not inside and PY_FENCE.match(line):
+            inside, indent = (
+                True,
+                len(line) - len(line.lstrip()),
+            )  # fences inside callouts
+            out.append("")
+        elif inside and line.strip().startswith("```"):
+            inside = False
+            out.append("")
+        elif inside:
+            lead = len(line) - len(line.lstrip())
+            out.append(line[min(indent, lead) :])
+        else:
+            out.append("")
+    return "\n".join(out) + "\n"
 
 
 def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
@@ -74,25 +112,32 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
     if gdir is None:
         return f"no mirror of {src['repo']} under {mirror}: fetch github:{src['repo']}"
     commit, path = src["commit"], src["path"].strip("/")  # "" is the whole repository
+    markdown = src.get("extract") == "markdown-python"
     try:
-        listing = git(gdir, "ls-tree", "-r", "-z", commit, *(["--", path] if path else []))
+        listing = git(
+            gdir, "ls-tree", "-r", "-z", commit, *(["--", path] if path else [])
+        )
     except subprocess.CalledProcessError as error:
-        return f"{src['repo']}@{commit}: {error.stderr.decode(errors='replace').strip()}"
+        return (
+            f"{src['repo']}@{commit}: {error.stderr.decode(errors='replace').strip()}"
+        )
     entries = []
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, name = record.split(b"\t", 1)
-        mode, kind, sha = meta.split()
+        _mode, kind, sha = meta.split()
         name = name.decode()
-        if kind != b"blob" or not wanted(name):
+        if kind != b"blob" or not wanted(name, markdown):
             continue
         if name == path:  # a single file
             rel = os.path.basename(name)
         else:
             rel = os.path.relpath(name, path or ".")
         entries.append((rel, sha.decode()))
-    for extra in src.get("extra", []):  # e.g. a benchmark's requirements.txt next to the program
+    for extra in src.get(
+        "extra", []
+    ):  # e.g. a benchmark's requirements.txt next to the program
         sha = git(gdir, "rev-parse", f"{commit}:{extra}").decode().strip()
         entries.append((os.path.basename(extra), sha))
     if not entries:
@@ -102,11 +147,36 @@ def layout_git(program: dict, dest: Path, mirror: Path) -> str | None:
     for rel, sha in entries:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(git(gdir, "cat-file", "blob", sha))
+        try:
+            blob = git(gdir, "cat-file", "blob", sha)
+        except (
+            subprocess.CalledProcessError
+        ):  # a large file the snapshot lists but lacks
+            continue
+        if markdown and rel.endswith(MARKDOWN):  # laid out as <lesson>.py
+            target = target.with_name(target.name + ".py")
+            target.write_text(markdown_python(blob.decode("utf-8", errors="replace")))
+        else:
+            target.write_bytes(blob)
     return None
 
 
-def layout(programs: list[dict], root: Path, mirror: Path) -> dict[str, str]:
+def layout_saved(program: dict, dest: Path, saved_root: Path) -> str | None:
+    """Copy a program saved by hand (outside the repository) into its folder under the root."""
+    name = program["source"]["save_as"]
+    saved = saved_root / program["id"] / name
+    if not saved.is_file():
+        if (dest / name).is_file():  # saved straight into the layout, as older runs did
+            return None
+        return f"save the code of {program['source']['url']} by hand as {saved}"
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(saved, dest / name)
+    return None
+
+
+def layout(
+    programs: list[dict], root: Path, mirror: Path, saved_root: Path
+) -> dict[str, str]:
     """Write every program under root; return {id: why it is unavailable}."""
     problems = {}
     for program in programs:
@@ -114,11 +184,8 @@ def layout(programs: list[dict], root: Path, mirror: Path) -> dict[str, str]:
         kind = program["source"]["kind"]
         if kind == "git":
             problem = layout_git(program, dest, mirror)
-        elif kind == "stackoverflow":
-            saved = dest / program["source"]["save_as"]
-            problem = None if saved.is_file() else (
-                f"save the code of {program['source']['url']} by hand as {saved}"
-            )
+        elif kind in ("stackoverflow", "saved"):
+            problem = layout_saved(program, dest, saved_root)
         else:
             problem = f"unknown source kind {kind!r}"
         if problem:
@@ -128,14 +195,27 @@ def layout(programs: list[dict], root: Path, mirror: Path) -> dict[str, str]:
 
 def lint(dest: Path) -> list[dict]:
     run = subprocess.run(
-        [sys.executable, "-m", "kerascheck", "--no-cache", "--output-format", "json",
-         "--exit-zero", "."],
-        cwd=dest, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kerascheck",
+            "--no-cache",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            ".",
+        ],
+        check=False,
+        cwd=dest,
+        capture_output=True,
+        text=True,
     )
     try:
         findings = json.loads(run.stdout or "[]")
     except json.JSONDecodeError:
-        raise SystemExit(f"kerascheck gave no JSON on {dest}:\n{run.stdout}\n{run.stderr}")
+        raise SystemExit(
+            f"kerascheck gave no JSON on {dest}:\n{run.stdout}\n{run.stderr}"
+        )
     for finding in findings:
         finding["path"] = os.path.normpath(finding["path"])
     return findings
@@ -146,11 +226,15 @@ def matches(fault: dict, finding: dict) -> bool:
         return False
     if os.path.normpath(fault["file"]) != finding["path"]:
         return False
+    if "cell" in fault and finding.get("cell") != fault["cell"]:
+        return False
     return fault["line"] == "file" or abs(finding["line"] - fault["line"]) <= LINE_SLACK
 
 
 def score(programs: list[dict], results: dict[str, list[dict]]) -> dict:
-    per_family = {family: {"faults": 0, "found": 0, "no_rule": 0} for family in FAMILIES}
+    per_family = {
+        family: {"faults": 0, "found": 0, "no_rule": 0} for family in FAMILIES
+    }
     missed, unmatched, faults_out = [], [], []
     for program in programs:
         if program["id"] not in results:
@@ -166,21 +250,38 @@ def score(programs: list[dict], results: dict[str, list[dict]]) -> dict:
             used.update(hits)
             found = bool(hits)
             family["found"] += found
-            record = {"program": program["id"], **fault, "found": found,
-                      "by": [findings[i]["code"] + ":" + str(findings[i]["line"]) for i in hits]}
+            record = {
+                "program": program["id"],
+                **fault,
+                "found": found,
+                "by": [
+                    findings[i]["code"] + ":" + str(findings[i]["line"]) for i in hits
+                ],
+            }
             faults_out.append(record)
             if not found and fault["family"] in MISSION:
                 missed.append(record)
         for i, finding in enumerate(findings):
             if i not in used:
-                unmatched.append({"program": program["id"], "code": finding["code"],
-                                  "path": finding["path"], "line": finding["line"],
-                                  "message": finding["message"]})
+                unmatched.append(
+                    {
+                        "program": program["id"],
+                        "code": finding["code"],
+                        "path": finding["path"],
+                        "line": finding["line"],
+                        "message": finding["message"],
+                    }
+                )
     mission = [per_family[f] for f in MISSION]
     total = sum(f["faults"] for f in mission)
     found = sum(f["found"] for f in mission)
-    return {"families": per_family, "mission": {"faults": total, "found": found},
-            "missed": missed, "unmatched": unmatched, "faults": faults_out}
+    return {
+        "families": per_family,
+        "mission": {"faults": total, "found": found},
+        "missed": missed,
+        "unmatched": unmatched,
+        "faults": faults_out,
+    }
 
 
 def percent(found: int, total: int) -> str:
@@ -195,19 +296,27 @@ def report(result: dict, programs_linted: int, problems: dict[str, str]) -> str:
     for family in FAMILIES:
         data = result["families"][family]
         note = f"  ({data['no_rule']} with no rule)" if data["no_rule"] else ""
-        lines.append(f"{family:<15} {data['faults']:>6} {data['found']:>6} "
-                     f"{percent(data['found'], data['faults']):>7}{note}")
+        lines.append(
+            f"{family:<15} {data['faults']:>6} {data['found']:>6} "
+            f"{percent(data['found'], data['faults']):>7}{note}"
+        )
     mission = result["mission"]
-    lines.append(f"{'mission total':<15} {mission['faults']:>6} {mission['found']:>6} "
-                 f"{percent(mission['found'], mission['faults']):>7}")
+    lines.append(
+        f"{'mission total':<15} {mission['faults']:>6} {mission['found']:>6} "
+        f"{percent(mission['found'], mission['faults']):>7}"
+    )
     lines += ["", "missed faults in the mission families:"]
     for fault in result["missed"]:
-        lines.append(f"  {fault['program']} {fault['file']}:{fault['line']} "
-                     f"[{fault['family']}; {','.join(fault['expected'])}] {fault['description']}")
+        lines.append(
+            f"  {fault['program']} {fault['file']}:{fault['line']} "
+            f"[{fault['family']}; {','.join(fault['expected'])}] {fault['description']}"
+        )
     lines += ["", "findings that match no stated fault (review by hand):"]
     for finding in result["unmatched"]:
-        lines.append(f"  {finding['program']} {finding['path']}:{finding['line']} "
-                     f"{finding['code']} {finding['message'][:110]}")
+        lines.append(
+            f"  {finding['program']} {finding['path']}:{finding['line']} "
+            f"{finding['code']} {finding['message'][:110]}"
+        )
     return "\n".join(lines)
 
 
@@ -219,10 +328,14 @@ def check_manifest(programs: list[dict]) -> None:
         assert program["faults"], f"{program['id']} states no fault"
         for fault in program["faults"]:
             assert fault["family"] in FAMILIES, (program["id"], fault["family"])
-            assert fault["line"] == "file" or isinstance(fault["line"], int), program["id"]
+            assert fault["line"] == "file" or isinstance(fault["line"], int), program[
+                "id"
+            ]
             assert fault.get("source"), f"{program['id']}: a fault without its source"
             if fault["family"] in MISSION:
-                assert fault["expected"], f"{program['id']}: a mission fault needs codes"
+                assert fault["expected"], (
+                    f"{program['id']}: a mission fault needs codes"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,7 +343,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=HERE / "bug_corpus.json")
     parser.add_argument("--root", type=Path, default=Path("/work/corpora/bugs"))
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
-    parser.add_argument("--program", action="append", help="only this program id (repeatable)")
+    parser.add_argument(
+        "--saved",
+        type=Path,
+        default=Path("/work/corpora/so-programs"),
+        help="programs saved by hand (Stack Overflow, issues), outside the repo",
+    )
+    parser.add_argument(
+        "--program", action="append", help="only this program id (repeatable)"
+    )
     parser.add_argument("--layout-only", action="store_true")
     parser.add_argument("--no-layout", action="store_true")
     parser.add_argument("--json", type=Path, help="write the full result here")
@@ -238,14 +359,22 @@ def main(argv: list[str] | None = None) -> int:
 
     repo_root = HERE.parent.resolve()
     root = args.root.resolve()
-    if root == repo_root or repo_root in root.parents:
-        parser.error("--root must be outside the repository: third-party code is never kept here")
+    for folder in (root, args.saved.resolve()):
+        if folder == repo_root or repo_root in folder.parents:
+            parser.error(
+                "--root and --saved must be outside the repository: "
+                "third-party code is never kept here"
+            )
     programs = json.loads(args.manifest.read_text())["programs"]
     check_manifest(programs)
     if args.program:
         programs = [p for p in programs if p["id"] in set(args.program)]
 
-    problems = {} if args.no_layout else layout(programs, root, args.mirror)
+    problems = (
+        {}
+        if args.no_layout
+        else layout(programs, root, args.mirror, args.saved.resolve())
+    )
     if args.layout_only:
         for pid, problem in sorted(problems.items()):
             print(f"skipped {pid}: {problem}")
@@ -261,7 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     result = score(programs, results)
     print(report(result, len(results), problems))
     if args.json:
-        args.json.write_text(json.dumps({"result": result, "findings": results}, indent=1))
+        args.json.write_text(
+            json.dumps({"result": result, "findings": results}, indent=1)
+        )
     return 0
 
 
