@@ -194,6 +194,7 @@ class DataFact:
     classes: Any = None  # number of classes the labels hold, when known (KC308)
     scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
     single_label: bool = False  # one-hot of exactly one class per sample (KC301)
+    zero_one: bool = False  # typed-in targets that are all 0 or 1, both present (XOR's labels)
 
     @property
     def is_raw(self) -> bool:

@@ -152,3 +152,103 @@ def test_a_file_with_any_import_is_no_snippet_and_its_own_names_stay_its_own():
     assert found("import numpy as np\n" + SNIPPET) == []
     own_layers = SNIPPET.replace("model = keras", "from mylib import keras\nmodel = keras")
     assert found(own_layers) == []
+
+
+# -- issue 16, the rule and pattern parts: data leaks, literal labels, validation slices --
+
+LEAKY_PREPROCESSORS = """
+import numpy as np
+import pandas as pd
+from keras.preprocessing.text import Tokenizer
+from sklearn.decomposition import TruncatedSVD
+from sklearn.impute import KNNImputer
+from sklearn.model_selection import train_test_split
+frame = pd.read_csv("measurements.csv")
+columns = KNNImputer(n_neighbors=3).fit_transform(frame.values)
+axes = TruncatedSVD(n_components=4).fit_transform(columns)
+vocabulary = Tokenizer()
+vocabulary.fit_on_texts(frame["notes"])
+ids = vocabulary.texts_to_sequences(frame["notes"])
+part_a, part_b = train_test_split(axes, test_size=0.3)
+ids_a, ids_b = train_test_split(ids, test_size=0.3)
+"""
+
+
+def test_imputers_reductions_and_vocabularies_fit_before_the_split():
+    # the imputed rows are reduced, then split: the imputer saw the test rows too
+    assert found(LEAKY_PREPROCESSORS) == [(9, "KC402"), (10, "KC402"), (12, "KC402")]
+
+
+def test_preprocessors_fit_after_the_split_are_silent():
+    code = LEAKY_PREPROCESSORS.replace("part_a, part_b = train_test_split(axes, test_size=0.3)\n",
+                                       "").replace("ids_a, ids_b = train_test_split(ids, "
+                                                   "test_size=0.3)\n", "")
+    assert found(code) == []
+
+
+def test_a_scaler_fit_again_on_the_test_frame():
+    code = """
+import pandas as pd
+from keras import Sequential, layers
+from sklearn.preprocessing import RobustScaler
+known = pd.read_csv("history.csv")
+fresh = pd.read_csv("unseen.csv")
+X_train, X_test = known.values, fresh.values
+scaler = RobustScaler()
+X_train = scaler.fit_transform(X_train)
+X_test = scaler.fit_transform(X_test)
+"""
+    assert found(code) == [(10, "KC402")]
+    # fit again on more training data, or on a frame whose name holds "test" inside a word
+    assert found(code.replace("X_test", "X_more")) == []
+    assert found(code.replace("X_test", "X_contest")) == []
+
+
+def test_a_file_named_as_the_validation_set_gets_statistics_of_its_own():
+    code = """
+import numpy as np
+import keras
+from sklearn.preprocessing import StandardScaler
+features = StandardScaler().fit_transform(np.load("features_valid.npy"))
+"""
+    assert found(code) == [(5, "KC402")]
+    assert found(code.replace("features_valid", "features_all")) == []
+
+
+XOR_WITH_MAE = """
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense
+first, second, third, fourth = [0], [1], [1], [0]
+inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+targets = np.array((first, second, third, fourth))
+model = Sequential([Dense(4, input_dim=2, activation="tanh"), Dense(1, activation="sigmoid")])
+model.compile(loss="mean_absolute_error", optimizer="sgd")
+model.fit(inputs, targets, epochs=500)
+"""
+
+
+def test_typed_in_zero_one_labels_are_class_ids_for_a_sigmoid_output():
+    assert found(XOR_WITH_MAE) == [(9, "KC302")]
+
+
+def test_typed_in_zero_one_labels_with_a_linear_output_are_a_regression_demo():
+    assert found(XOR_WITH_MAE.replace(', activation="sigmoid")', ")")) == []
+    # targets that are not 0/1 are not class ids
+    assert found(XOR_WITH_MAE.replace("[0], [1], [1], [0]", "[0.2], [1], [1.7], [0]")) == []
+
+
+def test_validation_data_sliced_from_arrays_loaded_with_np_load():
+    code = """
+import numpy as np
+from keras import Input, Sequential, layers
+x_train, y_train = np.load("x_train.npy"), np.load("y_train.npy")
+x_test, y_test = np.load("x_test.npy"), np.load("y_test.npy")
+model = Sequential([Input(shape=(6,)), layers.Dense(8, activation="relu"), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, validation_data=(x_train[:200], y_train[:200]))
+model.evaluate(x_test, y_test)
+"""
+    assert found(code) == [(8, "KC505")]
+    assert found(code.replace("validation_data=(x_train[:200], y_train[:200])",
+                              "validation_data=(x_test, y_test)")) == []

@@ -19,7 +19,7 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import branches, dataflow, origins, subclassing, wrappers
+from kerascheck.analysis import branches, dataflow, origins, preprocessors, subclassing, wrappers
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
@@ -56,7 +56,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.unattributed_evaluations: list[cst.Call] = []
         self.keras_calls: list[KerasCallFact] = []
         self.references: list[tuple[cst.CSTNode, str]] = []
-        self.statistics_fits: list = []  # StatisticsFitFact, see dataflow.record_statistics_fit
+        self.statistics_fits: list = []  # StatisticsFitFact, see preprocessors.record_statistics_fit
         self._path: list[tuple] = []  # the branches being interpreted, outermost first
         self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
@@ -395,8 +395,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                                            frame)
         if isinstance(receiver, LayerVal) and method == "adapt" and receiver.instance is not None:
             data = args[0] if args else kwargs.get("data", UNKNOWN_VALUE)
-            dataflow.record_fit(receiver.instance, data)
-            dataflow.record_statistics_fit(self, receiver.instance, data, node)
+            preprocessors.record_statistics_fit(self, receiver.instance, data, node)
+            preprocessors.record_fit(receiver.instance, data)
             return UNKNOWN_VALUE
         if isinstance(receiver, (DataVal, Instance)):
             result = dataflow.method(receiver, method, node, args, kwargs, self)
