@@ -195,6 +195,7 @@ class DataFact:
     scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
     single_label: bool = False  # one-hot of exactly one class per sample (KC301)
     zero_one: bool = False  # typed-in targets that are all 0 or 1, both present (XOR's labels)
+    one_per_sample: bool = False  # a random draw of shape (n,) or (n, 1): one label per sample
 
     @property
     def is_raw(self) -> bool:

@@ -252,3 +252,26 @@ model.evaluate(x_test, y_test)
     assert found(code) == [(8, "KC505")]
     assert found(code.replace("validation_data=(x_train[:200], y_train[:200])",
                               "validation_data=(x_test, y_test)")) == []
+
+
+RANDOM_SEQUENCE_LABELS = """
+import numpy as np
+import keras
+from keras import layers
+windows = np.random.rand(32, 12, 3)
+labels = np.random.randint(0, 2, size=(32,))
+model = keras.Sequential([keras.Input(shape=(12, 3)), layers.GRU(8, return_sequences=True),
+                          layers.Dense(1, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(windows, labels, epochs=1)
+"""
+
+
+def test_a_per_step_output_against_random_labels_drawn_one_per_sample():
+    assert found(RANDOM_SEQUENCE_LABELS) == [(8, "KC102")]
+
+
+def test_random_labels_drawn_one_per_step_make_a_per_step_output_right():
+    assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=(32, 12, 1)")) == []
+    # a shape that is not written out says nothing
+    assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=label_shape")) == []
