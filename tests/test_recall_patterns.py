@@ -275,3 +275,40 @@ def test_random_labels_drawn_one_per_step_make_a_per_step_output_right():
     assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=(32, 12, 1)")) == []
     # a shape that is not written out says nothing
     assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=label_shape")) == []
+
+
+RESCALED_DATASETS = """
+import tensorflow as tf
+loader = tf.keras.utils.image_dataset_from_directory
+train_ds, val_ds = loader("photos/train"), loader("photos/val")
+test_ds = loader("photos/test")
+def to_unit(image, label):
+    return tf.cast(image, tf.float32) / 255.0, label
+train_ds = train_ds.map(to_unit)
+val_ds = val_ds.map(to_unit)
+model = tf.keras.Sequential([tf.keras.Input(shape=(256, 256, 3)),
+                             tf.keras.layers.Conv2D(8, 3, activation="relu"),
+                             tf.keras.layers.GlobalAveragePooling2D(),
+                             tf.keras.layers.Dense(4, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_ds, validation_data=val_ds, epochs=3)
+model.evaluate(test_ds)
+"""
+
+
+def test_images_rescaled_by_a_mapped_function_for_training_but_not_for_the_test_set():
+    assert found(RESCALED_DATASETS) == [(16, "KC403")]
+
+
+def test_every_dataset_mapped_or_a_map_that_does_not_rescale_is_silent():
+    assert found(RESCALED_DATASETS.replace("model.evaluate(test_ds)",
+                                           "model.evaluate(test_ds.map(to_unit))")) == []
+    # augmentation is not rescaling: what the training data looks like is unknown (no KC401)
+    flipped = RESCALED_DATASETS.replace("tf.cast(image, tf.float32) / 255.0",
+                                        "tf.image.flip_left_right(image)")
+    assert found(flipped) == []
+    # the model rescales whatever reaches it
+    in_model = RESCALED_DATASETS.replace(
+        "tf.keras.Input(shape=(256, 256, 3)),",
+        "tf.keras.Input(shape=(256, 256, 3)), tf.keras.layers.Rescaling(1 / 255),")
+    assert found(in_model) == []

@@ -242,6 +242,10 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
     if name == "map" and node.args and origins.cuts_targets_from_inputs(
             getattr(args[0] if args else None, "node", None) or node.args[0].value):
         return receiver.derive(self_supervised=True, labels=None, identity=(data.identity, name))
+    if name == "map" and data.is_dataset and data.source is not None and node.args and \
+            origins.map_rescales(node.args[0].value, analyzer.module):
+        # ``ds.map(lambda x, y: (rescale(x), y))``: the same images, rescaled (KC403 compares)
+        return receiver.derive(scaled=True, labels=None, one_hot=False, int_labels=False)
     if name in OPAQUE_TRANSFORMS:
         # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too
         return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
