@@ -312,3 +312,23 @@ def test_every_dataset_mapped_or_a_map_that_does_not_rescale_is_silent():
         "tf.keras.Input(shape=(256, 256, 3)),",
         "tf.keras.Input(shape=(256, 256, 3)), tf.keras.layers.Rescaling(1 / 255),")
     assert found(in_model) == []
+
+
+OPTIMIZER_RATE = """
+import keras
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse")
+print(model.optimizer.lr)
+"""
+
+
+def test_the_optimizers_lr_attribute_of_a_known_model_under_keras_3():
+    assert [(d.line, d.code) for d in lint(OPTIMIZER_RATE, select=("KC601",))] == [(5, "KC601")]
+
+
+def test_lr_on_other_objects_on_keras_2_or_spelled_learning_rate_is_silent():
+    def kc601(code):
+        return [d.code for d in lint(code, select=("KC601",))]
+    assert kc601(OPTIMIZER_RATE.replace(".lr", ".learning_rate")) == []
+    assert kc601(OPTIMIZER_RATE.replace("model.optimizer.lr", "trainer.optimizer.lr")) == []
+    assert kc601(OPTIMIZER_RATE.replace("import keras", "import tf_keras as keras")) == []
