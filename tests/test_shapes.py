@@ -10,6 +10,8 @@ from kerascheck.analysis.interpreter import analyze
 from kerascheck.analysis.shapes import infer
 from kerascheck.facts import UNKNOWN
 
+from conftest import lint
+
 
 def shapes_of(code: str, model_index: int = 0) -> list:
     model = analyze(cst.parse_module(code)).models[model_index]
@@ -94,3 +96,23 @@ model = models.Sequential([layers.Input(shape=(6, 6, 1)), layers.Conv2D(4, 3),
     assert [(problem.layer.kind, problem.input_shape, problem.window)
             for problem in found.too_small] == [("Conv2D", (2, 2, 4), (3, 3))]
     assert found.outputs[2] is UNKNOWN and found.outputs[4] is UNKNOWN
+
+
+def test_keras_1_convolutions_and_channels_first_images_are_not_judged():
+    """Keras 1's Convolution2D(32, 3, 3, border_mode=...) and a (1, 28, 28) image: their layout
+    is the user's configured dim ordering, which the source does not say (no KC104)."""
+    keras1 = """
+from keras.models import Sequential
+from keras.layers import Convolution2D, Flatten, Dense
+model = Sequential([Convolution2D(32, 3, 3, border_mode="same", input_shape=(1, 28, 28)),
+                    Convolution2D(32, 3, 3, activation="relu"), Flatten(),
+                    Dense(10, activation="softmax")])
+"""
+    assert [d.code for d in lint(keras1, select=("KC104",))] == []
+    channels_first = keras1.replace('Convolution2D(32, 3, 3, border_mode="same", ',
+                                    'Convolution2D(32, (3, 3), ').replace(
+        "Convolution2D(32, 3, 3,", "Convolution2D(32, (3, 3),")
+    assert [d.code for d in lint(channels_first, select=("KC104",))] == []
+    # the same window on a channels-last image too small for it is still reported
+    too_small = channels_first.replace("(1, 28, 28)", "(2, 2, 1)")
+    assert [d.code for d in lint(too_small, select=("KC104",))] == ["KC104"]

@@ -179,6 +179,11 @@ def _recurrent(layer: LayerFact, shape: tuple) -> Any:
     return (shape[0], units) if sequences else (units,)
 
 
+# Keras 1's names for the arguments of convolutions and pooling (and their dim ordering).
+KERAS1_ARGUMENTS = {"border_mode", "subsample", "dim_ordering", "nb_filter", "nb_row", "nb_col",
+                    "filter_length", "subsample_length", "pool_length"}
+
+
 def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
     """Convolutions and pooling over 1, 2 or 3 spatial axes (channels last)."""
     kind = layer.kind
@@ -186,6 +191,14 @@ def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
     if spatial is None or len(shape) != spatial + 1:
         return UNKNOWN
     if _argument(layer, "data_format", None, None) not in (None, "channels_last"):
+        return UNKNOWN
+    if KERAS1_ARGUMENTS & set(layer.arguments) or (
+            kind.startswith("Convolution") and len(layer.positional) > 2) or (
+            spatial == 2 and layer.declares_input is True and shape[0] in (1, 3) and
+            type(shape[-1]) is int and shape[-1] > 4):
+        # Keras 1 spellings (border_mode=, subsample=, Convolution2D(32, 3, 3)) or an image
+        # given to this layer as channels first (input_shape=(1, 28, 28)): the layout is what
+        # the user's Keras was configured with (image_dim_ordering "th"), unsaid in the source
         return UNKNOWN
     if kind.startswith(("MaxPool", "AveragePool", "AvgPool")):
         window = _per_axis(_argument(layer, "pool_size", 0, 2), spatial)
