@@ -332,3 +332,28 @@ def test_lr_on_other_objects_on_keras_2_or_spelled_learning_rate_is_silent():
     assert kc601(OPTIMIZER_RATE.replace(".lr", ".learning_rate")) == []
     assert kc601(OPTIMIZER_RATE.replace("model.optimizer.lr", "trainer.optimizer.lr")) == []
     assert kc601(OPTIMIZER_RATE.replace("import keras", "import tf_keras as keras")) == []
+
+
+LEN_OF_CLASSES = """
+import numpy as np
+import keras
+names = ["cat", "dog", "fox"]
+labels = keras.utils.to_categorical(np.load("labels.npy"), len(names))
+model = keras.Sequential([keras.Input(shape=(20,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(len(names), activation="sigmoid")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+"""
+
+
+def test_a_sigmoid_over_len_of_a_literal_class_list():
+    assert found(LEN_OF_CLASSES) == [(7, "KC301")]
+
+
+def test_len_of_a_list_the_file_does_not_spell_out_is_unknown():
+    code = LEN_OF_CLASSES.replace('["cat", "dog", "fox"]', 'sorted(os.listdir("images"))')
+    code = code.replace('activation="sigmoid")', 'activation="softmax")')
+    assert found(code) == []
+    # one name, sigmoid over one unit: a binary output, nothing to report
+    one = LEN_OF_CLASSES.replace('["cat", "dog", "fox"]', '["spam"]').replace(
+        "categorical_crossentropy", "binary_crossentropy")
+    assert found(one) == []

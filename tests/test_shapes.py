@@ -98,21 +98,21 @@ model = models.Sequential([layers.Input(shape=(6, 6, 1)), layers.Conv2D(4, 3),
     assert found.outputs[2] is UNKNOWN and found.outputs[4] is UNKNOWN
 
 
-def test_keras_1_convolutions_and_channels_first_images_are_not_judged():
-    """Keras 1's Convolution2D(32, 3, 3, border_mode=...) and a (1, 28, 28) image: their layout
-    is the user's configured dim ordering, which the source does not say (no KC104)."""
+def test_keras_1_convolutions_are_read_as_keras_2_read_them():
+    """Convolution2D(32, 3, 3, border_mode=..., subsample=...): a 3x3 kernel, the padding and the
+    strides of Keras 2's legacy interface; an explicit Theano dim ordering is not followed."""
     keras1 = """
 from keras.models import Sequential
 from keras.layers import Convolution2D, Flatten, Dense
-model = Sequential([Convolution2D(32, 3, 3, border_mode="same", input_shape=(1, 28, 28)),
+model = Sequential([Convolution2D(32, 3, 3, border_mode="same", input_shape=(8, 8, 1)),
+                    Convolution2D(32, 3, 3, subsample=(2, 2)),
                     Convolution2D(32, 3, 3, activation="relu"), Flatten(),
                     Dense(10, activation="softmax")])
 """
+    # 8x8 (same) -> 3x3 (valid, stride 2) -> 1x1: the third 3x3 kernel fits exactly
     assert [d.code for d in lint(keras1, select=("KC104",))] == []
-    channels_first = keras1.replace('Convolution2D(32, 3, 3, border_mode="same", ',
-                                    'Convolution2D(32, (3, 3), ').replace(
-        "Convolution2D(32, 3, 3,", "Convolution2D(32, (3, 3),")
-    assert [d.code for d in lint(channels_first, select=("KC104",))] == []
-    # the same window on a channels-last image too small for it is still reported
-    too_small = channels_first.replace("(1, 28, 28)", "(2, 2, 1)")
-    assert [d.code for d in lint(too_small, select=("KC104",))] == ["KC104"]
+    shrunk = keras1.replace('border_mode="same"', 'border_mode="valid"')
+    # 6x6 -> 2x2: the third kernel no longer fits
+    assert [(d.line, d.code) for d in lint(shrunk, select=("KC104",))] == [(6, "KC104")]
+    theano = shrunk.replace('border_mode="valid",', 'border_mode="valid", dim_ordering="th",')
+    assert [d.code for d in lint(theano, select=("KC104",))] == []

@@ -179,9 +179,10 @@ def _recurrent(layer: LayerFact, shape: tuple) -> Any:
     return (shape[0], units) if sequences else (units,)
 
 
-# Keras 1's names for the arguments of convolutions and pooling (and their dim ordering).
-KERAS1_ARGUMENTS = {"border_mode", "subsample", "dim_ordering", "nb_filter", "nb_row", "nb_col",
-                    "filter_length", "subsample_length", "pool_length"}
+# Keras 1's arguments of convolutions and pooling that the shapes do not follow (1D lengths,
+# the dim ordering unless it is TensorFlow's channels last).
+KERAS1_UNFOLLOWED = {"filter_length", "subsample_length", "pool_length",
+                     "nb_row", "nb_col", "nb_filter"}
 
 
 def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
@@ -192,24 +193,26 @@ def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
         return UNKNOWN
     if _argument(layer, "data_format", None, None) not in (None, "channels_last"):
         return UNKNOWN
-    if KERAS1_ARGUMENTS & set(layer.arguments) or (
-            kind.startswith("Convolution") and len(layer.positional) > 2) or (
-            spatial == 2 and layer.declares_input is True and shape[0] in (1, 3) and
-            type(shape[-1]) is int and shape[-1] > 4):
-        # Keras 1 spellings (border_mode=, subsample=, Convolution2D(32, 3, 3)) or an image
-        # given to this layer as channels first (input_shape=(1, 28, 28)): the layout is what
-        # the user's Keras was configured with (image_dim_ordering "th"), unsaid in the source
-        return UNKNOWN
+    if KERAS1_UNFOLLOWED & set(layer.arguments) or \
+            _argument(layer, "dim_ordering", None, "tf") != "tf":
+        return UNKNOWN  # Keras 1's 1D spellings, or an explicit (or unknown) dim ordering
+    # Keras 1 spellings read as Keras 2 read them: border_mode= is the padding, subsample= the
+    # strides, Convolution2D(32, 3, 3) a 3x3 kernel (Keras 3 raises on them: KC602's business)
+    legacy_padding = _argument(layer, "border_mode", None, None)
     if kind.startswith(("MaxPool", "AveragePool", "AvgPool")):
         window = _per_axis(_argument(layer, "pool_size", 0, 2), spatial)
         strides = _per_axis(_argument(layer, "strides", 1, None), spatial) or window
-        padding = _argument(layer, "padding", 2, "valid")
+        padding = legacy_padding or _argument(layer, "padding", 2, "valid")
         channels = shape[-1]
     elif kind in (f"Conv{spatial}D", f"SeparableConv{spatial}D", f"Convolution{spatial}D"):
         filters = _argument(layer, "filters", 0)
         window = _per_axis(_argument(layer, "kernel_size", 1), spatial)
         strides = _per_axis(_argument(layer, "strides", 2, 1), spatial)
-        padding = _argument(layer, "padding", 3, "valid")
+        padding = legacy_padding or _argument(layer, "padding", 3, "valid")
+        if kind.startswith("Convolution") and len(layer.positional) == spatial + 1:
+            window = tuple(literal(axis) for axis in layer.positional[1:])
+            window = _per_axis(window if spatial > 1 else window[0], spatial)
+            strides = _per_axis(_argument(layer, "subsample", None, 1), spatial)
         if _per_axis(_argument(layer, "dilation_rate", None, 1), spatial) != (1,) * spatial:
             return UNKNOWN
         channels = filters if type(filters) is int else None
