@@ -269,12 +269,18 @@ model.fit(windows, labels, epochs=1)
 
 def test_a_per_step_output_against_random_labels_drawn_one_per_sample():
     assert found(RANDOM_SEQUENCE_LABELS) == [(8, "KC102")]
+    column = RANDOM_SEQUENCE_LABELS.replace("np.random.randint(0, 2, size=(32,))",
+                                            "np.eye(32, 1)")
+    assert found(column) == [(8, "KC102")]
+    assert found(column.replace("np.eye(32, 1)", "np.zeros((32, 1))")) == [(8, "KC102")]
 
 
 def test_random_labels_drawn_one_per_step_make_a_per_step_output_right():
     assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=(32, 12, 1)")) == []
     # a shape that is not written out says nothing
     assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=label_shape")) == []
+    assert found(RANDOM_SEQUENCE_LABELS.replace("np.random.randint(0, 2, size=(32,))",
+                                                "np.eye(32)")) == []
 
 
 RESCALED_DATASETS = """

@@ -363,13 +363,18 @@ _SIZE_POSITION = {"random": 0, "random_sample": 0, "randint": 2, "uniform": 2, "
 
 
 def _drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
-    """The literal shape of ``np.random.randint(0, 3, size=(100,))``, ``np.random.rand(100, 1)``
-    or ``tf.random.uniform((100,))``; None when it is not written out."""
+    """The literal shape of made-up data: ``np.random.randint(0, 3, size=(100,))``,
+    ``np.random.rand(100, 1)``, ``np.zeros((100,))``, ``np.eye(100, 1)``,
+    ``tf.random.uniform((100,))``; None when it is not written out."""
     if qualname in ("numpy.random.rand", "numpy.random.randn"):
         size = Seq(list(args)) if args and not kwargs else None
     elif qualname.startswith("numpy.random.") and leaf in _SIZE_POSITION:
         position = _SIZE_POSITION[leaf]
         size = kwargs.get("size", args[position] if len(args) > position else None)
+    elif qualname in ("numpy.zeros", "numpy.ones", "numpy.empty", "numpy.full"):
+        size = kwargs.get("shape", args[0] if args else None)
+    elif qualname == "numpy.eye" and len(args) >= 2:  # eye(24, 1): a column of 24 labels
+        size = Seq([args[0], args[1]])
     elif qualname.startswith("tensorflow.random.") and leaf in ("uniform", "normal"):
         size = kwargs.get("shape", args[0] if args else None)
     else:
