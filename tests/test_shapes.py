@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
+from conftest import lint
 
 from kerascheck.analysis.interpreter import analyze
 from kerascheck.analysis.shapes import infer
 from kerascheck.facts import UNKNOWN
-
-from conftest import lint
 
 
 def shapes_of(code: str, model_index: int = 0) -> list:

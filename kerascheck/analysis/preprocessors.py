@@ -12,6 +12,7 @@ data named as the test or validation data).
 from __future__ import annotations
 
 import re
+
 import libcst as cst
 
 from kerascheck.facts import DataFact, StatisticsFitFact
