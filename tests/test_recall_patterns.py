@@ -313,11 +313,10 @@ def test_every_dataset_mapped_or_a_map_that_does_not_rescale_is_silent():
     flipped = RESCALED_DATASETS.replace("tf.cast(image, tf.float32) / 255.0",
                                         "tf.image.flip_left_right(image)")
     assert found(flipped) == []
-    # the model rescales whatever reaches it
-    in_model = RESCALED_DATASETS.replace(
-        "tf.keras.Input(shape=(256, 256, 3)),",
-        "tf.keras.Input(shape=(256, 256, 3)), tf.keras.layers.Rescaling(1 / 255),")
-    assert found(in_model) == []
+    # a map of a helper the file does not define may do anything
+    opaque = RESCALED_DATASETS.replace("train_ds.map(to_unit)", "train_ds.map(prepare)").replace(
+        "val_ds.map(to_unit)", "val_ds.map(prepare)")
+    assert found(opaque) == []
 
 
 OPTIMIZER_RATE = """

@@ -6,7 +6,6 @@ from kerascheck.facts import DataFact, ModelFact
 from kerascheck.proofkit import Evidence, accuracy, load_tensorflow
 from kerascheck.rules.base import Rule
 
-IN_MODEL_SCALING = ("Rescaling", "Normalization")
 FAMILIES = {"pixels": "images", "images": "images", "tabular": "tabular"}
 
 
@@ -23,8 +22,8 @@ class TestDataNotPreprocessed(Rule):
     (`evaluate(x_test, y_test)` with the raw test images). Datasets too: a `Rescaling` layer
     or a division by 255 mapped over the training and validation datasets
     (`train_ds.map(lambda x, y: (rescale(x), y))`) but not over the test dataset given to
-    `evaluate()`. A model with a `Rescaling` or `Normalization` layer of its own is left
-    alone.
+    `evaluate()`. (A `Rescaling` layer inside the model changes nothing: the training data
+    would be scaled twice and the test data once.)
 
     ## Why is this bad?
     The network learned weights for inputs between 0 and 1; the raw test images are 255 times
@@ -153,9 +152,6 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
                     fit.x.scaled_on_some_paths for fit in model.fits):
             return
         family = trained.pop()
-        if any(layer.is_kind(*IN_MODEL_SCALING) for layer in model.layers) or (
-                model.layers and model.layers[0].is_kind("BatchNormalization")):
-            return  # the model scales its inputs itself: whichever data reaches it raw is fine
         targets = [(fit.validation_x, fit.validation_node or fit.node, "validation data")
                    for fit in model.fits]
         targets += [(evaluation.x, evaluation.node, f"data given to `{evaluation.method}()`")
