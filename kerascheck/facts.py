@@ -315,6 +315,7 @@ class ModelFact:
     escaped_at: int | None = None
     used_as_layer: bool = False  # nested in another model: its output is not a model output
     task: TaskFact = field(default_factory=TaskFact)  # filled once the model's life is known
+    channels_first: bool = False  # the file switches Keras to channels-first images (shapes)
 
     # -- graph helpers (constant time each: rules ask them of every layer) ----------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:

@@ -115,3 +115,17 @@ model = Sequential([Convolution2D(32, 3, 3, border_mode="same", input_shape=(8, 
     assert [(d.line, d.code) for d in lint(shrunk, select=("KC104",))] == [(6, "KC104")]
     theano = shrunk.replace('border_mode="valid",', 'border_mode="valid", dim_ordering="th",')
     assert [d.code for d in lint(theano, select=("KC104",))] == []
+
+
+def test_a_file_that_switches_keras_to_channels_first_has_its_shapes_left_alone():
+    code = """
+from keras import backend as K
+from keras.models import Sequential
+from keras.layers import Conv2D, MaxPooling2D, Flatten, Dense
+K.set_image_data_format("channels_first")
+model = Sequential([Conv2D(8, (3, 3), input_shape=(1, 28, 28)), MaxPooling2D((2, 2)),
+                    Flatten(), Dense(10, activation="softmax")])
+"""
+    assert [d.code for d in lint(code, select=("KC104",))] == []
+    as_usual = code.replace('"channels_first"', '"channels_last"')
+    assert [d.code for d in lint(as_usual, select=("KC104",))] == ["KC104"]

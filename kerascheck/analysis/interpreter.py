@@ -25,6 +25,7 @@ from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
+from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelPart,
@@ -73,7 +74,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
+        channels_first = sets_channels_first(self.keras_calls)
         for model in self.models:
+            model.channels_first = channels_first  # then no shapes are followed (KC104)
             origins.mark_scaled_in_place(model, self.scaled_in_place)
             model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,

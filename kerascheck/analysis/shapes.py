@@ -54,12 +54,25 @@ class Shapes:
         return UNKNOWN
 
 
+def sets_channels_first(keras_calls) -> bool:
+    """Whether the file switches Keras to channels first (``K.set_image_data_format(
+    "channels_first")``, Keras 1's ``set_image_dim_ordering("th")``) or to a layout it does not
+    spell out: its images' axes are then not what the shapes here assume."""
+    for call in keras_calls:
+        if call.callee in ("backend.set_image_data_format", "backend.set_image_dim_ordering"):
+            value = call.positional[0] if call.positional else next(
+                iter(call.arguments.values()), UNKNOWN)
+            if value not in ("channels_last", "tf"):
+                return True
+    return False
+
+
 def infer(model: ModelFact) -> Shapes:
     """The output shape of every layer of ``model`` that the source lets one follow."""
     shapes = Shapes()
     input_shape = model.input_shape if _is_shape(model.input_shape) else UNKNOWN
-    if not model.exact and model.kind == "sequential":
-        return shapes
+    if (not model.exact and model.kind == "sequential") or model.channels_first:
+        return shapes  # layers unknown, or images laid out channels first by the file
     parents_of: dict[int, list[int]] = {}
     for producer, consumer in model.edges:
         parents_of.setdefault(consumer, []).append(producer)
