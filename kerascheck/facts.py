@@ -194,6 +194,8 @@ class DataFact:
     classes: Any = None  # number of classes the labels hold, when known (KC308)
     scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
     single_label: bool = False  # one-hot of exactly one class per sample (KC301)
+    zero_one: bool = False  # typed-in targets that are all 0 or 1, both present (XOR's labels)
+    one_per_sample: bool = False  # a random draw of shape (n,) or (n, 1): one label per sample
 
     @property
     def is_raw(self) -> bool:
@@ -313,6 +315,7 @@ class ModelFact:
     escaped_at: int | None = None
     used_as_layer: bool = False  # nested in another model: its output is not a model output
     task: TaskFact = field(default_factory=TaskFact)  # filled once the model's life is known
+    channels_first: bool = False  # the file switches Keras to channels-first images (shapes)
 
     # -- graph helpers (constant time each: rules ask them of every layer) ----------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:

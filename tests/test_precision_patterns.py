@@ -384,6 +384,7 @@ CHANNELS_FIRST_NET = """
 
 @pytest.mark.parametrize("setup", [
     'keras.backend.set_image_data_format("channels_first")\n',
+    'keras.config.set_image_data_format("channels_first")\n',
     'if keras.backend.image_data_format() == "channels_first":\n    print("NCHW")\n',
 ])
 def test_kc104_is_silent_when_the_data_format_is_chosen_at_run_time(setup):
@@ -437,3 +438,42 @@ def test_the_code_after_a_guarded_import_is_still_judged():
         except ImportError:
             from keras.layers.core import Dense
         """) == [(5, "KC601")]
+
+# -- issue 16: look-alikes of the new recall patterns (their twins are in test_recall_patterns) --
+
+def test_label_encoders_and_count_vectorizers_fit_on_every_row_are_not_leaks():
+    code = """
+import pandas as pd
+import keras
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+frame = pd.read_csv("tickets.csv")
+classes = LabelEncoder().fit_transform(frame["queue"])
+counts = CountVectorizer().fit_transform(frame["body"])
+a, b, c, d = train_test_split(counts, classes, test_size=0.2)
+"""
+    assert codes(code, select=("KC",)) == []
+
+
+def test_a_test_scaler_fit_in_a_file_that_names_test_inside_other_words():
+    code = """
+import pandas as pd
+import keras
+from sklearn.preprocessing import StandardScaler
+latest = pd.read_csv("attestations_2024.csv")
+scaled = StandardScaler().fit_transform(latest)
+"""
+    assert codes(code, select=("KC",)) == []
+
+
+def test_validation_on_training_rows_of_made_up_data_is_a_demonstration():
+    code = """
+import numpy as np
+import keras
+x, y = np.random.rand(50, 3), np.random.randint(0, 2, size=(50,))
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x, y, validation_data=(x[:10], y[:10]))
+"""
+    assert codes(code, select=("KC",)) == []

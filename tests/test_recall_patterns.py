@@ -152,3 +152,213 @@ def test_a_file_with_any_import_is_no_snippet_and_its_own_names_stay_its_own():
     assert found("import numpy as np\n" + SNIPPET) == []
     own_layers = SNIPPET.replace("model = keras", "from mylib import keras\nmodel = keras")
     assert found(own_layers) == []
+
+
+# -- issue 16, the rule and pattern parts: data leaks, literal labels, validation slices --
+
+LEAKY_PREPROCESSORS = """
+import numpy as np
+import pandas as pd
+from keras.preprocessing.text import Tokenizer
+from sklearn.decomposition import TruncatedSVD
+from sklearn.impute import KNNImputer
+from sklearn.model_selection import train_test_split
+frame = pd.read_csv("measurements.csv")
+columns = KNNImputer(n_neighbors=3).fit_transform(frame.values)
+axes = TruncatedSVD(n_components=4).fit_transform(columns)
+vocabulary = Tokenizer()
+vocabulary.fit_on_texts(frame["notes"])
+ids = vocabulary.texts_to_sequences(frame["notes"])
+part_a, part_b = train_test_split(axes, test_size=0.3)
+ids_a, ids_b = train_test_split(ids, test_size=0.3)
+"""
+
+
+def test_imputers_reductions_and_vocabularies_fit_before_the_split():
+    # the imputed rows are reduced, then split: the imputer saw the test rows too
+    assert found(LEAKY_PREPROCESSORS) == [(9, "KC402"), (10, "KC402"), (12, "KC402")]
+
+
+def test_preprocessors_fit_after_the_split_are_silent():
+    code = LEAKY_PREPROCESSORS.replace("part_a, part_b = train_test_split(axes, test_size=0.3)\n",
+                                       "").replace("ids_a, ids_b = train_test_split(ids, "
+                                                   "test_size=0.3)\n", "")
+    assert found(code) == []
+
+
+def test_a_scaler_fit_again_on_the_test_frame():
+    code = """
+import pandas as pd
+from keras import Sequential, layers
+from sklearn.preprocessing import RobustScaler
+known = pd.read_csv("history.csv")
+fresh = pd.read_csv("unseen.csv")
+X_train, X_test = known.values, fresh.values
+scaler = RobustScaler()
+X_train = scaler.fit_transform(X_train)
+X_test = scaler.fit_transform(X_test)
+"""
+    assert found(code) == [(10, "KC402")]
+    # fit again on more training data, or on a frame whose name holds "test" inside a word
+    assert found(code.replace("X_test", "X_more")) == []
+    assert found(code.replace("X_test", "X_contest")) == []
+
+
+def test_a_file_named_as_the_validation_set_gets_statistics_of_its_own():
+    code = """
+import numpy as np
+import keras
+from sklearn.preprocessing import StandardScaler
+features = StandardScaler().fit_transform(np.load("features_valid.npy"))
+"""
+    assert found(code) == [(5, "KC402")]
+    assert found(code.replace("features_valid", "features_all")) == []
+
+
+XOR_WITH_MAE = """
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense
+first, second, third, fourth = [0], [1], [1], [0]
+inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+targets = np.array((first, second, third, fourth))
+model = Sequential([Dense(4, input_dim=2, activation="tanh"), Dense(1, activation="sigmoid")])
+model.compile(loss="mean_absolute_error", optimizer="sgd")
+model.fit(inputs, targets, epochs=500)
+"""
+
+
+def test_typed_in_zero_one_labels_are_class_ids_for_a_sigmoid_output():
+    assert found(XOR_WITH_MAE) == [(9, "KC302")]
+
+
+def test_typed_in_zero_one_labels_with_a_linear_output_are_a_regression_demo():
+    assert found(XOR_WITH_MAE.replace(', activation="sigmoid")', ")")) == []
+    # targets that are not 0/1 are not class ids
+    assert found(XOR_WITH_MAE.replace("[0], [1], [1], [0]", "[0.2], [1], [1.7], [0]")) == []
+
+
+def test_validation_data_sliced_from_arrays_loaded_with_np_load():
+    code = """
+import numpy as np
+from keras import Input, Sequential, layers
+x_train, y_train = np.load("x_train.npy"), np.load("y_train.npy")
+x_test, y_test = np.load("x_test.npy"), np.load("y_test.npy")
+model = Sequential([Input(shape=(6,)), layers.Dense(8, activation="relu"), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, validation_data=(x_train[:200], y_train[:200]))
+model.evaluate(x_test, y_test)
+"""
+    assert found(code) == [(8, "KC505")]
+    assert found(code.replace("validation_data=(x_train[:200], y_train[:200])",
+                              "validation_data=(x_test, y_test)")) == []
+
+
+RANDOM_SEQUENCE_LABELS = """
+import numpy as np
+import keras
+from keras import layers
+windows = np.random.rand(32, 12, 3)
+labels = np.random.randint(0, 2, size=(32,))
+model = keras.Sequential([keras.Input(shape=(12, 3)), layers.GRU(8, return_sequences=True),
+                          layers.Dense(1, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(windows, labels, epochs=1)
+"""
+
+
+def test_a_per_step_output_against_random_labels_drawn_one_per_sample():
+    assert found(RANDOM_SEQUENCE_LABELS) == [(8, "KC102")]
+    column = RANDOM_SEQUENCE_LABELS.replace("np.random.randint(0, 2, size=(32,))",
+                                            "np.eye(32, 1)")
+    assert found(column) == [(8, "KC102")]
+    assert found(column.replace("np.eye(32, 1)", "np.zeros((32, 1))")) == [(8, "KC102")]
+
+
+def test_random_labels_drawn_one_per_step_make_a_per_step_output_right():
+    assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=(32, 12, 1)")) == []
+    # a shape that is not written out says nothing
+    assert found(RANDOM_SEQUENCE_LABELS.replace("size=(32,)", "size=label_shape")) == []
+    assert found(RANDOM_SEQUENCE_LABELS.replace("np.random.randint(0, 2, size=(32,))",
+                                                "np.eye(32)")) == []
+
+
+RESCALED_DATASETS = """
+import tensorflow as tf
+loader = tf.keras.utils.image_dataset_from_directory
+train_ds, val_ds = loader("photos/train"), loader("photos/val")
+test_ds = loader("photos/test")
+def to_unit(image, label):
+    return tf.cast(image, tf.float32) / 255.0, label
+train_ds = train_ds.map(to_unit)
+val_ds = val_ds.map(to_unit)
+model = tf.keras.Sequential([tf.keras.Input(shape=(256, 256, 3)),
+                             tf.keras.layers.Conv2D(8, 3, activation="relu"),
+                             tf.keras.layers.GlobalAveragePooling2D(),
+                             tf.keras.layers.Dense(4, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_ds, validation_data=val_ds, epochs=3)
+model.evaluate(test_ds)
+"""
+
+
+def test_images_rescaled_by_a_mapped_function_for_training_but_not_for_the_test_set():
+    assert found(RESCALED_DATASETS) == [(16, "KC403")]
+
+
+def test_every_dataset_mapped_or_a_map_that_does_not_rescale_is_silent():
+    assert found(RESCALED_DATASETS.replace("model.evaluate(test_ds)",
+                                           "model.evaluate(test_ds.map(to_unit))")) == []
+    # augmentation is not rescaling: what the training data looks like is unknown (no KC401)
+    flipped = RESCALED_DATASETS.replace("tf.cast(image, tf.float32) / 255.0",
+                                        "tf.image.flip_left_right(image)")
+    assert found(flipped) == []
+    # a map of a helper the file does not define may do anything
+    opaque = RESCALED_DATASETS.replace("train_ds.map(to_unit)", "train_ds.map(prepare)").replace(
+        "val_ds.map(to_unit)", "val_ds.map(prepare)")
+    assert found(opaque) == []
+
+
+OPTIMIZER_RATE = """
+import keras
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse")
+print(model.optimizer.lr)
+"""
+
+
+def test_the_optimizers_lr_attribute_of_a_known_model_under_keras_3():
+    assert [(d.line, d.code) for d in lint(OPTIMIZER_RATE, select=("KC601",))] == [(5, "KC601")]
+
+
+def test_lr_on_other_objects_on_keras_2_or_spelled_learning_rate_is_silent():
+    def kc601(code):
+        return [d.code for d in lint(code, select=("KC601",))]
+    assert kc601(OPTIMIZER_RATE.replace(".lr", ".learning_rate")) == []
+    assert kc601(OPTIMIZER_RATE.replace("model.optimizer.lr", "trainer.optimizer.lr")) == []
+    assert kc601(OPTIMIZER_RATE.replace("import keras", "import tf_keras as keras")) == []
+
+
+LEN_OF_CLASSES = """
+import numpy as np
+import keras
+names = ["cat", "dog", "fox"]
+labels = keras.utils.to_categorical(np.load("labels.npy"), len(names))
+model = keras.Sequential([keras.Input(shape=(20,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(len(names), activation="sigmoid")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+"""
+
+
+def test_a_sigmoid_over_len_of_a_literal_class_list():
+    assert found(LEN_OF_CLASSES) == [(7, "KC301")]
+
+
+def test_len_of_a_list_the_file_does_not_spell_out_is_unknown():
+    code = LEN_OF_CLASSES.replace('["cat", "dog", "fox"]', 'sorted(os.listdir("images"))')
+    code = code.replace('activation="sigmoid")', 'activation="softmax")')
+    assert found(code) == []
+    # one name, sigmoid over one unit: a binary output, nothing to report
+    one = LEN_OF_CLASSES.replace('["cat", "dog", "fox"]', '["spam"]').replace(
+        "categorical_crossentropy", "binary_crossentropy")
+    assert found(one) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
+from conftest import lint
 
 from kerascheck.analysis.interpreter import analyze
 from kerascheck.analysis.shapes import infer
@@ -94,3 +95,37 @@ model = models.Sequential([layers.Input(shape=(6, 6, 1)), layers.Conv2D(4, 3),
     assert [(problem.layer.kind, problem.input_shape, problem.window)
             for problem in found.too_small] == [("Conv2D", (2, 2, 4), (3, 3))]
     assert found.outputs[2] is UNKNOWN and found.outputs[4] is UNKNOWN
+
+
+def test_keras_1_convolutions_are_read_as_keras_2_read_them():
+    """Convolution2D(32, 3, 3, border_mode=..., subsample=...): a 3x3 kernel, the padding and the
+    strides of Keras 2's legacy interface; an explicit Theano dim ordering is not followed."""
+    keras1 = """
+from keras.models import Sequential
+from keras.layers import Convolution2D, Flatten, Dense
+model = Sequential([Convolution2D(32, 3, 3, border_mode="same", input_shape=(8, 8, 1)),
+                    Convolution2D(32, 3, 3, subsample=(2, 2)),
+                    Convolution2D(32, 3, 3, activation="relu"), Flatten(),
+                    Dense(10, activation="softmax")])
+"""
+    # 8x8 (same) -> 3x3 (valid, stride 2) -> 1x1: the third 3x3 kernel fits exactly
+    assert [d.code for d in lint(keras1, select=("KC104",))] == []
+    shrunk = keras1.replace('border_mode="same"', 'border_mode="valid"')
+    # 6x6 -> 2x2: the third kernel no longer fits
+    assert [(d.line, d.code) for d in lint(shrunk, select=("KC104",))] == [(6, "KC104")]
+    theano = shrunk.replace('border_mode="valid",', 'border_mode="valid", dim_ordering="th",')
+    assert [d.code for d in lint(theano, select=("KC104",))] == []
+
+
+def test_a_file_that_switches_keras_to_channels_first_has_its_shapes_left_alone():
+    code = """
+from keras import backend as K
+from keras.models import Sequential
+from keras.layers import Conv2D, MaxPooling2D, Flatten, Dense
+K.set_image_data_format("channels_first")
+model = Sequential([Conv2D(8, (3, 3), input_shape=(1, 28, 28)), MaxPooling2D((2, 2)),
+                    Flatten(), Dense(10, activation="softmax")])
+"""
+    assert [d.code for d in lint(code, select=("KC104",))] == []
+    as_usual = code.replace('"channels_first"', '"channels_last"')
+    assert [d.code for d in lint(as_usual, select=("KC104",))] == ["KC104"]

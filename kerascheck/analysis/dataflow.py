@@ -25,8 +25,8 @@ from kerascheck.analysis.values import (
     Seq,
     Value,
 )
-from kerascheck.analysis import origins
-from kerascheck.facts import DataFact, EvaluationFact, StatisticsFitFact
+from kerascheck.analysis import origins, preprocessors
+from kerascheck.facts import DataFact, EvaluationFact
 
 if TYPE_CHECKING:
     from kerascheck.analysis.interface import Interpreter
@@ -70,13 +70,9 @@ RAW_LOADERS = {
     "imageio.v2.imread": "images", "imageio.v3.imread": "images", "skimage.io.imread": "images",
     "matplotlib.pyplot.imread": None,  # returns floats in [0, 1] for PNGs: not raw
 }
-SCALER_SUFFIXES = ("Scaler", "Normalizer", "Transformer", "Standardizer")
-ONE_HOT_ENCODERS = {"OneHotEncoder", "LabelBinarizer", "MultiLabelBinarizer"}
-# Estimators whose fit learns statistics of the data (KC402). sklearn's Normalizer and
-# FunctionTransformer learn nothing; encoders learn the label set, which leaks nothing useful.
-STATISTICS_ESTIMATORS = {"StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler",
-                         "QuantileTransformer", "PowerTransformer", "Normalization",
-                         "Discretization"}
+# Loaders of stored arrays and frames: loaded data (not made up), of a scale nobody can tell.
+LOADERS_OF_UNKNOWN_SCALE = {"numpy.load", "pandas.read_pickle", "pandas.read_parquet",
+                            "pandas.read_hdf", "pandas.read_feather"}
 # Keras and tf.data loaders that make datasets (iterators of batches, KC503).
 DATASET_LOADERS = {"text_dataset_from_directory", "timeseries_dataset_from_array",
                    "audio_dataset_from_directory"}
@@ -157,8 +153,10 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
                                     identity=("load", id(node)), node=node))
         if leaf in DATASET_LOADERS:
             return DataVal(DataFact(is_dataset=True, identity=("load", id(node)), node=node))
-        if leaf == "ImageDataGenerator":
+        if leaf == "ImageDataGenerator" or preprocessors.is_preprocessor(qualname, keras_name):
             return Instance(qualname, kwargs, star, node)
+        if leaf == "pad_sequences":
+            return _preserve(_first(args, kwargs, "sequences"), node)
         if leaf == "load_img":
             return DataVal(DataFact(source="images", identity=("load", id(node)), node=node))
         if leaf in ("img_to_array", "array_to_img"):
@@ -171,16 +169,21 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             return Instance(qualname, kwargs, star, node)
         return None
     root = qualname.split(".")[0]
+    if preprocessors.is_preprocessor(qualname, None):
+        return Instance(qualname, kwargs, star, node)
     if origins.is_synthetic_source(qualname, leaf):
         made_up = [DataVal(fact) for fact in origins.synthetic_facts(qualname, node)]
+        if len(made_up) == 1 and _one_per_sample(_drawn_shape(qualname, leaf, args, kwargs)):
+            made_up[0] = made_up[0].derive(one_per_sample=True)
         return made_up[0] if len(made_up) == 1 else Seq(made_up)
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
-    if qualname in RAW_LOADERS:
-        source = origins.loaded_source(RAW_LOADERS[qualname], node, analyzer.module,
+    if qualname in RAW_LOADERS or qualname in LOADERS_OF_UNKNOWN_SCALE:
+        source = origins.loaded_source(RAW_LOADERS.get(qualname), node, analyzer.module,
                                        analyzer.scales_itself)
-        return DataVal(DataFact(source=source, identity=("load", id(node)), node=node))
+        return DataVal(DataFact(source=source, node=node,
+                                identity=("load", id(node), *preprocessors.loaded_tag(node))))
     if qualname in TF_SCALING:
         return _scaled(_first(args, kwargs, "image", "x"), node)
     if leaf == "argmax" and root in ("numpy", "tensorflow"):
@@ -209,10 +212,6 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if root == "sklearn":
         if leaf == "train_test_split":
             return _split(args, node, analyzer)
-        if qualname.startswith("sklearn.preprocessing.") and (
-                leaf.endswith(SCALER_SUFFIXES) or leaf in ONE_HOT_ENCODERS or
-                leaf == "LabelEncoder"):
-            return Instance(qualname, kwargs, star, node)
         if qualname.startswith("sklearn.metrics."):
             _record_metric(args, kwargs, node)
             return UNKNOWN_VALUE
@@ -243,6 +242,10 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
     if name == "map" and node.args and origins.cuts_targets_from_inputs(
             getattr(args[0] if args else None, "node", None) or node.args[0].value):
         return receiver.derive(self_supervised=True, labels=None, identity=(data.identity, name))
+    if name == "map" and data.is_dataset and data.source is not None and node.args and \
+            origins.map_rescales(node.args[0].value, analyzer.module):
+        # ``ds.map(lambda x, y: (rescale(x), y))``: the same images, rescaled (KC403 compares)
+        return receiver.derive(scaled=True, labels=None, one_hot=False, int_labels=False)
     if name in OPAQUE_TRANSFORMS:
         # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too
         return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
@@ -268,39 +271,27 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
             return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node,
                                     labels=labels))
         return None
-    if name in ("fit", "fit_transform", "partial_fit", "adapt"):
-        record_fit(instance, data_arg)
-        record_statistics_fit(analyzer, instance, data_arg, node)
+    if name in ("fit", "fit_transform", "partial_fit", "adapt", "fit_on_texts"):
+        preprocessors.record_statistics_fit(analyzer, instance, data_arg, node)
+        preprocessors.record_fit(instance, data_arg)
+    if name in ("texts_to_sequences", "texts_to_matrix", "sequences_to_matrix"):
+        # the same texts, now token ids: their identity is kept so a later split is seen
+        if isinstance(data_arg, DataVal):
+            return data_arg.derive(source=None, node=node)
+        return _fresh(node)
     if name in ("transform", "fit_transform"):
         if not isinstance(data_arg, DataVal):
             return _fresh(node)
-        if leaf in ONE_HOT_ENCODERS:
+        if leaf in preprocessors.ONE_HOT_ENCODERS:
             return data_arg.derive(one_hot=True, int_labels=False, node=node)
         if leaf == "LabelEncoder":
             return data_arg.derive(int_labels=True, node=node)
+        if leaf in preprocessors.IMPUTERS:  # missing values filled in: the scale is what it was
+            return data_arg.derive(fitted_on=tuple(instance.fitted_on), node=node)
         return data_arg.derive(scaled=True, fitted_on=tuple(instance.fitted_on), node=node)
-    if name in ("fit", "partial_fit"):
-        return instance
+    if name in ("fit", "partial_fit", "fit_on_texts"):
+        return instance if name != "fit_on_texts" else UNKNOWN_VALUE
     return None
-
-
-def record_fit(instance: Instance, data_arg: Value) -> None:
-    """Remember which data a scaler or ``Normalization`` layer took its statistics from."""
-    if isinstance(data_arg, DataVal) and data_arg.data.identity is not None:
-        instance.fitted_on.append(data_arg.data.identity)
-
-
-def record_statistics_fit(analyzer: "Interpreter", instance: Instance, data_arg: Value,
-                          node) -> None:
-    """Remember a scaler's fit or a Normalization layer's adapt, for KC402."""
-    if instance.class_name not in STATISTICS_ESTIMATORS or not isinstance(data_arg, DataVal):
-        return
-    identity = data_arg.data.identity
-    if identity is None:
-        return
-    analyzer.statistics_fits.append(StatisticsFitFact(
-        node=node, data_identity=identity, estimator=instance.class_name,
-        held_out=is_held_out(identity)))
 
 
 def _record_metric(args, kwargs, node) -> None:
@@ -347,8 +338,57 @@ def _preserve(value: Value, node) -> Value:
     if isinstance(value, DataVal):
         return value
     if isinstance(value, Seq) and value.exact:  # np.array([[0, 1], [1, 0]]): typed-in rows
-        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node,
+                                zero_one=_zero_one_column(value)))
     return _fresh(node)
+
+
+def _zero_one_column(rows) -> bool:
+    """Whether typed-in rows are one column of 0s and 1s with both present
+    (``[[0], [1], [1], [0]]``, ``[0, 1, 1, 0]``): the two class ids of a binary problem."""
+    values = []
+    for row in rows.items:
+        if isinstance(row, Seq) and row.exact and len(row.items) == 1:
+            row = row.items[0]
+        if not isinstance(row, Const) or type(row.value) not in (int, float, bool) or \
+                row.value not in (0, 1):
+            return False
+        values.append(row.value)
+    return len(values) >= 4 and 0 in values and 1 in values
+
+
+# Where a random draw's shape is given: the ``size=`` keyword or this positional argument.
+_SIZE_POSITION = {"random": 0, "random_sample": 0, "randint": 2, "uniform": 2, "normal": 2,
+                  "choice": 1, "binomial": 2, "poisson": 1}
+
+
+def _drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
+    """The literal shape of made-up data: ``np.random.randint(0, 3, size=(100,))``,
+    ``np.random.rand(100, 1)``, ``np.zeros((100,))``, ``np.eye(100, 1)``,
+    ``tf.random.uniform((100,))``; None when it is not written out."""
+    if qualname in ("numpy.random.rand", "numpy.random.randn"):
+        size = Seq(list(args)) if args and not kwargs else None
+    elif qualname.startswith("numpy.random.") and leaf in _SIZE_POSITION:
+        position = _SIZE_POSITION[leaf]
+        size = kwargs.get("size", args[position] if len(args) > position else None)
+    elif qualname in ("numpy.zeros", "numpy.ones", "numpy.empty", "numpy.full"):
+        size = kwargs.get("shape", args[0] if args else None)
+    elif qualname == "numpy.eye" and len(args) >= 2:  # eye(24, 1): a column of 24 labels
+        size = Seq([args[0], args[1]])
+    elif qualname.startswith("tensorflow.random.") and leaf in ("uniform", "normal"):
+        size = kwargs.get("shape", args[0] if args else None)
+    else:
+        return None
+    if isinstance(size, Const) and type(size.value) is int:
+        return (size.value,)
+    if isinstance(size, Seq) and size.exact and all(
+            isinstance(item, Const) and type(item.value) is int for item in size.items):
+        return tuple(item.value for item in size.items)
+    return None
+
+
+def _one_per_sample(shape: tuple | None) -> bool:
+    return shape is not None and len(shape) >= 1 and shape[1:] in ((), (1,))
 
 
 def _scaled(value: Value, node) -> Value:
@@ -381,7 +421,7 @@ def _argmax(value: Value) -> Value:
 def _split(arrays, node, analyzer: "Interpreter | None" = None) -> Value:
     """``train_test_split(X, y)`` -> X_train, X_test, y_train, y_test."""
     if analyzer is not None:
-        _mark_split_after_fit(arrays, node, analyzer)
+        preprocessors.mark_split_after_fit(arrays, node, analyzer)
     parts = []
     for index, array in enumerate(arrays):
         for half in ("train", "test"):
@@ -391,40 +431,3 @@ def _split(arrays, node, analyzer: "Interpreter | None" = None) -> Value:
             else:
                 parts.append(DataVal(DataFact(identity=("split", id(node), index, half))))
     return Seq(parts)
-
-
-def _mark_split_after_fit(arrays, node, analyzer: "Interpreter") -> None:
-    """Statistics fit on whole data that is now split: the test side was seen by the scaler.
-
-    Only data that was not itself a part of an earlier split or of a dataset's train/test halves
-    counts, so that carving a validation set out of an already scaled training set (a common and
-    mild practice) is not reported."""
-    identities = {array.data.identity for array in arrays
-                  if isinstance(array, DataVal) and array.data.identity is not None}
-    for fit in analyzer.statistics_fits:
-        if fit.later_split is None and fit.data_identity in identities and \
-                not _is_part(fit.data_identity):
-            fit.later_split = node
-
-
-def _is_part(identity) -> bool:
-    """Whether an identity names one side of a split or a train/test half of a loaded set."""
-    while isinstance(identity, tuple) and identity:
-        if identity[0] == "split" or (identity[0] == "load" and (
-                "train" in identity or "test" in identity)):
-            return True
-        identity = next((item for item in identity if isinstance(item, tuple)), None)
-    return False
-
-
-def is_held_out(identity) -> bool:
-    """Whether an identity names the test or validation side of a split or a dataset."""
-    while isinstance(identity, tuple):
-        if identity[:1] == ("split",) and "test" in identity:
-            return True
-        if identity[:1] == ("load",) and "test" in identity:
-            return True
-        identity = identity[0] if identity and isinstance(identity[0], tuple) else (
-            identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
-    return False
-

@@ -19,11 +19,12 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import branches, dataflow, origins, subclassing, wrappers
+from kerascheck.analysis import branches, dataflow, origins, preprocessors, subclassing, wrappers
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
+from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
@@ -56,7 +57,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.unattributed_evaluations: list[cst.Call] = []
         self.keras_calls: list[KerasCallFact] = []
         self.references: list[tuple[cst.CSTNode, str]] = []
-        self.statistics_fits: list = []  # StatisticsFitFact, see dataflow.record_statistics_fit
+        self.statistics_fits: list = []  # StatisticsFitFact, see preprocessors.record_statistics_fit
         self._path: list[tuple] = []  # the branches being interpreted, outermost first
         self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
@@ -73,7 +74,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
+        channels_first = sets_channels_first(self.keras_calls)
         for model in self.models:
+            model.channels_first = channels_first  # then no shapes are followed (KC104)
             origins.mark_scaled_in_place(model, self.scaled_in_place)
             model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
@@ -323,6 +326,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         return self.call_value(callee, node, args, kwargs, star, frame)
 
     def call_value(self, callee: Value, node: cst.Call, args, kwargs, star, frame) -> Value:
+        if isinstance(callee, DataVal) and callee.data.identity == ("free", "len") and \
+                len(args) == 1 and isinstance(args[0], Seq) and args[0].exact and not kwargs:
+            return Const(len(args[0].items))  # len(classes) of a literal list: a unit count
         if isinstance(callee, Ref):
             return self.call_ref(callee, node, args, kwargs, star)
         if isinstance(callee, FuncVal):
@@ -395,8 +401,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                                            frame)
         if isinstance(receiver, LayerVal) and method == "adapt" and receiver.instance is not None:
             data = args[0] if args else kwargs.get("data", UNKNOWN_VALUE)
-            dataflow.record_fit(receiver.instance, data)
-            dataflow.record_statistics_fit(self, receiver.instance, data, node)
+            preprocessors.record_statistics_fit(self, receiver.instance, data, node)
+            preprocessors.record_fit(receiver.instance, data)
             return UNKNOWN_VALUE
         if isinstance(receiver, (DataVal, Instance)):
             result = dataflow.method(receiver, method, node, args, kwargs, self)

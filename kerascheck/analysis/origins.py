@@ -145,3 +145,37 @@ def cuts_targets_from_inputs(function) -> bool:
             return False
         bases.append(value.value.value)
     return bases[0] == bases[1]
+
+
+_RESCALING_CALLEE = re.compile(r"rescal|normali[sz]", re.IGNORECASE)
+
+
+def map_rescales(function, module: cst.Module) -> bool:
+    """Whether the function given to ``dataset.map`` visibly rescales the images: a lambda or a
+    function of the file whose body divides by a number (``tf.cast(x, tf.float32) / 255.``) or
+    calls a rescaling or normalization layer (``rescale(x)``, ``layers.Rescaling(1 / 255)(x)``).
+    Anything else (augmentation, decoding, an unknown helper) is not known to rescale."""
+    if isinstance(function, cst.Name):
+        function = next((statement for statement in module.body
+                         if isinstance(statement, cst.FunctionDef) and
+                         statement.name.value == function.value), None)
+    if not isinstance(function, (cst.Lambda, cst.FunctionDef)):
+        return False
+    finder = _RescalingFinder(module)
+    function.body.visit(finder)
+    return finder.found
+
+
+class _RescalingFinder(cst.CSTVisitor):
+    def __init__(self, module: cst.Module):
+        self.module = module
+        self.found = False
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.Divide) and isinstance(node.right, (cst.Integer,
+                                                                             cst.Float)):
+            self.found = self.found or float(node.right.value) > 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = self.module.code_for_node(node.func)
+        self.found = self.found or bool(_RESCALING_CALLEE.search(callee))

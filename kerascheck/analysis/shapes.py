@@ -54,12 +54,26 @@ class Shapes:
         return UNKNOWN
 
 
+def sets_channels_first(keras_calls) -> bool:
+    """Whether the file switches Keras to channels first (``K.set_image_data_format(
+    "channels_first")``, Keras 1's ``set_image_dim_ordering("th")``) or to a layout it does not
+    spell out: its images' axes are then not what the shapes here assume."""
+    for call in keras_calls:
+        # keras.backend's (Keras 1 and 2) and keras.config's (Keras 3) setters
+        if call.callee.rsplit(".", 1)[-1] in ("set_image_data_format", "set_image_dim_ordering"):
+            value = call.positional[0] if call.positional else next(
+                iter(call.arguments.values()), UNKNOWN)
+            if value not in ("channels_last", "tf"):
+                return True
+    return False
+
+
 def infer(model: ModelFact) -> Shapes:
     """The output shape of every layer of ``model`` that the source lets one follow."""
     shapes = Shapes()
     input_shape = model.input_shape if _is_shape(model.input_shape) else UNKNOWN
-    if not model.exact and model.kind == "sequential":
-        return shapes
+    if (not model.exact and model.kind == "sequential") or model.channels_first:
+        return shapes  # layers unknown, or images laid out channels first by the file
     parents_of: dict[int, list[int]] = {}
     for producer, consumer in model.edges:
         parents_of.setdefault(consumer, []).append(producer)
@@ -179,6 +193,12 @@ def _recurrent(layer: LayerFact, shape: tuple) -> Any:
     return (shape[0], units) if sequences else (units,)
 
 
+# Keras 1's arguments of convolutions and pooling that the shapes do not follow (1D lengths,
+# the dim ordering unless it is TensorFlow's channels last).
+KERAS1_UNFOLLOWED = {"filter_length", "subsample_length", "pool_length",
+                     "nb_row", "nb_col", "nb_filter"}
+
+
 def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
     """Convolutions and pooling over 1, 2 or 3 spatial axes (channels last)."""
     kind = layer.kind
@@ -187,16 +207,26 @@ def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
         return UNKNOWN
     if _argument(layer, "data_format", None, None) not in (None, "channels_last"):
         return UNKNOWN
+    if KERAS1_UNFOLLOWED & set(layer.arguments) or \
+            _argument(layer, "dim_ordering", None, "tf") != "tf":
+        return UNKNOWN  # Keras 1's 1D spellings, or an explicit (or unknown) dim ordering
+    # Keras 1 spellings read as Keras 2 read them: border_mode= is the padding, subsample= the
+    # strides, Convolution2D(32, 3, 3) a 3x3 kernel (Keras 3 raises on them: KC602's business)
+    legacy_padding = _argument(layer, "border_mode", None, None)
     if kind.startswith(("MaxPool", "AveragePool", "AvgPool")):
         window = _per_axis(_argument(layer, "pool_size", 0, 2), spatial)
         strides = _per_axis(_argument(layer, "strides", 1, None), spatial) or window
-        padding = _argument(layer, "padding", 2, "valid")
+        padding = legacy_padding or _argument(layer, "padding", 2, "valid")
         channels = shape[-1]
     elif kind in (f"Conv{spatial}D", f"SeparableConv{spatial}D", f"Convolution{spatial}D"):
         filters = _argument(layer, "filters", 0)
         window = _per_axis(_argument(layer, "kernel_size", 1), spatial)
         strides = _per_axis(_argument(layer, "strides", 2, 1), spatial)
-        padding = _argument(layer, "padding", 3, "valid")
+        padding = legacy_padding or _argument(layer, "padding", 3, "valid")
+        if kind.startswith("Convolution") and len(layer.positional) == spatial + 1:
+            window = tuple(literal(axis) for axis in layer.positional[1:])
+            window = _per_axis(window if spatial > 1 else window[0], spatial)
+            strides = _per_axis(_argument(layer, "subsample", None, 1), spatial)
         if _per_axis(_argument(layer, "dilation_rate", None, 1), spatial) != (1,) * spatial:
             return UNKNOWN
         channels = filters if type(filters) is int else None

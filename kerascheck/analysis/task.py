@@ -46,6 +46,10 @@ def infer_task(model: ModelFact) -> TaskFact:
     one_hot = any(getattr(y, "one_hot", False) for y in labels)
     class_ids = any(getattr(y, "int_labels", False) for y in labels)
     continuous = any(getattr(y, "continuous", False) for y in labels)
+    # typed-in 0/1 targets are class ids only where the output is a probability: XOR fit by a
+    # linear output with MSE is a regression demonstration
+    zero_one = activation == "sigmoid" and units == 1 and labels and all(
+        getattr(y, "zero_one", False) for y in labels)
 
     if reconstructs_input(model):
         return TaskFact("reconstruction", evidence=("fit(x, x): the targets are the inputs",))
@@ -58,7 +62,9 @@ def infer_task(model: ModelFact) -> TaskFact:
         evidence.append("integer class labels")
     if loss in CATEGORICAL_LOSSES:
         evidence.append(f"{loss}")
-    if activation == "sigmoid" and (one_hot or class_ids or loss == "binary_crossentropy"):
+    if zero_one:
+        evidence.append("a sigmoid output on 0/1 labels")
+    elif activation == "sigmoid" and (one_hot or class_ids or loss == "binary_crossentropy"):
         evidence.append("a sigmoid output on class labels")
     if evidence and not continuous:
         if activation == "sigmoid" and not (one_hot or class_ids) and units not in (1, UNKNOWN):

@@ -24,7 +24,10 @@ SEQUENCE_LAYERS = {
 
 
 def _per_sample_labels(labels: object) -> bool:
-    """Labels of a ``keras.datasets`` classification set (one class per sample), one-hot or not."""
+    """Labels of a ``keras.datasets`` classification set (one class per sample), one-hot or not,
+    or made up in a literal shape of one value per sample (``randint(0, 3, size=(100,))``)."""
+    if isinstance(labels, DataFact) and labels.one_per_sample:
+        return True
     if not isinstance(labels, DataFact) or type(labels.classes) is not int:
         return False
     identity = labels.identity
@@ -59,7 +62,8 @@ class MissingFlatten(Rule):
     `Global*Pooling*D` or recurrent layer in between. Sequence models (with an `Embedding`, a
     recurrent, an attention or a 1D convolution layer) are checked only when the labels are one
     per sample for certain (the labels of a `keras.datasets` classification set, one-hot or
-    not) and the static shapes show extra axes at the output (an `LSTM(...,
+    not, or made-up labels whose literal shape is one per sample: `randint(0, 2, size=(n,))`,
+    `np.zeros((n, 1))`) and the static shapes show extra axes at the output (an `LSTM(...,
     return_sequences=True)`, a `Conv1D` or an `Embedding` left unpooled): elsewhere a `Dense`
     layer per time step is usually the point (the TensorFlow time series tutorial's models,
     sequence tagging). Neither

@@ -7,9 +7,9 @@ from kerascheck.facts import FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
-# Keras 2 and 3 spell these under keras.backend (and keras.config); Keras 1 spoke of dim ordering
-_DATA_FORMAT_QUERIES = {"set_image_data_format", "image_data_format", "set_image_dim_ordering",
-                        "image_dim_ordering"}
+# Keras 2 and 3 spell this under keras.backend (and keras.config); Keras 1 spoke of dim ordering.
+# A file that *sets* the format to a literal is followed by the shapes (ModelFact.channels_first).
+_DATA_FORMAT_QUERIES = {"image_data_format", "image_dim_ordering"}
 
 
 class ShrinkingFeatureMap(Rule):
@@ -150,8 +150,8 @@ other = keras.Sequential([keras.Input(shape=(4, 4, 3)), Upscale(8), keras.layers
 
     def check_file(self, facts: FileFacts):
         if any(path.rsplit(".", 1)[-1] in _DATA_FORMAT_QUERIES for _, path in facts.references):
-            # the data format is set or chosen at run time (K.set_image_data_format(...), a test
-            # of K.image_data_format()): which axis holds the channels is not known
+            # the data format is chosen at run time (a test of K.image_data_format()): which
+            # axis holds the channels is not known
             return
         yield from super().check_file(facts)
 

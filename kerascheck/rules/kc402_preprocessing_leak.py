@@ -6,17 +6,24 @@ from kerascheck.facts import FileFacts
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
+VOCABULARIES = {"Tokenizer", "TextVectorization", "TfidfVectorizer"}
+
 
 class PreprocessingLeak(Rule):
     """
     ## What it does
     Finds scaling statistics learned from data the model is later evaluated on:
 
-    - a scaler (`StandardScaler`, `MinMaxScaler`, `RobustScaler`, ...) or a Keras
+    - a scaler (`StandardScaler`, `MinMaxScaler`, `RobustScaler`, ...), a `PCA` or
+      `TruncatedSVD`, an imputer (`SimpleImputer`, `KNNImputer`), a text vocabulary
+      (`Tokenizer.fit_on_texts`, `TfidfVectorizer`, `TextVectorization.adapt`) or a Keras
       `Normalization` layer is fit on the whole data set, which is split into train and test
       afterwards (`scaler.fit_transform(X)` then `train_test_split(X, ...)`);
-    - a scaler is fit, or a `Normalization` layer adapted, on the test or validation data
-      (`scaler.fit(X_test)`, `normalizer.adapt(x_test)`).
+    - one of them is fit, or a `Normalization` layer adapted, on the test or validation data:
+      the test side of a split or of a `keras.datasets` set, a file whose name says test or
+      validation (`pd.read_csv("test.csv")`), or the object fit on the training data fit
+      again on `X_test` (`scaler.fit(X_test)`, `normalizer.adapt(x_test)`).
+    Label encoders are left alone: the set of labels leaks nothing about the features.
 
     ## Why is this bad?
     The test set stands in for data the model has never seen. Statistics computed with the test
@@ -105,6 +112,31 @@ scaler = StandardScaler()
 X_train = scaler.fit_transform(X_train)
 X_test = scaler.fit_transform(X_test)  # expect: KC402
 """,
+        # principal axes and a vocabulary learned from every row, then split
+        """
+import pandas as pd
+from sklearn.decomposition import PCA
+from sklearn.model_selection import train_test_split
+from tensorflow.keras.preprocessing.text import Tokenizer
+frame = pd.read_csv("reviews.csv")
+reduced = PCA(n_components=16).fit_transform(frame.drop(columns=["text"]).values)  # expect: KC402
+tokenizer = Tokenizer(num_words=2000)
+tokenizer.fit_on_texts(frame["text"])  # expect: KC402
+tokens = tokenizer.texts_to_sequences(frame["text"])
+a, b = train_test_split(reduced, test_size=0.2)
+c, d = train_test_split(tokens, test_size=0.2)
+""",
+        # the test file gets a scaler of its own
+        """
+import keras
+import pandas as pd
+from sklearn.impute import SimpleImputer
+train_rows = pd.read_csv("data/train.csv")
+test_rows = pd.read_csv("data/test.csv")
+imputer = SimpleImputer(strategy="median")
+filled_train = imputer.fit_transform(train_rows)
+filled_test = SimpleImputer(strategy="median").fit_transform(test_rows)  # expect: KC402
+""",
         # a Keras Normalization layer adapted on the test images
         """
 import tensorflow as tf
@@ -141,6 +173,23 @@ from sklearn.preprocessing import LabelEncoder
 y = LabelEncoder().fit_transform(labels)
 X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y)
 """,
+        # the vocabulary of the training texts only; the imputer fit again on the next
+        # training file (not on test data)
+        """
+import pandas as pd
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import train_test_split
+from tensorflow.keras.preprocessing.text import Tokenizer
+texts_train, texts_test = train_test_split(pd.read_csv("reviews.csv")["text"], test_size=0.2)
+tokenizer = Tokenizer(num_words=2000)
+tokenizer.fit_on_texts(texts_train)
+train_ids = tokenizer.texts_to_sequences(texts_train)
+test_ids = tokenizer.texts_to_sequences(texts_test)
+imputer = SimpleImputer()
+first = imputer.fit_transform(pd.read_csv("train_2020.csv"))
+second = imputer.fit_transform(pd.read_csv("train_2021.csv"))
+contest = SimpleImputer().fit_transform(pd.read_csv("contest_entries.csv"))
+""",
         # carving a validation set out of the already scaled training set
         """
 import keras
@@ -155,15 +204,16 @@ X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.
 
     def check_file(self, facts: FileFacts):
         for fit in facts.statistics_fits:
+            learned = "its vocabulary" if fit.estimator in VOCABULARIES else "its statistics"
             if fit.held_out:
                 yield self.finding(
                     fit.node,
-                    f"{fit.estimator} learns its statistics from held-out (test or validation) "
+                    f"{fit.estimator} learns {learned} from held-out (test or validation) "
                     f"data; fit it on the training data and only transform the rest")
             elif fit.later_split is not None:
                 yield self.finding(
                     fit.node,
-                    f"{fit.estimator} learns its statistics from all the data, which is split "
+                    f"{fit.estimator} learns {learned} from all the data, which is split "
                     f"into train and test afterwards, so the test rows leak into training; "
                     f"split first and fit on the training part")
 

@@ -19,7 +19,11 @@ class TestDataNotPreprocessed(Rule):
     Finds a model trained on data that was scaled on its way to `fit()` (`x_train / 255`,
     `(x - mean) / std`, a fitted scaler's `transform`) while the data of the same raw kind
     given to `fit(validation_data=...)`, `evaluate()` or `predict()` reaches it unscaled
-    (`evaluate(x_test, y_test)` with the raw test images).
+    (`evaluate(x_test, y_test)` with the raw test images). Datasets too: a `Rescaling` layer
+    or a division by 255 mapped over the training and validation datasets
+    (`train_ds.map(lambda x, y: (rescale(x), y))`) but not over the test dataset given to
+    `evaluate()`. (A `Rescaling` layer inside the model changes nothing: the training data
+    would be scaled twice and the test data once.)
 
     ## Why is this bad?
     The network learned weights for inputs between 0 and 1; the raw test images are 255 times

@@ -120,7 +120,8 @@ class NonexistentKerasApi(Rule):
     `target-version = "keras2"` only paths that were wrong on Keras 2 as well are reported
     (`tf.keras.Dense`, `tf.layers`); Keras 2's own paths are fine there. Under `"tf1"` (TensorFlow
     1 code: pinned `tensorflow<2`, or a file with `tf.Session`, `tf.placeholder`, ...)
-    `tf.layers` is fine as well.
+    `tf.layers` is fine as well. Also an attribute Keras 3 removed from an object the file
+    knows: `model.optimizer.lr` on a model it builds (`learning_rate` on every Keras).
 
     ## Why is this bad?
     Python only looks the attribute up when the line runs, so the script fails with
@@ -249,7 +250,27 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                 for finding, missing in findings if _wrong_on_keras2(missing))
         else:
             findings = (finding for finding, _ in findings)
+            yield from self._removed_attributes(facts)
         yield from findings
+
+    def _removed_attributes(self, facts: FileFacts):
+        """``model.optimizer.lr`` on a model the file builds (Keras 3: AttributeError; the
+        attribute is ``learning_rate`` on every Keras)."""
+        # the model's ``optimizer`` attribute, as the analysis saw it read on a known model
+        owners = {id(event.node) for model in facts.models for event in model.events
+                  if event.method == "optimizer" and isinstance(event.node, cst.Attribute)}
+        if not owners or facts.module is None:
+            return
+        finder = _OptimizerRate(owners)
+        facts.module.visit(finder)
+        for node in finder.found:
+            owner = facts.module.code_for_node(node.value)
+            written = f"{owner}.learning_rate"
+            yield self.finding(
+                node, f"`{owner}.lr` does not exist in Keras 3 (AttributeError); use "
+                      f"`{written}`",
+                fix=fixes.replace_expression(node, written, applicability=fixes.SAFE,
+                                             message=f"Use `{written}`"))
 
     def _findings(self, facts: FileFacts):
         """(finding, the missing path) for every path Keras 3 does not have."""
@@ -345,6 +366,18 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                         summary="The flagged paths raise AttributeError in Keras 3; the public "
                                 "paths resolve.",
                         measurements=measurements)
+
+
+class _OptimizerRate(cst.CSTVisitor):
+    """``<model>.optimizer.lr`` where ``<model>.optimizer`` is a known model's optimizer."""
+
+    def __init__(self, owners: set):
+        self.owners = owners
+        self.found: list[cst.Attribute] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "lr" and id(node.value) in self.owners:
+            self.found.append(node)
 
 
 def _wrong_on_keras2(missing: str) -> bool:

@@ -1,0 +1,134 @@
+"""Fitted preprocessors: scalers, encoders, PCA, imputers, tokenizers (KC401, KC402, KC403).
+
+A preprocessor learns something from the data it is fit on (a mean, a vocabulary, principal
+axes) and applies it in ``transform``. What the analysis keeps: which data each one was fit on
+(``Instance.fitted_on``, ``DataFact.fitted_on``), and, for those whose statistics would leak the
+test rows into training, every fit as a :class:`~kerascheck.facts.StatisticsFitFact`: fit on
+data that is split afterwards, or fit on held-out data (the test side of a split, a loaded
+set's test half, a file whose name says test or validation, or the same object fit again on
+data named as the test or validation data).
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from kerascheck.facts import DataFact, StatisticsFitFact
+
+# ``analyzer`` below is the running interpreter (``analysis.interface.Interpreter``), and the
+# values are ``analysis.values``' ``DataVal``/``Instance``: neither is imported, even for typing,
+# so that this module stays on a floor below ``dataflow``, which makes those values.
+
+SCALER_SUFFIXES = ("Scaler", "Normalizer", "Transformer", "Standardizer")
+ONE_HOT_ENCODERS = {"OneHotEncoder", "LabelBinarizer", "MultiLabelBinarizer"}
+# Dimensionality reductions and imputers learn the data's axes or its column means.
+REDUCERS = {"PCA", "IncrementalPCA", "KernelPCA", "TruncatedSVD", "FastICA"}
+IMPUTERS = {"SimpleImputer", "KNNImputer", "IterativeImputer"}
+# Estimators whose fit learns statistics of the data (KC402). sklearn's Normalizer and
+# FunctionTransformer learn nothing; encoders learn the label set, which leaks nothing useful;
+# a tokenizer's or a TF-IDF vectorizer's vocabulary and document frequencies do.
+STATISTICS_ESTIMATORS = {"StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler",
+                         "QuantileTransformer", "PowerTransformer", "Normalization",
+                         "Discretization", "TextVectorization", "Tokenizer", "TfidfVectorizer",
+                         *REDUCERS, *IMPUTERS}
+PREPROCESSOR_MODULES = ("sklearn.decomposition.", "sklearn.impute.",
+                        "sklearn.feature_extraction.text.")
+# Spellings of a held-out part in a file name or a variable name (x_test, valid.csv, X_val).
+_HELD_OUT_WORDS = {"test", "testing", "val", "valid", "validation"}
+
+
+def is_preprocessor(qualname: str, keras_name: str | None) -> bool:
+    """Whether calling ``qualname`` makes a preprocessor the analysis follows."""
+    leaf = qualname.rsplit(".", 1)[-1]
+    if keras_name is not None:
+        return keras_name.endswith("text.Tokenizer")
+    if qualname.startswith("sklearn.preprocessing."):
+        return leaf.endswith(SCALER_SUFFIXES) or leaf in ONE_HOT_ENCODERS or leaf == "LabelEncoder"
+    return qualname.startswith(PREPROCESSOR_MODULES) and leaf in STATISTICS_ESTIMATORS
+
+
+def names_held_out(text: str) -> bool:
+    """Whether a file name or variable name says it is test or validation data
+    (``"data/test.csv"``, ``X_test``, ``valid_df``); ``contest`` or ``x_train`` do not."""
+    stem = text.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    words = set(re.split(r"[^a-z]+", stem))
+    return bool(words & _HELD_OUT_WORDS) and "train" not in words
+
+
+def loaded_tag(call: cst.Call) -> tuple:
+    """The tag a loaded file's identity carries: ``("test",)`` when its literal name says it
+    holds test or validation rows, so the data counts as held out (KC402)."""
+    if call.args and isinstance(call.args[0].value, cst.SimpleString) and \
+            names_held_out(call.args[0].value.evaluated_value or ""):
+        return ("test",)
+    return ()
+
+
+def _data(value) -> DataFact | None:
+    """The facts of a ``DataVal`` (duck-typed: this module stays below ``analysis.values``)."""
+    data = getattr(value, "data", None)
+    return data if isinstance(data, DataFact) else None
+
+
+def record_fit(instance, data_arg) -> None:
+    """Remember which data a scaler or ``Normalization`` layer (an ``Instance``) took its
+    statistics from."""
+    data = _data(data_arg)
+    if data is not None and data.identity is not None:
+        instance.fitted_on.append(data.identity)
+
+
+def record_statistics_fit(analyzer, instance, data_arg, node: cst.Call) -> None:
+    """Remember a scaler's fit or a Normalization layer's adapt, for KC402."""
+    data = _data(data_arg)
+    if instance.class_name not in STATISTICS_ESTIMATORS or data is None:
+        return
+    identity = data.identity
+    if identity is None:
+        return
+    # the same object fit again, now on data named as held out (``scaler.fit(X_test)`` after
+    # ``scaler.fit(X_train)``): the test rows get their own statistics
+    refit = bool(instance.fitted_on) and identity not in instance.fitted_on and bool(
+        node.args) and isinstance(node.args[0].value, cst.Name) and names_held_out(
+        node.args[0].value.value)
+    analyzer.statistics_fits.append(StatisticsFitFact(
+        node=node, data_identity=identity, estimator=instance.class_name,
+        held_out=refit or is_held_out(identity)))
+
+
+def mark_split_after_fit(arrays, node, analyzer) -> None:
+    """Statistics fit on whole data that is now split: the test side was seen by the scaler.
+
+    Only data that was not itself a part of an earlier split or of a dataset's train/test halves
+    counts, so that carving a validation set out of an already scaled training set (a common and
+    mild practice) is not reported."""
+    identities = {_data(array).identity for array in arrays
+                  if _data(array) is not None and _data(array).identity is not None}
+    for fit in analyzer.statistics_fits:
+        if fit.later_split is None and fit.data_identity in identities and \
+                not _is_part(fit.data_identity):
+            fit.later_split = node
+
+
+def _is_part(identity) -> bool:
+    """Whether an identity names one side of a split or a train/test half of a loaded set."""
+    while isinstance(identity, tuple) and identity:
+        if identity[0] == "split" or (identity[0] == "load" and (
+                "train" in identity or "test" in identity)):
+            return True
+        identity = next((item for item in identity if isinstance(item, tuple)), None)
+    return False
+
+
+def is_held_out(identity) -> bool:
+    """Whether an identity names the test or validation side of a split or a dataset."""
+    while isinstance(identity, tuple):
+        if identity[:1] == ("split",) and "test" in identity:
+            return True
+        if identity[:1] == ("load",) and "test" in identity:
+            return True
+        identity = identity[0] if identity and isinstance(identity[0], tuple) else (
+            identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
+    return False
