@@ -90,7 +90,10 @@ class Project:
     # -- the editor's unsaved texts -----------------------------------------------------------
     def set_overlay(self, path: str, text: str | bytes) -> None:
         raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-        self.overlays[os.path.abspath(path)] = raw
+        path = os.path.abspath(path)
+        if path not in self.overlays:
+            self._found.clear()  # a module the editor just created may now be found
+        self.overlays[path] = raw
 
     def drop_overlay(self, path: str) -> None:
         self.overlays.pop(os.path.abspath(path), None)
