@@ -243,9 +243,12 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
         owner = next((entry for entry in entries if id(node) in entry[0].node_ids()), None)
         if owner is None:
             kept.append(finding)
-        elif (finding.code, id(node)) not in _own_findings(owner[0], analyzer.project,
-                                                           target_version):
+            continue
+        own = _own_findings(owner[0], analyzer.project, target_version)
+        if own is not None and (finding.code, id(node)) not in own:
             elsewhere.setdefault(owner[0].path, []).append((finding, node, owner))
+        # (own is None: that module cannot be analysed alone, so whose finding it is stays
+        # unknown: not reported)
     if not elsewhere:
         return kept
     from kerascheck.source.positions import positions_and_spans
@@ -261,7 +264,7 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
     return kept
 
 
-def _own_findings(loaded, project, target_version: str) -> set:
+def _own_findings(loaded, project, target_version: str) -> set | None:
     """``(code, id(node))`` of what every rule finds in an imported module linted alone (once
     per loaded module and Keras target)."""
     key = ("own findings", target_version)
@@ -269,7 +272,11 @@ def _own_findings(loaded, project, target_version: str) -> set:
         from kerascheck.analysis.interpreter import Analyzer
 
         loaded.cached[key] = set()  # an import cycle back here finds nothing more
-        facts = Analyzer(loaded.module, project, loaded.path).run()
+        try:
+            facts = Analyzer(loaded.module, project, loaded.path).run()
+        except Exception:  # RecursionError too: reported where that module itself is linted
+            loaded.cached[key] = None
+            return None
         facts.target_version = target_version
         own = set()
         for rule_class in all_rules():

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import sys
 from functools import lru_cache
 
@@ -151,6 +152,9 @@ class Project:
         if overlay is not None:
             return overlay
         try:
+            # a FIFO or a device named like a module is never opened: reading it would block
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None
             with open(path, "rb") as handle:
                 return handle.read()
         except OSError:
