@@ -41,8 +41,18 @@ class FileResult:
     relevant: bool = True  # False: no Keras in sight, not parsed
 
 
-def is_relevant(source: bytes) -> bool:
-    return any(marker in source for marker in RELEVANT_MARKERS)
+def is_relevant(source: bytes, path: str | None = None, project="auto") -> bool:
+    """Whether the file mentions Keras, or (given its ``path``) imports a module of its project
+    that does (``from model import build_model`` alone: the model is Keras all the same)."""
+    if any(marker in source for marker in RELEVANT_MARKERS):
+        return True
+    if path is None or project is None:
+        return False
+    if project == "auto":
+        from kerascheck.source.project import project_for
+
+        project = project_for(path)
+    return project is not None and project.imports_any(path, source, RELEVANT_MARKERS)
 
 
 def read_source(path: str | os.PathLike) -> bytes | FileResult:
@@ -85,7 +95,7 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     config = config or Config()
     config.load_rule_modules()  # a worker process gets the settings, not the imports
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    if not is_relevant(raw):
+    if not is_relevant(raw, path, project):
         return FileResult(path, relevant=False)
     if kind == "notebook" or kind is None and path.endswith(".ipynb"):
         return _lint_notebook(raw, path, config, project)
@@ -242,6 +252,9 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
         node = finding.target.node if isinstance(finding.target, LayerFact) else finding.target
         owner = next((entry for entry in entries if id(node) in entry[0].node_ids()), None)
         if owner is None:
+            edits = getattr(finding.fix, "edits", ()) if finding.fix is not None else ()
+            if any(id(edit.node) in entry[0].node_ids() for edit in edits for entry in entries):
+                finding = Finding(finding.code, finding.message, finding.target)  # edits there
             kept.append(finding)
             continue
         own = _own_findings(owner[0], analyzer.project, target_version)

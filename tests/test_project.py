@@ -260,3 +260,37 @@ async def test_server_follows_imports_and_the_unsaved_text_of_the_imported_modul
     for _ in range(2):  # model.py's own diagnostics, then train.py's
         await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert list(client.diagnostics[train]) == []
+
+
+def test_a_subclass_and_a_dotted_package_import(tmp_path):
+    nets = """\
+        from tensorflow import keras
+
+
+        class Classifier(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.hidden = keras.layers.Dense(32, activation="relu")
+                self.out = keras.layers.Dense(3, activation="sigmoid")
+
+            def call(self, inputs):
+                return self.out(self.hidden(inputs))
+        """
+    trainer = """\
+        import nets.classifier
+
+        model = nets.classifier.Classifier()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        """
+    write(tmp_path, {"nets/__init__.py": "", "nets/classifier.py": nets, "train.py": trainer})
+    # train.py never mentions Keras: it is checked because the module it imports does
+    assert codes(tmp_path / "train.py") == [(1, "KC301")]  # the head is in the other module
+    assert "(in nets/classifier.py:8)" in lint_file(tmp_path / "train.py").diagnostics[0].message
+
+
+def test_a_fifo_named_like_a_module_is_never_opened(tmp_path):
+    import os
+
+    write(tmp_path, {"train.py": TRAINER})
+    os.mkfifo(tmp_path / "model.py")
+    assert codes(tmp_path / "train.py") == []  # unknown, and the run ends

@@ -206,6 +206,23 @@ class Project:
         self._scanned[path] = (digest, found)
         return found
 
+    def imports_any(self, path: str, content: bytes, markers: tuple[bytes, ...]) -> bool:
+        """Whether a project module ``path`` imports, directly or not, holds one of ``markers``."""
+        seen: set[str] = set()
+        pending = list(self.dependencies(path, content))
+        while pending:
+            module = pending.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            raw = self.read(module)
+            if raw is None:
+                continue
+            if any(marker in raw for marker in markers):
+                return True
+            pending.extend(self.dependencies(module, raw))
+        return False
+
     def fingerprint(self, path: str, content: bytes) -> str:
         """A digest of the project modules ``path`` imports, transitively ('' if none)."""
         seen: dict[str, str] = {}
