@@ -27,8 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import child_run, median_run  # noqa: E402
-from corpus import script  # noqa: E402
+from bench import child_run, median_run
+from corpus import script
 
 SHARED = 10
 SCRIPTS = 190

@@ -60,7 +60,7 @@ def project_root(directory: str) -> str:
         candidate = parent
 
 
-_PROJECTS: dict[str, "Project"] = {}
+_PROJECTS: dict[str, Project] = {}
 
 
 def project_for(path: str) -> Project | None:
