@@ -41,8 +41,18 @@ class FileResult:
     relevant: bool = True  # False: no Keras in sight, not parsed
 
 
-def is_relevant(source: bytes) -> bool:
-    return any(marker in source for marker in RELEVANT_MARKERS)
+def is_relevant(source: bytes, path: str | None = None, project="auto") -> bool:
+    """Whether the file mentions Keras, or (given its ``path``) imports a module of its project
+    that does (``from model import build_model`` alone: the model is Keras all the same)."""
+    if any(marker in source for marker in RELEVANT_MARKERS):
+        return True
+    if path is None or project is None:
+        return False
+    if project == "auto":
+        from kerascheck.source.project import project_for
+
+        project = project_for(path)
+    return project is not None and project.imports_any(path, source, RELEVANT_MARKERS)
 
 
 def read_source(path: str | os.PathLike) -> bytes | FileResult:
@@ -69,18 +79,26 @@ def lint_file(path: str | os.PathLike, config: Config | None = None) -> FileResu
 
 
 def lint_source(source: str | bytes, path: str = "<stdin>",
-                config: Config | None = None, *, kind: str | None = None) -> FileResult:
+                config: Config | None = None, *, kind: str | None = None,
+                project="auto") -> FileResult:
     """Lint one file's text. ``path`` is used for display and per-file configuration.
 
     ``kind`` is ``"python"`` or ``"notebook"`` (a ``.ipynb`` file's JSON, linted by
-    :mod:`kerascheck.source.notebook`); by default it follows the suffix of ``path``."""
+    :mod:`kerascheck.source.notebook`); by default it follows the suffix of ``path``.
+    ``project``: the project whose modules the file's imports name
+    (:class:`kerascheck.source.project.Project`); by default the one ``path`` lies in, None
+    for the file alone."""
+    if project == "auto":
+        from kerascheck.source.project import project_for
+
+        project = project_for(path)
     config = config or Config()
     config.load_rule_modules()  # a worker process gets the settings, not the imports
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    if not is_relevant(raw):
+    if not is_relevant(raw, path, project):
         return FileResult(path, relevant=False)
     if kind == "notebook" or kind is None and path.endswith(".ipynb"):
-        return _lint_notebook(raw, path, config)
+        return _lint_notebook(raw, path, config, project)
     module_or_error = parse(source, path)
     if isinstance(module_or_error, Diagnostic):
         diagnostics = [module_or_error] if config.is_enabled(SYNTAX_ERROR, path) else []
@@ -88,9 +106,10 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     module = module_or_error
     result = FileResult(path)
     try:
-        from kerascheck.analysis.interpreter import analyze
+        from kerascheck.analysis.interpreter import Analyzer
 
-        facts = analyze(module)
+        analyzer = Analyzer(module, project, os.path.abspath(path) if project else path)
+        facts = analyzer.run()
     except RecursionError:
         return FileResult(path, [_syntax_diagnostic(
             path, 1, 1, "the file is nested too deeply for kerascheck to analyse; it was not "
@@ -116,6 +135,12 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         except Exception as error:
             result.errors.append(InternalError(path, rule_class.code,
                                                f"{type(error).__name__}: {error}"))
+    if findings and analyzer.project_modules:
+        try:
+            findings = imported_findings(findings, analyzer, facts.target_version, path)
+        except Exception as error:
+            result.errors.append(InternalError(path, "project", f"{type(error).__name__}: "
+                                                                f"{error}"))
     if findings:
         from kerascheck.analysis.branches import conditional_nodes
 
@@ -221,7 +246,75 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
     return sorted(located.values()), code
 
 
-def _lint_notebook(raw: bytes, path: str, config: Config) -> FileResult:
+def imported_findings(findings: list[Finding], analyzer, target_version: str,
+                      path: str) -> list[Finding]:
+    """The findings of a file whose imported project modules were interpreted with it
+    (:mod:`kerascheck.analysis.project`). A finding on a node of an imported module that the
+    module reports itself (linted alone) is that module's, not repeated here; one that only
+    this file's use of the module reveals is reported here, at the import, naming the place
+    (``(in model.py:12)``), without a fix (its edits belong to the other file)."""
+    kept: list[Finding] = []
+    elsewhere: dict[str, list] = {}
+    entries = [entry for entry in analyzer.project_modules.values() if entry[0].module]
+    for finding in findings:
+        node = finding.target.node if isinstance(finding.target, LayerFact) else finding.target
+        owner = next((entry for entry in entries if id(node) in entry[0].node_ids()), None)
+        if owner is None:
+            edits = getattr(finding.fix, "edits", ()) if finding.fix is not None else ()
+            if any(id(edit.node) in entry[0].node_ids() for edit in edits for entry in entries):
+                finding = Finding(finding.code, finding.message, finding.target)  # edits there
+            kept.append(finding)
+            continue
+        own = _own_findings(owner[0], analyzer.project, target_version)
+        if own is not None and (finding.code, id(node)) not in own:
+            elsewhere.setdefault(owner[0].path, []).append((finding, node, owner))
+        # (own is None: that module cannot be analysed alone, so whose finding it is stays
+        # unknown: not reported)
+    if not elsewhere:
+        return kept
+    from kerascheck.source.positions import positions_and_spans
+
+    here = os.path.dirname(os.path.abspath(path))
+    for module_path, items in elsewhere.items():
+        module = items[0][2][0].module
+        positions = positions_and_spans(module, [node for _, node, _ in items], [])[0]
+        shown = os.path.relpath(module_path, here)
+        for finding, node, (_, anchor) in items:
+            line = positions[node].start.line if node in positions else 1
+            kept.append(Finding(finding.code, f"{finding.message} (in {shown}:{line})", anchor))
+    return kept
+
+
+def _own_findings(loaded, project, target_version: str) -> set | None:
+    """``(code, id(node))`` of what every rule finds in an imported module linted alone (once
+    per loaded module and Keras target)."""
+    key = ("own findings", target_version)
+    if key not in loaded.cached:
+        from kerascheck.analysis.interpreter import Analyzer
+
+        loaded.cached[key] = set()  # an import cycle back here finds nothing more
+        try:
+            facts = Analyzer(loaded.module, project, loaded.path).run()
+        except Exception:  # RecursionError too: reported where that module itself is linted
+            loaded.cached[key] = None
+            return None
+        facts.target_version = target_version
+        own = set()
+        for rule_class in all_rules():
+            if rule_class.code in ENGINE_RULES:
+                continue
+            try:
+                for finding in rule_class().check_file(facts):
+                    target = finding.target
+                    own.add((finding.code, id(getattr(target, "node", target)
+                                            if isinstance(target, LayerFact) else target)))
+            except Exception:  # reported where that module itself is linted
+                continue
+        loaded.cached[key] = own
+    return loaded.cached[key]
+
+
+def _lint_notebook(raw: bytes, path: str, config: Config, project=None) -> FileResult:
     """A notebook's code cells linted as one file (cells in order, magics masked); the
     diagnostics carry the cell, with lines and columns inside the cell."""
     from kerascheck.source.notebook import NotebookError, read_notebook, to_cell_position
@@ -246,7 +339,7 @@ def _lint_notebook(raw: bytes, path: str, config: Config) -> FileResult:
         written = "\n".join(cell.source for cell in notebook.cells)
         config = config.with_overrides(
             target_version=resolve_target(None, written, path)[0])
-    result = lint_source(source, path, config, kind="python")
+    result = lint_source(source, path, config, kind="python", project=project)
     result.diagnostics = sorted(
         (to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),
         key=lambda d: (d.cell or 0, d.line, d.column, d.code))

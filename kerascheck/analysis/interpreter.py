@@ -19,7 +19,9 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import branches, dataflow, origins, preprocessors, subclassing, wrappers
+from kerascheck.analysis import (
+    branches, dataflow, origins, preprocessors, project, subclassing, wrappers,
+)
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
 from kerascheck.analysis.expressions import Expressions
@@ -40,10 +42,15 @@ class Analyzer(Expressions, Functions, ModelConstruction):
     """The interpreter: statements in execution order, and the expressions that reach models,
     data and classes."""
 
-    def __init__(self, module: cst.Module):
+    def __init__(self, module: cst.Module, project_modules=None, path: str = ""):
         self.module = module
         self.imports, self.bound, self.star_imports, self.import_nodes = \
             collect_bindings(module)
+        # the project this file belongs to (analysis/project.py): path -> (module, anchor)
+        self.project, self.path = project_modules, path
+        self.module_frames: dict = {path: None}  # the file itself, imported back: a cycle
+        self.project_modules: dict = {}
+        self.star_imports = project.resolved_star_imports(self, self.star_imports)
         self.models: list[ModelFact] = []
         self.globals = Frame()
         self._conditional = 0
@@ -177,6 +184,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             if isinstance(small.value, cst.Yield):
                 frame.generator = True
             self.eval(small.value, frame)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)) and self.project is not None:
+            project.execute_import(self, small, frame)
         elif isinstance(small, cst.Return):
             value = self.eval(small.value, frame) if small.value is not None else Const(None)
             if frame.standalone:
@@ -257,6 +266,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return self.reference(base.child(attribute), node)
         if isinstance(base, ObjectVal):
             return subclassing.read_attribute(base, attribute)
+        if isinstance(base, project.ModuleVal):
+            return project.module_attribute(self, base, attribute)
         if isinstance(base, ModelVal):
             if attribute == "layers":
                 return ModelPart(base.model, "layers")
@@ -399,6 +410,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(receiver, ObjectVal):
             return subclassing.call_method(self, receiver, method, node, args, kwargs, star,
                                            frame)
+        if isinstance(receiver, project.ModuleVal):  # model.build_model(...)
+            callee = project.module_attribute(self, receiver, method)
+            return self.call_value(callee, node, args, kwargs, star, frame)
         if isinstance(receiver, LayerVal) and method == "adapt" and receiver.instance is not None:
             data = args[0] if args else kwargs.get("data", UNKNOWN_VALUE)
             preprocessors.record_statistics_fit(self, receiver.instance, data, node)
@@ -419,6 +433,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         return UNKNOWN_VALUE
 
 
-def analyze(module: cst.Module) -> FileFacts:
-    """The facts of one parsed file."""
-    return Analyzer(module).run()
+def analyze(module: cst.Module, project_modules=None, path: str = "") -> FileFacts:
+    """The facts of one parsed file (``project_modules``: the project it belongs to, see
+    :mod:`kerascheck.analysis.project`; ``path``: where the file is)."""
+    return Analyzer(module, project_modules, path).run()

@@ -211,16 +211,19 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     report the file, when there was no Keras in sight, a syntax error, or an analysis or a rule
     that raised (``module`` is None in the first three cases)."""
     from kerascheck import engine
-    from kerascheck.analysis.interpreter import analyze
+    from kerascheck.analysis.interpreter import Analyzer
     from kerascheck.rules import all_rules
+    from kerascheck.source.project import project_for
 
-    if not engine.is_relevant(source):
+    project = project_for(path)  # what the file's imports of its project say, as the engine
+    if not engine.is_relevant(source, path, project):
         return None, [], False
     module = engine.parse(source, path)
     if isinstance(module, Diagnostic):
         return None, [], False
     try:
-        facts = analyze(module)
+        analyzer = Analyzer(module, project, os.path.abspath(path) if project else path)
+        facts = analyzer.run()
     except Exception:  # reported by the engine's lint of the file
         return None, [], False
     findings = []
@@ -232,6 +235,11 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
             findings.extend(rule_class().check_file(facts))
         except Exception:
             failed.add(rule_class.code)
+    if findings and analyzer.project_modules:
+        try:
+            findings = engine.imported_findings(findings, analyzer, facts.target_version, path)
+        except Exception:
+            return None, [], False
     diagnostics = engine.locate(findings, module, path) if findings else []
     return module, engine.apply_noqa(diagnostics, module, path, config, failed=failed), \
         not failed

@@ -38,6 +38,7 @@ from kerascheck.diagnostics import Diagnostic, text_edits
 from kerascheck.engine import lint_source
 from kerascheck.server import editing
 from kerascheck.server.folders import ClientSettings, FolderSettings
+from kerascheck.server.project import WorkspaceIndex
 from kerascheck.settings.config import ConfigError
 
 # Passes of "fix all" over one text before giving up on fixes that keep producing new fixes
@@ -48,22 +49,32 @@ SETTINGS_FILES = ("pyproject.toml",)
 
 class ProjectIndex(Protocol):
     """Project-wide facts kept warm across edits (what a file's imports say). The server tells
-    it of every text it lints and every document that closes; the engine does not take project
-    facts yet, so the default index keeps nothing. When the project-wide analysis lands, an
-    index built from the workspace plugs in here and :meth:`KerascheckServer.lint_text` passes
-    it to the engine."""
+    it of every text it lints and every document that closes, and lints each file with its
+    :meth:`project`; the default is :class:`kerascheck.server.project.WorkspaceIndex`."""
+
+    def project(self, path: str): ...
 
     def update(self, path: str, source: str) -> None: ...
 
     def forget(self, path: str) -> None: ...
 
+    def fingerprint(self, path: str, source: str) -> str: ...
+
 
 class NoProjectIndex:
+    """Each file judged alone."""
+
+    def project(self, path: str):
+        return None
+
     def update(self, path: str, source: str) -> None:
         pass
 
     def forget(self, path: str) -> None:
         pass
+
+    def fingerprint(self, path: str, source: str) -> str:
+        return ""
 
 
 @dataclass
@@ -87,7 +98,7 @@ class KerascheckServer(LanguageServer):
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
                     notebook="*", cells=[types.NotebookCellLanguage(language="python")])],
                 save=True))
-        self.index: ProjectIndex = index or NoProjectIndex()
+        self.index: ProjectIndex = index or WorkspaceIndex()
         self.folders = FolderSettings(self.show_error)
         self.linted: dict[str, Linted] = {}
 
@@ -117,16 +128,18 @@ class KerascheckServer(LanguageServer):
         config = self.folders.config_for(path if os.path.isabs(path) else
                                          os.path.join(self.workspace.root_path or os.getcwd(),
                                                       "untitled.py"))
-        key = hashlib.sha256(f"{config.fingerprint()}\0{notebook}\0{source}".encode(
-            "utf-8", "surrogatepass")).hexdigest()[:16]
+        self.index.update(path, source)
+        imported = self.index.fingerprint(path, source)  # what its project imports say
+        key = hashlib.sha256(f"{config.fingerprint()}\0{notebook}\0{imported}\0{source}"
+                             .encode("utf-8", "surrogatepass")).hexdigest()[:16]
         cached = self.linted.get(uri)
         if cached is not None and cached.result_id == key:
             return cached, cached.diagnostics
-        self.index.update(path, source)
         if config.force_exclude and config.is_excluded(path):
             diagnostics = []  # excluded, as `kerascheck --force-exclude` would skip it
         else:
-            result = lint_source(source, path, config, kind="notebook" if notebook else "python")
+            result = lint_source(source, path, config, kind="notebook" if notebook else "python",
+                                 project=self.index.project(path))
             diagnostics = sorted(result.diagnostics, key=lambda d: (d.cell or 0, d.line,
                                                                     d.column, d.code))
             for error in result.errors:
@@ -181,6 +194,23 @@ class KerascheckServer(LanguageServer):
             uri=linted.uri, version=linted.version,
             diagnostics=[editing.lsp_diagnostic(linted.text, d) for d in linted.diagnostics]))
 
+    def relint_importers(self, changed_uri: str) -> None:
+        """A document changed: the other open documents whose imports say something else now
+        (their key holds what they import) are linted again and their diagnostics sent."""
+        stale = False
+        for uri in list(self.workspace.text_documents):
+            previous = self.linted.get(uri)
+            if uri == changed_uri or previous is None or previous.notebook:
+                continue
+            linted = self.lint_document(uri)
+            if linted is not None and linted.result_id != previous.result_id:
+                stale = True
+                self.publish(linted)
+        workspace = self.client_capabilities.workspace
+        if stale and self.pulls and workspace is not None and workspace.diagnostics is not None \
+                and workspace.diagnostics.refresh_support:
+            self.workspace_diagnostic_refresh(None)
+
     def relint_all(self) -> None:
         """Settings changed: lint every open document again and tell the client."""
         self.linted.clear()
@@ -211,8 +241,8 @@ class KerascheckServer(LanguageServer):
             source = new_source
             if not linted.notebook:
                 diagnostics = lint_source(source, linted.path,
-                                          self.folders.config_for(linted.path),
-                                          kind="python").diagnostics
+                                          self.folders.config_for(linted.path), kind="python",
+                                          project=self.index.project(linted.path)).diagnostics
         return source
 
 
@@ -259,6 +289,7 @@ def did_change_or_save(server: KerascheckServer, params) -> None:
         server.relint_all()
     elif server.workspace.get_notebook_document(cell_uri=uri) is None:
         server.publish(server.lint_document(uri))
+        server.relint_importers(uri)
 
 
 @guarded()
@@ -391,7 +422,7 @@ def create_server(index: ProjectIndex | None = None) -> KerascheckServer:
         (types.NOTEBOOK_DOCUMENT_DID_SAVE, notebook_changed, None),
         (types.NOTEBOOK_DOCUMENT_DID_CLOSE, notebook_closed, None),
         (types.TEXT_DOCUMENT_DIAGNOSTIC, pull_diagnostics, types.DiagnosticOptions(
-            identifier="kerascheck", inter_file_dependencies=False,
+            identifier="kerascheck", inter_file_dependencies=True,
             workspace_diagnostics=False)),
         (types.TEXT_DOCUMENT_CODE_ACTION, code_actions, types.CodeActionOptions(
             code_action_kinds=[types.CodeActionKind.QuickFix, editing.FIX_ALL])),

@@ -6,7 +6,10 @@ A result is stored under a key made of everything that can change it:
 - the path it is reported under (diagnostics carry it; per-file ignores depend on it),
 - kerascheck's version and a fingerprint of its own source files (so an edited rule, in a
   development checkout, never serves a stale result),
-- the resolved configuration (``Config.fingerprint()``).
+- the resolved configuration (``Config.fingerprint()``),
+- the project modules the file imports, directly or through each other (their bytes:
+  :meth:`kerascheck.source.project.Project.fingerprint`), so editing ``model.py`` re-analyses
+  ``train.py`` that imports it, and nothing else.
 
 Entries live in ``.kerascheck_cache/`` in the project root (the folder of the configuration
 file, else the current folder), or in ``$KERASCHECK_CACHE_DIR``. Each entry is one small JSON
@@ -57,7 +60,17 @@ def cache_key(content: bytes, config=None, path: str = "") -> str:
     digest.update(_pins_fingerprint(config, path).encode())
     digest.update(b"\0" + os.fsencode(path) + b"\0")
     digest.update(content)
+    digest.update(_project_fingerprint(path, content).encode())
     return digest.hexdigest()
+
+
+def _project_fingerprint(path: str, content: bytes) -> str:
+    """The digest of the project modules the file imports ('' for none: the key of a file
+    alone is as before). The engine follows those imports (kerascheck.analysis.project)."""
+    from kerascheck.source.project import project_for
+
+    project = project_for(path)
+    return "\0project:" + project.fingerprint(path, content) if project is not None else ""
 
 
 def _config_fingerprint(config) -> str:

@@ -134,7 +134,7 @@ def _cached_result(path: str, config, cache: Cache):
     if isinstance(content, FileResult):
         return None  # linted (and reported) the engine's way
 
-    if not is_relevant(content):
+    if not is_relevant(content, path):  # (or imports a project module that mentions Keras)
         # No Keras in sight: settled from the bytes already read, never stored (an entry per
         # unrelated file of a monorepo would cost more than reading the file again).
         return FileResult(path, relevant=False)
