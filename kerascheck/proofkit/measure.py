@@ -11,9 +11,11 @@ from kerascheck.proofkit.environment import load_tensorflow
 from kerascheck.proofkit.evidence import CannotMeasure, Evidence, Subject
 
 
-def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) -> float:
+def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0,
+                losses: list | None = None) -> float:
     """Train ``model`` (compiled) for exactly ``steps`` optimizer steps in one silent epoch and
-    return its loss on ``(x, y)`` afterwards.
+    return its loss on ``(x, y)`` afterwards; ``losses``, when given, receives each step's
+    training loss (for the figures).
 
     The data is shuffled (seeded) and repeated as needed: one long epoch costs far less than many
     short ones (Keras spends ~50 ms per epoch on bookkeeping).
@@ -24,7 +26,15 @@ def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) ->
     count = len(x)
     needed = steps * batch_size
     order = np.concatenate([rng.permutation(count) for _ in range(-(-needed // count))])[:needed]
-    model.fit(x[order], y[order], batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+    callbacks = []
+    if losses is not None:
+        from tensorflow import keras
+
+        from kerascheck.proofkit.training import loss_recorder
+
+        callbacks.append(loss_recorder(keras, losses))
+    model.fit(x[order], y[order], batch_size=batch_size, epochs=1, verbose=0, shuffle=False,
+              callbacks=callbacks)
     if hasattr(model, "compute_loss"):  # Keras 3: no second traced function, unlike evaluate()
         return float(model.compute_loss(x=x, y=y, y_pred=model(x, training=False),
                                         training=False))
@@ -229,52 +239,84 @@ def memorization_evidence(code: str, subject, train_label: str, heldout_label: s
 
 
 def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
-                         seed: int = 0) -> tuple[float, float]:
-    """Train ``model`` on raw 0..255 :func:`pixel_images` and an identical copy (same initial
-    weights, Adam) on the same images divided by 255; return both losses after ``steps`` steps
-    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401)."""
-    import math
-
+                         seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
+    """Train ``model`` on raw 0..255 :func:`pixel_images` and, from the same initial weights
+    (Adam), on the same images divided by 255; return both losses after ``steps`` steps
+    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401).
+    ``curves`` receives the per-step losses under ``"raw"`` and ``"scaled"``."""
     from tensorflow import keras
+
+    from kerascheck.proofkit.training import train_from_one_start
 
     x, y = pixel_images(256, tuple(input_shape), max(classes, 2), seed=seed)
     loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     labels = labels_for_loss(_loss_name_of(loss) or loss_name, y, classes)
-    twin = keras.models.clone_model(model)
-    twin.set_weights(model.get_weights())
-    losses = []
-    for candidate, data in ((model, x), (twin, x / 255.0)):
-        candidate.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
-        value = fit_quietly(candidate, data, labels, steps=steps, seed=seed)
-        losses.append(value if math.isfinite(value) else math.inf)
-    return losses[0], losses[1]
+    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+    steps, batch = training_budget(model, steps)
+    (raw, raw_curve), (scaled, scaled_curve) = train_from_one_start(
+        model, [(x, labels), (x / 255.0, labels)], steps, seed, batch)
+    if curves is not None:
+        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
+    return raw, scaled
 
 
 def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
                                  regression: bool = False, steps: int = 100,
-                                 seed: int = 0) -> tuple[float, float]:
-    """KC401 on tabular data: train ``model`` on raw CSV-like columns (scales 1 to 1000) and an
-    identical copy on the standardized columns; return both losses after ``steps`` steps. A
-    regression (``regression``) is trained with MSE on a continuous target."""
-    import math
-
+                                 seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
+    """KC401 on tabular data: train ``model`` on raw CSV-like columns (scales 1 to 1000) and,
+    from the same start, on the standardized columns; return both losses after ``steps`` steps.
+    A regression (``regression``) is trained with MSE on a continuous target. ``curves`` as in
+    :func:`raw_vs_scaled_losses`."""
     from tensorflow import keras
 
     from kerascheck.proofkit.data import tabular_features
+    from kerascheck.proofkit.training import train_from_one_start
 
     raw, scaled, labels = tabular_features(256, features, 0 if regression else classes, seed)
     loss_name = "mean_squared_error" if regression else \
         "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     targets = labels if regression else \
         labels_for_loss(_loss_name_of(loss) or loss_name, labels, classes)
-    twin = keras.models.clone_model(model)
-    twin.set_weights(model.get_weights())
-    losses = []
-    for candidate, data in ((model, raw), (twin, scaled)):
-        candidate.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
-        value = fit_quietly(candidate, data, targets, steps=steps, seed=seed)
-        losses.append(value if math.isfinite(value) else math.inf)
-    return losses[0], losses[1]
+    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+    steps, batch = training_budget(model, steps)
+    (raw_loss, raw_curve), (scaled_loss, scaled_curve) = train_from_one_start(
+        model, [(raw, targets), (scaled, targets)], steps, seed, batch)
+    if curves is not None:
+        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
+    return raw_loss, scaled_loss
+
+
+def training_budget(model, steps: int, batch_size: int = 32) -> tuple[int, int]:
+    """``(steps, batch size)`` for training a user's model: as asked for a small model, fewer
+    and smaller for one whose step costs many multiply-adds (a convolutional network on
+    images), so that a proof stays within about a second of training on a slow CPU. The
+    symptoms measured (a loss far behind its twin's, a divergence) show within 20 steps."""
+    cost = step_cost(model) * batch_size
+    budget = 2e9 / 3  # multiply-adds per run (forward and backward: three times the forward)
+    while cost * steps > budget and batch_size > 8:
+        batch_size //= 2
+        cost //= 2
+    while cost * steps > budget and steps > 20:
+        steps = max(20, steps // 2)
+    return steps, batch_size
+
+
+def step_cost(model) -> int:
+    """Multiply-adds of one sample's forward pass, roughly: each layer's weights times the
+    positions it is applied at (the spatial size of its output for a convolution)."""
+    import math
+
+    total = 0
+    for layer in getattr(model, "layers", []):
+        try:
+            weights = layer.count_params()
+            shape = tuple(layer.output.shape)[1:] if hasattr(layer, "output") else ()
+        except Exception:  # not built, several outputs: counted by its weights
+            weights, shape = getattr(layer, "count_params", lambda: 0)(), ()
+        positions = math.prod(d for d in shape[:-1] if isinstance(d, int)) if len(shape) > 1 \
+            else 1
+        total += weights * max(1, positions)
+    return int(total)
 
 
 def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tuple[float, float]:

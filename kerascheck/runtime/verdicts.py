@@ -39,6 +39,7 @@ class ProvedFinding:
     model_cell: int | None = None  # in a notebook, the cell of ``model_line``
     evidence: Any = None
     not_rebuilt: str | None = None
+    figure: str | None = None  # the PNG drawn from the evidence (``--plot DIR``)
     seconds: float = 0.0  # time spent proving this finding
 
 
@@ -282,6 +283,8 @@ def proof_record(item: ProvedFinding) -> dict:
               "model_line": item.model_line, "measurements": {}, "seconds": item.seconds}
     if d.cell is not None:
         record["cell"] = d.cell
+    if getattr(item, "figure", None):
+        record["figure"] = item.figure
     if item.evidence is not None:
         record["measurements"] = {label: value if isinstance(value, (int, float, str, bool))
                                   or value is None else str(value)
@@ -293,14 +296,15 @@ EXIT_PROVED, EXIT_NOT_SHOWN, EXIT_ERROR = 0, 1, 2
 
 
 def prove_files(paths: list[str], output_format: str = "text",
-                select: list[str] | None = None) -> int:
+                select: list[str] | None = None, plot_dir: str | None = None) -> int:
     """Prove each finding of ``paths`` on the user's own model or code and print the verdicts
     (``text``: each finding with its evidence; ``json``: one list of records, see
     :func:`proof_record`). ``select`` restricts the rules (codes or prefixes).
 
     Exit codes: 0 when no measured finding was refuted (every verdict ``shown`` or
     ``cannot-rebuild``), 1 when some finding was measured and its symptom ``not-shown``, 2 when
-    a path does not exist."""
+    a path does not exist. ``plot_dir``: one figure per proved finding written there (see
+    :mod:`kerascheck.runtime.plots`)."""
     import json
 
     from kerascheck.settings.config import load_config
@@ -319,6 +323,8 @@ def prove_files(paths: list[str], output_format: str = "text",
             source = handle.read()
         for item in prove_path(source, path, config):
             refuted = refuted or verdict_of(item) == "not-shown"
+            if plot_dir is not None and item.evidence is not None:
+                item.figure = _plot(item.evidence, plot_dir, item.diagnostic)
             if output_format == "json":
                 records.append(proof_record(item))
                 continue
@@ -330,6 +336,17 @@ def prove_files(paths: list[str], output_format: str = "text",
         json.dump(records, sys.stdout, indent=2)
         sys.stdout.write("\n")
     return EXIT_NOT_SHOWN if refuted else EXIT_PROVED
+
+
+def _plot(evidence, plot_dir: str, diagnostic=None) -> str:
+    """Draw one proof's figure into ``plot_dir``; returns the file's path."""
+    from kerascheck.runtime.plots import draw, figure_name
+
+    where = f"{diagnostic.path}:{diagnostic.line} " if diagnostic is not None else ""
+    name = figure_name(diagnostic.path if diagnostic else None,
+                       diagnostic.line if diagnostic else None, evidence.code)
+    return draw(evidence, os.path.join(plot_dir, name),
+                title=f"{where}{evidence.code}: bad vs fixed" if diagnostic else None)
 
 
 def prove_command(argv: list[str]) -> int:
@@ -359,6 +376,10 @@ def prove_command(argv: list[str]) -> int:
     parser.add_argument("--select", default=None, metavar="CODES",
                         help="with files: prove only these rules (comma-separated codes or "
                              "prefixes)")
+    parser.add_argument("--plot", default=None, metavar="DIR",
+                        help="write a figure per proof into DIR (bad vs fixed: training "
+                             "curves, output distributions, measurements); needs matplotlib "
+                             "(pip install 'kerascheck[plot]')")
     options = parser.parse_args(argv)
     files = [t for t in options.targets if t.endswith((".py", ".ipynb")) or os.path.isfile(t)]
     codes = [t for t in options.targets if t not in files]
@@ -375,13 +396,20 @@ def prove_command(argv: list[str]) -> int:
     if not tensorflow_available():
         print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
         return 2
+    if options.plot is not None:
+        from kerascheck.runtime.plots import PLOT_HINT, matplotlib_available
+
+        if not matplotlib_available():
+            print(f"kerascheck prove: error: {PLOT_HINT}", file=sys.stderr)
+            return 2
     try:
         if files:
             select = [code.strip() for code in options.select.split(",") if code.strip()] \
                 if options.select else None
-            return prove_files(files, options.output_format, select)
+            return prove_files(files, options.output_format, select, options.plot)
+        plot = (lambda evidence: _plot(evidence, options.plot)) if options.plot else None
         return prove_codes([rule_by_code_or_name(code).code for code in codes]
-                            or provable_codes())
+                           or provable_codes(), plot)
     except RuntimeUnavailable as error:
         print(f"kerascheck prove: {error}", file=sys.stderr)
         return 2
