@@ -31,7 +31,8 @@ def loss_recorder(keras, losses: list):
         def on_train_end(self, logs=None):
             previous = 0.0
             for index, mean in enumerate(self.means):
-                losses.append((index + 1) * mean - index * previous)
+                # float32 rounding of huge running means can leave a recovered loss below 0
+                losses.append(max(0.0, (index + 1) * mean - index * previous))
                 previous = mean
 
     return _Recorder()

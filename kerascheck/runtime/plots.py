@@ -90,8 +90,12 @@ def _curves(axes, spec: dict) -> None:
             axes.annotate("diverged (NaN)", xy=(0.98, 0.9), xycoords="axes fraction",
                           ha="right", color=_BAD, fontsize=8)
     values = [v for vs in series.values() for v in vs if _numeric(v) and math.isfinite(v)]
-    if spec.get("log") and values and min(values) > 0:
-        axes.set_yscale("log")
+    if spec.get("log") and values and max(values) > 0:
+        positive = [v for v in values if v > 0]
+        if min(values) > 0:
+            axes.set_yscale("log")
+        else:  # a step's loss of 0 (or its float rounding): linear near zero
+            axes.set_yscale("symlog", linthresh=min(positive))
     axes.set_xlabel(spec.get("x", "optimizer step") + " (each point: the mean of its steps)",
                     fontsize=8)
     axes.set_ylabel(spec.get("y", "loss"), fontsize=8)

@@ -102,7 +102,7 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
         for finding in rule.check_file(facts):
             owner = next((model for model, judged in by_model if any(
                 other.target is finding.target and other.message == finding.message
-                for other in judged)), None)
+                for other in judged)), None) or _compiled_with(facts.models, finding)
             pairs.append((finding, owner))
     located = []
     for finding, model in pairs:
@@ -117,6 +117,17 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
             seen.add(key)
             result.append((diagnostic, finding, model))
     return module, analyzer.input_shapes, result
+
+
+def _compiled_with(models, finding) -> ModelFact | None:
+    """The one model compiled with the optimizer call a finding points into (KC603's learning
+    rate), or None."""
+    owners = [model for model in models for compile_fact in model.compiles
+              if isinstance(compile_fact.optimizer.node, cst.Call) and (
+                  compile_fact.optimizer.node is finding.target or any(
+                      argument.value is finding.target
+                      for argument in compile_fact.optimizer.node.args))]
+    return owners[0] if len(owners) == 1 else None
 
 
 def prove_source(source: str | bytes, path: str,
