@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kerascheck.proofkit.data import labels_for_loss, pixel_images
+from kerascheck.proofkit.curves import training_budget
+from kerascheck.proofkit.data import labels_for_loss
 from kerascheck.proofkit.environment import load_tensorflow
 from kerascheck.proofkit.evidence import CannotMeasure, Evidence, Subject
 
@@ -30,7 +31,7 @@ def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0,
     if losses is not None:
         from tensorflow import keras
 
-        from kerascheck.proofkit.training import loss_recorder
+        from kerascheck.proofkit.curves import loss_recorder
 
         callbacks.append(loss_recorder(keras, losses))
     model.fit(x[order], y[order], batch_size=batch_size, epochs=1, verbose=0, shuffle=False,
@@ -162,8 +163,8 @@ def memorization_scores(model, input_shape: tuple, classes: int, loss=None, step
     loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss or loss_name)
     encoded = labels_for_loss(_loss_name_of(loss) or loss_name, y_train, classes)
-    fit_quietly(model, x_train, encoded, steps=steps, batch_size=min(32, train_count),
-                seed=seed)
+    steps, batch = training_budget(model, steps, min(32, train_count))
+    fit_quietly(model, x_train, encoded, steps=steps, batch_size=batch, seed=seed)
     return accuracy(model, x_train, y_train), accuracy(model, x_heldout, y_heldout)
 
 
@@ -236,87 +237,6 @@ def memorization_evidence(code: str, subject, train_label: str, heldout_label: s
     train, heldout = memorization_scores(model, (20,), 2)
     measured = {train_label: train, heldout_label: heldout, "chance": 0.5}
     return Evidence(code, train >= 0.95 and heldout <= 0.65, summary, measured)
-
-
-def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
-                         seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
-    """Train ``model`` on raw 0..255 :func:`pixel_images` and, from the same initial weights
-    (Adam), on the same images divided by 255; return both losses after ``steps`` steps
-    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401).
-    ``curves`` receives the per-step losses under ``"raw"`` and ``"scaled"``."""
-    from tensorflow import keras
-
-    from kerascheck.proofkit.training import train_from_one_start
-
-    x, y = pixel_images(256, tuple(input_shape), max(classes, 2), seed=seed)
-    loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
-    labels = labels_for_loss(_loss_name_of(loss) or loss_name, y, classes)
-    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
-    steps, batch = training_budget(model, steps)
-    (raw, raw_curve), (scaled, scaled_curve) = train_from_one_start(
-        model, [(x, labels), (x / 255.0, labels)], steps, seed, batch)
-    if curves is not None:
-        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
-    return raw, scaled
-
-
-def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
-                                 regression: bool = False, steps: int = 100,
-                                 seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
-    """KC401 on tabular data: train ``model`` on raw CSV-like columns (scales 1 to 1000) and,
-    from the same start, on the standardized columns; return both losses after ``steps`` steps.
-    A regression (``regression``) is trained with MSE on a continuous target. ``curves`` as in
-    :func:`raw_vs_scaled_losses`."""
-    from tensorflow import keras
-
-    from kerascheck.proofkit.data import tabular_features
-    from kerascheck.proofkit.training import train_from_one_start
-
-    raw, scaled, labels = tabular_features(256, features, 0 if regression else classes, seed)
-    loss_name = "mean_squared_error" if regression else \
-        "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
-    targets = labels if regression else \
-        labels_for_loss(_loss_name_of(loss) or loss_name, labels, classes)
-    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
-    steps, batch = training_budget(model, steps)
-    (raw_loss, raw_curve), (scaled_loss, scaled_curve) = train_from_one_start(
-        model, [(raw, targets), (scaled, targets)], steps, seed, batch)
-    if curves is not None:
-        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
-    return raw_loss, scaled_loss
-
-
-def training_budget(model, steps: int, batch_size: int = 32) -> tuple[int, int]:
-    """``(steps, batch size)`` for training a user's model: as asked for a small model, fewer
-    and smaller for one whose step costs many multiply-adds (a convolutional network on
-    images), so that a proof stays within about a second of training on a slow CPU. The
-    symptoms measured (a loss far behind its twin's, a divergence) show within 20 steps."""
-    cost = step_cost(model) * batch_size
-    budget = 2e9 / 3  # multiply-adds per run (forward and backward: three times the forward)
-    while cost * steps > budget and batch_size > 8:
-        batch_size //= 2
-        cost //= 2
-    while cost * steps > budget and steps > 20:
-        steps = max(20, steps // 2)
-    return steps, batch_size
-
-
-def step_cost(model) -> int:
-    """Multiply-adds of one sample's forward pass, roughly: each layer's weights times the
-    positions it is applied at (the spatial size of its output for a convolution)."""
-    import math
-
-    total = 0
-    for layer in getattr(model, "layers", []):
-        try:
-            weights = layer.count_params()
-            shape = tuple(layer.output.shape)[1:] if hasattr(layer, "output") else ()
-        except Exception:  # not built, several outputs: counted by its weights
-            weights, shape = getattr(layer, "count_params", lambda: 0)(), ()
-        positions = math.prod(d for d in shape[:-1] if isinstance(d, int)) if len(shape) > 1 \
-            else 1
-        total += weights * max(1, positions)
-    return int(total)
 
 
 def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tuple[float, float]:

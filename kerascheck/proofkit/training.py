@@ -1,4 +1,4 @@
-"""Training curves and twin runs from one start.
+"""Twin runs from one start: a bad and a fixed setting trained on one model.
 
 A proof that compares a bad model with its fixed twin (raw vs scaled inputs, a high learning
 rate vs a sane one) used to train two copies: each copy traces its own ``train_function``
@@ -10,58 +10,9 @@ between), so Keras traces once. The per-step losses are recorded for the figures
 
 from __future__ import annotations
 
-CURVE_POINTS = 25  # per-step losses are averaged into this many points for the figures
-
-
-def loss_recorder(keras, losses: list):
-    """A callback that appends each step's training loss to ``losses``.
-
-    Keras reports the running mean of the epoch at each batch end; with equal batches the
-    step's own loss is ``k * mean_k - (k - 1) * mean_(k-1)``."""
-
-    class _Recorder(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.means = []
-
-        def on_train_batch_end(self, batch, logs=None):
-            if logs and "loss" in logs:
-                self.means.append(float(logs["loss"]))
-
-        def on_train_end(self, logs=None):
-            previous = 0.0
-            for index, mean in enumerate(self.means):
-                # float32 rounding of huge running means can leave a recovered loss below 0
-                losses.append(max(0.0, (index + 1) * mean - index * previous))
-                previous = mean
-
-    return _Recorder()
-
-
-def curve(losses: list, points: int = CURVE_POINTS) -> list:
-    """``losses`` averaged into at most ``points`` consecutive chunks (finite values only;
-    a diverged run's NaN stays NaN)."""
-    if not losses:
-        return []
-    size = max(1, -(-len(losses) // points))
-    chunks = [losses[start:start + size] for start in range(0, len(losses), size)]
-    return [round(sum(chunk) / len(chunk), 6) for chunk in chunks]
-
-
-def curves_figure(title: str, series: dict, steps: int, y_label: str = "training loss",
-                  log: bool = True) -> dict:
-    """The figure record of training curves (see :class:`kerascheck.proofkit.Evidence`)."""
-    return {"kind": "curves", "title": title, "x": "optimizer step", "steps": steps,
-            "y": y_label, "log": log, "series": {label: curve(values)
-                                                  for label, values in series.items()}}
-
-
-def distributions_figure(title: str, series: dict, x_label: str, reference=None) -> dict:
-    """The figure record of value distributions (histograms), with an optional reference
-    value drawn as a line (1.0 for sums of probabilities)."""
-    return {"kind": "distributions", "title": title, "x": x_label, "reference": reference,
-            "series": {label: [round(float(v), 6) for v in list(values)[:400]]
-                       for label, values in series.items()}}
+from kerascheck.proofkit.curves import training_budget
+from kerascheck.proofkit.data import labels_for_loss, pixel_images
+from kerascheck.proofkit.measure import _loss_name_of, fit_quietly
 
 
 class _StartingPoint:
@@ -88,8 +39,6 @@ def train_from_one_start(model, runs: list, steps: int, seed: int = 0, batch_siz
     rate is a variable: no retracing). A model whose state cannot be restored is cloned per
     run instead (slower: one trace per copy)."""
     import math
-
-    from kerascheck.proofkit.measure import fit_quietly
 
     try:
         start = _StartingPoint(model)
@@ -119,3 +68,49 @@ def _copy(model):
     twin.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()),
                  loss=model.loss)
     return twin
+
+
+def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
+                         seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
+    """Train ``model`` on raw 0..255 :func:`pixel_images` and, from the same initial weights
+    (Adam), on the same images divided by 255; return both losses after ``steps`` steps
+    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401).
+    ``curves`` receives the per-step losses under ``"raw"`` and ``"scaled"``."""
+    from tensorflow import keras
+
+
+    x, y = pixel_images(256, tuple(input_shape), max(classes, 2), seed=seed)
+    loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
+    labels = labels_for_loss(_loss_name_of(loss) or loss_name, y, classes)
+    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+    steps, batch = training_budget(model, steps)
+    (raw, raw_curve), (scaled, scaled_curve) = train_from_one_start(
+        model, [(x, labels), (x / 255.0, labels)], steps, seed, batch)
+    if curves is not None:
+        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
+    return raw, scaled
+
+
+def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
+                                 regression: bool = False, steps: int = 100,
+                                 seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
+    """KC401 on tabular data: train ``model`` on raw CSV-like columns (scales 1 to 1000) and,
+    from the same start, on the standardized columns; return both losses after ``steps`` steps.
+    A regression (``regression``) is trained with MSE on a continuous target. ``curves`` as in
+    :func:`raw_vs_scaled_losses`."""
+    from tensorflow import keras
+
+    from kerascheck.proofkit.data import tabular_features
+
+    raw, scaled, labels = tabular_features(256, features, 0 if regression else classes, seed)
+    loss_name = "mean_squared_error" if regression else \
+        "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
+    targets = labels if regression else \
+        labels_for_loss(_loss_name_of(loss) or loss_name, labels, classes)
+    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+    steps, batch = training_budget(model, steps)
+    (raw_loss, raw_curve), (scaled_loss, scaled_curve) = train_from_one_start(
+        model, [(raw, targets), (scaled, targets)], steps, seed, batch)
+    if curves is not None:
+        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
+    return raw_loss, scaled_loss

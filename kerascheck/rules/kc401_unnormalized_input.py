@@ -214,8 +214,9 @@ model.fit(normalized_data, labels, epochs=10)
         0..255 pixels and on the pixels divided by 255: the raw model's loss is far worse. On a
         user's model: the same comparison with its own architecture."""
         from kerascheck import proofkit
+        from kerascheck.proofkit import training
 
-        tf, keras, np = proofkit.load_tensorflow(0)
+        _, keras, _ = proofkit.load_tensorflow(0)
         if subject is not None:
             _, activation, units, loss = proofkit.subject_head(subject)
             shape = proofkit.subject_input_shape(subject)
@@ -225,7 +226,7 @@ model.fit(normalized_data, labels, epochs=10)
             if sources == {"tabular"} and len(shape) == 1:  # features from a CSV, not pixels
                 regression = units == 1 and activation in (None, "linear")
                 curves: dict = {}
-                raw, scaled = proofkit.tabular_raw_vs_scaled_losses(
+                raw, scaled = training.tabular_raw_vs_scaled_losses(
                     subject.model, shape[0], units, None if regression else loss, regression,
                     curves=curves)
                 measure = "mean squared error" if regression else "loss"
@@ -239,7 +240,7 @@ model.fit(normalized_data, labels, epochs=10)
                      f"{measure} after {steps} steps, standardized": scaled},
                     figure=_figure(curves, "raw columns", "standardized columns"))
             curves = {}
-            raw, scaled = proofkit.raw_vs_scaled_losses(
+            raw, scaled = training.raw_vs_scaled_losses(
                 subject.model, proofkit.subject_input_shape(subject), units, loss,
                 curves=curves)
             steps = curves["steps"]
@@ -253,7 +254,7 @@ model.fit(normalized_data, labels, epochs=10)
                                   keras.layers.Dense(32, activation="relu"),
                                   keras.layers.Dense(2, activation="softmax")])
         curves = {}
-        raw, scaled = proofkit.raw_vs_scaled_losses(model, (8, 8), 2, curves=curves)
+        raw, scaled = training.raw_vs_scaled_losses(model, (8, 8), 2, curves=curves)
         measured = {"bad: loss after 100 steps on raw 0-255 pixels": raw,
                     "good: loss after 100 steps on pixels / 255": scaled}
         return proofkit.Evidence(
@@ -264,7 +265,7 @@ model.fit(normalized_data, labels, epochs=10)
 
 def _figure(curves: dict, raw: str, scaled: str) -> dict:
     """KC401's figure: the training loss on raw inputs and on scaled ones, same start."""
-    from kerascheck.proofkit.training import curves_figure
+    from kerascheck.proofkit.curves import curves_figure
 
     return curves_figure("KC401: the same model trained on raw and on scaled inputs",
                          {f"bad: {raw}": curves["raw"], f"good: {scaled}": curves["scaled"]},

@@ -40,7 +40,8 @@ class ProvedFinding:
     evidence: Any = None
     not_rebuilt: str | None = None
     figure: str | None = None  # the PNG drawn from the evidence (``--plot DIR``)
-    seconds: float = 0.0  # time spent proving this finding
+    seconds: float = 0.0  # time spent proving this finding (wall clock)
+    cpu_seconds: float = 0.0  # CPU time of this process (all its threads) for this finding
 
 
 class _ShapeRecordingAnalyzer(Analyzer):
@@ -146,13 +147,14 @@ def prove_source(source: str | bytes, path: str,
     legacy = _targets_keras2(config, source)
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     for diagnostic, finding, model in located:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         item = ProvedFinding(diagnostic, finding, model)
         results.append(item)
         with warnings.catch_warnings():  # Keras' warnings about the user's model: not ours
             warnings.simplefilter("ignore")
             _prove_one(item, located, module, input_shapes, positions, text, legacy)
         item.seconds = round(time.perf_counter() - started, 3)
+        item.cpu_seconds = round(time.process_time() - cpu_started, 3)
     return results
 
 
@@ -256,7 +258,11 @@ def prove_path(source: bytes, path: str, config: Config | None = None) -> list[P
 
     if not path.endswith(".ipynb"):
         return prove_source(source, path, config)
-    from kerascheck.source.notebook import NotebookError, read_notebook, to_cell_position
+    from kerascheck.source.notebook import (
+        NotebookError,
+        read_notebook,
+        to_cell_position,
+    )
 
     try:
         notebook = read_notebook(source)
@@ -291,7 +297,8 @@ def proof_record(item: ProvedFinding) -> dict:
     record = {"code": d.code, "name": d.name, "path": d.path, "line": d.line,
               "column": d.column, "message": d.message, "verdict": verdict_of(item),
               "reason": item.evidence.summary if item.evidence is not None else item.not_rebuilt,
-              "model_line": item.model_line, "measurements": {}, "seconds": item.seconds}
+              "model_line": item.model_line, "measurements": {}, "seconds": item.seconds,
+              "cpu_seconds": item.cpu_seconds}
     if d.cell is not None:
         record["cell"] = d.cell
     if getattr(item, "figure", None):
@@ -396,7 +403,11 @@ def prove_command(argv: list[str]) -> int:
     codes = [t for t in options.targets if t not in files]
     if files and codes:
         parser.error("give either rule codes or files, not both")
-    from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
+    from kerascheck.proofkit import (
+        INSTALL_HINT,
+        RuntimeUnavailable,
+        tensorflow_available,
+    )
     from kerascheck.rules import rule_by_code_or_name
     from kerascheck.runtime.prove import provable_codes, prove_codes
 
