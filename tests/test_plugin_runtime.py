@@ -143,6 +143,6 @@ def test_kerascheck_prove_gives_the_verdicts_of_kerascheck_prove(pytester):
     result.stdout.fnmatch_lines([
         "runtime evidence (--kerascheck-prove):",
         "  train.py:2:*: KC601: your code in the installed Keras: * (symptom shown)",
-        "  train.py:9:*: KC603: your model at train.py:4: with adam(learning_rate=5)* "
-        "(symptom shown)",
+        ("  train.py:9:*: KC603: your model at train.py:4: with adam(learning_rate=5)* "
+         "(symptom shown)"),
     ])

@@ -89,8 +89,8 @@ def step_cost(model) -> int:
         try:
             weights = layer.count_params()
             shape = tuple(layer.output.shape)[1:] if hasattr(layer, "output") else ()
-        except Exception:  # not built, several outputs: counted by its weights
-            weights, shape = getattr(layer, "count_params", lambda: 0)(), ()
+        except Exception:  # not built, several outputs: no cost known for this layer
+            weights, shape = 0, ()
         positions = math.prod(d for d in shape[:-1] if isinstance(d, int)) if len(shape) > 1 \
             else 1
         total += weights * max(1, positions)
