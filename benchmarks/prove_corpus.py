@@ -122,6 +122,14 @@ def report(records: list[dict], wall: float, import_seconds: float) -> str:
         lines.append(f"time per finding: median {statistics.median(seconds):.3f} s, mean "
                      f"{statistics.fmean(seconds):.3f} s, max {seconds[-1]:.2f} s; "
                      f"over 2 s: {sum(s > 2 for s in seconds)}")
+    cpu = sorted(record["cpu_seconds"] for record in records
+                 if record.get("cpu_seconds") is not None)
+    if cpu:
+        # CPU time of the prove process (all its threads) per finding: what the load of other
+        # work on a shared machine does not inflate; a child Keras process's CPU is not in it
+        lines.append(f"CPU time per finding: median {statistics.median(cpu):.3f} s, mean "
+                     f"{statistics.fmean(cpu):.3f} s, max {cpu[-1]:.2f} s; over 2 s: "
+                     f"{sum(s > 2 for s in cpu)}")
     lines.append(f"wall time of the run: {wall:.1f} s (one `import tensorflow`: "
                  f"{import_seconds:.1f} s); after TensorFlow's imports: "
                  f"{max(0.0, wall - 3 * import_seconds) / max(total, 1):.2f} s per finding "

@@ -9,6 +9,11 @@ The numbers in each page's "Runtime evidence" come from running the rule's proof
 (``rule().prove()``) and are stored in docs/rules/evidence.json, so that a docstring edit can be
 rendered without TensorFlow and tests/test_docs.py can check the pages are in sync.
 
+Each page with numbers to show embeds docs/rules/img/<CODE>.png, drawn (matplotlib) from the
+stored evidence, never by training again. A figure is drawn when it is missing or when its rule
+was measured in this run; otherwise it is left alone (PNG bytes are not stable across matplotlib
+versions, so regenerating with --no-prove must not rewrite them).
+
 Exit status: 0 when done (or, with --check, up to date); 1 when a file is out of date (--check),
 a proof failed or raised, or a proof did not reproduce its symptom; 2 on usage errors.
 """
@@ -80,6 +85,21 @@ def stale_problems(rules, evidence: dict[str, dict]) -> list[str]:
     return problems
 
 
+def draw_figures(to_draw: dict, evidence: dict[str, dict]) -> list[str]:
+    """Draw docs/rules/img/<CODE>.png from the stored evidence (kerascheck.runtime.plots)."""
+    if not to_draw:
+        return []
+    from kerascheck.runtime.plots import PLOT_HINT, draw, matplotlib_available
+
+    if not matplotlib_available():
+        return [f"figures not drawn ({', '.join(sorted(to_draw))}): {PLOT_HINT}"]
+    for code, relative in sorted(to_draw.items()):
+        draw({"code": code, **evidence[code]}, str(ROOT / relative),
+             title=f"{code} {rule_by_code_or_name(code).name}: bad vs fixed")
+        print(f"wrote {relative}", file=sys.stderr)
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("codes", nargs="*", metavar="CODE",
@@ -103,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                 if rule_by_code_or_name(code) is not None}
 
     problems = []
+    measured: set[str] = set()
     if not (options.no_prove or options.check):
         problems += measure(selected or rules, evidence)
+        measured = {rule.code for rule in selected or rules}
     else:
         for problem in stale_problems(rules, evidence):
             print(f"generate_docs: warning: {problem}", file=sys.stderr)
@@ -118,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     changed = [relative for relative, text in files.items()
                if not (ROOT / relative).exists()
                or (ROOT / relative).read_text(encoding="utf-8") != text]
+    figures = {rule.code: docs.figure_file(rule.code, evidence.get(rule.code)) for rule in rules}
+    to_draw = {code: path for code, path in figures.items() if path is not None
+               and (code in measured or not (ROOT / path).exists())}
     if options.check:
+        changed += [path for code, path in to_draw.items() if code not in measured]
         for relative in changed:
             print(f"out of date: {relative}", file=sys.stderr)
         for path in orphans:
@@ -136,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in orphans:
         path.unlink()
         print(f"removed {path.relative_to(ROOT)}", file=sys.stderr)
+    problems += draw_figures(to_draw, evidence)
     for problem in problems:
         print(f"generate_docs: {problem}", file=sys.stderr)
     return 1 if problems else 0

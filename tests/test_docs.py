@@ -137,6 +137,31 @@ def test_generated_docs_are_up_to_date():
     assert not stale, f"out of date: {stale}; {REGENERATE}"
 
 
+IMAGE = re.compile(r"!\[[^\]]*\]\((img/[^)]+\.png)\)")
+
+
+@by_code([rule for rule in PROVABLE if docs.has_proof(rule)])
+def test_pages_embed_the_figure_drawn_from_their_stored_evidence(rule):
+    """A page with numbers to show embeds img/<CODE>.png, and the figure is there (its bytes
+    are matplotlib's business: presence and a PNG signature only)."""
+    page = (ROOT / docs.RULES_DIR / f"{rule.code}.md").read_text(encoding="utf-8")
+    embedded = IMAGE.findall(page)
+    expected = docs.figure_file(rule.code, stored_evidence().get(rule.code))
+    assert embedded == ([expected.relative_to(docs.RULES_DIR).as_posix()] if expected else [])
+    for relative in embedded:
+        image = ROOT / docs.RULES_DIR / relative
+        assert image.is_file(), f"{image} is missing; {REGENERATE}"
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_measured_series_are_stored_for_the_training_curves():
+    """The figures are drawn from the stored series, never by training again."""
+    figure = stored_evidence()["KC401"]["figure"]
+    assert figure["kind"] == "curves"
+    bad, good = figure["series"].values()
+    assert len(bad) == len(good) > 5 and bad[-1] > good[-1]
+
+
 def test_no_page_for_a_rule_that_does_not_exist():
     pages = {path.stem for path in (ROOT / docs.RULES_DIR).glob("KC*.md")}
     assert pages == {rule.code for rule in RULES}
@@ -334,6 +359,12 @@ def test_evidence_record_is_plain_rounded_json():
     assert docs.render_page(ProvedKC201, restored, ROOT) == \
         docs.render_page(ProvedKC201, record, ROOT)
     assert "| shape | [4, 2] |" in docs.render_page(ProvedKC201, restored, ROOT)
+    # a figure's series are stored rounded too, and the page embeds the figure
+    with_series = Evidence("KC201", True, "done", {"loss": 1.0}, figure={
+        "kind": "curves", "series": {"bad": [0.123456789, 2.0]}})
+    record = docs.evidence_record(ProvedKC201, with_series, {})
+    assert record["figure"]["series"]["bad"] == [0.123457, 2.0]
+    assert "](img/KC201.png)" in docs.render_page(ProvedKC201, record, ROOT)
 
 
 def test_rule_command_prints_the_numbers_the_page_holds(capsys):

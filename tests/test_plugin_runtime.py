@@ -121,3 +121,28 @@ def test_a_failing_check_model_assert_shows_readable_findings(pytester):
         "E       assert *<KC201 layer*",
         "E         Left contains one more item: <KC201 layer 'hidden': Hidden Dense layer has "
         "no activation, * such as `activation=\"relu\"`>"])
+
+
+def test_kerascheck_prove_gives_the_verdicts_of_kerascheck_prove(pytester):
+    """The plugin attaches the command's verdicts: a model finding (KC603, trained at the
+    user's rate on the rebuilt model) and an API finding (KC601, run in the installed Keras)."""
+    (pytester.path / "train.py").write_text(
+        "import tensorflow as tf\n"
+        "from keras.layers.core import Dense\n"
+        "\n"
+        "model = tf.keras.Sequential([\n"
+        "    tf.keras.Input(shape=(6,)),\n"
+        "    tf.keras.layers.Dense(16, activation='relu'),\n"
+        "    tf.keras.layers.Dense(3, activation='softmax'),\n"
+        "])\n"
+        "model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=5.0),\n"
+        "              loss='sparse_categorical_crossentropy')\n")
+    result = pytester.runpytest_subprocess("--kerascheck", "--kerascheck-prove", "-p",
+                                           "no:xdist")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "runtime evidence (--kerascheck-prove):",
+        "  train.py:2:*: KC601: your code in the installed Keras: * (symptom shown)",
+        ("  train.py:9:*: KC603: your model at train.py:4: with adam(learning_rate=5)* "
+         "(symptom shown)"),
+    ])

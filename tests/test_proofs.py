@@ -244,3 +244,25 @@ def test_prove_reads_a_notebook_and_names_the_cell(tmp_path, capsys, monkeypatch
     assert lines[0].startswith("train.ipynb:cell 3:4:5: KC301 ")
     assert lines[1].startswith("    your model at train.ipynb:cell 3:1: outputs sum to ")
     assert lines[1].endswith("(symptom shown)")
+
+
+@pytest.mark.runtime
+def test_catalog_proofs_return_the_series_their_figures_draw(tmp_path, capsys):
+    """The figures come from measured numbers: KC603's per-step losses (the high rate ends far
+    above the sane one) and KC301's output sums (sigmoid far from 1, softmax at 1)."""
+    from kerascheck.cli import main
+    from kerascheck.runtime.prove import prove
+
+    rate = prove("KC603").figure
+    assert rate["kind"] == "curves" and rate["steps"] == 80
+    high, sane = rate["series"].values()
+    assert len(high) == len(sane) == 20 and high[-1] > 10 * sane[-1]
+    sums = prove("KC301").figure
+    assert sums["kind"] == "distributions" and sums["reference"] == 1.0
+    sigmoid, softmax = sums["series"].values()
+    assert min(abs(value - 1) for value in sigmoid) > 0.1
+    assert max(abs(value - 1) for value in softmax) < 1e-4
+    # `kerascheck prove CODE --plot DIR` draws the catalog proof's figure from them
+    assert main(["prove", "KC301", "--plot", str(tmp_path)]) == 0
+    assert (tmp_path / "KC301.png").read_bytes()[:4] == b"\x89PNG"
+    assert f"figure: {tmp_path / 'KC301.png'}" in capsys.readouterr().out

@@ -186,3 +186,52 @@ def test_builder_functions_and_subclassed_models_are_rebuilt(tmp_path):
     assert by_place[("KC301", 7)].measurements["mean sum of the outputs on 64 random inputs"] > 3
     assert "input shape (8,)" in \
         by_place[("KC301", 19)].measurements["stand-ins (not from your code)"]
+
+
+HIGH_RATE_FILE = textwrap.dedent("""\
+    import pandas as pd
+    import tensorflow as tf
+    frame = pd.read_csv("houses.csv")
+    x, y = frame.drop(columns="label").values, frame["label"].values
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(6,)),
+        tf.keras.layers.Dense(16, activation="relu"),
+        tf.keras.layers.Dense(3, activation="softmax"),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=5.0),
+                  loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=5, validation_split=0.2)
+    """)
+
+
+def test_a_high_learning_rate_is_shown_on_the_users_model_with_a_plot(tmp_path, capsys,
+                                                                     monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.py").write_text(HIGH_RATE_FILE)
+    code, records = _prove_json(capsys, "train.py", "--select", "KC603,KC401",
+                                "--plot", "figures")
+    by_code = {record["code"]: record for record in records}
+    rate = by_code["KC603"]
+    assert rate["verdict"] == "shown" and rate["model_line"] == 5, rate
+    assert "learning_rate=5" in rate["reason"]
+    assert by_code["KC401"]["verdict"] == "shown"
+    assert code == 0
+    # one figure per proof, named by path, line and code, drawn from the measured curves
+    assert sorted(path.name for path in (tmp_path / "figures").iterdir()) == \
+        ["train.py-L10-KC603.png", "train.py-L12-KC401.png"]
+    assert rate["figure"] == str(tmp_path / "figures" / "train.py-L10-KC603.png") or \
+        rate["figure"].endswith("train.py-L10-KC603.png")
+    assert (tmp_path / "figures" / "train.py-L10-KC603.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_without_matplotlib_is_a_clean_error(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.py").write_text(HIGH_RATE_FILE)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None
+                        if name == "matplotlib" else real_find_spec(name, *rest))
+    assert main(["prove", "train.py", "--plot", "figures"]) == 2
+    assert "pip install 'kerascheck[plot]'" in capsys.readouterr().err
+    assert not (tmp_path / "figures").exists()

@@ -51,10 +51,8 @@ from kerascheck.proofkit.measure import (
     memorization_scores,
     number,
     output_sums,
-    raw_vs_scaled_losses,
     subject_head,
     subject_input_shape,
-    tabular_raw_vs_scaled_losses,
 )
 
 __all__ = [
@@ -63,7 +61,5 @@ __all__ = [
     "fit_quietly", "gradient_norm", "inspection_symptoms", "labels_for_loss",
     "linear_path_residual", "load_tensorflow", "loss_object", "memorization_evidence",
     "memorization_scores", "number", "output_sums", "pixel_images", "random_label_data",
-    "raw_vs_scaled_losses", "subject_head", "subject_input_shape",
-    "tabular_raw_vs_scaled_losses", "tensorflow_available",
-    "xor_data",
+    "subject_head", "subject_input_shape", "tensorflow_available", "xor_data",
 ]

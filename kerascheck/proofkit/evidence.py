@@ -25,12 +25,20 @@ class Evidence:
     ``measurements`` maps a short label to a number or text, e.g.
     ``{"bad: sum of sigmoid outputs": 1.71, "good: sum of softmax outputs": 1.0}``. ``verdict`` is
     True only if the bad model showed the symptom and the good one did not.
+
+    ``figure``, when the proof measured series worth drawing, holds them as JSON-safe data for
+    :mod:`kerascheck.runtime.plots` (one figure kind per kind of evidence, built with
+    :mod:`kerascheck.proofkit.training`): ``{"kind": "curves", "title": ..., "x": ..., "y":
+    ..., "log": bool, "series": {label: [loss per point]}}`` for training curves, ``{"kind":
+    "distributions", ..., "reference": 1.0, "series": {label: [values]}}`` for output
+    distributions. Without one, the plot shows the numeric measurements as bars.
     """
 
     code: str
     verdict: bool
     summary: str
     measurements: dict = field(default_factory=dict)
+    figure: dict | None = None
 
 
 @dataclass

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kerascheck.proofkit.data import labels_for_loss, pixel_images
+from kerascheck.proofkit.curves import training_budget
+from kerascheck.proofkit.data import labels_for_loss
 from kerascheck.proofkit.environment import load_tensorflow
 from kerascheck.proofkit.evidence import CannotMeasure, Evidence, Subject
 
 
-def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) -> float:
+def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0,
+                losses: list | None = None) -> float:
     """Train ``model`` (compiled) for exactly ``steps`` optimizer steps in one silent epoch and
-    return its loss on ``(x, y)`` afterwards.
+    return its loss on ``(x, y)`` afterwards; ``losses``, when given, receives each step's
+    training loss (for the figures).
 
     The data is shuffled (seeded) and repeated as needed: one long epoch costs far less than many
     short ones (Keras spends ~50 ms per epoch on bookkeeping).
@@ -24,7 +27,15 @@ def fit_quietly(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) ->
     count = len(x)
     needed = steps * batch_size
     order = np.concatenate([rng.permutation(count) for _ in range(-(-needed // count))])[:needed]
-    model.fit(x[order], y[order], batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+    callbacks = []
+    if losses is not None:
+        from tensorflow import keras
+
+        from kerascheck.proofkit.curves import loss_recorder
+
+        callbacks.append(loss_recorder(keras, losses))
+    model.fit(x[order], y[order], batch_size=batch_size, epochs=1, verbose=0, shuffle=False,
+              callbacks=callbacks)
     if hasattr(model, "compute_loss"):  # Keras 3: no second traced function, unlike evaluate()
         return float(model.compute_loss(x=x, y=y, y_pred=model(x, training=False),
                                         training=False))
@@ -152,8 +163,8 @@ def memorization_scores(model, input_shape: tuple, classes: int, loss=None, step
     loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss or loss_name)
     encoded = labels_for_loss(_loss_name_of(loss) or loss_name, y_train, classes)
-    fit_quietly(model, x_train, encoded, steps=steps, batch_size=min(32, train_count),
-                seed=seed)
+    steps, batch = training_budget(model, steps, min(32, train_count))
+    fit_quietly(model, x_train, encoded, steps=steps, batch_size=batch, seed=seed)
     return accuracy(model, x_train, y_train), accuracy(model, x_heldout, y_heldout)
 
 
@@ -226,55 +237,6 @@ def memorization_evidence(code: str, subject, train_label: str, heldout_label: s
     train, heldout = memorization_scores(model, (20,), 2)
     measured = {train_label: train, heldout_label: heldout, "chance": 0.5}
     return Evidence(code, train >= 0.95 and heldout <= 0.65, summary, measured)
-
-
-def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
-                         seed: int = 0) -> tuple[float, float]:
-    """Train ``model`` on raw 0..255 :func:`pixel_images` and an identical copy (same initial
-    weights, Adam) on the same images divided by 255; return both losses after ``steps`` steps
-    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401)."""
-    import math
-
-    from tensorflow import keras
-
-    x, y = pixel_images(256, tuple(input_shape), max(classes, 2), seed=seed)
-    loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
-    labels = labels_for_loss(_loss_name_of(loss) or loss_name, y, classes)
-    twin = keras.models.clone_model(model)
-    twin.set_weights(model.get_weights())
-    losses = []
-    for candidate, data in ((model, x), (twin, x / 255.0)):
-        candidate.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
-        value = fit_quietly(candidate, data, labels, steps=steps, seed=seed)
-        losses.append(value if math.isfinite(value) else math.inf)
-    return losses[0], losses[1]
-
-
-def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
-                                 regression: bool = False, steps: int = 100,
-                                 seed: int = 0) -> tuple[float, float]:
-    """KC401 on tabular data: train ``model`` on raw CSV-like columns (scales 1 to 1000) and an
-    identical copy on the standardized columns; return both losses after ``steps`` steps. A
-    regression (``regression``) is trained with MSE on a continuous target."""
-    import math
-
-    from tensorflow import keras
-
-    from kerascheck.proofkit.data import tabular_features
-
-    raw, scaled, labels = tabular_features(256, features, 0 if regression else classes, seed)
-    loss_name = "mean_squared_error" if regression else \
-        "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
-    targets = labels if regression else \
-        labels_for_loss(_loss_name_of(loss) or loss_name, labels, classes)
-    twin = keras.models.clone_model(model)
-    twin.set_weights(model.get_weights())
-    losses = []
-    for candidate, data in ((model, raw), (twin, scaled)):
-        candidate.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
-        value = fit_quietly(candidate, data, targets, steps=steps, seed=seed)
-        losses.append(value if math.isfinite(value) else math.inf)
-    return losses[0], losses[1]
 
 
 def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tuple[float, float]:

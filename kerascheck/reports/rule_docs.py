@@ -25,6 +25,7 @@ from kerascheck.rules.base import SECTIONS, Rule
 
 GENERATOR = "scripts/generate_docs.py"
 RULES_DIR = Path("docs") / "rules"
+IMG_DIR = RULES_DIR / "img"  # figures drawn from the stored evidence by scripts/generate_docs.py
 EVIDENCE_FILE = RULES_DIR / "evidence.json"
 # the same numbers inside the package, so that an installed ``kerascheck rule`` prints them
 PACKAGED_EVIDENCE = Path("kerascheck") / "reports" / "evidence.json"
@@ -99,7 +100,8 @@ def render_rule(rule: type[Rule], evidence: dict | None = None, *,
             continue
         lines += [f"## {heading}", "", body, ""]
         if heading == "Runtime evidence" and has_proof(rule):
-            lines += _evidence_lines(rule, evidence, measured=links is not None)
+            lines += _evidence_lines(rule, evidence, measured=links is not None,
+                                     image=links is not None)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -131,7 +133,8 @@ def rule_as_dict(rule: type[Rule]) -> dict:
             "example": rule.example_code(), "use_instead": rule.use_instead_code()}
 
 
-def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool) -> list[str]:
+def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool,
+                    image: bool = False) -> list[str]:
     again = [f"Measure it on this machine: `kerascheck prove {rule.code}`.", ""]
     if not measured:  # the terminal: the stored numbers, and the command that measures anew
         return (_evidence_lines(rule, evidence, True) if evidence else []) + again
@@ -148,7 +151,24 @@ def _evidence_lines(rule: type[Rule], evidence: dict | None, measured: bool) -> 
     outcome = ("reproduced: the bad version shows the symptom and the fixed one does not."
                if evidence.get("verdict") else "**not reproduced** by this run.")
     lines += ["", f"Verdict: {outcome} {_sentence(evidence.get('summary', ''))}".rstrip(), ""]
+    figure = figure_file(rule.code, evidence) if image else None
+    if figure is not None:
+        lines += [f"![{rule.code}: the bad and the fixed model, as measured]"
+                  f"({figure.relative_to(RULES_DIR).as_posix()})", ""]
     return lines
+
+
+def figure_file(code: str, evidence: dict | None) -> Path | None:
+    """``docs/rules/img/<CODE>.png`` when the stored evidence has something to draw (measured
+    series, or numbers to compare); None for evidence that is all text (an exception)."""
+    if not evidence:
+        return None
+    numbers = [value for value in evidence.get("measurements", {}).values()
+               if isinstance(value, (int, float)) and not isinstance(value, bool)
+               and math.isfinite(value)]
+    if not evidence.get("figure") and not numbers:
+        return None
+    return IMG_DIR / f"{code}.png"
 
 
 def _sentence(text) -> str:
@@ -268,7 +288,9 @@ def evidence_record(rule: type[Rule], evidence, environment: dict[str, str]) -> 
             "measurements": {str(label): _json_value(value)
                              for label, value in dict(evidence.measurements).items()},
             "environment": dict(environment),
-            "proof": proof_fingerprint(rule)}
+            "proof": proof_fingerprint(rule),
+            **({"figure": _json_value(evidence.figure)} if getattr(evidence, "figure", None)
+               else {})}
 
 
 def _json_value(value):
@@ -281,6 +303,8 @@ def _json_value(value):
         return value if not math.isfinite(value) else float(f"{value:.6g}")
     if isinstance(value, (list, tuple)):
         return [_json_value(item) for item in value]
+    if isinstance(value, dict):  # a figure's series
+        return {str(key): _json_value(item) for key, item in value.items()}
     return str(value)
 
 

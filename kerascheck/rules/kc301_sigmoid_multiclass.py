@@ -191,6 +191,7 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
         on blobs: the sigmoid outputs sum far from 1, the softmax outputs sum to 1. On a user's
         model: the sums of its outputs on random inputs."""
         from kerascheck import proofkit
+        from kerascheck.proofkit.curves import distributions_figure
 
         tf, keras, np = proofkit.load_tensorflow(0)
         if subject is not None:
@@ -200,10 +201,13 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
                 self.code, float(np.mean(np.abs(sums - 1))) > 0.1,
                 f"outputs sum to {proofkit.number(mean_sum)} on average, not 1",
                 {"mean sum of the outputs on 64 random inputs": mean_sum,
-                 "largest |sum - 1|": float(np.max(np.abs(sums - 1)))})
+                 "largest |sum - 1|": float(np.max(np.abs(sums - 1)))},
+                figure=distributions_figure(
+                    "KC301: sums of your model's outputs (a distribution sums to 1)",
+                    {"bad: your model's output sums": sums}, "sum of the outputs", 1.0))
         x, labels = proofkit.blobs(300, features=20, classes=10, spread=1.0)
         y = np.eye(10, dtype="float32")[labels]
-        measured = {}
+        measured, series = {}, {}
         for label, activation in (("bad", "sigmoid"), ("good", "softmax")):
             proofkit.load_tensorflow(0)
             model = keras.Sequential([keras.Input(shape=(20,)),
@@ -214,8 +218,11 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
             sums = proofkit.output_sums(model, x)
             measured[f"{label}: mean sum of the {activation} outputs"] = float(np.mean(sums))
             measured[f"{label}: largest |sum - 1|"] = float(np.max(np.abs(sums - 1)))
+            series[f"{label}: {activation} output sums"] = sums
         verdict = (abs(measured["bad: mean sum of the sigmoid outputs"] - 1) > 0.5
                    and measured["good: largest |sum - 1|"] < 1e-4)
         return proofkit.Evidence(
             self.code, verdict,
-            "after training, sigmoid outputs do not sum to 1; softmax outputs do", measured)
+            "after training, sigmoid outputs do not sum to 1; softmax outputs do", measured,
+            figure=distributions_figure("KC301: sums of the outputs per sample after training",
+                                        series, "sum of the outputs", 1.0))

@@ -214,8 +214,9 @@ model.fit(normalized_data, labels, epochs=10)
         0..255 pixels and on the pixels divided by 255: the raw model's loss is far worse. On a
         user's model: the same comparison with its own architecture."""
         from kerascheck import proofkit
+        from kerascheck.proofkit import training
 
-        tf, keras, np = proofkit.load_tensorflow(0)
+        _, keras, _ = proofkit.load_tensorflow(0)
         if subject is not None:
             _, activation, units, loss = proofkit.subject_head(subject)
             shape = proofkit.subject_input_shape(subject)
@@ -224,28 +225,48 @@ model.fit(normalized_data, labels, epochs=10)
                        subject.finding.target}
             if sources == {"tabular"} and len(shape) == 1:  # features from a CSV, not pixels
                 regression = units == 1 and activation in (None, "linear")
-                raw, scaled = proofkit.tabular_raw_vs_scaled_losses(
-                    subject.model, shape[0], units, None if regression else loss, regression)
+                curves: dict = {}
+                raw, scaled = training.tabular_raw_vs_scaled_losses(
+                    subject.model, shape[0], units, None if regression else loss, regression,
+                    curves=curves)
                 measure = "mean squared error" if regression else "loss"
+                steps = curves["steps"]
                 return proofkit.Evidence(
                     self.code, raw > 1.5 * scaled,
-                    f"on raw tabular columns (scales 1 to 1000) its {measure} after 100 steps "
-                    f"is {proofkit.number(raw)}, {proofkit.number(scaled)} once standardized",
-                    {f"{measure} after 100 steps, raw columns": raw,
-                     f"{measure} after 100 steps, standardized": scaled})
-            raw, scaled = proofkit.raw_vs_scaled_losses(
-                subject.model, proofkit.subject_input_shape(subject), units, loss)
+                    f"on raw tabular columns (scales 1 to 1000) its {measure} after {steps} "
+                    f"steps is {proofkit.number(raw)}, {proofkit.number(scaled)} once "
+                    f"standardized",
+                    {f"{measure} after {steps} steps, raw columns": raw,
+                     f"{measure} after {steps} steps, standardized": scaled},
+                    figure=_figure(curves, "raw columns", "standardized columns"))
+            curves = {}
+            raw, scaled = training.raw_vs_scaled_losses(
+                subject.model, proofkit.subject_input_shape(subject), units, loss,
+                curves=curves)
+            steps = curves["steps"]
             return proofkit.Evidence(
                 self.code, raw > 1.5 * scaled,
-                f"on raw 0-255 pixel-like data its loss after 100 steps is "
+                f"on raw 0-255 pixel-like data its loss after {steps} steps is "
                 f"{proofkit.number(raw)}, {proofkit.number(scaled)} once scaled",
-                {"loss after 100 steps, raw": raw, "loss after 100 steps, scaled": scaled})
+                {f"loss after {steps} steps, raw": raw, f"loss after {steps} steps, scaled":
+                 scaled}, figure=_figure(curves, "raw 0-255 pixels", "pixels / 255"))
         model = keras.Sequential([keras.Input(shape=(8, 8)), keras.layers.Flatten(),
                                   keras.layers.Dense(32, activation="relu"),
                                   keras.layers.Dense(2, activation="softmax")])
-        raw, scaled = proofkit.raw_vs_scaled_losses(model, (8, 8), 2)
+        curves = {}
+        raw, scaled = training.raw_vs_scaled_losses(model, (8, 8), 2, curves=curves)
         measured = {"bad: loss after 100 steps on raw 0-255 pixels": raw,
                     "good: loss after 100 steps on pixels / 255": scaled}
         return proofkit.Evidence(
             self.code, raw > 2 * scaled and scaled < 0.5,
-            "the model trained on raw pixels ends far worse than its scaled twin", measured)
+            "the model trained on raw pixels ends far worse than its scaled twin", measured,
+            figure=_figure(curves, "raw 0-255 pixels", "pixels / 255"))
+
+
+def _figure(curves: dict, raw: str, scaled: str) -> dict:
+    """KC401's figure: the training loss on raw inputs and on scaled ones, same start."""
+    from kerascheck.proofkit.curves import curves_figure
+
+    return curves_figure("KC401: the same model trained on raw and on scaled inputs",
+                         {f"bad: {raw}": curves["raw"], f"good: {scaled}": curves["scaled"]},
+                         curves["steps"])

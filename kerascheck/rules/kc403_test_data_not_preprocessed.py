@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.facts import DataFact, ModelFact
-from kerascheck.proofkit import Evidence, accuracy, load_tensorflow
+from kerascheck.proofkit import Evidence, accuracy, fit_quietly, load_tensorflow
 from kerascheck.rules.base import Rule
 
 FAMILIES = {"pixels": "images", "images": "images", "tabular": "tabular"}
@@ -179,7 +179,8 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
                                   keras.layers.Dense(2, activation="softmax")])
         model.compile(optimizer=keras.optimizers.Adam(0.01),
                       loss="sparse_categorical_crossentropy")
-        model.fit((x_train - mean) / std, y_train, epochs=20, batch_size=32, verbose=0)
+        # 160 steps in one epoch: what 20 epochs of 16 batches did, without 19 epochs' overhead
+        fit_quietly(model, (x_train - mean) / std, y_train, steps=160, batch_size=64)
         good = accuracy(model, (x_test - mean) / std, y_test)
         bad = accuracy(model, x_test, y_test)
         verdict = good > 0.9 and bad < good - 0.2

@@ -236,30 +236,93 @@ opt = torch.optim.Adam(params, lr=0.5)
                                    _message(optimizer.name, optimizer.learning_rate))
 
     def prove(self, subject=None):
+        """Train a small regression net with Adam at 1.0 and at 0.01. On a user's model: its
+        rebuilt model, compiled as written, trained from one start with its own learning rate
+        and with a sane one (0.01)."""
         if subject is not None:
-            raise NotImplementedError("KC603 proves on its own example only")
-        tf, keras, np = load_tensorflow(0)
+            return _prove_on_model(self.code, subject)
+        from kerascheck.proofkit.curves import curves_figure
+        from kerascheck.proofkit.training import train_from_one_start
+
+        _, keras, np = load_tensorflow(0)
         rng = np.random.default_rng(0)
         x = rng.normal(size=(256, 20)).astype("float32")
         y = (x @ rng.normal(size=(20, 1))).astype("float32")
 
-        def final_loss(rate: float) -> float:
-            keras.utils.set_random_seed(0)
-            model = keras.Sequential([keras.Input(shape=(20,)),
-                                      keras.layers.Dense(64, activation="relu"),
-                                      keras.layers.Dense(1)])
-            model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate), loss="mse")
-            model.fit(x, y, epochs=5, batch_size=16, verbose=0)
-            return float(model.evaluate(x, y, verbose=0))
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input(shape=(20,)),
+                                  keras.layers.Dense(64, activation="relu"),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=1.0), loss="mse")
 
-        bad = final_loss(1.0)
-        good = final_loss(0.01)
+        def set_rate(index, candidate):  # the same model and start, the rate alone differs
+            candidate.optimizer.learning_rate.assign(1.0 if index == 0 else 0.01)
+
+        (bad, bad_curve), (good, good_curve) = train_from_one_start(
+            model, [(x, y), (x, y)], 80, batch_size=16, before_run=set_rate)
         baseline = float(np.var(y))  # the loss of always predicting the mean
-        verdict = (bad != bad) or bad > 10 * good  # nan, or far behind
+        verdict = not np.isfinite(bad) or bad > 10 * good  # diverged, or far behind
         return Evidence(code=self.code, verdict=verdict,
                         summary=f"After 80 steps Adam at 1.0 ends with loss {bad:.3g}, "
                                 f"{bad / good:.0f} times the {good:.3g} it reaches at 0.01 "
                                 f"(predicting the mean scores {baseline:.3g}).",
                         measurements={"bad: final loss, Adam(learning_rate=1.0)": bad,
                                       "good: final loss, Adam(learning_rate=0.01)": good,
-                                      "loss of predicting the mean": baseline})
+                                      "loss of predicting the mean": baseline},
+                        figure=curves_figure("KC603: one model, Adam at 1.0 and at 0.01",
+                                             {"bad: learning rate 1.0": bad_curve,
+                                              "good: learning rate 0.01": good_curve}, 80))
+
+
+# The sane twin of a user's rate, for every optimizer: SGD's default (the adaptive ones default
+# to 0.001, too slow in 100 steps to compare with)
+SANE_RATE = 0.01
+
+
+def _prove_on_model(code: str, subject):
+    """The user's model trained with the user's learning rate and with the optimizer's default,
+    from the same initial weights, on data of its task (a linear teacher's targets or classes)."""
+    from kerascheck import proofkit
+    from kerascheck.proofkit.curves import curves_figure, training_budget
+    from kerascheck.proofkit.training import train_from_one_start
+
+    _, _, np = load_tensorflow(0)
+    model = subject.model
+    compile_fact = subject.fact.compile
+    rate = compile_fact.optimizer.learning_rate if compile_fact is not None else None
+    name = compile_fact.optimizer.name if compile_fact is not None else None
+    if not getattr(model, "compiled", False) or not isinstance(rate, (int, float)) or \
+            not isinstance(name, str):
+        raise proofkit.CannotMeasure("the model's loss or optimizer is not known")
+    _, activation, units, _ = proofkit.subject_head(subject)
+    shape = proofkit.subject_input_shape(subject)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, *shape)).astype("float32")
+    teacher = rng.normal(size=(int(np.prod(shape)), max(units, 1))).astype("float32")
+    scores = x.reshape(len(x), -1) @ teacher
+    loss_name = proofkit.measure._loss_name_of(model.loss)
+    if units == 1 and activation in (None, "linear"):
+        y = scores[:, :1]
+    else:
+        labels = (scores[:, 0] > 0).astype("int64") if units == 1 else scores.argmax(axis=1)
+        y = proofkit.labels_for_loss(loss_name, labels, units)
+    sane = SANE_RATE
+    steps, batch = training_budget(model, 100)
+
+    def set_rate(index, candidate):
+        candidate.optimizer.learning_rate.assign(float(rate) if index == 0 else sane)
+
+    (bad, bad_curve), (good, good_curve) = train_from_one_start(
+        model, [(x, y), (x, y)], steps, batch_size=batch, before_run=set_rate)
+    diverged = not np.isfinite(bad)
+    verdict = diverged or bad > 2 * good
+    outcome = "diverges" if diverged else f"ends at loss {proofkit.number(bad)}"
+    return Evidence(
+        code, bool(verdict),
+        f"with {name}(learning_rate={rate:g}) your model {outcome} after {steps} steps; at "
+        f"{sane:g} it reaches {proofkit.number(good)}",
+        {f"final loss, learning rate {rate:g} (yours)": bad,
+         f"final loss, learning rate {sane:g} (the default)": good},
+        figure=curves_figure(f"KC603: {name} at {rate:g} and at {sane:g}",
+                             {f"bad: learning rate {rate:g}": bad_curve,
+                              f"good: learning rate {sane:g}": good_curve}, steps))

@@ -23,7 +23,6 @@ def prove(code: str, subject: Subject | None = None) -> Evidence:
     return rule.prove(subject)
 
 
-
 def provable_codes() -> list[str]:
     """Codes of the rules that define a proof of their own."""
     from kerascheck.rules import all_rules
@@ -44,7 +43,8 @@ def format_evidence(evidence: Evidence) -> str:
     return "\n".join(lines)
 
 
-def prove_codes(codes: list[str]) -> int:
+def prove_codes(codes: list[str], plot=None) -> int:
+    """Print each rule's proof; ``plot(evidence)``, when given, draws its figure."""
     all_hold = True
     for code in codes:
         try:
@@ -54,6 +54,8 @@ def prove_codes(codes: list[str]) -> int:
             all_hold = False
             continue
         print(format_evidence(evidence), flush=True)
+        if plot is not None:
+            print(f"       figure: {plot(evidence)}", flush=True)
         all_hold = all_hold and evidence.verdict
     held = "every verdict holds" if all_hold else "some verdicts do not hold"
     print(f"{len(codes)} proof{'s' if len(codes) != 1 else ''} run: {held}.")

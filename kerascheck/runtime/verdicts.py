@@ -39,7 +39,9 @@ class ProvedFinding:
     model_cell: int | None = None  # in a notebook, the cell of ``model_line``
     evidence: Any = None
     not_rebuilt: str | None = None
-    seconds: float = 0.0  # time spent proving this finding
+    figure: str | None = None  # the PNG drawn from the evidence (``--plot DIR``)
+    seconds: float = 0.0  # time spent proving this finding (wall clock)
+    cpu_seconds: float = 0.0  # CPU time of this process (all its threads) for this finding
 
 
 class _ShapeRecordingAnalyzer(Analyzer):
@@ -101,7 +103,7 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
         for finding in rule.check_file(facts):
             owner = next((model for model, judged in by_model if any(
                 other.target is finding.target and other.message == finding.message
-                for other in judged)), None)
+                for other in judged)), None) or _compiled_with(facts.models, finding)
             pairs.append((finding, owner))
     located = []
     for finding, model in pairs:
@@ -116,6 +118,17 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
             seen.add(key)
             result.append((diagnostic, finding, model))
     return module, analyzer.input_shapes, result
+
+
+def _compiled_with(models, finding) -> ModelFact | None:
+    """The one model compiled with the optimizer call a finding points into (KC603's learning
+    rate), or None."""
+    owners = [model for model in models for compile_fact in model.compiles
+              if isinstance(compile_fact.optimizer.node, cst.Call) and (
+                  compile_fact.optimizer.node is finding.target or any(
+                      argument.value is finding.target
+                      for argument in compile_fact.optimizer.node.args))]
+    return owners[0] if len(owners) == 1 else None
 
 
 def prove_source(source: str | bytes, path: str,
@@ -134,13 +147,14 @@ def prove_source(source: str | bytes, path: str,
     legacy = _targets_keras2(config, source)
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     for diagnostic, finding, model in located:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         item = ProvedFinding(diagnostic, finding, model)
         results.append(item)
         with warnings.catch_warnings():  # Keras' warnings about the user's model: not ours
             warnings.simplefilter("ignore")
             _prove_one(item, located, module, input_shapes, positions, text, legacy)
         item.seconds = round(time.perf_counter() - started, 3)
+        item.cpu_seconds = round(time.process_time() - cpu_started, 3)
     return results
 
 
@@ -244,7 +258,11 @@ def prove_path(source: bytes, path: str, config: Config | None = None) -> list[P
 
     if not path.endswith(".ipynb"):
         return prove_source(source, path, config)
-    from kerascheck.source.notebook import NotebookError, read_notebook, to_cell_position
+    from kerascheck.source.notebook import (
+        NotebookError,
+        read_notebook,
+        to_cell_position,
+    )
 
     try:
         notebook = read_notebook(source)
@@ -279,9 +297,12 @@ def proof_record(item: ProvedFinding) -> dict:
     record = {"code": d.code, "name": d.name, "path": d.path, "line": d.line,
               "column": d.column, "message": d.message, "verdict": verdict_of(item),
               "reason": item.evidence.summary if item.evidence is not None else item.not_rebuilt,
-              "model_line": item.model_line, "measurements": {}, "seconds": item.seconds}
+              "model_line": item.model_line, "measurements": {}, "seconds": item.seconds,
+              "cpu_seconds": item.cpu_seconds}
     if d.cell is not None:
         record["cell"] = d.cell
+    if getattr(item, "figure", None):
+        record["figure"] = item.figure
     if item.evidence is not None:
         record["measurements"] = {label: value if isinstance(value, (int, float, str, bool))
                                   or value is None else str(value)
@@ -293,14 +314,15 @@ EXIT_PROVED, EXIT_NOT_SHOWN, EXIT_ERROR = 0, 1, 2
 
 
 def prove_files(paths: list[str], output_format: str = "text",
-                select: list[str] | None = None) -> int:
+                select: list[str] | None = None, plot_dir: str | None = None) -> int:
     """Prove each finding of ``paths`` on the user's own model or code and print the verdicts
     (``text``: each finding with its evidence; ``json``: one list of records, see
     :func:`proof_record`). ``select`` restricts the rules (codes or prefixes).
 
     Exit codes: 0 when no measured finding was refuted (every verdict ``shown`` or
     ``cannot-rebuild``), 1 when some finding was measured and its symptom ``not-shown``, 2 when
-    a path does not exist."""
+    a path does not exist. ``plot_dir``: one figure per proved finding written there (see
+    :mod:`kerascheck.runtime.plots`)."""
     import json
 
     from kerascheck.settings.config import load_config
@@ -319,6 +341,8 @@ def prove_files(paths: list[str], output_format: str = "text",
             source = handle.read()
         for item in prove_path(source, path, config):
             refuted = refuted or verdict_of(item) == "not-shown"
+            if plot_dir is not None and item.evidence is not None:
+                item.figure = _plot(item.evidence, plot_dir, item.diagnostic)
             if output_format == "json":
                 records.append(proof_record(item))
                 continue
@@ -330,6 +354,17 @@ def prove_files(paths: list[str], output_format: str = "text",
         json.dump(records, sys.stdout, indent=2)
         sys.stdout.write("\n")
     return EXIT_NOT_SHOWN if refuted else EXIT_PROVED
+
+
+def _plot(evidence, plot_dir: str, diagnostic=None) -> str:
+    """Draw one proof's figure into ``plot_dir``; returns the file's path."""
+    from kerascheck.runtime.plots import draw, figure_name
+
+    where = f"{diagnostic.path}:{diagnostic.line} " if diagnostic is not None else ""
+    name = figure_name(diagnostic.path if diagnostic else None,
+                       diagnostic.line if diagnostic else None, evidence.code)
+    return draw(evidence, os.path.join(plot_dir, name),
+                title=f"{where}{evidence.code}: bad vs fixed" if diagnostic else None)
 
 
 def prove_command(argv: list[str]) -> int:
@@ -359,12 +394,20 @@ def prove_command(argv: list[str]) -> int:
     parser.add_argument("--select", default=None, metavar="CODES",
                         help="with files: prove only these rules (comma-separated codes or "
                              "prefixes)")
+    parser.add_argument("--plot", default=None, metavar="DIR",
+                        help="write a figure per proof into DIR (bad vs fixed: training "
+                             "curves, output distributions, measurements); needs matplotlib "
+                             "(pip install 'kerascheck[plot]')")
     options = parser.parse_args(argv)
     files = [t for t in options.targets if t.endswith((".py", ".ipynb")) or os.path.isfile(t)]
     codes = [t for t in options.targets if t not in files]
     if files and codes:
         parser.error("give either rule codes or files, not both")
-    from kerascheck.proofkit import INSTALL_HINT, RuntimeUnavailable, tensorflow_available
+    from kerascheck.proofkit import (
+        INSTALL_HINT,
+        RuntimeUnavailable,
+        tensorflow_available,
+    )
     from kerascheck.rules import rule_by_code_or_name
     from kerascheck.runtime.prove import provable_codes, prove_codes
 
@@ -375,13 +418,20 @@ def prove_command(argv: list[str]) -> int:
     if not tensorflow_available():
         print(f"kerascheck prove: {INSTALL_HINT}", file=sys.stderr)
         return 2
+    if options.plot is not None:
+        from kerascheck.runtime.plots import PLOT_HINT, matplotlib_available
+
+        if not matplotlib_available():
+            print(f"kerascheck prove: error: {PLOT_HINT}", file=sys.stderr)
+            return 2
     try:
         if files:
             select = [code.strip() for code in options.select.split(",") if code.strip()] \
                 if options.select else None
-            return prove_files(files, options.output_format, select)
+            return prove_files(files, options.output_format, select, options.plot)
+        plot = (lambda evidence: _plot(evidence, options.plot)) if options.plot else None
         return prove_codes([rule_by_code_or_name(code).code for code in codes]
-                            or provable_codes())
+                           or provable_codes(), plot)
     except RuntimeUnavailable as error:
         print(f"kerascheck prove: {error}", file=sys.stderr)
         return 2
