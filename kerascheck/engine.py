@@ -105,20 +105,49 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         return FileResult(path, diagnostics)
     module = module_or_error
     result = FileResult(path)
-    try:
-        from kerascheck.analysis.interpreter import Analyzer
+    judged = judge_module(module, raw, path, config, project, result.errors)
+    if judged is None:
+        return result
+    if isinstance(judged, Diagnostic):
+        return FileResult(path, [judged])
+    findings = judged[1]
+    if findings:
+        # One code generation gives both the positions and the text (see locate_with_code).
+        located, text = locate_with_code(findings, module, path)
+        result.diagnostics = apply_noqa(located, module, path, config, text,
+                                        failed={error.rule for error in result.errors})
+    elif b"noqa" in raw.lower() and not config.ignore_noqa \
+            and config.is_enabled(UNUSED_NOQA, path):
+        result.diagnostics = apply_noqa([], module, path, config,
+                                        failed={error.rule for error in result.errors})
+    return result
 
-        analyzer = Analyzer(module, project, os.path.abspath(path) if project else path)
+
+def judge_module(module: cst.Module, raw: bytes, path: str, config: Config, project,
+                 errors: list, analyzer_class=None):
+    """The facts of a parsed file and the findings the enabled rules make of them, as every front
+    door reports them: judged for the file's Keras target, findings that belong to an imported
+    project module left to it, and code under branches the installation chooses silent. Errors
+    of one rule or of the analysis are appended to ``errors`` (the latter returns None); a file
+    the analysis cannot take (too deep, out of memory) is a KC000 :class:`Diagnostic`; else
+    ``(facts, findings)``. ``analyzer_class`` (an
+    :class:`~kerascheck.analysis.interpreter.Analyzer` subclass) lets the runtime proofs record
+    more while they read the same facts."""
+    from kerascheck.analysis.interpreter import Analyzer
+
+    try:
+        analyzer = (analyzer_class or Analyzer)(
+            module, project, os.path.abspath(path) if project else path)
         facts = analyzer.run()
     except RecursionError:
-        return FileResult(path, [_syntax_diagnostic(
+        return _syntax_diagnostic(
             path, 1, 1, "the file is nested too deeply for kerascheck to analyse; it was not "
-                        "checked")])
+                        "checked")
     except MemoryError:
-        return FileResult(path, [_syntax_diagnostic(path, 1, 1, OUT_OF_MEMORY)])
+        return _syntax_diagnostic(path, 1, 1, OUT_OF_MEMORY)
     except Exception as error:  # a bug in the analysis must not stop the run
-        result.errors.append(InternalError(path, "analysis", f"{type(error).__name__}: {error}"))
-        return result
+        errors.append(InternalError(path, "analysis", f"{type(error).__name__}: {error}"))
+        return None
     from kerascheck.settings.target import resolve_target
 
     # the text as given: regenerating the module's code would recurse on deep files
@@ -131,16 +160,14 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         try:
             findings.extend(rule_class().check_file(facts))
         except MemoryError:
-            return FileResult(path, [_syntax_diagnostic(path, 1, 1, OUT_OF_MEMORY)])
+            return _syntax_diagnostic(path, 1, 1, OUT_OF_MEMORY)
         except Exception as error:
-            result.errors.append(InternalError(path, rule_class.code,
-                                               f"{type(error).__name__}: {error}"))
+            errors.append(InternalError(path, rule_class.code, f"{type(error).__name__}: {error}"))
     if findings and analyzer.project_modules:
         try:
             findings = imported_findings(findings, analyzer, facts.target_version, path)
         except Exception as error:
-            result.errors.append(InternalError(path, "project", f"{type(error).__name__}: "
-                                                                f"{error}"))
+            errors.append(InternalError(path, "project", f"{type(error).__name__}: {error}"))
     if findings:
         from kerascheck.analysis.branches import conditional_nodes
 
@@ -149,16 +176,7 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         findings = [finding for finding in findings if id(
             finding.target.node if isinstance(finding.target, LayerFact) else finding.target)
             not in silent] if silent else findings
-    if findings:
-        # One code generation gives both the positions and the text (see locate_with_code).
-        located, text = locate_with_code(findings, module, path)
-        result.diagnostics = apply_noqa(located, module, path, config, text,
-                                        failed={error.rule for error in result.errors})
-    elif b"noqa" in raw.lower() and not config.ignore_noqa \
-            and config.is_enabled(UNUSED_NOQA, path):
-        result.diagnostics = apply_noqa([], module, path, config,
-                                        failed={error.rule for error in result.errors})
-    return result
+    return facts, findings
 
 
 def apply_noqa(diagnostics: list[Diagnostic], module: cst.Module, path: str, config: Config,

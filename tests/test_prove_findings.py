@@ -93,11 +93,17 @@ def test_lr_on_tf_keras_is_shown_silently_ignored(tmp_path, capsys, monkeypatch)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "legacy.py").write_text("import tf_keras\n"
                                         "opt = tf_keras.optimizers.Adam(lr=0.01)\n")
+    # a file that imports tf_keras is judged as Keras 2, where lr= is not reported; prove
+    # reports what the linter reports, so nothing is proved there
+    code, records = _prove_json(capsys, "legacy.py")
+    assert (code, records) == (0, [])
+    # a project that declares Keras 3: the tf_keras optimizer still takes lr= and ignores it
+    (tmp_path / "pyproject.toml").write_text('[tool.kerascheck]\ntarget-version = "keras3"\n')
     code, records = _prove_json(capsys, "legacy.py")
     assert code == 0
     [record] = records
     assert record["verdict"] == "shown"
-    assert "silently ignores `lr=`" in record["reason"]
+    assert "tf_keras (Keras 2) silently ignores `lr=`" in record["reason"]
     assert record["measurements"]["lr= given"] == 0.01
     assert record["measurements"]["optimizer's learning rate"] == pytest.approx(0.001)
 
@@ -235,3 +241,23 @@ def test_plot_without_matplotlib_is_a_clean_error(tmp_path, capsys, monkeypatch)
     assert main(["prove", "train.py", "--plot", "figures"]) == 2
     assert "pip install 'kerascheck[plot]'" in capsys.readouterr().err
     assert not (tmp_path / "figures").exists()
+
+
+def test_prove_reports_what_the_linter_reports(tmp_path, capsys, monkeypatch):
+    """The same engine judges both: a finding the linter silences (code for a backend Keras 3
+    lacks, a TF 1 file) is not proved, and the one it reports is."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "branches.py").write_text(textwrap.dedent("""\
+        from keras import backend as K
+        import keras
+        if K.backend() == "theano":
+            old = keras.layers.core.Dense(4)
+        new = keras.layers.core.Dense(4)
+        """))
+    code, records = _prove_json(capsys, "branches.py")
+    assert [(r["code"], r["line"]) for r in records] == [("KC601", 5)]
+    (tmp_path / "graph.py").write_text("import tensorflow as tf\n"
+                                       "x = tf.placeholder(tf.float32, [None, 4])\n"
+                                       "h = tf.layers.dense(x, 8)\n")
+    code, records = _prove_json(capsys, "graph.py")
+    assert (code, records) == (0, [])

@@ -180,7 +180,7 @@ def construct_subject(finding, module: cst.Module, model: ModelFact | None,
                                      f"`{root}`")
         subject.construct = text
         subject.imports = _needed_imports(text, imports)
-        return subject
+        return _imports_decide_keras(subject)
     flagged = next((a for a in call.args if a is node or a.value is node), None)
     other_ids = {id(other) for other in others if other is not node}
     _call_construct(subject, module, call, flagged, imports, model, other_ids)
@@ -188,6 +188,12 @@ def construct_subject(finding, module: cst.Module, model: ModelFact | None,
     # public path stands in for it, so that this finding shows its own cause
     subject.imports = [[line, _FALLBACKS[line]] if line in _FALLBACKS else line
                        for line in subject.imports]
+    return _imports_decide_keras(subject)
+
+
+def _imports_decide_keras(subject):
+    """A construct whose own imports name tf_keras runs (and is labelled) in Keras 2."""
+    subject.legacy = subject.legacy or any("tf_keras" in str(line) for line in subject.imports)
     return subject
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import libcst as cst
 
 from kerascheck.analysis.interpreter import Analyzer
+from kerascheck.analysis.targets import keras3_only_silent
 from kerascheck.analysis.values import ModelVal, Seq, TensorVal
 from kerascheck.diagnostics import Diagnostic, Finding
 from kerascheck.facts import UNKNOWN, ModelFact
@@ -48,8 +49,8 @@ class _ShapeRecordingAnalyzer(Analyzer):
     """The engine's analysis, also remembering the shape of each model's ``keras.Input``
     (the facts keep only its rank)."""
 
-    def __init__(self, module):
-        super().__init__(module)
+    def __init__(self, module, *args):
+        super().__init__(module, *args)
         self.input_shapes: dict[int, list] = {}
 
     def _append_sequential(self, model, item, conditional):
@@ -68,43 +69,51 @@ class _ShapeRecordingAnalyzer(Analyzer):
         return result
 
 
-def findings_with_models(source: str, path: str, config: Config | None = None):
-    """Lint ``source`` and return ``(module, input_shapes, [(Diagnostic, Finding, ModelFact or
-    None)])``: the engine's findings, each with the model whose facts produced it.
-
-    Rules run exactly as in the engine (same selection and ``# noqa`` suppression); model rules'
-    ``check_model`` is called here per model so the model is known; rules that judge the whole
-    file (``check_file`` overridden) are paired with no model.
-    """
+def findings_with_models(source: str, path: str, config: Config | None = None,
+                         project="auto"):
+    """``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)])``: the engine's
+    findings (:func:`kerascheck.engine.judge_module`, then ``# noqa``), each with the model whose
+    ``check_model`` gives the same judgment, or that is compiled with the optimizer a finding
+    points into; None for purely syntactic findings."""
     from kerascheck import engine
-    from kerascheck.rules import all_rules
+    from kerascheck.rules import rule_by_code_or_name
     from kerascheck.rules.base import Rule
     from kerascheck.source import suppression
 
     config = config or Config()
+    if project == "auto":
+        from kerascheck.source.project import project_for
+
+        project = project_for(path)
     module = engine.parse(source, path)
     if isinstance(module, Diagnostic):
         return None, {}, [(module, None, None)]
-    analyzer = _ShapeRecordingAnalyzer(module)
-    facts = analyzer.run()
+    raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    analyzers: list[_ShapeRecordingAnalyzer] = []
+
+    def recording(*args):  # keeps the analyzer: its input shapes are returned
+        analyzers.append(_ShapeRecordingAnalyzer(*args))
+        return analyzers[-1]
+
+    judged = engine.judge_module(module, raw, path, config, project, [],
+                                 analyzer_class=recording)
+    if not isinstance(judged, tuple):
+        return module, {}, [(judged, None, None)] if judged is not None else []
+    facts, findings = judged
+    judgments: dict[str, list] = {}  # per rule: (model, its check_model findings)
     pairs: list[tuple[Finding, ModelFact | None]] = []
-    for rule_class in all_rules():
-        if rule_class.code == engine.SYNTAX_ERROR or not config.is_enabled(rule_class.code, path):
+    for finding in findings:
+        rule_class = rule_by_code_or_name(finding.code)
+        if rule_class.check_model is Rule.check_model:
+            pairs.append((finding, _compiled_with(facts.models, finding)))
             continue
-        rule = rule_class()
-        if type(rule).check_file is Rule.check_file:
-            for model in facts.models:
-                pairs += [(finding, model) for finding in rule.check_model(model)]
-            continue
-        # A rule with its own check_file: the engine's findings, each paired with the model
-        # whose check_model gives the same judgment (None for purely syntactic findings).
-        by_model = [(model, list(rule.check_model(model))) for model in facts.models] \
-            if type(rule).check_model is not Rule.check_model else []
-        for finding in rule.check_file(facts):
-            owner = next((model for model, judged in by_model if any(
-                other.target is finding.target and other.message == finding.message
-                for other in judged)), None) or _compiled_with(facts.models, finding)
-            pairs.append((finding, owner))
+        if finding.code not in judgments:
+            judgments[finding.code] = [(model, list(rule_class().check_model(model)))
+                                       for model in facts.models]
+        owner = next((model for model, judged_model in judgments[finding.code] if any(
+            other.target is finding.target and other.message == finding.message
+            for other in judged_model)), None) or _compiled_with(facts.models, finding)
+        pairs.append((finding, owner))
     located = []
     for finding, model in pairs:
         diagnostic = engine.locate([finding], module, path)[0]
@@ -117,7 +126,7 @@ def findings_with_models(source: str, path: str, config: Config | None = None):
         if id(diagnostic) in kept and key not in seen:
             seen.add(key)
             result.append((diagnostic, finding, model))
-    return module, analyzer.input_shapes, result
+    return module, analyzers[0].input_shapes, result
 
 
 def _compiled_with(models, finding) -> ModelFact | None:
@@ -180,8 +189,9 @@ def _prove_one(item, located, module, input_shapes, positions, text, legacy) -> 
 
 
 def _targets_keras2(config, source) -> bool:
-    """Whether the project runs Keras 2 (the ``target-version`` setting, when there is one)."""
-    return getattr(config, "target_version", None) == "keras2"
+    """Whether the project runs Keras 2 or TensorFlow 1 (the ``target-version`` setting, when
+    there is one): the constructs then run in tf_keras, the nearest installable Keras."""
+    return keras3_only_silent(getattr(config, "target_version", None) or "")
 
 
 def _prove_on_model(item: ProvedFinding, model, finding, module, input_shapes) -> str | None:
