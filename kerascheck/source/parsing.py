@@ -31,6 +31,7 @@ import gc
 import re
 import threading
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 
 import libcst as cst
@@ -178,7 +179,17 @@ def _parse_with_large_stack(source: str | bytes) -> cst.Module:
             raise MemoryError("no memory for the parser's stack") from None
     finally:
         threading.stack_size(previous)
-    worker.join()
+    try:
+        worker.join()
+    except BaseException:
+        # The time limit or Ctrl-C, raised here while the thread parses: wait for the thread
+        # first. A thread left inside LibCST's native code when the interpreter exits aborts
+        # the process (exit 134, no report). (The runner gives the files that come here a
+        # process of its own when a time limit is set: the wait is then bounded.)
+        while worker.is_alive():
+            with suppress(BaseException):  # a second Ctrl-C: still wait
+                worker.join()
+        raise
     if not outcome:
         raise RuntimeError("the parser thread ended without a result")
     if isinstance(outcome[0], BaseException):
