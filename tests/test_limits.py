@@ -162,3 +162,24 @@ def test_the_memory_guard_costs_one_file_not_the_machine(tmp_path):
 def test_memory_limit_must_be_megabytes(value):
     with pytest.raises(ConfigError, match="'memory-limit' must be a whole number"):
         config_from_table({"memory-limit": value})
+
+
+def test_fix_pools_have_the_same_memory_guard(tmp_path):
+    # Before: --fix's pool had no memory guard; a file fixed there could take the machine's
+    # memory. Now every pool is made by kerascheck.workspace.pool.new_executor.
+    from kerascheck.fixing.fixer import POOL_THRESHOLD, fix_files
+
+    (tmp_path / "big.py").write_text(BIG_DICT)
+    small = []
+    for index in range(POOL_THRESHOLD):
+        small.append(tmp_path / f"small_{index:02}.py")
+        small[-1].write_text(SMALL)
+    config = config_from_table({"memory-limit": 300, "time-limit": 0})
+    paths = [str(tmp_path / "big.py"), *map(str, small)]
+    results = list(fix_files(paths, config, unsafe=True, jobs=2))
+    assert [result.path for result in results] == paths
+    [big] = results[0].diagnostics
+    assert big.code == "KC000" and "memory" in big.message
+    assert all(result.fixed == 1 for result in results[1:])
+    assert all("activation='relu'" in path.read_text() or 'activation="relu"' in
+               path.read_text() for path in small)
