@@ -562,3 +562,12 @@ def test_a_pool_that_cannot_start_falls_back_to_in_process(tmp_path):
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True,
                           timeout=300)
     assert f"CODES ['KC201'] {POOL_THRESHOLD + 4}" in done.stdout, done.stdout + done.stderr[-2000:]
+
+
+def test_nodes_built_after_a_parse_are_validated_again():
+    # The parse skips LibCST's node validation (its own nodes follow the grammar); nodes that
+    # rules and fixes build afterwards are validated as always.
+    assert lint_source(BUGGY, "model.py").diagnostics
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("")
+    assert not parsing._unvalidated_parses[0]
