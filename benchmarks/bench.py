@@ -3,6 +3,12 @@ pool and the result cache. Run from the repository root::
 
     python benchmarks/bench.py                 # 200-file corpora, 1,000 files for the cache
     python benchmarks/bench.py --files 60 --tree 300 --repeat 1   # a quick look
+    python benchmarks/bench.py --cold DIR [--cold DIR2 ...] [--pairs 5] [--jobs N] [--before PKG]
+
+``--cold`` is issue 16's bar: a cold ``kerascheck`` run (default settings, an empty cache) on a
+folder against LibCST's bare parse of the same files, each a fresh process, CPU seconds of the
+process and its children, in pairs run side by side (parse, then kerascheck, then the next
+pair), the median of the pairs' ratios reported.
 
 Everything it lints is generated into a temporary folder (see ``benchmarks/corpus.py``) and
 removed afterwards. Times are CPU seconds (user + system, this process or its children), best
@@ -92,6 +98,60 @@ def median_run(command, repeat, **kwargs) -> tuple[float, float]:
     return runs[len(runs) // 2]
 
 
+PARSE_ALL = """
+import os, sys, libcst
+for top, dirs, names in os.walk(sys.argv[1]):
+    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for name in sorted(names):
+        if name.endswith(".py"):
+            with open(os.path.join(top, name), "rb") as handle:
+                source = handle.read()
+            try:
+                libcst.parse_module(source)
+            except Exception:
+                pass
+"""
+
+
+def cold_lint(folder: str, jobs: int | None, pythonpath: str | None = None):
+    """One cold ``kerascheck`` run on ``folder`` (a fresh, empty cache directory)."""
+    cache = tempfile.mkdtemp(prefix="kerascheck-cold-")
+    env = dict(os.environ, KERASCHECK_CACHE_DIR=cache)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    command = [sys.executable, "-m", "kerascheck", "--output-format", "concise", "--exit-zero"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    try:
+        return child_run(command + ["."], cwd=folder, env=env)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def cold_pairs(folder: str, pairs: int, jobs: int | None = None,
+               before: str | None = None) -> dict:
+    """Paired cold runs on ``folder``: (parse CPU, kerascheck CPU) per pair, and the median
+    ratio. With ``before`` (a folder holding another ``kerascheck`` package, e.g. from
+    ``git archive COMMIT kerascheck | tar -x -C DIR``), that version runs in each pair too."""
+    runs = []
+    for _ in range(pairs):
+        parse = child_run([sys.executable, "-c", PARSE_ALL, folder])
+        run = {"parse_cpu": round(parse[1], 3)}
+        if before:
+            run["before_cpu"] = round(cold_lint(folder, jobs, before)[1], 3)
+            run["before_ratio"] = round(run["before_cpu"] / parse[1], 3)
+        lint = cold_lint(folder, jobs)
+        run.update(kerascheck_cpu=round(lint[1], 3), kerascheck_wall=round(lint[0], 3),
+                   ratio=round(lint[1] / parse[1], 3))
+        runs.append(run)
+    ratios = sorted(run["ratio"] for run in runs)
+    result = {"pairs": runs, "median_ratio": ratios[len(ratios) // 2],
+              "min_ratio": ratios[0], "max_ratio": ratios[-1]}
+    if before:
+        result["before_median_ratio"] = sorted(r["before_ratio"] for r in runs)[len(runs) // 2]
+    return result
+
+
 def irrelevant_files(limit: int) -> list[str]:
     """Standard-library modules that mention neither Keras nor TensorFlow."""
     from kerascheck.engine import is_relevant
@@ -114,7 +174,30 @@ def main() -> int:
     parser.add_argument("--tree", type=int, default=1000, help="files for the cache and pool runs")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
     parser.add_argument("--json", metavar="FILE", help="also write the numbers as JSON")
+    parser.add_argument("--cold", metavar="DIR", action="append",
+                        help="only the paired cold runs on DIR (repeatable)")
+    parser.add_argument("--pairs", type=int, default=5, help="paired runs for --cold")
+    parser.add_argument("--jobs", type=int, help="--jobs for kerascheck in --cold runs")
+    parser.add_argument("--before", metavar="DIR",
+                        help="--cold: also run the kerascheck package in DIR in each pair")
     options = parser.parse_args()
+    if options.cold:
+        report = {}
+        for folder in options.cold:
+            files = sum(1 for _ in Path(folder).rglob("*.py"))
+            result = cold_pairs(os.path.abspath(folder), options.pairs, options.jobs,
+                                options.before)
+            report[folder] = result
+            if options.before:
+                print(f"{folder}: before, median ratio {result['before_median_ratio']:.2f}")
+            print(f"{folder} ({files} files): median ratio {result['median_ratio']:.2f} "
+                  f"(min {result['min_ratio']:.2f}, max {result['max_ratio']:.2f}); pairs "
+                  + ", ".join(f"{r['parse_cpu']:.2f}/{r['kerascheck_cpu']:.2f}"
+                              for r in result["pairs"]))
+        report["load_average"] = os.getloadavg()
+        if options.json:
+            Path(options.json).write_text(json.dumps(report, indent=2) + "\n")
+        return 0
     python = sys.executable
     results: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
     workdir = Path(tempfile.mkdtemp(prefix="kerascheck-bench-"))

@@ -337,16 +337,17 @@ def test_an_invalid_glob_is_a_config_error(pattern, tmp_path, monkeypatch, capsy
 
 
 @pytest.mark.parametrize("stars", [11, 17, 40])
-def test_star_globs_match_in_linear_time(stars):
-    # A backtracking regex took 46 s for 11 stars against a 40-character name.
-    import time
+def test_star_globs_match_without_backtracking(stars):
+    # A backtracking regex took 46 s for 11 stars against a 40-character name. Globs compile
+    # to RE2 (pathspec's re2 backend), whose matching is linear in the name whatever the
+    # pattern (benchmarks/slow_files.py measures it; no test is timed).
+    from kerascheck.settings.globs import compile_glob
 
     pattern = "*a" * stars + "b"
-    started = time.process_time()
+    assert compile_glob(pattern)._backend_name == "re2"
     assert not matches_glob("a" * 40, pattern)
     assert not matches_glob("src/" + "a" * 40, "src/" + pattern)
     assert matches_glob("a" * 40 + "b", pattern)
-    assert time.process_time() - started < 1.0
 
 
 @pytest.mark.parametrize(("content", "message"), [

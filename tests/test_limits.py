@@ -5,6 +5,7 @@ a pool worker, while every other file is still checked."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -56,6 +57,47 @@ def test_the_limit_reaches_into_the_parser(tmp_path):
     result, _elapsed = run(tmp_path, "chain.py")
     assert [f["message"].split(" (")[0] for f in json.loads(result.stdout)] == [
         "not checked: took longer than 0.5 s"]
+
+
+# 1,000 chained calls in 32 kB: LibCST's native (Rust) parser holds the interpreter for about
+# 26 s on them (quadratic; CPython accepts up to about 1,500), and no Python-level timer can
+# interrupt it. Before the fix, --jobs 1 aborted at exit (134, a thread still in the parser),
+# a worker held its chunk for the whole parse, and --fix had no time limit at all.
+STUCK = "import tensorflow as tf\nmodel = tf.keras.Sequential()" + "".join(
+    f".add(tf.keras.layers.Dense({n + 1}))" for n in range(1000)) + "\n"
+
+
+def processes_in(folder: Path) -> list[int]:
+    """The live processes working in ``folder`` (kerascheck's workers inherit its cwd)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder and \
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("tool", [[], ["--fix"]], ids=["check", "fix"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_stuck_in_the_native_parser_is_stopped(jobs, tool, tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.kerascheck]\ntime-limit = 0.5\n")
+    (tmp_path / "stuck.py").write_text(STUCK)
+    for index in range(20):  # enough for a pool with --jobs 2, for linting and for --fix
+        (tmp_path / f"small_{index:02}.py").write_text(SMALL)
+    result, _elapsed = run(tmp_path, "--jobs", jobs, *tool, ".")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    findings = json.loads(result.stdout)
+    assert [(f["code"], f["message"].split(" (")[0]) for f in findings
+            if f["path"] == "stuck.py"] == [("KC000", "not checked: took longer than 0.5 s")]
+    assert sorted(f["path"] for f in findings if f["code"] == "KC201") == [
+        f"small_{i:02}.py" for i in range(20)]
+    assert (tmp_path / "stuck.py").read_text() == STUCK
+    assert processes_in(tmp_path) == []
 
 
 @pytest.mark.parametrize("value", ["1", -1, True, [1]])
@@ -120,3 +162,24 @@ def test_the_memory_guard_costs_one_file_not_the_machine(tmp_path):
 def test_memory_limit_must_be_megabytes(value):
     with pytest.raises(ConfigError, match="'memory-limit' must be a whole number"):
         config_from_table({"memory-limit": value})
+
+
+def test_fix_pools_have_the_same_memory_guard(tmp_path):
+    # Before: --fix's pool had no memory guard; a file fixed there could take the machine's
+    # memory. Now every pool is made by kerascheck.workspace.pool.new_executor.
+    from kerascheck.fixing.fixer import POOL_THRESHOLD, fix_files
+
+    (tmp_path / "big.py").write_text(BIG_DICT)
+    small = []
+    for index in range(POOL_THRESHOLD):
+        small.append(tmp_path / f"small_{index:02}.py")
+        small[-1].write_text(SMALL)
+    config = config_from_table({"memory-limit": 300, "time-limit": 0})
+    paths = [str(tmp_path / "big.py"), *map(str, small)]
+    results = list(fix_files(paths, config, unsafe=True, jobs=2))
+    assert [result.path for result in results] == paths
+    [big] = results[0].diagnostics
+    assert big.code == "KC000" and "memory" in big.message
+    assert all(result.fixed == 1 for result in results[1:])
+    assert all("activation='relu'" in path.read_text() or 'activation="relu"' in
+               path.read_text() for path in small)

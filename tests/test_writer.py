@@ -111,3 +111,44 @@ def test_cr_only_line_endings_are_kept(tool, tmp_path):
     else:
         assert b"Dense(10, activation='relu')" in written or b'activation="relu"' in written
     assert kerascheck("model.py", cwd=tmp_path).returncode == 0  # nothing left to report
+
+
+EDITOR = ("import sys, time\ntime.sleep(float(sys.argv[1]))\n"
+          "with open(sys.argv[2], 'w') as handle:\n    handle.write(sys.argv[3])\n")
+SAVED = "# a line the editor added on top\n" + BAD  # every finding one line further down
+
+
+@pytest.mark.parametrize("tool", [["--add-noqa"], ["--fix", "--unsafe-fixes"]],
+                         ids=["add-noqa", "fix"])
+def test_an_editor_saving_during_the_run_loses_nothing(tool, tmp_path):
+    # Real processes: kerascheck checks a project (the target first, then 40 more files) and
+    # writes, while another process saves the target at a moment that moves from round to
+    # round: before kerascheck read it, between the check and the write, after the write.
+    # Whatever the moment, the editor's line survives, and kerascheck's edit, when written,
+    # is made on the editor's text (its comment on the line of the finding there, the one
+    # after the editor's line). Before: --add-noqa put the comment where the finding had
+    # been before the save, on the wrong line, and said nothing.
+    for index in range(40):
+        (tmp_path / f"other_{index:02}.py").write_text(BAD)
+    target = tmp_path / "a_model.py"
+    noqa_line = "    tf.keras.layers.Dense(10, activation='linear'),  # noqa: KC201\n"
+    annotated = SAVED.replace("    tf.keras.layers.Dense(10, activation='linear'),\n",
+                              noqa_line)
+    fixed = {SAVED.replace("'linear'", "'relu'"), SAVED.replace("'linear'", '"relu"')}
+    for round_ in range(8):
+        target.write_text(BAD)
+        checker = subprocess.Popen([sys.executable, "-m", "kerascheck", "--no-cache",
+                                    "--jobs", "1", *tool, "."], cwd=tmp_path,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        editor = subprocess.run([sys.executable, "-c", EDITOR, str(round_ * 0.15),
+                                 str(target), SAVED], timeout=60)
+        _out, err = checker.communicate(timeout=120)
+        assert editor.returncode == 0 and "Traceback" not in err
+        written = target.read_text()
+        assert written.startswith("# a line the editor added on top\n"), (round_, err)
+        if tool == ["--add-noqa"]:
+            assert written in (SAVED, annotated), (round_, written, err)
+        else:
+            assert written == SAVED or written in fixed, (round_, written, err)
+        if "a_model.py" in err and "changed" in err:  # reported: then nothing was written
+            assert written == SAVED, (round_, err)

@@ -12,10 +12,7 @@ file is written once, atomically, keeping its permissions; notebooks are never w
 from __future__ import annotations
 
 import ast
-import difflib
-import io
 import os
-import tokenize
 import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -25,6 +22,7 @@ import libcst as cst
 from kerascheck.diagnostics import Diagnostic, InternalError
 from kerascheck.engine import FileResult, lint_file, lint_source
 from kerascheck.fixes import Edit, QuoteNewStrings, QuoteSurvey, allowed
+from kerascheck.fixing.diff import unified_diff
 # the one writer (kerascheck.fixing.writer); ``fixer.write_atomically`` stays importable
 from kerascheck.fixing.writer import write_atomically
 from kerascheck.settings.config import Config
@@ -312,33 +310,95 @@ def fix_files(paths: list[str], config: Config | None = None, *, unsafe: bool = 
               write: bool = True, jobs: int = 1) -> Iterator[FixedFileResult]:
     """:func:`fix_file` for each of ``paths``, results in the same order; with ``jobs`` > 1
     and enough files, in a process pool (each file is analysed, fixed and written by one
-    worker; only reports travel back, their fixes detached)."""
+    worker; only reports travel back, their fixes detached). Each file is held to the
+    ``time-limit`` and the pools' memory guard as linting is
+    (:mod:`kerascheck.workspace.limits`): past them it is KC000 and left as it was."""
+    config = config or Config()
     if jobs <= 1 or len(paths) < POOL_THRESHOLD:
         for path in paths:
-            yield fix_file(path, config, unsafe, write)
+            yield _fix_here(path, config, unsafe, write)
         return
     from concurrent.futures.process import BrokenProcessPool
 
     from kerascheck.workspace.pool import new_executor, stop_workers
 
     done = 0
+    while done < len(paths):
+        rest = paths[done:]
+        try:
+            with new_executor(min(jobs, len(rest)), config.memory_limit) as pool:
+                try:
+                    for wire in pool.map(_fix_for_pool, rest, [config] * len(rest),
+                                         [unsafe] * len(rest), [write] * len(rest),
+                                         chunksize=2):
+                        done += 1
+                        yield _from_wire(wire)
+                except (KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM: stop now
+                    stop_workers(pool)
+                    raise
+        except BrokenProcessPool:
+            # A worker died (a native crash, its memory guard, a file stuck in the parser past
+            # its limit): the next file is fixed alone, the others by a fresh pool.
+            yield _fix_alone(paths[done], config, unsafe, write)
+            done += 1
+
+
+def _fix_here(path: str, config: Config, unsafe: bool, write: bool) -> FixedFileResult:
+    """:func:`fix_file` in this process under the time limit; a file that could hold LibCST's
+    native parser past it (:func:`kerascheck.source.parsing.looks_deep`) in a process of its
+    own, which can be stopped."""
+    from kerascheck.source.parsing import looks_deep
+
+    if config.time_limit and not os.fspath(path).endswith(".ipynb"):
+        try:
+            with open(path, "rb") as handle:
+                deep = looks_deep(handle.read())
+        except OSError:
+            deep = False
+        if deep:
+            return _fix_alone(path, config, unsafe, write)
+    return _fix_limited(path, config, unsafe, write)
+
+
+def _fix_alone(path: str, config: Config, unsafe: bool, write: bool) -> FixedFileResult:
+    from kerascheck.workspace.limits import CRASHED, hard_deadline
+    from kerascheck.workspace.pool import run_alone
+
+    seconds = config.time_limit
+    wire, failure = run_alone(_fix_for_pool, (path, config, unsafe, write),
+                              memory_limit_mb=config.memory_limit,
+                              deadline=hard_deadline(seconds) if seconds else None)
+    if failure is None:
+        return _from_wire(wire)
+    if failure == "crashed":
+        return FixedFileResult(os.fspath(path), [engine_kc000(path, CRASHED)])
+    return _too_slow(path, seconds)
+
+
+def _fix_limited(path: str, config: Config, unsafe: bool, write: bool) -> FixedFileResult:
+    from kerascheck.workspace.limits import TimeLimitExceeded, time_limit
+
     try:
-        with new_executor(min(jobs, len(paths))) as pool:
-            try:
-                for wire in pool.map(_fix_for_pool, paths, [config] * len(paths),
-                                     [unsafe] * len(paths), [write] * len(paths), chunksize=2):
-                    done += 1
-                    yield _from_wire(wire)
-            except (KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM: stop now
-                stop_workers(pool)
-                raise
-    except BrokenProcessPool:  # a worker died: finish here, where a crash would be reported
-        for path in paths[done:]:
-            yield fix_file(path, config, unsafe, write)
+        with time_limit(config.time_limit):
+            return fix_file(path, config, unsafe, write)
+    except TimeLimitExceeded:  # (the writer writes whole files or nothing)
+        return _too_slow(path, config.time_limit)
+
+
+def _too_slow(path, seconds: float) -> FixedFileResult:
+    from kerascheck.workspace.limits import too_slow_message
+
+    return FixedFileResult(os.fspath(path), [engine_kc000(path, too_slow_message(seconds))])
+
+
+def engine_kc000(path, message: str) -> Diagnostic:
+    from kerascheck.engine import _syntax_diagnostic
+
+    return _syntax_diagnostic(os.fspath(path), 1, 1, message)
 
 
 def _fix_for_pool(path: str, config, unsafe: bool, write: bool) -> FixedFileResult:
-    result = fix_file(path, config, unsafe, write)
+    result = _fix_limited(path, config, unsafe, write)
     # InternalError does not survive pickling: it travels as its fields
     result.errors = [(error.path, error.rule, error.detail) for error in result.errors]
     return result
@@ -353,26 +413,6 @@ def _as_fixed(result, dropped: list[str] | None = None) -> FixedFileResult:
     return FixedFileResult(path=result.path, diagnostics=result.diagnostics,
                            errors=result.errors, relevant=result.relevant,
                            dropped=list(dropped or []))
-
-
-def unified_diff(before: bytes, after: bytes, path: str) -> str:
-    """A unified diff between two versions of a file, "" when they are equal."""
-    if before == after:
-        return ""
-    old = _decode(before).splitlines(keepends=True)
-    new = _decode(after).splitlines(keepends=True)
-    lines = []
-    for line in difflib.unified_diff(old, new, fromfile=path, tofile=path):
-        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(lines)
-
-
-def _decode(source: bytes) -> str:
-    try:
-        encoding, _lines = tokenize.detect_encoding(io.BytesIO(source).readline)
-        return source.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError):
-        return source.decode("utf-8", "replace")
 
 
 class _Survey(QuoteSurvey):

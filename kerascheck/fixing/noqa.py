@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from kerascheck.diagnostics import Diagnostic
-from kerascheck.fixing.writer import write_file
+from kerascheck.fixing.writer import CHANGED_ON_DISK, write_file
 from kerascheck.source.suppression import add_noqa_to_source
 
 
@@ -28,10 +28,15 @@ class NoqaResult:
     error: str | None = None
 
 
-def add_noqa(path: str | os.PathLike, diagnostics: Iterable[Diagnostic]) -> NoqaResult:
+def add_noqa(path: str | os.PathLike, diagnostics: Iterable[Diagnostic],
+             config=None) -> NoqaResult:
     """Add ``# noqa: CODE`` comments to the file at ``path`` for ``diagnostics`` (findings that
     are not yet suppressed). Codes already on the line are not repeated, existing comments are
-    kept, and the file is written only if it still parses. Notebooks are never written."""
+    kept, and the file is written only if it still parses. Notebooks are never written.
+
+    With ``config``, the file's current text is linted again first: if its findings are not
+    ``diagnostics`` (an editor saved it after kerascheck checked it), the comments would land
+    on the wrong lines, so nothing is written and the file is reported as changed."""
     display = os.fspath(path)
     if display.endswith(".ipynb"):
         return NoqaResult(display)
@@ -45,6 +50,9 @@ def add_noqa(path: str | os.PathLike, diagnostics: Iterable[Diagnostic]) -> Noqa
         text = original.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError):
         return NoqaResult(display)  # not readable as Python text: KC000 already says so
+    diagnostics = list(diagnostics)
+    if config is not None and _findings(original, display, config) != _keys(diagnostics):
+        return NoqaResult(display, error=CHANGED_ON_DISK)
     new_text, added = add_noqa_to_source(text, diagnostics)
     if not added:
         return NoqaResult(display)
@@ -65,7 +73,18 @@ def add_noqa_to_files(diagnostics: Iterable[Diagnostic], config) -> list[NoqaRes
         if diagnostic.code not in ("KC000", "KC001"):
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
     return [add_noqa_to_notebook(path, config) if path.endswith(".ipynb")
-            else add_noqa(path, found) for path, found in sorted(by_path.items())]
+            else add_noqa(path, found, config) for path, found in sorted(by_path.items())]
+
+
+def _keys(diagnostics: Iterable[Diagnostic]) -> list[tuple]:
+    return sorted((d.code, d.line, d.column) for d in diagnostics
+                  if d.code not in ("KC000", "KC001"))
+
+
+def _findings(source: bytes, path: str, config) -> list[tuple]:
+    from kerascheck.engine import lint_source
+
+    return _keys(lint_source(source, path, config).diagnostics)
 
 
 def add_noqa_to_notebook(path: str, config) -> NoqaResult:

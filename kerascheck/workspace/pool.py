@@ -37,14 +37,19 @@ def process_context():
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
-def new_executor(workers: int, memory_limit_mb: int | None = None):
-    """A ``ProcessPoolExecutor`` whose workers die with this process and ignore Ctrl-C; with
-    ``memory_limit_mb`` (0: automatic, see :func:`worker_memory_bytes`), each worker's memory
-    is capped, so a file that needs too much costs a ``MemoryError`` in one worker (the engine
-    reports KC000), not the machine."""
-    limit = None if memory_limit_mb is None else worker_memory_bytes(memory_limit_mb, workers)
+def new_executor(workers: int, memory_limit_mb: int = 0, *, watchdog: bool = True):
+    """A ``ProcessPoolExecutor`` whose workers die with this process and ignore Ctrl-C, with
+    the same guards in every pool (the runner's, ``--fix``'s, a file's own process):
+
+    - memory: each worker's memory is capped at ``memory_limit_mb`` (the ``memory-limit``
+      setting; 0: automatic, see :func:`worker_memory_bytes`), so a file that needs too much
+      costs a ``MemoryError`` or its worker (the callers report KC000), not the machine;
+    - time: with ``watchdog``, a worker stuck in native code past a file's time limit ends
+      itself (:mod:`kerascheck.workspace.limits`); without it (a process linting one file),
+      the parent waits for it until that deadline and kills it."""
+    limit = worker_memory_bytes(memory_limit_mb, workers)
     return _executor_class()(workers, mp_context=process_context(), initializer=_init_worker,
-                             initargs=(os.getpid(), limit))
+                             initargs=(os.getpid(), limit, watchdog))
 
 
 def worker_memory_bytes(memory_limit_mb: int, workers: int) -> int | None:
@@ -113,9 +118,14 @@ def _forget_wakeup(manager) -> None:
         wakeups.pop(manager, None)
 
 
-def _init_worker(parent_pid: int, memory_bytes: int | None = None) -> None:
+def _init_worker(parent_pid: int, memory_bytes: int | None = None,
+                 watchdog: bool = False) -> None:
     if memory_bytes:
         _limit_memory(memory_bytes)
+    if watchdog:
+        from kerascheck.workspace.limits import enable_watchdog
+
+        enable_watchdog()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
@@ -165,3 +175,28 @@ def _watch_parent(parent_pid: int) -> None:
     while os.getppid() == parent_pid:
         time.sleep(PARENT_CHECK_SECONDS)
     os._exit(1)
+
+
+def run_alone(function, args: tuple, *, memory_limit_mb: int = 0,
+              deadline: float | None = None) -> tuple[object, str | None]:
+    """``function(*args)`` in a process of its own, with the pools' memory guard, waited for
+    until ``deadline`` seconds (None: for as long as it takes) and killed past it.
+
+    Returns ``(value, None)``, or ``(None, "timeout")`` or ``(None, "crashed")`` (the process
+    died: a native crash, or its memory guard)."""
+    from concurrent.futures import TimeoutError as Timeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        executor = new_executor(1, memory_limit_mb, watchdog=False)
+    except OSError:  # no semaphores, no processes
+        return None, "crashed"
+    try:
+        return executor.submit(function, *args).result(timeout=deadline), None
+    except Timeout:  # stuck in native code: only ending the process stops it
+        stop_workers(executor)
+        return None, "timeout"
+    except (BrokenProcessPool, OSError):
+        return None, "crashed"
+    finally:
+        executor.shutdown(wait=True)

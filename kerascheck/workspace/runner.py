@@ -27,9 +27,10 @@ from collections import deque
 from typing import Iterable, Iterator
 
 from kerascheck.diagnostics import InternalError
+from kerascheck.workspace import limits
 from kerascheck.workspace.cache import Cache, cache_key
-from kerascheck.workspace.limits import TimeLimitExceeded, time_limit, too_slow_message
-from kerascheck.workspace.pool import new_executor, stop_workers
+from kerascheck.workspace.limits import TimeLimitExceeded, hard_deadline, time_limit
+from kerascheck.workspace.pool import new_executor, run_alone, stop_workers
 
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
 POOL_THRESHOLD = 16  # below this many files to lint, a pool costs more than it saves
@@ -144,24 +145,38 @@ def _cached_result(path: str, config, cache: Cache):
     return FileResult(path, diagnostics)
 
 
-def _lint_one(path: str, config, cache: Cache | None):
-    """Lint one file (reading it once), storing a clean result in ``cache``."""
-    from kerascheck.engine import FileResult, lint_source, read_source
+def _lint_one(path: str, config, cache: Cache | None, *, isolate_stalls: bool = True):
+    """Lint one file (reading it once), storing a clean result in ``cache``. With a time
+    limit, a file that could hold LibCST's native parser past it (see
+    :mod:`kerascheck.workspace.limits`) is linted in a process of its own, when
+    ``isolate_stalls`` (in the main process: nobody could stop this one)."""
+    from kerascheck.engine import FileResult, is_relevant, lint_source, read_source
+    from kerascheck.source.parsing import looks_deep
 
     content = read_source(path)
     if isinstance(content, FileResult):
         return content  # unreadable, or not a regular file: KC000, the engine's way
     seconds = getattr(config, "time_limit", None)
+    if seconds and isolate_stalls and not path.endswith(".ipynb") and is_relevant(content) \
+            and looks_deep(content):  # (a notebook's JSON always looks deep: not screened)
+        result = _lint_isolated(path, config, str(cache.directory) if cache else None)
+        if result.diagnostics[:1] != [_crashed(path)] or _pool_can_run():
+            return result
+        # no process can start here at all: lint it in this one, Python-level limit only
     try:
         with time_limit(seconds):
             result = lint_source(content, path, config)
     except TimeLimitExceeded:  # never cached: a faster machine may finish it
-        from kerascheck.engine import _syntax_diagnostic
-
-        return FileResult(path, [_syntax_diagnostic(path, 1, 1, too_slow_message(seconds))])
+        return _too_slow(path, seconds)
     if cache is not None and result.relevant and not result.errors:
         cache.put(cache_key(content, config, path), result.diagnostics)
     return result
+
+
+def _too_slow(path: str, seconds: float):
+    from kerascheck.engine import FileResult, _syntax_diagnostic
+
+    return FileResult(path, [_syntax_diagnostic(path, 1, 1, limits.too_slow_message(seconds))])
 
 
 # -- the pool -------------------------------------------------------------------------------------
@@ -172,7 +187,7 @@ def _lint_chunk(paths: list[str], config, cache_dir: str | None) -> list[tuple]:
     cache = Cache(cache_dir) if cache_dir is not None else None
     results = []
     for path in paths:
-        result = _lint_one(path, config, cache)
+        result = _lint_one(path, config, cache, isolate_stalls=False)
         errors = [(error.path, error.rule, error.detail) for error in result.errors]
         results.append((result.path, result.diagnostics, errors, result.relevant))
     return results
@@ -222,6 +237,7 @@ class _Pool:
 
     def _executor(self):
         if self.executor is None:
+            _warm_up(self.config)
             self.executor = new_executor(self.jobs, _memory_limit(self.config))
         return self.executor
 
@@ -235,7 +251,8 @@ class _Pool:
         chunk.paths = list(paths)
         self.open_chunk = _Chunk()
         if self.in_process:
-            chunk.results = [_lint_one(path, self.config, self._cache()) for path in chunk.paths]
+            chunk.results = [_lint_one(path, self.config, self._cache(), isolate_stalls=False)
+                             for path in chunk.paths]
             chunk.future = "done here"
             return
         try:
@@ -286,11 +303,33 @@ class _Pool:
                 # Not a file killing a worker: no pool can run here (a __main__ that a fresh
                 # interpreter cannot import, no semaphores, ...). Lint here from now on.
                 self.in_process = True
-                return [_lint_one(path, self.config, self._cache()) for path in chunk.paths]
+                return [_lint_one(path, self.config, self._cache(), isolate_stalls=False)
+                        for path in chunk.paths]
             self.worked = True
             return [_lint_isolated(path, self.config, self.cache_dir) for path in chunk.paths]
         self.worked = True
         return results
+
+
+WARM_UP = b"import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+
+
+def _warm_up(config) -> None:
+    """Before workers are forked: what every first lint pays (the analysis' and the rules'
+    imports, their tables and caches: about 40 ms) is paid once here and inherited, not once
+    per worker; and the objects made so far are moved out of the collector's sight
+    (``gc.freeze``, as the ``gc`` docs advise before a fork), so that collections in the
+    workers neither walk nor copy-on-write the inherited heap. (A spawned worker imports
+    everything again whatever is done here.)"""
+    import gc
+
+    from kerascheck.engine import lint_source
+    from kerascheck.workspace.pool import process_context
+
+    if process_context().get_start_method() != "fork":
+        return
+    lint_source(WARM_UP, "<warm-up>.py", config)
+    gc.freeze()
 
 
 def _memory_limit(config) -> int:
@@ -308,16 +347,23 @@ def _pool_can_run() -> bool:
 
 
 def _lint_isolated(path: str, config, cache_dir: str | None):
-    """Lint one file in a process of its own; if that process dies, say so as KC000."""
-    from concurrent.futures.process import BrokenProcessPool
+    """Lint one file in a process of its own, waited for until the file's hard deadline
+    (:func:`~kerascheck.workspace.limits.hard_deadline`; killed past it: KC000 "took longer");
+    if that process dies, say so as KC000."""
+    from kerascheck.engine import FileResult
 
-    from kerascheck.engine import FileResult, _syntax_diagnostic
+    seconds = getattr(config, "time_limit", None)
+    wire, failure = run_alone(_lint_chunk, ([path], config, cache_dir),
+                              memory_limit_mb=_memory_limit(config),
+                              deadline=hard_deadline(seconds) if seconds else None)
+    if failure is None:
+        return _from_wire(wire[0])
+    if failure == "timeout":
+        return _too_slow(path, seconds)
+    return FileResult(path, [_crashed(path)])
 
-    with new_executor(1, _memory_limit(config)) as executor:
-        try:
-            return _from_wire(executor.submit(_lint_chunk, [path], config, cache_dir).result()[0])
-        except BrokenProcessPool:
-            return FileResult(path, [_syntax_diagnostic(
-                path, 1, 1, "not checked: kerascheck's process crashed on this file (in the "
-                            "parser, or out of the memory the `memory-limit` setting "
-                            "allows)")])
+
+def _crashed(path: str):
+    from kerascheck.engine import _syntax_diagnostic
+
+    return _syntax_diagnostic(path, 1, 1, limits.CRASHED)
