@@ -477,3 +477,40 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x, y, validation_data=(x[:10], y[:10]))
 """
     assert codes(code, select=("KC",)) == []
+
+
+# --- a callback handed held-out data (it may score the model on it every epoch) ----------------
+
+CALLBACK_FIT = """
+import numpy as np
+from tensorflow import keras
+
+class ShowPredictions(keras.callbacks.Callback):
+    def __init__(self, images):
+        super().__init__()
+        self.images = images
+
+    def on_epoch_end(self, epoch, logs=None):
+        print(epoch, self.model.predict(self.images[:8]).argmax(axis=1))
+
+(train_images, train_labels), (test_images, _) = keras.datasets.fashion_mnist.load_data()
+train_images, test_images = train_images / 255.0, test_images / 255.0
+net = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                        keras.layers.Dense(64, activation="relu"),
+                        keras.layers.Dense(10, activation="softmax")])
+net.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+{fit}
+"""
+
+
+@pytest.mark.parametrize("fit", [
+    "watcher = ShowPredictions(test_images)\n"
+    "net.fit(train_images, train_labels, epochs=8, callbacks=[watcher])",
+    "net.fit(train_images, train_labels, epochs=8, callbacks=[ShowPredictions(test_images)])",
+])
+def test_kc501_is_silent_when_a_callback_holds_the_held_out_data(fit):
+    assert lint(CALLBACK_FIT.format(fit=fit), select=("KC501",)) == []
+    # the twin: the callback only ever sees the training images
+    on_train = fit.replace("ShowPredictions(test_images)", "ShowPredictions(train_images)")
+    assert [d.code for d in lint(CALLBACK_FIT.format(fit=on_train), select=("KC501",))] == \
+        ["KC501"]

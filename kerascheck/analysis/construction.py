@@ -252,9 +252,24 @@ class ModelConstruction:
         if isinstance(x, Seq) and x.exact:  # fit([1, 2, 3], [2, 4, 6]): a literal handful
             fit.x = DataFact(synthetic=True, identity=("value", id(node)))
         fit.epochs = _epochs(args, kwargs)
+        if fit.has_validation is False and self._callbacks_hold_other_data(node, kwargs, fit):
+            fit.has_validation = UNKNOWN  # a callback given other data may score the model on it
         fit.demonstration = demonstration_reason(fit, _schedules(kwargs.get("callbacks")),
                                                  self.module)
         return fit
+
+    def _callbacks_hold_other_data(self, node: cst.Call, kwargs, fit: FitFact) -> bool:
+        """``fit(x_train, ..., callbacks=[Plotter(x_test)])``: a callback the analysis cannot
+        follow was handed data other than the training data (it may evaluate on it)."""
+        callbacks = kwargs.get("callbacks")
+        values = callbacks.items if isinstance(callbacks, Seq) else [callbacks]
+        given = [identity for value in values if isinstance(value, DataVal)
+                 for identity in self.data_given.get(value.data.identity, ())]
+        listed = keyword_value(node, "callbacks", 8)
+        for element in getattr(listed, "elements", ()):
+            given += self.data_given.get(id(element.value), [])
+        trained_on = {getattr(data, "identity", None) for data in (fit.x, fit.y)}
+        return any(identity not in trained_on for identity in given)
 
     def call_model_method(self, model: ModelFact, method: str, node: cst.Call, args, kwargs,
                           star) -> Value:

@@ -62,6 +62,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self._interpreted_functions: set[int] = set()
         self._pending_functions: list[tuple[cst.FunctionDef, Frame]] = []
         self.unattributed_evaluations: list[cst.Call] = []
+        self.data_given: dict = {}  # id() of a call the analysis cannot follow (or the identity
+        # of the name bound to its result) -> identities of the data handed to it
         self.keras_calls: list[KerasCallFact] = []
         self.references: list[tuple[cst.CSTNode, str]] = []
         self.statistics_fits: list = []  # StatisticsFitFact, see preprocessors.record_statistics_fit
@@ -199,6 +201,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 if value is UNKNOWN_VALUE:
                     # Unknown values still have an identity: fit(X) and evaluate(X) see the same X.
                     value = DataVal(DataFact(identity=("bound", id(target))))
+                    given = self.data_given.get(id(getattr(statement, "value", None)))
+                    if given:  # cb = Plotter(x_test): the object holds x_test
+                        self.data_given[value.data.identity] = given
             owner = frame.outer_names.get(target.value, frame)
             owner.variables[target.value] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -360,6 +365,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 return instance
         for value in [*args, *kwargs.values()]:
             self.escape(value)
+        given = [v.data.identity for v in [*args, *kwargs.values()] if isinstance(v, DataVal)]
+        if given:
+            self.data_given[id(node)] = given
         tensors = tensors_in([*args, *kwargs.values()])
         if tensors:
             # a pretrained base model or a custom layer applied to a symbolic tensor
