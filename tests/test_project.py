@@ -294,3 +294,15 @@ def test_a_fifo_named_like_a_module_is_never_opened(tmp_path):
     write(tmp_path, {"train.py": TRAINER})
     os.mkfifo(tmp_path / "model.py")
     assert codes(tmp_path / "train.py") == []  # unknown, and the run ends
+
+
+def test_the_dependency_scan_reads_import_statements_not_words_that_end_in_them():
+    # a scan, not a parse: text that reads like an import counts (nothing followed is missed),
+    # but `we_import_this`, `reimport` and `subfrom` are other words
+    from kerascheck.source.project import _imported_names
+
+    text = b"import a.b, c as d\nfrom .pkg import (x,\n    y as z)\nwe_import_this = 1\n" \
+           b"transform = reimport\nsubfrom = 2\nprint('data from disk import later')\n"
+    assert sorted(set(_imported_names(text))) == [
+        ("a", 0), ("a.b", 0), ("c", 0), ("disk", 0), ("disk.later", 0), ("later", 0), ("pkg", 1),
+        ("pkg.x", 1), ("pkg.y", 1), ("pkg.z", 1)]

@@ -42,8 +42,11 @@ _NEVER_LOCAL = KNOWN_LIBRARIES | frozenset(getattr(sys, "stdlib_module_names", (
 
 # ``from .a.b import (c, d)`` and ``import a.b as c, d``: anywhere in the text (a notebook's
 # JSON too), so that nothing the analysis may follow is missed.
-_FROM = re.compile(rb"\bfrom\s+(\.*)([\w.]*)\s+import\s*(\([^)]*\)|[^\n;]*)")
-_IMPORT = re.compile(rb"\bimport\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)")
+# No leading \b: a pattern that starts with its literal keyword lets `re` skip ahead to it (ten
+# times faster on large notebooks); the word boundary is checked on each match instead.
+_FROM = re.compile(rb"from\s+(\.*)([\w.]*)\s+import\s*(\([^)]*\)|[^\n;]*)")
+_IMPORT = re.compile(rb"import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)")
+_WORD_BYTE = re.compile(rb"\w")
 _NAME = re.compile(rb"[A-Za-z_][\w.]*")
 
 
@@ -243,19 +246,27 @@ class Project:
 
 def _imported_names(content: bytes):
     """``(dotted name, level)`` of everything an import statement in ``content`` could load."""
-    for match in _FROM.finditer(content):
+    for match in _keyword_matches(_FROM, content):
         level, module = len(match.group(1)), match.group(2).decode("ascii", "ignore")
         yield module, level
         for imported in _NAME.findall(match.group(3)):
             leaf = imported.decode("ascii", "ignore")
             if leaf != "as":
                 yield (f"{module}.{leaf}" if module else leaf), level
-    for match in _IMPORT.finditer(content):
+    for match in _keyword_matches(_IMPORT, content):
         for item in match.group(1).split(b","):
             dotted = item.split()[0].decode("ascii", "ignore") if item.split() else ""
             pieces = dotted.split(".")
             for end in range(1, len(pieces) + 1):
                 yield ".".join(pieces[:end]), 0
+
+
+def _keyword_matches(pattern: re.Pattern, content: bytes):
+    """The matches of ``pattern`` whose keyword starts a word (what a leading \\b would say)."""
+    for match in pattern.finditer(content):
+        start = match.start()
+        if start == 0 or not _WORD_BYTE.match(content, start - 1):
+            yield match
 
 
 def _module_at(directory: str, parts: list[str], name: str) -> tuple | None:
