@@ -376,6 +376,7 @@ def _fix_alone(path: str, config: Config, unsafe: bool, write: bool) -> FixedFil
 
 
 def _fix_limited(path: str, config: Config, unsafe: bool, write: bool) -> FixedFileResult:
+    from kerascheck.source.parsing import OUT_OF_MEMORY
     from kerascheck.workspace.limits import TimeLimitExceeded, time_limit
 
     try:
@@ -383,6 +384,14 @@ def _fix_limited(path: str, config: Config, unsafe: bool, write: bool) -> FixedF
             return fix_file(path, config, unsafe, write)
     except TimeLimitExceeded:  # (the writer writes whole files or nothing)
         return _too_slow(path, config.time_limit)
+    except MemoryError:
+        return FixedFileResult(os.fspath(path), [engine_kc000(path, OUT_OF_MEMORY)])
+    except SystemError:
+        # "error return without exception set": a C function (re, libcst's native nodes) that
+        # failed an allocation under the memory guard without saying so: the guard's doing
+        if config.memory_limit:
+            return FixedFileResult(os.fspath(path), [engine_kc000(path, OUT_OF_MEMORY)])
+        raise
 
 
 def _too_slow(path, seconds: float) -> FixedFileResult:
