@@ -7,14 +7,40 @@ import warnings
 import libcst as cst
 
 from kerascheck import fixes
-from kerascheck.analysis.targets import keras3_only_silent
-from kerascheck.facts import FileFacts
+from kerascheck.analysis.targets import KERAS2, TF1
+from kerascheck.facts import UNKNOWN, FileFacts
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
 # keyword -> callees (canonical names; "layers.*" is any layer) that take a shape there
 _SHAPE_KEYWORDS = ("input_shape", "batch_input_shape", "batch_shape")
 _SHAPE_CALLEES = {"layers.Input", "layers.InputLayer"}
+
+
+# Hand-written (no library types Python expressions statically): expressions whose value can
+# only be an int. `x.shape[1]` with a literal index is one axis of an array's or tensor's shape;
+# `x.shape[1:]` is a slice and stays a tuple. Anything else is unknown, and silent.
+_INTEGER_OPERATORS = (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)
+
+
+def _is_integer(node) -> bool:
+    """Whether ``node`` can only evaluate to an int (see above)."""
+    if isinstance(node, cst.Integer):
+        return True
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        return isinstance(node.expression, cst.Integer)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, _INTEGER_OPERATORS):
+        return _is_integer(node.left) and _is_integer(node.right)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+            node.func.value in ("len", "int") and len(node.args) == 1 and not node.args[0].star \
+            and node.args[0].keyword is None:
+        return True
+    if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute) and \
+            node.value.attr.value == "shape" and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return isinstance(index, cst.Index) and index.star is None and _is_integer(index.value) \
+            and not isinstance(index.value, (cst.Call, cst.Subscript, cst.BinaryOperation))
+    return False
 
 
 def _shape_arguments(call) -> list[tuple[str, cst.Arg, object]]:
@@ -42,8 +68,13 @@ class InvalidInputShape(Rule):
     ## What it does
     Finds a shape argument that is a plain integer instead of a tuple: `input_shape=784`,
     `Input(shape=784)`, `batch_input_shape=32`, and the subtle `input_shape=(784)`, where the
-    parentheses are only grouping and the value is still the integer 784. Keras 3 only: under
-    `target-version = "keras2"` it is not reported (tf_keras turns the integer into a tuple).
+    parentheses are only grouping and the value is still the integer 784. Expressions that can
+    only be an integer count too: `input_shape=x_train.shape[1]`, `len(features)`,
+    `(28 * 28)`; `x_train.shape[1:]` is a tuple and fine. Under `target-version = "keras2"`
+    only a layer's `input_shape=`/`batch_input_shape=` is reported: tf_keras turns the integer
+    of `Input(shape=...)` and `InputLayer(input_shape=...)` into a tuple, but raises
+    `TypeError: 'int' object is not iterable` for any other layer. Under `"tf1"` nothing is
+    reported (not measured there).
 
     ## Why is this bad?
     A shape is a tuple of dimensions, one per axis of a sample. Keras 3 refuses an integer with
@@ -72,8 +103,9 @@ class InvalidInputShape(Rule):
     ```
 
     ## Fix safety
-    Safe: `784` and `(784)` become `(784,)`, the only shape the integer can have meant; code that
-    ran before the fix could not exist, since Keras raised.
+    Safe: `784` and `(784)` become `(784,)`, `x.shape[1]` becomes `(x.shape[1],)`, the only
+    shape the integer can have meant; code that ran before the fix could not exist, since Keras
+    raised.
 
     ## Runtime evidence
     The proof creates the layer both ways in Keras 3: the integer raises the exact `ValueError`
@@ -109,6 +141,17 @@ from keras.layers import Dense, InputLayer
 N_FEATURES = 20
 first = InputLayer(shape=N_FEATURES)  # expect: KC103
 """,
+        # expressions that can only be an integer
+        """
+import numpy as np
+from tensorflow import keras
+x_train = np.load("x.npy")
+columns = ["age", "income", "height"]
+a = keras.layers.Dense(16, input_shape=x_train.shape[1])  # expect: KC103
+b = keras.layers.Dense(16, input_shape=len(columns))  # expect: KC103
+c = keras.Input(shape=(28 * 28))  # expect: KC103
+d = keras.Input(shape=x_train.shape[-1] * 2)  # expect: KC103
+""",
     )
     valid = (
         """
@@ -124,6 +167,9 @@ from tensorflow import keras
 def build(x):
     return keras.Sequential([keras.Input(shape=x.shape[1:]), keras.layers.Dense(1)])
 inputs = keras.Input(shape=(x_train.shape[1],))
+rows = keras.Input(shape=x_train.shape[1:])
+def make(shape, i):
+    return keras.layers.Dense(3, input_shape=shape), keras.Input(shape=x_train.shape[i])
 """,
         # not Keras: other libraries' shape arguments
         """
@@ -136,18 +182,31 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
     )
 
     def check_file(self, facts: FileFacts):
-        if keras3_only_silent(facts.target_version):
-            return  # tf_keras turns an integer shape into a one-axis tuple (measured)
+        if facts.target_version == TF1:
+            return  # not measured on TensorFlow 1's Keras: silent
+        keras2 = facts.target_version == KERAS2
         for call in facts.keras_calls:
             for keyword, arg, value in _shape_arguments(call):
-                if isinstance(value, bool) or not isinstance(value, int):
+                # tf_keras (measured, 2.21): Input(shape=4) and InputLayer(input_shape=4) build
+                # a one-axis input, but any other layer's input_shape=4 raises TypeError
+                if keras2 and call.callee in _SHAPE_CALLEES:
                     continue
-                # keep a named constant named: input_shape=N -> input_shape=(N,)
-                written = arg.value.value if isinstance(arg.value, cst.Name) else str(value)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    # keep a named constant named: input_shape=N -> input_shape=(N,)
+                    written = arg.value.value if isinstance(arg.value, cst.Name) else str(value)
+                    shown = str(value)
+                elif value is UNKNOWN and _is_integer(arg.value):
+                    # an expression that can only be an int: x.shape[1], len(f), (28 * 28)
+                    written = shown = facts.module.code_for_node(
+                        arg.value.with_changes(lpar=[], rpar=[]))
+                    shown = f"`{shown}`"
+                else:
+                    continue
+                raised = "raises TypeError on tf_keras" if keras2 else "is refused by Keras 3"
                 yield self.finding(
                     arg.value,
-                    f"`{keyword}` must be a tuple, but {value} is an integer (parentheses alone "
-                    f"do not make a tuple); write `({written},)`",
+                    f"`{keyword}` must be a tuple, but {shown} is an integer (parentheses alone "
+                    f"do not make a tuple) and {raised}; write `({written},)`",
                     fix=fixes.replace_expression(arg.value, f"({written},)",
                                                  applicability=fixes.SAFE,
                                                  message=f"Write `({written},)`"))
