@@ -152,6 +152,14 @@ b = keras.layers.Dense(16, input_shape=len(columns))  # expect: KC103
 c = keras.Input(shape=(28 * 28))  # expect: KC103
 d = keras.Input(shape=x_train.shape[-1] * 2)  # expect: KC103
 """,
+        # an integer parameter, known at the call site
+        """
+from tensorflow import keras
+def build(features):
+    return keras.Sequential([keras.layers.Dense(8, input_shape=features),  # expect: KC103
+                             keras.layers.Dense(1)])
+model = build(12)
+""",
     )
     valid = (
         """

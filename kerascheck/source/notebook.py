@@ -50,7 +50,7 @@ class Notebook:
                 origins.append((cell.index, number))
         return "\n".join(parts) + "\n", origins
 
-    def without(self, indices) -> "Notebook":
+    def without(self, indices) -> Notebook:
         """The notebook with the code cells at ``indices`` replaced by as many blank lines as
         they have: the cell stays in the joined source, so every later line keeps its place and
         its cell (``joined_source`` maps lines to cells by position), but it defines nothing.
