@@ -43,6 +43,120 @@ def _is_integer(node) -> bool:
     return False
 
 
+def _integer_names(module, names: list) -> set[int]:
+    """The ids of those ``names`` (``cst.Name`` nodes) whose name is assigned an integer at the
+    top level and is, anywhere in the module, only ever bound by
+    ``name = <an expression that can only be an int>``
+    (``n_features = x.shape[1]``). Any other binding of the name in any scope (a parameter, a
+    loop variable, an unpacking, an import, ``n += 1``...) makes it unknown: blunter than
+    LibCST's ScopeProvider, but one walk instead of an analysis that costs about as much as the
+    parse (measured: 0.3 s a file on the expert corpus)."""
+    # the walk is only worth it for a name some top-level statement assigns an integer (cheap
+    # to look for: the notebooks and scripts this is about assign their sizes at the top level)
+    wanted = {name.value for name in names}
+    top = {statement.body[0].targets[0].target.value for statement in module.body
+           if isinstance(statement, cst.SimpleStatementLine) and
+           isinstance(statement.body[0], cst.Assign) and
+           isinstance(statement.body[0].targets[0].target, cst.Name) and
+           _is_integer(statement.body[0].value)}
+    if not wanted & top:
+        return set()
+    visitor = _Bindings(wanted & top)
+    module.visit(visitor)
+    integer = visitor.integer - visitor.other
+    return {id(name) for name in names if name.value in integer}
+
+
+class _Bindings(cst.CSTVisitor):
+    """The names of ``wanted`` bound as ``name = <int>`` (``integer``) and bound any other way
+    (``other``)."""
+
+    def __init__(self, wanted: set[str]):
+        self.wanted = wanted
+        self.integer: set[str] = set()
+        self.other: set[str] = set()
+
+    def _bound(self, target) -> None:
+        for node in _bound_names(target):
+            if node.value in self.wanted:
+                self.other.add(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target
+        if len(node.targets) == 1 and isinstance(target, cst.Name) and _is_integer(node.value):
+            if target.value in self.wanted:
+                self.integer.add(target.value)
+            return
+        for assign_target in node.targets:
+            self._bound(assign_target.target)
+
+    def visit_AnnAssign(self, node) -> None:
+        self._bound(node.target)
+
+    def visit_AugAssign(self, node) -> None:
+        self._bound(node.target)
+
+    def visit_For(self, node) -> None:
+        self._bound(node.target)
+
+    def visit_CompFor(self, node) -> None:
+        self._bound(node.target)
+
+    def visit_NamedExpr(self, node) -> None:
+        self._bound(node.target)
+
+    def visit_Del(self, node) -> None:
+        self._bound(node.target)
+
+    def visit_AsName(self, node) -> None:  # import ... as n, except ... as n, with ... as n
+        self._bound(node.name)
+
+    def visit_ImportAlias(self, node) -> None:
+        if node.asname is None:
+            self._bound(node.name if isinstance(node.name, cst.Name) else cst.Name(
+                cst.Module([]).code_for_node(node.name).split(".")[0]))
+
+    def visit_Param(self, node) -> None:
+        self._bound(node.name)
+
+    def visit_FunctionDef(self, node) -> None:
+        self._bound(node.name)
+
+    def visit_ClassDef(self, node) -> None:
+        self._bound(node.name)
+
+    def visit_Global(self, node) -> None:
+        for item in node.names:
+            self._bound(item.name)
+
+    def visit_Nonlocal(self, node) -> None:
+        for item in node.names:
+            self._bound(item.name)
+
+    def visit_MatchAs(self, node) -> None:
+        if node.name is not None:
+            self._bound(node.name)
+
+    def visit_MatchStar(self, node) -> None:
+        if node.name is not None:
+            self._bound(node.name)
+
+    def visit_MatchMapping(self, node) -> None:
+        if node.rest is not None:
+            self._bound(node.rest)
+
+
+def _bound_names(target) -> list:
+    """The names a binding target binds (``a``, ``a, (b, *c)``; not ``a.b`` or ``a[0]``)."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _bound_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _bound_names(target.value)
+    return []
+
+
 def _shape_arguments(call) -> list[tuple[str, cst.Arg, object]]:
     """(keyword, argument node, literal value) of every shape argument of a Keras call."""
     found = []
@@ -70,7 +184,8 @@ class InvalidInputShape(Rule):
     `Input(shape=784)`, `batch_input_shape=32`, and the subtle `input_shape=(784)`, where the
     parentheses are only grouping and the value is still the integer 784. Expressions that can
     only be an integer count too: `input_shape=x_train.shape[1]`, `len(features)`,
-    `(28 * 28)`; `x_train.shape[1:]` is a tuple and fine. Under `target-version = "keras2"`
+    `(28 * 28)`, a name only ever assigned one of those (`n = x_train.shape[1]`);
+    `x_train.shape[1:]` is a tuple and fine. Under `target-version = "keras2"`
     only a layer's `input_shape=`/`batch_input_shape=` is reported: tf_keras turns the integer
     of `Input(shape=...)` and `InputLayer(input_shape=...)` into a tuple, but raises
     `TypeError: 'int' object is not iterable` for any other layer. Under `"tf1"` nothing is
@@ -151,6 +266,8 @@ a = keras.layers.Dense(16, input_shape=x_train.shape[1])  # expect: KC103
 b = keras.layers.Dense(16, input_shape=len(columns))  # expect: KC103
 c = keras.Input(shape=(28 * 28))  # expect: KC103
 d = keras.Input(shape=x_train.shape[-1] * 2)  # expect: KC103
+n_features = x_train.shape[1]
+e = keras.layers.Dense(16, input_shape=(n_features))  # expect: KC103
 """,
         # an integer parameter, known at the call site
         """
@@ -178,6 +295,15 @@ inputs = keras.Input(shape=(x_train.shape[1],))
 rows = keras.Input(shape=x_train.shape[1:])
 def make(shape, i):
     return keras.layers.Dense(3, input_shape=shape), keras.Input(shape=x_train.shape[i])
+width = x_train.shape[1]
+if x_train.ndim > 2:
+    width = x_train.shape[1:]
+f = keras.Input(shape=width)
+for size in (x_train.shape[1],):
+    g = keras.Input(shape=size)
+depth = x_train.shape[1]
+def head(depth):
+    return keras.layers.Dense(3, input_shape=depth)
 """,
         # not Keras: other libraries' shape arguments
         """
@@ -193,31 +319,38 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
         if facts.target_version == TF1:
             return  # not measured on TensorFlow 1's Keras: silent
         keras2 = facts.target_version == KERAS2
-        for call in facts.keras_calls:
-            for keyword, arg, value in _shape_arguments(call):
-                # tf_keras (measured, 2.21): Input(shape=4) and InputLayer(input_shape=4) build
-                # a one-axis input, but any other layer's input_shape=4 raises TypeError
-                if keras2 and call.callee in _SHAPE_CALLEES:
-                    continue
-                if isinstance(value, int) and not isinstance(value, bool):
-                    # keep a named constant named: input_shape=N -> input_shape=(N,)
-                    written = arg.value.value if isinstance(arg.value, cst.Name) else str(value)
-                    shown = str(value)
-                elif value is UNKNOWN and _is_integer(arg.value):
-                    # an expression that can only be an int: x.shape[1], len(f), (28 * 28)
-                    written = shown = facts.module.code_for_node(
-                        arg.value.with_changes(lpar=[], rpar=[]))
-                    shown = f"`{shown}`"
-                else:
-                    continue
-                raised = "raises TypeError on tf_keras" if keras2 else "is refused by Keras 3"
-                yield self.finding(
-                    arg.value,
-                    f"`{keyword}` must be a tuple, but {shown} is an integer (parentheses alone "
-                    f"do not make a tuple) and {raised}; write `({written},)`",
-                    fix=fixes.replace_expression(arg.value, f"({written},)",
-                                                 applicability=fixes.SAFE,
-                                                 message=f"Write `({written},)`"))
+        shapes = [(call, *shape) for call in facts.keras_calls for shape in _shape_arguments(call)]
+        # a name the analysis could not follow (``n = x.shape[1]``): asked of LibCST's scopes,
+        # only when there is one (the scope analysis costs about a parse)
+        unknown_names = [arg.value for _, _, arg, value in shapes
+                         if value is UNKNOWN and isinstance(arg.value, cst.Name)]
+        integer_names = _integer_names(facts.module, unknown_names) \
+            if unknown_names and facts.module is not None else set()
+        for call, keyword, arg, value in shapes:
+            # tf_keras (measured, 2.21): Input(shape=4) and InputLayer(input_shape=4) build
+            # a one-axis input, but any other layer's input_shape=4 raises TypeError
+            if keras2 and call.callee in _SHAPE_CALLEES:
+                continue
+            if isinstance(value, int) and not isinstance(value, bool):
+                # keep a named constant named: input_shape=N -> input_shape=(N,)
+                written = arg.value.value if isinstance(arg.value, cst.Name) else str(value)
+                shown = str(value)
+            elif value is UNKNOWN and (_is_integer(arg.value) or
+                                       id(arg.value) in integer_names):
+                # an expression that can only be an int: x.shape[1], len(f), (28 * 28)
+                written = shown = facts.module.code_for_node(
+                    arg.value.with_changes(lpar=[], rpar=[]))
+                shown = f"`{shown}`"
+            else:
+                continue
+            raised = "raises TypeError on tf_keras" if keras2 else "is refused by Keras 3"
+            yield self.finding(
+                arg.value,
+                f"`{keyword}` must be a tuple, but {shown} is an integer (parentheses alone "
+                f"do not make a tuple) and {raised}; write `({written},)`",
+                fix=fixes.replace_expression(arg.value, f"({written},)",
+                                             applicability=fixes.SAFE,
+                                             message=f"Write `({written},)`"))
 
     def prove(self, subject=None):
         if subject is not None:  # the construct taken from the user's code
