@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 import libcst as cst
@@ -358,7 +358,19 @@ def _lint_notebook(raw: bytes, path: str, config: Config, project=None) -> FileR
         config = config.with_overrides(
             target_version=resolve_target(None, written, path)[0])
     result = lint_source(source, path, config, kind="python", project=project)
+    cell_errors: list[Diagnostic] = []
+    if any(d.code == SYNTAX_ERROR for d in result.diagnostics) or not result.diagnostics \
+            and not config.is_enabled(SYNTAX_ERROR, path):
+        # Maybe a cell that does not parse (Jupyter runs each cell on its own): a KC000 in each
+        # such cell, and the rest linted without them. Cells are parsed alone only on this path.
+        broken = [(cell.index, parse(cell.python, path)) for cell in notebook.cells]
+        broken = [(index, error) for index, error in broken if isinstance(error, Diagnostic)]
+        if broken:
+            source, origins = notebook.without({index for index, _ in broken}).joined_source()
+            result = lint_source(source, path, config, kind="python", project=project)
+            if config.is_enabled(SYNTAX_ERROR, path):
+                cell_errors = [replace(error, cell=index) for index, error in broken]
     result.diagnostics = sorted(
-        (to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),
-        key=lambda d: (d.cell or 0, d.line, d.column, d.code))
+        [*(to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),
+         *cell_errors], key=lambda d: (d.cell or 0, d.line, d.column, d.code))
     return result

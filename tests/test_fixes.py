@@ -469,6 +469,24 @@ def test_kc103_integer_shapes_become_tuples():
         """, unsafe=False, select=("KC103",))
 
 
+
+def test_kc103_integer_expressions_become_tuples():
+    assert_fix(
+        """
+        from tensorflow import keras
+        a = keras.Input(shape=(28 * 28))
+        b = keras.layers.Dense(8, input_shape=x_train.shape[1])
+        c = keras.layers.Dense(8, input_shape=len(columns))
+        d = keras.Input(shape=x_train.shape[1:])
+        """,
+        """
+        from tensorflow import keras
+        a = keras.Input(shape=(28 * 28,))
+        b = keras.layers.Dense(8, input_shape=(x_train.shape[1],))
+        c = keras.layers.Dense(8, input_shape=(len(columns),))
+        d = keras.Input(shape=x_train.shape[1:])
+        """, unsafe=False, select=("KC103",))
+
 def test_kc601_public_paths_for_imports_and_attributes():
     assert_fix(
         """

@@ -225,3 +225,31 @@ def test_any_notebook_shaped_json_gives_diagnostics_never_an_exception(sources, 
     for diagnostic in result.diagnostics:
         assert diagnostic.line >= 1 and diagnostic.column >= 1
         assert diagnostic.code == "KC000" or diagnostic.cell is not None
+
+
+def test_a_cell_that_does_not_parse_does_not_hide_the_other_cells():
+    # cell 2 has an unterminated string; Jupyter would still run cells 1 and 3
+    text = notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
+                    code("path = 'data/train.csv\nprint(path)\n"),
+                    markdown("the model"),
+                    code(HIDDEN_LINEAR))
+    found = lint_notebook_text(text)
+    assert [(d.code, d.cell, d.line) for d in found] == [("KC000", 2, 1), ("KC201", 4, 3)]
+    assert found[1].column == 5  # the lines after the blanked cell keep their place
+
+
+def test_several_broken_cells_each_get_their_own_kc000():
+    text = notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
+                    code("for x in range(3)\n    print(x)\n"),
+                    code(HIDDEN_LINEAR),
+                    code("model.fit(x, y, epochs=3\n"))
+    found = lint_notebook_text(text)
+    assert [(d.code, d.cell) for d in found] == [("KC000", 2), ("KC201", 3), ("KC000", 4)]
+
+
+def test_a_broken_cell_with_kc000_ignored_still_lets_the_rest_be_linted():
+    text = notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
+                    code("x = (1,\n"),
+                    code(HIDDEN_LINEAR))
+    found = lint_notebook_text(text, Config(ignore=("KC000",)))
+    assert [(d.code, d.cell) for d in found] == [("KC201", 3)]

@@ -108,3 +108,19 @@ def test_a_two_space_notebook_keeps_its_layout(project):
                                  .replace("  # noqa: KC301", "")
                                  for line in CELLS[2]["source"]])
     assert fixed == json.dumps(expected, indent=2) + "\n"
+
+
+def test_fix_applies_around_a_cell_that_does_not_parse(tmp_path: Path):
+    # an exercise cell left blank for the student: KC000 there, the other cells still fixed,
+    # and the broken cell written back exactly as it was
+    document = copy.deepcopy(NOTEBOOK)
+    document["cells"].insert(2, {"cell_type": "code", "execution_count": None, "metadata": {},
+                                 "outputs": [], "source": ["layer = # YOUR CODE HERE\n"]})
+    (tmp_path / "lab.ipynb").write_text(as_nbformat_writes(document), encoding="utf-8")
+    result = run("--fix", "lab.ipynb", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Fixed 2 problems (2 remaining" in result.stdout  # KC103 and the unused noqa
+    assert "lab.ipynb:cell 3:1:9: KC000" in result.stdout
+    written = json.loads((tmp_path / "lab.ipynb").read_text(encoding="utf-8"))
+    assert written["cells"][2] == document["cells"][2]
+    assert "    tf.keras.Input(shape=(784,)),\n" in written["cells"][3]["source"]

@@ -46,6 +46,17 @@ def test_keras2_keeps_only_what_was_wrong_on_keras2_too():
     assert by_code == {("KC601", 4), ("KC602", 10)}
 
 
+
+def test_keras2_integer_shape_of_a_layer_still_raises():
+    # measured on tf_keras 2.21: Input(shape=4) builds (None, 4); Dense(input_shape=4) raises
+    # TypeError: 'int' object is not iterable
+    source = ("from tensorflow import keras\n"
+              "a = keras.Input(shape=4)\n"
+              "b = keras.layers.Dense(3, input_shape=x.shape[1])\n")
+    result = lint_source(source, "shapes.py", Config(target_version="keras2"))
+    assert [(d.code, d.line) for d in result.diagnostics] == [("KC103", 3)]
+    assert "TypeError on tf_keras" in result.diagnostics[0].message
+
 @pytest.mark.parametrize("pins, expected", [
     ("tensorflow==2.11.0\nnumpy\n", "keras2"),
     ("tensorflow-gpu<2.16\n", "keras2"),

@@ -25,7 +25,7 @@ from kerascheck.analysis.values import (
     Seq,
     Value,
 )
-from kerascheck.analysis import origins, preprocessors
+from kerascheck.analysis import origins, preprocessors, syntax
 from kerascheck.facts import DataFact, EvaluationFact
 
 if TYPE_CHECKING:
@@ -283,7 +283,11 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
         if not isinstance(data_arg, DataVal):
             return _fresh(node)
         if leaf in preprocessors.ONE_HOT_ENCODERS:
-            return data_arg.derive(one_hot=True, int_labels=False, node=node)
+            # one class per sample (KC301): LabelBinarizer's 1-D labels, or one visible column
+            single = leaf == "LabelBinarizer" or leaf == "OneHotEncoder" and any(
+                syntax.is_one_column(n) for n in (node.args[0].value if node.args else None,
+                                              data_arg.data.node))
+            return data_arg.derive(one_hot=True, int_labels=False, node=node, single_label=single)
         if leaf == "LabelEncoder":
             return data_arg.derive(int_labels=True, node=node)
         if leaf in preprocessors.IMPUTERS:  # missing values filled in: the scale is what it was

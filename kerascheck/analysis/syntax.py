@@ -29,3 +29,24 @@ def callee_name(call: cst.Call) -> str:
     if isinstance(func, cst.Name):
         return func.value
     return ""
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node).replace(" ", "")
+
+
+def is_one_column(node) -> bool:
+    """An expression that visibly makes one column: ``y.reshape(-1, 1)``, ``df[["label"]]``,
+    ``y[:, None]`` (what ``OneHotEncoder`` is given to encode one label per sample)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+            node.func.attr.value == "reshape":
+        return "".join(_code(arg.value) for arg in node.args) in ("-11", "(-1,1)", "[-1,1]")
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return isinstance(index, cst.Index) and isinstance(index.value, cst.List) and \
+            len(index.value.elements) == 1 and isinstance(index.value.elements[0].value,
+                                                          cst.SimpleString)
+    if isinstance(node, cst.Subscript) and len(node.slice) == 2:
+        return _code(node.slice[0]).rstrip(",") == ":" and \
+            _code(node.slice[1]) in ("None", "np.newaxis", "numpy.newaxis")
+    return False

@@ -36,7 +36,7 @@ class NotebookText:
             raise NotWritable(f"not a readable notebook: {error}") from None
         if notebook is None or not notebook.cells:
             raise NotWritable("no Python code cells")
-        self.notebook: Notebook = notebook
+        self.notebook: Notebook = _without_broken_cells(notebook)
         self.layout = _layout(raw, self.document)
         if any(BOUNDARY in cell.source for cell in notebook.cells):
             raise NotWritable("a cell holds kerascheck's cell boundary comment")
@@ -71,6 +71,19 @@ class NotebookText:
         if not isinstance(cells, list):
             raise NotWritable("nbformat 3 notebooks are only read")
         return cells
+
+
+def _without_broken_cells(notebook: Notebook) -> Notebook:
+    """The notebook with its cells that do not parse blanked, as the engine lints it: the fixes
+    of the other cells then apply, and a blanked cell, unchanged by them, is written back as it
+    was (:meth:`NotebookText.with_program` skips unchanged cells)."""
+    from kerascheck.source.parsing import ParseFailure, parse_source
+
+    joined, _ = notebook.joined_source()
+    if not isinstance(parse_source(joined), ParseFailure):
+        return notebook
+    return notebook.without({cell.index for cell in notebook.cells
+                             if isinstance(parse_source(cell.python), ParseFailure)})
 
 
 def _layout(raw: bytes, document) -> tuple:

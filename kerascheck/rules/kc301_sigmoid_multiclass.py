@@ -16,8 +16,9 @@ class SigmoidMulticlass(Rule):
 
     Sigmoid with `binary_crossentropy` is multi-label classification and is not reported,
     unless the labels say there is exactly one class per sample: `to_categorical` of class ids,
-    `flow_from_directory(class_mode="categorical")` (its default), `label_mode="categorical"`
-    (no automatic fix then: the loss must change too).
+    `flow_from_directory(class_mode="categorical")` (its default), `label_mode="categorical"`,
+    `OneHotEncoder` of one visible column (`df[["label"]]`, `y.reshape(-1, 1)`) or
+    `LabelBinarizer` (no automatic fix then: the loss must change too).
 
     ## Why is this bad?
     Categorical cross-entropy describes a probability distribution over classes that sums to 1;
@@ -115,8 +116,33 @@ model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accurac
 flow = ImageDataGenerator(rescale=1 / 255).flow_from_directory("data/train", class_mode="categorical")
 model.fit_generator(flow, epochs=10, validation_data=flow)
 """,
+        # one label column, one-hot encoded: one class per sample
+        """
+import pandas as pd
+from sklearn.preprocessing import OneHotEncoder
+from tensorflow import keras
+plants = pd.read_csv("plants.csv")
+measurements = plants.drop(columns=["kind"]).values / 10.0
+kinds = OneHotEncoder(sparse_output=False).fit_transform(plants[["kind"]])
+model = keras.Sequential([keras.Input(shape=(4,)),
+                          keras.layers.Dense(3, activation="sigmoid")])  # expect: KC301
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(measurements, kinds, epochs=20, validation_split=0.2)
+""",
     )
     valid = (
+        # several label columns encoded side by side: several ones per row, sigmoid is right
+        """
+import pandas as pd
+from sklearn.preprocessing import OneHotEncoder
+from tensorflow import keras
+rows = pd.read_csv("cars.csv")
+inputs = rows.drop(columns=["colour", "maker"]).values / 100.0
+targets = OneHotEncoder(sparse_output=False).fit_transform(rows[["colour", "maker"]])
+model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(9, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(inputs, targets, epochs=20, validation_split=0.2)
+""",
         # multi-label targets: several classes may be true at once
         """
 import keras

@@ -18,6 +18,16 @@ def slice_of(identity, whole) -> bool:
     return True
 
 
+def split_off(identity, whole) -> bool:
+    """Whether ``identity`` is the held-out half of a ``train_test_split`` of ``whole`` (or of a
+    slice of it), or a slice of such a half: ``x_test`` next to ``fit(x, ...)``. Split identities
+    are ``("split", parent, "train" | "test", split call, position)`` (analysis/dataflow.py)."""
+    while isinstance(identity, tuple) and len(identity) == 3 and identity[1] == "slice":
+        identity = identity[0]
+    return isinstance(identity, tuple) and len(identity) == 5 and identity[0] == "split" and \
+        identity[2] == "test" and slice_of(identity[1], whole)
+
+
 def from_a_data_source(data: DataFact) -> bool:
     """Whether the data was loaded (a file, a dataset) or split from loaded data: a literal
     handful of rows or random numbers are a demonstration, not a training run (RULES.md)."""
@@ -59,8 +69,10 @@ class ValidationOnTrainingData(Rule):
     ## What it does
     Finds a `fit()` whose `validation_data` inputs are the training inputs themselves or a
     slice of them (`validation_data=(x_train[:1000], y_train[:1000])` next to
-    `fit(x_train, ...)`). Only training data that was loaded (a file, a dataset) counts: a
-    literal handful of rows or random numbers are a demonstration.
+    `fit(x_train, ...)`), or the held-out half of a split of the very data the model is fit on
+    (`train_test_split(x, y)`, then `fit(x, y, validation_data=(x_test, y_test))`). Only
+    training data that was loaded (a file, a dataset) counts: a literal handful of rows or
+    random numbers are a demonstration.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that
@@ -140,6 +152,19 @@ model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, acti
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(x_train, y_train, validation_data=(x_train[-2000:], y_train[-2000:]))  # expect: KC505
 """,
+        # split, then fit on all the rows anyway
+        """
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+frame = pd.read_csv("patients.csv")
+inputs, outcome = frame.drop(columns=["outcome"]).values, frame["outcome"].values
+in_train, in_test, out_train, out_test = train_test_split(inputs, outcome, test_size=0.25)
+model = keras.Sequential([keras.Input(shape=(12,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(inputs, outcome, epochs=30,
+          validation_data=(in_test, out_test))  # expect: KC505
+""",
     )
     valid = (
         # non-overlapping slices, a split, and the loaded test half
@@ -154,6 +179,19 @@ model.fit(x_train[:-5000], y_train[:-5000], validation_data=(x_train[-5000:], y_
 model.fit(x_train, y_train, validation_data=(x_test, y_test))
 a, b, c, d = train_test_split(x_train, y_train, test_size=0.2)
 model.fit(a, c, validation_data=(b, d))
+model.fit(a[:1000], c[:1000], validation_data=(b[:200], d[:200]))
+""",
+        # the held-out half of a split of other data
+        """
+import keras
+from loaders import load
+from sklearn.model_selection import train_test_split
+x_train, y_train = load("train")
+x_more, y_more = load("extra")
+_, x_val, _, y_val = train_test_split(x_more, y_more, test_size=0.5)
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, validation_data=(x_val, y_val))
 """,
         # data from one helper called with other arguments are other data
         """
@@ -220,6 +258,12 @@ model.fit(x_train, x_train, validation_data=(x_test, x_test))
                     "The validation data is the training data (or a slice of it), so the "
                     "validation score measures memory; hold the validation rows out of "
                     "training (`validation_split=0.1`, or slices that do not overlap)")
+            elif split_off(validation.identity, train.identity):
+                yield self.finding(
+                    fit.validation_node or fit.node,
+                    "The validation data was split off the data this `fit()` trains on: the "
+                    "model is fit on all the rows, the held-out ones included, so the "
+                    "validation score measures memory; fit on the training half of the split")
 
     def prove(self, subject=None):
         """Memorize random labels; validate on a slice of the training rows and on new rows."""

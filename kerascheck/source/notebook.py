@@ -8,7 +8,8 @@ of the cell in the notebook (Markdown cells counted, as a reader counts them on 
 ``line``/``column`` are inside that cell; text output reads ``nb.ipynb:cell 3:2:5``.
 
 A notebook that is not valid JSON or not nbformat is one KC000 diagnostic, never a crash; a
-notebook whose kernel is not Python is not checked. Notebooks are only ever read.
+code cell that does not parse is a KC000 in that cell, and the other cells are still linted
+(:meth:`Notebook.without`); a notebook whose kernel is not Python is not checked. Notebooks are only ever read.
 """
 
 from __future__ import annotations
@@ -48,6 +49,16 @@ class Notebook:
                 parts.append(line)
                 origins.append((cell.index, number))
         return "\n".join(parts) + "\n", origins
+
+    def without(self, indices) -> Notebook:
+        """The notebook with the code cells at ``indices`` replaced by as many blank lines as
+        they have: the cell stays in the joined source, so every later line keeps its place and
+        its cell (``joined_source`` maps lines to cells by position), but it defines nothing.
+        Used for cells that do not parse: Jupyter runs each cell on its own, so one broken cell
+        does not stop the others, and kerascheck lints the rest the same way."""
+        return Notebook(tuple(
+            replace(cell, python="\n" * cell.python.count("\n")) if cell.index in indices
+            else cell for cell in self.cells))
 
     def cell_line(self, cell_index: int, line: int) -> str | None:
         """The original text of one line of one cell."""
