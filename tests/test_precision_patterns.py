@@ -514,3 +514,31 @@ def test_kc501_is_silent_when_a_callback_holds_the_held_out_data(fit):
     on_train = fit.replace("ShowPredictions(test_images)", "ShowPredictions(train_images)")
     assert [d.code for d in lint(CALLBACK_FIT.format(fit=on_train), select=("KC501",))] == \
         ["KC501"]
+
+
+# --- a Model subclass that replaces Keras' training machinery --------------------------------
+
+OWN_MACHINERY = """
+import numpy as np
+from keras.models import Model
+from keras.layers import Dense, Input
+
+class TwoPlayers(Model):
+    def prepare(self, rate):
+        self.rate = rate
+{method}
+
+inputs = Input((2,))
+duel = TwoPlayers(inputs, Dense(1, activation="sigmoid")(inputs))
+duel.prepare(0.1)
+duel.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=3)
+"""
+
+
+def test_kc504_is_silent_for_a_subclass_that_makes_its_own_train_function():
+    own = "    def _make_train_function(self):\n        self.train_function = None\n"
+    assert lint(OWN_MACHINERY.format(method=own), select=("KC504",)) == []
+    # the twin: nothing replaced, so Keras' own fit runs and needs compile()
+    plain = "    def describe(self):\n        return 'two players'\n"
+    assert [d.code for d in lint(OWN_MACHINERY.format(method=plain), select=("KC504",))] == \
+        ["KC504"]

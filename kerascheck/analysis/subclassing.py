@@ -52,6 +52,9 @@ _BRANCHING = (cst.If, cst.For, cst.While, cst.Try, cst.With)
 _MAX_BASE_DEPTH = 10
 
 
+_OWN_TRAINING = ("fit", "train_on_batch", "_make_train_function", "make_train_function")
+
+
 def class_role(cls: ClassVal, depth: int = 0) -> str | None:
     """``"model"``, ``"layer"``, ``"dataset"`` or None for a class of the file."""
     if depth > _MAX_BASE_DEPTH:
@@ -143,6 +146,10 @@ def instantiate(analyzer: "Interpreter", cls: ClassVal, node: cst.Call, args, kw
     model = ModelFact(kind="subclass", node=node, input_declared=UNKNOWN)
     if find_method(cls, "train_step") is not None:
         analyzer.custom_training.add(id(model))
+    if any(find_method(cls, name) is not None for name in _OWN_TRAINING):
+        # it replaces Keras' training machinery (Keras 1's _make_train_function, a fit of its
+        # own): whether it is compiled, and what it holds out, is its own code's business
+        analyzer.escape(ModelVal(model))
     this = ObjectVal(cls, model=model)
     analyzer.objects[id(model)] = this
     init = _find_method(cls, "__init__")
