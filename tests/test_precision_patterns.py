@@ -542,3 +542,21 @@ def test_kc504_is_silent_for_a_subclass_that_makes_its_own_train_function():
     plain = "    def describe(self):\n        return 'two players'\n"
     assert [d.code for d in lint(OWN_MACHINERY.format(method=plain), select=("KC504",))] == \
         ["KC504"]
+
+
+def test_kc401_knows_a_table_of_one_scale_by_the_path_os_path_join_makes():
+    code = """
+import os
+import pandas as pd
+from tensorflow import keras
+folder = "./data/"
+table = pd.read_csv(os.path.join(folder, "{name}"))
+x = table.drop(columns=["label"]).values
+y = table["label"].values
+net = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                        keras.layers.Dense(3, activation="softmax")])
+net.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+net.fit(x, y, validation_split=0.2, epochs=20)
+"""
+    assert lint(code.format(name="iris.csv"), select=("KC401",)) == []
+    assert [d.code for d in lint(code.format(name="houses.csv"), select=("KC401",))] == ["KC401"]

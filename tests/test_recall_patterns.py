@@ -3,6 +3,8 @@ what must be found, and the look-alikes that must stay silent."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import lint
 
 
@@ -362,3 +364,37 @@ def test_len_of_a_list_the_file_does_not_spell_out_is_unknown():
     one = LEN_OF_CLASSES.replace('["cat", "dog", "fox"]', '["spam"]').replace(
         "categorical_crossentropy", "binary_crossentropy")
     assert found(one) == []
+
+
+# --- a helper with a return on each path, pandas' old as_matrix ------------------------------
+
+HELPER_SPLIT = """
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from keras.models import Sequential
+from keras.layers import Dense
+
+def features_and_target(table, column):
+    others = [name for name in table.columns if name != column]
+    if table[column].dtype == np.int64:
+        return table.{pick}.astype("float32"), pd.get_dummies(table[column]).values
+    return table.{pick}.astype("float32"), table[[column]].values
+
+table = pd.read_csv("measurements.csv")
+x, y = features_and_target(table, "kind")
+x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2)
+net = Sequential([Dense(16, input_dim=x.shape[1], activation="relu"),
+                  Dense(4, activation="softmax")])
+net.compile(loss="categorical_crossentropy", optimizer="adam")
+net.fit({fit_x}, {fit_y}, validation_data=(x_test, y_test), epochs=50)
+"""
+
+
+@pytest.mark.parametrize("pick", ["as_matrix(others)", "loc[:, others].values"])
+def test_kc505_sees_through_a_helper_that_returns_on_two_paths(pick):
+    # both returns give the table's rows: x is the table, whatever the branch
+    code = HELPER_SPLIT.format(pick=pick, fit_x="x", fit_y="y")
+    assert [d.code for d in lint(code, select=("KC505",))] == ["KC505"]
+    fixed = HELPER_SPLIT.format(pick=pick, fit_x="x_train", fit_y="y_train")
+    assert lint(fixed, select=("KC505",)) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal
+from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Seq
 from kerascheck.facts import DataFact
 
 
@@ -19,18 +19,26 @@ def merge_branches(outcomes: list[dict], statement) -> dict:
     merged: dict = {}
     for name in {name for outcome in outcomes for name in outcome}:
         values = [outcome[name] for outcome in outcomes if name in outcome]
-        first = values[0]
-        if all(value is first for value in values[1:]):
-            merged[name] = first
-        elif all(isinstance(v, Const) and type(v.value) is type(first.value) and
-                 v.value == first.value for v in values):
-            merged[name] = first
-        elif all(isinstance(value, DataVal) for value in values):
-            merged[name] = _merge_data([value.data for value in values],
-                                       ("merged", id(statement), name))
-        else:
-            merged[name] = UNKNOWN_VALUE
+        merged[name] = merge_values(values, ("merged", id(statement), name))
     return merged
+
+
+def merge_values(values: list, identity):
+    """One value for what several paths give (the branches of an ``if``, the ``return``s of a
+    function): the value itself where they agree, data with the facts true on every path, a
+    tuple of equal length merged item by item (``return x, y`` on each path); else unknown."""
+    first = values[0]
+    if all(value is first for value in values[1:]):
+        return first
+    if all(isinstance(v, Const) and type(v.value) is type(first.value) and
+           v.value == first.value for v in values):
+        return first
+    if all(isinstance(value, DataVal) for value in values):
+        return _merge_data([value.data for value in values], identity)
+    if all(isinstance(v, Seq) and v.exact and len(v.items) == len(first.items) for v in values):
+        return Seq([merge_values([v.items[index] for v in values], (*identity, index))
+                    for index in range(len(first.items))], exact=True)
+    return UNKNOWN_VALUE
 
 
 def _merge_data(facts: list[DataFact], identity) -> DataVal:

@@ -12,6 +12,7 @@ rules stay silent on it (RULES.md KC401).
 
 from __future__ import annotations
 
+import posixpath as _os_path
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -46,6 +47,7 @@ PRESERVING_METHODS = {
     "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch",
     "swapaxes", "view", "expand_dims", "as_numpy_iterator", "infer_objects", "convert_dtypes",
     "rename", "reset_index", "set_index", "sort_index", "to_frame", "squeeze",
+    "as_matrix",  # pandas < 1.0: the columns (all, or the ones named) as an array, rows kept
 }
 # Methods that select part of the data: the result is other data than the rest.
 SELECTING_METHODS = {"take", "skip", "shard", "head", "tail", "pop", "filter", "query", "nlargest",
@@ -179,9 +181,13 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
+    if qualname == "os.path.join" and args and all(
+            isinstance(v, Const) and type(v.value) is str for v in args):
+        return Const(_os_path.join(*(v.value for v in args)))  # the table's name (KC401)
     if qualname in RAW_LOADERS or qualname in LOADERS_OF_UNKNOWN_SCALE:
+        location = args[0].value if args and isinstance(args[0], Const) else None
         source = origins.loaded_source(RAW_LOADERS.get(qualname), node, analyzer.module,
-                                       analyzer.scales_itself)
+                                       analyzer.scales_itself, location)
         return DataVal(DataFact(source=source, node=node,
                                 identity=("load", id(node), *preprocessors.loaded_tag(node))))
     if qualname in TF_SCALING:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.branches import merge_values
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -73,6 +74,10 @@ class Functions:
             return DataVal(DataFact(is_dataset=True, identity=("generator", id(call_node))))
         if len(inner.returns) == 1:
             return _result_of_call(inner.returns[0], node, args, kwargs)
+        if inner.returns:  # several returns: what they agree on (two models stay unknown)
+            merged = merge_values(inner.returns, ("returned", id(call_node or node)))
+            if merged is not UNKNOWN_VALUE:
+                return _result_of_call(merged, node, args, kwargs)
         return UNKNOWN_VALUE
 
     def _bind_parameters(self, node: cst.FunctionDef, frame: Frame, args, kwargs) -> None:

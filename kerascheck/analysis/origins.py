@@ -53,13 +53,17 @@ _LOCAL_FILE = re.compile(r"""^[rbuf]*["'](?:\.{1,2}/)*[\w.-]+\.(?:csv|tsv|txt)["
                          re.IGNORECASE)
 
 
-def loaded_source(source, call: cst.Call, module: cst.Module, scales_itself: bool):
+def loaded_source(source, call: cst.Call, module: cst.Module, scales_itself: bool,
+                  location_value=None):
     """A loader's raw source, unless the table it reads is not known to be raw: a well-known
     table of one scale, or a bare local file in a file that defines its own scaling helper
-    (its pipeline may well have written that file, scaled)."""
+    (its pipeline may well have written that file, scaled). ``location_value``: the first
+    argument's value when the analysis knows it (``filename = os.path.join(path, "iris.csv")``)."""
     if source != "tabular" or not call.args:
         return source
     location = module.code_for_node(call.args[0].value)
+    if isinstance(location_value, str) and not raw_by_name(location_value):
+        return None
     if not raw_by_name(location) or (scales_itself and _LOCAL_FILE.match(location)):
         return None
     return source
