@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from kerascheck.analysis import origins, preprocessors, syntax
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -26,7 +27,6 @@ from kerascheck.analysis.values import (
     Seq,
     Value,
 )
-from kerascheck.analysis import origins, preprocessors, syntax
 from kerascheck.facts import DataFact, EvaluationFact
 
 if TYPE_CHECKING:

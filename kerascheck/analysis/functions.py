@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.branches import merge_values
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -19,6 +18,7 @@ from kerascheck.analysis.values import (
     Ref,
     Seq,
     Value,
+    merge_values,
 )
 from kerascheck.facts import DataFact, Event, ModelFact
 

@@ -284,3 +284,40 @@ def keyword_value(node: cst.Call, keyword: str, position: int | None):
         if position < len(positional):
             return positional[position].value
     return None
+
+
+# --- values that several paths give, merged (branches of an ``if``, returns of a function) --
+
+def merge_values(values: list, identity):
+    """One value for what several paths give (the branches of an ``if``, the ``return``s of a
+    function): the value itself where they agree, data with the facts true on every path, a
+    tuple of equal length merged item by item (``return x, y`` on each path); else unknown."""
+    first = values[0]
+    if all(value is first for value in values[1:]):
+        return first
+    if all(isinstance(v, Const) and type(v.value) is type(first.value) and
+           v.value == first.value for v in values):
+        return first
+    if all(isinstance(value, DataVal) for value in values):
+        return _merge_data([value.data for value in values], identity)
+    if all(isinstance(v, Seq) and v.exact and len(v.items) == len(first.items) for v in values):
+        return Seq([merge_values([v.items[index] for v in values], (*identity, index))
+                    for index in range(len(first.items))], exact=True)
+    return UNKNOWN_VALUE
+
+
+def _merge_data(facts: list[DataFact], identity) -> DataVal:
+    def common(attribute):
+        first = getattr(facts[0], attribute)
+        return first if all(getattr(f, attribute) == first for f in facts[1:]) else None
+
+    same_identity = common("identity")
+    return DataVal(DataFact(
+        source=common("source"), scaled=any(f.scaled for f in facts),
+        scaled_on_some_paths=any(f.scaled for f in facts) and not all(
+            f.scaled and not f.scaled_on_some_paths for f in facts),
+        one_hot=all(f.one_hot for f in facts), int_labels=all(f.int_labels for f in facts),
+        is_dataset=all(f.is_dataset for f in facts),
+        identity=same_identity if same_identity is not None else identity,
+        predicted_by=common("predicted_by"), labels=common("labels"),
+        fitted_on=common("fitted_on"), node=facts[0].node))
