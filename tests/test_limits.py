@@ -183,3 +183,33 @@ def test_fix_pools_have_the_same_memory_guard(tmp_path):
     assert all(result.fixed == 1 for result in results[1:])
     assert all("activation='relu'" in path.read_text() or 'activation="relu"' in
                path.read_text() for path in small)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_that_stops_answering_is_not_waited_for_forever(tmp_path):
+    # Before: the runner waited for a chunk's answer without a bound, so a worker stuck where
+    # no file's time limit reaches (here: stopped by SIGSTOP) hung the run for good. Now the
+    # pool is stopped once a chunk is overdue and its files are linted each in its own process.
+    import signal
+
+    (tmp_path / "pyproject.toml").write_text("[tool.kerascheck]\ntime-limit = 0.5\n")
+    padding = "".join(f"value_{n} = [{n}, {n} + 1, ({n}, {n})]\n" for n in range(500))
+    for index in range(24):  # three chunks: a pool of two workers, each with work in hand
+        (tmp_path / f"small_{index:02}.py").write_text(SMALL + padding)
+    run = subprocess.Popen([sys.executable, "-m", "kerascheck", "--no-cache", "--output-format",
+                            "json", "--jobs", "2", "."], cwd=tmp_path, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    stopped: list[int] = []
+    deadline = time.monotonic() + 30
+    while not stopped and time.monotonic() < deadline and run.poll() is None:
+        for pid in processes_in(tmp_path):
+            if pid != run.pid:
+                os.kill(pid, signal.SIGSTOP)
+                stopped.append(pid)
+        time.sleep(0.005)
+    assert stopped, "no worker was seen"
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 1 and "Traceback" not in err, err
+    assert sorted(f["path"] for f in json.loads(out) if f["code"] == "KC201") == [
+        f"small_{i:02}.py" for i in range(24)]
+    assert processes_in(tmp_path) == []

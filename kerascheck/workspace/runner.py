@@ -32,6 +32,7 @@ from kerascheck.workspace.cache import Cache, cache_key
 from kerascheck.workspace.limits import TimeLimitExceeded, hard_deadline, time_limit
 from kerascheck.workspace.pool import new_executor, run_alone, stop_workers
 
+STALL_GRACE = 5.0  # seconds a chunk may take beyond its files' hard deadlines (see _Pool._results)
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
 POOL_THRESHOLD = 16  # below this many files to lint, a pool costs more than it saves
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: keeps workers busy, bounds memory
@@ -293,10 +294,22 @@ class _Pool:
             yield chunk.results[index]
 
     def _results(self, chunk: _Chunk) -> list:
+        from concurrent.futures import CancelledError
+        from concurrent.futures import TimeoutError as NoAnswer
         from concurrent.futures.process import BrokenProcessPool
 
+        seconds = getattr(self.config, "time_limit", None)
         try:
-            results = [_from_wire(item) for item in chunk.future.result()]
+            # A worker that gives no answer for longer than its files' hard deadlines (stopped,
+            # or stuck where no file's time limit reaches) is not waited for forever: the pool
+            # is stopped and the chunk's files are linted each in a process of its own.
+            bound = hard_deadline(seconds) * len(chunk.paths) + STALL_GRACE if seconds else None
+            results = [_from_wire(item) for item in chunk.future.result(bound)]
+        except (NoAnswer, CancelledError):  # (cancelled: another chunk's stall stopped the pool)
+            if self.executor is not None and not chunk.future.cancelled():
+                stop_workers(self.executor)
+            self.executor = None
+            return [_lint_isolated(path, self.config, self.cache_dir) for path in chunk.paths]
         except BrokenProcessPool:
             self.executor = None  # the next submit starts a fresh pool
             if not self.worked and not _pool_can_run():
