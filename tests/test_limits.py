@@ -213,3 +213,21 @@ def test_a_worker_that_stops_answering_is_not_waited_for_forever(tmp_path):
     assert sorted(f["path"] for f in json.loads(out) if f["code"] == "KC201") == [
         f"small_{i:02}.py" for i in range(24)]
     assert processes_in(tmp_path) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_pool_started_after_tensorflow_does_not_fork_its_native_threads(tmp_path):
+    # Before: a process that had imported TensorFlow (a pytest run with runtime checks) still
+    # forked its workers, since Python listed one thread; they inherited TensorFlow's thread
+    # pools' locks held and waited on a futex forever. Native threads now choose spawn.
+    for index in range(20):
+        (tmp_path / f"small_{index:02}.py").write_text(SMALL)
+    script = ("import sys, tensorflow\n"
+              "from kerascheck.workspace.pool import process_context\n"
+              "from kerascheck.cli import main\n"
+              "print(process_context().get_start_method())\n"
+              "sys.exit(main(['--no-cache', '--output-format', 'concise', '--jobs', '2', '.']))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.stdout.splitlines()[0] == "spawn"
+    assert result.returncode == 1 and result.stdout.count("KC201") == 20, result.stderr

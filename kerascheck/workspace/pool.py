@@ -27,9 +27,20 @@ def process_context():
     macOS frameworks are not fork-safe)."""
     import multiprocessing
 
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and threading.active_count() == 1 and \
+            _native_threads() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+def _native_threads() -> int:
+    """This process's threads as the kernel counts them: native ones too (a TensorFlow imported
+    by the caller, a pytest run that used it, starts thread pools Python does not list; a fork
+    inherits their locks held, and the worker waits on a futex forever)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 2  # unknown: do not fork
 
 
 # Held back while workers start: a Ctrl-C in the middle of a fork would reach a worker before
