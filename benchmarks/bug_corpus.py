@@ -288,11 +288,8 @@ def percent(found: int, total: int) -> str:
     return f"{100 * found / total:.0f} %" if total else "-"
 
 
-def report(result: dict, programs_linted: int, problems: dict[str, str]) -> str:
-    lines = [f"programs linted: {programs_linted}"]
-    for pid, problem in sorted(problems.items()):
-        lines.append(f"  skipped {pid}: {problem}")
-    lines += ["", f"{'family':<15} {'faults':>6} {'found':>6} {'recall':>7}"]
+def family_table(result: dict) -> list[str]:
+    lines = [f"{'family':<15} {'faults':>6} {'found':>6} {'recall':>7}"]
     for family in FAMILIES:
         data = result["families"][family]
         note = f"  ({data['no_rule']} with no rule)" if data["no_rule"] else ""
@@ -305,6 +302,25 @@ def report(result: dict, programs_linted: int, problems: dict[str, str]) -> str:
         f"{'mission total':<15} {mission['faults']:>6} {mission['found']:>6} "
         f"{percent(mission['found'], mission['faults']):>7}"
     )
+    return lines
+
+
+def report(
+    result: dict,
+    programs_linted: int,
+    problems: dict[str, str],
+    splits: dict[str, dict] | None = None,
+) -> str:
+    lines = [f"programs linted: {programs_linted}"]
+    for pid, problem in sorted(problems.items()):
+        lines.append(f"  skipped {pid}: {problem}")
+    lines += ["", *family_table(result)]
+    for split, split_result in sorted((splits or {}).items()):
+        lines += [
+            "",
+            f"only the programs of split {split!r}:",
+            *family_table(split_result),
+        ]
     lines += ["", "missed faults in the mission families:"]
     for fault in result["missed"]:
         lines.append(
@@ -388,7 +404,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results[program["id"]] = lint(dest)
     result = score(programs, results)
-    print(report(result, len(results), problems))
+    # A program's "split" says when and how it joined the corpus. Programs gathered while
+    # the rules were being changed, by someone who did not run kerascheck on them, are
+    # scored again on their own: they are the held-out check of issue 16 (see BUG_CORPUS.md).
+    splits = {
+        name: score([p for p in programs if p.get("split") == name], results)
+        for name in sorted({p["split"] for p in programs if p.get("split")})
+    }
+    print(report(result, len(results), problems, splits))
     if args.json:
         args.json.write_text(
             json.dumps({"result": result, "findings": results}, indent=1)
