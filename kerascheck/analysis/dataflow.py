@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import origins, preprocessors, syntax
+from kerascheck.analysis import origins, preprocessors, splits, syntax
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -46,7 +46,7 @@ PRESERVING_METHODS = {
     "fillna", "dropna", "drop", "sample", "argmax", "round", "numpy", "batch", "shuffle",
     "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch",
     "swapaxes", "view", "expand_dims", "as_numpy_iterator", "infer_objects", "convert_dtypes",
-    "rename", "reset_index", "set_index", "sort_index", "to_frame", "squeeze",
+    "rename", "reset_index", "set_index", "sort_index", "to_frame", "reindex", "sort_values",
     "as_matrix",  # pandas < 1.0: the columns (all, or the ones named) as an array, rows kept
 }
 # Methods that select part of the data: the result is other data than the rest.
@@ -105,13 +105,19 @@ def attribute(value: DataVal, name: str) -> Value:
     return DataVal(DataFact(identity=(value.data.identity, "attr", name)))
 
 
-def subscript(value: DataVal, code: str) -> Value:
-    """``x[:800]`` and ``x[800:]`` are different data; ``x[..., None]`` is the same."""
+def subscript(value: DataVal, node: cst.Subscript, indices, analyzer: "Interpreter") -> Value:
+    """``x[:800]`` and ``x[800:]`` (``iloc[:n, 0:k]``, ``iloc[n:, 0:k]``) are different data;
+    ``x[..., None]`` is the same; ``x[test]`` by a fold's indices is that fold."""
+    code = ", ".join(analyzer.module.code_for_node(element.slice) for element in node.slice)
     if code.replace(" ", "") in ("...,None", "...,np.newaxis", ":,:,None", ":"):
         return value
     data = value.data
     if data.is_dataset:
         return value
+    fold = splits.fold_part(value, indices)
+    if fold is not None:
+        return fold
+    preprocessors.record_row_cut(analyzer, value, node)
     if code.strip()[:1] in ("'", '"'):  # df["price"]: one column, not a one-hot matrix
         return value.derive(identity=(data.identity, "slice", code), one_hot=False)
     # a subset of integer labels may miss classes; rows of one-hot labels keep their columns
@@ -194,6 +200,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         return _scaled(_first(args, kwargs, "image", "x"), node)
     if leaf == "argmax" and root in ("numpy", "tensorflow"):
         return _argmax(_first(args, kwargs, "a", "input"))
+    if root == "numpy" and leaf in ("vstack", "stack", "concatenate") and args and isinstance(
+            args[0], Seq) and args[0].exact and len(args[0].items) == 1:
+        return _preserve(args[0].items[0], node)  # np.vstack([x]): one array, stacked alone
     if root == "numpy" and leaf in NUMPY_PRESERVING:
         return _preserve(_first(args, kwargs, "a", "object"), node)
     if root == "tensorflow":
@@ -205,7 +214,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if qualname.startswith("tensorflow.data.Dataset.from_tensor"):
             return _dataset(_first(args, kwargs, "tensors"), node)
         if qualname.startswith("tensorflow.data.") and leaf[:1] != "A":  # not AUTOTUNE
-            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
+            kind = "load" if leaf in origins.FILE_DATASETS else "value"  # read from files
+            return DataVal(DataFact(is_dataset=True, identity=(kind, id(node)), node=node))
         if qualname == "tensorflow.image.resize":
             return _preserve(_first(args, kwargs, "images"), node)
     if qualname == "pandas.get_dummies":
@@ -218,6 +228,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if root == "sklearn":
         if leaf == "train_test_split":
             return _split(args, node, analyzer)
+        if leaf in splits.FOLD_SPLITTERS:
+            return Instance(qualname, kwargs, star, node)
         if qualname.startswith("sklearn.metrics."):
             _record_metric(args, kwargs, node)
             return UNKNOWN_VALUE
@@ -268,15 +280,10 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
     data_arg = _first(args, kwargs, "X", "x", "y")
     leaf = instance.class_name
     if leaf == "ImageDataGenerator":
-        if name.startswith("flow"):
-            labels = None
-            mode = kwargs.get("class_mode", Const("categorical"))
-            if name == "flow_from_directory" and isinstance(mode, Const) and \
-                    mode.value == "categorical":  # one folder, one class: one-hot, one label
-                labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
-            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node,
-                                    labels=labels))
-        return None
+        return DataVal(origins.generator_flow(instance, name, kwargs, node)) \
+            if name.startswith("flow") else None
+    if leaf in splits.FOLD_SPLITTERS:
+        return Instance(f"{instance.qualname}.split", node=node) if name == "split" else None
     if name in ("fit", "fit_transform", "partial_fit", "adapt", "fit_on_texts"):
         preprocessors.record_statistics_fit(analyzer, instance, data_arg, node)
         preprocessors.record_fit(instance, data_arg)

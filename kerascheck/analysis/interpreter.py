@@ -20,7 +20,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, origins, preprocessors, project, subclassing, wrappers,
+    branches, dataflow, loops, origins, preprocessors, project, subclassing,
+    wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
@@ -131,7 +132,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             frame.variables = branches.merge_branches(outcomes, statement)
         elif isinstance(statement, (cst.For, cst.While)):
             if isinstance(statement, cst.For):
-                self.bind(statement.target, self._loop_value(statement, frame), frame)
+                self.bind(statement.target, loops.loop_value(self, statement, frame), frame)
             before = dict(frame.variables)
             with self.conditional(("loop", id(statement))):
                 self.exec_block(statement.body.body, frame)
@@ -246,12 +247,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             outer = outer.parent
         return outer if outer is not None else self.globals
 
-    def _loop_value(self, statement: cst.For, frame: Frame) -> Value:
-        # ``for m in [small, large]: m.compile(...)``: what the loop does to each item is not
-        # followed, so the items leave what the analysis can see
-        self.escape(self.eval(statement.iter, frame))
-        return UNKNOWN_VALUE
-
     @contextmanager
     def conditional(self, branch: tuple | None = None):
         """Code that may not run (or may run several times); ``branch`` names the branch in the
@@ -288,9 +283,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
-        for element in node.slice:
-            if isinstance(element.slice, cst.Index):
-                self.eval(element.slice.value, frame)
+        indices = [self.eval(element.slice.value, frame) for element in node.slice
+                   if isinstance(element.slice, cst.Index)]
         if isinstance(base, ModelPart) and base.what == "layers":
             return ModelPart(base.model, "layer")
         if isinstance(base, Seq) and base.exact and len(node.slice) == 1:
@@ -301,8 +295,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                     return base.items[position]
         if isinstance(base, DataVal):
             # ``frame.iloc[:n, 0:k]`` and ``frame.iloc[n:, 0:k]``: every element tells data apart
-            return dataflow.subscript(base, ", ".join(self.module.code_for_node(element.slice)
-                                                      for element in node.slice))
+            return dataflow.subscript(base, node, indices, self)
         return UNKNOWN_VALUE
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:

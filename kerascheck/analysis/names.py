@@ -96,6 +96,8 @@ def canonical(qualname: str) -> str | None:
     >>> canonical("numpy.array") is None
     True
     """
+    if qualname.startswith("keras_preprocessing."):  # the package Keras 2's preprocessing was
+        qualname = "keras.preprocessing." + qualname[len("keras_preprocessing."):]
     for root in _KERAS_ROOTS:
         if qualname.startswith(root):
             rest = qualname[len(root):]

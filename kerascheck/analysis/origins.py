@@ -183,3 +183,49 @@ class _RescalingFinder(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         callee = self.module.code_for_node(node.func)
         self.found = self.found or bool(_RESCALING_CALLEE.search(callee))
+
+
+# tf.data sources that read files: loaded data, not made up (RULES.md "Real training")
+FILE_DATASETS = {"list_files", "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset"}
+
+
+def generator_flow(generator, method: str, kwargs, node) -> DataFact:
+    """What ``ImageDataGenerator(...).flow*()`` yields: batches of images, one-hot labels of one
+    class per folder (``flow_from_directory`` with ``class_mode="categorical"``), and images of
+    a known (rescaled) scale where the generator says so: ``rescale=1./255`` makes it the
+    training preprocessing that ``predict`` on a raw ``load_img`` image lacks (KC403). Without
+    ``rescale`` the scale stays unknown (a ``preprocessing_function`` may scale; KC401 is
+    silent)."""
+    # values (``Const``: the one value with a ``value``) stand on a floor above this module
+    labels = None
+    mode = getattr(kwargs["class_mode"], "value", None) if "class_mode" in kwargs else \
+        "categorical"
+    if method == "flow_from_directory" and mode == "categorical":  # one folder, one class
+        labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
+    rescale = next((_literal_number(arg.value) for arg in getattr(generator.node, "args", ())
+                    if arg.keyword is not None and arg.keyword.value == "rescale"), None)
+    rescaled = rescale is not None and 0 < rescale < 1 and method == "flow_from_directory"
+    return DataFact(is_dataset=True, identity=("value", id(node)), node=node, labels=labels,
+                    source="images" if rescaled else None, scaled=rescaled)
+
+
+def _literal_number(node) -> float | None:
+    """A number written out: ``0.5``, ``1./255``, ``1 / 255.0``; None for anything else."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.evaluated_value)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        left, right = _literal_number(node.left), _literal_number(node.right)
+        return left / right if left is not None and right else None
+    return None
+
+
+# the mark in the identity of data made by a helper that never reads its parameters
+# (analysis/functions.py): ``("call", id(helper), inner identity, IGNORES_ARGUMENTS, name)``
+IGNORES_ARGUMENTS = "ignores its arguments"
+
+
+def ignores_arguments(identity) -> bool:
+    """Whether data of ``identity`` was made by a helper that never reads its parameters, so
+    that every call gives the same data whatever it is given (KC505)."""
+    return isinstance(identity, tuple) and len(identity) == 5 and identity[0] == "call" and \
+        identity[3] == IGNORES_ARGUMENTS

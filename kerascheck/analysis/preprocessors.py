@@ -108,11 +108,11 @@ def mark_split_after_fit(arrays, node, analyzer) -> None:
                   if _data(array) is not None and _data(array).identity is not None}
     for fit in analyzer.statistics_fits:
         if fit.later_split is None and fit.data_identity in identities and \
-                not _is_part(fit.data_identity):
+                not is_part(fit.data_identity):
             fit.later_split = node
 
 
-def _is_part(identity) -> bool:
+def is_part(identity) -> bool:
     """Whether an identity names one side of a split or a train/test half of a loaded set."""
     while isinstance(identity, tuple) and identity:
         if identity[0] == "split" or (identity[0] == "load" and (
@@ -131,4 +131,54 @@ def is_held_out(identity) -> bool:
             return True
         identity = identity[0] if identity and isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
+    return False
+
+
+def _row_cut(node: cst.Subscript, module: cst.Module) -> tuple | None:
+    """``x[:n]``/``x[0:n]`` -> ("head", "n"); ``x[n:]``/``x[n:len(x)]`` -> ("tail", "n") (more
+    elements may follow: columns); None for anything else."""
+    first = node.slice[0].slice if node.slice else None
+    if not isinstance(first, cst.Slice) or first.step is not None:
+        return None
+    lower, upper = first.lower, first.upper
+    if upper is not None and (lower is None or isinstance(lower, cst.Integer) and
+                              lower.value == "0"):
+        return "head", module.code_for_node(upper)
+    is_length = upper is None or isinstance(upper, cst.Call) and isinstance(
+        upper.func, cst.Name) and upper.func.value == "len"
+    if lower is not None and is_length:
+        return "tail", module.code_for_node(lower)
+    return None
+
+
+def record_row_cut(analyzer, value, node: cst.Subscript) -> None:
+    """Remember head and tail cuts of data; a head and a tail at the same boundary of data a
+    preprocessor learned its statistics from is a split made after that fit (KC402)."""
+    identity = value.data.identity
+    cut = _row_cut(node, analyzer.module) if identity is not None else None
+    if cut is None:
+        return
+    # kept on the running analyzer: one table per analysis (interpreter.py has no room left)
+    cuts = analyzer.__dict__.setdefault("_row_cuts", {})
+    seen = cuts.setdefault(identity, set())
+    seen.add(cut)
+    other = ("tail" if cut[0] == "head" else "head", cut[1])
+    if other not in seen:
+        return
+    for fit in analyzer.statistics_fits:
+        if fit.later_split is None and not is_part(fit.data_identity) and \
+                _derived_from(identity, fit.data_identity):
+            fit.later_split = node
+
+
+def _derived_from(identity, fitted) -> bool:
+    """Whether data of ``identity`` is the fitted data, a part of it, or a helper's result made
+    from it (``windows(scaled)``), read through the identity's nesting (iteratively)."""
+    pending = [identity]
+    while pending:
+        current = pending.pop()
+        if current == fitted:
+            return True
+        if isinstance(current, tuple):
+            pending.extend(item for item in current if isinstance(item, tuple))
     return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.origins import ignores_arguments
 from kerascheck.facts import DataFact, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
@@ -37,6 +38,9 @@ def from_a_data_source(data: DataFact) -> bool:
     while isinstance(identity, tuple) and identity:
         if identity[0] in ("load", "split"):
             return True
+        if ignores_arguments(identity):  # what the helper made inside, whatever it was given
+            identity = identity[2]
+            continue
         identity = identity[0] if isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
     return False
@@ -251,7 +255,14 @@ model.fit(x_train, x_train, validation_data=(x_test, x_test))
             if train.identity is None or validation.identity is None or \
                     not from_a_data_source(train):
                 continue
-            if slice_of(validation.identity, train.identity) and \
+            if validation.identity == train.identity and ignores_arguments(train.identity):
+                yield self.finding(
+                    fit.validation_node or fit.node,
+                    f"The validation data is the training data: `{train.identity[4]}()` never "
+                    f"reads its parameters, so every call gives the same data whatever it is "
+                    f"given, and the validation score measures memory; make the helper load "
+                    f"what it is given")
+            elif slice_of(validation.identity, train.identity) and \
                     same_expression(fit.validation_node, fit.x_node):
                 yield self.finding(
                     fit.validation_node or fit.node,
