@@ -74,9 +74,13 @@ class ValidationOnTrainingData(Rule):
     Finds a `fit()` whose `validation_data` inputs are the training inputs themselves or a
     slice of them (`validation_data=(x_train[:1000], y_train[:1000])` next to
     `fit(x_train, ...)`), or the held-out half of a split of the very data the model is fit on
-    (`train_test_split(x, y)`, then `fit(x, y, validation_data=(x_test, y_test))`). Only
-    training data that was loaded (a file, a dataset) counts: a literal handful of rows or
-    random numbers are a demonstration.
+    (`train_test_split(x, y)`, then `fit(x, y, validation_data=(x_test, y_test))`), or of a
+    cross-validation fold (`for train, test in KFold(5).split(x)`, then
+    `fit(x, y, validation_data=(x[test], y[test]))`). Also the datasets two calls of one of
+    the file's helpers give when the helper never reads its parameters
+    (`load_dataset(filenames)` that lists a global file pattern): every call reads the same
+    files. Only training data that was loaded (a file, a dataset) counts: a literal handful of
+    rows or random numbers are a demonstration.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that

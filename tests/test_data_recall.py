@@ -1,0 +1,241 @@
+"""The data families' real-bug patterns of benchmarks/BUG_CORPUS.md (branch recall-data), each
+as a small case written for this suite: cross-validation folds, helpers that ignore their
+argument, a fitted series cut into head and tail, generator rescaling missing at predict, and
+tables named after a toy maker. Lines are marked ``# expect: KCnnn``; every other line must stay
+silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import expected_lines, lint
+
+DATA_CODES = ("KC401", "KC402", "KC403", "KC501", "KC502", "KC505")
+
+
+def findings(code: str) -> list[tuple[int, str]]:
+    return sorted((d.line, d.code) for d in lint(code) if d.code in DATA_CODES)
+
+
+def assert_marked(code: str) -> None:
+    assert findings(code) == sorted(expected_lines(code))
+
+
+FOLDS = """
+import pandas as pd
+from sklearn.model_selection import {splitter}
+from tensorflow import keras
+table = pd.read_csv("plants.csv")
+x = table.values[:, :4] / 10.0
+y = keras.utils.to_categorical(table.values[:, 4], 3)
+for {target} in {splitter}(n_splits=5).split(x{extra}):
+    x_train, x_val = x[train], x[val]
+    y_train, y_val = y[train], y[val]
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    {fit}
+"""
+LEAKY_FOLD_FIT = "model.fit(x, y, validation_data=(x_val, y_val))  # expect: KC505"
+
+
+@pytest.mark.parametrize(("splitter", "target", "extra"), [
+    ("KFold", "train, val", ""),
+    ("StratifiedKFold", "train, val", ", y.argmax(1)"),
+    ("KFold", "fold, (train, val)", ""),
+])
+def test_a_fit_on_every_row_validated_on_one_of_its_folds(splitter, target, extra):
+    code = FOLDS.format(splitter=splitter, target=target, extra=extra, fit=LEAKY_FOLD_FIT)
+    if target.startswith("fold"):
+        code = code.replace(f"{splitter}(n_splits=5).split(x)",
+                            f"enumerate({splitter}(n_splits=5).split(x))")
+    assert_marked(code)
+
+
+@pytest.mark.parametrize("fit", [
+    "model.fit(x_train, y_train, validation_data=(x_val, y_val))",
+    "model.fit(x[train], y[train], validation_data=(x[val], y[val]))",
+])
+def test_a_fit_on_the_training_folds_validated_on_the_held_out_fold_is_silent(fit):
+    assert_marked(FOLDS.format(splitter="KFold", target="train, val", extra="", fit=fit))
+
+
+def test_a_model_validated_on_a_fold_of_other_data_is_silent():
+    code = """
+import pandas as pd
+from sklearn.model_selection import KFold
+from tensorflow import keras
+x, y = pd.read_csv("train.csv").values / 10.0, pd.read_csv("train_labels.csv").values
+x_more, y_more = pd.read_csv("extra.csv").values / 10.0, pd.read_csv("extra_labels.csv").values
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+for _, held in KFold(3).split(x_more):
+    model.fit(x, y, validation_data=(x_more[held], y_more[held]))
+"""
+    assert_marked(code)
+
+
+HELPER = """
+import tensorflow as tf
+PATTERN = "gs://bucket/records/*.tfrec"
+def decode(record):
+    return tf.io.parse_single_example(record, {{"pixels": tf.io.FixedLenFeature([], tf.string)}})
+def read_records(paths):
+    {body}
+    return files.interleave(tf.data.TFRecordDataset).map(decode)
+def batches(paths):
+    return read_records(paths).cache().batch(32).prefetch(1)
+everything = tf.io.gfile.glob(PATTERN)
+train_batches = batches(everything[20:])
+val_batches = batches(everything[:20])
+model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(5)])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_batches, epochs=3,
+          validation_data=val_batches)  # expect: {expected}
+"""
+
+
+def test_a_helper_that_ignores_its_argument_gives_one_dataset_for_every_call():
+    # the helper lists the global pattern, not the paths it is given: both calls read all files
+    assert_marked(HELPER.format(body="files = tf.data.Dataset.list_files(PATTERN)",
+                                expected="KC505"))
+
+
+@pytest.mark.parametrize("body", [
+    "files = tf.data.Dataset.from_tensor_slices(paths)",
+    "files = tf.data.Dataset.list_files(PATTERN).take(len(paths))",
+])
+def test_a_helper_that_reads_its_argument_gives_other_data_for_other_arguments(body):
+    assert_marked(HELPER.format(body=body, expected="nothing"))
+
+
+def test_a_helper_with_no_parameters_or_with_star_arguments_is_not_judged():
+    code = """
+import tensorflow as tf
+def read_all():
+    return tf.data.Dataset.list_files("records/*.tfrec").batch(32)
+def read_some(*names, **options):
+    return tf.data.Dataset.list_files("records/*.tfrec").batch(32)
+model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(5)])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(read_all(), validation_data=read_all())
+model.fit(read_some("train"), validation_data=read_some("val"))
+"""
+    assert_marked(code)
+
+
+CUT = """
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import MinMaxScaler
+from tensorflow import keras
+series = pd.read_csv("rates.csv").values.astype("float32")
+scaler = MinMaxScaler(feature_range=(0, 1))
+{scaling}
+boundary = int(len(series) * 0.8)
+{cut}
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(head[:, :4], head[:, 4], validation_data=(tail[:, :4], tail[:, 4]))
+"""
+LEAKY_SCALING = "series = scaler.fit_transform(series)  # expect: KC402"
+
+
+@pytest.mark.parametrize("cut", [
+    "head, tail = series[0:boundary, :], series[boundary:len(series), :]",
+    "head = series[:boundary]\ntail = series[boundary:]",
+    "def cut(rows):\n    return rows[:boundary], rows[boundary:]\nhead, tail = cut(series)",
+])
+def test_a_series_scaled_as_a_whole_then_cut_into_head_and_tail(cut):
+    assert_marked(CUT.format(scaling=LEAKY_SCALING, cut=cut))
+
+
+@pytest.mark.parametrize(("scaling", "cut"), [
+    # statistics of the head only, applied to the whole series
+    ("scaler.fit(series[:int(len(series) * 0.8)])\nseries = scaler.transform(series)",
+     "head, tail = series[:boundary], series[boundary:]"),
+    # a peek at the first rows, and cuts at two different places, are no split
+    ("series = scaler.fit_transform(series)",
+     "head, tail = series[:boundary], series[boundary - 100:]"),
+    ("series = scaler.fit_transform(series)", "head = tail = series[:100]"),
+])
+def test_statistics_of_the_head_or_cuts_that_do_not_split_are_silent(scaling, cut):
+    assert_marked(CUT.format(scaling=scaling, cut=cut))
+
+
+GENERATOR = """
+import numpy as np
+import tensorflow as tf
+from {module} import ImageDataGenerator, img_to_array, load_img
+{generator}
+train_flow = scaled.flow_from_directory("pictures/train", target_size=(96, 96))
+val_flow = scaled.flow_from_directory("pictures/val", target_size=(96, 96))
+model = tf.keras.Sequential([tf.keras.Input(shape=(96, 96, 3)), tf.keras.layers.Flatten(),
+                             tf.keras.layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(train_flow, validation_data=val_flow, epochs=5)
+picture = img_to_array(load_img("upload.jpg", target_size=(96, 96)))
+{predict}
+"""
+
+
+@pytest.mark.parametrize("module", ["tensorflow.keras.preprocessing.image",
+                                    "keras_preprocessing.image"])
+@pytest.mark.parametrize("rescale", ["1./255", "1 / 255.0", "0.00392"])
+def test_a_generator_rescales_training_images_and_predict_gets_a_raw_one(module, rescale):
+    assert_marked(GENERATOR.format(
+        module=module, generator=f"scaled = ImageDataGenerator(rescale={rescale}, zoom_range=0.2)",
+        predict="model.predict(np.vstack([np.expand_dims(picture, 0)]))  # expect: KC403"))
+
+
+@pytest.mark.parametrize(("generator", "predict"), [
+    ("scaled = ImageDataGenerator(rescale=1./255)", "model.predict(picture[None] / 255.0)"),
+    ("scaled = ImageDataGenerator(rescale=1./255)",
+     "model.predict(np.vstack([picture[None], picture[None]]))"),
+    ("scaled = ImageDataGenerator(zoom_range=0.2)", "model.predict(picture[None])"),
+    ("scaled = ImageDataGenerator(preprocessing_function=tf.keras.applications.mobilenet"
+     ".preprocess_input)", "model.predict(picture[None])"),
+])
+def test_predict_on_rescaled_images_or_a_generator_of_unknown_scale_is_silent(generator, predict):
+    assert_marked(GENERATOR.format(module="tensorflow.keras.preprocessing.image",
+                                   generator=generator, predict=predict))
+
+
+TABLE = """
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+points = pd.read_csv("{name}")
+x_train, x_test, y_train, y_test = train_test_split(points[["x", "y"]].values,
+                                                    points["label"].values)
+model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))  # expect: {expected}
+"""
+
+
+@pytest.mark.parametrize("name", ["data/moons.csv", "two_circles.csv"])
+def test_a_table_named_after_a_two_dimensional_toy_maker_is_of_unit_scale(name):
+    assert_marked(TABLE.format(name=name, expected="nothing"))
+
+
+def test_other_tables_stay_raw():
+    assert_marked(TABLE.format(name="data/sensors.csv", expected="KC401"))
+
+
+def test_a_shuffled_frame_keeps_its_rows():
+    code = """
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+frame = pd.read_csv("cars.csv")
+frame = frame.reindex(np.random.permutation(frame.index))
+x, y = frame.drop(columns=["mpg"]).values / 100.0, frame["mpg"].values
+x_train, x_test, y_train, y_test = train_test_split(x, y)
+model = keras.Sequential([keras.Input(shape=(7,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, validation_data=(x_test, y_test))  # expect: KC505
+"""
+    assert_marked(code)
