@@ -10,7 +10,7 @@ import pytest
 
 from conftest import expected_lines, lint
 
-DATA_CODES = ("KC401", "KC402", "KC403", "KC501", "KC502", "KC505")
+DATA_CODES = ("KC401", "KC402", "KC403", "KC501", "KC502", "KC504", "KC505")
 
 
 def findings(code: str) -> list[tuple[int, str]]:
@@ -237,5 +237,64 @@ x_train, x_test, y_train, y_test = train_test_split(x, y)
 model = keras.Sequential([keras.Input(shape=(7,)), keras.layers.Dense(1)])
 model.compile(optimizer="adam", loss="mse")
 model.fit(x, y, validation_data=(x_test, y_test))  # expect: KC505
+"""
+    assert_marked(code)
+
+
+HOLDER = """
+from keras.engine import Model
+from keras.layers import Dense, Input
+from keras.models import Sequential
+class Pair(object):
+    def __init__(self, features, width=16):
+        self.features = features
+        self.maker = self.build_maker(width)
+        self.judge = self.build_judge()
+        self.both = Sequential([self.maker, self.judge])
+    def build_maker(self, width):
+        inputs = Input(shape=(8,))
+        return Model(inputs, Dense(8, activation="tanh")(Dense(width, activation="relu")(inputs)))
+    def build_judge(self):
+        inputs = Input(shape=(8,))
+        return Model(inputs, Dense(1, activation="sigmoid")(inputs))
+    def step(self, batch, labels):
+        {first}
+        {second}
+"""
+
+
+def test_a_class_that_trains_the_models_it_holds_and_never_compiles_them():
+    assert_marked(HOLDER.format(
+        first="self.both.layers[-1].train_on_batch(batch, labels)  # expect: KC504",
+        second="self.both.train_on_batch(batch, labels)  # expect: KC504"))
+
+
+@pytest.mark.parametrize("extra", [
+    # compiled in a method defined after the one that trains: users call it first
+    "    def prepare(self):\n        self.both.compile(optimizer='adam', loss='mse')\n"
+    "        self.judge.compile(optimizer='adam', loss='mse')\n",
+    # the file uses the class itself, so it may compile its models from outside
+    "pair = Pair(None)\npair.both.compile(optimizer='adam', loss='mse')\n",
+    "class Compiled(Pair):\n    pass\n",
+])
+def test_a_class_that_compiles_or_is_used_by_the_file_is_not_judged_so(extra):
+    code = HOLDER.format(first="self.both.layers[-1].train_on_batch(batch, labels)",
+                         second="self.both.train_on_batch(batch, labels)") + extra
+    assert_marked(code)
+
+
+def test_a_class_given_its_model_or_with_a_keras_base_is_not_judged_so():
+    code = """
+import keras
+class Trainer(object):
+    def __init__(self, model):
+        self.model = model
+    def step(self, batch, labels):
+        return self.model.train_on_batch(batch, labels)
+class Wrapped(keras.callbacks.Callback):
+    def __init__(self):
+        self.net = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    def on_epoch_end(self, epoch, logs=None):
+        self.net.train_on_batch(self.x, self.y)
 """
     assert_marked(code)
