@@ -7,7 +7,6 @@ silent."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import expected_lines, lint
 
 DATA_CODES = ("KC401", "KC402", "KC403", "KC501", "KC502", "KC504", "KC505")
@@ -167,6 +166,7 @@ GENERATOR = """
 import numpy as np
 import tensorflow as tf
 from {module} import ImageDataGenerator, img_to_array, load_img
+from tensorflow.keras.applications.mobilenet import preprocess_input as preprocess
 {generator}
 train_flow = scaled.flow_from_directory("pictures/train", target_size=(96, 96))
 val_flow = scaled.flow_from_directory("pictures/val", target_size=(96, 96))
@@ -193,8 +193,8 @@ def test_a_generator_rescales_training_images_and_predict_gets_a_raw_one(module,
     ("scaled = ImageDataGenerator(rescale=1./255)",
      "model.predict(np.vstack([picture[None], picture[None]]))"),
     ("scaled = ImageDataGenerator(zoom_range=0.2)", "model.predict(picture[None])"),
-    ("scaled = ImageDataGenerator(preprocessing_function=tf.keras.applications.mobilenet"
-     ".preprocess_input)", "model.predict(picture[None])"),
+    ("scaled = ImageDataGenerator(preprocessing_function=preprocess)",
+     "model.predict(picture[None])"),
 ])
 def test_predict_on_rescaled_images_or_a_generator_of_unknown_scale_is_silent(generator, predict):
     assert_marked(GENERATOR.format(module="tensorflow.keras.preprocessing.image",
@@ -271,8 +271,8 @@ def test_a_class_that_trains_the_models_it_holds_and_never_compiles_them():
 
 @pytest.mark.parametrize("extra", [
     # compiled in a method defined after the one that trains: users call it first
-    "    def prepare(self):\n        self.both.compile(optimizer='adam', loss='mse')\n"
-    "        self.judge.compile(optimizer='adam', loss='mse')\n",
+    ("    def prepare(self):\n        self.both.compile(optimizer='adam', loss='mse')\n"
+     "        self.judge.compile(optimizer='adam', loss='mse')\n"),
     # the file uses the class itself, so it may compile its models from outside
     "pair = Pair(None)\npair.both.compile(optimizer='adam', loss='mse')\n",
     "class Compiled(Pair):\n    pass\n",
