@@ -298,3 +298,37 @@ class Wrapped(keras.callbacks.Callback):
         self.net.train_on_batch(self.x, self.y)
 """
     assert_marked(code)
+
+
+PREPARATION = """
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import MinMaxScaler
+prices = pd.read_csv("prices.csv").values
+scaler = MinMaxScaler(feature_range=(-1, 1))
+{fits}
+def halves(rows):
+    size = round(len(rows) * 0.7)
+    return rows[0:size], rows[size:]
+x_train, x_test = halves(prices)
+{save}
+"""
+
+
+def test_a_data_preparation_script_without_keras_is_judged_for_its_scaler():
+    # the arrays are saved for the Keras scripts of the project; fit then fit_transform on the
+    # same rows is one root cause, reported at the later fit
+    assert_marked(PREPARATION.format(
+        fits="scaler.fit(prices)\nprices = scaler.fit_transform(prices)  # expect: KC402",
+        save='np.save("x_train.npy", x_train)\nnp.save("x_test.npy", x_test)'))
+
+
+@pytest.mark.parametrize(("fits", "save"), [
+    # nothing saved: a script of another kind, not read at all
+    ("prices = scaler.fit_transform(prices)", 'print(x_train.shape, x_test.shape)'),
+    # statistics of the training part only
+    ("scaler.fit(prices[:round(len(prices) * 0.7)])\nprices = scaler.transform(prices)",
+     'np.save("x_train.npy", x_train)'),
+])
+def test_a_script_that_saves_nothing_or_fits_on_the_training_part_is_silent(fits, save):
+    assert_marked(PREPARATION.format(fits=fits, save=save))

@@ -93,9 +93,16 @@ def record_statistics_fit(analyzer, instance, data_arg, node: cst.Call) -> None:
     refit = bool(instance.fitted_on) and identity not in instance.fitted_on and bool(
         node.args) and isinstance(node.args[0].value, cst.Name) and names_held_out(
         node.args[0].value.value)
-    analyzer.statistics_fits.append(StatisticsFitFact(
-        node=node, data_identity=identity, estimator=instance.class_name,
-        held_out=refit or is_held_out(identity)))
+    fit = StatisticsFitFact(node=node, data_identity=identity, estimator=instance.class_name,
+                            held_out=refit or is_held_out(identity))
+    # ``scaler.fit(X)`` then ``scaler.fit_transform(X)``: the same statistics learned again, one
+    # root cause; the later fit is the one the scaler holds (kept on the running analyzer)
+    earlier = analyzer.__dict__.setdefault("_statistics_fit_of", {})
+    key = (id(instance), identity)
+    if key in earlier and earlier[key] in analyzer.statistics_fits:
+        analyzer.statistics_fits.remove(earlier[key])
+    earlier[key] = fit
+    analyzer.statistics_fits.append(fit)
 
 
 def mark_split_after_fit(arrays, node, analyzer) -> None:
@@ -182,3 +189,19 @@ def _derived_from(identity, fitted) -> bool:
         if isinstance(current, tuple):
             pending.extend(item for item in current if isinstance(item, tuple))
     return False
+
+
+# A script of its own that prepares a training run's data (fits a scaler on the whole series,
+# cuts it, and saves the train and test arrays a Keras script of the project loads) never
+# mentions Keras, yet its fits are what KC402 judges. Byte markers, read before any parse like
+# the engine's Keras markers: a statistics estimator made, something saved, training named.
+_STATISTICS_MARKERS = (b"Scaler(", b"PCA(", b"Imputer(", b"QuantileTransformer(",
+                       b"PowerTransformer(")
+_SAVE_MARKERS = (b".save(", b".savez", b".to_csv(", b"dump(")
+
+
+def prepares_training_data(source: bytes) -> bool:
+    """Whether a file that never mentions Keras looks like the data preparation of a training
+    run (then the engine lints it, for KC402): it makes a statistics estimator and saves data."""
+    return b"train" in source and any(marker in source for marker in _STATISTICS_MARKERS) and \
+        any(marker in source for marker in _SAVE_MARKERS)
