@@ -181,7 +181,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         return Instance(qualname, kwargs, star, node)
     if origins.is_synthetic_source(qualname, leaf):
         made_up = [DataVal(fact) for fact in origins.synthetic_facts(qualname, node)]
-        if len(made_up) == 1 and _one_per_sample(_drawn_shape(qualname, leaf, args, kwargs)):
+        if len(made_up) == 1 and origins.one_per_sample(
+                origins.drawn_shape(qualname, leaf, args, kwargs)):
             made_up[0] = made_up[0].derive(one_per_sample=True)
         return made_up[0] if len(made_up) == 1 else Seq(made_up)
     if root in ("numpy", "tensorflow") and any(
@@ -372,40 +373,6 @@ def _zero_one_column(rows) -> bool:
             return False
         values.append(row.value)
     return len(values) >= 4 and 0 in values and 1 in values
-
-
-# Where a random draw's shape is given: the ``size=`` keyword or this positional argument.
-_SIZE_POSITION = {"random": 0, "random_sample": 0, "randint": 2, "uniform": 2, "normal": 2,
-                  "choice": 1, "binomial": 2, "poisson": 1}
-
-
-def _drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
-    """The literal shape of made-up data: ``np.random.randint(0, 3, size=(100,))``,
-    ``np.random.rand(100, 1)``, ``np.zeros((100,))``, ``np.eye(100, 1)``,
-    ``tf.random.uniform((100,))``; None when it is not written out."""
-    if qualname in ("numpy.random.rand", "numpy.random.randn"):
-        size = Seq(list(args)) if args and not kwargs else None
-    elif qualname.startswith("numpy.random.") and leaf in _SIZE_POSITION:
-        position = _SIZE_POSITION[leaf]
-        size = kwargs.get("size", args[position] if len(args) > position else None)
-    elif qualname in ("numpy.zeros", "numpy.ones", "numpy.empty", "numpy.full"):
-        size = kwargs.get("shape", args[0] if args else None)
-    elif qualname == "numpy.eye" and len(args) >= 2:  # eye(24, 1): a column of 24 labels
-        size = Seq([args[0], args[1]])
-    elif qualname.startswith("tensorflow.random.") and leaf in ("uniform", "normal"):
-        size = kwargs.get("shape", args[0] if args else None)
-    else:
-        return None
-    if isinstance(size, Const) and type(size.value) is int:
-        return (size.value,)
-    if isinstance(size, Seq) and size.exact and all(
-            isinstance(item, Const) and type(item.value) is int for item in size.items):
-        return tuple(item.value for item in size.items)
-    return None
-
-
-def _one_per_sample(shape: tuple | None) -> bool:
-    return shape is not None and len(shape) >= 1 and shape[1:] in ((), (1,))
 
 
 def _scaled(value: Value, node) -> Value:

@@ -231,3 +231,41 @@ def ignores_arguments(identity) -> bool:
     that every call gives the same data whatever it is given (KC505)."""
     return isinstance(identity, tuple) and len(identity) == 5 and identity[0] == "call" and \
         identity[3] == IGNORES_ARGUMENTS
+
+
+# Where a random draw's shape is given: the ``size=`` keyword or this positional argument.
+_SIZE_POSITION = {"random": 0, "random_sample": 0, "randint": 2, "uniform": 2, "normal": 2,
+                  "choice": 1, "binomial": 2, "poisson": 1}
+
+
+def drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
+    """The literal shape of made-up data: ``np.random.randint(0, 3, size=(100,))``,
+    ``np.random.rand(100, 1)``, ``np.zeros((100,))``, ``np.eye(100, 1)``,
+    ``tf.random.uniform((100,))``; None when it is not written out. The arguments are
+    ``analysis.values``' values, read by their fields (``Const.value``, ``Seq.items``): that
+    module stands on a floor above this one."""
+    if qualname in ("numpy.random.rand", "numpy.random.randn"):
+        size = list(args) if args and not kwargs else None
+    elif qualname.startswith("numpy.random.") and leaf in _SIZE_POSITION:
+        position = _SIZE_POSITION[leaf]
+        size = kwargs.get("size", args[position] if len(args) > position else None)
+    elif qualname in ("numpy.zeros", "numpy.ones", "numpy.empty", "numpy.full"):
+        size = kwargs.get("shape", args[0] if args else None)
+    elif qualname == "numpy.eye" and len(args) >= 2:  # eye(24, 1): a column of 24 labels
+        size = [args[0], args[1]]
+    elif qualname.startswith("tensorflow.random.") and leaf in ("uniform", "normal"):
+        size = kwargs.get("shape", args[0] if args else None)
+    else:
+        return None
+    if type(getattr(size, "value", None)) is int:
+        return (size.value,)
+    items = size if isinstance(size, list) else getattr(size, "items", None) if getattr(
+        size, "exact", False) else None
+    if isinstance(items, list) and all(type(getattr(item, "value", None)) is int
+                                       for item in items):
+        return tuple(item.value for item in items)
+    return None
+
+
+def one_per_sample(shape: tuple | None) -> bool:
+    return shape is not None and len(shape) >= 1 and shape[1:] in ((), (1,))
