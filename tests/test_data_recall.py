@@ -245,9 +245,11 @@ HOLDER = """
 from keras.engine import Model
 from keras.layers import Dense, Input
 from keras.models import Sequential
+from keras.optimizers import RMSprop
 class Pair(object):
-    def __init__(self, features, width=16):
+    def __init__(self, features, width=16, {settings}):
         self.features = features
+        self.settings = {kept}
         self.maker = self.build_maker(width)
         self.judge = self.build_judge()
         self.both = Sequential([self.maker, self.judge])
@@ -263,10 +265,19 @@ class Pair(object):
 """
 
 
+TRAINED = {"first": "self.both.layers[-1].train_on_batch(batch, labels)",
+           "second": "self.both.train_on_batch(batch, labels)"}
+HELD = {"settings": "optimizer=RMSprop(1e-4), loss='mae'", "kept": "(optimizer, loss)"}
+
+
 def test_a_class_that_trains_the_models_it_holds_and_never_compiles_them():
-    assert_marked(HOLDER.format(
-        first="self.both.layers[-1].train_on_batch(batch, labels)  # expect: KC504",
-        second="self.both.train_on_batch(batch, labels)  # expect: KC504"))
+    # it keeps the optimizer and the loss compile() would take, and never calls compile()
+    assert_marked(HOLDER.format(first=TRAINED["first"] + "  # expect: KC504",
+                                second=TRAINED["second"] + "  # expect: KC504", **HELD))
+
+
+def test_a_class_that_holds_no_optimizer_and_no_loss_may_leave_compile_to_its_users():
+    assert_marked(HOLDER.format(settings="depth=2", kept="depth", **TRAINED))
 
 
 @pytest.mark.parametrize("extra", [
@@ -278,8 +289,7 @@ def test_a_class_that_trains_the_models_it_holds_and_never_compiles_them():
     "class Compiled(Pair):\n    pass\n",
 ])
 def test_a_class_that_compiles_or_is_used_by_the_file_is_not_judged_so(extra):
-    code = HOLDER.format(first="self.both.layers[-1].train_on_batch(batch, labels)",
-                         second="self.both.train_on_batch(batch, labels)") + extra
+    code = HOLDER.format(**TRAINED, **HELD) + extra
     assert_marked(code)
 
 

@@ -8,14 +8,18 @@ their own like every function of the file, and for such a class with ``self`` bo
 instance (:class:`~kerascheck.analysis.values.ObjectVal`), ``__init__`` first, so that the
 models in its attributes are followed through the methods.
 
-Only classes that train a model and never spell ``compile`` anywhere in their body are followed
-so, and only when the file never names the class again (no instance the file itself could
-compile from outside): a model the class trains is then never compiled on any path it has.
-(Which order users call the methods in is unknown; with no ``compile`` at all it does not
-matter.)
+Only classes that train a model, hold what ``compile`` would be given (an optimizer or a loss:
+``optimizer=RMSprop(2e-5), loss=mae`` kept in ``__init__``) and never spell ``compile`` anywhere
+in their body are followed so, and only when the file never names the class again (no instance
+the file itself could compile from outside): such a class means to compile its models itself,
+and a model it trains is never compiled on any path it has. (Which order users call the
+methods in is unknown; with no ``compile`` at all it does not matter. A class that holds no
+optimizer and no loss may leave ``compile`` to its users, in another file: not judged.)
 """
 
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 
@@ -23,17 +27,22 @@ from kerascheck.analysis.values import ModelPart, ModelVal, ObjectVal
 
 _TRAINING_CALLS = (".train_on_batch(", ".fit(", ".fit_generator(", ".test_on_batch(",
                    ".evaluate(")
+# what compile() is given, held by the class: an optimizer or a loss, by name or made there
+_COMPILE_SETTINGS = re.compile(r"\b(?:optimizer|loss|Adam|RMSprop|SGD|Adagrad|Adadelta|Adamax|"
+                               r"Nadam|AdamW)\b")
 
 
 def instance_for(analyzer, cls) -> list:
     """``[self]`` for the methods of a plain class (a ``ClassVal``) that trains models it never
-    compiles and that the file never names again; ``[]`` (``self`` unknown) for any other."""
+    compiles though it holds an optimizer or a loss, and that the file never names again;
+    ``[]`` (``self`` unknown) for any other."""
     node: cst.ClassDef = cls.node
     if any(not (isinstance(base.value, cst.Name) and base.value.value == "object")
            for base in node.bases) or node.keywords:
         return []
     code = analyzer.module.code_for_node(node)
-    if not any(call in code for call in _TRAINING_CALLS) or "compile" in code:
+    if not any(call in code for call in _TRAINING_CALLS) or "compile" in code or \
+            not _COMPILE_SETTINGS.search(code):
         return []
     if _named_elsewhere(analyzer.module, node.name.value):
         return []

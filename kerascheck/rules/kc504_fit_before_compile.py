@@ -29,7 +29,8 @@ class FitBeforeCompile(Rule):
     kept in the attributes of a plain class the file defines for others to use
     (`self.model = Sequential([self.generator, self.critic])` in `__init__`, then
     `self.model.train_on_batch(...)` and `self.model.layers[-1].train_on_batch(...)` in its
-    methods) are followed too when the class never calls `compile` at all.
+    methods) are followed too when the class holds what `compile` would be given (an
+    optimizer or a loss) and never calls `compile` at all.
 
     ## Why is this bad?
     `compile()` is where the model gets its loss, optimizer and metrics. Without them there is
