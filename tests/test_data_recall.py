@@ -108,7 +108,9 @@ def test_a_helper_that_reads_its_argument_gives_other_data_for_other_arguments(b
     assert_marked(HELPER.format(body=body, expected="nothing"))
 
 
-def test_a_helper_with_no_parameters_or_with_star_arguments_is_not_judged():
+def test_a_helper_with_star_arguments_is_not_judged_and_one_without_parameters_is_plain():
+    # a helper with no parameters gives what it builds (the same files twice: KC505); with
+    # *names/**options it may read them, so its calls stay apart
     code = """
 import tensorflow as tf
 def read_all():
@@ -117,10 +119,42 @@ def read_some(*names, **options):
     return tf.data.Dataset.list_files("records/*.tfrec").batch(32)
 model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(5)])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-model.fit(read_all(), validation_data=read_all())
+model.fit(read_all(), validation_data=read_all())  # expect: KC505
 model.fit(read_some("train"), validation_data=read_some("val"))
 """
     assert_marked(code)
+
+
+FILES = """
+import random
+import tensorflow as tf
+records = tf.io.gfile.glob("data/*.tfrec")
+random.shuffle(records)
+training_files = records{train}
+validation_files = records[int(len(records) * 0.8):]
+def decode(record):
+    return tf.io.parse_single_example(record, {{"x": tf.io.FixedLenFeature([8], tf.float32)}})
+def read(files):
+    return tf.data.Dataset.list_files(files).interleave(tf.data.TFRecordDataset).map(decode)
+def read_plain(files):
+    return tf.data.TFRecordDataset(files).map(decode)
+def training_batches():
+    return read(training_files).shuffle(100).batch(32)
+def validation_batches():
+    return read_plain(validation_files).batch(32)
+model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(training_batches(), validation_data=validation_batches())  # expect: {expected}
+"""
+
+
+def test_validation_files_taken_from_the_very_list_trained_on():
+    # every file is trained on, and the last fifth is read again (another reader) to validate
+    assert_marked(FILES.format(train="", expected="KC505"))
+
+
+def test_validation_files_held_out_of_the_training_list_are_silent():
+    assert_marked(FILES.format(train="[:int(len(records) * 0.8)]", expected="nothing"))
 
 
 CUT = """

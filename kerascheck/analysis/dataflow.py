@@ -188,6 +188,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
+    if qualname in origins.FILE_LISTINGS:  # the names of files on disk: loaded, not made up
+        return DataVal(DataFact(identity=("load", id(node)), node=node))
     if qualname == "os.path.join" and args and all(
             isinstance(v, Const) and type(v.value) is str for v in args):
         return Const(_os_path.join(*(v.value for v in args)))  # the table's name (KC401)
@@ -215,6 +217,11 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if qualname.startswith("tensorflow.data.Dataset.from_tensor"):
             return _dataset(_first(args, kwargs, "tensors"), node)
         if qualname.startswith("tensorflow.data.") and leaf[:1] != "A":  # not AUTOTUNE
+            files = _first(args, kwargs, "file_pattern", "filenames")
+            if leaf in origins.FILE_DATASETS and isinstance(files, DataVal):
+                # list_files(training_files): those files' data, so that files[n:] read for
+                # validation is a part of the files read for training (KC505)
+                return files.derive(is_dataset=True, source=None, node=node)
             kind = "load" if leaf in origins.FILE_DATASETS else "value"  # read from files
             return DataVal(DataFact(is_dataset=True, identity=(kind, id(node)), node=node))
         if qualname == "tensorflow.image.resize":

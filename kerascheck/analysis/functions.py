@@ -151,8 +151,12 @@ def _result_of_call(result: Value, function_node, args, kwargs) -> Value:
     keys = tuple(_argument_key(value) for value in [*args, *kwargs.values()])
     data_keys = {key for key, value in zip(keys, [*args, *kwargs.values()])
                  if isinstance(value, DataVal)}
-    if _mentions(result.data.identity, data_keys) or ignores_arguments(result.data.identity):
-        return result  # derived from an argument, or the result of a helper that ignores them
+    if not keys or _mentions(result.data.identity, data_keys) or \
+            ignores_arguments(result.data.identity):
+        # called with no arguments (nothing tells its calls apart: ``get_training_dataset()``
+        # is what it builds from the module's data), derived from an argument, or the result of
+        # a helper that ignores them
+        return result
     if keys and _ignores_parameters(function_node):
         # ``load_dataset(filenames)`` that lists a global pattern: the same data for any argument
         return result.derive(identity=("call", id(function_node), result.data.identity,

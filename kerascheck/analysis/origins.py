@@ -189,6 +189,8 @@ class _RescalingFinder(cst.CSTVisitor):
 
 # tf.data sources that read files: loaded data, not made up (RULES.md "Real training")
 FILE_DATASETS = {"list_files", "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset"}
+# calls that list files on disk
+FILE_LISTINGS = {"glob.glob", "tensorflow.io.gfile.glob", "tensorflow.gfile.Glob", "os.listdir"}
 
 
 def generator_flow(generator, method: str, kwargs, node) -> DataFact:

@@ -79,8 +79,10 @@ class ValidationOnTrainingData(Rule):
     `fit(x, y, validation_data=(x[test], y[test]))`). Also the datasets two calls of one of
     the file's helpers give when the helper never reads its parameters
     (`load_dataset(filenames)` that lists a global file pattern): every call reads the same
-    files. Only training data that was loaded (a file, a dataset) counts: a literal handful of
-    rows or random numbers are a demonstration.
+    files. Datasets read from lists of files are those files: validation files cut from the
+    very list the training dataset reads (`files[int(len(files) * 0.8):]` next to all of
+    `files`) are validated on twice. Only training data that was loaded (a file, a dataset)
+    counts: a literal handful of rows or random numbers are a demonstration.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that
@@ -266,8 +268,9 @@ model.fit(x_train, x_train, validation_data=(x_test, x_test))
                     f"reads its parameters, so every call gives the same data whatever it is "
                     f"given, and the validation score measures memory; make the helper load "
                     f"what it is given")
-            elif slice_of(validation.identity, train.identity) and \
-                    same_expression(fit.validation_node, fit.x_node):
+            elif slice_of(validation.identity, train.identity) and (
+                    validation.identity != train.identity or
+                    same_expression(fit.validation_node, fit.x_node)):
                 yield self.finding(
                     fit.validation_node or fit.node,
                     "The validation data is the training data (or a slice of it), so the "
