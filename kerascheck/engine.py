@@ -17,6 +17,7 @@ from typing import Iterable
 
 import libcst as cst
 
+from kerascheck.analysis import preprocessors
 from kerascheck.diagnostics import Diagnostic, Finding, InternalError
 from kerascheck.facts import LayerFact
 from kerascheck.rules import all_rules
@@ -43,8 +44,10 @@ class FileResult:
 
 def is_relevant(source: bytes, path: str | None = None, project="auto") -> bool:
     """Whether the file mentions Keras, or (given its ``path``) imports a module of its project
-    that does (``from model import build_model`` alone: the model is Keras all the same)."""
-    if any(marker in source for marker in RELEVANT_MARKERS):
+    that does (``from model import build_model`` alone: the model is Keras all the same), or
+    prepares a training run's data in a script of its own (scaler fits, saved arrays: KC402)."""
+    if any(marker in source for marker in RELEVANT_MARKERS) or \
+            preprocessors.prepares_training_data(source):
         return True
     if path is None or project is None:
         return False

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import origins, preprocessors, syntax
+from kerascheck.analysis import origins, preprocessors, splits, syntax
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -46,7 +46,7 @@ PRESERVING_METHODS = {
     "fillna", "dropna", "drop", "sample", "argmax", "round", "numpy", "batch", "shuffle",
     "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch",
     "swapaxes", "view", "expand_dims", "as_numpy_iterator", "infer_objects", "convert_dtypes",
-    "rename", "reset_index", "set_index", "sort_index", "to_frame", "squeeze",
+    "rename", "reset_index", "set_index", "sort_index", "to_frame", "reindex", "sort_values",
     "as_matrix",  # pandas < 1.0: the columns (all, or the ones named) as an array, rows kept
 }
 # Methods that select part of the data: the result is other data than the rest.
@@ -105,13 +105,19 @@ def attribute(value: DataVal, name: str) -> Value:
     return DataVal(DataFact(identity=(value.data.identity, "attr", name)))
 
 
-def subscript(value: DataVal, code: str) -> Value:
-    """``x[:800]`` and ``x[800:]`` are different data; ``x[..., None]`` is the same."""
+def subscript(value: DataVal, node: cst.Subscript, indices, analyzer: "Interpreter") -> Value:
+    """``x[:800]`` and ``x[800:]`` (``iloc[:n, 0:k]``, ``iloc[n:, 0:k]``) are different data;
+    ``x[..., None]`` is the same; ``x[test]`` by a fold's indices is that fold."""
+    code = ", ".join(analyzer.module.code_for_node(element.slice) for element in node.slice)
     if code.replace(" ", "") in ("...,None", "...,np.newaxis", ":,:,None", ":"):
         return value
     data = value.data
     if data.is_dataset:
         return value
+    fold = splits.fold_part(value, indices)
+    if fold is not None:
+        return fold
+    preprocessors.record_row_cut(analyzer, value, node)
     if code.strip()[:1] in ("'", '"'):  # df["price"]: one column, not a one-hot matrix
         return value.derive(identity=(data.identity, "slice", code), one_hot=False)
     # a subset of integer labels may miss classes; rows of one-hot labels keep their columns
@@ -175,12 +181,15 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         return Instance(qualname, kwargs, star, node)
     if origins.is_synthetic_source(qualname, leaf):
         made_up = [DataVal(fact) for fact in origins.synthetic_facts(qualname, node)]
-        if len(made_up) == 1 and _one_per_sample(_drawn_shape(qualname, leaf, args, kwargs)):
+        if len(made_up) == 1 and origins.one_per_sample(
+                origins.drawn_shape(qualname, leaf, args, kwargs)):
             made_up[0] = made_up[0].derive(one_per_sample=True)
         return made_up[0] if len(made_up) == 1 else Seq(made_up)
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
+    if qualname in origins.FILE_LISTINGS:  # the names of files on disk: loaded, not made up
+        return DataVal(DataFact(identity=("load", id(node)), node=node))
     if qualname == "os.path.join" and args and all(
             isinstance(v, Const) and type(v.value) is str for v in args):
         return Const(_os_path.join(*(v.value for v in args)))  # the table's name (KC401)
@@ -194,6 +203,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         return _scaled(_first(args, kwargs, "image", "x"), node)
     if leaf == "argmax" and root in ("numpy", "tensorflow"):
         return _argmax(_first(args, kwargs, "a", "input"))
+    if root == "numpy" and leaf in ("vstack", "stack", "concatenate") and args and isinstance(
+            args[0], Seq) and args[0].exact and len(args[0].items) == 1:
+        return _preserve(args[0].items[0], node)  # np.vstack([x]): one array, stacked alone
     if root == "numpy" and leaf in NUMPY_PRESERVING:
         return _preserve(_first(args, kwargs, "a", "object"), node)
     if root == "tensorflow":
@@ -205,7 +217,13 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if qualname.startswith("tensorflow.data.Dataset.from_tensor"):
             return _dataset(_first(args, kwargs, "tensors"), node)
         if qualname.startswith("tensorflow.data.") and leaf[:1] != "A":  # not AUTOTUNE
-            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
+            files = _first(args, kwargs, "file_pattern", "filenames")
+            if leaf in origins.FILE_DATASETS and isinstance(files, DataVal):
+                # list_files(training_files): those files' data, so that files[n:] read for
+                # validation is a part of the files read for training (KC505)
+                return files.derive(is_dataset=True, source=None, node=node)
+            kind = "load" if leaf in origins.FILE_DATASETS else "value"  # read from files
+            return DataVal(DataFact(is_dataset=True, identity=(kind, id(node)), node=node))
         if qualname == "tensorflow.image.resize":
             return _preserve(_first(args, kwargs, "images"), node)
     if qualname == "pandas.get_dummies":
@@ -218,6 +236,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if root == "sklearn":
         if leaf == "train_test_split":
             return _split(args, node, analyzer)
+        if leaf in splits.FOLD_SPLITTERS:
+            return Instance(qualname, kwargs, star, node)
         if qualname.startswith("sklearn.metrics."):
             _record_metric(args, kwargs, node)
             return UNKNOWN_VALUE
@@ -268,15 +288,10 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
     data_arg = _first(args, kwargs, "X", "x", "y")
     leaf = instance.class_name
     if leaf == "ImageDataGenerator":
-        if name.startswith("flow"):
-            labels = None
-            mode = kwargs.get("class_mode", Const("categorical"))
-            if name == "flow_from_directory" and isinstance(mode, Const) and \
-                    mode.value == "categorical":  # one folder, one class: one-hot, one label
-                labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
-            return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node,
-                                    labels=labels))
-        return None
+        return DataVal(origins.generator_flow(instance, name, kwargs, node)) \
+            if name.startswith("flow") else None
+    if leaf in splits.FOLD_SPLITTERS:
+        return Instance(f"{instance.qualname}.split", node=node) if name == "split" else None
     if name in ("fit", "fit_transform", "partial_fit", "adapt", "fit_on_texts"):
         preprocessors.record_statistics_fit(analyzer, instance, data_arg, node)
         preprocessors.record_fit(instance, data_arg)
@@ -365,40 +380,6 @@ def _zero_one_column(rows) -> bool:
             return False
         values.append(row.value)
     return len(values) >= 4 and 0 in values and 1 in values
-
-
-# Where a random draw's shape is given: the ``size=`` keyword or this positional argument.
-_SIZE_POSITION = {"random": 0, "random_sample": 0, "randint": 2, "uniform": 2, "normal": 2,
-                  "choice": 1, "binomial": 2, "poisson": 1}
-
-
-def _drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
-    """The literal shape of made-up data: ``np.random.randint(0, 3, size=(100,))``,
-    ``np.random.rand(100, 1)``, ``np.zeros((100,))``, ``np.eye(100, 1)``,
-    ``tf.random.uniform((100,))``; None when it is not written out."""
-    if qualname in ("numpy.random.rand", "numpy.random.randn"):
-        size = Seq(list(args)) if args and not kwargs else None
-    elif qualname.startswith("numpy.random.") and leaf in _SIZE_POSITION:
-        position = _SIZE_POSITION[leaf]
-        size = kwargs.get("size", args[position] if len(args) > position else None)
-    elif qualname in ("numpy.zeros", "numpy.ones", "numpy.empty", "numpy.full"):
-        size = kwargs.get("shape", args[0] if args else None)
-    elif qualname == "numpy.eye" and len(args) >= 2:  # eye(24, 1): a column of 24 labels
-        size = Seq([args[0], args[1]])
-    elif qualname.startswith("tensorflow.random.") and leaf in ("uniform", "normal"):
-        size = kwargs.get("shape", args[0] if args else None)
-    else:
-        return None
-    if isinstance(size, Const) and type(size.value) is int:
-        return (size.value,)
-    if isinstance(size, Seq) and size.exact and all(
-            isinstance(item, Const) and type(item.value) is int for item in size.items):
-        return tuple(item.value for item in size.items)
-    return None
-
-
-def _one_per_sample(shape: tuple | None) -> bool:
-    return shape is not None and len(shape) >= 1 and shape[1:] in ((), (1,))
 
 
 def _scaled(value: Value, node) -> Value:

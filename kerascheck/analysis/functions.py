@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.origins import IGNORES_ARGUMENTS, ignores_arguments
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -150,10 +151,38 @@ def _result_of_call(result: Value, function_node, args, kwargs) -> Value:
     keys = tuple(_argument_key(value) for value in [*args, *kwargs.values()])
     data_keys = {key for key, value in zip(keys, [*args, *kwargs.values()])
                  if isinstance(value, DataVal)}
-    if _mentions(result.data.identity, data_keys):
+    if not keys or _mentions(result.data.identity, data_keys) or \
+            ignores_arguments(result.data.identity):
+        # called with no arguments (nothing tells its calls apart: ``get_training_dataset()``
+        # is what it builds from the module's data), derived from an argument, or the result of
+        # a helper that ignores them
         return result
+    if keys and _ignores_parameters(function_node):
+        # ``load_dataset(filenames)`` that lists a global pattern: the same data for any argument
+        return result.derive(identity=("call", id(function_node), result.data.identity,
+                                       IGNORES_ARGUMENTS, function_node.name.value))
     # an array made inside from real arguments (np.zeros filled row by row) is not made up
     from_real_data = any(isinstance(value, DataVal) and not value.data.synthetic
                          for value in [*args, *kwargs.values()])
     return result.derive(identity=("call", id(function_node), result.data.identity, keys),
                          synthetic=result.data.synthetic and not from_real_data)
+
+
+def _ignores_parameters(function_node: cst.FunctionDef) -> bool:
+    """Whether a function has parameters and its body never names one of them (no ``*args`` or
+    ``**kwargs``, which ``locals()``-style code could read): its result cannot depend on what a
+    call passes. A summary read off the syntax, hand-written: a walk over the body's nodes."""
+    params = function_node.params
+    if isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None:
+        return False
+    names = {param.name.value for param in
+             [*params.posonly_params, *params.params, *params.kwonly_params]}
+    if not names:
+        return False
+    pending: list[cst.CSTNode] = [function_node.body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Name) and node.value in names:
+            return False
+        pending.extend(node.children)
+    return True

@@ -20,7 +20,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, origins, preprocessors, project, subclassing, wrappers,
+    branches, dataflow, holders, loops, origins, preprocessors, project, subclassing,
+    wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import ModelConstruction
@@ -76,9 +77,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.exec_block(self.module.body, self.globals)
         # Functions the file never calls still build models worth checking.
         while self._pending_functions:
-            function, scope = self._pending_functions.pop(0)
+            function, scope, *given = self._pending_functions.pop(0)
             if id(function) not in self._interpreted_functions:
-                self.call_function(FuncVal(function, scope), [], {}, standalone=True)
+                self.call_function(FuncVal(function, scope), given, {}, standalone=True)
         for model in self.models:
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
@@ -107,7 +108,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         elif isinstance(statement, cst.ClassDef):
             bases = [self.eval(arg.value, frame) for arg in statement.bases]
             frame.variables[statement.name.value] = ClassVal(statement, bases, frame)
-            self._exec_class(statement, bases, frame)
+            self._exec_class(frame.variables[statement.name.value], frame)
         elif isinstance(statement, cst.If) and is_main_guard(statement):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
@@ -131,7 +132,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             frame.variables = branches.merge_branches(outcomes, statement)
         elif isinstance(statement, (cst.For, cst.While)):
             if isinstance(statement, cst.For):
-                self.bind(statement.target, self._loop_value(statement, frame), frame)
+                self.bind(statement.target, loops.loop_value(self, statement, frame), frame)
             before = dict(frame.variables)
             with self.conditional(("loop", id(statement))):
                 self.exec_block(statement.body.body, frame)
@@ -159,12 +160,12 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 with self.conditional(("case", id(case))):
                     self.exec_block(case.body.body, frame)
 
-    def _exec_class(self, node: cst.ClassDef, bases: list, frame: Frame) -> None:
-        """A class's methods are checked on their own, with ``self`` unknown. Subclassed models
-        (``keras.Model`` bases) are left to a later extension of the analysis."""
-        for statement in node.body.body:
-            if isinstance(statement, cst.FunctionDef):
-                self._pending_functions.append((statement, frame))
+    def _exec_class(self, cls: ClassVal, frame: Frame) -> None:
+        """A class's methods are checked on their own, with ``self`` unknown, or one instance
+        for a plain class that holds and trains models (analysis/holders.py)."""
+        given = holders.instance_for(self, cls)
+        for statement in holders.ordered_methods(cls.node, given):
+            self._pending_functions.append((statement, frame, *given))
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(small, cst.Assign):
@@ -246,12 +247,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             outer = outer.parent
         return outer if outer is not None else self.globals
 
-    def _loop_value(self, statement: cst.For, frame: Frame) -> Value:
-        # ``for m in [small, large]: m.compile(...)``: what the loop does to each item is not
-        # followed, so the items leave what the analysis can see
-        self.escape(self.eval(statement.iter, frame))
-        return UNKNOWN_VALUE
-
     @contextmanager
     def conditional(self, branch: tuple | None = None):
         """Code that may not run (or may run several times); ``branch`` names the branch in the
@@ -288,11 +283,10 @@ class Analyzer(Expressions, Functions, ModelConstruction):
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
-        for element in node.slice:
-            if isinstance(element.slice, cst.Index):
-                self.eval(element.slice.value, frame)
+        indices = [self.eval(element.slice.value, frame) for element in node.slice
+                   if isinstance(element.slice, cst.Index)]
         if isinstance(base, ModelPart) and base.what == "layers":
-            return ModelPart(base.model, "layer")
+            return holders.layer_of(self, base.model, node)
         if isinstance(base, Seq) and base.exact and len(node.slice) == 1:
             index = node.slice[0].slice
             if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
@@ -301,8 +295,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                     return base.items[position]
         if isinstance(base, DataVal):
             # ``frame.iloc[:n, 0:k]`` and ``frame.iloc[n:, 0:k]``: every element tells data apart
-            return dataflow.subscript(base, ", ".join(self.module.code_for_node(element.slice)
-                                                      for element in node.slice))
+            return dataflow.subscript(base, node, indices, self)
         return UNKNOWN_VALUE
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:

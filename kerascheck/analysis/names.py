@@ -96,6 +96,8 @@ def canonical(qualname: str) -> str | None:
     >>> canonical("numpy.array") is None
     True
     """
+    if qualname.startswith("keras_preprocessing."):  # the package Keras 2's preprocessing was
+        qualname = "keras.preprocessing." + qualname[len("keras_preprocessing."):]
     for root in _KERAS_ROOTS:
         if qualname.startswith(root):
             rest = qualname[len(root):]
@@ -109,6 +111,8 @@ def canonical(qualname: str) -> str | None:
         return _TOP_LEVEL.get(parts[0], parts[0])
     if parts[0] in _KEEP_FULL_PATH:
         return rest
+    if parts[0] == "engine" and parts[-1] in _TOP_LEVEL:  # Keras 2's private keras.engine(.x)
+        return _TOP_LEVEL[parts[-1]]
     if parts[0] == "preprocessing" and len(parts) > 2:
         # keras.preprocessing.image.load_img -> preprocessing.image.load_img
         return rest

@@ -47,8 +47,10 @@ def synthetic_facts(qualname: str, node) -> list[DataFact]:
 
 
 # Well-known tables whose features already share one small scale: iris (centimetres, one order
-# of magnitude) and Kaggle's Bioresponse (molecular descriptors given in [0, 1]).
-_ONE_SCALE_TABLES = ("iris", "bio_train", "bio_test", "bioresponse")
+# of magnitude), Kaggle's Bioresponse (molecular descriptors given in [0, 1]), and tables named
+# after scikit-learn's two-dimensional toy makers (``make_moons``, ``make_circles``: points
+# within about [-1.2, 2.2]), saved to a CSV by a tutorial (``moons.csv``, ``circles.csv``).
+_ONE_SCALE_TABLES = ("iris", "bio_train", "bio_test", "bioresponse", "moons", "circles")
 _LOCAL_FILE = re.compile(r"""^[rbuf]*["'](?:\.{1,2}/)*[\w.-]+\.(?:csv|tsv|txt)["']$""",
                          re.IGNORECASE)
 
@@ -183,3 +185,89 @@ class _RescalingFinder(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         callee = self.module.code_for_node(node.func)
         self.found = self.found or bool(_RESCALING_CALLEE.search(callee))
+
+
+# tf.data sources that read files: loaded data, not made up (RULES.md "Real training")
+FILE_DATASETS = {"list_files", "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset"}
+# calls that list files on disk
+FILE_LISTINGS = {"glob.glob", "tensorflow.io.gfile.glob", "tensorflow.gfile.Glob", "os.listdir"}
+
+
+def generator_flow(generator, method: str, kwargs, node) -> DataFact:
+    """What ``ImageDataGenerator(...).flow*()`` yields: batches of images, one-hot labels of one
+    class per folder (``flow_from_directory`` with ``class_mode="categorical"``), and images of
+    a known (rescaled) scale where the generator says so: ``rescale=1./255`` makes it the
+    training preprocessing that ``predict`` on a raw ``load_img`` image lacks (KC403). Without
+    ``rescale`` the scale stays unknown (a ``preprocessing_function`` may scale; KC401 is
+    silent)."""
+    # values (``Const``: the one value with a ``value``) stand on a floor above this module
+    labels = None
+    mode = getattr(kwargs["class_mode"], "value", None) if "class_mode" in kwargs else \
+        "categorical"
+    if method == "flow_from_directory" and mode == "categorical":  # one folder, one class
+        labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
+    rescale = next((_literal_number(arg.value) for arg in getattr(generator.node, "args", ())
+                    if arg.keyword is not None and arg.keyword.value == "rescale"), None)
+    rescaled = rescale is not None and 0 < rescale < 1 and method == "flow_from_directory"
+    return DataFact(is_dataset=True, identity=("value", id(node)), node=node, labels=labels,
+                    source="images" if rescaled else None, scaled=rescaled)
+
+
+def _literal_number(node) -> float | None:
+    """A number written out: ``0.5``, ``1./255``, ``1 / 255.0``; None for anything else."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.evaluated_value)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        left, right = _literal_number(node.left), _literal_number(node.right)
+        return left / right if left is not None and right else None
+    return None
+
+
+# the mark in the identity of data made by a helper that never reads its parameters
+# (analysis/functions.py): ``("call", id(helper), inner identity, IGNORES_ARGUMENTS, name)``
+IGNORES_ARGUMENTS = "ignores its arguments"
+
+
+def ignores_arguments(identity) -> bool:
+    """Whether data of ``identity`` was made by a helper that never reads its parameters, so
+    that every call gives the same data whatever it is given (KC505)."""
+    return isinstance(identity, tuple) and len(identity) == 5 and identity[0] == "call" and \
+        identity[3] == IGNORES_ARGUMENTS
+
+
+# Where a random draw's shape is given: the ``size=`` keyword or this positional argument.
+_SIZE_POSITION = {"random": 0, "random_sample": 0, "randint": 2, "uniform": 2, "normal": 2,
+                  "choice": 1, "binomial": 2, "poisson": 1}
+
+
+def drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
+    """The literal shape of made-up data: ``np.random.randint(0, 3, size=(100,))``,
+    ``np.random.rand(100, 1)``, ``np.zeros((100,))``, ``np.eye(100, 1)``,
+    ``tf.random.uniform((100,))``; None when it is not written out. The arguments are
+    ``analysis.values``' values, read by their fields (``Const.value``, ``Seq.items``): that
+    module stands on a floor above this one."""
+    if qualname in ("numpy.random.rand", "numpy.random.randn"):
+        size = list(args) if args and not kwargs else None
+    elif qualname.startswith("numpy.random.") and leaf in _SIZE_POSITION:
+        position = _SIZE_POSITION[leaf]
+        size = kwargs.get("size", args[position] if len(args) > position else None)
+    elif qualname in ("numpy.zeros", "numpy.ones", "numpy.empty", "numpy.full"):
+        size = kwargs.get("shape", args[0] if args else None)
+    elif qualname == "numpy.eye" and len(args) >= 2:  # eye(24, 1): a column of 24 labels
+        size = [args[0], args[1]]
+    elif qualname.startswith("tensorflow.random.") and leaf in ("uniform", "normal"):
+        size = kwargs.get("shape", args[0] if args else None)
+    else:
+        return None
+    if type(getattr(size, "value", None)) is int:
+        return (size.value,)
+    items = size if isinstance(size, list) else getattr(size, "items", None) if getattr(
+        size, "exact", False) else None
+    if isinstance(items, list) and all(type(getattr(item, "value", None)) is int
+                                       for item in items):
+        return tuple(item.value for item in items)
+    return None
+
+
+def one_per_sample(shape: tuple | None) -> bool:
+    return shape is not None and len(shape) >= 1 and shape[1:] in ((), (1,))

@@ -93,9 +93,16 @@ def record_statistics_fit(analyzer, instance, data_arg, node: cst.Call) -> None:
     refit = bool(instance.fitted_on) and identity not in instance.fitted_on and bool(
         node.args) and isinstance(node.args[0].value, cst.Name) and names_held_out(
         node.args[0].value.value)
-    analyzer.statistics_fits.append(StatisticsFitFact(
-        node=node, data_identity=identity, estimator=instance.class_name,
-        held_out=refit or is_held_out(identity)))
+    fit = StatisticsFitFact(node=node, data_identity=identity, estimator=instance.class_name,
+                            held_out=refit or is_held_out(identity))
+    # ``scaler.fit(X)`` then ``scaler.fit_transform(X)``: the same statistics learned again, one
+    # root cause; the later fit is the one the scaler holds (kept on the running analyzer)
+    earlier = analyzer.__dict__.setdefault("_statistics_fit_of", {})
+    key = (id(instance), identity)
+    if key in earlier and earlier[key] in analyzer.statistics_fits:
+        analyzer.statistics_fits.remove(earlier[key])
+    earlier[key] = fit
+    analyzer.statistics_fits.append(fit)
 
 
 def mark_split_after_fit(arrays, node, analyzer) -> None:
@@ -108,11 +115,11 @@ def mark_split_after_fit(arrays, node, analyzer) -> None:
                   if _data(array) is not None and _data(array).identity is not None}
     for fit in analyzer.statistics_fits:
         if fit.later_split is None and fit.data_identity in identities and \
-                not _is_part(fit.data_identity):
+                not is_part(fit.data_identity):
             fit.later_split = node
 
 
-def _is_part(identity) -> bool:
+def is_part(identity) -> bool:
     """Whether an identity names one side of a split or a train/test half of a loaded set."""
     while isinstance(identity, tuple) and identity:
         if identity[0] == "split" or (identity[0] == "load" and (
@@ -132,3 +139,69 @@ def is_held_out(identity) -> bool:
         identity = identity[0] if identity and isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
     return False
+
+
+def _row_cut(node: cst.Subscript, module: cst.Module) -> tuple | None:
+    """``x[:n]``/``x[0:n]`` -> ("head", "n"); ``x[n:]``/``x[n:len(x)]`` -> ("tail", "n") (more
+    elements may follow: columns); None for anything else."""
+    first = node.slice[0].slice if node.slice else None
+    if not isinstance(first, cst.Slice) or first.step is not None:
+        return None
+    lower, upper = first.lower, first.upper
+    if upper is not None and (lower is None or isinstance(lower, cst.Integer) and
+                              lower.value == "0"):
+        return "head", module.code_for_node(upper)
+    is_length = upper is None or isinstance(upper, cst.Call) and isinstance(
+        upper.func, cst.Name) and upper.func.value == "len"
+    if lower is not None and is_length:
+        return "tail", module.code_for_node(lower)
+    return None
+
+
+def record_row_cut(analyzer, value, node: cst.Subscript) -> None:
+    """Remember head and tail cuts of data; a head and a tail at the same boundary of data a
+    preprocessor learned its statistics from is a split made after that fit (KC402)."""
+    identity = value.data.identity
+    cut = _row_cut(node, analyzer.module) if identity is not None else None
+    if cut is None:
+        return
+    # kept on the running analyzer: one table per analysis (interpreter.py has no room left)
+    cuts = analyzer.__dict__.setdefault("_row_cuts", {})
+    seen = cuts.setdefault(identity, set())
+    seen.add(cut)
+    other = ("tail" if cut[0] == "head" else "head", cut[1])
+    if other not in seen:
+        return
+    for fit in analyzer.statistics_fits:
+        if fit.later_split is None and not is_part(fit.data_identity) and \
+                _derived_from(identity, fit.data_identity):
+            fit.later_split = node
+
+
+def _derived_from(identity, fitted) -> bool:
+    """Whether data of ``identity`` is the fitted data, a part of it, or a helper's result made
+    from it (``windows(scaled)``), read through the identity's nesting (iteratively)."""
+    pending = [identity]
+    while pending:
+        current = pending.pop()
+        if current == fitted:
+            return True
+        if isinstance(current, tuple):
+            pending.extend(item for item in current if isinstance(item, tuple))
+    return False
+
+
+# A script of its own that prepares a training run's data (fits a scaler on the whole series,
+# cuts it, and saves the train and test arrays a Keras script of the project loads) never
+# mentions Keras, yet its fits are what KC402 judges. Byte markers, read before any parse like
+# the engine's Keras markers: a statistics estimator made, something saved, training named.
+_STATISTICS_MARKERS = (b"Scaler(", b"PCA(", b"Imputer(", b"QuantileTransformer(",
+                       b"PowerTransformer(")
+_SAVE_MARKERS = (b".save(", b".savez", b".to_csv(", b"dump(")
+
+
+def prepares_training_data(source: bytes) -> bool:
+    """Whether a file that never mentions Keras looks like the data preparation of a training
+    run (then the engine lints it, for KC402): it makes a statistics estimator and saves data."""
+    return b"train" in source and any(marker in source for marker in _STATISTICS_MARKERS) and \
+        any(marker in source for marker in _SAVE_MARKERS)

@@ -22,8 +22,10 @@ class TestDataNotPreprocessed(Rule):
     (`evaluate(x_test, y_test)` with the raw test images). Datasets too: a `Rescaling` layer
     or a division by 255 mapped over the training and validation datasets
     (`train_ds.map(lambda x, y: (rescale(x), y))`) but not over the test dataset given to
-    `evaluate()`. (A `Rescaling` layer inside the model changes nothing: the training data
-    would be scaled twice and the test data once.)
+    `evaluate()`. Generators too: images read through `ImageDataGenerator(rescale=1./255)`
+    for training, and an image loaded with `load_img`/`img_to_array` given to `predict()` as
+    it is. (A `Rescaling` layer inside the model changes nothing: the training data would be
+    scaled twice and the test data once.)
 
     ## Why is this bad?
     The network learned weights for inputs between 0 and 1; the raw test images are 255 times

@@ -25,7 +25,12 @@ class FitBeforeCompile(Rule):
     Finds `fit()`, `evaluate()`, `train_on_batch()` or `test_on_batch()` on a model the file
     builds, when no `compile()` of that model comes before it. A `compile()` that only runs on
     some paths (under an `if`, in a loop) before the call, or a model handed to code the linter
-    cannot follow before the call, makes the answer unknown and nothing is reported.
+    cannot follow before the call, makes the answer unknown and nothing is reported. Models
+    kept in the attributes of a plain class the file defines for others to use
+    (`self.model = Sequential([self.generator, self.critic])` in `__init__`, then
+    `self.model.train_on_batch(...)` and `self.model.layers[-1].train_on_batch(...)` in its
+    methods) are followed too when the class holds what `compile` would be given (an
+    optimizer or a loss) and never calls `compile` at all.
 
     ## Why is this bad?
     `compile()` is where the model gets its loss, optimizer and metrics. Without them there is

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.origins import ignores_arguments
 from kerascheck.facts import DataFact, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
@@ -37,6 +38,9 @@ def from_a_data_source(data: DataFact) -> bool:
     while isinstance(identity, tuple) and identity:
         if identity[0] in ("load", "split"):
             return True
+        if ignores_arguments(identity):  # what the helper made inside, whatever it was given
+            identity = identity[2]
+            continue
         identity = identity[0] if isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
     return False
@@ -70,9 +74,15 @@ class ValidationOnTrainingData(Rule):
     Finds a `fit()` whose `validation_data` inputs are the training inputs themselves or a
     slice of them (`validation_data=(x_train[:1000], y_train[:1000])` next to
     `fit(x_train, ...)`), or the held-out half of a split of the very data the model is fit on
-    (`train_test_split(x, y)`, then `fit(x, y, validation_data=(x_test, y_test))`). Only
-    training data that was loaded (a file, a dataset) counts: a literal handful of rows or
-    random numbers are a demonstration.
+    (`train_test_split(x, y)`, then `fit(x, y, validation_data=(x_test, y_test))`), or of a
+    cross-validation fold (`for train, test in KFold(5).split(x)`, then
+    `fit(x, y, validation_data=(x[test], y[test]))`). Also the datasets two calls of one of
+    the file's helpers give when the helper never reads its parameters
+    (`load_dataset(filenames)` that lists a global file pattern): every call reads the same
+    files. Datasets read from lists of files are those files: validation files cut from the
+    very list the training dataset reads (`files[int(len(files) * 0.8):]` next to all of
+    `files`) are validated on twice. Only training data that was loaded (a file, a dataset)
+    counts: a literal handful of rows or random numbers are a demonstration.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that
@@ -251,8 +261,16 @@ model.fit(x_train, x_train, validation_data=(x_test, x_test))
             if train.identity is None or validation.identity is None or \
                     not from_a_data_source(train):
                 continue
-            if slice_of(validation.identity, train.identity) and \
-                    same_expression(fit.validation_node, fit.x_node):
+            if validation.identity == train.identity and ignores_arguments(train.identity):
+                yield self.finding(
+                    fit.validation_node or fit.node,
+                    f"The validation data is the training data: `{train.identity[4]}()` never "
+                    f"reads its parameters, so every call gives the same data whatever it is "
+                    f"given, and the validation score measures memory; make the helper load "
+                    f"what it is given")
+            elif slice_of(validation.identity, train.identity) and (
+                    validation.identity != train.identity or
+                    same_expression(fit.validation_node, fit.x_node)):
                 yield self.finding(
                     fit.validation_node or fit.node,
                     "The validation data is the training data (or a slice of it), so the "

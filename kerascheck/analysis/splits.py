@@ -1,0 +1,47 @@
+"""Splits of the data besides ``train_test_split`` (which ``dataflow`` follows itself).
+
+- The folds of a scikit-learn cross-validation splitter: ``for train, test in kf.split(x)``
+  binds index arrays, and ``x[test]`` is the held-out fold of ``x`` (an identity of the same
+  form as a ``train_test_split`` half: ``("split", parent, "test", call, position)``), so a
+  ``fit(x, y, validation_data=(x[test], y[test]))`` validates on rows it trains on (KC505).
+
+A head and a tail cut at one boundary from data a preprocessor was fit on (``scaled[:n]``,
+``scaled[n:]``) are a split too: ``preprocessors.record_row_cut`` (KC402).
+"""
+
+from __future__ import annotations
+
+from kerascheck.facts import DataFact
+
+# The values below are ``analysis.values``'
+# (duck-typed, not imported, so that this module stays on a floor below ``dataflow``).
+
+# scikit-learn's splitters whose ``split(X)`` yields (train indices, test indices) pairs
+FOLD_SPLITTERS = {"KFold", "StratifiedKFold", "GroupKFold", "RepeatedKFold",
+                  "RepeatedStratifiedKFold", "StratifiedGroupKFold", "ShuffleSplit",
+                  "StratifiedShuffleSplit", "GroupShuffleSplit", "TimeSeriesSplit",
+                  "LeaveOneOut", "LeavePOut", "PredefinedSplit"}
+
+
+def is_folds(value) -> bool:
+    """Whether a value is what ``splitter.split(X)`` returns (dataflow makes it an ``Instance``
+    named ``<splitter>.split``): an iterator of (train indices, test indices) pairs."""
+    qualname = getattr(value, "qualname", "")
+    return qualname.endswith(".split") and qualname.split(".")[-2] in FOLD_SPLITTERS
+
+
+def fold_indices(folds) -> list[DataFact]:
+    """The facts of the (train, test) index arrays of one round over ``folds``."""
+    return [DataFact(identity=("fold", id(folds.node), half)) for half in ("train", "test")]
+
+
+def fold_part(value, indices):
+    """``x[test]`` (a ``DataVal``) with ``test`` a fold's index array: that fold of ``x``, or
+    None."""
+    for index in indices:
+        data = getattr(index, "data", None)
+        identity = data.identity if isinstance(data, DataFact) else None
+        if isinstance(identity, tuple) and identity[:1] == ("fold",):
+            _, call, half = identity
+            return value.derive(identity=("split", value.data.identity, half, call, 0))
+    return None

@@ -1,0 +1,378 @@
+"""The data families' real-bug patterns of benchmarks/BUG_CORPUS.md (branch recall-data), each
+as a small case written for this suite: cross-validation folds, helpers that ignore their
+argument, a fitted series cut into head and tail, generator rescaling missing at predict, and
+tables named after a toy maker. Lines are marked ``# expect: KCnnn``; every other line must stay
+silent."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import expected_lines, lint
+
+DATA_CODES = ("KC401", "KC402", "KC403", "KC501", "KC502", "KC504", "KC505")
+
+
+def findings(code: str) -> list[tuple[int, str]]:
+    return sorted((d.line, d.code) for d in lint(code) if d.code in DATA_CODES)
+
+
+def assert_marked(code: str) -> None:
+    assert findings(code) == sorted(expected_lines(code))
+
+
+FOLDS = """
+import pandas as pd
+from sklearn.model_selection import {splitter}
+from tensorflow import keras
+table = pd.read_csv("plants.csv")
+x = table.values[:, :4] / 10.0
+y = keras.utils.to_categorical(table.values[:, 4], 3)
+for {target} in {splitter}(n_splits=5).split(x{extra}):
+    x_train, x_val = x[train], x[val]
+    y_train, y_val = y[train], y[val]
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    {fit}
+"""
+LEAKY_FOLD_FIT = "model.fit(x, y, validation_data=(x_val, y_val))  # expect: KC505"
+
+
+@pytest.mark.parametrize(("splitter", "target", "extra"), [
+    ("KFold", "train, val", ""),
+    ("StratifiedKFold", "train, val", ", y.argmax(1)"),
+    ("KFold", "fold, (train, val)", ""),
+])
+def test_a_fit_on_every_row_validated_on_one_of_its_folds(splitter, target, extra):
+    code = FOLDS.format(splitter=splitter, target=target, extra=extra, fit=LEAKY_FOLD_FIT)
+    if target.startswith("fold"):
+        code = code.replace(f"{splitter}(n_splits=5).split(x)",
+                            f"enumerate({splitter}(n_splits=5).split(x))")
+    assert_marked(code)
+
+
+@pytest.mark.parametrize("fit", [
+    "model.fit(x_train, y_train, validation_data=(x_val, y_val))",
+    "model.fit(x[train], y[train], validation_data=(x[val], y[val]))",
+])
+def test_a_fit_on_the_training_folds_validated_on_the_held_out_fold_is_silent(fit):
+    assert_marked(FOLDS.format(splitter="KFold", target="train, val", extra="", fit=fit))
+
+
+def test_a_model_validated_on_a_fold_of_other_data_is_silent():
+    code = """
+import pandas as pd
+from sklearn.model_selection import KFold
+from tensorflow import keras
+x, y = pd.read_csv("train.csv").values / 10.0, pd.read_csv("train_labels.csv").values
+x_more, y_more = pd.read_csv("extra.csv").values / 10.0, pd.read_csv("extra_labels.csv").values
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+for _, held in KFold(3).split(x_more):
+    model.fit(x, y, validation_data=(x_more[held], y_more[held]))
+"""
+    assert_marked(code)
+
+
+HELPER = """
+import tensorflow as tf
+PATTERN = "gs://bucket/records/*.tfrec"
+def decode(record):
+    return tf.io.parse_single_example(record, {{"pixels": tf.io.FixedLenFeature([], tf.string)}})
+def read_records(paths):
+    {body}
+    return files.interleave(tf.data.TFRecordDataset).map(decode)
+def batches(paths):
+    return read_records(paths).cache().batch(32).prefetch(1)
+everything = tf.io.gfile.glob(PATTERN)
+train_batches = batches(everything[20:])
+val_batches = batches(everything[:20])
+model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(5)])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_batches, epochs=3,
+          validation_data=val_batches)  # expect: {expected}
+"""
+
+
+def test_a_helper_that_ignores_its_argument_gives_one_dataset_for_every_call():
+    # the helper lists the global pattern, not the paths it is given: both calls read all files
+    assert_marked(HELPER.format(body="files = tf.data.Dataset.list_files(PATTERN)",
+                                expected="KC505"))
+
+
+@pytest.mark.parametrize("body", [
+    "files = tf.data.Dataset.from_tensor_slices(paths)",
+    "files = tf.data.Dataset.list_files(PATTERN).take(len(paths))",
+])
+def test_a_helper_that_reads_its_argument_gives_other_data_for_other_arguments(body):
+    assert_marked(HELPER.format(body=body, expected="nothing"))
+
+
+def test_a_helper_with_star_arguments_is_not_judged_and_one_without_parameters_is_plain():
+    # a helper with no parameters gives what it builds (the same files twice: KC505); with
+    # *names/**options it may read them, so its calls stay apart
+    code = """
+import tensorflow as tf
+def read_all():
+    return tf.data.Dataset.list_files("records/*.tfrec").batch(32)
+def read_some(*names, **options):
+    return tf.data.Dataset.list_files("records/*.tfrec").batch(32)
+model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(5)])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(read_all(), validation_data=read_all())  # expect: KC505
+model.fit(read_some("train"), validation_data=read_some("val"))
+"""
+    assert_marked(code)
+
+
+FILES = """
+import random
+import tensorflow as tf
+records = tf.io.gfile.glob("data/*.tfrec")
+random.shuffle(records)
+training_files = records{train}
+validation_files = records[int(len(records) * 0.8):]
+def decode(record):
+    return tf.io.parse_single_example(record, {{"x": tf.io.FixedLenFeature([8], tf.float32)}})
+def read(files):
+    return tf.data.Dataset.list_files(files).interleave(tf.data.TFRecordDataset).map(decode)
+def read_plain(files):
+    return tf.data.TFRecordDataset(files).map(decode)
+def training_batches():
+    return read(training_files).shuffle(100).batch(32)
+def validation_batches():
+    return read_plain(validation_files).batch(32)
+model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(training_batches(), validation_data=validation_batches())  # expect: {expected}
+"""
+
+
+def test_validation_files_taken_from_the_very_list_trained_on():
+    # every file is trained on, and the last fifth is read again (another reader) to validate
+    assert_marked(FILES.format(train="", expected="KC505"))
+
+
+def test_validation_files_held_out_of_the_training_list_are_silent():
+    assert_marked(FILES.format(train="[:int(len(records) * 0.8)]", expected="nothing"))
+
+
+CUT = """
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import MinMaxScaler
+from tensorflow import keras
+series = pd.read_csv("rates.csv").values.astype("float32")
+scaler = MinMaxScaler(feature_range=(0, 1))
+{scaling}
+boundary = int(len(series) * 0.8)
+{cut}
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(head[:, :4], head[:, 4], validation_data=(tail[:, :4], tail[:, 4]))
+"""
+LEAKY_SCALING = "series = scaler.fit_transform(series)  # expect: KC402"
+
+
+@pytest.mark.parametrize("cut", [
+    "head, tail = series[0:boundary, :], series[boundary:len(series), :]",
+    "head = series[:boundary]\ntail = series[boundary:]",
+    "def cut(rows):\n    return rows[:boundary], rows[boundary:]\nhead, tail = cut(series)",
+])
+def test_a_series_scaled_as_a_whole_then_cut_into_head_and_tail(cut):
+    assert_marked(CUT.format(scaling=LEAKY_SCALING, cut=cut))
+
+
+@pytest.mark.parametrize(("scaling", "cut"), [
+    # statistics of the head only, applied to the whole series
+    ("scaler.fit(series[:int(len(series) * 0.8)])\nseries = scaler.transform(series)",
+     "head, tail = series[:boundary], series[boundary:]"),
+    # a peek at the first rows, and cuts at two different places, are no split
+    ("series = scaler.fit_transform(series)",
+     "head, tail = series[:boundary], series[boundary - 100:]"),
+    ("series = scaler.fit_transform(series)", "head = tail = series[:100]"),
+])
+def test_statistics_of_the_head_or_cuts_that_do_not_split_are_silent(scaling, cut):
+    assert_marked(CUT.format(scaling=scaling, cut=cut))
+
+
+GENERATOR = """
+import numpy as np
+import tensorflow as tf
+from {module} import ImageDataGenerator, img_to_array, load_img
+from tensorflow.keras.applications.mobilenet import preprocess_input as preprocess
+{generator}
+train_flow = scaled.flow_from_directory("pictures/train", target_size=(96, 96))
+val_flow = scaled.flow_from_directory("pictures/val", target_size=(96, 96))
+model = tf.keras.Sequential([tf.keras.Input(shape=(96, 96, 3)), tf.keras.layers.Flatten(),
+                             tf.keras.layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(train_flow, validation_data=val_flow, epochs=5)
+picture = img_to_array(load_img("upload.jpg", target_size=(96, 96)))
+{predict}
+"""
+
+
+@pytest.mark.parametrize("module", ["tensorflow.keras.preprocessing.image",
+                                    "keras_preprocessing.image"])
+@pytest.mark.parametrize("rescale", ["1./255", "1 / 255.0", "0.00392"])
+def test_a_generator_rescales_training_images_and_predict_gets_a_raw_one(module, rescale):
+    assert_marked(GENERATOR.format(
+        module=module, generator=f"scaled = ImageDataGenerator(rescale={rescale}, zoom_range=0.2)",
+        predict="model.predict(np.vstack([np.expand_dims(picture, 0)]))  # expect: KC403"))
+
+
+@pytest.mark.parametrize(("generator", "predict"), [
+    ("scaled = ImageDataGenerator(rescale=1./255)", "model.predict(picture[None] / 255.0)"),
+    ("scaled = ImageDataGenerator(rescale=1./255)",
+     "model.predict(np.vstack([picture[None], picture[None]]))"),
+    ("scaled = ImageDataGenerator(zoom_range=0.2)", "model.predict(picture[None])"),
+    ("scaled = ImageDataGenerator(preprocessing_function=preprocess)",
+     "model.predict(picture[None])"),
+])
+def test_predict_on_rescaled_images_or_a_generator_of_unknown_scale_is_silent(generator, predict):
+    assert_marked(GENERATOR.format(module="tensorflow.keras.preprocessing.image",
+                                   generator=generator, predict=predict))
+
+
+TABLE = """
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+points = pd.read_csv("{name}")
+x_train, x_test, y_train, y_test = train_test_split(points[["x", "y"]].values,
+                                                    points["label"].values)
+model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))  # expect: {expected}
+"""
+
+
+@pytest.mark.parametrize("name", ["data/moons.csv", "two_circles.csv"])
+def test_a_table_named_after_a_two_dimensional_toy_maker_is_of_unit_scale(name):
+    assert_marked(TABLE.format(name=name, expected="nothing"))
+
+
+def test_other_tables_stay_raw():
+    assert_marked(TABLE.format(name="data/sensors.csv", expected="KC401"))
+
+
+def test_a_shuffled_frame_keeps_its_rows():
+    code = """
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+frame = pd.read_csv("cars.csv")
+frame = frame.reindex(np.random.permutation(frame.index))
+x, y = frame.drop(columns=["mpg"]).values / 100.0, frame["mpg"].values
+x_train, x_test, y_train, y_test = train_test_split(x, y)
+model = keras.Sequential([keras.Input(shape=(7,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, validation_data=(x_test, y_test))  # expect: KC505
+"""
+    assert_marked(code)
+
+
+HOLDER = """
+from keras.engine import Model
+from keras.layers import Dense, Input
+from keras.models import Sequential
+from keras.optimizers import RMSprop
+class Pair(object):
+    def __init__(self, features, width=16, {settings}):
+        self.features = features
+        self.settings = {kept}
+        self.maker = self.build_maker(width)
+        self.judge = self.build_judge()
+        self.both = Sequential([self.maker, self.judge])
+    def build_maker(self, width):
+        inputs = Input(shape=(8,))
+        return Model(inputs, Dense(8, activation="tanh")(Dense(width, activation="relu")(inputs)))
+    def build_judge(self):
+        inputs = Input(shape=(8,))
+        return Model(inputs, Dense(1, activation="sigmoid")(inputs))
+    def step(self, batch, labels):
+        {first}
+        {second}
+"""
+
+
+TRAINED = {"first": "self.both.layers[-1].train_on_batch(batch, labels)",
+           "second": "self.both.train_on_batch(batch, labels)"}
+HELD = {"settings": "optimizer=RMSprop(1e-4), loss='mae'", "kept": "(optimizer, loss)"}
+
+
+def test_a_class_that_trains_the_models_it_holds_and_never_compiles_them():
+    # it keeps the optimizer and the loss compile() would take, and never calls compile()
+    assert_marked(HOLDER.format(first=TRAINED["first"] + "  # expect: KC504",
+                                second=TRAINED["second"] + "  # expect: KC504", **HELD))
+
+
+def test_a_class_that_holds_no_optimizer_and_no_loss_may_leave_compile_to_its_users():
+    assert_marked(HOLDER.format(settings="depth=2", kept="depth", **TRAINED))
+
+
+@pytest.mark.parametrize("extra", [
+    # compiled in a method defined after the one that trains: users call it first
+    ("    def prepare(self):\n        self.both.compile(optimizer='adam', loss='mse')\n"
+     "        self.judge.compile(optimizer='adam', loss='mse')\n"),
+    # the file uses the class itself, so it may compile its models from outside
+    "pair = Pair(None)\npair.both.compile(optimizer='adam', loss='mse')\n",
+    "class Compiled(Pair):\n    pass\n",
+])
+def test_a_class_that_compiles_or_is_used_by_the_file_is_not_judged_so(extra):
+    code = HOLDER.format(**TRAINED, **HELD) + extra
+    assert_marked(code)
+
+
+def test_a_class_given_its_model_or_with_a_keras_base_is_not_judged_so():
+    code = """
+import keras
+class Trainer(object):
+    def __init__(self, model):
+        self.model = model
+    def step(self, batch, labels):
+        return self.model.train_on_batch(batch, labels)
+class Wrapped(keras.callbacks.Callback):
+    def __init__(self):
+        self.net = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    def on_epoch_end(self, epoch, logs=None):
+        self.net.train_on_batch(self.x, self.y)
+"""
+    assert_marked(code)
+
+
+PREPARATION = """
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import MinMaxScaler
+prices = pd.read_csv("prices.csv").values
+scaler = MinMaxScaler(feature_range=(-1, 1))
+{fits}
+def halves(rows):
+    size = round(len(rows) * 0.7)
+    return rows[0:size], rows[size:]
+x_train, x_test = halves(prices)
+{save}
+"""
+
+
+def test_a_data_preparation_script_without_keras_is_judged_for_its_scaler():
+    # the arrays are saved for the Keras scripts of the project; fit then fit_transform on the
+    # same rows is one root cause, reported at the later fit
+    assert_marked(PREPARATION.format(
+        fits="scaler.fit(prices)\nprices = scaler.fit_transform(prices)  # expect: KC402",
+        save='np.save("x_train.npy", x_train)\nnp.save("x_test.npy", x_test)'))
+
+
+@pytest.mark.parametrize(("fits", "save"), [
+    # nothing saved: a script of another kind, not read at all
+    ("prices = scaler.fit_transform(prices)", 'print(x_train.shape, x_test.shape)'),
+    # statistics of the training part only
+    ("scaler.fit(prices[:round(len(prices) * 0.7)])\nprices = scaler.transform(prices)",
+     'np.save("x_train.npy", x_train)'),
+])
+def test_a_script_that_saves_nothing_or_fits_on_the_training_part_is_silent(fits, save):
+    assert_marked(PREPARATION.format(fits=fits, save=save))
