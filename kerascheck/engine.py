@@ -102,6 +102,8 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     module_or_error = parse(source, path)
     if isinstance(module_or_error, Diagnostic):
         diagnostics = [module_or_error] if config.is_enabled(SYNTAX_ERROR, path) else []
+        if module_or_error.message.startswith("TabError"):  # source/python2_tabs.py
+            diagnostics += _as_python2_read_it(raw, path, config, project)
         return FileResult(path, diagnostics)
     module = module_or_error
     result = FileResult(path)
@@ -121,6 +123,31 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         result.diagnostics = apply_noqa([], module, path, config,
                                         failed={error.rule for error in result.errors})
     return result
+
+
+def _as_python2_read_it(raw: bytes, path: str, config: Config, project) -> list[Diagnostic]:
+    """The findings on a file Python 3 refuses for its mixed tabs, checked with its indentation
+    read as Python 2 read it: only on lines left as the user wrote them, without fixes (see
+    :mod:`kerascheck.source.python2_tabs`)."""
+    from kerascheck.source.python2_tabs import expand_indentation_tabs
+
+    expanded = expand_indentation_tabs(raw.decode("utf-8", "replace"))
+    if expanded is None:
+        return []
+    text, changed = expanded
+    module = parse(text, path)
+    if isinstance(module, Diagnostic):
+        return []
+    judged = judge_module(module, text.encode("utf-8", "surrogatepass"), path, config, project,
+                          [])
+    if not isinstance(judged, tuple) or not judged[1]:
+        return []
+    located, code = locate_with_code(judged[1], module, path)
+    kept = [replace(diagnostic, fix=None)
+            for diagnostic in apply_noqa(located, module, path, config, code)
+            if not changed.intersection(range(diagnostic.line,
+                                              max(diagnostic.end_line, diagnostic.line) + 1))]
+    return kept
 
 
 def judge_module(module: cst.Module, raw: bytes, path: str, config: Config, project,

@@ -57,3 +57,40 @@ def head(width):
 heads = [head(width) for width in (2, 3)]
 sizes = {width: head(width) for width in range(3)}
 """)
+
+
+# --- a Python 2 file with mixed tabs: KC000, and checked as Python 2 read it -----------------
+
+PYTHON2 = (
+    "from keras.models import Sequential\n"
+    "from keras.layers import Dense\n"
+    "def build(width):\n"
+    "    model = Sequential()\n"
+    "    if width:\n"
+    "\tmodel.add(Dense(width, input_dim=8))\n"  # a tab, as Python 2 allowed: 8 columns
+    "    model.add(Dense(1, activation='sigmoid'))\n"
+    "    return model\n"
+    "model = Sequential()\n"
+    "model.add(Dense(32, input_dim=8))\n"
+    "model.add(Dense(1, activation='sigmoid'))\n"
+    "print {tail}\n"
+)
+
+
+def test_a_file_with_mixed_tabs_keeps_its_syntax_error_and_is_checked_where_unchanged():
+    diagnostics = lint(PYTHON2.format(tail="model.summary()"))
+    assert [(d.line, d.code) for d in diagnostics] == [(6, "KC000"), (10, "KC201")]
+    assert all(d.fix is None for d in diagnostics)
+
+
+def test_a_finding_on_a_line_whose_tabs_were_expanded_is_dropped():
+    # the Dense(width) of build() is linear too, but its line is not the user's text as checked
+    code = PYTHON2.replace("model.add(Dense(32, input_dim=8))", "model = build(16)") \
+        .replace("model.add(Dense(1, activation='sigmoid'))\nprint", "print")
+    assert [(d.line, d.code) for d in lint(code.format(tail="model.summary()"))] == \
+        [(6, "KC000")]
+
+
+def test_a_python2_file_that_still_does_not_parse_keeps_its_syntax_error_alone():
+    assert [(d.line, d.code) for d in lint(PYTHON2.format(tail="model  # a comment: left as it is"))] == \
+        [(6, "KC000")]
