@@ -94,3 +94,60 @@ def test_a_finding_on_a_line_whose_tabs_were_expanded_is_dropped():
 def test_a_python2_file_that_still_does_not_parse_keeps_its_syntax_error_alone():
     assert [(d.line, d.code) for d in lint(PYTHON2.format(tail="model  # a comment: left as it is"))] == \
         [(6, "KC000")]
+
+
+# --- linear heads: branches decided by a tensor passed in, merges, unknown trunks -------------
+
+HEAD = """
+from tensorflow.keras.layers import Concatenate, Dense, Dropout, Flatten, Input
+from tensorflow.keras.models import Model
+def trunk(x):
+    return helper_from_elsewhere(x)
+def head(features, classes, pixels=None):
+    flat = Flatten()(features)
+    flat = Dense(16)(flat){mark}
+    flat = Dropout(0.3)(flat)
+    if pixels is not None:
+        side = Dense(8, activation="relu")(Flatten()(pixels))
+        flat = Concatenate()([side, flat])
+    flat = Dense(32, activation="{activation}")(flat)
+    return Dense(classes, activation="softmax")(flat)
+inputs = Input(shape=(9, 9, 3))
+model = Model(inputs, head(trunk(inputs), 4, {pixels}))
+"""
+
+
+def test_a_linear_dense_through_a_decided_branch_and_a_concatenation():
+    # the trunk is another function's business (unknown tensors): the head is still judged
+    check(HEAD.format(mark="  # expect: KC201", activation="relu", pixels="pixels=inputs"))
+
+
+def test_a_nonlinear_head_on_an_unknown_trunk_is_silent():
+    check(HEAD.format(mark="", activation="relu", pixels="pixels=inputs")
+          .replace("Dense(16)(flat)", "Dense(16, activation='relu')(flat)"))
+
+
+def test_an_undecided_test_keeps_both_branches_unknown():
+    # ``pixels`` is a parameter nobody passes: the branch is not decided, nothing is guessed
+    check("""
+from tensorflow.keras.layers import Dense, Input
+from tensorflow.keras.models import Model
+def build(pixels=None):
+    inputs = Input(shape=(4,))
+    x = Dense(8, activation="relu")(inputs)
+    if pixels is None:
+        x = Dense(8)(x)
+    return Model(inputs, Dense(1, activation="sigmoid")(x))
+""")
+
+
+def test_an_eager_call_on_known_data_is_not_a_graph():
+    check("""
+import numpy as np
+from tensorflow import keras
+x_train = np.load("x.npy")
+scaled = keras.layers.Normalization(axis=None)(x_train)
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+model.compile(loss="mse", optimizer="adam")
+model.fit(scaled, x_train[:, 0], validation_split=0.2)
+""")

@@ -11,6 +11,8 @@ from typing import Iterable
 
 import libcst as cst
 
+from kerascheck.analysis.names import keras_star_names
+
 
 def collect_bindings(module: cst.Module):
     """One pass over the statements (not the expressions) for imports and bound names."""
@@ -94,6 +96,11 @@ def collect_bindings(module: cst.Module):
     # Star imports from Keras bring its names in: ``from tensorflow.keras.layers import *``.
     keras_stars = [m for m in star_imports if "keras" in m]
     other_stars = [m for m in star_imports if "keras" not in m]
+    for module_name in keras_stars:
+        # each public name of that Keras namespace (``ZeroPadding2D``, ``concatenate``), unless
+        # imported by name; a name the file binds itself is found in its frame first
+        for name in keras_star_names(module_name):
+            imports.setdefault(name, f"{module_name}.{name}")
     return imports, bound, other_stars if not keras_stars else [], import_nodes
 
 

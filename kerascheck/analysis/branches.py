@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import merge_values
+from kerascheck.analysis.values import Const, merge_values
 
 
 def merge_branches(outcomes: list[dict], statement) -> dict:
@@ -20,6 +20,19 @@ def merge_branches(outcomes: list[dict], statement) -> dict:
         values = [outcome[name] for outcome in outcomes if name in outcome]
         merged[name] = merge_values(values, ("merged", id(statement), name))
     return merged
+
+
+def decided_branch(statement: cst.If, test) -> list | None:
+    """The statements an ``if`` runs when its test's value is known (``Const(True)`` from
+    ``if first_layer is not None:`` with a tensor passed in): the body, or what the ``elif``/
+    ``else`` runs; None when the test is not decided."""
+    if not isinstance(test, Const) or not isinstance(test.value, bool):
+        return None
+    if test.value:
+        return list(statement.body.body)
+    if isinstance(statement.orelse, cst.Else):
+        return list(statement.orelse.body.body)
+    return [statement.orelse] if statement.orelse is not None else []
 
 
 # --- branches that depend on the installation ------------------------------------------------

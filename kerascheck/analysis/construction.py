@@ -96,7 +96,13 @@ class ModelConstruction:
         parents = inputs.items if isinstance(inputs, Seq) else [inputs]
         tensors = [p for p in parents if isinstance(p, TensorVal)]
         if not tensors:
-            return UNKNOWN_VALUE
+            if not all(_opaque(parent) for parent in parents):
+                return UNKNOWN_VALUE
+            # a layer applied to what the analysis cannot see (a tensor from another function,
+            # a trunk it does not follow): an opaque producer stands in, so a known head built
+            # on it is still a graph (an unknown trunk stays unknown: its layers are not there)
+            tensors = [TensorVal(LayerFact(kind=UNKNOWN, node=node), [])]
+            return TensorVal(layer, tensors)
         if len(tensors) != len(parents):
             # an input the analysis could not follow: an opaque producer stands in for it
             tensors.append(TensorVal(LayerFact(kind=UNKNOWN, node=node), []))
@@ -321,3 +327,17 @@ def _schedules(callbacks) -> list:
     return [item.node.args[0].value for item in items
             if isinstance(item, Instance) and item.class_name == "LearningRateScheduler"
             and getattr(item.node, "args", None)]
+
+
+def _opaque(value) -> bool:
+    """Whether nothing at all is known of ``value``: unknown, or data of no known origin (a name
+    bound to an unknown result, a parameter, a free name). An array of known origin applied to a
+    layer (``Normalization()(x_train)``, eager) is data, not a symbolic tensor."""
+    if value is UNKNOWN_VALUE:
+        return True
+    if not isinstance(value, DataVal):
+        return False
+    data = value.data
+    return isinstance(data.identity, tuple) and data.identity[:1] in (("bound",), ("param",), (
+        "free",)) and data.source is None and not (data.scaled or data.is_dataset or data.one_hot
+                                                   or data.int_labels or data.synthetic)

@@ -14,11 +14,17 @@ from kerascheck.analysis.values import (
     Const,
     DataVal,
     Frame,
+    LayerVal,
+    ModelVal,
     Ref,
     Seq,
+    TensorVal,
     Value,
 )
 from kerascheck.facts import DataFact
+
+# values that are never None: what ``x is None`` decides on
+CERTAINLY_OBJECTS = (TensorVal, LayerVal, ModelVal)
 
 
 class Expressions:
@@ -79,6 +85,13 @@ class Expressions:
         left = self.eval(node.left, frame)
         for target in node.comparisons:
             self.eval(target.comparator, frame)
+        if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, (
+                cst.Is, cst.IsNot)) and isinstance(left, CERTAINLY_OBJECTS) and \
+                isinstance(node.comparisons[0].comparator, cst.Name) and \
+                node.comparisons[0].comparator.value == "None":
+            # ``if first_layer is not None:`` with a tensor passed in: decided (a layer, a
+            # tensor, a model is never None; a None, even a default's, is not taken as known)
+            return Const(isinstance(node.comparisons[0].operator, cst.IsNot))
         if isinstance(left, DataVal) and left.data.predicted_by is not None:
             return left.derive(node=node)
         return UNKNOWN_VALUE

@@ -112,7 +112,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
-            self.eval(statement.test, frame)
+            decided = branches.decided_branch(statement, self.eval(statement.test, frame))
+            if decided is not None:
+                return self.exec_block(decided, frame)
             blocks = [("body", statement.body)]
             orelse, exhaustive = statement.orelse, False
             while orelse is not None:

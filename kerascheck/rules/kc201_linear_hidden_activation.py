@@ -16,6 +16,12 @@ CONV_PASS_THROUGH = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "Spatial
                      "AvgPool2D", "Identity"}
 
 
+# A concatenation is linear too: ``Dense(16)`` -> ``Concatenate`` -> ``Dense(32)`` composes to
+# one affine map of the inputs (a head whose branches are merged with no activation anywhere).
+LINEAR_MERGES = {"Concatenate"}
+DENSE_PASS_THROUGH = TRANSPARENT_LAYERS | LINEAR_MERGES
+
+
 def _is_convolution(layer: LayerFact) -> bool:
     return layer.is_kind(*CONVOLUTIONS)
 
@@ -264,7 +270,7 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             if id(current) in flagged_ids:
                 chain.append(current)
                 frontier.extend(model.successors(current))
-            elif not current.is_dense and (current.is_kind(*TRANSPARENT_LAYERS) or (
+            elif not current.is_dense and (current.is_kind(*DENSE_PASS_THROUGH) or (
                     current.is_kind("Activation") and current.activation == LINEAR)):
                 frontier.extend(model.successors(current))
         return chain
@@ -281,7 +287,7 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             seen.add(id(current))
             if current.is_dense:
                 feeders.append(current)
-            elif current.is_kind(*TRANSPARENT_LAYERS) or (
+            elif current.is_kind(*DENSE_PASS_THROUGH) or (
                     current.is_kind("Activation") and current.activation == LINEAR):
                 frontier.extend(model.predecessors(current))
         return feeders
@@ -318,7 +324,7 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             seen.add(id(current))
             if current.is_dense:
                 return True
-            if current.is_kind(*TRANSPARENT_LAYERS) or (
+            if current.is_kind(*DENSE_PASS_THROUGH) or (
                     current.is_kind("Activation") and current.activation == LINEAR):
                 frontier.extend(model.successors(current))
         return False
