@@ -151,3 +151,67 @@ model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
 model.compile(loss="mse", optimizer="adam")
 model.fit(scaled, x_train[:, 0], validation_split=0.2)
 """)
+
+
+# --- linear convolutions through normalization, upsampling, merges and branches -------------
+
+DECODER = """
+from keras.models import *
+from keras.layers import *
+def decoder(features, skip, classes, with_skip=True):
+    x = ZeroPadding2D((1, 1))(features)
+    x = Conv2D(256, (3, 3), padding="valid"{first})(x){mark}
+    x = BatchNormalization()(x)
+    x = UpSampling2D((2, 2))(x)
+    if with_skip:
+        x = concatenate([x, skip], axis=-1)
+    x = Conv2D(128, (3, 3), padding="same")(x)
+    x = BatchNormalization()(x)
+    x = Conv2D(classes, (1, 1), padding="same")(x)
+    return Activation("softmax")(Reshape((-1, classes))(x))
+def segmenter(encoder, classes):
+    image, levels = encoder()
+    return Model(image, decoder(levels[3], levels[2], classes))
+"""
+
+
+def test_a_decoder_with_no_activation_anywhere_is_one_linear_stack():
+    # star imports of Keras, the functional concatenate, BatchNormalization, UpSampling2D and
+    # an undecided branch on the way: one finding, at the chain's first layer
+    check(DECODER.format(first="", mark="  # expect: KC201"))
+
+
+def test_a_decoder_whose_convolutions_have_activations_is_silent():
+    check(DECODER.format(first=', activation="relu"', mark=""))
+
+
+def test_a_linear_bottleneck_before_batch_normalization_and_an_activation_is_silent():
+    check(DECODER.format(first="", mark="").replace(
+        'x = BatchNormalization()(x)\n    x = Conv2D(classes',
+        'x = BatchNormalization()(x)\n    x = Activation("relu")(x)\n    x = Conv2D(classes'))
+
+
+def test_a_branch_with_an_activation_breaks_the_chain():
+    # one branch applies a nonlinearity: the chain is linear on one branch only, silent
+    check(DECODER.format(first="", mark="").replace(
+        "x = concatenate([x, skip], axis=-1)", "x = LeakyReLU()(x)"))
+
+
+DENSE_HEAD = """
+from tensorflow.keras import layers, models
+inputs = layers.Input(shape=(32, 32, 3))
+x = layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+branch = layers.Conv2D(16, 3, padding="same", use_bias=False)(x){mark}
+x = layers.Concatenate()([x, branch])
+x = layers.BatchNormalization()(x)
+{activation}x = layers.GlobalAveragePooling2D()(x)
+model = models.Model(inputs, layers.Dense(10, activation="softmax")(x))
+"""
+
+
+def test_a_linear_convolution_reaching_the_classifier_through_normalization_and_pooling():
+    check(DENSE_HEAD.format(mark="  # expect: KC201", activation=""))
+
+
+def test_the_same_head_with_an_activation_after_normalization_is_silent():
+    check(DENSE_HEAD.format(mark="", activation='x = layers.Activation("relu")(x)\n'))

@@ -11,7 +11,7 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis.names import keras_star_names
+from kerascheck.analysis.names import canonical
 
 
 def collect_bindings(module: cst.Module):
@@ -102,6 +102,19 @@ def collect_bindings(module: cst.Module):
         for name in keras_star_names(module_name):
             imports.setdefault(name, f"{module_name}.{name}")
     return imports, bound, other_stars if not keras_stars else [], import_nodes
+
+
+def keras_star_names(module_name: str) -> list[str]:
+    """The public names ``from <module_name> import *`` binds when the module is a Keras
+    namespace (``keras.layers``, ``tensorflow.keras.models``, Keras 2's ``keras.layers.core``
+    read as ``keras.layers``), from the static API table; [] for anything else."""
+    probe = canonical(f"{module_name}.__probe__")
+    if probe is None or not probe.endswith(".__probe__") and probe != "__probe__":
+        return []
+    namespace = probe[:-len("__probe__")].rstrip(".")
+    from kerascheck.analysis.keras_api import NAMESPACES  # a large table: only when needed
+
+    return NAMESPACES.get(f"keras.{namespace}" if namespace else "keras", "").split()
 
 
 def dotted_name(node) -> str:

@@ -25,8 +25,11 @@ def merge_branches(outcomes: list[dict], statement) -> dict:
 def decided_branch(statement: cst.If, test) -> list | None:
     """The statements an ``if`` runs when its test's value is known (``Const(True)`` from
     ``if first_layer is not None:`` with a tensor passed in): the body, or what the ``elif``/
-    ``else`` runs; None when the test is not decided."""
-    if not isinstance(test, Const) or not isinstance(test.value, bool):
+    ``else`` runs; None when the test is not decided. Only a comparison decides: a flag's
+    value (``if include_top:``, a notebook's ``DEBUG = False``) may be a default or a setting
+    the user flips, so both branches stay possible."""
+    if not isinstance(statement.test, cst.Comparison) or not isinstance(test, Const) or \
+            not isinstance(test.value, bool):
         return None
     if test.value:
         return list(statement.body.body)

@@ -46,10 +46,22 @@ CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 
 
+# Keras' functional spellings of its merge layers: ``layers.concatenate(inputs, **kwargs)``
+MERGE_FUNCTIONS = {"concatenate": "Concatenate", "add": "Add", "average": "Average",
+                   "subtract": "Subtract", "multiply": "Multiply", "maximum": "Maximum",
+                   "minimum": "Minimum", "dot": "Dot"}
+
+
 class ModelConstruction:
     """The model-building half of the analyzer (expects ``self.models`` and ``_conditional``)."""
 
     def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
+        if kind in MERGE_FUNCTIONS:
+            # ``concatenate([a, b], axis=-1)`` is ``Concatenate(axis=-1)([a, b])``
+            merge = self.make_layer(MERGE_FUNCTIONS[kind], node, [], {
+                key: value for key, value in kwargs.items() if key != "inputs"}, star)
+            return self.call_layer(merge.layer, node, args[:1], {
+                key: value for key, value in kwargs.items() if key == "inputs"})
         layer = LayerFact(kind=kind, node=node, arguments=kwargs, positional=list(args))
         if kind in ("Dense",):
             # Keras 2 spellings (output_dim=, init=) still say what the layer is (KC602 reports them)

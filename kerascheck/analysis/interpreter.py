@@ -23,7 +23,7 @@ from kerascheck.analysis import (
     branches, dataflow, origins, preprocessors, project, subclassing, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
-from kerascheck.analysis.construction import ModelConstruction
+from kerascheck.analysis.construction import MERGE_FUNCTIONS, ModelConstruction
 from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
 from kerascheck.analysis.shapes import sets_channels_first
@@ -162,8 +162,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                     self.exec_block(case.body.body, frame)
 
     def _exec_class(self, node: cst.ClassDef, bases: list, frame: Frame) -> None:
-        """A class's methods are checked on their own, with ``self`` unknown. Subclassed models
-        (``keras.Model`` bases) are left to a later extension of the analysis."""
+        """A class's methods are also checked on their own, with ``self`` unknown."""
         for statement in node.body.body:
             if isinstance(statement, cst.FunctionDef):
                 self._pending_functions.append((statement, frame))
@@ -394,7 +393,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             if keras_name == "layers.Input":
                 return TensorVal(None, [], shape=shape_of(kwargs.get("shape", args[0] if args else
                                                                      None)))
-            if namespace == "layers" and leaf[:1].isupper():
+            if namespace == "layers" and (leaf[:1].isupper() or leaf in MERGE_FUNCTIONS):
                 return self.make_layer(leaf, node, args, kwargs, star)
         tensors = tensors_in([*args, *kwargs.values()])
         if tensors:

@@ -115,19 +115,6 @@ def canonical(qualname: str) -> str | None:
     return f"{parts[0]}.{parts[-1]}"
 
 
-def keras_star_names(module_name: str) -> list[str]:
-    """The public names ``from <module_name> import *`` binds when the module is a Keras
-    namespace (``keras.layers``, ``tensorflow.keras.models``, Keras 2's ``keras.layers.core``
-    read as ``keras.layers``), from the static API table; [] for anything else."""
-    probe = canonical(f"{module_name}.__probe__")
-    if probe is None or not probe.endswith(".__probe__") and probe != "__probe__":
-        return []
-    namespace = probe[:-len("__probe__")].rstrip(".")
-    from kerascheck.analysis.keras_api import NAMESPACES  # a large table: only when needed
-
-    return NAMESPACES.get(f"keras.{namespace}" if namespace else "keras", "").split()
-
-
 def is_keras_path(qualname: str) -> bool:
     """Whether the dotted name lies inside any spelling of the Keras API."""
     return canonical(qualname) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
+from kerascheck.analysis.values import BRANCH_MERGE
 from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, LayerFact, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -13,7 +14,12 @@ CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", 
 CONV_PASS_THROUGH = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                      "Flatten", "Reshape", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
                      "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "AvgPool1D",
-                     "AvgPool2D", "Identity"}
+                     "AvgPool2D", "Identity", "UpSampling1D", "UpSampling2D", "UpSampling3D",
+                     "Cropping1D", "Cropping2D", "Cropping3D", "GlobalAveragePooling1D",
+                     "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D",
+                     "GlobalAvgPool2D", "GlobalAvgPool3D", "Concatenate"}
+# ... and, where no bottleneck is meant (see _linear_through_normalization), normalization
+NORMALIZED_PASS_THROUGH = {"BatchNormalization"}
 
 
 # A concatenation is linear too: ``Dense(16)`` -> ``Concatenate`` -> ``Dense(32)`` composes to
@@ -249,7 +255,8 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         for layer in model.layers:
             if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(layer):
                 continue
-            reached = self._reaches_convolution(model, layer)
+            reached = self._reaches_convolution(model, layer) or \
+                self._linear_through_normalization(model, layer)
             inside = id(layer) in chained
             chained.update(id(next_layer) for next_layer in reached)
             if reached and not inside:
@@ -261,19 +268,9 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
 
     def _chain(self, model: ModelFact, first: LayerFact, flagged_ids: set) -> list[LayerFact]:
         """The flagged layers a chain starting at ``first`` runs through (one fix for all)."""
-        chain, frontier, seen = [first], list(model.successors(first)), set()
-        while frontier:
-            current = frontier.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            if id(current) in flagged_ids:
-                chain.append(current)
-                frontier.extend(model.successors(current))
-            elif not current.is_dense and (current.is_kind(*DENSE_PASS_THROUGH) or (
-                    current.is_kind("Activation") and current.activation == LINEAR)):
-                frontier.extend(model.successors(current))
-        return chain
+        passed, _ = _walk(model, first, lambda current: id(current) in flagged_ids or (
+            not current.is_dense and _passes_dense_chain(current)))
+        return [first, *(layer for layer in passed if id(layer) in flagged_ids)]
 
     @staticmethod
     def _linear_feeders(model: ModelFact, layer: LayerFact) -> list[LayerFact]:
@@ -287,47 +284,45 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             seen.add(id(current))
             if current.is_dense:
                 feeders.append(current)
-            elif current.is_kind(*DENSE_PASS_THROUGH) or (
+            elif current.is_kind(*DENSE_PASS_THROUGH) or current.kind == BRANCH_MERGE or (
                     current.is_kind("Activation") and current.activation == LINEAR):
                 frontier.extend(model.predecessors(current))
         return feeders
 
+    def _linear_through_normalization(self, model: ModelFact, layer: LayerFact) -> list:
+        """What a linear convolution reaches through ``BatchNormalization`` too, when that is no
+        linear bottleneck: a classifier ``Dense`` (``Conv2D`` -> ``BatchNormalization`` ->
+        ``GlobalAveragePooling2D`` -> ``Dense``), or a convolution itself linear that goes on to
+        another affine layer the same way (a decoder with no activation anywhere: ``Conv2D`` ->
+        ``BatchNormalization`` -> ``UpSampling2D`` -> ``concatenate`` -> ``Conv2D`` -> ...). A
+        bottleneck's next convolution is followed by its nonlinearity (MobileNetV2's expansion:
+        ``BatchNormalization`` then ``ReLU6``), so it stays silent."""
+        found = []
+        for reached in self._reaches_convolution(model, layer, normalized=True):
+            if reached.is_dense or reached.activation == LINEAR and not model.is_output(
+                    reached) and self._reaches_convolution(model, reached, normalized=True):
+                found.append(reached)
+        return found
+
     @staticmethod
-    def _reaches_convolution(model: ModelFact, layer: LayerFact) -> list[LayerFact]:
+    def _reaches_convolution(model: ModelFact, layer: LayerFact,
+                             normalized: bool = False) -> list[LayerFact]:
         """Whether a linear convolution feeds another convolution or a Dense layer through
-        shape-only layers. Normalization in between is left alone: linear bottlenecks followed
-        by BatchNormalization are a design (MobileNetV2), not a slip."""
-        frontier = list(model.successors(layer))
-        seen: set[int] = set()
-        reached = []
-        while frontier:
-            current = frontier.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            if current.is_dense or _is_convolution(current):
-                reached.append(current)
-            elif current.is_kind(*CONV_PASS_THROUGH) or (
-                    current.is_kind("Activation") and current.activation == LINEAR):
-                frontier.extend(model.successors(current))
-        return reached
+        shape-only layers. Normalization in between is left alone (unless ``normalized``):
+        linear bottlenecks followed by BatchNormalization are a design (MobileNetV2), not a
+        slip."""
+        passing = CONV_PASS_THROUGH | NORMALIZED_PASS_THROUGH if normalized else CONV_PASS_THROUGH
+        _, beyond = _walk(model, layer, lambda current: not current.is_dense and not
+                          _is_convolution(current) and (current.is_kind(*passing) or (
+                              current.is_kind("Activation") and current.activation == LINEAR)))
+        return [current for current in beyond if current.is_dense or _is_convolution(current)]
 
     @staticmethod
     def _reaches_dense(model: ModelFact, layer: LayerFact) -> bool:
         """Whether the layer's output reaches a Dense layer through transparent layers only."""
-        frontier = list(model.successors(layer))
-        seen: set[int] = set()
-        while frontier:
-            current = frontier.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            if current.is_dense:
-                return True
-            if current.is_kind(*DENSE_PASS_THROUGH) or (
-                    current.is_kind("Activation") and current.activation == LINEAR):
-                frontier.extend(model.successors(current))
-        return False
+        _, beyond = _walk(model, layer, lambda current: not current.is_dense and
+                          _passes_dense_chain(current))
+        return any(current.is_dense for current in beyond)
 
     def prove(self, subject=None):
         """Train a linear hidden stack and its ReLU twin on XOR: the trained linear stack equals
@@ -365,3 +360,35 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             self.code, verdict,
             "the trained linear stack is one affine map and cannot fit XOR; the ReLU twin can",
             measured)
+
+
+def _passes_dense_chain(layer: LayerFact) -> bool:
+    return layer.is_kind(*DENSE_PASS_THROUGH) or (
+        layer.is_kind("Activation") and layer.activation == LINEAR)
+
+
+def _walk(model: ModelFact, start: LayerFact, passes) -> tuple[list, list]:
+    """(the layers passed, the layers beyond) of a walk from ``start``'s output through the
+    layers ``passes`` accepts. Where branches' tensors meet (an ``if`` that reassigned the
+    tensor), the walk goes on only once it has passed every branch into the meeting point: the
+    chain is linear whichever branch runs."""
+    passed_ids, passed, beyond, seen = {id(start)}, [], [], set()
+    frontier = list(model.successors(start))
+    while frontier:
+        current = frontier.pop()
+        if current.kind == BRANCH_MERGE:
+            if id(current) not in passed_ids and all(
+                    id(parent) in passed_ids for parent in model.predecessors(current)):
+                passed_ids.add(id(current))
+                frontier.extend(model.successors(current))
+            continue
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if passes(current):
+            passed_ids.add(id(current))
+            passed.append(current)
+            frontier.extend(model.successors(current))
+        else:
+            beyond.append(current)
+    return passed, beyond
