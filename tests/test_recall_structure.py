@@ -215,3 +215,39 @@ def test_a_linear_convolution_reaching_the_classifier_through_normalization_and_
 
 def test_the_same_head_with_an_activation_after_normalization_is_silent():
     check(DENSE_HEAD.format(mark="", activation='x = layers.Activation("relu")(x)\n'))
+
+
+# --- output and loss: a known head over an unseen trunk, a model resumed or built ------------
+
+RESUMED = """
+import os
+from keras.engine import Model
+from keras.layers import Input, Dense, Dropout, GlobalAveragePooling2D
+from keras.models import load_model
+from backbones import ResidualTrunk
+image = Input(shape=(32, 32, 3))
+if os.path.isfile("saved.h5"):
+    classifier = load_model("saved.h5")
+else:
+    trunk = ResidualTrunk(input_tensor=image)
+    x = trunk.get_layer("stage4").output
+    x = Dropout(0.5)(GlobalAveragePooling2D()(x))
+    classifier = {built}
+classifier.compile(loss="{loss}", optimizer="sgd"){mark}
+"""
+
+
+def test_a_softmax_head_over_an_opaque_trunk_resumed_or_built_with_binary_crossentropy():
+    check(RESUMED.format(built="Model(inputs=image, outputs=Dense(10, activation='softmax')(x))",
+                         loss="binary_crossentropy", mark="  # expect: KC304"))
+
+
+def test_the_same_head_with_categorical_crossentropy_is_silent():
+    check(RESUMED.format(built="Model(inputs=image, outputs=Dense(10, activation='softmax')(x))",
+                         loss="categorical_crossentropy", mark=""))
+
+
+def test_a_model_of_unknown_origin_on_the_other_branch_stays_unknown():
+    code = RESUMED.format(built="Model(inputs=image, outputs=Dense(10, activation='softmax')(x))",
+                          loss="binary_crossentropy", mark="")
+    check(code.replace('load_model("saved.h5")', 'fetch_model("saved.h5")'))

@@ -11,6 +11,7 @@ import libcst as cst
 
 from kerascheck.analysis.intent import demonstration_reason
 from kerascheck.analysis.values import (
+    LOADED_MODEL,
     UNKNOWN_VALUE,
     Const,
     DataVal,
@@ -50,6 +51,9 @@ INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 MERGE_FUNCTIONS = {"concatenate": "Concatenate", "add": "Add", "average": "Average",
                    "subtract": "Subtract", "multiply": "Multiply", "maximum": "Maximum",
                    "minimum": "Minimum", "dot": "Dot"}
+
+
+MODEL_MAKERS = {"models.Sequential", "models.Model", "models.load_model", "saving.load_model"}
 
 
 class ModelConstruction:
@@ -119,6 +123,14 @@ class ModelConstruction:
             # an input the analysis could not follow: an opaque producer stands in for it
             tensors.append(TensorVal(LayerFact(kind=UNKNOWN, node=node), []))
         return TensorVal(layer, tensors)
+
+    def make_model(self, keras_name: str, node: cst.Call, args, kwargs) -> Value:
+        if keras_name == "models.Sequential":
+            return self.make_sequential(node, args, kwargs)
+        if keras_name == "models.Model":
+            return self.make_functional(node, args, kwargs)
+        # a model read back from a file: unknown, but known to be one (see LOADED_MODEL)
+        return DataVal(DataFact(identity=(LOADED_MODEL, id(node))))
 
     def make_sequential(self, node: cst.Call, args, kwargs) -> Value:
         model = ModelFact(kind="sequential", node=node)

@@ -23,7 +23,7 @@ from kerascheck.analysis import (
     branches, dataflow, origins, preprocessors, project, subclassing, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
-from kerascheck.analysis.construction import MERGE_FUNCTIONS, ModelConstruction
+from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
 from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions
 from kerascheck.analysis.shapes import sets_channels_first
@@ -386,10 +386,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 keras_name, ref.qualname, node, {k: literal(v) for k, v in kwargs.items()},
                 [literal(v) for v in args]))
             namespace, _, leaf = keras_name.partition(".")
-            if keras_name == "models.Sequential":
-                return self.make_sequential(node, args, kwargs)
-            if keras_name == "models.Model":
-                return self.make_functional(node, args, kwargs)
+            if keras_name in MODEL_MAKERS:  # Sequential, Model, load_model
+                return self.make_model(keras_name, node, args, kwargs)
             if keras_name == "layers.Input":
                 return TensorVal(None, [], shape=shape_of(kwargs.get("shape", args[0] if args else
                                                                      None)))

@@ -36,6 +36,8 @@ _TOP_LEVEL = {
     "InputLayer": "layers.InputLayer",
 }
 
+_ENGINE = {**_TOP_LEVEL, "Layer": "layers.Layer", "InputSpec": "layers.InputSpec"}
+
 # Namespaces whose middle segments matter (``datasets.mnist.load_data``); in every other
 # namespace only the first and last segments are kept (``layers.core.dense.Dense`` ->
 # ``layers.Dense``), which is how Keras re-exports its private modules.
@@ -109,6 +111,10 @@ def canonical(qualname: str) -> str | None:
         return _TOP_LEVEL.get(parts[0], parts[0])
     if parts[0] in _KEEP_FULL_PATH:
         return rest
+    if parts[0] == "engine" and parts[-1] in _ENGINE:
+        # Keras 2's private ``keras.engine`` (``from keras.engine import Model``, ``.topology``,
+        # ``.training``): the public classes it held
+        return _ENGINE[parts[-1]]
     if parts[0] == "preprocessing" and len(parts) > 2:
         # keras.preprocessing.image.load_img -> preprocessing.image.load_img
         return rest
