@@ -251,3 +251,57 @@ def test_a_model_of_unknown_origin_on_the_other_branch_stays_unknown():
     code = RESUMED.format(built="Model(inputs=image, outputs=Dense(10, activation='softmax')(x))",
                           loss="binary_crossentropy", mark="")
     check(code.replace('load_model("saved.h5")', 'fetch_model("saved.h5")'))
+
+
+def test_a_loop_that_may_leave_the_input_as_it_was_is_no_linear_chain():
+    # zero iterations leave ``x`` the model's input: one branch into the merge is no layer
+    check("""
+from tensorflow.keras.layers import Conv2D, Dense, Flatten, Input
+from tensorflow.keras.models import Model
+def build(stages):
+    inputs = Input(shape=(28, 28, 1))
+    x = inputs
+    for filters in stages:
+        x = Conv2D(filters, 3, padding="same")(x)
+    return Model(inputs, Dense(1, activation="sigmoid")(Flatten()(x)))
+""")
+
+
+# --- keras-applications' modules filled at run time; loops that certainly run ----------------
+
+APPLICATION = """
+from . import get_submodules_from_kwargs
+def block(x, filters):
+    y = layers.BatchNormalization()(x)
+    y = layers.Activation("relu")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False)(y){mark}
+    return layers.Concatenate()([x, y])
+def Network(stages, classes=10, **kwargs):
+    global backend, layers, models, keras_utils
+    backend, layers, models, keras_utils = get_submodules_from_kwargs(kwargs)
+    inputs = layers.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+    for i in range(stages[1]):
+        x = block(x, 12)
+    x = layers.BatchNormalization()(x)
+    {activation}x = layers.GlobalAveragePooling2D()(x)
+    return models.Model(inputs, layers.Dense(classes, activation="softmax")(x))
+def Small(**kwargs):
+    return Network([2, {count}], **kwargs)
+"""
+
+
+def test_a_network_built_with_get_submodules_from_kwargs_is_judged():
+    # the last block's convolution reaches the classifier through the concatenation, the
+    # normalization and the pooling only
+    check(APPLICATION.format(mark="  # expect: KC201", activation="", count=3))
+
+
+def test_the_same_network_with_a_final_activation_is_silent():
+    check(APPLICATION.format(mark="", activation='x = layers.Activation("relu")(x)\n    ',
+                             count=3))
+
+
+def test_a_loop_that_may_not_run_leaves_the_chain_unknown():
+    # range(0): the blocks never run; the last convolution is not the model's
+    check(APPLICATION.format(mark="", activation="", count=0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import Const, merge_values
+from kerascheck.analysis.values import Const, Seq, merge_values
 
 
 def merge_branches(outcomes: list[dict], statement) -> dict:
@@ -36,6 +36,65 @@ def decided_branch(statement: cst.If, test) -> list | None:
     if isinstance(statement.orelse, cst.Else):
         return list(statement.orelse.body.body)
     return [statement.orelse] if statement.orelse is not None else []
+
+
+_SIMPLE = (cst.Integer, cst.Name, cst.Attribute, cst.Subscript, cst.UnaryOperation)
+
+
+def runs_at_least_once(statement, evaluate) -> bool:
+    """Whether a ``for`` loop certainly runs its body (then what the body assigns is what the
+    loop leaves, with no "zero times" possibility): over a literal list or tuple with an item,
+    or a name bound to one, or a ``range`` whose bounds are known ints (``range(blocks[3])`` with ``blocks`` a literal
+    list), and with no ``break``/``continue`` that could skip the rest of the body. Only plain
+    names, subscripts and literals are evaluated (again): nothing with a call."""
+    if not isinstance(statement, cst.For) or statement.asynchronous is not None:
+        return False
+    iterable = statement.iter
+    if isinstance(iterable, (cst.List, cst.Tuple)):
+        certain = bool(iterable.elements) and not any(
+            isinstance(element, cst.StarredElement) for element in iterable.elements)
+    elif isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and \
+            iterable.func.value == "range" and 1 <= len(iterable.args) <= 2 and all(
+                arg.keyword is None and not arg.star and isinstance(arg.value, _SIMPLE)
+                for arg in iterable.args):
+        bounds = [evaluate(arg.value) for arg in iterable.args]
+        if not all(isinstance(bound, Const) and type(bound.value) is int for bound in bounds):
+            return False
+        start, stop = (0, bounds[0].value) if len(bounds) == 1 else (bounds[0].value,
+                                                                      bounds[1].value)
+        certain = stop > start
+    elif isinstance(iterable, (cst.Name, cst.Attribute, cst.Subscript)):
+        items = evaluate(iterable)  # ``for filters in layer_filters:``, a literal list's name
+        certain = isinstance(items, Seq) and items.exact and bool(items.items)
+    else:
+        return False
+    if not certain:
+        return False
+    jumps = _Jumps()
+    statement.body.visit(jumps)
+    return not jumps.found
+
+
+class _Jumps(cst.CSTVisitor):
+    """A ``break`` or ``continue`` of the loop (not of a loop or function inside it)."""
+
+    def __init__(self):
+        self.found = False
+
+    def visit_Break(self, node) -> None:
+        self.found = True
+
+    def visit_Continue(self, node) -> None:
+        self.found = True
+
+    def visit_For(self, node) -> bool:
+        return False
+
+    def visit_While(self, node) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node) -> bool:
+        return False
 
 
 # --- branches that depend on the installation ------------------------------------------------

@@ -157,3 +157,12 @@ def _result_of_call(result: Value, function_node, args, kwargs) -> Value:
                          for value in [*args, *kwargs.values()])
     return result.derive(identity=("call", id(function_node), result.data.identity, keys),
                          synthetic=result.data.synthetic and not from_real_data)
+
+
+def keras_submodules() -> Seq:
+    """What keras-applications' ``get_submodules_from_kwargs(kwargs)`` returns: the backend,
+    layers, models and utils modules the caller passed, by default Keras' own. Its models are
+    built with ``global backend, layers, models, keras_utils`` filled from it at run time, so
+    the analysis takes them as Keras' modules (the caller passing others is not followed)."""
+    return Seq([Ref("keras.backend"), Ref("keras.layers"), Ref("keras.models"),
+                Ref("keras.utils")])

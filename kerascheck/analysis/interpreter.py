@@ -25,7 +25,7 @@ from kerascheck.analysis import (
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
 from kerascheck.analysis.expressions import Expressions
-from kerascheck.analysis.functions import Functions
+from kerascheck.analysis.functions import Functions, keras_submodules
 from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
@@ -140,7 +140,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
             # the loop may run zero times: what it assigns is one of two possibilities
-            frame.variables = branches.merge_branches([frame.variables, before], statement)
+            if not branches.runs_at_least_once(statement, lambda node: self.eval(node, frame)):
+                frame.variables = branches.merge_branches([frame.variables, before], statement)
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 self.eval(item.item, frame)
@@ -360,10 +361,11 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 callee.model.used_as_layer = True
                 return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
             return UNKNOWN_VALUE
-        if isinstance(callee, ClassVal):
-            instance = subclassing.instantiate(self, callee, node, args, kwargs)
-            if instance is not None:
-                return instance
+        if isinstance(callee, ClassVal) and (instance := subclassing.instantiate(
+                self, callee, node, args, kwargs)) is not None:
+            return instance
+        if callee_name(node) == "get_submodules_from_kwargs":
+            return keras_submodules()  # keras-applications' idiom: see functions.py
         for value in [*args, *kwargs.values()]:
             self.escape(value)
         given = [v.data.identity for v in [*args, *kwargs.values()] if isinstance(v, DataVal)]

@@ -319,7 +319,8 @@ def merge_values(values: list, identity):
         # a tensor each branch made (``o = concatenate([o, skip])`` under an ``if``): either
         # one, a point of the graph that only a rule asking "on every branch" passes through
         parents = list({id(value): value for value in values}.values())
-        return TensorVal(LayerFact(kind=BRANCH_MERGE), parents)
+        return TensorVal(LayerFact(kind=BRANCH_MERGE, arguments={"branches": len(parents)}),
+                         parents)
     if all(isinstance(v, Seq) and v.exact and len(v.items) == len(first.items) for v in values):
         return Seq([merge_values([v.items[index] for v in values], (*identity, index))
                     for index in range(len(first.items))], exact=True)

@@ -377,8 +377,9 @@ def _walk(model: ModelFact, start: LayerFact, passes) -> tuple[list, list]:
     while frontier:
         current = frontier.pop()
         if current.kind == BRANCH_MERGE:
-            if id(current) not in passed_ids and all(
-                    id(parent) in passed_ids for parent in model.predecessors(current)):
+            parents = model.predecessors(current)  # a model's Input is no layer: counted
+            if id(current) not in passed_ids and len(parents) == current.arguments.get(
+                    "branches") and all(id(parent) in passed_ids for parent in parents):
                 passed_ids.add(id(current))
                 frontier.extend(model.successors(current))
             continue
