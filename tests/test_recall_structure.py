@@ -305,3 +305,32 @@ def test_the_same_network_with_a_final_activation_is_silent():
 def test_a_loop_that_may_not_run_leaves_the_chain_unknown():
     # range(0): the blocks never run; the last convolution is not the model's
     check(APPLICATION.format(mark="", activation="", count=0))
+
+
+FOLDERS = """
+import tensorflow as tf
+from keras_preprocessing.image import ImageDataGenerator
+flow = ImageDataGenerator(rescale=1 / 255).flow_from_directory("shapes", class_mode="{mode}")
+model = tf.keras.models.Sequential([
+    tf.keras.layers.Conv2D(16, 3, activation="relu", input_shape=(64, 64, 3)),
+    tf.keras.layers.Flatten(),
+    tf.keras.layers.Dense(1, activation="sigmoid"),{mark}
+])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(flow, epochs=3)
+"""
+
+
+def found_output_loss(code: str) -> list[tuple[int, str]]:
+    return [(line, code) for line, code in found(code) if code.startswith("KC3")]
+
+
+def test_one_sigmoid_unit_on_the_one_hot_labels_of_class_folders():
+    # keras_preprocessing is the package Keras 2's keras.preprocessing re-exported
+    code = FOLDERS.format(mode="categorical", mark="  # expect: KC308")
+    assert found_output_loss(code) == expected_lines(code)
+
+
+@pytest.mark.parametrize("mode", ["binary", "sparse", "{given}"])
+def test_one_sigmoid_unit_on_binary_or_unknown_folder_labels_is_silent(mode):
+    assert found_output_loss(FOLDERS.format(mode=mode, mark="")) == []

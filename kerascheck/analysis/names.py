@@ -98,6 +98,9 @@ def canonical(qualname: str) -> str | None:
     >>> canonical("numpy.array") is None
     True
     """
+    if qualname.startswith("keras_preprocessing."):
+        # the package Keras 2's keras.preprocessing re-exported (``keras_preprocessing.image``)
+        return canonical("keras.preprocessing." + qualname[len("keras_preprocessing."):])
     for root in _KERAS_ROOTS:
         if qualname.startswith(root):
             rest = qualname[len(root):]
