@@ -334,3 +334,40 @@ def test_one_sigmoid_unit_on_the_one_hot_labels_of_class_folders():
 @pytest.mark.parametrize("mode", ["binary", "sparse", "{given}"])
 def test_one_sigmoid_unit_on_binary_or_unknown_folder_labels_is_silent(mode):
     assert found_output_loss(FOLDERS.format(mode=mode, mark="")) == []
+
+
+# --- a loss object applied to the model's output in a training loop of the user's -----------
+
+TAPE = """
+import tensorflow as tf
+def build(classes):
+    inputs = tf.keras.Input(shape=(16,))
+    hidden = tf.keras.layers.Dense(32, activation="relu")(inputs)
+    return tf.keras.Model(inputs, tf.keras.layers.Dense(classes, activation="{activation}")(hidden))
+def train(model, dataset, epochs=3):
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True){mark}
+    optimizer = tf.keras.optimizers.Adam()
+    for epoch in range(epochs):
+        for x, y in dataset:
+            {tape}
+                logits = model(x, training=True)
+                loss = loss_fn(y, logits)
+            gradients = tape.gradient(loss, model.trainable_weights)
+            optimizer.apply_gradients(zip(gradients, model.trainable_weights))
+    return model
+model = train(build(4), load_batches())
+"""
+
+
+def test_a_softmax_output_under_a_from_logits_loss_in_a_gradient_tape_loop():
+    check(TAPE.format(activation="softmax", mark="  # expect: KC305",
+                      tape="with tf.GradientTape() as tape:"))
+
+
+def test_logits_under_a_from_logits_loss_in_a_gradient_tape_loop_are_silent():
+    check(TAPE.format(activation="linear", mark="", tape="with tf.GradientTape() as tape:"))
+
+
+def test_a_loss_object_outside_a_gradient_tape_is_not_the_training_loss():
+    # scoring a model with a loss object trains nothing
+    check(TAPE.format(activation="softmax", mark="", tape="with tf.device('/cpu:0'):"))

@@ -25,7 +25,7 @@ from kerascheck.analysis import (
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
 from kerascheck.analysis.expressions import Expressions
-from kerascheck.analysis.functions import Functions, keras_submodules
+from kerascheck.analysis.functions import Functions, keras_submodules, model_output
 from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
@@ -143,11 +143,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             if not branches.runs_at_least_once(statement, lambda node: self.eval(node, frame)):
                 frame.variables = branches.merge_branches([frame.variables, before], statement)
         elif isinstance(statement, cst.With):
-            for item in statement.items:
-                self.eval(item.item, frame)
-                if item.asname is not None:
-                    self.bind(item.asname.name, UNKNOWN_VALUE, frame)
-            self.exec_block(statement.body.body, frame)
+            self.exec_with(statement, frame)
         elif isinstance(statement, cst.Try) or type(statement).__name__ == "TryStar":
             self.exec_block(statement.body.body, frame)
             with self.conditional(("try", id(statement))):
@@ -360,6 +356,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # a model used as a layer of a bigger model: its output is not a model output
                 callee.model.used_as_layer = True
                 return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
+            return model_output(callee.model, node)  # model(x), eagerly
+        if isinstance(callee, Instance) and self.call_loss_object(callee, args) is not None:
             return UNKNOWN_VALUE
         if isinstance(callee, ClassVal) and (instance := subclassing.instantiate(
                 self, callee, node, args, kwargs)) is not None:
