@@ -215,6 +215,15 @@ outputs = tf.keras.layers.Dense(1)(x)
 model = tf.keras.Model(inputs, outputs)
 layer = tf.keras.layers.Dense(10, activation='linear')
 """,
+        # a linear bottleneck read out as an embedding by a second model
+        """
+from tensorflow import keras
+inputs = keras.Input(shape=(64,))
+code = keras.layers.Dense(8, activation="linear")(inputs)
+decoded = keras.layers.Dense(64, activation="relu")(code)
+autoencoder = keras.Model(inputs, keras.layers.Dense(64)(decoded))
+encoder = keras.Model(inputs, code)
+""",
         # PyTorch's Sequential is not Keras
         """
 import torch.nn as nn
@@ -223,11 +232,20 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
 """,
     )
 
+    # layers that are the output of some model of the file: a linear bottleneck read out as an
+    # embedding (``encoder = Model(inputs, code)`` beside the autoencoder) is meant to be linear
+    _read_out: frozenset = frozenset()
+
+    def check_file(self, facts):
+        self._read_out = frozenset(id(model.layers[index]) for model in facts.models
+                                   for index in model.outputs if 0 <= index < len(model.layers))
+        yield from super().check_file(facts)
+
     def check_model(self, model: ModelFact):
         yield from self._convolution_findings(model)
         flagged = [layer for layer in model.layers
                    if layer.is_dense and layer.activation == LINEAR and not model.is_output(layer)
-                   and self._reaches_dense(model, layer)]
+                   and id(layer) not in self._read_out and self._reaches_dense(model, layer)]
         flagged_ids = {id(layer) for layer in flagged}
         for layer in flagged:
             if any(id(earlier) in flagged_ids for earlier in self._linear_feeders(model, layer)):
@@ -253,7 +271,8 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         chain, at its first layer."""
         chained: set[int] = set()  # layers inside a linear chain already reported
         for layer in model.layers:
-            if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(layer):
+            if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(
+                    layer) or id(layer) in self._read_out:
                 continue
             reached = self._reaches_convolution(model, layer) or \
                 self._linear_through_normalization(model, layer)
