@@ -5,7 +5,6 @@ benchmarks/BUG_CORPUS.md, each as a small case written for this suite: what must
 from __future__ import annotations
 
 import pytest
-
 from conftest import expected_lines, lint
 
 

@@ -112,7 +112,8 @@ def keras_star_names(module_name: str) -> list[str]:
     if probe is None or not probe.endswith(".__probe__") and probe != "__probe__":
         return []
     namespace = probe[:-len("__probe__")].rstrip(".")
-    from kerascheck.analysis.keras_api import NAMESPACES  # a large table: only when needed
+    # a large table: imported only when a file star-imports Keras
+    from kerascheck.analysis.keras_api import NAMESPACES
 
     return NAMESPACES.get(f"keras.{namespace}" if namespace else "keras", "").split()
 
