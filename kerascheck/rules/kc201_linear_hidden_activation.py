@@ -40,9 +40,14 @@ class LinearHiddenActivation(Rule):
     nonlinear in between. `Dropout`, `Flatten`, `Reshape` and `BatchNormalization` are not
     nonlinear; `Activation`, `ReLU`, `LeakyReLU`, `PReLU`, `ELU` and `Softmax` layers are.
     Convolutions too: a `Conv1D`/`Conv2D`/`Conv3D` with no activation feeding another
-    convolution or a `Dense` layer through dropout, padding, average pooling or `Flatten`
-    only (with `BatchNormalization` in between it is left alone: linear bottlenecks are a
-    design).
+    convolution or a `Dense` layer through dropout, padding, cropping, upsampling, average
+    pooling (global too), concatenation or `Flatten` only. With `BatchNormalization` in between
+    it is left alone (linear bottlenecks are a design), unless no activation follows at all:
+    the classifier `Dense` is reached through normalization and pooling, or the next
+    convolution is itself linear and goes on to another affine layer. `Concatenate` passes a
+    `Dense` chain as well. Where an `if` (or a loop) reassigned the tensor, the chain is
+    followed only when it is linear on every branch. A layer that is the output of some model
+    of the file (a bottleneck read out as an embedding) is meant to be linear.
 
     A chain of several linear layers is one root cause: one finding, at its first layer.
 
