@@ -370,3 +370,27 @@ def test_logits_under_a_from_logits_loss_in_a_gradient_tape_loop_are_silent():
 def test_a_loss_object_outside_a_gradient_tape_is_not_the_training_loss():
     # scoring a model with a loss object trains nothing
     check(TAPE.format(activation="softmax", mark="", tape="with tf.device('/cpu:0'):"))
+
+
+@pytest.mark.parametrize(("loop", "certain"), [
+    ("for i in range(3):\n    x = 1\n", True),
+    ("for i in range(2, 5):\n    x = 1\n", True),
+    ("for f in [32, 64]:\n    x = 1\n", True),
+    ("for i in range(0):\n    x = 1\n", False),
+    ("for i in range(n):\n    x = 1\n", False),
+    ("for f in [*sizes]:\n    x = 1\n", False),
+    ("for i in range(3):\n    if i: break\n    x = 1\n", False),
+    ("for i in range(3):\n    try:\n        x = 1\n    except ValueError:\n        continue\n",
+     False),
+    ("for i in range(3):\n    for j in range(2):\n        break\n    x = 1\n", True),
+])
+def test_which_loops_certainly_run(loop, certain):
+    import libcst as cst
+
+    from kerascheck.analysis.branches import runs_at_least_once
+    from kerascheck.analysis.values import UNKNOWN_VALUE, Const
+
+    statement = cst.parse_module(loop).body[0]
+    constants = {"0": 0, "2": 2, "3": 3, "5": 5}
+    assert runs_at_least_once(statement, lambda node: Const(constants[node.value]) if isinstance(
+        node, cst.Integer) else UNKNOWN_VALUE) is certain
