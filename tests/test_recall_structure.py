@@ -394,3 +394,28 @@ def test_which_loops_certainly_run(loop, certain):
     constants = {"0": 0, "2": 2, "3": 3, "5": 5}
     assert runs_at_least_once(statement, lambda node: Const(constants[node.value]) if isinstance(
         node, cst.Integer) else UNKNOWN_VALUE) is certain
+
+
+ENCODED = """
+import numpy as np
+from sklearn.preprocessing import OneHotEncoder
+from keras.models import Sequential
+from keras.layers import Dense
+x_train, y_train = np.load("x.npy"), np.load("y.npy")
+labels = OneHotEncoder(sparse_output=False).fit_transform(y_train.reshape({shape}))
+model = Sequential([Dense(16, activation="relu", input_shape=(6,)), Dense(4, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam"){mark}
+model.fit(x_train, labels, validation_split=0.2)
+"""
+
+
+@pytest.mark.parametrize("shape", ["-1, 1", "len(y_train), 1", "(len(y_train), 1)"])
+def test_one_hot_encoded_single_labels_under_a_sigmoid_and_binary_crossentropy(shape):
+    code = ENCODED.format(shape=shape, mark="")
+    assert found_output_loss(code) == [(8, "KC301")]
+
+
+@pytest.mark.parametrize("shape", ["len(y_train), 3", "-1, width"])
+def test_one_hot_encoded_columns_of_unknown_count_are_silent(shape):
+    # several columns encoded: several ones per row, a multi-label target
+    assert found_output_loss(ENCODED.format(shape=shape, mark="")) == []
