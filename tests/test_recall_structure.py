@@ -419,3 +419,16 @@ def test_one_hot_encoded_single_labels_under_a_sigmoid_and_binary_crossentropy(s
 def test_one_hot_encoded_columns_of_unknown_count_are_silent(shape):
     # several columns encoded: several ones per row, a multi-label target
     assert found_output_loss(ENCODED.format(shape=shape, mark="")) == []
+
+
+def test_a_name_the_file_binds_itself_is_not_the_star_imported_keras_name():
+    check("""
+from keras.layers import *
+from keras.models import Model
+def UpSampling2D(size):
+    return lambda tensor: tensor
+inputs = Input(shape=(8, 8, 3))
+x = Conv2D(8, 3, padding="same")(inputs)
+x = UpSampling2D((2, 2))(x)
+model = Model(inputs, Conv2D(4, 3, activation="softmax")(x))
+""")
