@@ -101,10 +101,15 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         return _lint_notebook(raw, path, config, project)
     module_or_error = parse(source, path)
     if isinstance(module_or_error, Diagnostic):
-        diagnostics = [module_or_error] if config.is_enabled(SYNTAX_ERROR, path) else []
+        result = FileResult(path, [module_or_error] if config.is_enabled(SYNTAX_ERROR, path)
+                            else [])
         if module_or_error.message.startswith("TabError"):  # source/python2_tabs.py
-            diagnostics += _as_python2_read_it(raw, path, config, project)
-        return FileResult(path, diagnostics)
+            try:
+                result.diagnostics += _as_python2_read_it(raw, path, config, project)
+            except Exception as error:  # a bug of the second reading must not lose the KC000
+                result.errors.append(InternalError(path, "python2", f"{type(error).__name__}: "
+                                                                    f"{error}"))
+        return result
     module = module_or_error
     result = FileResult(path)
     judged = judge_module(module, raw, path, config, project, result.errors)
