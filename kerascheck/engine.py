@@ -104,8 +104,15 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         return _lint_notebook(raw, path, config, project)
     module_or_error = parse(source, path)
     if isinstance(module_or_error, Diagnostic):
-        diagnostics = [module_or_error] if config.is_enabled(SYNTAX_ERROR, path) else []
-        return FileResult(path, diagnostics)
+        result = FileResult(path, [module_or_error] if config.is_enabled(SYNTAX_ERROR, path)
+                            else [])
+        if module_or_error.message.startswith("TabError"):  # source/python2_tabs.py
+            try:
+                result.diagnostics += _as_python2_read_it(raw, path, config, project)
+            except Exception as error:  # a bug of the second reading must not lose the KC000
+                result.errors.append(InternalError(path, "python2", f"{type(error).__name__}: "
+                                                                    f"{error}"))
+        return result
     module = module_or_error
     result = FileResult(path)
     judged = judge_module(module, raw, path, config, project, result.errors)
@@ -124,6 +131,31 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
         result.diagnostics = apply_noqa([], module, path, config,
                                         failed={error.rule for error in result.errors})
     return result
+
+
+def _as_python2_read_it(raw: bytes, path: str, config: Config, project) -> list[Diagnostic]:
+    """The findings on a file Python 3 refuses for its mixed tabs, checked with its indentation
+    read as Python 2 read it: only on lines left as the user wrote them, without fixes (see
+    :mod:`kerascheck.source.python2_tabs`)."""
+    from kerascheck.source.python2_tabs import expand_indentation_tabs
+
+    expanded = expand_indentation_tabs(raw.decode("utf-8", "replace"))
+    if expanded is None:
+        return []
+    text, changed = expanded
+    module = parse(text, path)
+    if isinstance(module, Diagnostic):
+        return []
+    judged = judge_module(module, text.encode("utf-8", "surrogatepass"), path, config, project,
+                          [])
+    if not isinstance(judged, tuple) or not judged[1]:
+        return []
+    located, code = locate_with_code(judged[1], module, path)
+    kept = [replace(diagnostic, fix=None)
+            for diagnostic in apply_noqa(located, module, path, config, code)
+            if not changed.intersection(range(diagnostic.line,
+                                              max(diagnostic.end_line, diagnostic.line) + 1))]
+    return kept
 
 
 def judge_module(module: cst.Module, raw: bytes, path: str, config: Config, project,

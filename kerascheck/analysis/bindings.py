@@ -11,6 +11,8 @@ from typing import Iterable
 
 import libcst as cst
 
+from kerascheck.analysis.names import canonical
+
 
 def collect_bindings(module: cst.Module):
     """One pass over the statements (not the expressions) for imports and bound names."""
@@ -94,7 +96,26 @@ def collect_bindings(module: cst.Module):
     # Star imports from Keras bring its names in: ``from tensorflow.keras.layers import *``.
     keras_stars = [m for m in star_imports if "keras" in m]
     other_stars = [m for m in star_imports if "keras" not in m]
+    for module_name in keras_stars:
+        # each public name of that Keras namespace (``ZeroPadding2D``, ``concatenate``), unless
+        # imported by name; a name the file binds itself is found in its frame first
+        for name in keras_star_names(module_name):
+            imports.setdefault(name, f"{module_name}.{name}")
     return imports, bound, other_stars if not keras_stars else [], import_nodes
+
+
+def keras_star_names(module_name: str) -> list[str]:
+    """The public names ``from <module_name> import *`` binds when the module is a Keras
+    namespace (``keras.layers``, ``tensorflow.keras.models``, Keras 2's ``keras.layers.core``
+    read as ``keras.layers``), from the static API table; [] for anything else."""
+    probe = canonical(f"{module_name}.__probe__")
+    if probe is None or not probe.endswith(".__probe__") and probe != "__probe__":
+        return []
+    namespace = probe[:-len("__probe__")].rstrip(".")
+    # a large table: imported only when a file star-imports Keras
+    from kerascheck.analysis.keras_api import NAMESPACES
+
+    return NAMESPACES.get(f"keras.{namespace}" if namespace else "keras", "").split()
 
 
 def dotted_name(node) -> str:

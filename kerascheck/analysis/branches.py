@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import merge_values
+from kerascheck.analysis.values import Const, Seq, merge_values
 
 
 def merge_branches(outcomes: list[dict], statement) -> dict:
@@ -20,6 +20,86 @@ def merge_branches(outcomes: list[dict], statement) -> dict:
         values = [outcome[name] for outcome in outcomes if name in outcome]
         merged[name] = merge_values(values, ("merged", id(statement), name))
     return merged
+
+
+def decided_branch(statement: cst.If, test) -> list | None:
+    """The statements an ``if`` runs when its test's value is known (``Const(True)`` from
+    ``if first_layer is not None:`` with a tensor passed in): the body, or what the ``elif``/
+    ``else`` runs; None when the test is not decided. Only a comparison decides: a flag's
+    value (``if include_top:``, a notebook's ``DEBUG = False``) may be a default or a setting
+    the user flips, so both branches stay possible."""
+    if not isinstance(statement.test, cst.Comparison) or not isinstance(test, Const) or \
+            not isinstance(test.value, bool):
+        return None
+    if test.value:
+        return list(statement.body.body)
+    if isinstance(statement.orelse, cst.Else):
+        return list(statement.orelse.body.body)
+    return [statement.orelse] if statement.orelse is not None else []
+
+
+_SIMPLE = (cst.Integer, cst.Name, cst.Attribute, cst.Subscript, cst.UnaryOperation)
+
+
+def runs_at_least_once(statement, evaluate) -> bool:
+    """Whether a ``for`` loop certainly runs its body (then what the body assigns is what the
+    loop leaves, with no "zero times" possibility): over a literal list or tuple with an item,
+    or a name bound to one, or a ``range`` whose bounds are known ints (``range(blocks[3])`` with ``blocks`` a literal
+    list), and with no ``break``/``continue`` that could skip the rest of the body. Only plain
+    names, subscripts and literals are evaluated (again): nothing with a call."""
+    if not isinstance(statement, cst.For) or statement.asynchronous is not None:
+        return False
+    iterable = statement.iter
+    if isinstance(iterable, (cst.List, cst.Tuple)):
+        certain = bool(iterable.elements) and not any(
+            isinstance(element, cst.StarredElement) for element in iterable.elements)
+    elif isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and \
+            iterable.func.value == "range" and 1 <= len(iterable.args) <= 2 and all(
+                arg.keyword is None and not arg.star and isinstance(arg.value, _SIMPLE)
+                for arg in iterable.args):
+        bounds = [evaluate(arg.value) for arg in iterable.args]
+        if not all(isinstance(bound, Const) and type(bound.value) is int for bound in bounds):
+            return False
+        start, stop = (0, bounds[0].value) if len(bounds) == 1 else (bounds[0].value,
+                                                                      bounds[1].value)
+        certain = stop > start
+    elif isinstance(iterable, (cst.Name, cst.Attribute, cst.Subscript)):
+        items = evaluate(iterable)  # ``for filters in layer_filters:``, a literal list's name
+        certain = isinstance(items, Seq) and items.exact and bool(items.items)
+    else:
+        return False
+    if not certain:
+        return False
+    return not _jumps(statement.body.body)
+
+
+def _jumps(statements) -> bool:
+    """Whether a ``break`` or ``continue`` of the loop is among ``statements`` (not one of a
+    loop or function inside them). Over the statements only (a LibCST visitor over the whole
+    body cost a tenth of the analysis, measured)."""
+    pending = list(statements)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, (cst.Break, cst.Continue)):  # ``if done: break`` on one line
+            return True
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            if any(isinstance(small, (cst.Break, cst.Continue)) for small in statement.body):
+                return True
+        elif isinstance(statement, (cst.If, cst.With, cst.Try, cst.Else, cst.ExceptHandler,
+                                    cst.Finally)) or type(statement).__name__ in (
+                "TryStar", "ExceptStarHandler", "Match", "MatchCase"):
+            for part in ("body", "orelse", "finalbody"):
+                block = getattr(statement, part, None)
+                if isinstance(block, cst.BaseSuite):
+                    inner = block.body
+                    if isinstance(inner, (list, tuple)):
+                        pending.extend(inner)
+                elif block is not None:
+                    pending.append(block)  # an elif, an else, a finally
+            pending.extend(getattr(statement, "handlers", ()))
+            pending.extend(getattr(statement, "cases", ()))
+        # nested loops, functions and classes have jumps of their own
+    return False
 
 
 # --- branches that depend on the installation ------------------------------------------------

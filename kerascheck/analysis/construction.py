@@ -11,6 +11,7 @@ import libcst as cst
 
 from kerascheck.analysis.intent import demonstration_reason
 from kerascheck.analysis.values import (
+    LOADED_MODEL,
     UNKNOWN_VALUE,
     Const,
     DataVal,
@@ -46,10 +47,25 @@ CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_shape")
 
 
+# Keras' functional spellings of its merge layers: ``layers.concatenate(inputs, **kwargs)``
+MERGE_FUNCTIONS = {"concatenate": "Concatenate", "add": "Add", "average": "Average",
+                   "subtract": "Subtract", "multiply": "Multiply", "maximum": "Maximum",
+                   "minimum": "Minimum", "dot": "Dot"}
+
+
+MODEL_MAKERS = {"models.Sequential", "models.Model", "models.load_model", "saving.load_model"}
+
+
 class ModelConstruction:
     """The model-building half of the analyzer (expects ``self.models`` and ``_conditional``)."""
 
     def make_layer(self, kind: str, node: cst.Call, args, kwargs, star) -> Value:
+        if kind in MERGE_FUNCTIONS:
+            # ``concatenate([a, b], axis=-1)`` is ``Concatenate(axis=-1)([a, b])``
+            merge = self.make_layer(MERGE_FUNCTIONS[kind], node, [], {
+                key: value for key, value in kwargs.items() if key != "inputs"}, star)
+            return self.call_layer(merge.layer, node, args[:1], {
+                key: value for key, value in kwargs.items() if key == "inputs"})
         layer = LayerFact(kind=kind, node=node, arguments=kwargs, positional=list(args))
         if kind in ("Dense",):
             # Keras 2 spellings (output_dim=, init=) still say what the layer is (KC602 reports them)
@@ -96,11 +112,25 @@ class ModelConstruction:
         parents = inputs.items if isinstance(inputs, Seq) else [inputs]
         tensors = [p for p in parents if isinstance(p, TensorVal)]
         if not tensors:
-            return UNKNOWN_VALUE
+            if not all(_opaque(parent) for parent in parents):
+                return UNKNOWN_VALUE
+            # a layer applied to what the analysis cannot see (a tensor from another function,
+            # a trunk it does not follow): an opaque producer stands in, so a known head built
+            # on it is still a graph (an unknown trunk stays unknown: its layers are not there)
+            tensors = [TensorVal(LayerFact(kind=UNKNOWN, node=node), [])]
+            return TensorVal(layer, tensors)
         if len(tensors) != len(parents):
             # an input the analysis could not follow: an opaque producer stands in for it
             tensors.append(TensorVal(LayerFact(kind=UNKNOWN, node=node), []))
         return TensorVal(layer, tensors)
+
+    def make_model(self, keras_name: str, node: cst.Call, args, kwargs) -> Value:
+        if keras_name == "models.Sequential":
+            return self.make_sequential(node, args, kwargs)
+        if keras_name == "models.Model":
+            return self.make_functional(node, args, kwargs)
+        # a model read back from a file: unknown, but known to be one (see LOADED_MODEL)
+        return DataVal(DataFact(identity=(LOADED_MODEL, id(node))))
 
     def make_sequential(self, node: cst.Call, args, kwargs) -> Value:
         model = ModelFact(kind="sequential", node=node)
@@ -321,3 +351,17 @@ def _schedules(callbacks) -> list:
     return [item.node.args[0].value for item in items
             if isinstance(item, Instance) and item.class_name == "LearningRateScheduler"
             and getattr(item.node, "args", None)]
+
+
+def _opaque(value) -> bool:
+    """Whether nothing at all is known of ``value``: unknown, or data of no known origin (a name
+    bound to an unknown result, a parameter, a free name). An array of known origin applied to a
+    layer (``Normalization()(x_train)``, eager) is data, not a symbolic tensor."""
+    if value is UNKNOWN_VALUE:
+        return True
+    if not isinstance(value, DataVal):
+        return False
+    data = value.data
+    return isinstance(data.identity, tuple) and data.identity[:1] in (("bound",), ("param",), (
+        "free",)) and data.source is None and not (data.scaled or data.is_dataset or data.one_hot
+                                                   or data.int_labels or data.synthetic)

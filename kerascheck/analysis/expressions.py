@@ -14,11 +14,17 @@ from kerascheck.analysis.values import (
     Const,
     DataVal,
     Frame,
+    LayerVal,
+    ModelVal,
     Ref,
     Seq,
+    TensorVal,
     Value,
 )
 from kerascheck.facts import DataFact
+
+# values that are never None: what ``x is None`` decides on
+CERTAINLY_OBJECTS = (TensorVal, LayerVal, ModelVal)
 
 
 class Expressions:
@@ -79,6 +85,13 @@ class Expressions:
         left = self.eval(node.left, frame)
         for target in node.comparisons:
             self.eval(target.comparator, frame)
+        if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, (
+                cst.Is, cst.IsNot)) and isinstance(left, CERTAINLY_OBJECTS) and \
+                isinstance(node.comparisons[0].comparator, cst.Name) and \
+                node.comparisons[0].comparator.value == "None":
+            # ``if first_layer is not None:`` with a tensor passed in: decided (a layer, a
+            # tensor, a model is never None; a None, even a default's, is not taken as known)
+            return Const(isinstance(node.comparisons[0].operator, cst.IsNot))
         if isinstance(left, DataVal) and left.data.predicted_by is not None:
             return left.derive(node=node)
         return UNKNOWN_VALUE
@@ -119,6 +132,32 @@ class Expressions:
         value = self.eval(node.value, frame)
         self.bind(node.target, value, frame)
         return value
+
+    def eval_ListComp(self, node, frame: Frame) -> Value:
+        """``[coupling(input_dim) for _ in range(n)]``: the element is evaluated once, in a
+        frame of its own where the loop variables are unknown, as code that may run any number
+        of times; a builder called there is interpreted with its call site's arguments (the
+        ints it passes on reach ``Input(shape=...)``). The list itself is not followed: what the
+        element makes leaves what the analysis can see (as a loop's items do)."""
+        inner = Frame(parent=frame)
+        for_in = node.for_in
+        first = True
+        with self.conditional(("comprehension", id(node))):
+            while for_in is not None:
+                # the first iterable is evaluated in the enclosing scope, as Python does
+                self.escape(self.eval(for_in.iter, frame if first else inner))
+                self.bind(for_in.target, UNKNOWN_VALUE, inner)
+                for condition in for_in.ifs:
+                    self.eval(condition.test, inner)
+                for_in, first = for_in.inner_for_in, False
+            if isinstance(node, cst.DictComp):
+                self.eval(node.key, inner)
+                self.escape(self.eval(node.value, inner))
+            else:
+                self.escape(self.eval(node.elt, inner))
+        return UNKNOWN_VALUE
+
+    eval_SetComp = eval_GeneratorExp = eval_DictComp = eval_ListComp
 
     def eval_Await(self, node, frame: Frame) -> Value:
         self.eval(node.expression, frame)

@@ -8,27 +8,67 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.analysis.origins import IGNORES_ARGUMENTS, ignores_arguments
+from kerascheck.analysis.syntax import callee_name
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
     DataVal,
     Frame,
     FuncVal,
+    Instance,
     ModelVal,
     ObjectVal,
     Ref,
     Seq,
     Value,
+    loss_fact,
     merge_values,
 )
-from kerascheck.facts import DataFact, Event, ModelFact
+from kerascheck.facts import CompileFact, DataFact, Event, ModelFact, known
 
 MAX_CALL_DEPTH = 4
 MAX_CALLS_PER_FUNCTION = 8
 
 
+# the identity of what a model called eagerly gives (``logits = model(x)``): (this, the model,
+# the call's id)
+MODEL_OUTPUT = "model output"
+
+
 class Functions:
     """Function calls and the interpreter's memory of models and references."""
+
+    _taping = 0  # how many ``with tf.GradientTape()`` blocks are being interpreted
+
+    def exec_with(self, statement: cst.With, frame: Frame) -> None:
+        taping = any(isinstance(item.item, cst.Call) and callee_name(item.item) == "GradientTape"
+                     for item in statement.items)
+        for item in statement.items:
+            self.eval(item.item, frame)
+            if item.asname is not None:
+                self.bind(item.asname.name, UNKNOWN_VALUE, frame)
+        self._taping += taping
+        try:
+            self.exec_block(statement.body.body, frame)
+        finally:
+            self._taping -= taping
+
+    def call_loss_object(self, loss: Instance, args) -> CompileFact | None:
+        """``loss_fn(y, model(x))`` under a ``GradientTape`` in a training loop of the user's:
+        the loss that trains a model never given to ``compile`` (KC305's ``from_logits=True``
+        over a softmax), recorded as that model's compile-time loss. None otherwise."""
+        prediction = args[1] if len(args) > 1 else None
+        if not self._taping or not isinstance(prediction, DataVal) or not (
+                isinstance(prediction.data.identity, tuple) and
+                prediction.data.identity[:1] == (MODEL_OUTPUT,)):
+            return None
+        model = prediction.data.identity[1]
+        fact = loss_fact(loss, loss.node)
+        if model.compiles or not known(fact.name):
+            return None
+        compile_fact = CompileFact(loss=fact, node=loss.node)
+        model.compiles.append(compile_fact)
+        return compile_fact
 
     def escape(self, value: Value) -> None:
         if isinstance(value, ModelVal):
@@ -186,3 +226,15 @@ def _ignores_parameters(function_node: cst.FunctionDef) -> bool:
             return False
         pending.extend(node.children)
     return True
+def keras_submodules() -> Seq:
+    """What keras-applications' ``get_submodules_from_kwargs(kwargs)`` returns: the backend,
+    layers, models and utils modules the caller passed, by default Keras' own. Its models are
+    built with ``global backend, layers, models, keras_utils`` filled from it at run time, so
+    the analysis takes them as Keras' modules (the caller passing others is not followed)."""
+    return Seq([Ref("keras.backend"), Ref("keras.layers"), Ref("keras.models"),
+                Ref("keras.utils")])
+
+
+def model_output(model: ModelFact, node) -> DataVal:
+    """What ``model(x)`` gives eagerly: data made by that model (see MODEL_OUTPUT)."""
+    return DataVal(DataFact(identity=(MODEL_OUTPUT, model, id(node)), node=node))

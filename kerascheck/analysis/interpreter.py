@@ -24,9 +24,9 @@ from kerascheck.analysis import (
     wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
-from kerascheck.analysis.construction import ModelConstruction
+from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
 from kerascheck.analysis.expressions import Expressions
-from kerascheck.analysis.functions import Functions
+from kerascheck.analysis.functions import Functions, keras_submodules, model_output
 from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
@@ -113,7 +113,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
-            self.eval(statement.test, frame)
+            decided = branches.decided_branch(statement, self.eval(statement.test, frame))
+            if decided is not None:
+                return self.exec_block(decided, frame)
             blocks = [("body", statement.body)]
             orelse, exhaustive = statement.orelse, False
             while orelse is not None:
@@ -139,13 +141,10 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
             # the loop may run zero times: what it assigns is one of two possibilities
-            frame.variables = branches.merge_branches([frame.variables, before], statement)
+            if not branches.runs_at_least_once(statement, lambda node: self.eval(node, frame)):
+                frame.variables = branches.merge_branches([frame.variables, before], statement)
         elif isinstance(statement, cst.With):
-            for item in statement.items:
-                self.eval(item.item, frame)
-                if item.asname is not None:
-                    self.bind(item.asname.name, UNKNOWN_VALUE, frame)
-            self.exec_block(statement.body.body, frame)
+            self.exec_with(statement, frame)
         elif isinstance(statement, cst.Try) or type(statement).__name__ == "TryStar":
             self.exec_block(statement.body.body, frame)
             with self.conditional(("try", id(statement))):
@@ -351,11 +350,14 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # a model used as a layer of a bigger model: its output is not a model output
                 callee.model.used_as_layer = True
                 return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
+            return model_output(callee.model, node)  # model(x), eagerly
+        if isinstance(callee, Instance) and self.call_loss_object(callee, args) is not None:
             return UNKNOWN_VALUE
-        if isinstance(callee, ClassVal):
-            instance = subclassing.instantiate(self, callee, node, args, kwargs)
-            if instance is not None:
-                return instance
+        if isinstance(callee, ClassVal) and (instance := subclassing.instantiate(
+                self, callee, node, args, kwargs)) is not None:
+            return instance
+        if callee_name(node) == "get_submodules_from_kwargs":
+            return keras_submodules()  # keras-applications' idiom: see functions.py
         for value in [*args, *kwargs.values()]:
             self.escape(value)
         given = [v.data.identity for v in [*args, *kwargs.values()] if isinstance(v, DataVal)]
@@ -378,14 +380,12 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 keras_name, ref.qualname, node, {k: literal(v) for k, v in kwargs.items()},
                 [literal(v) for v in args]))
             namespace, _, leaf = keras_name.partition(".")
-            if keras_name == "models.Sequential":
-                return self.make_sequential(node, args, kwargs)
-            if keras_name == "models.Model":
-                return self.make_functional(node, args, kwargs)
+            if keras_name in MODEL_MAKERS:  # Sequential, Model, load_model
+                return self.make_model(keras_name, node, args, kwargs)
             if keras_name == "layers.Input":
                 return TensorVal(None, [], shape=shape_of(kwargs.get("shape", args[0] if args else
                                                                      None)))
-            if namespace == "layers" and leaf[:1].isupper():
+            if namespace == "layers" and (leaf[:1].isupper() or leaf in MERGE_FUNCTIONS):
                 return self.make_layer(leaf, node, args, kwargs, star)
         tensors = tensors_in([*args, *kwargs.values()])
         if tensors:

@@ -36,6 +36,8 @@ _TOP_LEVEL = {
     "InputLayer": "layers.InputLayer",
 }
 
+_ENGINE = {**_TOP_LEVEL, "Layer": "layers.Layer", "InputSpec": "layers.InputSpec"}
+
 # Namespaces whose middle segments matter (``datasets.mnist.load_data``); in every other
 # namespace only the first and last segments are kept (``layers.core.dense.Dense`` ->
 # ``layers.Dense``), which is how Keras re-exports its private modules.
@@ -96,8 +98,9 @@ def canonical(qualname: str) -> str | None:
     >>> canonical("numpy.array") is None
     True
     """
-    if qualname.startswith("keras_preprocessing."):  # the package Keras 2's preprocessing was
-        qualname = "keras.preprocessing." + qualname[len("keras_preprocessing."):]
+    if qualname.startswith("keras_preprocessing."):
+        # the package Keras 2's keras.preprocessing re-exported (``keras_preprocessing.image``)
+        return canonical("keras.preprocessing." + qualname[len("keras_preprocessing."):])
     for root in _KERAS_ROOTS:
         if qualname.startswith(root):
             rest = qualname[len(root):]
@@ -111,8 +114,10 @@ def canonical(qualname: str) -> str | None:
         return _TOP_LEVEL.get(parts[0], parts[0])
     if parts[0] in _KEEP_FULL_PATH:
         return rest
-    if parts[0] == "engine" and parts[-1] in _TOP_LEVEL:  # Keras 2's private keras.engine(.x)
-        return _TOP_LEVEL[parts[-1]]
+    if parts[0] == "engine" and parts[-1] in _ENGINE:
+        # Keras 2's private ``keras.engine`` (``from keras.engine import Model``, ``.topology``,
+        # ``.training``): the public classes it held
+        return _ENGINE[parts[-1]]
     if parts[0] == "preprocessing" and len(parts) > 2:
         # keras.preprocessing.image.load_img -> preprocessing.image.load_img
         return rest

@@ -36,11 +36,18 @@ def _code(node) -> str:
 
 
 def is_one_column(node) -> bool:
-    """An expression that visibly makes one column: ``y.reshape(-1, 1)``, ``df[["label"]]``,
-    ``y[:, None]`` (what ``OneHotEncoder`` is given to encode one label per sample)."""
+    """An expression that visibly makes one column: ``y.reshape(-1, 1)`` (or ``len(y), 1``),
+    ``df[["label"]]``, ``y[:, None]`` (what ``OneHotEncoder`` is given to encode one label
+    per sample)."""
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
             node.func.attr.value == "reshape":
-        return "".join(_code(arg.value) for arg in node.args) in ("-11", "(-1,1)", "[-1,1]")
+        # (rows, 1) however the rows are written: -1, len(y), n
+        if any(arg.keyword is not None or arg.star for arg in node.args):
+            return False
+        shape = [arg.value for arg in node.args]
+        if len(shape) == 1 and isinstance(shape[0], (cst.Tuple, cst.List)):
+            shape = [element.value for element in shape[0].elements]
+        return len(shape) == 2 and _code(shape[1]) == "1"
     if isinstance(node, cst.Subscript) and len(node.slice) == 1:
         index = node.slice[0].slice
         return isinstance(index, cst.Index) and isinstance(index.value, cst.List) and \

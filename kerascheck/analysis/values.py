@@ -288,6 +288,13 @@ def keyword_value(node: cst.Call, keyword: str, position: int | None):
 
 # --- values that several paths give, merged (branches of an ``if``, returns of a function) --
 
+# the kind of the graph point where branches' tensors meet (see merge_values); shapes and
+# rules that do not name it take it as unknown
+BRANCH_MERGE = "BranchMerge"
+# the identity of what ``load_model(path)`` gives (see merge_values)
+LOADED_MODEL = "loaded model"
+
+
 def merge_values(values: list, identity):
     """One value for what several paths give (the branches of an ``if``, the ``return``s of a
     function): the value itself where they agree, data with the facts true on every path, a
@@ -300,6 +307,20 @@ def merge_values(values: list, identity):
         return first
     if all(isinstance(value, DataVal) for value in values):
         return _merge_data([value.data for value in values], identity)
+    built = {id(value.model): value for value in values if isinstance(value, ModelVal)}
+    if len(built) == 1 and all(isinstance(value, ModelVal) or isinstance(value, DataVal) and (
+            isinstance(value.data.identity, tuple) and value.data.identity[:1] == (
+                LOADED_MODEL,)) for value in values):
+        # ``if os.path.isfile(saved): model = load_model(saved)`` / ``else: model = build()``:
+        # a run resumes from the model an earlier run of the same code built; what follows
+        # (compile, fit) is judged on the model the file builds
+        return next(iter(built.values()))
+    if all(isinstance(value, TensorVal) for value in values):
+        # a tensor each branch made (``o = concatenate([o, skip])`` under an ``if``): either
+        # one, a point of the graph that only a rule asking "on every branch" passes through
+        parents = list({id(value): value for value in values}.values())
+        return TensorVal(LayerFact(kind=BRANCH_MERGE, arguments={"branches": len(parents)}),
+                         parents)
     if all(isinstance(v, Seq) and v.exact and len(v.items) == len(first.items) for v in values):
         return Seq([merge_values([v.items[index] for v in values], (*identity, index))
                     for index in range(len(first.items))], exact=True)

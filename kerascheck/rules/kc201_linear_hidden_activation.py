@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
+from kerascheck.analysis.values import BRANCH_MERGE
 from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, LayerFact, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -13,7 +14,18 @@ CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", 
 CONV_PASS_THROUGH = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                      "Flatten", "Reshape", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
                      "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "AvgPool1D",
-                     "AvgPool2D", "Identity"}
+                     "AvgPool2D", "Identity", "UpSampling1D", "UpSampling2D", "UpSampling3D",
+                     "Cropping1D", "Cropping2D", "Cropping3D", "GlobalAveragePooling1D",
+                     "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D",
+                     "GlobalAvgPool2D", "GlobalAvgPool3D", "Concatenate"}
+# ... and, where no bottleneck is meant (see _linear_through_normalization), normalization
+NORMALIZED_PASS_THROUGH = {"BatchNormalization"}
+
+
+# A concatenation is linear too: ``Dense(16)`` -> ``Concatenate`` -> ``Dense(32)`` composes to
+# one affine map of the inputs (a head whose branches are merged with no activation anywhere).
+LINEAR_MERGES = {"Concatenate"}
+DENSE_PASS_THROUGH = TRANSPARENT_LAYERS | LINEAR_MERGES
 
 
 def _is_convolution(layer: LayerFact) -> bool:
@@ -28,9 +40,14 @@ class LinearHiddenActivation(Rule):
     nonlinear in between. `Dropout`, `Flatten`, `Reshape` and `BatchNormalization` are not
     nonlinear; `Activation`, `ReLU`, `LeakyReLU`, `PReLU`, `ELU` and `Softmax` layers are.
     Convolutions too: a `Conv1D`/`Conv2D`/`Conv3D` with no activation feeding another
-    convolution or a `Dense` layer through dropout, padding, average pooling or `Flatten`
-    only (with `BatchNormalization` in between it is left alone: linear bottlenecks are a
-    design).
+    convolution or a `Dense` layer through dropout, padding, cropping, upsampling, average
+    pooling (global too), concatenation or `Flatten` only. With `BatchNormalization` in between
+    it is left alone (linear bottlenecks are a design), unless no activation follows at all:
+    the classifier `Dense` is reached through normalization and pooling, or the next
+    convolution is itself linear and goes on to another affine layer. `Concatenate` passes a
+    `Dense` chain as well. Where an `if` (or a loop) reassigned the tensor, the chain is
+    followed only when it is linear on every branch. A layer that is the output of some model
+    of the file (a bottleneck read out as an embedding) is meant to be linear.
 
     A chain of several linear layers is one root cause: one finding, at its first layer.
 
@@ -203,6 +220,15 @@ outputs = tf.keras.layers.Dense(1)(x)
 model = tf.keras.Model(inputs, outputs)
 layer = tf.keras.layers.Dense(10, activation='linear')
 """,
+        # a linear bottleneck read out as an embedding by a second model
+        """
+from tensorflow import keras
+inputs = keras.Input(shape=(64,))
+code = keras.layers.Dense(8, activation="linear")(inputs)
+decoded = keras.layers.Dense(64, activation="relu")(code)
+autoencoder = keras.Model(inputs, keras.layers.Dense(64)(decoded))
+encoder = keras.Model(inputs, code)
+""",
         # PyTorch's Sequential is not Keras
         """
 import torch.nn as nn
@@ -211,11 +237,20 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
 """,
     )
 
+    # layers that are the output of some model of the file: a linear bottleneck read out as an
+    # embedding (``encoder = Model(inputs, code)`` beside the autoencoder) is meant to be linear
+    _read_out: frozenset = frozenset()
+
+    def check_file(self, facts):
+        self._read_out = frozenset(id(model.layers[index]) for model in facts.models
+                                   for index in model.outputs if 0 <= index < len(model.layers))
+        yield from super().check_file(facts)
+
     def check_model(self, model: ModelFact):
         yield from self._convolution_findings(model)
         flagged = [layer for layer in model.layers
                    if layer.is_dense and layer.activation == LINEAR and not model.is_output(layer)
-                   and self._reaches_dense(model, layer)]
+                   and id(layer) not in self._read_out and self._reaches_dense(model, layer)]
         flagged_ids = {id(layer) for layer in flagged}
         for layer in flagged:
             if any(id(earlier) in flagged_ids for earlier in self._linear_feeders(model, layer)):
@@ -241,9 +276,11 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         chain, at its first layer."""
         chained: set[int] = set()  # layers inside a linear chain already reported
         for layer in model.layers:
-            if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(layer):
+            if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(
+                    layer) or id(layer) in self._read_out:
                 continue
-            reached = self._reaches_convolution(model, layer)
+            reached = self._reaches_convolution(model, layer) or \
+                self._linear_through_normalization(model, layer)
             inside = id(layer) in chained
             chained.update(id(next_layer) for next_layer in reached)
             if reached and not inside:
@@ -255,19 +292,9 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
 
     def _chain(self, model: ModelFact, first: LayerFact, flagged_ids: set) -> list[LayerFact]:
         """The flagged layers a chain starting at ``first`` runs through (one fix for all)."""
-        chain, frontier, seen = [first], list(model.successors(first)), set()
-        while frontier:
-            current = frontier.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            if id(current) in flagged_ids:
-                chain.append(current)
-                frontier.extend(model.successors(current))
-            elif not current.is_dense and (current.is_kind(*TRANSPARENT_LAYERS) or (
-                    current.is_kind("Activation") and current.activation == LINEAR)):
-                frontier.extend(model.successors(current))
-        return chain
+        passed, _ = _walk(model, first, lambda current: id(current) in flagged_ids or (
+            not current.is_dense and _passes_dense_chain(current)))
+        return [first, *(layer for layer in passed if id(layer) in flagged_ids)]
 
     @staticmethod
     def _linear_feeders(model: ModelFact, layer: LayerFact) -> list[LayerFact]:
@@ -281,47 +308,45 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             seen.add(id(current))
             if current.is_dense:
                 feeders.append(current)
-            elif current.is_kind(*TRANSPARENT_LAYERS) or (
+            elif current.is_kind(*DENSE_PASS_THROUGH) or current.kind == BRANCH_MERGE or (
                     current.is_kind("Activation") and current.activation == LINEAR):
                 frontier.extend(model.predecessors(current))
         return feeders
 
+    def _linear_through_normalization(self, model: ModelFact, layer: LayerFact) -> list:
+        """What a linear convolution reaches through ``BatchNormalization`` too, when that is no
+        linear bottleneck: a classifier ``Dense`` (``Conv2D`` -> ``BatchNormalization`` ->
+        ``GlobalAveragePooling2D`` -> ``Dense``), or a convolution itself linear that goes on to
+        another affine layer the same way (a decoder with no activation anywhere: ``Conv2D`` ->
+        ``BatchNormalization`` -> ``UpSampling2D`` -> ``concatenate`` -> ``Conv2D`` -> ...). A
+        bottleneck's next convolution is followed by its nonlinearity (MobileNetV2's expansion:
+        ``BatchNormalization`` then ``ReLU6``), so it stays silent."""
+        found = []
+        for reached in self._reaches_convolution(model, layer, normalized=True):
+            if reached.is_dense or reached.activation == LINEAR and not model.is_output(
+                    reached) and self._reaches_convolution(model, reached, normalized=True):
+                found.append(reached)
+        return found
+
     @staticmethod
-    def _reaches_convolution(model: ModelFact, layer: LayerFact) -> list[LayerFact]:
+    def _reaches_convolution(model: ModelFact, layer: LayerFact,
+                             normalized: bool = False) -> list[LayerFact]:
         """Whether a linear convolution feeds another convolution or a Dense layer through
-        shape-only layers. Normalization in between is left alone: linear bottlenecks followed
-        by BatchNormalization are a design (MobileNetV2), not a slip."""
-        frontier = list(model.successors(layer))
-        seen: set[int] = set()
-        reached = []
-        while frontier:
-            current = frontier.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            if current.is_dense or _is_convolution(current):
-                reached.append(current)
-            elif current.is_kind(*CONV_PASS_THROUGH) or (
-                    current.is_kind("Activation") and current.activation == LINEAR):
-                frontier.extend(model.successors(current))
-        return reached
+        shape-only layers. Normalization in between is left alone (unless ``normalized``):
+        linear bottlenecks followed by BatchNormalization are a design (MobileNetV2), not a
+        slip."""
+        passing = CONV_PASS_THROUGH | NORMALIZED_PASS_THROUGH if normalized else CONV_PASS_THROUGH
+        _, beyond = _walk(model, layer, lambda current: not current.is_dense and not
+                          _is_convolution(current) and (current.is_kind(*passing) or (
+                              current.is_kind("Activation") and current.activation == LINEAR)))
+        return [current for current in beyond if current.is_dense or _is_convolution(current)]
 
     @staticmethod
     def _reaches_dense(model: ModelFact, layer: LayerFact) -> bool:
         """Whether the layer's output reaches a Dense layer through transparent layers only."""
-        frontier = list(model.successors(layer))
-        seen: set[int] = set()
-        while frontier:
-            current = frontier.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            if current.is_dense:
-                return True
-            if current.is_kind(*TRANSPARENT_LAYERS) or (
-                    current.is_kind("Activation") and current.activation == LINEAR):
-                frontier.extend(model.successors(current))
-        return False
+        _, beyond = _walk(model, layer, lambda current: not current.is_dense and
+                          _passes_dense_chain(current))
+        return any(current.is_dense for current in beyond)
 
     def prove(self, subject=None):
         """Train a linear hidden stack and its ReLU twin on XOR: the trained linear stack equals
@@ -359,3 +384,36 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             self.code, verdict,
             "the trained linear stack is one affine map and cannot fit XOR; the ReLU twin can",
             measured)
+
+
+def _passes_dense_chain(layer: LayerFact) -> bool:
+    return layer.is_kind(*DENSE_PASS_THROUGH) or (
+        layer.is_kind("Activation") and layer.activation == LINEAR)
+
+
+def _walk(model: ModelFact, start: LayerFact, passes) -> tuple[list, list]:
+    """(the layers passed, the layers beyond) of a walk from ``start``'s output through the
+    layers ``passes`` accepts. Where branches' tensors meet (an ``if`` that reassigned the
+    tensor), the walk goes on only once it has passed every branch into the meeting point: the
+    chain is linear whichever branch runs."""
+    passed_ids, passed, beyond, seen = {id(start)}, [], [], set()
+    frontier = list(model.successors(start))
+    while frontier:
+        current = frontier.pop()
+        if current.kind == BRANCH_MERGE:
+            parents = model.predecessors(current)  # a model's Input is no layer: counted
+            if id(current) not in passed_ids and len(parents) == current.arguments.get(
+                    "branches") and all(id(parent) in passed_ids for parent in parents):
+                passed_ids.add(id(current))
+                frontier.extend(model.successors(current))
+            continue
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if passes(current):
+            passed_ids.add(id(current))
+            passed.append(current)
+            frontier.extend(model.successors(current))
+        else:
+            beyond.append(current)
+    return passed, beyond

@@ -19,6 +19,10 @@ class FromLogitsMismatch(Rule):
       probabilities: a string loss such as `'sparse_categorical_crossentropy'`, a loss function,
       or a loss class without `from_logits=True`.
 
+    The loss is the one given to `compile`, or, for a model never compiled, a loss object
+    applied to the model's output inside a `tf.GradientTape` block of a training loop of your
+    own (`loss_fn(y, model(x))`).
+
     ## Why is this bad?
     With `from_logits=True` the loss applies softmax (or sigmoid) itself. Fed probabilities, it
     squashes them a second time: the outputs of a softmax lie in [0, 1], so the second softmax
@@ -114,6 +118,19 @@ class Classifier(keras.Model):
         return self.out(self.hidden(inputs))
 model = Classifier()
 model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))  # expect: KC305
+""",
+        # a softmax output trained by a loop of the user's with a logits loss
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(8,)),
+                             tf.keras.layers.Dense(3, activation="softmax")])
+loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)  # expect: KC305
+optimizer = tf.keras.optimizers.SGD(0.1)
+for x, y in batches:
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x))
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_weights),
+                                  model.trainable_weights))
 """,
     )
     valid = (

@@ -20,14 +20,25 @@ def _label_classes(model: ModelFact) -> tuple[int, bool] | None:
     return seen.pop() if len(seen) == 1 else None
 
 
+def _one_hot_per_sample(model: ModelFact) -> bool:
+    """Whether every fit's labels are one-hot with exactly one class per sample and a number
+    of classes not known to be 1 (the one-hot labels of class folders, of ``to_categorical``)."""
+    return bool(model.fits) and all(
+        isinstance(fit.y, DataFact) and fit.y.one_hot and fit.y.single_label and
+        fit.y.classes != 1 for fit in model.fits)
+
+
 class OutputUnitsMismatch(Rule):
     """
     ## What it does
     Compares the output layer's units with the labels it is trained on: a `softmax` or
     `sigmoid` over n units with one-hot labels of m ≠ n classes (`to_categorical(y, m)`,
     `tf.one_hot(y, m)`), or fewer units than the classes of integer labels from a dataset whose
-    classes are known (`keras.datasets.mnist` has 10); and one output unit with a categorical
-    loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`).
+    classes are known (`keras.datasets.mnist` has 10); one output unit with a categorical
+    loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`); and one `sigmoid`
+    unit trained on one-hot labels with one class per sample, such as the labels of
+    `flow_from_directory(class_mode="categorical")` (one column per class folder, however
+    many folders there are).
 
     ## Why is this bad?
     Each output unit is one class's probability. With one-hot labels of another width the loss
@@ -106,6 +117,17 @@ model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # expect: KC308
 model.fit(x_train, y_train, validation_split=0.2)
 """,
+        # one sigmoid unit on the one-hot labels of class folders (their number unknown)
+        """
+from keras.models import Sequential
+from keras.layers import Dense, Flatten
+from keras.preprocessing.image import ImageDataGenerator
+model = Sequential([Flatten(input_shape=(64, 64, 3)), Dense(1, activation="sigmoid")])  # expect: KC308
+model.compile(loss="binary_crossentropy", optimizer="adam")
+images = ImageDataGenerator(rescale=1 / 255)
+model.fit(images.flow_from_directory("train", class_mode="categorical"),
+          validation_data=images.flow_from_directory("val", class_mode="categorical"))
+""",
     )
     valid = (
         """
@@ -135,6 +157,17 @@ model = keras.Sequential([keras.layers.Embedding(1000, 8), keras.layers.GlobalAv
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x_train, y_train, validation_split=0.2)
 """,
+        # one sigmoid unit on the 0/1 labels of two class folders
+        """
+from keras.models import Sequential
+from keras.layers import Dense, Flatten
+from keras.preprocessing.image import ImageDataGenerator
+model = Sequential([Flatten(input_shape=(64, 64, 3)), Dense(1, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+images = ImageDataGenerator(rescale=1 / 255)
+model.fit(images.flow_from_directory("train", class_mode="binary"),
+          validation_data=images.flow_from_directory("val", class_mode="binary"))
+""",
     )
 
     def check_model(self, model: ModelFact):
@@ -150,6 +183,14 @@ model.fit(x_train, y_train, validation_split=0.2)
                 f"nothing is learned; give the output one unit per class with `softmax`")
             return
         if head.activation not in ("softmax", "sigmoid"):
+            return
+        if head.units == 1 and head.activation == "sigmoid" and _one_hot_per_sample(model):
+            # ``flow_from_directory(class_mode="categorical")``: one column per class folder
+            yield self.finding(
+                head.dense,
+                "The output has 1 unit but the labels are one-hot, one column per class, so "
+                "the problem has several classes; give the output one unit per class with "
+                "`softmax` and `categorical_crossentropy`")
             return
         labels = _label_classes(model)
         if labels is None:
