@@ -318,6 +318,8 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
                 finding = Finding(finding.code, finding.message, finding.target)  # edits there
             kept.append(finding)
             continue
+        if id(node) in _silent_nodes(owner[0], target_version):
+            continue  # under a branch the installation chooses, in that module: silent there
         own = _own_findings(owner[0], analyzer.project, target_version)
         if own is not None and (finding.code, id(node)) not in own:
             elsewhere.setdefault(owner[0].path, []).append((finding, node, owner))
@@ -336,6 +338,21 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
             line = positions[node].start.line if node in positions else 1
             kept.append(Finding(finding.code, f"{finding.message} (in {shown}:{line})", anchor))
     return kept
+
+
+def _silent_nodes(loaded, target_version: str) -> set[int]:
+    """The nodes of an imported module under branches the installation chooses (what
+    :func:`judge_module` silences in a file of its own), once per loaded module and target."""
+    key = ("silent", target_version)
+    if key not in loaded.cached:
+        from kerascheck.analysis.branches import conditional_nodes
+
+        try:
+            loaded.cached[key] = conditional_nodes(loaded.module, loaded.module.code,
+                                                   target_version)
+        except RecursionError:  # too deep to print again: nothing of it is judged silent
+            loaded.cached[key] = set()
+    return loaded.cached[key]
 
 
 def _own_findings(loaded, project, target_version: str) -> set | None:

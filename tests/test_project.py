@@ -101,6 +101,41 @@ def test_what_only_the_importer_reveals_is_reported_at_its_import(tmp_path):
     assert finding.message.endswith("(in model.py:13)") and finding.fix is None
 
 
+def test_what_the_imported_module_silences_as_installation_chosen_stays_silent(tmp_path):
+    """A Keras 2 helper called under ``if K.backend() == "theano":`` in the builder's module is
+    silent there (the installation decides); the importer that reaches it does not report it
+    at its import either (it did: "(in nets.py:14)")."""
+    nets = """\
+        from keras import backend as K
+        from keras.layers import Dense, Input
+        from keras.models import Model
+        from keras.utils import layer_utils
+
+
+        def build(units, weights=None):
+            inputs = Input(shape=(8,))
+            model = Model(inputs, Dense(units, activation="softmax")(inputs))
+            if weights is not None:
+                model.load_weights(weights)
+                if K.backend() == "theano":
+                    layer_utils.convert_all_kernels_in_model(model)
+            return model
+        """
+    trainer = """\
+        from nets import build
+
+        model = build(3, weights="w.h5")
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        """
+    write(tmp_path, {"nets.py": nets, "train.py": trainer})
+    assert codes(tmp_path / "nets.py") == [(4, "KC601")]  # the import itself, in its own file
+    assert codes(tmp_path / "train.py") == []
+    # the same call outside the branch is still reported at the import, naming the place
+    write(tmp_path, {"nets.py": nets.replace('if K.backend() == "theano":', "if True:")})
+    [finding] = lint_file(tmp_path / "train.py").diagnostics
+    assert finding.code == "KC601" and finding.message.endswith("(in nets.py:13)")
+
+
 def test_star_import_brings_a_data_helper_and_constants(tmp_path):
     utils = """\
         from tensorflow.keras.datasets import mnist
