@@ -80,3 +80,55 @@ def test_a_finding_inside_an_imported_module_runs_the_construct_found_there(
     assert measured["failing import"] == "from keras.utils import layer_utils"
     assert measured["exception"].startswith("ImportError")
     assert code == 0
+
+
+def test_a_linear_hidden_layer_is_shown_on_its_path_when_the_model_cannot_be_rebuilt():
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        import numpy as np
+        from tensorflow import keras
+        from features import Encoder
+        x_train = np.load("x.npy")
+        inputs = keras.Input(shape=x_train.shape[1:])
+        hidden = Encoder(x_train.shape)(inputs)
+        hidden = keras.layers.Dense(64)(hidden)
+        hidden = keras.layers.Dropout(0.2)(hidden)
+        outputs = keras.layers.Dense(3, activation="softmax")(hidden)
+        model = keras.Model(inputs, outputs)
+        """), "model.py")
+    [item] = [item for item in results if item.diagnostic.code == "KC201"]
+    assert verdict_of(item) == "shown", item.not_rebuilt
+    assert item.evidence.measurements["distance to one affine map"] < 1e-5
+    stand_ins = item.evidence.measurements["stand-ins (not from your code)"]
+    # the whole model cannot be rebuilt (a layer of the user's own, an unknown input shape):
+    # the path alone, said in the evidence
+    assert "only the flagged layer and the layers after it" in stand_ins
+    assert "its input shape is unknown" in stand_ins
+
+
+def test_a_model_built_from_its_first_batch_takes_the_data_sets_shape_and_optimizer():
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        from tensorflow import keras
+        (x_train, y_train), _ = keras.datasets.mnist.load_data()
+        model = keras.Sequential()
+        model.add(keras.layers.Flatten())
+        model.add(keras.layers.Dense(32, activation="relu"))
+        model.add(keras.layers.Dense(10, activation="softmax"))
+        model.summary()
+        model.compile(optimizer=keras.optimizers.SGD(), loss="sparse_categorical_crossentropy")
+        model.fit(x_train, y_train, epochs=3)
+        """), "mnist.py")
+    by_code = {item.diagnostic.code: item for item in results}
+    raw = by_code["KC401"]
+    assert verdict_of(raw) == "shown", raw.not_rebuilt or raw.evidence
+    measured = raw.evidence.measurements
+    assert "input shape (28, 28) from the data it is fit on (mnist" in \
+        measured["stand-ins (not from your code)"]
+    assert measured["optimizer (as compiled)"].startswith("SGD")
+    # KC101's symptom is the unbuilt model itself: it gets no stand-in input
+    unbuilt = by_code["KC101"]
+    assert verdict_of(unbuilt) == "shown"
+    assert "stand-ins (not from your code)" not in unbuilt.evidence.measurements

@@ -37,9 +37,50 @@ def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_
 
     Raises :class:`CannotRebuild` with the reason when the facts do not determine the model.
     """
+    try:
+        return _model_subject(model, finding, module, input_shapes)
+    except CannotRebuild as reason:
+        if finding.code not in standins.PATH_PROOFS or not isinstance(finding.target,
+                                                                      LayerFact):
+            raise
+        try:
+            return _path_subject(model, finding, module, reason)
+        except CannotRebuild:
+            raise reason from None
+
+
+def _path_subject(model: ModelFact, finding: Finding, module: cst.Module, reason):
+    """The flagged layer and the layers after it up to the next Dense layer, rebuilt alone on a
+    stand-in input width (see :data:`standins.PATH_PROOFS`)."""
     from kerascheck.proofkit import Subject, load_tensorflow
 
-    tf, keras, np = load_tensorflow(0)
+    _, keras, _ = load_tensorflow(0)
+    if not model.exact or finding.target not in model.layers:
+        raise CannotRebuild("the layers after the flagged one are not fully known")
+    path = [finding.target]
+    while len(path) == 1 or not path[-1].is_dense:
+        following = model.successors(path[-1])
+        if len(following) != 1 or len(path) > 8:
+            raise CannotRebuild("the path after the flagged layer is not known")
+        path.append(following[0])
+    notes = [(f"only the flagged layer and the layers after it up to the next Dense layer "
+              f"were rebuilt ({reason}), on {standins.PATH_INPUT_WIDTH} stand-in input "
+              f"features: the symptom does not depend on what comes before them")]
+    built = {id(fact): _make_layer(keras, fact, module, notes) for fact in path}
+    try:
+        keras_model = keras.Sequential([keras.Input(shape=(standins.PATH_INPUT_WIDTH,))] +
+                                       [built[id(fact)] for fact in path])
+    except Exception as error:
+        raise CannotRebuild(f"Keras refuses to build the path: {type(error).__name__}") \
+            from None
+    return Subject(model=keras_model, fact=model, finding=finding,
+                   input_shape=(standins.PATH_INPUT_WIDTH,), layers=built, stand_ins=notes)
+
+
+def _model_subject(model: ModelFact, finding: Finding, module: cst.Module, input_shapes: dict):
+    from kerascheck.proofkit import Subject, load_tensorflow
+
+    _, keras, _ = load_tensorflow(0)
     if not model.exact:
         raise CannotRebuild("its layer list is not fully known (layers added in a loop, under a "
                             "condition, or from a variable)")
@@ -47,7 +88,7 @@ def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_
         raise CannotRebuild("it has no layers the linter could see")
     notes: list[str] = []
     layer_facts = list(model.layers)
-    input_shape = _input_shape(model, input_shapes, notes)
+    input_shape = _input_shape(model, input_shapes, notes, finding.code, module)
     if layer_facts[0].is_kind("InputLayer") and model.kind == "sequential":
         layer_facts = layer_facts[1:]
     if model.kind != "sequential" and input_shape is None:
@@ -63,7 +104,7 @@ def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_
             input_shape = smaller
         except CannotRebuild:
             del notes[:]
-            _input_shape(model, input_shapes, notes)
+            _input_shape(model, input_shapes, notes, finding.code, module)
     if keras_model is None:
         keras_model, built = _build(keras, model, layer_facts, module, input_shape, notes)
     if standins.is_large(keras_model) and finding.code not in standins.SIZE_DEPENDENT:
@@ -93,14 +134,29 @@ def _build(keras, model: ModelFact, layer_facts: list, module, input_shape, note
     return keras_model, built
 
 
-def _input_shape(model: ModelFact, input_shapes: dict, notes: list):
-    """The sample shape of the model's single input, None when the model declares none; a
-    stand-in (noted) when the first layer's kind says what shape it takes. Raises
+def _input_shape(model: ModelFact, input_shapes: dict, notes: list, code: str = "",
+                 module: cst.Module | None = None):
+    """The sample shape of the model's single input; a stand-in (noted) when the first layer's
+    kind says what shape it takes, or the shape of the data set it is fit on when the facts
+    know it. A model that declares no input is built from its first batch: the data's shape or
+    a stand-in, except for the proofs of that very symptom (None: left unbuilt). Raises
     CannotRebuild when it declares one the facts do not give and no stand-in fits."""
-    if model.input_declared is False:
-        return None
-    shapes = input_shapes.get(id(model))
     first = model.layers[0] if model.layers else None
+    if model.input_declared is False:
+        if code in standins.UNBUILT_PROOFS:
+            return None
+        stand_in = standins.input_shape_for(first.kind) if first is not None else None
+        from_data = _data_shape(model, module, stand_in)
+        if from_data is not None:
+            notes.append(f"input shape {from_data[1]} from the data it is fit on ({from_data[0]}"
+                         f"; the model declares none and is built from its first batch)")
+            return from_data[1]
+        if stand_in is None:
+            return None
+        notes.append(f"input shape {stand_in} (the model declares none and is built from its "
+                     f"first batch; the symptom does not depend on it)")
+        return stand_in
+    shapes = input_shapes.get(id(model))
     if shapes is None and first is not None:
         if first.declares_input is True:
             if "input_dim" in first.arguments:
@@ -116,15 +172,48 @@ def _input_shape(model: ModelFact, input_shapes: dict, notes: list):
     if isinstance(shape, tuple) and all(isinstance(d, int) and d > 0 for d in shape):
         return shape
     stand_in = standins.input_shape_for(first.kind) if first is not None else None
+    from_data = _data_shape(model, module, stand_in) if not isinstance(shape, tuple) or \
+        stand_in is None or len(shape) == len(stand_in) else None
+    if from_data is not None and (not isinstance(shape, tuple) or len(shape) == len(from_data[1])):
+        notes.append(f"input shape {from_data[1]} from the data it is fit on ({from_data[0]}; "
+                     f"the source does not state it)")
+        return from_data[1]
     if stand_in is None:
-        raise CannotRebuild("its input shape is unknown" if not shapes else
-                            f"its input shape {shape!r} is not a tuple of known sizes")
+        raise CannotRebuild("its input shape is unknown" if not shapes or shape is UNKNOWN
+                            else f"its input shape {_shown(shape)} is not a tuple of known "
+                                 f"sizes")
     if isinstance(shape, tuple) and len(shape) == len(stand_in):  # keep the known sizes
         stand_in = tuple(d if isinstance(d, int) and d > 0 else s
                          for d, s in zip(shape, stand_in))
     notes.append(f"input shape {stand_in} (the source does not state it; the symptom does "
                  f"not depend on it)")
     return stand_in
+
+
+def _shown(shape) -> str:
+    """A shape with its unknown sizes as ``?``: ``(?, 3)``."""
+    if isinstance(shape, tuple):
+        return "(" + ", ".join("?" if d is UNKNOWN else repr(d) for d in shape) + \
+            (",)" if len(shape) == 1 else ")")
+    return repr(shape)
+
+
+def _data_shape(model: ModelFact, module, stand_in) -> tuple[str, tuple] | None:
+    """``(data set name, sample shape)`` of the data set of Keras' own that ``model`` is fit on
+    (every fit the same one), of the rank the first layer takes (``stand_in``'s) when known."""
+    found = set()
+    for fit in model.fits:
+        identity = getattr(fit.x, "identity", None)
+        node = getattr(fit.x, "node", None)
+        if not (isinstance(identity, tuple) and identity[:1] == ("load",) and
+                isinstance(node, cst.Call) and module is not None):
+            return None
+        found.add(standins.dataset_shape(
+            module.code_for_node(node.func).replace(" ", "").replace("\n", "")))
+    if len(found) != 1 or None in found:
+        return None
+    name, shape = found.pop()
+    return (name, shape) if stand_in is None or len(stand_in) == len(shape) else None
 
 
 def _argument_value(module: cst.Module, argument: cst.Arg, fact: LayerFact):

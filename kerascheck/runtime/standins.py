@@ -31,6 +31,20 @@ _STAND_IN_INPUTS = {"Dense": (8,), "Dropout": (8,), "BatchNormalization": (8,),
                     "GRU": (10, 4), "SimpleRNN": (10, 4), "Conv2D": (16, 16, 3),
                     "MaxPooling2D": (16, 16, 3), "Flatten": (8, 8), "Reshape": None}
 
+# The sample shape of ``x`` in each data set Keras ships (``keras.datasets.NAME.load_data()``):
+# a model that declares no input is built from its first batch of that data.
+DATASET_SHAPES = {"mnist": (28, 28), "fashion_mnist": (28, 28), "cifar10": (32, 32, 3),
+                  "cifar100": (32, 32, 3), "boston_housing": (13,), "california_housing": (8,)}
+# Rules whose proof measures only the flagged layer and the layers after it up to the next
+# Dense layer (KC201: they compute one affine map, whatever comes before them and whatever the
+# input width): when the whole model cannot be rebuilt (an unknown input shape, a custom layer
+# elsewhere, millions of weights), that path alone is, on a stand-in input width.
+PATH_PROOFS = {"KC201"}
+PATH_INPUT_WIDTH = 8
+# Rules whose symptom is the model that declares no input (it is not built until it sees data):
+# their proofs get the model unbuilt, never a stand-in input.
+UNBUILT_PROOFS = {"KC101"}
+
 # Larger inputs than this (values per sample) or more weights than this are shrunk, when the
 # proof does not depend on sizes.
 _LARGE_INPUT = 32 * 32 * 3
@@ -71,6 +85,15 @@ def keyword_stand_in(kind: str, keyword: str):
 def input_shape_for(first_kind) -> tuple | None:
     """A stand-in sample shape for a model whose first layer is ``first_kind``."""
     return _STAND_IN_INPUTS.get(first_kind) if isinstance(first_kind, str) else None
+
+
+def dataset_shape(loader: str) -> tuple[str, tuple] | None:
+    """``("mnist", (28, 28))`` for the dotted name of a loader such as
+    ``keras.datasets.mnist.load_data``, None for any other."""
+    parts = loader.split(".")
+    if len(parts) >= 2 and parts[-1] == "load_data" and parts[-2] in DATASET_SHAPES:
+        return parts[-2], DATASET_SHAPES[parts[-2]]
+    return None
 
 
 def shrunk(shape: tuple) -> tuple | None:

@@ -22,7 +22,11 @@ import libcst as cst
 from kerascheck.analysis.targets import keras3_only_silent
 from kerascheck.diagnostics import Diagnostic, Finding
 from kerascheck.facts import ModelFact
-from kerascheck.runtime.pairing import findings_with_models
+from kerascheck.runtime.pairing import (
+    ShapeRecordingAnalyzer,
+    compiled_with,
+    imported_origins,
+)
 from kerascheck.runtime.rebuild import CannotRebuild, build_subject
 from kerascheck.settings.config import Config
 
@@ -43,6 +47,67 @@ class ProvedFinding:
     seconds: float = 0.0  # time spent proving this finding (wall clock)
     cpu_seconds: float = 0.0  # CPU time of this process (all its threads) for this finding
 
+
+
+def findings_with_models(source: str, path: str, config: Config | None = None,
+                         project="auto"):
+    """``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)], origins)``: the engine's
+    findings (:func:`kerascheck.engine.judge_module`, then ``# noqa``), each with the model whose
+    ``check_model`` gives the same judgment, or that is compiled with the optimizer a finding
+    points into; None for purely syntactic findings."""
+    from kerascheck import engine
+    from kerascheck.rules import rule_by_code_or_name
+    from kerascheck.rules.base import Rule
+    from kerascheck.source import suppression
+
+    config = config or Config()
+    if project == "auto":
+        from kerascheck.source.project import project_for
+
+        project = project_for(path)
+    module = engine.parse(source, path)
+    if isinstance(module, Diagnostic):
+        return None, {}, [(module, None, None)], {}
+    raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    analyzers: list[ShapeRecordingAnalyzer] = []
+
+    def recording(*args):  # keeps the analyzer: its input shapes are returned
+        analyzers.append(ShapeRecordingAnalyzer(*args))
+        return analyzers[-1]
+
+    judged = engine.judge_module(module, raw, path, config, project, [],
+                                 analyzer_class=recording)
+    if not isinstance(judged, tuple):
+        return module, {}, [(judged, None, None)] if judged is not None else [], {}
+    facts, findings = judged
+    judgments: dict[str, list] = {}  # per rule: (model, its check_model findings)
+    pairs: list[tuple[Finding, ModelFact | None]] = []
+    for finding in findings:
+        rule_class = rule_by_code_or_name(finding.code)
+        if rule_class.check_model is Rule.check_model:
+            pairs.append((finding, compiled_with(facts.models, finding)))
+            continue
+        if finding.code not in judgments:
+            judgments[finding.code] = [(model, list(rule_class().check_model(model)))
+                                       for model in facts.models]
+        owner = next((model for model, judged_model in judgments[finding.code] if any(
+            other.target is finding.target and other.message == finding.message
+            for other in judged_model)), None) or compiled_with(facts.models, finding)
+        pairs.append((finding, owner))
+    located = []
+    for finding, model in pairs:
+        diagnostic = engine.locate([finding], module, path)[0]
+        located.append((diagnostic, finding, model))
+    kept = set(map(id, suppression.filter_suppressed([d for d, _, _ in located], module.code)))
+    seen = set()
+    result = []
+    for diagnostic, finding, model in sorted(located, key=lambda item: item[0]):
+        key = (diagnostic.code, diagnostic.line, diagnostic.column)
+        if id(diagnostic) in kept and key not in seen:
+            seen.add(key)
+            result.append((diagnostic, finding, model))
+    origins = imported_origins([finding for _, finding, _ in result], facts, analyzers[0])
+    return module, analyzers[0].input_shapes, result, origins
 
 
 def prove_source(source: str | bytes, path: str,
