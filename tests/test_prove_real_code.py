@@ -132,3 +132,73 @@ def test_a_model_built_from_its_first_batch_takes_the_data_sets_shape_and_optimi
     unbuilt = by_code["KC101"]
     assert verdict_of(unbuilt) == "shown"
     assert "stand-ins (not from your code)" not in unbuilt.evidence.measurements
+
+
+def test_structure_and_data_findings_are_measured_on_the_users_model_not_the_example():
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        from tensorflow import keras
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        x_train = x_train.reshape(-1, 28, 28, 1) / 255.0
+        labels = keras.utils.to_categorical(y_train, 10)
+        small = keras.Sequential([keras.Input(shape=(8, 8, 1)), keras.layers.Conv2D(4, 3),
+                                  keras.layers.MaxPooling2D(2), keras.layers.Conv2D(4, 3),
+                                  keras.layers.Conv2D(4, 3), keras.layers.Flatten(),
+                                  keras.layers.Dense(10, activation="softmax")])
+        model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
+                                  keras.layers.Dense(16, activation="relu"),
+                                  keras.layers.Dense(5, activation="softmax")])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        model.fit(x_train, labels, epochs=2, validation_data=(x_train[:1000], labels[:1000]))
+        """), "train.py")
+    by_code = {item.diagnostic.code: item for item in results}
+    assert {"KC104", "KC308", "KC505"} <= set(by_code)
+    for code in ("KC104", "KC308", "KC505"):
+        assert verdict_of(by_code[code]) == "shown", (code, by_code[code].not_rebuilt)
+        assert by_code[code].model_line in (5, 9)  # on the user's model
+    # KC104: Keras' own refusal of the user's model, at the user's sizes
+    assert "(None, 1, 1, 4)" in by_code["KC104"].evidence.measurements["building your model"]
+    # KC308: the user's 5 units on one-hot labels of the 10 classes mnist holds
+    fit = by_code["KC308"].evidence.measurements["fit on one-hot labels of 10 classes"]
+    assert fit.startswith("ValueError")
+    # KC505: the user's architecture memorizes the rows its validation is taken from
+    memory = by_code["KC505"].evidence.measurements
+    assert memory["accuracy on rows it trained on (its validation)"] >= \
+        memory["accuracy on held-out data"] + 0.25
+
+
+def test_raw_test_rows_are_scored_by_the_users_model_trained_on_standardized_rows():
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    [item] = prove_source(textwrap.dedent("""\
+        import pandas as pd
+        from sklearn.preprocessing import StandardScaler
+        from tensorflow import keras
+        frame = pd.read_csv("patients.csv")
+        x, y = frame.drop(columns="label").values, frame["label"].values
+        x_train, x_test, y_train, y_test = x[:800], x[800:], y[:800], y[800:]
+        x_train = StandardScaler().fit_transform(x_train)
+        model = keras.Sequential([keras.Input(shape=(6,)),
+                                  keras.layers.Dense(16, activation="relu"),
+                                  keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(x_train, y_train, epochs=5, validation_split=0.2)
+        model.evaluate(x_test, y_test)
+        """), "tab.py")
+    assert item.diagnostic.code == "KC403" and verdict_of(item) == "shown"
+    measured = item.evidence.measurements
+    assert measured["accuracy on held-out rows, preprocessed"] >= \
+        measured["accuracy on held-out rows, left raw"] + 0.3
+    assert measured["data"].startswith("tabular columns")
+
+
+@pytest.mark.parametrize("code", ["KC202", "KC204", "KC307", "KC604"])
+def test_proofs_of_their_own_example_refuse_a_users_model(code):
+    from kerascheck.proofkit import Subject
+    from kerascheck.rules import rule_by_code_or_name
+
+    # never the example's numbers passed off as the user's model's
+    with pytest.raises(NotImplementedError):
+        rule_by_code_or_name(code)().prove(Subject(model=None, fact=None, finding=None,
+                                                   input_shape=None))

@@ -296,12 +296,16 @@ def subject_head(subject: Subject):
     """``(output Dense keras layer, activation, units, keras loss or None)`` of a user's model;
     CannotMeasure when the output is not a single Dense head."""
     head = subject.fact.output_head()
-    if head is None or not isinstance(head.units, int):
+    layer = subject.layer_of(head.dense) if head is not None else None
+    # units from a variable (``Dense(y.shape[1])``): the rebuilt layer's stand-in, which the
+    # rebuild lists in the evidence (a rule that depends on the units fires only when known)
+    units = head.units if head is not None and isinstance(head.units, int) else \
+        getattr(layer, "units", None)
+    if head is None or not isinstance(units, int):
         raise CannotMeasure("the model has no single Dense output the facts describe")
-    layer = subject.layer_of(head.dense)
     loss = getattr(subject.model, "loss", None) if getattr(subject.model, "compiled",
                                                            False) else None
-    return layer, head.activation, head.units, loss
+    return layer, head.activation, units, loss
 
 
 def subject_input_shape(subject: Subject) -> tuple:

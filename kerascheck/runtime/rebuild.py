@@ -26,7 +26,10 @@ _INPUT_ARGUMENTS = {"input_shape", "input_dim", "batch_input_shape", "batch_shap
 
 
 class CannotRebuild(Exception):
-    """The facts do not determine the model; the message says why, in plain words."""
+    """The facts do not determine the model; the message says why, in plain words.
+    ``refused`` is ``(exception name, first line)`` when Keras itself refused the model."""
+
+    refused: tuple | None = None
 
 
 # --- from facts to a keras model ---------------------------------------------------------------
@@ -40,6 +43,12 @@ def build_subject(model: ModelFact, finding: Finding, module: cst.Module, input_
     try:
         return _model_subject(model, finding, module, input_shapes)
     except CannotRebuild as reason:
+        if finding.code in standins.REFUSAL_PROOFS and reason.refused is not None:
+            from kerascheck.proofkit import Subject
+
+            # the symptom is Keras' refusal itself (a feature map shrunk to nothing)
+            return Subject(model=None, fact=model, finding=finding, input_shape=None,
+                           build_error=reason.refused)
         if finding.code not in standins.PATH_PROOFS or not isinstance(finding.target,
                                                                       LayerFact):
             raise
@@ -89,6 +98,9 @@ def _model_subject(model: ModelFact, finding: Finding, module: cst.Module, input
     notes: list[str] = []
     layer_facts = list(model.layers)
     input_shape = _input_shape(model, input_shapes, notes, finding.code, module)
+    if finding.code in standins.SIZE_DEPENDENT and any(standins.STAND_IN_NOTE in note
+                                                       for note in notes):
+        raise CannotRebuild("its input size is not stated, and this finding depends on it")
     if layer_facts[0].is_kind("InputLayer") and model.kind == "sequential":
         layer_facts = layer_facts[1:]
     if model.kind != "sequential" and input_shape is None:
@@ -129,8 +141,10 @@ def _build(keras, model: ModelFact, layer_facts: list, module, input_shape, note
         raise
     except Exception as error:  # the facts describe a model Keras refuses to build
         first_line = (str(error).strip().splitlines() or [""])[0][:200]
-        raise CannotRebuild(f"Keras refuses to build it: {type(error).__name__}: "
-                            f"{first_line}") from None
+        refusal = CannotRebuild(f"Keras refuses to build it: {type(error).__name__}: "
+                                f"{first_line}")
+        refusal.refused = (type(error).__name__, first_line)
+        raise refusal from None
     return keras_model, built
 
 
@@ -154,7 +168,7 @@ def _input_shape(model: ModelFact, input_shapes: dict, notes: list, code: str = 
         if stand_in is None:
             return None
         notes.append(f"input shape {stand_in} (the model declares none and is built from its "
-                     f"first batch; the symptom does not depend on it)")
+                     f"first batch; {standins.STAND_IN_NOTE})")
         return stand_in
     shapes = input_shapes.get(id(model))
     if shapes is None and first is not None:
@@ -185,8 +199,8 @@ def _input_shape(model: ModelFact, input_shapes: dict, notes: list, code: str = 
     if isinstance(shape, tuple) and len(shape) == len(stand_in):  # keep the known sizes
         stand_in = tuple(d if isinstance(d, int) and d > 0 else s
                          for d, s in zip(shape, stand_in))
-    notes.append(f"input shape {stand_in} (the source does not state it; the symptom does "
-                 f"not depend on it)")
+    notes.append(f"input shape {stand_in} (the source does not state it; "
+                 f"{standins.STAND_IN_NOTE})")
     return stand_in
 
 
@@ -268,6 +282,11 @@ def _make_layer(keras, fact: LayerFact, module: cst.Module, notes: list):
         found, value = _argument_value(module, argument, fact)
         if not found and name is None and not positional and isinstance(fact.units, int):
             found, value = True, fact.units  # a unit count the analysis knows (a constant)
+        if not found and name is None and len(positional) < len(fact.positional):
+            known_value = _literal_value(fact.positional[len(positional)])
+            if isinstance(known_value, (int, float, str, tuple)) and \
+                    not isinstance(known_value, bool):
+                found, value = True, known_value  # a constant the analysis knows
         if not found:
             written = module.code_for_node(argument.value)
             value = standins.positional_stand_in(fact.kind, len(positional)) if name is None \
@@ -285,6 +304,14 @@ def _make_layer(keras, fact: LayerFact, module: cst.Module, notes: list):
         else:
             keywords[name] = value
     keywords.pop("name", None)  # names could clash between models; keras picks fresh ones
+    if fact.kind.startswith("Convolution") and fact.kind[-2:] in ("2D", "3D") and \
+            len(positional) == int(fact.kind[-2]) + 1 and "kernel_size" not in keywords and \
+            all(type(value) is int for value in positional):
+        # Keras 1's Convolution2D(filters, rows, cols): Keras 2 reads the kernel as one tuple
+        # (Keras 3 would take the third integer as the strides)
+        notes.append(f"Keras 1's `{fact.kind}{tuple(positional)}` read as "
+                     f"`{fact.kind}({positional[0]}, {tuple(positional[1:])})`")
+        positional = [positional[0], tuple(positional[1:])]
     try:
         return layer_class(*positional, **keywords)
     except Exception as error:

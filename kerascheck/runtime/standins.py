@@ -50,8 +50,13 @@ UNBUILT_PROOFS = {"KC101"}
 _LARGE_INPUT = 32 * 32 * 3
 _LARGE_MODEL = 2_000_000
 _SHRUNK_SIDE = 32
-# Rules whose symptom depends on the sizes (a feature map that shrinks below its window).
+# Rules whose symptom depends on the sizes (a feature map that shrinks below its window): no
+# shrunk input, no stand-in input size.
 SIZE_DEPENDENT = {"KC104"}
+# Rules whose symptom is that Keras refuses to build the model: the refusal is handed to the
+# proof (``Subject.build_error``) instead of ending the rebuild.
+REFUSAL_PROOFS = {"KC104"}
+STAND_IN_NOTE = "the symptom does not depend on it"
 
 
 def renamed(kind: str, keyword: str) -> str | None:
