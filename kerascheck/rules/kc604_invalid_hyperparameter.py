@@ -159,12 +159,17 @@ schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, dec
         x = rng.uniform(size=(200, 8)).astype("float32")
         y = x.sum(axis=1).astype("float32")
 
+        from kerascheck.proofkit.curves import curves_figure
+
+        curves: dict = {}
+
         def losses(rate: float) -> tuple[float, float]:
             keras.utils.set_random_seed(0)
             model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=rate), loss="mse")
             before = float(model.evaluate(x, y, verbose=0))
-            return before, fit_quietly(model, x, y, steps=30)
+            return before, fit_quietly(model, x, y, steps=30,
+                                       losses=curves.setdefault(rate, []))
 
         bad_before, bad_after = losses(-0.01)
         good_before, good_after = losses(0.01)
@@ -176,4 +181,7 @@ schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, dec
                     f"to {good_after:.3g}.",
             measurements={"bad: loss before": bad_before, "bad: loss after 30 steps": bad_after,
                           "good: loss before": good_before,
-                          "good: loss after 30 steps": good_after})
+                          "good: loss after 30 steps": good_after},
+            figure=curves_figure("KC604: linear regression, SGD at -0.01 and at 0.01",
+                                 {"bad: learning rate -0.01": curves[-0.01],
+                                  "good: learning rate 0.01": curves[0.01]}, 30))
