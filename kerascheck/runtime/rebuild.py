@@ -110,7 +110,8 @@ def _model_subject(model: ModelFact, finding: Finding, module: cst.Module, input
     keras_model = None
     if smaller is not None:
         try:  # the same layers on a smaller input, when Keras can build them
-            keras_model, built = _build(keras, model, layer_facts, module, smaller, notes)
+            keras_model, built = _build(keras, model, layer_facts, module, smaller, notes,
+                                        finding.code)
             notes.append(f"input {input_shape} shrunk to {smaller} for speed (the symptom does "
                          f"not depend on the image size)")
             input_shape = smaller
@@ -118,17 +119,20 @@ def _model_subject(model: ModelFact, finding: Finding, module: cst.Module, input
             del notes[:]
             _input_shape(model, input_shapes, notes, finding.code, module)
     if keras_model is None:
-        keras_model, built = _build(keras, model, layer_facts, module, input_shape, notes)
-    if standins.is_large(keras_model) and finding.code not in standins.SIZE_DEPENDENT:
+        keras_model, built = _build(keras, model, layer_facts, module, input_shape, notes,
+                                    finding.code)
+    if standins.is_large(keras_model) and finding.code not in standins.SIZE_DEPENDENT and \
+            finding.code not in standins.BUILD_ONLY_PROOFS:
         raise CannotRebuild(f"it has {keras_model.count_params():,} weights, too many to "
                             f"measure in a few seconds")
     return Subject(model=keras_model, fact=model, finding=finding, input_shape=input_shape,
                    layers=built, stand_ins=notes)
 
 
-def _build(keras, model: ModelFact, layer_facts: list, module, input_shape, notes: list):
+def _build(keras, model: ModelFact, layer_facts: list, module, input_shape, notes: list,
+           code: str = ""):
     """The keras model of ``model``'s facts on ``input_shape``, and its layers by fact."""
-    built = {id(fact): _make_layer(keras, fact, module, notes) for fact in layer_facts}
+    built = {id(fact): _make_layer(keras, fact, module, notes, code) for fact in layer_facts}
     try:
         if model.kind == "sequential":
             keras_model = keras.Sequential(
@@ -250,7 +254,7 @@ def _literal_value(value):
     return value.value if isinstance(value, Const) else UNKNOWN
 
 
-def _make_layer(keras, fact: LayerFact, module: cst.Module, notes: list):
+def _make_layer(keras, fact: LayerFact, module: cst.Module, notes: list, code: str = ""):
     if not known(fact.kind) or not isinstance(fact.node, cst.Call):
         raise CannotRebuild("a layer is not one the linter can identify (a custom layer, a "
                             "variable or another model)")
@@ -289,8 +293,8 @@ def _make_layer(keras, fact: LayerFact, module: cst.Module, notes: list):
                 found, value = True, known_value  # a constant the analysis knows
         if not found:
             written = module.code_for_node(argument.value)
-            value = standins.positional_stand_in(fact.kind, len(positional)) if name is None \
-                else standins.keyword_stand_in(fact.kind, name)
+            value = standins.positional_stand_in(fact.kind, len(positional), code) \
+                if name is None else standins.keyword_stand_in(fact.kind, name)
             if value is None and name is None:
                 raise CannotRebuild(f"a positional argument of a {fact.kind} layer is not a "
                                     f"literal value")

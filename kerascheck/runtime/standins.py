@@ -57,6 +57,11 @@ SIZE_DEPENDENT = {"KC104"}
 # proof (``Subject.build_error``) instead of ending the rebuild.
 REFUSAL_PROOFS = {"KC104"}
 STAND_IN_NOTE = "the symptom does not depend on it"
+# Rules whose proof on a user's model builds it and looks at it (its output's shape or values,
+# its summary) without training it: a model of millions of weights is measured in well under a
+# second, and a vocabulary size from a variable may take a stand-in (no token ids are fed).
+BUILD_ONLY_PROOFS = {"KC101", "KC102", "KC201", "KC303"}
+_STAND_IN_VOCABULARY = 100
 
 
 def renamed(kind: str, keyword: str) -> str | None:
@@ -66,9 +71,14 @@ def renamed(kind: str, keyword: str) -> str | None:
     return KERAS2_RENAMES.get(keyword)
 
 
-def positional_stand_in(kind: str, position: int):
+def positional_stand_in(kind: str, position: int, code: str = ""):
     """A stand-in for a positional argument the source does not give as a literal (units or
-    filters first, then a kernel size), or None when there is no safe one."""
+    filters first, then a kernel size; an Embedding's vocabulary and width for the proofs that
+    feed it no token ids), or None when there is no safe one."""
+    if kind == "Embedding":
+        if code not in BUILD_ONLY_PROOFS or position > 1:
+            return None
+        return _STAND_IN_VOCABULARY if position == 0 else _STAND_IN_UNITS
     if kind not in _UNIT_LAYERS:
         return None
     if position == 0:
