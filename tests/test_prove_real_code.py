@@ -202,3 +202,28 @@ def test_proofs_of_their_own_example_refuse_a_users_model(code):
     with pytest.raises(NotImplementedError):
         rule_by_code_or_name(code)().prove(Subject(model=None, fact=None, finding=None,
                                                    input_shape=None))
+
+
+def test_logits_read_as_probabilities_and_a_stateful_rnn_on_the_users_model():
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        from tensorflow import keras
+        logits = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                                   keras.layers.Dense(3)])
+        logits.compile(optimizer="adam", loss="categorical_crossentropy")
+        rnn = keras.Sequential()
+        rnn.add(keras.layers.LSTM(16, batch_input_shape=(32, 10, 4), stateful=True))
+        rnn.add(keras.layers.Dense(1, activation="softmax"))
+        rnn.compile(optimizer="adam", loss="binary_crossentropy")
+        """), "heads.py")
+    by_code = {item.diagnostic.code: item for item in results}
+    clipped = by_code["KC305"]
+    assert verdict_of(clipped) == "shown", clipped.not_rebuilt
+    assert clipped.evidence.measurements["gradient norm, your loss"] < 1e-6
+    assert clipped.evidence.measurements["gradient norm, from_logits=True"] > 0.1
+    # a stateful LSTM needs a fixed batch: left out for a proof that only looks at the output
+    softmax = by_code["KC303"]
+    assert verdict_of(softmax) == "shown", softmax.not_rebuilt
+    assert "`stateful=` of a LSTM layer left out" in \
+        softmax.evidence.measurements["stand-ins (not from your code)"]
