@@ -23,6 +23,7 @@ from kerascheck.runtime import standins
 
 # Arguments that describe the input; the rebuilt model gets a keras.Input instead.
 _INPUT_ARGUMENTS = {"input_shape", "input_dim", "batch_input_shape", "batch_shape", "batch_size"}
+_WRAPPERS = {"Bidirectional", "TimeDistributed"}
 
 
 class CannotRebuild(Exception):
@@ -293,6 +294,10 @@ def _make_layer(keras, fact: LayerFact, module: cst.Module, notes: list, code: s
         if not found and name is None and not positional and isinstance(fact.units, int):
             found, value = True, fact.units  # a unit count the analysis knows (a constant)
         if not found and name is None and len(positional) < len(fact.positional):
+            inner = getattr(fact.positional[len(positional)], "layer", None)
+            if isinstance(inner, LayerFact) and fact.kind in _WRAPPERS:
+                # Bidirectional(LSTM(...)), TimeDistributed(Dense(...)): the wrapped layer
+                found, value = True, _make_layer(keras, inner, module, notes, code)
             known_value = _literal_value(fact.positional[len(positional)])
             if isinstance(known_value, (int, float, str, tuple)) and \
                     not isinstance(known_value, bool):
