@@ -192,12 +192,23 @@ def _prove_on_model(item: ProvedFinding, model, finding, module, input_shapes) -
             raise
         return "this rule's proof cannot measure a user's model yet"
     except Exception as error:  # a user's model must never crash the command
-        return (f"the measurement failed on this model: {type(error).__name__}: "
-                f"{str(error)[:200]}")
+        return f"the measurement failed on this model: {_error_text(error)}"
     if item.evidence is not None and subject.stand_ins:
         item.evidence.measurements["stand-ins (not from your code)"] = "; ".join(
             subject.stand_ins)
     return None
+
+
+def _error_text(error: Exception) -> str:
+    """``Name: message`` in one line; for TensorFlow's "Graph execution error" the line that
+    says what went wrong (``Received a label value of 9 which is outside the valid range of
+    [0, 1)``), not the traceback of the graph's node."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if lines and lines[0].startswith("Graph execution error"):
+        told = [line for line in lines[1:] if not line.startswith(("File", "Detected", "[["))
+                and not line.endswith(":")]
+        lines = told[-1:] or lines
+    return f"{type(error).__name__}: {(lines or [''])[0][:200]}"
 
 
 def _prove_construct(item: ProvedFinding, finding, module, model, text: str,
