@@ -209,7 +209,8 @@ def test_logits_read_as_probabilities_and_a_stateful_rnn_on_the_users_model():
 
     results = prove_source(textwrap.dedent("""\
         from tensorflow import keras
-        logits = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+        logits = keras.Sequential([keras.Input(shape=(4,)),
+                                   keras.layers.Dense(8, activation="relu"),
                                    keras.layers.Dense(3)])
         logits.compile(optimizer="adam", loss="categorical_crossentropy")
         rnn = keras.Sequential()
@@ -232,4 +233,18 @@ def test_logits_read_as_probabilities_and_a_stateful_rnn_on_the_users_model():
     assert "`stateful=` of a LSTM layer left out" in \
         softmax[0].evidence.measurements["stand-ins (not from your code)"]
     # a wrapped layer (Bidirectional(GRU(4))) is rebuilt inside its wrapper
-    assert softmax[1].model_line == 9
+    assert softmax[1].model_line == 10
+
+
+def test_a_measurements_failure_is_said_in_one_line():
+    from kerascheck.runtime.verdicts import _error_text
+
+    traced = ValueError('in user code:\n\n    File "x.py", line 3, in step  *\n        loss = f()\n'
+                        '\n    ValueError: Argument `output` must have rank 1. Received: (8, 28)\n')
+    assert _error_text(traced) == \
+        "ValueError: Argument `output` must have rank 1. Received: (8, 28)"
+    graph = RuntimeError("Graph execution error:\n\nDetected at node x defined at:\n  File \"a\"\n"
+                         "Received a label value of 1 which is outside the valid range of [0, 1)."
+                         "\n\t [[{{node x}}]] [Op:__inference_step_1]")
+    assert _error_text(graph) == ("RuntimeError: Received a label value of 1 which is outside "
+                                  "the valid range of [0, 1).")

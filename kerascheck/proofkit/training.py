@@ -90,8 +90,9 @@ def _copy(model):
 def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
                          seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
     """Train ``model`` on raw 0..255 :func:`pixel_images` and, from the same initial weights
-    (with the optimizer it was compiled with, see :func:`users_optimizer`), on the same images divided by 255; return both losses after ``steps`` steps
-    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401).
+    (with the optimizer it was compiled with, see :func:`users_optimizer`), on the same images
+    divided by 255; return both losses after ``steps`` steps (``inf`` when training diverged
+    to NaN). The raw model's loss is the worse (KC401).
     ``curves`` receives the per-step losses under ``"raw"`` and ``"scaled"``."""
     from tensorflow import keras
 

@@ -204,11 +204,15 @@ def _error_text(error: Exception) -> str:
     says what went wrong (``Received a label value of 9 which is outside the valid range of
     [0, 1)``), not the traceback of the graph's node."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    name = type(error).__name__
+    if lines and lines[0].startswith("in user code"):  # raised inside a traced function
+        raised = [line for line in lines if line.startswith(f"{name}: ")]
+        lines = [raised[-1][len(name) + 2:]] if raised else lines
     if lines and lines[0].startswith("Graph execution error"):
         told = [line for line in lines[1:] if not line.startswith(("File", "Detected", "[["))
                 and not line.endswith(":")]
         lines = told[-1:] or lines
-    return f"{type(error).__name__}: {(lines or [''])[0][:200]}"
+    return f"{name}: {(lines or [''])[0][:200]}"
 
 
 def _prove_construct(item: ProvedFinding, finding, module, model, text: str,
