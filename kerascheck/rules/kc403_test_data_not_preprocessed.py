@@ -217,12 +217,12 @@ def _prove_on_model(code: str, subject):
     shape = subject_input_shape(subject)
     sources = {_family(fit.x) for fit in subject.fact.fits}
     if sources == {"tabular"} and len(shape) == 1:
-        raw, scaled, labels = tabular_features(768, shape[0], units, seed=0)
+        raw, scaled, labels = tabular_features(640, shape[0], units, seed=0)
         data = "tabular columns (standardized with the training rows' statistics)"
     else:
         # two classes whatever the units (labels within any output), bright halves: learnable
         # within the few steps a big model's budget allows; the symptom is the raw test rows
-        raw, labels = pixel_images(768, tuple(shape), 2, seed=0)
+        raw, labels = pixel_images(640, tuple(shape), 2, seed=0)
         scaled = raw / 255.0
         data = "0-255 pixel-like images (divided by 255)"
     loss = "binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy"
