@@ -27,7 +27,13 @@ def load_tensorflow(seed: int = 0):
     except ImportError as error:  # pragma: no cover - exercised without the extra
         raise RuntimeUnavailable(INSTALL_HINT) from error
     keras = tf.keras
-    keras.backend.clear_session()
+    try:
+        # no gc.collect() of the whole heap: in one `prove` run over many files it cost 0.25 s
+        # to 1 s per call (twice per finding, more than most proofs); Python's own collector
+        # still frees the old models' cycles
+        keras.backend.clear_session(free_memory=False)
+    except TypeError:  # tf_keras: no such argument
+        keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
     return tf, keras, np
 

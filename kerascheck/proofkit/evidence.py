@@ -58,6 +58,9 @@ class Subject:
     input_shape: tuple | None
     layers: dict = field(default_factory=dict)
     stand_ins: list = field(default_factory=list)  # what the rebuild had to make up, in words
+    # (exception name, first line) when Keras refused to build the model (``model`` is None):
+    # handed to the proofs whose symptom is that refusal (KC104)
+    build_error: tuple | None = None
 
     def layer_of(self, layer_fact):
         """The keras layer built from ``layer_fact`` (a LayerFact of :attr:`fact`), or None."""

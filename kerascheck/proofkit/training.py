@@ -60,6 +60,23 @@ def train_from_one_start(model, runs: list, steps: int, seed: int = 0, batch_siz
     return results
 
 
+def users_optimizer(keras, model):
+    """``(optimizer, description)``: a fresh optimizer of the class ``model`` was compiled with
+    (a user's model rebuilt with its own optimizer), at that class's default learning rate, or
+    Adam for a model not compiled (the catalog's examples). The symptom of raw inputs depends on
+    the optimizer (SGD learns nothing from 0-255 pixels where Adam's per-weight steps partly
+    cope), so the user's is the one to measure; its rate is not taken, since a rate far off is
+    a finding of its own (KC603) that would hide this one."""
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
+    if optimizer is None:
+        return keras.optimizers.Adam(), "Adam (the model is not compiled)"
+    try:
+        fresh = type(optimizer)()
+    except Exception:  # an optimizer that needs arguments: the default
+        return keras.optimizers.Adam(), "Adam (the model's optimizer needs arguments)"
+    return fresh, f"{type(optimizer).__name__} (yours, at its default learning rate)"
+
+
 def _copy(model):
     from tensorflow import keras
 
@@ -73,8 +90,9 @@ def _copy(model):
 def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, steps: int = 100,
                          seed: int = 0, curves: dict | None = None) -> tuple[float, float]:
     """Train ``model`` on raw 0..255 :func:`pixel_images` and, from the same initial weights
-    (Adam), on the same images divided by 255; return both losses after ``steps`` steps
-    (``inf`` when training diverged to NaN). The raw model's loss is the worse (KC401).
+    (with the optimizer it was compiled with, see :func:`users_optimizer`), on the same images
+    divided by 255; return both losses after ``steps`` steps (``inf`` when training diverged
+    to NaN). The raw model's loss is the worse (KC401).
     ``curves`` receives the per-step losses under ``"raw"`` and ``"scaled"``."""
     from tensorflow import keras
 
@@ -82,13 +100,29 @@ def raw_vs_scaled_losses(model, input_shape: tuple, classes: int, loss=None, ste
     x, y = pixel_images(256, tuple(input_shape), max(classes, 2), seed=seed)
     loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     labels = labels_for_loss(_loss_name_of(loss) or loss_name, y, classes)
-    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+    optimizer, described = users_optimizer(keras, model)
+    model.compile(optimizer=optimizer, loss=loss or loss_name)
     steps, batch = training_budget(model, steps)
     (raw, raw_curve), (scaled, scaled_curve) = train_from_one_start(
         model, [(x, labels), (x / 255.0, labels)], steps, seed, batch)
     if curves is not None:
-        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
+        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps,
+                       "optimizer": described,
+                       "chance": chance_loss(_loss_name_of(loss) or loss_name, classes)})
     return raw, scaled
+
+
+def chance_loss(loss_name: str | None, classes: int) -> float | None:
+    """The cross-entropy of a model that learned nothing (it predicts every class alike) on
+    balanced labels: ln(classes), ln 2 for one unit; None for other losses."""
+    import math
+
+    if loss_name in ("categorical_crossentropy", "sparse_categorical_crossentropy") and \
+            classes > 1:
+        return math.log(classes)
+    if loss_name == "binary_crossentropy" and classes == 1:
+        return math.log(2)
+    return None
 
 
 def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
@@ -107,10 +141,12 @@ def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
         "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     targets = labels if regression else \
         labels_for_loss(_loss_name_of(loss) or loss_name, labels, classes)
-    model.compile(optimizer=keras.optimizers.Adam(), loss=loss or loss_name)
+    optimizer, described = users_optimizer(keras, model)
+    model.compile(optimizer=optimizer, loss=loss or loss_name)
     steps, batch = training_budget(model, steps)
     (raw_loss, raw_curve), (scaled_loss, scaled_curve) = train_from_one_start(
         model, [(raw, targets), (scaled, targets)], steps, seed, batch)
     if curves is not None:
-        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps})
+        curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps,
+                       "optimizer": described})
     return raw_loss, scaled_loss

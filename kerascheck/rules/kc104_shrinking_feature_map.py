@@ -166,7 +166,11 @@ other = keras.Sequential([keras.Input(shape=(4, 4, 3)), Upscale(8), keras.layers
                 f"fewer pooling stages or a larger input")
 
     def prove(self, subject=None):
-        """Build the example's model and its fixed twin: the bad one raises when built."""
+        """Build the example's model and its fixed twin: the bad one raises when built. On a
+        user's model: the model rebuilt from its facts at its own input size (never shrunk nor
+        made up) is refused by Keras."""
+        if subject is not None:
+            return _prove_on_model(self.code, subject)
         tf, keras, np = load_tensorflow(0)
         layers = keras.layers
 
@@ -190,3 +194,20 @@ other = keras.Sequential([keras.Input(shape=(4, 4, 3)), Upscale(8), keras.layers
             measurements={"bad: building the model": message[:160],
                           "good: building the model": "built" if good_error is None
                           else f"{good_error[0]}: {good_error[1]}"[:160]})
+
+
+def _prove_on_model(code: str, subject):
+    """KC104 on a user's model: Keras' refusal to build it (``Subject.build_error``)."""
+    from kerascheck.proofkit import Subject
+
+    if not isinstance(subject, Subject):
+        raise NotImplementedError("KC104 is shown on the rebuilt model, not on a construct")
+    error = subject.build_error
+    if error is None:
+        shape = tuple(subject.model.input_shape[1:]) if subject.model is not None else None
+        return Evidence(code, False, f"Keras builds your model at input {shape}",
+                        {"building your model": "built"})
+    shrunk = "negative" in error[1] or "zero" in error[1]
+    return Evidence(
+        code, shrunk, f"Keras refuses to build your model ({error[0]}: {error[1][:100]})",
+        {"building your model": f"{error[0]}: {error[1]}"[:200]})

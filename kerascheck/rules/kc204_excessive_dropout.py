@@ -148,10 +148,16 @@ lstm = keras.layers.LSTM(32, dropout=0.2, recurrent_dropout=0.3)
     def prove(self, subject=None):
         """Train one network with dropout 0.9 and with 0.1 for the same steps; build a dropout
         of rate 1.5."""
+        if subject is not None:  # measured on its own example only: never on a user's model
+            raise NotImplementedError("KC204 proves on its own example only")
+        from kerascheck.proofkit.curves import curves_figure
+
         tf, keras, np = load_tensorflow(0)
         rng = np.random.default_rng(0)
         x = rng.normal(size=(512, 20)).astype("float32")
         y = (x[:, :3].sum(axis=1) > 0).astype("float32")
+
+        curves: dict = {}
 
         def loss_after_training(rate: float) -> float:
             keras.utils.set_random_seed(0)
@@ -160,7 +166,7 @@ lstm = keras.layers.LSTM(32, dropout=0.2, recurrent_dropout=0.3)
                                       keras.layers.Dropout(rate),
                                       keras.layers.Dense(1, activation="sigmoid")])
             model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
-            fit_quietly(model, x, y, steps=60)
+            fit_quietly(model, x, y, steps=60, losses=curves.setdefault(rate, []))
             # the loss while training, with dropout active, is what the optimizer sees
             return float(model.compute_loss(x=x, y=y[:, None],
                                             y_pred=model(x, training=True)))
@@ -176,4 +182,7 @@ lstm = keras.layers.LSTM(32, dropout=0.2, recurrent_dropout=0.3)
             measurements={"bad: training loss after 60 steps (rate 0.9)": bad_loss,
                           "good: training loss after 60 steps (rate 0.1)": good_loss,
                           "Dropout(1.5)": f"{error[0]}: {error[1]}"[:160] if error
-                          else "accepted"})
+                          else "accepted"},
+            figure=curves_figure("KC204: the same network trained with dropout 0.9 and 0.1",
+                                 {"bad: dropout 0.9": curves[0.9],
+                                  "good: dropout 0.1": curves[0.1]}, 60))

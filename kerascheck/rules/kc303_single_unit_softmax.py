@@ -8,6 +8,7 @@ from kerascheck import fixes
 from kerascheck.analysis.values import Const
 from kerascheck.facts import LINEAR, LayerFact, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow
+from kerascheck.proofkit.curves import distributions_figure
 from kerascheck.rules.base import Rule
 
 
@@ -178,7 +179,12 @@ def build(n):
             measurements={"bad: largest |prediction - 1|": distance_from_one,
                           "bad: distinct predictions": distinct,
                           "bad: training accuracy": bad_accuracy,
-                          "good: training accuracy": good_accuracy})
+                          "good: training accuracy": good_accuracy},
+            figure=distributions_figure(
+                "KC303: predictions of the trained classifier",
+                {"bad: Dense(1, softmax)": bad_predictions.reshape(-1),
+                 "good: Dense(1, sigmoid)": good_predictions.reshape(-1)},
+                "predicted probability", reference=1.0))
 
 
 def _prove_on(subject, keras, np, code: str) -> Evidence:
@@ -200,4 +206,8 @@ def _prove_on(subject, keras, np, code: str) -> Evidence:
                     summary=f"on 64 random inputs the softmax outputs 1.0 every time (largest "
                             f"|value - 1| = {distance:.1e})",
                     measurements={"largest |value - 1| on 64 random inputs": distance,
-                                  "distinct values": int(np.unique(values).size)})
+                                  "distinct values": int(np.unique(values).size)},
+                    figure=distributions_figure(
+                        "KC303: your single-unit softmax on 64 random inputs",
+                        {"bad: your Dense(1, softmax)": np.asarray(values).reshape(-1)},
+                        "output value", reference=1.0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kerascheck.facts import PROBABILITY_LOSSES, ModelFact
 from kerascheck.proofkit import Evidence, blobs, load_tensorflow
+from kerascheck.proofkit.curves import distributions_figure
 from kerascheck.rules.base import Rule
 
 # Activations whose outputs are neither probabilities nor logits.
@@ -132,6 +133,8 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
     def prove(self, subject=None):
         """Train a relu-output and a softmax-output classifier on three blobs with
         categorical cross-entropy."""
+        if subject is not None:  # measured on its own example only: never on a user's model
+            raise NotImplementedError("KC307 proves on its own example only")
         tf, keras, np = load_tensorflow(0)
         x, y = blobs(count=300, features=2, classes=3, spread=0.5, seed=0)
         one_hot = keras.utils.to_categorical(y, 3)
@@ -146,10 +149,10 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
             model.fit(x, one_hot, epochs=10, batch_size=32, verbose=0)
             sums = model.predict(x, verbose=0).sum(axis=1)
             accuracy = float(model.evaluate(x, one_hot, verbose=0)[1])
-            return float(np.max(np.abs(sums - 1.0))), accuracy
+            return float(np.max(np.abs(sums - 1.0))), accuracy, sums
 
-        bad_gap, bad_accuracy = train("relu")
-        good_gap, good_accuracy = train("softmax")
+        bad_gap, bad_accuracy, bad_sums = train("relu")
+        good_gap, good_accuracy, good_sums = train("softmax")
         verdict = bad_gap > 0.1 and good_gap < 1e-4 and good_accuracy >= bad_accuracy
         return Evidence(
             code=self.code, verdict=verdict,
@@ -159,4 +162,8 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
             measurements={"bad: largest |sum of outputs - 1|": bad_gap,
                           "bad: training accuracy": bad_accuracy,
                           "good: largest |sum of outputs - 1|": good_gap,
-                          "good: training accuracy": good_accuracy})
+                          "good: training accuracy": good_accuracy},
+            figure=distributions_figure("KC307: sums of the outputs per sample after training",
+                                        {"bad: relu output": bad_sums,
+                                         "good: softmax output": good_sums},
+                                        "sum of the outputs of one sample", reference=1.0))

@@ -209,7 +209,11 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
                 f"activation=\"softmax\")`")
 
     def prove(self, subject=None):
-        """Fit a 5-unit and a 10-unit softmax on one-hot labels of 10 classes."""
+        """Fit a 5-unit and a 10-unit softmax on one-hot labels of 10 classes. On a user's
+        model: one fit of the rebuilt model, compiled as written, on labels of the classes
+        its data holds (one-hot or integer, as the user's are)."""
+        if subject is not None:
+            return _prove_on_model(self.code, subject)
         tf, keras, np = load_tensorflow(0)
         rng = np.random.default_rng(0)
         x = rng.normal(size=(64, 8)).astype("float32")
@@ -231,3 +235,46 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
             measurements={"bad: fit with 5 units": message,
                           "good: fit with 10 units": "trained" if good_error is None
                           else f"{good_error[0]}: {good_error[1]}"[:160]})
+
+
+def _prove_on_model(code: str, subject):
+    from kerascheck.proofkit import Subject, subject_input_shape
+
+    if not isinstance(subject, Subject) or subject.model is None:
+        raise NotImplementedError("KC308 is shown on the user's model, not a construct")
+    labels = _label_classes(subject.fact)
+    if labels is None:
+        raise NotImplementedError("the labels' classes are not known")
+    _, keras, np = load_tensorflow(0)
+    classes, one_hot = labels
+    subject_input_shape(subject)
+    x = subject.sample_inputs(32)
+    rng = np.random.default_rng(0)
+    classes_of = rng.integers(0, classes, size=len(x))
+    classes_of[0] = classes - 1  # the last class is there, as in the user's data
+    y = keras.utils.to_categorical(classes_of, classes) if one_hot else classes_of
+    model = subject.model
+    if not getattr(model, "compiled", False):
+        model.compile(optimizer="adam", loss="categorical_crossentropy" if one_hot
+                      else "sparse_categorical_crossentropy")
+    error = exception_of(lambda: model.fit(x, y, batch_size=len(x), epochs=1, verbose=0))
+    kind = f"one-hot labels of {classes} classes" if one_hot else \
+        f"integer labels of {classes} classes (0 to {classes - 1})"
+    units = int(model.output_shape[-1])
+    if error is None:
+        # Keras trains it without a word: the output cannot name the classes past its units
+        predictions = np.asarray(model(subject.sample_inputs(256, seed=1), training=False))
+        predicted = (predictions[..., 0] > 0.5).astype(int) if units == 1 else \
+            predictions.argmax(axis=-1)
+        reachable = 2 if units == 1 else units
+        return Evidence(
+            code, reachable < classes,
+            f"your {units}-unit output trains on {kind} without an error, but it can only "
+            f"ever predict classes 0 to {reachable - 1}",
+            {f"fit on {kind}": "trained (no error)",
+             "classes its output can predict": reachable,
+             "classes predicted on 256 inputs": len(set(predicted.reshape(-1).tolist())),
+             "classes in the labels": classes})
+    return Evidence(
+        code, True, f"one fit of your {units}-unit output on {kind} fails ({error[0]})",
+        {f"fit on {kind}": f"{error[0]}: {error[1]}"[:200]})

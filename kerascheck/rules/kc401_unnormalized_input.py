@@ -237,19 +237,28 @@ model.fit(normalized_data, labels, epochs=10)
                     f"steps is {proofkit.number(raw)}, {proofkit.number(scaled)} once "
                     f"standardized",
                     {f"{measure} after {steps} steps, raw columns": raw,
-                     f"{measure} after {steps} steps, standardized": scaled},
+                     f"{measure} after {steps} steps, standardized": scaled,
+                     "optimizer (as compiled)": curves["optimizer"]},
                     figure=_figure(curves, "raw columns", "standardized columns"))
             curves = {}
             raw, scaled = training.raw_vs_scaled_losses(
                 subject.model, proofkit.subject_input_shape(subject), units, loss,
                 curves=curves)
-            steps = curves["steps"]
+            steps, chance = curves["steps"], curves["chance"]
+            measured = {f"loss after {steps} steps, raw": raw,
+                        f"loss after {steps} steps, scaled": scaled,
+                        "optimizer (as compiled)": curves["optimizer"]}
+            # the raw model learned nothing at all (its loss is a constant guess's) while the
+            # scaled twin, same start, learns: shown even when the twin is still slow (SGD)
+            stuck = chance is not None and raw >= 0.99 * chance and scaled <= 0.95 * chance
+            if chance is not None:
+                measured["loss of a constant guess (chance)"] = chance
             return proofkit.Evidence(
-                self.code, raw > 1.5 * scaled,
+                self.code, raw > 1.5 * scaled or stuck,
                 f"on raw 0-255 pixel-like data its loss after {steps} steps is "
-                f"{proofkit.number(raw)}, {proofkit.number(scaled)} once scaled",
-                {f"loss after {steps} steps, raw": raw, f"loss after {steps} steps, scaled":
-                 scaled}, figure=_figure(curves, "raw 0-255 pixels", "pixels / 255"))
+                f"{proofkit.number(raw)}, {proofkit.number(scaled)} once scaled" +
+                (" (raw: no better than a constant guess)" if stuck else ""),
+                measured, figure=_figure(curves, "raw 0-255 pixels", "pixels / 255"))
         model = keras.Sequential([keras.Input(shape=(8, 8)), keras.layers.Flatten(),
                                   keras.layers.Dense(32, activation="relu"),
                                   keras.layers.Dense(2, activation="softmax")])

@@ -169,7 +169,11 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
 
     def prove(self, subject=None):
         """Train on standardized measurements; score held-out rows standardized with the
-        training statistics and left raw."""
+        training statistics and left raw. On a user's model: the same with its own
+        architecture, on pixel-like images (0-255, scaled by 1/255) or on tabular columns as
+        its data is."""
+        if subject is not None:
+            return _prove_on_model(self.code, subject)
         tf, keras, np = load_tensorflow(0)
         rng = np.random.default_rng(0)
         x = rng.normal(loc=50.0, scale=10.0, size=(768, 4)).astype("float32")
@@ -192,3 +196,65 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
                     f"standardized the same way and {bad:.2f} on the same rows left raw.",
             measurements={"bad: accuracy on raw test rows": bad,
                           "good: accuracy on standardized test rows": good})
+
+
+def _prove_on_model(code: str, subject):
+    """KC403 on a user's model: trained on preprocessed data, scored on held-out data
+    preprocessed the same way and left raw."""
+    from kerascheck.proofkit import (
+        Subject,
+        labels_for_loss,
+        number,
+        subject_head,
+        subject_input_shape,
+    )
+    from kerascheck.proofkit.data import pixel_images, tabular_features
+
+    if not isinstance(subject, Subject) or subject.model is None:
+        raise NotImplementedError("KC403 is shown on the user's model, not a construct")
+    _, keras, np = load_tensorflow(0)
+    _, activation, units, _ = subject_head(subject)
+    if units == 1 and activation in (None, "linear"):
+        raise NotImplementedError("KC403's measurement is an accuracy: a classifier's")
+    shape = subject_input_shape(subject)
+    sources = {_family(fit.x) for fit in subject.fact.fits}
+    if sources == {"tabular"} and len(shape) == 1:
+        raw, scaled, labels = tabular_features(640, shape[0], units, seed=0)
+        data = "tabular columns (standardized with the training rows' statistics)"
+    else:
+        # two classes whatever the units (labels within any output), bright halves: learnable
+        # within the few steps a big model's budget allows; the symptom is the raw test rows
+        raw, labels = pixel_images(640, tuple(shape), 2, seed=0)
+        scaled = raw / 255.0
+        data = "0-255 pixel-like images (divided by 255)"
+    loss = "binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy"
+    model = subject.model
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss)
+    from kerascheck.proofkit.curves import training_budget
+
+    steps, batch = training_budget(model, 160, 64)
+    fit_quietly(model, scaled[:512], labels_for_loss(loss, labels[:512], units), steps=steps,
+                batch_size=batch)
+    targets = labels_for_loss(loss, labels[512:], units)
+    scores = []
+    for x in (scaled[512:], raw[512:]):  # one forward pass per held-out set
+        predictions = model(x, training=False)
+        values = np.asarray(predictions)
+        predicted = (values[..., 0] > 0.5).astype("int64") if values.shape[-1] == 1 else \
+            values.argmax(axis=-1)
+        scores.append((float((predicted == labels[512:]).mean()),
+                       float(model.compute_loss(x=x, y=targets, y_pred=predictions,
+                                                training=False))))
+    (good, good_loss), (bad, bad_loss) = scores
+    # what evaluate() reports: the loss first; a score on inputs of another scale is off in
+    # its accuracy, or in a loss many times the one on rows preprocessed as in training
+    verdict = good - bad >= 0.1 or bad_loss >= 5 * good_loss + 0.1
+    return Evidence(
+        code, verdict,
+        f"trained on preprocessed {data.split(' (')[0]}, it scores {good:.2f} (loss "
+        f"{number(good_loss)}) on held-out rows preprocessed the same way and {bad:.2f} (loss "
+        f"{number(bad_loss)}) on the same rows left raw",
+        {"accuracy on held-out rows, preprocessed": good,
+         "accuracy on held-out rows, left raw": bad,
+         "loss on held-out rows, preprocessed": good_loss,
+         "loss on held-out rows, left raw": bad_loss, "data": data})

@@ -152,17 +152,24 @@ schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, dec
 
     def prove(self, subject=None):
         """Train a linear regression with SGD at -0.01 and at 0.01 for the same steps."""
+        if subject is not None:  # measured on its own example only: never on a user's model
+            raise NotImplementedError("KC604 proves on its own example only")
         tf, keras, np = load_tensorflow(0)
         rng = np.random.default_rng(0)
         x = rng.uniform(size=(200, 8)).astype("float32")
         y = x.sum(axis=1).astype("float32")
+
+        from kerascheck.proofkit.curves import curves_figure
+
+        curves: dict = {}
 
         def losses(rate: float) -> tuple[float, float]:
             keras.utils.set_random_seed(0)
             model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.SGD(learning_rate=rate), loss="mse")
             before = float(model.evaluate(x, y, verbose=0))
-            return before, fit_quietly(model, x, y, steps=30)
+            return before, fit_quietly(model, x, y, steps=30,
+                                       losses=curves.setdefault(rate, []))
 
         bad_before, bad_after = losses(-0.01)
         good_before, good_after = losses(0.01)
@@ -174,4 +181,7 @@ schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, dec
                     f"to {good_after:.3g}.",
             measurements={"bad: loss before": bad_before, "bad: loss after 30 steps": bad_after,
                           "good: loss before": good_before,
-                          "good: loss after 30 steps": good_after})
+                          "good: loss after 30 steps": good_after},
+            figure=curves_figure("KC604: linear regression, SGD at -0.01 and at 0.01",
+                                 {"bad: learning rate -0.01": curves[-0.01],
+                                  "good: learning rate 0.01": curves[0.01]}, 30))

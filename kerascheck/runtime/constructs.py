@@ -33,6 +33,12 @@ _KEYWORD_STAND_INS = {"lr": 0.01, "learning_rate": 0.01, "decay": 1e-6, "nb_epoc
                       "epochs": 1, "init": "uniform", "output_dim": 8, "batch_size": 8,
                       "validation_split": 0.2}
 _POSITIONAL_STAND_INS = {0: 8, 1: 3}  # units/filters, then kernel_size
+# A shape the finding says is an integer (KC103: `shape=x.shape[1]`, `len(columns)`, a
+# parameter): Keras' exception for an int shape does not depend on which int, so an unknown one
+# gets this stand-in; an expression of integer literals (`28 * 28`) is folded to its value.
+_INTEGER_SHAPE_FINDINGS = {"KC103"}
+_SHAPE_ARGUMENTS = {"shape", "input_shape", "batch_input_shape", "batch_shape"}
+_INTEGER_STAND_IN = 4
 # The safe fixes of another finding's argument of the same call, applied in memory.
 _CONSTRUCT_RENAMES = {"lr": "learning_rate", "nb_epoch": "epochs", **KERAS2_RENAMES}
 _KEEPS_OUTPUT_DIM = {"Embedding"}
@@ -169,6 +175,8 @@ def construct_subject(finding, module: cst.Module, model: ModelFact | None,
         return subject
     call = node if isinstance(node, cst.Call) else index.call_of.get(id(node))
     if call is None:
+        if not isinstance(node, cst.BaseExpression):  # a statement (an import of the project)
+            raise NoConstruct("the finding points at a statement, not at a Keras construct")
         text = _dotted(module, node)
         _check_expression(text)
         root = text.split(".")[0]
@@ -221,6 +229,47 @@ def _literal(module: cst.Module, node):
         return False, None
 
 
+# Hand-written: ast.literal_eval folds no products (`28 * 28`); only int literals, unary minus
+# and + - * // are folded, so nothing of the user's runs.
+_FOLDED = {ast.Add: int.__add__, ast.Sub: int.__sub__, ast.Mult: int.__mul__,
+           ast.FloorDiv: int.__floordiv__}
+
+
+def _folded_integer(text: str) -> int | None:
+    """The value of an integer expression of literals (``28 * 28``), None for anything else."""
+    def fold(node):
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            value = fold(node.operand)
+            return None if value is None else -value
+        if isinstance(node, ast.BinOp) and type(node.op) in _FOLDED:
+            left, right = fold(node.left), fold(node.right)
+            if left is None or right is None or abs(left) > 2**31 or abs(right) > 2**31 or \
+                    (right == 0 and isinstance(node.op, ast.FloorDiv)):
+                return None
+            return _FOLDED[type(node.op)](left, right)
+        return None
+
+    try:
+        return fold(ast.parse(text.strip(), mode="eval").body)
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+
+
+def _integer_shape(subject, module, argument) -> int:
+    """The int a KC103 shape stands for: folded from literals, else a stand-in (noted)."""
+    written = module.code_for_node(argument.value).strip()
+    value = _folded_integer(written)
+    if value is not None:
+        subject.stand_ins.append(f"`{written}` folded to {value}")
+        return value
+    subject.stand_ins.append(f"`{written}` -> {_INTEGER_STAND_IN} (an integer, as the finding "
+                             f"says; Keras' answer to an integer shape does not depend on "
+                             f"which)")
+    return _INTEGER_STAND_IN
+
+
 def _call_construct(subject, module, call: cst.Call, flagged, imports, model,
                     other_ids: set) -> None:
     callee = _dotted(module, call.func)
@@ -243,6 +292,10 @@ def _call_construct(subject, module, call: cst.Call, flagged, imports, model,
                                      f"fixed in memory)")
             name = fixed
         is_literal, value = _literal(module, argument.value)
+        if argument is flagged and not is_literal and \
+                subject.finding.code in _INTEGER_SHAPE_FINDINGS and \
+                (name in _SHAPE_ARGUMENTS or (name is None and position == 0)):
+            is_literal, value = True, _integer_shape(subject, module, argument)
         if name is None:
             if is_model_method:
                 continue  # the data: stand-ins below

@@ -31,13 +31,37 @@ _STAND_IN_INPUTS = {"Dense": (8,), "Dropout": (8,), "BatchNormalization": (8,),
                     "GRU": (10, 4), "SimpleRNN": (10, 4), "Conv2D": (16, 16, 3),
                     "MaxPooling2D": (16, 16, 3), "Flatten": (8, 8), "Reshape": None}
 
+# The sample shape of ``x`` in each data set Keras ships (``keras.datasets.NAME.load_data()``):
+# a model that declares no input is built from its first batch of that data.
+DATASET_SHAPES = {"mnist": (28, 28), "fashion_mnist": (28, 28), "cifar10": (32, 32, 3),
+                  "cifar100": (32, 32, 3), "boston_housing": (13,), "california_housing": (8,)}
+# Rules whose proof measures only the flagged layer and the layers after it up to the next
+# Dense layer (KC201: they compute one affine map, whatever comes before them and whatever the
+# input width): when the whole model cannot be rebuilt (an unknown input shape, a custom layer
+# elsewhere, millions of weights), that path alone is, on a stand-in input width.
+PATH_PROOFS = {"KC201"}
+PATH_INPUT_WIDTH = 8
+# Rules whose symptom is the model that declares no input (it is not built until it sees data):
+# their proofs get the model unbuilt, never a stand-in input.
+UNBUILT_PROOFS = {"KC101"}
+
 # Larger inputs than this (values per sample) or more weights than this are shrunk, when the
 # proof does not depend on sizes.
 _LARGE_INPUT = 32 * 32 * 3
 _LARGE_MODEL = 2_000_000
 _SHRUNK_SIDE = 32
-# Rules whose symptom depends on the sizes (a feature map that shrinks below its window).
+# Rules whose symptom depends on the sizes (a feature map that shrinks below its window): no
+# shrunk input, no stand-in input size.
 SIZE_DEPENDENT = {"KC104"}
+# Rules whose symptom is that Keras refuses to build the model: the refusal is handed to the
+# proof (``Subject.build_error``) instead of ending the rebuild.
+REFUSAL_PROOFS = {"KC104"}
+STAND_IN_NOTE = "the symptom does not depend on it"
+# Rules whose proof on a user's model builds it and looks at it (its output's shape or values,
+# its summary) without training it: a model of millions of weights is measured in well under a
+# second, and a vocabulary size from a variable may take a stand-in (no token ids are fed).
+BUILD_ONLY_PROOFS = {"KC101", "KC102", "KC201", "KC303"}
+_STAND_IN_VOCABULARY = 100
 
 
 def renamed(kind: str, keyword: str) -> str | None:
@@ -47,9 +71,14 @@ def renamed(kind: str, keyword: str) -> str | None:
     return KERAS2_RENAMES.get(keyword)
 
 
-def positional_stand_in(kind: str, position: int):
+def positional_stand_in(kind: str, position: int, code: str = ""):
     """A stand-in for a positional argument the source does not give as a literal (units or
-    filters first, then a kernel size), or None when there is no safe one."""
+    filters first, then a kernel size; an Embedding's vocabulary and width for the proofs that
+    feed it no token ids), or None when there is no safe one."""
+    if kind == "Embedding":
+        if code not in BUILD_ONLY_PROOFS or position > 1:
+            return None
+        return _STAND_IN_VOCABULARY if position == 0 else _STAND_IN_UNITS
     if kind not in _UNIT_LAYERS:
         return None
     if position == 0:
@@ -71,6 +100,15 @@ def keyword_stand_in(kind: str, keyword: str):
 def input_shape_for(first_kind) -> tuple | None:
     """A stand-in sample shape for a model whose first layer is ``first_kind``."""
     return _STAND_IN_INPUTS.get(first_kind) if isinstance(first_kind, str) else None
+
+
+def dataset_shape(loader: str) -> tuple[str, tuple] | None:
+    """``("mnist", (28, 28))`` for the dotted name of a loader such as
+    ``keras.datasets.mnist.load_data``, None for any other."""
+    parts = loader.split(".")
+    if len(parts) >= 2 and parts[-1] == "load_data" and parts[-2] in DATASET_SHAPES:
+        return parts[-2], DATASET_SHAPES[parts[-2]]
+    return None
 
 
 def shrunk(shape: tuple) -> tuple | None:

@@ -19,11 +19,14 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck.analysis.interpreter import Analyzer
 from kerascheck.analysis.targets import keras3_only_silent
-from kerascheck.analysis.values import ModelVal, Seq, TensorVal
 from kerascheck.diagnostics import Diagnostic, Finding
-from kerascheck.facts import UNKNOWN, ModelFact
+from kerascheck.facts import ModelFact
+from kerascheck.runtime.pairing import (
+    ShapeRecordingAnalyzer,
+    compiled_with,
+    imported_origins,
+)
 from kerascheck.runtime.rebuild import CannotRebuild, build_subject
 from kerascheck.settings.config import Config
 
@@ -45,33 +48,10 @@ class ProvedFinding:
     cpu_seconds: float = 0.0  # CPU time of this process (all its threads) for this finding
 
 
-class _ShapeRecordingAnalyzer(Analyzer):
-    """The engine's analysis, also remembering the shape of each model's ``keras.Input``
-    (the facts keep only its rank)."""
-
-    def __init__(self, module, *args):
-        super().__init__(module, *args)
-        self.input_shapes: dict[int, list] = {}
-
-    def _append_sequential(self, model, item, conditional):
-        if isinstance(item, TensorVal) and item.layer is None and not model.layers:
-            self.input_shapes[id(model)] = [item.shape]
-        return super()._append_sequential(model, item, conditional)
-
-    def make_functional(self, node, args, kwargs):
-        result = super().make_functional(node, args, kwargs)
-        inputs = kwargs.get("inputs", args[0] if args else None)
-        items = inputs.items if isinstance(inputs, Seq) else [inputs]
-        if isinstance(result, ModelVal):
-            self.input_shapes[id(result.model)] = [
-                item.shape if isinstance(item, TensorVal) and item.layer is None else UNKNOWN
-                for item in items]
-        return result
-
 
 def findings_with_models(source: str, path: str, config: Config | None = None,
                          project="auto"):
-    """``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)])``: the engine's
+    """``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)], origins)``: the engine's
     findings (:func:`kerascheck.engine.judge_module`, then ``# noqa``), each with the model whose
     ``check_model`` gives the same judgment, or that is compiled with the optimizer a finding
     points into; None for purely syntactic findings."""
@@ -87,32 +67,32 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
         project = project_for(path)
     module = engine.parse(source, path)
     if isinstance(module, Diagnostic):
-        return None, {}, [(module, None, None)]
+        return None, {}, [(module, None, None)], {}
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    analyzers: list[_ShapeRecordingAnalyzer] = []
+    analyzers: list[ShapeRecordingAnalyzer] = []
 
     def recording(*args):  # keeps the analyzer: its input shapes are returned
-        analyzers.append(_ShapeRecordingAnalyzer(*args))
+        analyzers.append(ShapeRecordingAnalyzer(*args))
         return analyzers[-1]
 
     judged = engine.judge_module(module, raw, path, config, project, [],
                                  analyzer_class=recording)
     if not isinstance(judged, tuple):
-        return module, {}, [(judged, None, None)] if judged is not None else []
+        return module, {}, [(judged, None, None)] if judged is not None else [], {}
     facts, findings = judged
     judgments: dict[str, list] = {}  # per rule: (model, its check_model findings)
     pairs: list[tuple[Finding, ModelFact | None]] = []
     for finding in findings:
         rule_class = rule_by_code_or_name(finding.code)
         if rule_class.check_model is Rule.check_model:
-            pairs.append((finding, _compiled_with(facts.models, finding)))
+            pairs.append((finding, compiled_with(facts.models, finding)))
             continue
         if finding.code not in judgments:
             judgments[finding.code] = [(model, list(rule_class().check_model(model)))
                                        for model in facts.models]
         owner = next((model for model, judged_model in judgments[finding.code] if any(
             other.target is finding.target and other.message == finding.message
-            for other in judged_model)), None) or _compiled_with(facts.models, finding)
+            for other in judged_model)), None) or compiled_with(facts.models, finding)
         pairs.append((finding, owner))
     located = []
     for finding, model in pairs:
@@ -126,18 +106,8 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
         if id(diagnostic) in kept and key not in seen:
             seen.add(key)
             result.append((diagnostic, finding, model))
-    return module, analyzers[0].input_shapes, result
-
-
-def _compiled_with(models, finding) -> ModelFact | None:
-    """The one model compiled with the optimizer call a finding points into (KC603's learning
-    rate), or None."""
-    owners = [model for model in models for compile_fact in model.compiles
-              if isinstance(compile_fact.optimizer.node, cst.Call) and (
-                  compile_fact.optimizer.node is finding.target or any(
-                      argument.value is finding.target
-                      for argument in compile_fact.optimizer.node.args))]
-    return owners[0] if len(owners) == 1 else None
+    origins = imported_origins([finding for _, finding, _ in result], facts, analyzers[0])
+    return module, analyzers[0].input_shapes, result, origins
 
 
 def prove_source(source: str | bytes, path: str,
@@ -148,7 +118,7 @@ def prove_source(source: str | bytes, path: str,
     from kerascheck.source.positions import node_positions
 
     config = config or load_config(os.path.dirname(os.path.abspath(path)))
-    module, input_shapes, located = findings_with_models(source, path, config)
+    module, input_shapes, located, origins = findings_with_models(source, path, config)
     model_nodes = [model.node for _, _, model in located
                    if model is not None and isinstance(model.node, cst.CSTNode)]
     positions = node_positions(module, model_nodes)[0] if module is not None else {}
@@ -161,14 +131,18 @@ def prove_source(source: str | bytes, path: str,
         results.append(item)
         with warnings.catch_warnings():  # Keras' warnings about the user's model: not ours
             warnings.simplefilter("ignore")
-            _prove_one(item, located, module, input_shapes, positions, text, legacy)
+            _prove_one(item, located, module, input_shapes, positions, text, legacy,
+                       origins.get(id(finding)))
         item.seconds = round(time.perf_counter() - started, 3)
         item.cpu_seconds = round(time.process_time() - cpu_started, 3)
     return results
 
 
-def _prove_one(item, located, module, input_shapes, positions, text, legacy) -> None:
-    """Give ``item`` evidence: on its rebuilt model first, else by running its construct."""
+def _prove_one(item, located, module, input_shapes, positions, text, legacy,
+               origin=None) -> None:
+    """Give ``item`` evidence: on its rebuilt model first, else by running its construct
+    (cut out of the imported project module it stands in, for a finding reported at the
+    import: ``origin``, a :class:`~kerascheck.runtime.pairing.ImportedOrigin`)."""
     diagnostic, finding, model = item.diagnostic, item.finding, item.model
     if finding is None:
         item.not_rebuilt = "the file cannot be parsed"
@@ -181,7 +155,12 @@ def _prove_one(item, located, module, input_shapes, positions, text, legacy) -> 
         if reason is None:
             return
     others = [other.target for _, other, _ in located if other is not None]
+    if origin is not None:  # the construct is in the imported module, not at its import
+        finding, module, text, others = origin.finding, origin.module, origin.module.code, []
     construct_reason = _prove_construct(item, finding, module, model, text, legacy, others)
+    if construct_reason is None and origin is not None:
+        item.evidence.measurements["construct found in"] = \
+            f"{os.path.basename(origin.path)}:{origin.line}"
     if construct_reason is None:
         item.model_line = None  # proved on the construct, not on the model
     else:
@@ -213,12 +192,27 @@ def _prove_on_model(item: ProvedFinding, model, finding, module, input_shapes) -
             raise
         return "this rule's proof cannot measure a user's model yet"
     except Exception as error:  # a user's model must never crash the command
-        return (f"the measurement failed on this model: {type(error).__name__}: "
-                f"{str(error)[:200]}")
+        return f"the measurement failed on this model: {_error_text(error)}"
     if item.evidence is not None and subject.stand_ins:
         item.evidence.measurements["stand-ins (not from your code)"] = "; ".join(
             subject.stand_ins)
     return None
+
+
+def _error_text(error: Exception) -> str:
+    """``Name: message`` in one line; for TensorFlow's "Graph execution error" the line that
+    says what went wrong (``Received a label value of 9 which is outside the valid range of
+    [0, 1)``), not the traceback of the graph's node."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    name = type(error).__name__
+    if lines and lines[0].startswith("in user code"):  # raised inside a traced function
+        raised = [line for line in lines if line.startswith(f"{name}: ")]
+        lines = [raised[-1][len(name) + 2:]] if raised else lines
+    if lines and lines[0].startswith("Graph execution error"):
+        told = [line for line in lines[1:] if not line.startswith(("File", "Detected", "[["))
+                and not line.endswith(":")]
+        lines = told[-1:] or lines
+    return f"{name}: {(lines or [''])[0][:200]}"
 
 
 def _prove_construct(item: ProvedFinding, finding, module, model, text: str,
