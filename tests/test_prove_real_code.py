@@ -248,3 +248,40 @@ def test_a_measurements_failure_is_said_in_one_line():
                          "\n\t [[{{node x}}]] [Op:__inference_step_1]")
     assert _error_text(graph) == ("RuntimeError: Received a label value of 1 which is outside "
                                   "the valid range of [0, 1).")
+
+
+def test_a_deep_convnet_on_large_images_is_shrunk_to_the_smallest_side_it_builds_on():
+    """Five convolutions and poolings cannot be built on 32x32 (the map shrinks to nothing);
+    the rebuild tries larger sides and takes the first Keras builds, instead of training the
+    300x300 model (tens of seconds). Raw images given to predict() after a rescaled training
+    generator: every output saturates, and the accuracy drops to one class's share."""
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    layers = "\n".join(
+        f"        keras.layers.Conv2D({filters}, (3, 3), activation='relu'{shape}),\n"
+        f"        keras.layers.MaxPooling2D(2, 2),"
+        for filters, shape in ((8, ", input_shape=(300, 300, 3)"), (16, ""), (16, ""),
+                               (16, ""), (16, "")))
+    source = textwrap.dedent("""\
+        import numpy as np
+        from tensorflow import keras
+        from tensorflow.keras.preprocessing.image import ImageDataGenerator, load_img, img_to_array
+        batches = ImageDataGenerator(rescale=1 / 255).flow_from_directory(
+            "photos/", target_size=(300, 300), class_mode="binary")
+        model = keras.Sequential([
+        """) + layers + textwrap.dedent("""
+            keras.layers.Flatten(),
+            keras.layers.Dense(32, activation='relu'),
+            keras.layers.Dense(1, activation='sigmoid')])
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy")
+        model.fit(batches, epochs=3)
+        picture = img_to_array(load_img("query.jpg", target_size=(300, 300)))
+        print(model.predict(np.expand_dims(picture, axis=0)))
+        """)
+    [item] = [item for item in prove_source(source, "photos.py")
+              if item.diagnostic.code == "KC403"]
+    assert verdict_of(item) == "shown", item.evidence.summary if item.evidence else item
+    measured = item.evidence.measurements
+    assert "shrunk to (96, 96, 3)" in measured["stand-ins (not from your code)"]
+    assert measured["saturated outputs on held-out rows, left raw"] >= 0.9
+    assert measured["saturated outputs on held-out rows, preprocessed"] <= 0.1

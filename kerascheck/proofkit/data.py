@@ -49,6 +49,22 @@ def pixel_images(count: int = 256, shape: tuple = (8, 8), classes: int = 2, seed
     return flat.reshape(count, *shape).astype("float32"), y.astype("int64")
 
 
+def gray_images(count: int = 256, shape: tuple = (8, 8), seed: int = 0):
+    """Raw pixel-like images (count, *shape) float32 in 0..255, each a level of gray with a
+    little noise; the label is 1 for the images brighter than middle gray. A model trained on
+    them divided by 255 learns a threshold (a bias); on the raw images every level is far past
+    it, so the model gives every image the same answer, as a model trained on scaled photos
+    does on raw ones. (Images whose class is *where* they are bright would not show it: a
+    ReLU network's answer keeps its direction when its input is multiplied.)"""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    level = rng.uniform(0, 255, size=count)
+    noise = rng.uniform(-20, 20, size=(count, int(np.prod(shape))))
+    flat = np.clip(level[:, None] + noise, 0, 255)
+    return flat.reshape(count, *shape).astype("float32"), (level > 127.5).astype("int64")
+
+
 def labels_for_loss(loss_name, labels, classes: int):
     """Encode int ``labels`` the way ``loss_name`` (canonical) expects: one-hot for
     categorical losses, a (n, 1) float column for binary and regression losses with one unit."""

@@ -208,7 +208,7 @@ def _prove_on_model(code: str, subject):
         subject_head,
         subject_input_shape,
     )
-    from kerascheck.proofkit.data import pixel_images, tabular_features
+    from kerascheck.proofkit.data import gray_images, tabular_features
 
     if not isinstance(subject, Subject) or subject.model is None:
         raise NotImplementedError("KC403 is shown on the user's model, not a construct")
@@ -222,14 +222,23 @@ def _prove_on_model(code: str, subject):
         raw, scaled, labels = tabular_features(640, shape[0], units, seed=0)
         data = "tabular columns (standardized with the training rows' statistics)"
     else:
-        # two classes whatever the units (labels within any output), bright halves: learnable
-        # within the few steps a big model's budget allows; the symptom is the raw test rows
-        raw, labels = pixel_images(640, tuple(shape), 2, seed=0)
+        # two classes whatever the units (labels within any output): darker or brighter than
+        # middle gray, learnable within the few steps a big model's budget allows; on the raw
+        # test rows every image is far brighter than anything trained on
+        raw, labels = gray_images(640, tuple(shape), seed=0)
         scaled = raw / 255.0
         data = "0-255 pixel-like images (divided by 255)"
     loss = "binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy"
     model = subject.model
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss)
+    optimizer = keras.optimizers.Adam(0.01)
+    if data.startswith("0-255"):
+        # a convolutional network at Adam's 0.01 can lose every ReLU in the first steps and
+        # answer a constant; the class of optimizer it is compiled with, at its default rate,
+        # is what its images were meant to train with
+        from kerascheck.proofkit.training import users_optimizer
+
+        optimizer, _ = users_optimizer(keras, model)
+    model.compile(optimizer=optimizer, loss=loss)
     from kerascheck.proofkit.curves import training_budget
 
     steps, batch = training_budget(model, 160, 64)
@@ -240,21 +249,34 @@ def _prove_on_model(code: str, subject):
     for x in (scaled[512:], raw[512:]):  # one forward pass per held-out set
         predictions = model(x, training=False)
         values = np.asarray(predictions)
-        predicted = (values[..., 0] > 0.5).astype("int64") if values.shape[-1] == 1 else \
-            values.argmax(axis=-1)
+        if values.shape[-1] == 1:
+            predicted = (values[..., 0] > 0.5).astype("int64")
+            confidence = np.abs(values[..., 0] - 0.5) * 2
+        else:
+            predicted, confidence = values.argmax(axis=-1), values.max(axis=-1)
         scores.append((float((predicted == labels[512:]).mean()),
                        float(model.compute_loss(x=x, y=targets, y_pred=predictions,
-                                                training=False))))
-    (good, good_loss), (bad, bad_loss) = scores
+                                                training=False)),
+                       float((confidence > 0.98).mean())))
+    (good, good_loss, good_saturated), (bad, bad_loss, bad_saturated) = scores
     # what evaluate() reports: the loss first; a score on inputs of another scale is off in
-    # its accuracy, or in a loss many times the one on rows preprocessed as in training
-    verdict = good - bad >= 0.1 or bad_loss >= 5 * good_loss + 0.1
+    # its accuracy, or in a loss many times the one on rows preprocessed as in training; or
+    # the raw rows drive the output to certainty whatever the row shows (nearly every output
+    # saturated, against few on preprocessed rows), which a model with the few training
+    # steps a large network's budget allows shows before it scores well on either
+    verdict = good - bad >= 0.1 or bad_loss >= 5 * good_loss + 0.1 or \
+        (bad_saturated >= 0.9 and good_saturated <= 0.1)
+    saturation = (f"; {bad_saturated:.0%} of its outputs on the raw rows are saturated "
+                  f"(a confident answer whatever the row shows), {good_saturated:.0%} on the "
+                  f"preprocessed ones") if bad_saturated - good_saturated >= 0.5 else ""
     return Evidence(
         code, verdict,
         f"trained on preprocessed {data.split(' (')[0]}, it scores {good:.2f} (loss "
         f"{number(good_loss)}) on held-out rows preprocessed the same way and {bad:.2f} (loss "
-        f"{number(bad_loss)}) on the same rows left raw",
+        f"{number(bad_loss)}) on the same rows left raw{saturation}",
         {"accuracy on held-out rows, preprocessed": good,
          "accuracy on held-out rows, left raw": bad,
          "loss on held-out rows, preprocessed": good_loss,
-         "loss on held-out rows, left raw": bad_loss, "data": data})
+         "loss on held-out rows, left raw": bad_loss,
+         "saturated outputs on held-out rows, preprocessed": good_saturated,
+         "saturated outputs on held-out rows, left raw": bad_saturated, "data": data})

@@ -106,19 +106,23 @@ def _model_subject(model: ModelFact, finding: Finding, module: cst.Module, input
         layer_facts = layer_facts[1:]
     if model.kind != "sequential" and input_shape is None:
         raise CannotRebuild("its input shape is unknown")
-    smaller = standins.shrunk(input_shape) if input_shape is not None and \
-        finding.code not in standins.SIZE_DEPENDENT else None
     keras_model = None
-    if smaller is not None:
-        try:  # the same layers on a smaller input, when Keras can build them
-            keras_model, built = _build(keras, model, layer_facts, module, smaller, notes,
-                                        finding.code)
+    if input_shape is not None and finding.code not in standins.SIZE_DEPENDENT:
+        for side in standins.SHRUNK_SIDES:  # the smallest input Keras can build the layers on
+            smaller = standins.shrunk(input_shape, side)
+            if smaller is None:
+                break
+            try:
+                keras_model, built = _build(keras, model, layer_facts, module, smaller, notes,
+                                            finding.code)
+            except CannotRebuild:
+                del notes[:]
+                _input_shape(model, input_shapes, notes, finding.code, module)
+                continue
             notes.append(f"input {input_shape} shrunk to {smaller} for speed (the symptom does "
                          f"not depend on the image size)")
             input_shape = smaller
-        except CannotRebuild:
-            del notes[:]
-            _input_shape(model, input_shapes, notes, finding.code, module)
+            break
     if keras_model is None:
         keras_model, built = _build(keras, model, layer_facts, module, input_shape, notes,
                                     finding.code)

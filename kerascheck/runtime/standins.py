@@ -50,6 +50,9 @@ UNBUILT_PROOFS = {"KC101"}
 _LARGE_INPUT = 32 * 32 * 3
 _LARGE_MODEL = 2_000_000
 _SHRUNK_SIDE = 32
+# Sides tried in turn when the model cannot be built on the smallest (a deep stack of
+# convolutions and poolings needs a larger map): the first one Keras builds is taken.
+SHRUNK_SIDES = (32, 64, 96, 128)
 # Rules whose symptom depends on the sizes (a feature map that shrinks below its window): no
 # shrunk input, no stand-in input size.
 SIZE_DEPENDENT = {"KC104"}
@@ -111,13 +114,13 @@ def dataset_shape(loader: str) -> tuple[str, tuple] | None:
     return None
 
 
-def shrunk(shape: tuple) -> tuple | None:
-    """``shape`` with its spatial sides scaled down to about 32 (channels kept), or None when
-    it is small enough already."""
+def shrunk(shape: tuple, side: int = _SHRUNK_SIDE) -> tuple | None:
+    """``shape`` with its spatial sides scaled down to about ``side`` (channels kept), or None
+    when it is small enough already."""
     if math.prod(shape) <= _LARGE_INPUT or len(shape) < 2:
         return None
     spatial, channels = (shape[:-1], shape[-1:]) if len(shape) >= 3 else (shape, ())
-    factor = max(side for side in spatial) / _SHRUNK_SIDE
+    factor = max(side for side in spatial) / side
     if factor <= 1:
         return None
     return tuple(max(1, round(side / factor)) for side in spatial) + tuple(channels)
