@@ -285,3 +285,63 @@ def test_a_deep_convnet_on_large_images_is_shrunk_to_the_smallest_side_it_builds
     assert "shrunk to (96, 96, 3)" in measured["stand-ins (not from your code)"]
     assert measured["saturated outputs on held-out rows, left raw"] >= 0.9
     assert measured["saturated outputs on held-out rows, preprocessed"] <= 0.1
+
+
+def test_a_missing_path_handed_to_a_layer_is_run_alone_not_as_the_layers_argument(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "points.py").write_text(textwrap.dedent("""\
+        from tensorflow import keras
+        from keras import backend as K
+        cloud = keras.Input(shape=(64, 3))
+        grid = keras.layers.Lambda(K.expand_dims)(cloud)
+        """))
+    code, records = _prove_json(capsys, "points.py", "--select", "KC601")
+    [record] = records
+    # before: `K.expand_dims` was given a stand-in integer inside `Lambda(8)` (TypeError)
+    assert record["verdict"] == "shown", record
+    assert record["measurements"]["construct (from your code)"] == "K.expand_dims"
+    assert record["measurements"]["exception"].startswith("AttributeError")
+
+
+def test_a_root_name_bound_at_run_time_is_imported_as_the_analysis_resolved_it(
+        tmp_path, capsys, monkeypatch):
+    """keras-applications' style: ``backend`` starts as None and a helper hands the modules in
+    at call time; the analysis resolves ``backend.int_shape`` to ``keras.backend.int_shape``."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "blocks.py").write_text(textwrap.dedent("""\
+        \"\"\"Blocks for any Keras: the caller hands in its modules.\"\"\"
+        from . import get_submodules_from_kwargs
+
+        backend = None
+        layers = None
+
+
+        def widen(x, **kwargs):
+            global backend, layers
+            backend, layers, _, _ = get_submodules_from_kwargs(kwargs)
+            return layers.Conv2D(2 * backend.int_shape(x)[-1], 1)(x)
+        """))
+    code, records = _prove_json(capsys, "blocks.py", "--select", "KC601")
+    [record] = [r for r in records if "int_shape" in r["message"]]
+    # before: NameError, `backend` was not bound in the construct's process
+    assert record["verdict"] == "shown", record
+    assert record["measurements"]["exception"].startswith("AttributeError")
+    assert "from keras import backend" in record["measurements"]["stand-ins (not from your code)"]
+
+
+def test_train_on_batch_before_compile_is_run_without_a_verbose_argument(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "critic.py").write_text(textwrap.dedent("""\
+        import numpy as np
+        from tensorflow import keras
+        critic = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+        scores = critic.train_on_batch(np.zeros((2, 3)), np.zeros((2, 1)))
+        """))
+    code, records = _prove_json(capsys, "critic.py", "--select", "KC504")
+    [record] = records
+    # before: `verbose=0` was added to the construct, and Keras raised TypeError about it
+    assert record["verdict"] == "shown", record
+    assert "verbose" not in record["measurements"]["construct (from your code)"]
+    assert record["measurements"]["exception"].startswith("ValueError")

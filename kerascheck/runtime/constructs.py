@@ -21,6 +21,11 @@ from kerascheck.facts import ModelFact
 from kerascheck.runtime.standins import KERAS2_RENAMES
 
 _KERAS_ROOTS = ("tensorflow", "keras", "tf_keras")
+# Findings about a dotted path that does not exist: the path is the construct, wherever it is
+# written (the callee of a call or an argument of one)
+_PATH_FINDINGS = {"KC601"}
+# Model methods that take ``verbose=`` (``train_on_batch`` and ``test_on_batch`` do not)
+_VERBOSE_METHODS = {"fit", "evaluate", "fit_generator", "evaluate_generator"}
 # Snippets use these aliases unbound (RULES.md, "Snippets").
 _SNIPPET_IMPORTS = {"tf": "import tensorflow as tf", "keras": "import keras",
                     "layers": "from keras import layers", "models": "from keras import models",
@@ -152,10 +157,13 @@ def _needed_imports(text: str, imports: dict[str, str]) -> list[str]:
 
 
 def construct_subject(finding, module: cst.Module, model: ModelFact | None,
-                      source_text: str = "", legacy: bool = False, others=()):
+                      source_text: str = "", legacy: bool = False, others=(), names=None):
     """The :class:`ConstructSubject` of ``finding`` (a static finding with a CST target).
     ``others`` are the targets of the file's other findings: an argument that is a finding of
     its own is left out of this finding's construct, so that each construct shows one cause.
+    ``names`` maps ``id(node)`` of a dotted reference to the qualified path the analysis gave
+    it: a root name the file binds at run time, not by an import (keras-applications'
+    ``backend = None`` set from ``get_submodules_from_kwargs``), is imported from that path.
     Raises :class:`NoConstruct` when the finding points at nothing that runs on its own."""
     from kerascheck.proofkit.constructs import ConstructSubject
 
@@ -174,6 +182,10 @@ def construct_subject(finding, module: cst.Module, model: ModelFact | None,
         subject.kind = "statement"
         return subject
     call = node if isinstance(node, cst.Call) else index.call_of.get(id(node))
+    if call is not None and call is not node and isinstance(node, cst.Attribute) and \
+            finding.code in _PATH_FINDINGS:
+        # a missing path handed to a call (``Lambda(K.expand_dims)``): the path alone fails
+        call = None
     if call is None:
         if not isinstance(node, cst.BaseExpression):  # a statement (an import of the project)
             raise NoConstruct("the finding points at a statement, not at a Keras construct")
@@ -188,6 +200,11 @@ def construct_subject(finding, module: cst.Module, model: ModelFact | None,
                                      f"`{root}`")
         subject.construct = text
         subject.imports = _needed_imports(text, imports)
+        bound = _bound_from_analysis(text, (names or {}).get(id(node)))
+        if root not in imports and root not in _SNIPPET_IMPORTS and bound is not None:
+            subject.imports.append(bound)
+            subject.stand_ins.append(f"`{root}` bound by `{bound}` (what the analysis "
+                                     f"resolved it to; the file binds it at run time)")
         return _imports_decide_keras(subject)
     flagged = next((a for a in call.args if a is node or a.value is node), None)
     other_ids = {id(other) for other in others if other is not node}
@@ -197,6 +214,24 @@ def construct_subject(finding, module: cst.Module, model: ModelFact | None,
     subject.imports = [[line, _FALLBACKS[line]] if line in _FALLBACKS else line
                        for line in subject.imports]
     return _imports_decide_keras(subject)
+
+
+def _bound_from_analysis(text: str, qualified: str | None) -> str | None:
+    """The import line that binds the root of ``text`` (``backend.int_shape``) to what the
+    analysis resolved the whole path to (``keras.backend.int_shape``): ``from keras import
+    backend``; None when the two do not end alike or the root is not under Keras."""
+    if not qualified:
+        return None
+    written, path = text.split("."), qualified.split(".")
+    if len(path) < len(written) or path[len(path) - len(written) + 1:] != written[1:] or \
+            path[0] not in _KERAS_ROOTS:
+        return None
+    home = path[:len(path) - len(written) + 1]
+    if len(home) == 1:
+        return f"import {home[0]} as {written[0]}" if home[0] != written[0] else \
+            f"import {home[0]}"
+    return f"from {'.'.join(home[:-1])} import {home[-1]}" + \
+        (f" as {written[0]}" if home[-1] != written[0] else "")
 
 
 def _imports_decide_keras(subject):
@@ -330,7 +365,7 @@ def _call_construct(subject, module, call: cst.Call, flagged, imports, model,
         subject.setup = _model_setup(compiled) + "\n" + _DATA_STAND_INS[data_kind]
         data = [] if method == "compile" else (["__x__"] if data_kind != "array" else
                                                ["__x__", "__y__"])
-        if method not in ("compile", "predict") and "verbose" not in keywords:
+        if method in _VERBOSE_METHODS and "verbose" not in keywords:
             arguments.append("verbose=0")
         subject.construct = f"__model__.{method}({', '.join(data + arguments)})"
         subject.stand_ins.append(f"a tiny {'compiled' if compiled else 'uncompiled'} stand-in "

@@ -51,10 +51,12 @@ class ProvedFinding:
 
 def findings_with_models(source: str, path: str, config: Config | None = None,
                          project="auto"):
-    """``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)], origins)``: the engine's
+    """``(module, input_shapes, [(Diagnostic, Finding, ModelFact or None)], origins, names)``: the engine's
     findings (:func:`kerascheck.engine.judge_module`, then ``# noqa``), each with the model whose
     ``check_model`` gives the same judgment, or that is compiled with the optimizer a finding
-    points into; None for purely syntactic findings."""
+    points into; None for purely syntactic findings. ``names`` maps ``id(node)`` of each
+    dotted reference to the qualified path the analysis resolved it to (``backend.int_shape``
+    -> ``keras.backend.int_shape`` where ``backend`` is bound at run time)."""
     from kerascheck import engine
     from kerascheck.rules import rule_by_code_or_name
     from kerascheck.rules.base import Rule
@@ -67,7 +69,7 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
         project = project_for(path)
     module = engine.parse(source, path)
     if isinstance(module, Diagnostic):
-        return None, {}, [(module, None, None)], {}
+        return None, {}, [(module, None, None)], {}, {}
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     analyzers: list[ShapeRecordingAnalyzer] = []
 
@@ -78,7 +80,7 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
     judged = engine.judge_module(module, raw, path, config, project, [],
                                  analyzer_class=recording)
     if not isinstance(judged, tuple):
-        return module, {}, [(judged, None, None)] if judged is not None else [], {}
+        return module, {}, [(judged, None, None)] if judged is not None else [], {}, {}
     facts, findings = judged
     judgments: dict[str, list] = {}  # per rule: (model, its check_model findings)
     pairs: list[tuple[Finding, ModelFact | None]] = []
@@ -107,7 +109,8 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
             seen.add(key)
             result.append((diagnostic, finding, model))
     origins = imported_origins([finding for _, finding, _ in result], facts, analyzers[0])
-    return module, analyzers[0].input_shapes, result, origins
+    names = {id(node): qualified for node, qualified in facts.references}
+    return module, analyzers[0].input_shapes, result, origins, names
 
 
 def prove_source(source: str | bytes, path: str,
@@ -118,7 +121,7 @@ def prove_source(source: str | bytes, path: str,
     from kerascheck.source.positions import node_positions
 
     config = config or load_config(os.path.dirname(os.path.abspath(path)))
-    module, input_shapes, located, origins = findings_with_models(source, path, config)
+    module, input_shapes, located, origins, names = findings_with_models(source, path, config)
     model_nodes = [model.node for _, _, model in located
                    if model is not None and isinstance(model.node, cst.CSTNode)]
     positions = node_positions(module, model_nodes)[0] if module is not None else {}
@@ -132,14 +135,14 @@ def prove_source(source: str | bytes, path: str,
         with warnings.catch_warnings():  # Keras' warnings about the user's model: not ours
             warnings.simplefilter("ignore")
             _prove_one(item, located, module, input_shapes, positions, text, legacy,
-                       origins.get(id(finding)))
+                       origins.get(id(finding)), names)
         item.seconds = round(time.perf_counter() - started, 3)
         item.cpu_seconds = round(time.process_time() - cpu_started, 3)
     return results
 
 
 def _prove_one(item, located, module, input_shapes, positions, text, legacy,
-               origin=None) -> None:
+               origin=None, names=None) -> None:
     """Give ``item`` evidence: on its rebuilt model first, else by running its construct
     (cut out of the imported project module it stands in, for a finding reported at the
     import: ``origin``, a :class:`~kerascheck.runtime.pairing.ImportedOrigin`)."""
@@ -157,7 +160,9 @@ def _prove_one(item, located, module, input_shapes, positions, text, legacy,
     others = [other.target for _, other, _ in located if other is not None]
     if origin is not None:  # the construct is in the imported module, not at its import
         finding, module, text, others = origin.finding, origin.module, origin.module.code, []
-    construct_reason = _prove_construct(item, finding, module, model, text, legacy, others)
+        names = {}
+    construct_reason = _prove_construct(item, finding, module, model, text, legacy, others,
+                                        names or {})
     if construct_reason is None and origin is not None:
         item.evidence.measurements["construct found in"] = \
             f"{os.path.basename(origin.path)}:{origin.line}"
@@ -216,7 +221,7 @@ def _error_text(error: Exception) -> str:
 
 
 def _prove_construct(item: ProvedFinding, finding, module, model, text: str,
-                     legacy: bool, others: list) -> str | None:
+                     legacy: bool, others: list, names: dict) -> str | None:
     """Prove ``item`` by running its failing construct in the installed Keras (a child
     process); None when it got evidence, else the reason."""
     from kerascheck.proofkit import CannotMeasure
@@ -224,7 +229,7 @@ def _prove_construct(item: ProvedFinding, finding, module, model, text: str,
     from kerascheck.runtime.constructs import NoConstruct, construct_subject
 
     try:
-        subject = construct_subject(finding, module, model, text, legacy, others)
+        subject = construct_subject(finding, module, model, text, legacy, others, names)
         item.evidence = rule_by_code_or_name(item.diagnostic.code)().prove(subject)
     except NoConstruct as reason:
         return f"no construct to run: {reason}"
