@@ -345,3 +345,49 @@ def test_train_on_batch_before_compile_is_run_without_a_verbose_argument(
     assert record["verdict"] == "shown", record
     assert "verbose" not in record["measurements"]["construct (from your code)"]
     assert record["measurements"]["exception"].startswith("ValueError")
+
+
+def test_two_convolutions_in_a_row_are_shown_on_a_stand_in_map_when_the_input_is_unknown():
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        from tensorflow import keras
+        from tensorflow.keras import layers
+
+
+        def decoder_block(tensor, filters):
+            tensor = layers.Conv2D(filters, 3, padding="same")(tensor)
+            tensor = layers.Conv2D(filters, 3, padding="same", activation="relu")(tensor)
+            return layers.UpSampling2D()(tensor)
+
+
+        def build(image):
+            features = decoder_block(image, 16)
+            mask = layers.Conv2D(1, 1, activation="sigmoid")(features)
+            return keras.Model(image, mask)
+        """), "decoder.py")
+    [item] = [item for item in results if item.diagnostic.code == "KC201"]
+    assert verdict_of(item) == "shown", item.not_rebuilt or item.evidence.summary
+    measured = item.evidence.measurements
+    assert measured["distance to one affine map"] < 1e-5
+    assert "up to the next Conv2D layer" in measured["stand-ins (not from your code)"]
+
+
+def test_a_convolutional_path_with_a_relu_is_far_from_one_affine_map():
+    """The additive check the convolutional paths use tells a ReLU from an affine map."""
+    from kerascheck.diagnostics import Finding
+    from kerascheck.facts import LayerFact, ModelFact
+    from kerascheck.proofkit import Subject, load_tensorflow
+    from kerascheck.proofkit.measure import linear_path_residual
+
+    _, keras, _ = load_tensorflow(0)
+    first, second = LayerFact(kind="Conv2D"), LayerFact(kind="Conv2D")
+    fact = ModelFact(kind="sequential", layers=[first, second], edges=[(0, 1)], outputs=[1])
+    for activation, expected_linear in ((None, True), ("relu", False)):
+        one = keras.layers.Conv2D(4, 3, padding="same", activation=activation)
+        two = keras.layers.Conv2D(4, 3, padding="same", activation="relu")
+        model = keras.Sequential([keras.Input(shape=(12, 12, 3)), one, two])
+        subject = Subject(model=model, fact=fact, finding=Finding("KC201", "", first),
+                          input_shape=(12, 12, 3), layers={id(first): one, id(second): two})
+        residual, _ = linear_path_residual(subject)
+        assert (residual < 1e-5) is expected_linear, (activation, residual)

@@ -324,13 +324,16 @@ def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tup
 
 
 def linear_path_residual(subject: Subject) -> tuple[float, list[str]]:
-    """For a finding on a hidden Dense layer (KC201): the distance of the flagged layer, the
-    layers after it and the next Dense layer's pre-activation to one affine map, on random
-    inputs, and the names of those layers. About 1e-7 whatever the weights."""
+    """For a finding on a hidden layer with no activation (KC201): the distance of the flagged
+    layer, the layers after it and the next Dense (or convolution) layer's pre-activation to
+    one affine map, on random inputs, and the names of those layers. About 1e-7 whatever the
+    weights."""
     import numpy as np
 
+    _PATH_ENDS = ("Dense", "Conv", "SeparableConv", "DepthwiseConv")
     path = [subject.finding.target]
-    while len(path) == 1 or not path[-1].is_dense:
+    while len(path) == 1 or not (isinstance(path[-1].kind, str) and
+                                 path[-1].kind.startswith(_PATH_ENDS)):
         following = subject.fact.successors(path[-1])
         if len(following) != 1:
             raise CannotMeasure("the path to the next Dense layer branches")
@@ -338,17 +341,43 @@ def linear_path_residual(subject: Subject) -> tuple[float, list[str]]:
     layers = [subject.layer_of(fact) for fact in path]
     if any(layer is None for layer in layers):
         raise CannotMeasure("a layer on the path was not rebuilt")
-    inputs = np.random.default_rng(1).uniform(
-        -2, 2, size=(256, int(layers[0].kernel.shape[0]))).astype("float32")
+    rng = np.random.default_rng(1)
+    last = layers[-1]
+    if len(last.kernel.shape) == 2:  # the path ends in a Dense layer
+        inputs = rng.uniform(-2, 2, size=(256, int(layers[0].kernel.shape[0]))) \
+            .astype("float32")
 
-    def stack(values):
-        for layer in layers[:-1]:
-            values = layer(values, training=False)
-        last = layers[-1]
-        bias = last.bias.numpy() if last.use_bias else 0.0
-        return np.asarray(values) @ last.kernel.numpy() + bias
+        def stack(values):
+            for layer in layers[:-1]:
+                values = layer(values, training=False)
+            bias = last.bias.numpy() if last.use_bias else 0.0
+            return np.asarray(values) @ last.kernel.numpy() + bias
 
-    return affine_residual(stack, inputs), [layer.name for layer in layers]
+        return affine_residual(stack, inputs), [layer.name for layer in layers]
+    # a convolutional path: on a small map (a convolution takes any spatial size), the last
+    # layer's pre-activation; affine means f(x + y) - f(x) - f(y) + f(0) = 0 for every x, y
+    # (a least-squares fit would need more samples than a map has values)
+    sample = tuple(subject.input_shape) if subject.input_shape and len(
+        subject.input_shape) == len(layers[0].kernel.shape) - 1 and \
+        all(side <= 16 for side in subject.input_shape[:-1]) else None
+    if sample is None:
+        channels = int(layers[0].kernel.shape[-2])
+        sample = (12,) * (len(layers[0].kernel.shape) - 2) + (channels,)
+    x, y = (rng.uniform(-2, 2, size=(64, *sample)).astype("float32") for _ in range(2))
+    activation = last.activation
+    last.activation = lambda values: values  # its pre-activation
+    try:
+        def apply(values):
+            for layer in layers:
+                values = layer(values, training=False)
+            return np.asarray(values, dtype="float64")
+
+        zero = apply(np.zeros_like(x))
+        deviation = apply(x + y) - apply(x) - apply(y) + zero
+        scale = 1.0 + np.abs(apply(x) - zero).max()
+    finally:
+        last.activation = activation
+    return float(np.abs(deviation).max() / scale), [layer.name for layer in layers]
 
 
 def subject_head(subject: Subject):

@@ -68,23 +68,24 @@ def _path_subject(model: ModelFact, finding: Finding, module: cst.Module, reason
     if not model.exact or finding.target not in model.layers:
         raise CannotRebuild("the layers after the flagged one are not fully known")
     path = [finding.target]
-    while len(path) == 1 or not path[-1].is_dense:
+    while len(path) == 1 or not standins.ends_path(path[-1]):
         following = model.successors(path[-1])
         if len(following) != 1 or len(path) > 8:
             raise CannotRebuild("the path after the flagged layer is not known")
         path.append(following[0])
-    notes = [(f"only the flagged layer and the layers after it up to the next Dense layer "
-              f"were rebuilt ({reason}), on {standins.PATH_INPUT_WIDTH} stand-in input "
-              f"features: the symptom does not depend on what comes before them")]
+    input_shape = standins.path_input_shape(finding.target.kind)
+    notes = [(f"only the flagged layer and the layers after it up to the next "
+              f"{path[-1].kind} layer were rebuilt ({reason}), on a stand-in input of shape "
+              f"{input_shape}: the symptom does not depend on what comes before them")]
     built = {id(fact): _make_layer(keras, fact, module, notes) for fact in path}
     try:
-        keras_model = keras.Sequential([keras.Input(shape=(standins.PATH_INPUT_WIDTH,))] +
+        keras_model = keras.Sequential([keras.Input(shape=input_shape)] +
                                        [built[id(fact)] for fact in path])
     except Exception as error:
         raise CannotRebuild(f"Keras refuses to build the path: {type(error).__name__}") \
             from None
     return Subject(model=keras_model, fact=model, finding=finding,
-                   input_shape=(standins.PATH_INPUT_WIDTH,), layers=built, stand_ins=notes)
+                   input_shape=input_shape, layers=built, stand_ins=notes)
 
 
 def _model_subject(model: ModelFact, finding: Finding, module: cst.Module, input_shapes: dict):

@@ -41,6 +41,28 @@ DATASET_SHAPES = {"mnist": (28, 28), "fashion_mnist": (28, 28), "cifar10": (32, 
 # elsewhere, millions of weights), that path alone is, on a stand-in input width.
 PATH_PROOFS = {"KC201"}
 PATH_INPUT_WIDTH = 8
+# A convolutional path (a Conv2D with no activation feeding the next convolution) is rebuilt
+# on a small stand-in map of this side and 3 channels (2-D) or of this length (1-D)
+PATH_MAP_SIDE = 12
+# The layers that end a path: what computes the next affine map
+PATH_END_PREFIXES = ("Dense", "Conv", "SeparableConv", "DepthwiseConv")
+
+
+def ends_path(layer_fact) -> bool:
+    kind = getattr(layer_fact, "kind", None)
+    return isinstance(kind, str) and kind.startswith(PATH_END_PREFIXES)
+
+
+def path_input_shape(first_kind) -> tuple:
+    """The stand-in sample shape a path starting with ``first_kind`` is rebuilt on."""
+    kind = first_kind if isinstance(first_kind, str) else ""
+    if kind.endswith("1D"):
+        return (PATH_MAP_SIDE, 3)
+    if kind.startswith(("Conv", "SeparableConv", "DepthwiseConv")) and kind.endswith("3D"):
+        return (6, 6, 6, 2)
+    if kind.startswith(("Conv", "SeparableConv", "DepthwiseConv")):
+        return (PATH_MAP_SIDE, PATH_MAP_SIDE, 3)
+    return (PATH_INPUT_WIDTH,)
 # Rules whose symptom is the model that declares no input (it is not built until it sees data):
 # their proofs get the model unbuilt, never a stand-in input.
 UNBUILT_PROOFS = {"KC101"}
