@@ -190,7 +190,8 @@ def loss_object(keras, loss_name: str, from_logits: bool = False):
 
 
 def memorization_scores(model, input_shape: tuple, classes: int, loss=None, steps: int = 150,
-                        seed: int = 0, train_count: int = 64) -> tuple[float, float]:
+                        seed: int = 0, train_count: int = 64,
+                        used: dict | None = None) -> tuple[float, float]:
     """Train ``model`` to memorize ``train_count`` random inputs with random labels (Adam,
     learning rate 0.01) and return ``(accuracy on those training samples, accuracy on 400
     held-out random samples)``. Any model with enough capacity scores near 1.0 on the first and
@@ -211,8 +212,18 @@ def memorization_scores(model, input_shape: tuple, classes: int, loss=None, step
     loss_name = "binary_crossentropy" if classes == 1 else "sparse_categorical_crossentropy"
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss or loss_name)
     encoded = labels_for_loss(_loss_name_of(loss) or loss_name, y_train, classes)
+    asked = steps
     steps, batch = training_budget(model, steps, min(32, train_count))
+    if steps < asked and train_count > batch:
+        # a costly model gets few small batches: it is asked to memorize fewer samples, each
+        # seen as often as 64 would be in the steps asked for (a memorized handful is the
+        # same symptom; held-out chance is measured on the same draws)
+        train_count = batch
+        x_train, y_train = x_train[:train_count], y_train[:train_count]
+        encoded = encoded[:train_count]
     fit_quietly(model, x_train, encoded, steps=steps, batch_size=batch, seed=seed)
+    if used is not None:  # what was asked of the model, for the evidence
+        used.update(train_count=train_count, steps=steps, batch_size=batch)
     held = _heldout_count(model)  # the same draws; fewer of them scored for a costly model
     return accuracy(model, x_train, y_train), accuracy(model, x_heldout[:held],
                                                          y_heldout[:held])
@@ -248,6 +259,15 @@ def regression_memorization(model, input_shape: tuple, steps: int = 300, seed: i
     return errors[0], errors[1]
 
 
+def _chance_of_at_least(hits: int, count: int, chance: float) -> float:
+    """The probability that guessing (right with probability ``chance``) gets at least
+    ``hits`` of ``count`` right."""
+    import math
+
+    return float(sum(math.comb(count, k) * chance ** k * (1 - chance) ** (count - k)
+                     for k in range(hits, count + 1)))
+
+
 def _memorizable_count(model) -> int:
     """How many random samples to ask a user's model to memorize: 64, fewer for a model with
     few weights (a 2-4-1 XOR net cannot hold 64 random labels, but it can hold a handful)."""
@@ -281,15 +301,23 @@ def memorization_evidence(code: str, subject, train_label: str, heldout_label: s
                 f"on held-out data {number(heldout_error)} (a regression: mean squared error)",
                 {"MSE on training data": train_error, "MSE on held-out data": heldout_error,
                  "training samples (random targets)": count})
+        used: dict = {}
         train, heldout = memorization_scores(subject.model, subject_input_shape(subject), units,
                                              steps=300 if count < 64 else 150,
-                                             train_count=count)
+                                             train_count=count, used=used)
+        count = used["train_count"]
+        chance = 1 / max(units, 2)
+        # with a handful of samples (a costly model's budget), the training score must also be
+        # out of chance's reach: fewer than 1 in 100 guessers would score it
+        surprise = _chance_of_at_least(round(train * count), count, chance)
         return Evidence(
-            code, train - heldout >= 0.25,
-            f"memorizing random labels it scores {number(train)} on its training data and "
+            code, train - heldout >= 0.25 and surprise < 0.01,
+            f"memorizing {count} random labels it scores {number(train)} on them and "
             f"{number(heldout)} on held-out data",
             {"accuracy on training data": train, "accuracy on held-out data": heldout,
-             "training samples (random labels)": count})
+             "training samples (random labels)": count,
+             "training steps (batch)": f"{used['steps']} ({used['batch_size']})",
+             "chance of that training score by guessing": surprise})
     model = keras.Sequential([keras.Input(shape=(20,)),
                               keras.layers.Dense(128, activation="relu"),
                               keras.layers.Dense(2, activation="softmax")])
