@@ -30,6 +30,16 @@ class FromLogitsMismatch(Rule):
     mistake is worse: raw logits read as probabilities are clipped to [ε, 1 − ε], so negative or
     large logits produce meaningless losses and training stalls or goes astray.
 
+    Measured on TensorFlow 2.21 (Keras 3.15 and tf_keras 2.21): inside `fit()` and
+    `evaluate()`, and on a model's own output tensor, Keras finds the logits a `softmax` or
+    `sigmoid` keeps and uses them, after a warning ("received `from_logits=True`, but the
+    `output` argument was produced by a Softmax activation"), so the first mistake costs
+    nothing there. It does cost where the link is lost: the loss applied to `predict()`'s
+    arrays, to an output of `activation=tf.nn.softmax` in a loop of your own run eagerly (0.55
+    instead of 0.0007 on a confident correct answer), and wherever the loss is computed outside
+    Keras' own training code. The finding is kept (the code says the opposite of what it
+    computes) and its message says where it matters.
+
     ## Example
     ```python
     import tensorflow as tf
@@ -185,8 +195,10 @@ other.compile(loss="categorical_crossentropy")
                 yield self.finding(
                     where,
                     f"The output already applies {head.activation}, but the loss is built "
-                    f"with `from_logits=True` and applies it again; drop `from_logits=True` "
-                    f"(or remove the output activation)",
+                    f"with `from_logits=True`, which applies it again wherever the outputs "
+                    f"lost their link to the {head.activation} (Keras on TensorFlow recovers "
+                    f"the logits inside `fit()` and only warns); drop `from_logits=True` (or "
+                    f"remove the output activation)",
                     fix=_from_logits_fix(loss.node, False))
             elif head.activation == LINEAR and loss.from_logits is False:
                 yield self.finding(
