@@ -225,7 +225,12 @@ def _prove_on_model(code: str, subject):
         # two classes whatever the units (labels within any output): darker or brighter than
         # middle gray, learnable within the few steps a big model's budget allows; on the raw
         # test rows every image is far brighter than anything trained on
-        raw, labels = gray_images(640, tuple(shape), seed=0)
+        # (as many training rows as a costly model's budget trains on, 64 held out then)
+        from kerascheck.proofkit.curves import training_budget
+
+        steps, batch = training_budget(subject.model, 160, 64)
+        count = 640 if steps * batch >= 512 else steps * batch + 64
+        raw, labels = gray_images(count, tuple(shape), seed=0)
         scaled = raw / 255.0
         data = "0-255 pixel-like images (divided by 255)"
     loss = "binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy"
@@ -242,11 +247,13 @@ def _prove_on_model(code: str, subject):
     from kerascheck.proofkit.curves import training_budget
 
     steps, batch = training_budget(model, 160, 64)
-    fit_quietly(model, scaled[:512], labels_for_loss(loss, labels[:512], units), steps=steps,
-                batch_size=batch)
-    targets = labels_for_loss(loss, labels[512:], units)
+    split = min(512, len(raw) - 64)
+    fit_quietly(model, scaled[:split], labels_for_loss(loss, labels[:split], units),
+                steps=steps, batch_size=batch)
+    labels = labels[split:]
+    targets = labels_for_loss(loss, labels, units)
     scores = []
-    for x in (scaled[512:], raw[512:]):  # one forward pass per held-out set
+    for x in (scaled[split:], raw[split:]):  # one forward pass per held-out set
         predictions = model(x, training=False)
         values = np.asarray(predictions)
         if values.shape[-1] == 1:
@@ -254,7 +261,7 @@ def _prove_on_model(code: str, subject):
             confidence = np.abs(values[..., 0] - 0.5) * 2
         else:
             predicted, confidence = values.argmax(axis=-1), values.max(axis=-1)
-        scores.append((float((predicted == labels[512:]).mean()),
+        scores.append((float((predicted == labels).mean()),
                        float(model.compute_loss(x=x, y=targets, y_pred=predictions,
                                                 training=False)),
                        float((confidence > 0.98).mean())))
