@@ -72,6 +72,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
         self.objects: dict[int, ObjectVal] = {}  # id(model) -> the instance of a followed class
+        self._subclasses: list[ClassVal] = []  # the file's Layer and Model subclasses
 
     def run(self) -> FileFacts:
         self.exec_block(self.module.body, self.globals)
@@ -80,6 +81,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             function, scope, *given = self._pending_functions.pop(0)
             if id(function) not in self._interpreted_functions:
                 self.call_function(FuncVal(function, scope), given, {}, standalone=True)
+        layer_graphs = subclassing.own_graphs(self, self._subclasses)
         for model in self.models:
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
@@ -91,7 +93,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
-                         statistics_fits=self.statistics_fits)
+                         statistics_fits=self.statistics_fits, layer_graphs=layer_graphs)
+
 
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
         for statement in statements:
@@ -162,6 +165,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
     def _exec_class(self, cls: ClassVal, frame: Frame) -> None:
         """A class's methods are checked on their own, with ``self`` unknown, or one instance
         for a plain class that holds and trains models (analysis/holders.py)."""
+        if subclassing.class_role(cls) in ("layer", "model"):
+            self._subclasses.append(cls)
         given = holders.instance_for(self, cls)
         for statement in holders.ordered_methods(cls.node, given):
             self._pending_functions.append((statement, frame, *given))

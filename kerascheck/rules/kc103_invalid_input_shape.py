@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import libcst as cst
+import libcst.matchers as matchers
 
 from kerascheck import fixes
 from kerascheck.analysis.targets import KERAS2, TF1
@@ -155,16 +156,15 @@ def _integer_parameters(module, names: list) -> set[int]:
     a default that is not an integer is unknown, and silent."""
     wanted = {id(name): name.value for name in names}
     found: set[int] = set()
-    for function in _functions(module):
+    for function in matchers.findall(module, matchers.FunctionDef()):
         integer = {param.name.value for param in (*function.params.posonly_params,
                                                   *function.params.params,
                                                   *function.params.kwonly_params)
                    if _integer_parameter(param)}
         if not integer:
             continue
-        inside = _NamesInside(set(wanted))
-        function.body.visit(inside)
-        candidates = {node_id for node_id in inside.seen if wanted[node_id] in integer}
+        candidates = {id(name) for name in matchers.findall(function.body, matchers.Name())
+                      if wanted.get(id(name)) in integer}
         if not candidates:
             continue
         bindings = _Bindings({wanted[node_id] for node_id in candidates})
@@ -180,33 +180,6 @@ def _integer_parameter(param: cst.Param) -> bool:
         return isinstance(annotation, cst.Name) and annotation.value == "int"
     return param.default is not None and _is_integer(param.default) and \
         isinstance(param.default, (cst.Integer, cst.UnaryOperation))
-
-
-def _functions(module) -> list:
-    """Every function definition of the module, nested ones too."""
-    collector = _FunctionCollector()
-    module.visit(collector)
-    return collector.functions
-
-
-class _FunctionCollector(cst.CSTVisitor):
-    def __init__(self):
-        self.functions: list = []
-
-    def visit_FunctionDef(self, node) -> None:
-        self.functions.append(node)
-
-
-class _NamesInside(cst.CSTVisitor):
-    """Which of the ids ``wanted`` are nodes inside the visited tree."""
-
-    def __init__(self, wanted: set[int]):
-        self.wanted = wanted
-        self.seen: set[int] = set()
-
-    def visit_Name(self, node) -> None:
-        if id(node) in self.wanted:
-            self.seen.add(id(node))
 
 
 def _bound_names(target) -> list:
