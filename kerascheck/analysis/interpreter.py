@@ -73,6 +73,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
         self.objects: dict[int, ObjectVal] = {}  # id(model) -> the instance of a followed class
         self._subclasses: list[ClassVal] = []  # the file's Layer and Model subclasses
+        self.later_round_tests: dict[int, bool] = {}  # loops.later_round
 
     def run(self) -> FileFacts:
         self.exec_block(self.module.body, self.globals)
@@ -116,7 +117,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
-            decided = branches.decided_branch(statement, self.eval(statement.test, frame))
+            decided = branches.decided_branch(statement, loops.test_value(self, statement, frame))
             if decided is not None:
                 return self.exec_block(decided, frame)
             blocks = [("body", statement.body)]
@@ -141,6 +142,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             before = dict(frame.variables)
             with self.conditional(("loop", id(statement))):
                 self.exec_block(statement.body.body, frame)
+                if isinstance(statement, cst.For):
+                    loops.later_round(self, statement, frame)  # if idx == 0: ... in the body
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
             # the loop may run zero times: what it assigns is one of two possibilities

@@ -180,8 +180,7 @@ class Head(tf.keras.layers.Layer):
 """,
     )
     valid = (
-        # a Layer subclass with a nonlinearity between its Dense layers; a residual sum is not
-        # followed (silent)
+        # a Layer subclass with a nonlinearity between its Dense layers; a residual sum (silent)
         """
 import tensorflow as tf
 class Head(tf.keras.layers.Layer):
