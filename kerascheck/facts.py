@@ -366,7 +366,7 @@ class ModelFact:
             if len(parents) != 1:
                 return None
             layer = parents[0]
-        if not layer.is_dense:
+        if not (layer.is_dense or layer.is_kind("TimeDistributed") and known(layer.activation)):
             return None
         activation = layer.activation
         if activation_layer is not None:

@@ -82,6 +82,12 @@ class ModelConstruction:
             layer.activation = "softmax"
         elif kind in ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"):
             layer.activation = kind.lower()
+        elif kind == "TimeDistributed" and isinstance(wrapped := kwargs.get(
+                "layer", args[0] if args else None), LayerVal) and wrapped.layer.is_dense:
+            # TimeDistributed(Dense(k, activation=...)): an output head of k units per step,
+            # reported (and fixed) at the wrapped Dense
+            layer.units, layer.activation = wrapped.layer.units, wrapped.layer.activation
+            layer.node = wrapped.layer.node
         elif "activation" in kwargs:
             layer.activation = activation_name(kwargs["activation"])
         elif kind in CONVOLUTIONS and len(args) <= 3 and not star:
