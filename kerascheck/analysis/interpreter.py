@@ -345,6 +345,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(callee, DataVal) and callee.data.identity == ("free", "len") and \
                 len(args) == 1 and isinstance(args[0], Seq) and args[0].exact and not kwargs:
             return Const(len(args[0].items))  # len(classes) of a literal list: a unit count
+        if isinstance(callee, DataVal) and callee.data.identity == ("free", "isinstance"):
+            return branches.isinstance_of(node, args)
         if isinstance(callee, Ref):
             return self.call_ref(callee, node, args, kwargs, star)
         if isinstance(callee, FuncVal):
