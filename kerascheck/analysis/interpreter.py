@@ -73,7 +73,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
         self.objects: dict[int, ObjectVal] = {}  # id(model) -> the instance of a followed class
         self._subclasses: list[ClassVal] = []  # the file's Layer and Model subclasses
-        self.later_round_tests: dict[int, bool] = {}  # loops.later_round
+        self.decided_tests: dict[int, bool] = {}  # loops.run_body
 
     def run(self) -> FileFacts:
         self.exec_block(self.module.body, self.globals)
@@ -141,9 +141,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 self.bind(statement.target, loops.loop_value(self, statement, frame), frame)
             before = dict(frame.variables)
             with self.conditional(("loop", id(statement))):
-                self.exec_block(statement.body.body, frame)
-                if isinstance(statement, cst.For):
-                    loops.later_round(self, statement, frame)  # if idx == 0: ... in the body
+                loops.run_body(self, statement, frame)  # rounds apart for if idx == 0: ...
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
             # the loop may run zero times: what it assigns is one of two possibilities

@@ -25,36 +25,38 @@ def loop_value(analyzer, statement: cst.For, frame) -> Value:
     return UNKNOWN_VALUE
 
 
-def later_round(analyzer, statement: cst.For, frame) -> None:
-    """A loop that treats its first round apart (``for idx, units in enumerate(sizes):`` with
-    ``if idx == 0:`` in the body, a LeakyReLU or an input shape given on the first layer only)
-    is written for several rounds: its body runs twice more with that test decided as in any
-    later round (``idx == 0`` false), so that the later rounds, which the ``if`` skips, are
-    seen too, and one of them feeds the next (the Dense of the second round reaches the Dense
-    of the third through what the body does in between). What the loop leaves is what any of
-    the rounds left."""
-    tests = _first_round_tests(statement)
+def run_body(analyzer, statement, frame) -> None:
+    """Interpret a loop's body. A ``for`` loop that treats its first round apart (``for idx,
+    units in enumerate(sizes):`` with ``if idx == 0:`` in the body: a LeakyReLU or an input
+    shape on the first layer only) is written for several rounds: the body runs once with that
+    test decided as in the first round (the counter is 0) and twice more as in any later round
+    (``idx == 0`` false), so that the later rounds, which the ``if`` skips, are seen too, and
+    one of them feeds the next (the Dense of the second round reaches the Dense of the third
+    through what the body does in between). What the loop leaves is what any round left."""
+    tests = _first_round_tests(statement) if isinstance(statement, cst.For) else {}
     if not tests:
+        analyzer.exec_block(statement.body.body, frame)
         return
-    outcomes = [dict(frame.variables)]
-    analyzer.later_round_tests.update(tests)
+    outcomes = []
     try:
-        for _ in range(2):
+        for later in (False, True, True):
+            analyzer.decided_tests.update(
+                {test: value if later else not value for test, value in tests.items()})
             analyzer.exec_block(statement.body.body, frame)
             outcomes.insert(0, dict(frame.variables))
     finally:
         for test in tests:
-            analyzer.later_round_tests.pop(test, None)
+            analyzer.decided_tests.pop(test, None)
     frame.variables = {name: merge_values([outcome[name] for outcome in outcomes
                                            if name in outcome], ("merged", id(statement), name))
                        for name in {name for outcome in outcomes for name in outcome}}
 
 
 def test_value(analyzer, statement: cst.If, frame) -> Value:
-    """The value of an ``if``'s test: in a later round of its loop, a test on the first round
-    is decided (``idx == 0`` is false); else what the analysis makes of it."""
-    if id(statement) in analyzer.later_round_tests:
-        return Const(analyzer.later_round_tests[id(statement)])
+    """The value of an ``if``'s test: a test on the first round of its loop is decided in each
+    round :func:`run_body` runs; else what the analysis makes of it."""
+    if id(statement) in analyzer.decided_tests:
+        return Const(analyzer.decided_tests[id(statement)])
     return analyzer.eval(statement.test, frame)
 
 
