@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as matchers
 
 from kerascheck.analysis import splits
+from kerascheck.analysis.syntax import find_all
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Seq, Value, merge_values
 
 
@@ -33,7 +33,9 @@ def run_body(analyzer, statement, frame) -> None:
     (``idx == 0`` false), so that the later rounds, which the ``if`` skips, are seen too, and
     one of them feeds the next (the Dense of the second round reaches the Dense of the third
     through what the body does in between). What the loop leaves is what any round left."""
-    tests = _first_round_tests(statement) if isinstance(statement, cst.For) else {}
+    # (inside a loop already run so, once: nested rounds would multiply)
+    tests = _first_round_tests(statement) if isinstance(statement, cst.For) and \
+        not analyzer.decided_tests else {}
     if not tests:
         analyzer.exec_block(statement.body.body, frame)
         return
@@ -84,7 +86,7 @@ def _first_round_tests(statement: cst.For) -> dict[int, bool]:
     else:
         return {}
     return {id(node): not isinstance(node.test.comparisons[0].operator, cst.Equal)
-            for node in matchers.findall(statement.body, matchers.If())
+            for node in find_all(statement.body, cst.If)
             if _first_round_test(node.test, counter)}
 
 

@@ -191,7 +191,7 @@ def own_graphs(analyzer: "Interpreter", classes: list[ClassVal]) -> list[ModelFa
             analyzer.statistics_fits, analyzer.unattributed_evaluations)]
         try:
             graph = own_graph(analyzer, cls)
-        except RecursionError:
+        except Exception:  # RecursionError too: the class stays one opaque layer, as before
             graph = None
         finally:
             for found, length in kept:

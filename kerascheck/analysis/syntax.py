@@ -57,3 +57,15 @@ def is_one_column(node) -> bool:
         return _code(node.slice[0]).rstrip(",") == ":" and \
             _code(node.slice[1]) in ("None", "np.newaxis", "numpy.newaxis")
     return False
+
+
+def find_all(root: cst.CSTNode, kind) -> list:
+    """Every node of type ``kind`` in ``root``'s tree, ``root`` included, in no set order
+    (iterative, and without ``libcst.matchers``, whose import alone costs half a second)."""
+    found, pending = [], [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, kind):
+            found.append(node)
+        pending.extend(node.children)
+    return found

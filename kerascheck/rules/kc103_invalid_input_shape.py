@@ -5,9 +5,9 @@ from __future__ import annotations
 import warnings
 
 import libcst as cst
-import libcst.matchers as matchers
 
 from kerascheck import fixes
+from kerascheck.analysis.syntax import find_all
 from kerascheck.analysis.targets import KERAS2, TF1
 from kerascheck.facts import UNKNOWN, FileFacts
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
@@ -156,14 +156,14 @@ def _integer_parameters(module, names: list) -> set[int]:
     a default that is not an integer is unknown, and silent."""
     wanted = {id(name): name.value for name in names}
     found: set[int] = set()
-    for function in matchers.findall(module, matchers.FunctionDef()):
+    for function in find_all(module, cst.FunctionDef):
         integer = {param.name.value for param in (*function.params.posonly_params,
                                                   *function.params.params,
                                                   *function.params.kwonly_params)
                    if _integer_parameter(param)}
         if not integer:
             continue
-        candidates = {id(name) for name in matchers.findall(function.body, matchers.Name())
+        candidates = {id(name) for name in find_all(function.body, cst.Name)
                       if wanted.get(id(name)) in integer}
         if not candidates:
             continue
