@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.analysis import splits
-from kerascheck.analysis.syntax import find_all
+from kerascheck.analysis.syntax import statements_of
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Seq, Value, merge_values
 
 
@@ -86,7 +86,7 @@ def _first_round_tests(statement: cst.For) -> dict[int, bool]:
     else:
         return {}
     return {id(node): not isinstance(node.test.comparisons[0].operator, cst.Equal)
-            for node in find_all(statement.body, cst.If)
+            for node in statements_of(statement.body, cst.If)
             if _first_round_test(node.test, counter)}
 
 

@@ -59,13 +59,24 @@ def is_one_column(node) -> bool:
     return False
 
 
-def find_all(root: cst.CSTNode, kind) -> list:
-    """Every node of type ``kind`` in ``root``'s tree, ``root`` included, in no set order
-    (iterative, and without ``libcst.matchers``, whose import alone costs half a second)."""
+
+_BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def statements_of(root, kind) -> list:
+    """Every statement of type ``kind`` in the blocks under ``root`` (a module, a block, a
+    compound statement), nested functions and classes included, ``root`` too. Only blocks are
+    walked, never expressions: a tenth of the cost of visiting the whole tree."""
     found, pending = [], [root]
     while pending:
         node = pending.pop()
         if isinstance(node, kind):
             found.append(node)
-        pending.extend(node.children)
+        if isinstance(node, (list, tuple)):
+            pending.extend(node)
+            continue
+        for field in _BLOCKS:
+            child = getattr(node, field, None)
+            if isinstance(child, (cst.CSTNode, list, tuple)):
+                pending.append(child)
     return found

@@ -7,7 +7,7 @@ import warnings
 import libcst as cst
 
 from kerascheck import fixes
-from kerascheck.analysis.syntax import find_all
+from kerascheck.analysis.syntax import statements_of
 from kerascheck.analysis.targets import KERAS2, TF1
 from kerascheck.facts import UNKNOWN, FileFacts
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
@@ -156,15 +156,16 @@ def _integer_parameters(module, names: list) -> set[int]:
     a default that is not an integer is unknown, and silent."""
     wanted = {id(name): name.value for name in names}
     found: set[int] = set()
-    for function in find_all(module, cst.FunctionDef):
+    for function in statements_of(module, cst.FunctionDef):
         integer = {param.name.value for param in (*function.params.posonly_params,
                                                   *function.params.params,
                                                   *function.params.kwonly_params)
-                   if _integer_parameter(param)}
+                   if _integer_parameter(param)} & set(wanted.values())
         if not integer:
             continue
-        candidates = {id(name) for name in find_all(function.body, cst.Name)
-                      if wanted.get(id(name)) in integer}
+        inside = _NamesInside(wanted)
+        function.body.visit(inside)
+        candidates = {node_id for node_id in inside.seen if wanted[node_id] in integer}
         if not candidates:
             continue
         bindings = _Bindings({wanted[node_id] for node_id in candidates})
@@ -180,6 +181,17 @@ def _integer_parameter(param: cst.Param) -> bool:
         return isinstance(annotation, cst.Name) and annotation.value == "int"
     return param.default is not None and _is_integer(param.default) and \
         isinstance(param.default, (cst.Integer, cst.UnaryOperation))
+
+
+class _NamesInside(cst.CSTVisitor):
+    """Which of the nodes ``wanted`` (by id) are inside the visited tree."""
+
+    def __init__(self, wanted: dict):
+        self.wanted, self.seen = wanted, set()
+
+    def visit_Name(self, node) -> None:
+        if id(node) in self.wanted:
+            self.seen.add(id(node))
 
 
 def _bound_names(target) -> list:
