@@ -296,7 +296,7 @@ class ModelFact:
     a condition, layers from a variable): rules about the first or last layer then stay silent.
     """
 
-    kind: str  # "sequential" | "functional" | "subclass"
+    kind: str  # "sequential" | "functional" | "subclass" | "layer" (FileFacts.layer_graphs)
     layers: list[LayerFact] = field(default_factory=list)
     edges: list[tuple[int, int]] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
@@ -366,7 +366,7 @@ class ModelFact:
             if len(parents) != 1:
                 return None
             layer = parents[0]
-        if not layer.is_dense:
+        if not (layer.is_dense or layer.is_kind("TimeDistributed") and known(layer.activation)):
             return None
         activation = layer.activation
         if activation_layer is not None:
@@ -397,8 +397,7 @@ class FileFacts:
     models: list[ModelFact] = field(default_factory=list)
     module: Any = None  # the libcst Module
     source: str = ""
-    # (keyword argument node, canonical callee) for the syntactic rules' benefit
-    calls: list = field(default_factory=list)
+    calls: list = field(default_factory=list)  # (keyword node, canonical callee): syntactic rules
     # every call of the Keras API the analysis evaluated (KC103, KC602, KC603)
     keras_calls: list[KerasCallFact] = field(default_factory=list)
     # (expression node, dotted path) for every Keras/TensorFlow path the file spells out (KC601)
@@ -407,6 +406,7 @@ class FileFacts:
     # ``import``/``from ... import`` (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
+    layer_graphs: list[ModelFact] = field(default_factory=list)  # Layer subclasses' call()
     target_version: str = "keras3"  # the Keras the file runs on (settings/target.py)
 
 

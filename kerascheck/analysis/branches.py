@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import Const, Seq, merge_values
+from kerascheck.analysis.values import UNKNOWN_VALUE, Const, Seq, Value, merge_values
 
 
 def merge_branches(outcomes: list[dict], statement) -> dict:
@@ -27,15 +27,41 @@ def decided_branch(statement: cst.If, test) -> list | None:
     ``if first_layer is not None:`` with a tensor passed in): the body, or what the ``elif``/
     ``else`` runs; None when the test is not decided. Only a comparison decides: a flag's
     value (``if include_top:``, a notebook's ``DEBUG = False``) may be a default or a setting
-    the user flips, so both branches stay possible."""
-    if not isinstance(statement.test, cst.Comparison) or not isinstance(test, Const) or \
-            not isinstance(test.value, bool):
+    the user flips, so both branches stay possible. ``isinstance(classes, dict)`` of a known
+    value decides too (see :func:`isinstance_of`)."""
+    if not isinstance(statement.test, cst.Comparison) and not _is_isinstance(statement.test) \
+            or not isinstance(test, Const) or not isinstance(test.value, bool):
         return None
     if test.value:
         return list(statement.body.body)
     if isinstance(statement.orelse, cst.Else):
         return list(statement.orelse.body.body)
     return [statement.orelse] if statement.orelse is not None else []
+
+
+_BUILTIN_TYPES = {"int": (int,), "float": (float,), "str": (str,), "bool": (bool,),
+                  "dict": (dict,), "list": (list,), "tuple": (tuple,), "set": (set,)}
+
+
+def isinstance_of(node: cst.Call, args) -> Value:
+    """``isinstance(classes, dict)`` where ``classes`` is a known constant (``40``, a string)
+    and the types are builtins named as such: ``Const(True/False)``; else unknown."""
+    if len(args) != 2 or len(node.args) != 2 or any(arg.star or arg.keyword for arg in node.args):
+        return UNKNOWN_VALUE
+    value, types = args[0], node.args[1].value
+    names = [element.value for element in types.elements] if isinstance(types, cst.Tuple) \
+        else [types]
+    if not all(isinstance(name, cst.Name) and name.value in _BUILTIN_TYPES for name in names):
+        return UNKNOWN_VALUE
+    wanted = tuple(kind for name in names for kind in _BUILTIN_TYPES[name.value])
+    if isinstance(value, Const) and value.value is not None:
+        return Const(isinstance(value.value, wanted))
+    return UNKNOWN_VALUE
+
+
+def _is_isinstance(test) -> bool:
+    return isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and \
+        test.func.value == "isinstance"
 
 
 _SIMPLE = (cst.Integer, cst.Name, cst.Attribute, cst.Subscript, cst.UnaryOperation)

@@ -82,6 +82,12 @@ class ModelConstruction:
             layer.activation = "softmax"
         elif kind in ("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"):
             layer.activation = kind.lower()
+        elif kind == "TimeDistributed" and isinstance(wrapped := kwargs.get(
+                "layer", args[0] if args else None), LayerVal) and wrapped.layer.is_dense:
+            # TimeDistributed(Dense(k, activation=...)): an output head of k units per step,
+            # reported (and fixed) at the wrapped Dense
+            layer.units, layer.activation = wrapped.layer.units, wrapped.layer.activation
+            layer.node = wrapped.layer.node
         elif "activation" in kwargs:
             layer.activation = activation_name(kwargs["activation"])
         elif kind in CONVOLUTIONS and len(args) <= 3 and not star:
@@ -355,13 +361,16 @@ def _schedules(callbacks) -> list:
 
 def _opaque(value) -> bool:
     """Whether nothing at all is known of ``value``: unknown, or data of no known origin (a name
-    bound to an unknown result, a parameter, a free name). An array of known origin applied to a
-    layer (``Normalization()(x_train)``, eager) is data, not a symbolic tensor."""
+    bound to an unknown result, a parameter, a free name, an attribute of one: ``self.z`` in a
+    method run with ``self`` unknown). An array of known origin applied to a layer
+    (``Normalization()(x_train)``, eager) is data, not a symbolic tensor."""
     if value is UNKNOWN_VALUE:
         return True
     if not isinstance(value, DataVal):
         return False
-    data = value.data
-    return isinstance(data.identity, tuple) and data.identity[:1] in (("bound",), ("param",), (
+    data, identity = value.data, value.data.identity
+    while isinstance(identity, tuple) and len(identity) == 3 and identity[1] == "attr":
+        identity = identity[0]
+    return isinstance(identity, tuple) and identity[:1] in (("bound",), ("param",), (
         "free",)) and data.source is None and not (data.scaled or data.is_dataset or data.one_hot
                                                    or data.int_labels or data.synthetic)

@@ -72,6 +72,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
         self.objects: dict[int, ObjectVal] = {}  # id(model) -> the instance of a followed class
+        self._subclasses: list[ClassVal] = []  # the file's Layer and Model subclasses
+        self.decided_tests: dict[int, bool] = {}  # loops.run_body
 
     def run(self) -> FileFacts:
         self.exec_block(self.module.body, self.globals)
@@ -80,6 +82,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             function, scope, *given = self._pending_functions.pop(0)
             if id(function) not in self._interpreted_functions:
                 self.call_function(FuncVal(function, scope), given, {}, standalone=True)
+        layer_graphs = subclassing.own_graphs(self, self._subclasses)
         for model in self.models:
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
@@ -91,7 +94,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
-                         statistics_fits=self.statistics_fits)
+                         statistics_fits=self.statistics_fits, layer_graphs=layer_graphs)
+
 
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
         for statement in statements:
@@ -113,7 +117,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
-            decided = branches.decided_branch(statement, self.eval(statement.test, frame))
+            decided = branches.decided_branch(statement, loops.test_value(self, statement, frame))
             if decided is not None:
                 return self.exec_block(decided, frame)
             blocks = [("body", statement.body)]
@@ -137,7 +141,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 self.bind(statement.target, loops.loop_value(self, statement, frame), frame)
             before = dict(frame.variables)
             with self.conditional(("loop", id(statement))):
-                self.exec_block(statement.body.body, frame)
+                loops.run_body(self, statement, frame)  # rounds apart for if idx == 0: ...
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
             # the loop may run zero times: what it assigns is one of two possibilities
@@ -162,6 +166,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
     def _exec_class(self, cls: ClassVal, frame: Frame) -> None:
         """A class's methods are checked on their own, with ``self`` unknown, or one instance
         for a plain class that holds and trains models (analysis/holders.py)."""
+        if subclassing.class_role(cls) in ("layer", "model"):
+            self._subclasses.append(cls)
         given = holders.instance_for(self, cls)
         for statement in holders.ordered_methods(cls.node, given):
             self._pending_functions.append((statement, frame, *given))
@@ -337,6 +343,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(callee, DataVal) and callee.data.identity == ("free", "len") and \
                 len(args) == 1 and isinstance(args[0], Seq) and args[0].exact and not kwargs:
             return Const(len(args[0].items))  # len(classes) of a literal list: a unit count
+        if isinstance(callee, DataVal) and callee.data.identity == ("free", "isinstance"):
+            return branches.isinstance_of(node, args)
         if isinstance(callee, Ref):
             return self.call_ref(callee, node, args, kwargs, star)
         if isinstance(callee, FuncVal):

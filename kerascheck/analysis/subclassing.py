@@ -176,6 +176,58 @@ def instantiate(analyzer: "Interpreter", cls: ClassVal, node: cst.Call, args, kw
     return ModelVal(model)
 
 
+def own_graphs(analyzer: "Interpreter", classes: list[ClassVal]) -> list[ModelFact]:
+    """The graphs of the file's Layer subclasses' ``call`` (and of the Model subclasses it never
+    instantiates), see :func:`own_graph`, run once the file has been interpreted. Running them
+    adds nothing else: the models, Keras calls and references they make are the standalone
+    runs' already, and are dropped."""
+    instantiated = {id(this.cls) for this in analyzer.objects.values()}
+    graphs = []
+    for cls in classes:
+        if id(cls) in instantiated:
+            continue
+        kept = [(found, len(found)) for found in (
+            analyzer.models, analyzer.keras_calls, analyzer.references,
+            analyzer.statistics_fits, analyzer.unattributed_evaluations)]
+        try:
+            graph = own_graph(analyzer, cls)
+        except Exception:  # RecursionError too: the class stays one opaque layer, as before
+            graph = None
+        finally:
+            for found, length in kept:
+                del found[length:]
+        if graph is not None:
+            graphs.append(graph)
+    return graphs
+
+
+def own_graph(analyzer: "Interpreter", cls: ClassVal) -> ModelFact | None:
+    """The layer graph of a class's own ``call``, judged on its own: a ``keras.layers.Layer``
+    subclass (which elsewhere is one layer of unknown kind), or a ``keras.Model`` subclass the
+    file never instantiates. ``__init__`` runs with its parameters unknown and ``call`` on a
+    symbolic input, with ``self`` bound, as :func:`instantiate` does for a model. Only the
+    graph's own wiring (KC201's chains of affine layers) is worth judging: the result is a
+    :class:`~kerascheck.facts.ModelFact` of kind ``"layer"``, never compiled nor trained, kept
+    apart from the file's models. None when ``call`` is missing or what it returns is not a
+    layer's tensor."""
+    found_call = _find_method(cls, "call")
+    if found_call is None or class_role(cls) not in ("layer", "model"):
+        return None
+    this = ObjectVal(cls)
+    init = _find_method(cls, "__init__")
+    if init is not None:
+        _run_method(analyzer, init, this, [], {}, cls.node)
+    symbolic_input = TensorVal(None, [], shape=UNKNOWN)
+    result = _run_method(analyzer, found_call, this, [symbolic_input], {}, cls.node)
+    outputs = result.items if isinstance(result, Seq) and result.exact else [result]
+    if not outputs or not all(isinstance(v, TensorVal) and v.layer is not None for v in outputs):
+        return None
+    graph = ModelFact(kind="layer", node=cls.node, input_declared=UNKNOWN)
+    analyzer.build_graph(graph, outputs)
+    graph.exact = not _branches(found_call[0])
+    return graph
+
+
 def read_attribute(this: ObjectVal, name: str) -> Value:
     return this.attributes.get(name, UNKNOWN_VALUE)
 

@@ -7,6 +7,7 @@ import warnings
 import libcst as cst
 
 from kerascheck import fixes
+from kerascheck.analysis.syntax import statements_of
 from kerascheck.analysis.targets import KERAS2, TF1
 from kerascheck.facts import UNKNOWN, FileFacts
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
@@ -146,6 +147,53 @@ class _Bindings(cst.CSTVisitor):
             self._bound(node.rest)
 
 
+def _integer_parameters(module, names: list) -> set[int]:
+    """The ids of those ``names`` that are, in the function around them, a parameter annotated
+    ``int`` (``def build(num_features: int)``), or one with an integer default and no
+    annotation (``def build(num_features=4)``), which the function's body never binds again
+    (no ``num_features = (num_features,)``, no inner function or comprehension taking the
+    name). An annotation other than ``int`` (``tuple``, ``Sequence[int]``, ``int | tuple``) or
+    a default that is not an integer is unknown, and silent."""
+    wanted = {id(name): name.value for name in names}
+    found: set[int] = set()
+    for function in statements_of(module, cst.FunctionDef):
+        integer = {param.name.value for param in (*function.params.posonly_params,
+                                                  *function.params.params,
+                                                  *function.params.kwonly_params)
+                   if _integer_parameter(param)} & set(wanted.values())
+        if not integer:
+            continue
+        inside = _NamesInside(wanted)
+        function.body.visit(inside)
+        candidates = {node_id for node_id in inside.seen if wanted[node_id] in integer}
+        if not candidates:
+            continue
+        bindings = _Bindings({wanted[node_id] for node_id in candidates})
+        function.body.visit(bindings)
+        found |= {node_id for node_id in candidates
+                  if wanted[node_id] not in bindings.other | bindings.integer}
+    return found
+
+
+def _integer_parameter(param: cst.Param) -> bool:
+    if param.annotation is not None:
+        annotation = param.annotation.annotation
+        return isinstance(annotation, cst.Name) and annotation.value == "int"
+    return param.default is not None and _is_integer(param.default) and \
+        isinstance(param.default, (cst.Integer, cst.UnaryOperation))
+
+
+class _NamesInside(cst.CSTVisitor):
+    """Which of the nodes ``wanted`` (by id) are inside the visited tree."""
+
+    def __init__(self, wanted: dict):
+        self.wanted, self.seen = wanted, set()
+
+    def visit_Name(self, node) -> None:
+        if id(node) in self.wanted:
+            self.seen.add(id(node))
+
+
 def _bound_names(target) -> list:
     """The names a binding target binds (``a``, ``a, (b, *c)``; not ``a.b`` or ``a[0]``)."""
     if isinstance(target, cst.Name):
@@ -185,7 +233,10 @@ class InvalidInputShape(Rule):
     parentheses are only grouping and the value is still the integer 784. Expressions that can
     only be an integer count too: `input_shape=x_train.shape[1]`, `len(features)`,
     `(28 * 28)`, a name only ever assigned one of those (`n = x_train.shape[1]`);
-    `x_train.shape[1:]` is a tuple and fine. Under `target-version = "keras2"`
+    `x_train.shape[1:]` is a tuple and fine. A function's parameter counts where the function
+    says it is an integer: annotated `int` (`def build(num_features: int)`), or given an integer
+    default and no annotation, and never rebound in the body; any other annotation (`tuple`,
+    `Sequence[int]`) is unknown and silent, and so is a parameter some call gives a tuple. Under `target-version = "keras2"`
     only a layer's `input_shape=`/`batch_input_shape=` is reported: tf_keras turns the integer
     of `Input(shape=...)` and `InputLayer(input_shape=...)` into a tuple, but raises
     `TypeError: 'int' object is not iterable` for any other layer. Under `"tf1"` nothing is
@@ -277,6 +328,14 @@ def build(features):
                              keras.layers.Dense(1)])
 model = build(12)
 """,
+        # a parameter annotated int, whoever calls the builder (a hyperparameter search)
+        """
+from tensorflow.keras import Input, Model
+from tensorflow.keras.layers import Dense
+def build_model(num_features: int, units: int) -> Model:
+    inputs = Input(shape=num_features)  # expect: KC103
+    return Model(inputs, Dense(units)(inputs))
+""",
     )
     valid = (
         """
@@ -305,6 +364,14 @@ depth = x_train.shape[1]
 def head(depth):
     return keras.layers.Dense(3, input_shape=depth)
 """,
+        # a parameter annotated as a tuple or a sequence, or rebound to a tuple: silent
+        """
+from typing import Sequence
+from tensorflow import keras
+def build(shape: tuple, dims: Sequence[int], width: int):
+    width = (width,)
+    return [keras.Input(shape=shape), keras.Input(shape=dims), keras.Input(shape=width)]
+""",
         # not Keras: other libraries' shape arguments
         """
 import numpy as np
@@ -324,8 +391,12 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
         # only when there is one (the scope analysis costs about a parse)
         unknown_names = [arg.value for _, _, arg, value in shapes
                          if value is UNKNOWN and isinstance(arg.value, cst.Name)]
-        integer_names = _integer_names(facts.module, unknown_names) \
-            if unknown_names and facts.module is not None else set()
+        integer_names = _integer_names(facts.module, unknown_names) | _integer_parameters(
+            facts.module, unknown_names) if unknown_names and facts.module is not None else set()
+        # an argument some call site gave a known value that is no integer (``build((28, 28))``
+        # beside ``build(x.shape[1:])``): the parameter is not only ever an int
+        not_integer = {id(arg.value) for _, _, arg, value in shapes
+                       if value is not UNKNOWN and not isinstance(value, int)}
         for call, keyword, arg, value in shapes:
             # tf_keras (measured, 2.21): Input(shape=4) and InputLayer(input_shape=4) build
             # a one-axis input, but any other layer's input_shape=4 raises TypeError
@@ -335,8 +406,8 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
                 # keep a named constant named: input_shape=N -> input_shape=(N,)
                 written = arg.value.value if isinstance(arg.value, cst.Name) else str(value)
                 shown = str(value)
-            elif value is UNKNOWN and (_is_integer(arg.value) or
-                                       id(arg.value) in integer_names):
+            elif value is UNKNOWN and (_is_integer(arg.value) or (
+                    id(arg.value) in integer_names and id(arg.value) not in not_integer)):
                 # an expression that can only be an int: x.shape[1], len(f), (28 * 28)
                 written = shown = facts.module.code_for_node(
                     arg.value.with_changes(lpar=[], rpar=[]))

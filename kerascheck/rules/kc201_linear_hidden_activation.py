@@ -47,7 +47,11 @@ class LinearHiddenActivation(Rule):
     convolution is itself linear and goes on to another affine layer. `Concatenate` passes a
     `Dense` chain as well. Where an `if` (or a loop) reassigned the tensor, the chain is
     followed only when it is linear on every branch. A layer that is the output of some model
-    of the file (a bottleneck read out as an embedding) is meant to be linear.
+    of the file (a bottleneck read out as an embedding) is meant to be linear. A
+    `keras.layers.Layer` subclass (and a `keras.Model` subclass the file never instantiates) is
+    judged on its own `call()`: `self.fc1 = Dense(n)` in `__init__` applied right before
+    `self.out` is the same chain; a `tf.nn`/`tf.math` function between them ends it, and so
+    does an arithmetic operation (a residual `+`) or anything else the analysis cannot follow.
 
     A chain of several linear layers is one root cause: one finding, at its first layer.
 
@@ -162,8 +166,33 @@ model = keras.Sequential([
     keras.layers.Dense(1, activation="sigmoid"),
 ])
 """,
+        # a Layer subclass: two affine maps in a row inside its own call()
+        """
+import tensorflow as tf
+class Head(tf.keras.layers.Layer):
+    def __init__(self, hidden, outputs):
+        super().__init__()
+        self.fc1 = tf.keras.layers.Dense(hidden)  # expect: KC201
+        self.fc_out = tf.keras.layers.Dense(outputs)
+    def call(self, inputs):
+        flat = tf.reshape(inputs, [-1, 64])
+        return self.fc_out(self.fc1(flat))
+""",
     )
     valid = (
+        # a Layer subclass with a nonlinearity between its Dense layers; a residual sum (silent)
+        """
+import tensorflow as tf
+class Head(tf.keras.layers.Layer):
+    def __init__(self, hidden, outputs):
+        super().__init__()
+        self.fc1 = tf.keras.layers.Dense(hidden)
+        self.fc2 = tf.keras.layers.Dense(hidden)
+        self.fc_out = tf.keras.layers.Dense(outputs)
+    def call(self, inputs):
+        hidden = tf.nn.relu(self.fc1(inputs))
+        return self.fc_out(self.fc2(hidden) + hidden)
+""",
         # conv then BatchNormalization then an activation (ResNet), a linear bottleneck before
         # BatchNormalization (MobileNetV2), and a linear conv before max pooling
         """
@@ -245,6 +274,8 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         self._read_out = frozenset(id(model.layers[index]) for model in facts.models
                                    for index in model.outputs if 0 <= index < len(model.layers))
         yield from super().check_file(facts)
+        for graph in facts.layer_graphs:  # a Layer subclass's own call()
+            yield from self.check_model(graph)
 
     def check_model(self, model: ModelFact):
         yield from self._convolution_findings(model)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from kerascheck import fixes
 from kerascheck.facts import ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow
@@ -14,7 +16,10 @@ class BinaryLossMulticlass(Rule):
     """
     ## What it does
     Finds a model whose output is a `softmax` over three or more classes and which is compiled
-    with `binary_crossentropy`.
+    with `binary_crossentropy`. A per-step output (`TimeDistributed(Dense(k, activation=
+    "softmax"))`) counts, and so does a softmax whose units are written as the vocabulary size
+    of an `Embedding` of the same model (a seq2seq decoder's `Dense(vocab_size)` beside
+    `Embedding(vocab_size, 64)`): a vocabulary has more than two words.
 
     ## Why is this bad?
     Binary cross-entropy scores each output unit as an independent yes/no question and averages
@@ -103,8 +108,32 @@ model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 
 model.compile(optimizer="adam", loss="binary_crossentropy")  # expect: KC304
 model.fit(x_train, y_train, epochs=2, validation_split=0.1)
 """,
+        # a seq2seq decoder: a per-step softmax over the output vocabulary
+        """
+from keras.layers import LSTM, Dense, Embedding, Input, TimeDistributed
+from keras.models import Model
+def build(vocab_size, steps):
+    tokens = Input(shape=(steps,))
+    x = Embedding(vocab_size, 64, mask_zero=True)(tokens)
+    x = LSTM(64, return_sequences=True)(x)
+    outputs = TimeDistributed(Dense(vocab_size, activation="softmax"))(x)
+    model = Model(tokens, outputs)
+    model.compile(optimizer="adam", loss="binary_crossentropy")  # expect: KC304
+    return model
+""",
     )
     valid = (
+        # a softmax of unknown size, not the vocabulary's: the classes may be two
+        """
+from keras.layers import LSTM, Dense, Embedding, Input
+from keras.models import Model
+def build(vocab_size, classes):
+    tokens = Input(shape=(20,))
+    x = LSTM(32)(Embedding(vocab_size, 16)(tokens))
+    model = Model(tokens, Dense(classes, activation="softmax")(x))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+""",
         # multi-label: sigmoid units with binary cross-entropy
         """
 from tensorflow import keras
@@ -137,13 +166,16 @@ def compile_with(model_loss):
         head = model.output_head()
         if head is None or head.activation != "softmax":
             return
-        if not isinstance(head.units, int) or head.units < MIN_CLASSES:
+        units = head.units
+        if not isinstance(units, int) and _vocabulary_units(model, head.dense):
+            units = "vocabulary's"
+        elif not isinstance(units, int) or units < MIN_CLASSES:
             return
         for compile_fact in model.compiles:
             if compile_fact.loss.name == "binary_crossentropy":
                 yield self.finding(
                     compile_fact.loss.node or compile_fact.node,
-                    f"binary_crossentropy scores each of the {head.units} softmax outputs as a "
+                    f"binary_crossentropy scores each of the {units} softmax outputs as a "
                     f"separate yes/no question; use `categorical_crossentropy` (one-hot labels) "
                     f"or `sparse_categorical_crossentropy` (integer labels)",
                     fix=_categorical_loss_fix(model, compile_fact.loss.node))
@@ -180,6 +212,29 @@ def compile_with(model_loss):
                     f"categorical_crossentropy.",
             measurements={"bad: validation accuracy (binary_crossentropy)": bad,
                           "good: validation accuracy (categorical_crossentropy)": good})
+
+
+def _vocabulary_units(model: ModelFact, dense) -> bool:
+    """Whether the output's units are written as the vocabulary size of an ``Embedding`` of
+    the same model (``Dense(output_dict_size)`` beside ``Embedding(output_dict_size, 64)``, a
+    seq2seq decoder's per-step softmax): a softmax over a vocabulary, more than two classes."""
+    units = _argument(dense.node, 0, ("units", "output_dim"))
+    if units is None:
+        return False
+    return any(layer.is_kind("Embedding") and (size := _argument(
+        layer.node, 0, ("input_dim",))) is not None and size.deep_equals(units)
+        for layer in model.layers)
+
+
+def _argument(node, position: int, keywords: tuple):
+    """The expression a call passes as that argument, or None (not a call, a ``*args``)."""
+    if not isinstance(node, cst.Call) or any(arg.star for arg in node.args):
+        return None
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value in keywords:
+            return arg.value
+    positional = [arg.value for arg in node.args if arg.keyword is None]
+    return positional[position] if len(positional) > position else None
 
 
 def _categorical_loss_fix(model: ModelFact, loss_node):
