@@ -42,6 +42,16 @@ class FileResult:
     relevant: bool = True  # False: no Keras in sight, not parsed
 
 
+WARM_UP = b"import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+
+
+def warm_up(config: Config | None = None) -> None:
+    """Pay what every first lint pays (the analysis' and the rules' imports, their tables and
+    caches) now: before workers are forked, or in a process of its own before its file's
+    clock starts (:func:`kerascheck.workspace.pool.run_alone`)."""
+    lint_source(WARM_UP, "<warm-up>.py", config)
+
+
 def is_relevant(source: bytes, path: str | None = None, project="auto") -> bool:
     """Whether the file mentions Keras, or (given its ``path``) imports a module of its project
     that does (``from model import build_model`` alone: the model is Keras all the same), or

@@ -192,8 +192,11 @@ def test_a_worker_that_stops_answering_is_not_waited_for_forever(tmp_path):
     # pool is stopped once a chunk is overdue and its files are linted each in its own process.
     import signal
 
-    (tmp_path / "pyproject.toml").write_text("[tool.kerascheck]\ntime-limit = 0.5\n")
-    padding = "".join(f"value_{n} = [{n}, {n} + 1, ({n}, {n})]\n" for n in range(500))
+    # (A file takes 0.05 s: the limit leaves room for a loaded machine. Before, at 0.5 s with
+    # 0.1 s files, the isolated processes' imports counted in their files' deadlines and
+    # every file came back KC000 "took longer" under load.)
+    (tmp_path / "pyproject.toml").write_text("[tool.kerascheck]\ntime-limit = 1\n")
+    padding = "".join(f"value_{n} = [{n}, {n} + 1, ({n}, {n})]\n" for n in range(150))
     for index in range(24):  # three chunks: a pool of two workers, each with work in hand
         (tmp_path / f"small_{index:02}.py").write_text(SMALL + padding)
     run = subprocess.Popen([sys.executable, "-m", "kerascheck", "--no-cache", "--output-format",

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 import libcst as cst
 
 from kerascheck.diagnostics import Diagnostic, InternalError
-from kerascheck.engine import FileResult, lint_file, lint_source
+from kerascheck.engine import FileResult, lint_file, lint_source, warm_up
 from kerascheck.fixes import Edit, QuoteNewStrings, QuoteSurvey, allowed
 from kerascheck.fixing.diff import unified_diff
 # the one writer (kerascheck.fixing.writer); ``fixer.write_atomically`` stays importable
@@ -361,13 +361,16 @@ def _fix_here(path: str, config: Config, unsafe: bool, write: bool) -> FixedFile
 
 
 def _fix_alone(path: str, config: Config, unsafe: bool, write: bool) -> FixedFileResult:
+    from functools import partial
+
     from kerascheck.workspace.limits import CRASHED, hard_deadline
     from kerascheck.workspace.pool import run_alone
 
     seconds = config.time_limit
     wire, failure = run_alone(_fix_for_pool, (path, config, unsafe, write),
                               memory_limit_mb=config.memory_limit,
-                              deadline=hard_deadline(seconds) if seconds else None)
+                              deadline=hard_deadline(seconds) if seconds else None,
+                              prepare=partial(warm_up, config))
     if failure is None:
         return _from_wire(wire)
     if failure == "crashed":

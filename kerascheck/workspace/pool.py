@@ -19,6 +19,8 @@ from functools import lru_cache
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_SECONDS = 1.0
 AUTOMATIC_MAX_MB = 4096
+MANAGER_JOIN_SECONDS = 5.0  # how long a stopped pool's manager thread is waited for
+SETTLE_SECONDS = 0.5  # how long joined threads are waited for to leave the kernel's list
 
 
 def process_context():
@@ -107,12 +109,42 @@ def stop_workers(executor) -> None:
     processes = list((getattr(executor, "_processes", None) or {}).values())
     manager = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
+    _kill(processes)
+    _forget_wakeup(manager)
+    _join(manager, MANAGER_JOIN_SECONDS)
+
+
+def shutdown_within(executor, seconds: float) -> None:
+    """Shut ``executor`` down once its work is done, waiting ``seconds`` at most for its workers
+    to end; a worker still there then is ended. (``shutdown(wait=True)`` waits for ever for a
+    worker that never took a task and never will end: stopped, or stuck before its first.)"""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
+    executor.shutdown(wait=False)
+    if manager is None or _join(manager, seconds):
+        return
+    _kill(processes)
+    _forget_wakeup(manager)
+    _join(manager, MANAGER_JOIN_SECONDS)
+
+
+def _kill(processes) -> None:
     for process in processes:
         try:
             process.kill()
         except (OSError, AttributeError, ValueError):
             pass
-    _forget_wakeup(manager)
+
+
+def _join(manager, seconds: float) -> bool:
+    """Wait for a pool's manager thread to end (at most ``seconds``); whether it did. Once it
+    has, the next process can be forked again (:func:`process_context` forks a process that
+    runs one thread only) rather than spawned, a fresh interpreter whose imports cost 0.3 s
+    idle and over a second under load."""
+    if manager is None or manager is threading.current_thread():
+        return True
+    manager.join(seconds)
+    return not manager.is_alive()
 
 
 def _forget_wakeup(manager) -> None:
@@ -188,21 +220,35 @@ def _watch_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
+START_UP_SECONDS = 120.0  # how long a process of its own may take to start and import
+
+
 def run_alone(function, args: tuple, *, memory_limit_mb: int = 0,
-              deadline: float | None = None) -> tuple[object, str | None]:
+              deadline: float | None = None, prepare=None) -> tuple[object, str | None]:
     """``function(*args)`` in a process of its own, with the pools' memory guard, waited for
     until ``deadline`` seconds (None: for as long as it takes) and killed past it.
 
+    The process is started, and ``prepare()`` (picklable: the imports and the first-use costs
+    ``function`` would pay) run in it, *before* the clock starts: under load a
+    fresh interpreter's imports alone can take longer than a file's deadline, and that is not
+    the file's doing. The start-up is bounded by :data:`START_UP_SECONDS` only.
+
     Returns ``(value, None)``, or ``(None, "timeout")`` or ``(None, "crashed")`` (the process
-    died: a native crash, or its memory guard)."""
+    died: a native crash, or its memory guard; or no process could start)."""
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool
 
+    threads = _native_threads()  # (before the executor's threads)
     try:
         executor = new_executor(1, memory_limit_mb, watchdog=False)
     except OSError:  # no semaphores, no processes
         return None, "crashed"
     try:
+        try:
+            executor.submit(prepare or _ready).result(timeout=START_UP_SECONDS)
+        except Timeout:  # a process that never came up: not the file's deadline
+            stop_workers(executor)
+            return None, "crashed"
         return executor.submit(function, *args).result(timeout=deadline), None
     except Timeout:  # stuck in native code: only ending the process stops it
         stop_workers(executor)
@@ -211,3 +257,26 @@ def run_alone(function, args: tuple, *, memory_limit_mb: int = 0,
         return None, "crashed"
     finally:
         executor.shutdown(wait=True)
+        settle_threads(threads)
+
+
+def native_threads() -> int:
+    """This process's threads as the kernel counts them (see :func:`settle_threads`)."""
+    return _native_threads()
+
+
+def settle_threads(expected: int, seconds: float = SETTLE_SECONDS) -> None:
+    """Wait (at most ``seconds``) until the kernel counts no more than ``expected`` threads
+    here (what it counted before a pool started). A joined Python thread is done in Python's
+    eyes a moment before its native thread has exited; a process started meanwhile would be
+    spawned (see :func:`process_context`), a fresh interpreter whose imports cost 0.3 s idle
+    and over a second under load, not forked."""
+    import time
+
+    end = time.monotonic() + seconds
+    while _native_threads() > expected and time.monotonic() < end:
+        time.sleep(0.001)
+
+
+def _ready() -> bool:
+    return True

@@ -30,7 +30,8 @@ from kerascheck.diagnostics import InternalError
 from kerascheck.workspace import limits
 from kerascheck.workspace.cache import Cache, cache_key
 from kerascheck.workspace.limits import TimeLimitExceeded, hard_deadline, time_limit
-from kerascheck.workspace.pool import new_executor, run_alone, stop_workers
+from kerascheck.workspace.pool import (native_threads, new_executor, run_alone, settle_threads,
+                                       shutdown_within, stop_workers)
 
 STALL_GRACE = 5.0  # seconds a chunk may take beyond its files' hard deadlines (see _Pool._results)
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
@@ -222,6 +223,7 @@ class _Pool:
         self.submitted: deque = deque()
         self.worked = False  # a chunk came back from a worker: the pool itself can run
         self.in_process = False  # the pool never worked: lint here instead
+        self.threads = 1  # this process's native threads before the pool's
 
     def __enter__(self) -> "_Pool":
         return self
@@ -233,12 +235,13 @@ class _Pool:
             # Ctrl-C, SIGTERM, an error, a consumer that stopped early (GeneratorExit): end
             # the workers now, not after their chunks (what they write is written atomically).
             stop_workers(self.executor)
-        else:
-            self.executor.shutdown(wait=True)
+        else:  # (every result is in: a worker that does not end now never will)
+            shutdown_within(self.executor, STALL_GRACE)
 
     def _executor(self):
         if self.executor is None:
             _warm_up(self.config)
+            self.threads = native_threads()
             self.executor = new_executor(self.jobs, _memory_limit(self.config))
         return self.executor
 
@@ -309,6 +312,7 @@ class _Pool:
             if self.executor is not None and not chunk.future.cancelled():
                 stop_workers(self.executor)
             self.executor = None
+            settle_threads(self.threads)  # (so that the processes below are forked)
             return [_lint_isolated(path, self.config, self.cache_dir) for path in chunk.paths]
         except BrokenProcessPool:
             self.executor = None  # the next submit starts a fresh pool
@@ -324,9 +328,6 @@ class _Pool:
         return results
 
 
-WARM_UP = b"import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
-
-
 def _warm_up(config) -> None:
     """Before workers are forked: what every first lint pays (the analysis' and the rules'
     imports, their tables and caches: about 40 ms) is paid once here and inherited, not once
@@ -336,12 +337,12 @@ def _warm_up(config) -> None:
     everything again whatever is done here.)"""
     import gc
 
-    from kerascheck.engine import lint_source
+    from kerascheck.engine import warm_up
     from kerascheck.workspace.pool import process_context
 
     if process_context().get_start_method() != "fork":
         return
-    lint_source(WARM_UP, "<warm-up>.py", config)
+    warm_up(config)
     gc.freeze()
 
 
@@ -365,10 +366,15 @@ def _lint_isolated(path: str, config, cache_dir: str | None):
     if that process dies, say so as KC000."""
     from kerascheck.engine import FileResult
 
+    from functools import partial
+
+    from kerascheck.engine import warm_up
+
     seconds = getattr(config, "time_limit", None)
     wire, failure = run_alone(_lint_chunk, ([path], config, cache_dir),
                               memory_limit_mb=_memory_limit(config),
-                              deadline=hard_deadline(seconds) if seconds else None)
+                              deadline=hard_deadline(seconds) if seconds else None,
+                              prepare=partial(warm_up, config))
     if failure is None:
         return _from_wire(wire[0])
     if failure == "timeout":
