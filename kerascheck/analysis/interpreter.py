@@ -177,7 +177,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         elif isinstance(small, cst.AugAssign):
             current = self.eval(small.target, frame)
             operand = self.eval(small.value, frame)
-            self.bind(small.target, dataflow.binary(current, operand, small.operator), frame, small)
+            self.bind(small.target, dataflow.binary(current, operand, small.operator,
+                                                    (small.target, small.value)), frame, small)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
                 frame.outer_names[item.name.value] = self._outer_frame(
@@ -314,7 +315,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             parents = [v for v in (left, right) if isinstance(v, TensorVal)]
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
-        return dataflow.binary(left, right, node.operator)
+        return dataflow.binary(left, right, node.operator, (node.left, node.right))
 
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
         if isinstance(node.func, cst.Attribute) and is_super(node.func.value):

@@ -341,4 +341,4 @@ def _merge_data(facts: list[DataFact], identity) -> DataVal:
         is_dataset=all(f.is_dataset for f in facts),
         identity=same_identity if same_identity is not None else identity,
         predicted_by=common("predicted_by"), labels=common("labels"),
-        fitted_on=common("fitted_on"), node=facts[0].node))
+        fitted_on=common("fitted_on"), factor=common("factor"), node=facts[0].node))
