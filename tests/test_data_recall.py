@@ -482,3 +482,116 @@ def test_an_unbound_tf_alias_is_tensorflow_whatever_else_the_file_imports():
 ])
 def test_a_tf_the_file_may_bind_is_not_taken_for_tensorflow(binding):
     assert_marked(LOST_IMPORT.format(binding=binding, mark=""))
+
+
+# --- rows appended to a list, an array filled cell by cell, then cut (KC402) ---------------
+HIERARCHICAL = """
+import numpy as np
+import pandas as pd
+from keras.preprocessing.text import Tokenizer
+from keras.utils import to_categorical
+from keras.layers import Dense, Embedding, Flatten, Input
+from keras.models import Model
+reviews = pd.read_csv("reviews.tsv", sep="\\t")
+texts, labels = [], []
+for row in range(reviews.text.shape[0]):
+    text = reviews.text[row].lower()
+    texts.append(text)
+    labels.append(reviews.label[row])
+{tokenize}
+grid = np.zeros((len(texts), 10, 20), dtype="int32")
+for i, text in enumerate({filled}):
+    for j, word in enumerate(text.split()):
+        if j < 20:
+            grid[i, 0, j] = tokenizer.word_index[word]
+labels = to_categorical(np.asarray(labels))
+order = np.arange(grid.shape[0])
+np.random.shuffle(order)
+grid, labels = grid[order], labels[order]
+cut = int(0.2 * grid.shape[0])
+x_train, y_train = grid[:-cut], labels[:-cut]
+x_val, y_val = grid[-cut:], labels[-cut:]
+inputs = Input(shape=(10, 20))
+outputs = Dense(2, activation="softmax")(Flatten()(Embedding(5000, 8)(inputs)))
+model = Model(inputs, outputs)
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+model.fit(x_train, y_train, validation_data=(x_val, y_val))
+"""
+
+
+def test_a_tokenizer_fit_on_collected_texts_whose_filled_array_is_cut_afterwards():
+    # the vocabulary of every review, validation rows included, numbers the training rows
+    assert_marked(HIERARCHICAL.format(
+        tokenize="tokenizer = Tokenizer(num_words=5000)\n"
+                 "tokenizer.fit_on_texts(texts)  # expect: KC402",
+        filled="texts"))
+
+
+def test_a_tokenizer_fit_on_other_texts_than_the_array_holds_is_silent():
+    # fit on texts read elsewhere (a corpus of its own): the array's cut splits other data
+    assert_marked(HIERARCHICAL.format(
+        tokenize="corpus = pd.read_csv('wiki.csv').text\n"
+                 "tokenizer = Tokenizer(num_words=5000)\ntokenizer.fit_on_texts(corpus)",
+        filled="texts"))
+
+
+WINDOWS = """
+import numpy as np
+from sklearn.preprocessing import MinMaxScaler
+from keras.layers import Dense, LSTM
+from keras.models import Sequential
+series = np.load("load.npy").reshape(-1, 1)
+scaler = MinMaxScaler()
+{scaling}
+x = np.zeros((len(series), 20))
+y = np.zeros((len(series), 1))
+for i in range(len(series) - 21):
+    x[i] = series[i:i + 20].T
+    y[i] = series[i + 21]
+x = np.expand_dims(x, axis=2)
+edge = int(0.7 * len(series))
+x_train, x_test, y_train, y_test = x[0:edge], x[edge:], y[0:edge], y[edge:]
+model = Sequential([LSTM(10, input_shape=(20, 1)), Dense(1)])
+model.compile(loss="mse", optimizer="adam")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+"""
+
+
+def test_a_scaled_series_whose_windows_fill_an_array_that_is_cut_afterwards():
+    assert_marked(WINDOWS.format(scaling="series = scaler.fit_transform(series)  # expect: KC402"))
+
+
+def test_a_series_scaled_with_the_training_head_statistics_is_silent():
+    assert_marked(WINDOWS.format(scaling=(
+        "scaler.fit(series[:int(0.7 * len(series))])\nseries = scaler.transform(series)")))
+
+
+def test_a_list_of_random_draws_stays_made_up():
+    # rows appended from random draws: a demonstration, not a training run (KC501 silent)
+    assert_marked("""
+import numpy as np
+from keras.layers import Dense
+from keras.models import Sequential
+ages, labels = [], []
+for i in range(1000):
+    ages.append(np.random.randint(13, 100))
+    labels.append(i % 2)
+model = Sequential([Dense(16, input_shape=(1,), activation="relu"),
+                    Dense(2, activation="softmax")])
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(np.array(ages) / 100.0, np.array(labels), epochs=5)
+""")
+
+
+def test_layers_appended_to_a_list_still_build_the_model():
+    # only data rows make a list data: a list of layers stays the model's layers (KC201 here)
+    code = """
+from tensorflow import keras
+stack = []
+for width in (64, 32):
+    layer = keras.layers.Dense(width)
+    stack.append(layer)
+model = keras.Sequential([keras.Input(shape=(8,)), *stack, keras.layers.Dense(1)])
+"""
+    before = [d.code for d in lint(code)]
+    assert [c for c in before if c in DATA_CODES] == []

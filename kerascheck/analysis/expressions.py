@@ -41,6 +41,8 @@ class Expressions:
     def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
         value = frame.lookup(node.value)
         if value is not None:
+            if isinstance(value, Seq) and value.collected is not None:
+                return DataVal(value.collected)  # a list of data rows (analysis/rows.py)
             return value
         if node.value in self.imports:
             return Ref(self.imports[node.value])

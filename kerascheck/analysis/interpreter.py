@@ -20,7 +20,7 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, holders, loops, origins, preprocessors, project, subclassing,
+    branches, dataflow, holders, loops, origins, preprocessors, project, rows, subclassing,
     wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
@@ -229,6 +229,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # self.hidden = Dense(64) in a followed class's __init__
                 owner.attributes[target.attr.value] = value
                 return
+            if isinstance(owner, DataVal) and isinstance(target, cst.Subscript):
+                rows.fill(self, owner, value, frame)  # data[i, j] = tokenizer.word_index[w]
             if isinstance(owner, DataVal) and (value is UNKNOWN_VALUE or (
                     isinstance(value, DataVal) and value.data.scaled)):
                 # frame[column] = (frame[column] - mean) / std, or = zscore(frame[column]):
@@ -279,6 +281,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return UNKNOWN_VALUE
         if isinstance(base, DataVal):
             return dataflow.attribute(base, attribute)
+        if isinstance(base, Instance):
+            return rows.vocabulary(base, attribute) or UNKNOWN_VALUE
         return UNKNOWN_VALUE
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
@@ -430,6 +434,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 return result
         if isinstance(receiver, ModelPart):
             return UNKNOWN_VALUE
+        rows.append(receiver, method, args)  # texts.append(text): the list is data now
         for value in [*args, *kwargs.values()]:
             self.escape(value)
         return UNKNOWN_VALUE

@@ -66,7 +66,8 @@ class Const(Value):
 @dataclass(eq=False)
 class Seq(Value):
     items: list
-    exact: bool = True  # False when it contains *starred items
+    exact: bool = True  # False when it contains *starred items, or rows were appended
+    collected: Any = None  # DataFact of the data rows appended to it (analysis/rows.py)
 
 
 @dataclass(eq=False)
