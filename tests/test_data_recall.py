@@ -566,32 +566,27 @@ def test_a_series_scaled_with_the_training_head_statistics_is_silent():
         "scaler.fit(series[:int(0.7 * len(series))])\nseries = scaler.transform(series)")))
 
 
-def test_a_list_of_random_draws_stays_made_up():
-    # rows appended from random draws: a demonstration, not a training run (KC501 silent)
-    assert_marked("""
+GATHERED = """
 import numpy as np
+import pandas as pd
 from keras.layers import Dense
 from keras.models import Sequential
+table = pd.read_csv("people.csv")
 ages, labels = [], []
 for i in range(1000):
-    ages.append(np.random.randint(13, 100))
-    labels.append(i % 2)
+    ages.append({age})
+    labels.append(table.label[i])
 model = Sequential([Dense(16, input_shape=(1,), activation="relu"),
                     Dense(2, activation="softmax")])
 model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
-model.fit(np.array(ages) / 100.0, np.array(labels), epochs=5)
-""")
-
-
-def test_layers_appended_to_a_list_still_build_the_model():
-    # only data rows make a list data: a list of layers stays the model's layers (KC201 here)
-    code = """
-from tensorflow import keras
-stack = []
-for width in (64, 32):
-    layer = keras.layers.Dense(width)
-    stack.append(layer)
-model = keras.Sequential([keras.Input(shape=(8,)), *stack, keras.layers.Dense(1)])
+model.fit(np.array(ages) / 100.0, np.array(labels), epochs=5){mark}
 """
-    before = [d.code for d in lint(code)]
-    assert [c for c in before if c in DATA_CODES] == []
+
+
+def test_rows_gathered_from_a_table_are_a_training_run():
+    assert_marked(GATHERED.format(age="table.age[i]", mark="  # expect: KC501"))
+
+
+def test_a_list_of_random_draws_stays_made_up():
+    # rows appended from random draws: a demonstration, not a training run (KC501 silent)
+    assert_marked(GATHERED.format(age="np.random.randint(13, 100)", mark=""))
