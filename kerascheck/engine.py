@@ -32,6 +32,8 @@ RELEVANT_MARKERS = (b"keras", b"tensorflow", b"Sequential", b"Dense")
 SYNTAX_ERROR = "KC000"
 UNUSED_NOQA = "KC001"  # reported here, once every rule has run (kerascheck.source.unused_noqa)
 ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)
+# The message Python 3 gives a Python 2 print statement (read again as Python 2: python2_tabs)
+PRINT_STATEMENT = "Missing parentheses in call to 'print'"
 
 
 @dataclass
@@ -116,9 +118,10 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     if isinstance(module_or_error, Diagnostic):
         result = FileResult(path, [module_or_error] if config.is_enabled(SYNTAX_ERROR, path)
                             else [])
-        if module_or_error.message.startswith("TabError"):  # source/python2_tabs.py
+        prints = PRINT_STATEMENT in module_or_error.message
+        if module_or_error.message.startswith("TabError") or prints:  # source/python2_tabs.py
             try:
-                result.diagnostics += _as_python2_read_it(raw, path, config, project)
+                result.diagnostics += _as_python2_read_it(raw, path, config, project, prints)
             except Exception as error:  # a bug of the second reading must not lose the KC000
                 result.errors.append(InternalError(path, "python2", f"{type(error).__name__}: "
                                                                     f"{error}"))
@@ -143,13 +146,14 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     return result
 
 
-def _as_python2_read_it(raw: bytes, path: str, config: Config, project) -> list[Diagnostic]:
-    """The findings on a file Python 3 refuses for its mixed tabs, checked with its indentation
-    read as Python 2 read it: only on lines left as the user wrote them, without fixes (see
-    :mod:`kerascheck.source.python2_tabs`)."""
+def _as_python2_read_it(raw: bytes, path: str, config: Config, project,
+                        prints: bool = False) -> list[Diagnostic]:
+    """The findings on a file Python 3 refuses for its mixed tabs (or, ``prints``, for a print
+    statement), checked as Python 2 read it: only on lines left as the user wrote them, without
+    fixes (see :mod:`kerascheck.source.python2_tabs`)."""
     from kerascheck.source.python2_tabs import expand_indentation_tabs
 
-    expanded = expand_indentation_tabs(raw.decode("utf-8", "replace"))
+    expanded = expand_indentation_tabs(raw.decode("utf-8", "replace"), prints)
     if expanded is None:
         return []
     text, changed = expanded

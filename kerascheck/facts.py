@@ -54,9 +54,8 @@ TRANSPARENT_LAYERS = {
     "ActivityRegularization", "Identity", "RepeatVector", "Permute",
 }
 # Layers that are a nonlinearity.
-ACTIVATION_LAYERS = {
-    "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU",
-}
+ACTIVATION_LAYERS = {"Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax",
+                     "ThresholdedReLU"}
 SCALING_LAYERS = {"Rescaling", "Normalization", "BatchNormalization", "LayerNormalization",
                   "UnitNormalization", "CenterCrop", "Resizing"}
 CONV_OR_POOL_PREFIXES = ("Conv", "SeparableConv", "DepthwiseConv", "MaxPool", "AveragePool",
@@ -196,6 +195,7 @@ class DataFact:
     single_label: bool = False  # one-hot of exactly one class per sample (KC301)
     zero_one: bool = False  # typed-in targets that are all 0 or 1, both present (XOR's labels)
     one_per_sample: bool = False  # a random draw of shape (n,) or (n, 1): one label per sample
+    factor: float | None = None  # pixels times this constant (/ 255: 1/255), if only so (KC403)
 
     @property
     def is_raw(self) -> bool:

@@ -376,3 +376,217 @@ def test_a_data_preparation_script_without_keras_is_judged_for_its_scaler():
 ])
 def test_a_script_that_saves_nothing_or_fits_on_the_training_part_is_silent(fits, save):
     assert_marked(PREPARATION.format(fits=fits, save=save))
+
+
+# --- training and test pixels of one load divided by different constants (KC403) -----------
+SCALES = """
+import tensorflow as tf
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.cifar10.load_data()
+x_train = x_train.astype("float32")
+x_test = x_test.astype("float32")
+{scaling}
+model = tf.keras.Sequential([tf.keras.Input(shape=(32, 32, 3)), tf.keras.layers.Flatten(),
+                             tf.keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+{fit}
+"""
+VALIDATED = "model.fit(x_train, y_train, validation_data=(x_test, y_test))"
+
+
+@pytest.mark.parametrize("scaling", [
+    "x_train /= 255\nx_test /= 25",  # a digit dropped
+    "x_train = x_train / 255.0\nx_test = x_test / 127.5",
+    "x_train = x_train * (1. / 255)\nx_test = x_test * 255",
+])
+def test_pixels_of_one_load_scaled_by_different_constants(scaling):
+    assert_marked(SCALES.format(scaling=scaling, fit=VALIDATED + "  # expect: KC403"))
+
+
+def test_the_test_pixels_given_to_evaluate_at_another_scale():
+    assert_marked(SCALES.format(scaling="x_train /= 255", fit=(
+        "model.fit(x_train, y_train, validation_split=0.1)\n"
+        "model.evaluate(x_test / 25.5, y_test)  # expect: KC403")))
+
+
+@pytest.mark.parametrize("scaling", [
+    # one scale, spelled differently
+    "x_train /= 255\nx_test = x_test / 255.0",
+    "x_train = x_train * (1. / 255)\nx_test /= 255.",
+    "scale = 255\nx_train /= scale\nx_test = x_test / 255",
+    # a scale the analysis does not follow: centred, or a statistic
+    "x_train = (x_train - 127.5) / 127.5\nx_test = x_test / 255",
+    "x_train = x_train / x_train.max()\nx_test = x_test / 255",
+    # scaled twice on the way, to the same scale in the end
+    "x_train = x_train / 127.5 / 2\nx_test = x_test / 255",
+])
+def test_pixels_at_one_scale_or_an_unknown_one_are_silent(scaling):
+    assert_marked(SCALES.format(scaling=scaling, fit=VALIDATED))
+
+
+def test_images_of_another_load_at_another_scale_are_silent():
+    # the test images come from elsewhere (their raw range is theirs): no claim on their scale
+    assert_marked("""
+import numpy as np
+import tensorflow as tf
+(x_train, y_train), _ = tf.keras.datasets.mnist.load_data()
+x_train = x_train / 255.0
+x_other = np.load("scans.npy")
+model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
+                             tf.keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_split=0.1)
+model.evaluate(x_other / 65535.0, y_train[:10])
+""")
+
+
+def test_tabular_columns_divided_by_different_constants_are_silent():
+    # a table's columns have no one raw range: dividing two tables by different numbers may
+    # be right (units), and KC403 compares pixels' scales only
+    assert_marked("""
+import pandas as pd
+from tensorflow import keras
+train = pd.read_csv("train.csv").values
+test = pd.read_csv("test.csv").values
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(train[:, :3] / 100.0, train[:, 3], validation_data=(test[:, :3] / 10.0, test[:, 3]))
+""")
+
+
+# --- `tf` used but never bound, in a file with other imports (a lost import cell) ----------
+LOST_IMPORT = """
+import numpy as np
+from tensorflow.keras.preprocessing import image
+from tensorflow.keras.preprocessing.image import ImageDataGenerator
+{binding}
+model = tf.keras.models.Sequential([
+    tf.keras.layers.Conv2D(16, (3, 3), activation="relu", input_shape=(150, 150, 3)),
+    tf.keras.layers.Flatten(),
+    tf.keras.layers.Dense(1, activation="sigmoid"),
+])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+train = ImageDataGenerator(rescale=1 / 255).flow_from_directory("horses/", class_mode="binary")
+model.fit(train, epochs=15)
+x = image.img_to_array(image.load_img("upload.jpg", target_size=(150, 150)))
+classes = model.predict(np.expand_dims(x, axis=0)){mark}
+"""
+
+
+def test_an_unbound_tf_alias_is_tensorflow_whatever_else_the_file_imports():
+    assert_marked(LOST_IMPORT.format(binding="", mark="  # expect: KC403"))
+
+
+@pytest.mark.parametrize("binding", [
+    "from helpers import *",  # a star import may bind tf: unknown
+    "tf = __import__('mylib')",  # the file binds tf itself
+])
+def test_a_tf_the_file_may_bind_is_not_taken_for_tensorflow(binding):
+    assert_marked(LOST_IMPORT.format(binding=binding, mark=""))
+
+
+# --- rows appended to a list, an array filled cell by cell, then cut (KC402) ---------------
+HIERARCHICAL = """
+import numpy as np
+import pandas as pd
+from keras.preprocessing.text import Tokenizer
+from keras.utils import to_categorical
+from keras.layers import Dense, Embedding, Flatten, Input
+from keras.models import Model
+reviews = pd.read_csv("reviews.tsv", sep="\\t")
+texts, labels = [], []
+for row in range(reviews.text.shape[0]):
+    text = reviews.text[row].lower()
+    texts.append(text)
+    labels.append(reviews.label[row])
+{tokenize}
+grid = np.zeros((len(texts), 10, 20), dtype="int32")
+for i, text in enumerate({filled}):
+    for j, word in enumerate(text.split()):
+        if j < 20:
+            grid[i, 0, j] = tokenizer.word_index[word]
+labels = to_categorical(np.asarray(labels))
+order = np.arange(grid.shape[0])
+np.random.shuffle(order)
+grid, labels = grid[order], labels[order]
+cut = int(0.2 * grid.shape[0])
+x_train, y_train = grid[:-cut], labels[:-cut]
+x_val, y_val = grid[-cut:], labels[-cut:]
+inputs = Input(shape=(10, 20))
+outputs = Dense(2, activation="softmax")(Flatten()(Embedding(5000, 8)(inputs)))
+model = Model(inputs, outputs)
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+model.fit(x_train, y_train, validation_data=(x_val, y_val))
+"""
+
+
+def test_a_tokenizer_fit_on_collected_texts_whose_filled_array_is_cut_afterwards():
+    # the vocabulary of every review, validation rows included, numbers the training rows
+    assert_marked(HIERARCHICAL.format(
+        tokenize="tokenizer = Tokenizer(num_words=5000)\n"
+                 "tokenizer.fit_on_texts(texts)  # expect: KC402",
+        filled="texts"))
+
+
+def test_a_tokenizer_fit_on_other_texts_than_the_array_holds_is_silent():
+    # fit on texts read elsewhere (a corpus of its own): the array's cut splits other data
+    assert_marked(HIERARCHICAL.format(
+        tokenize="corpus = pd.read_csv('wiki.csv').text\n"
+                 "tokenizer = Tokenizer(num_words=5000)\ntokenizer.fit_on_texts(corpus)",
+        filled="texts"))
+
+
+WINDOWS = """
+import numpy as np
+from sklearn.preprocessing import MinMaxScaler
+from keras.layers import Dense, LSTM
+from keras.models import Sequential
+series = np.load("load.npy").reshape(-1, 1)
+scaler = MinMaxScaler()
+{scaling}
+x = np.zeros((len(series), 20))
+y = np.zeros((len(series), 1))
+for i in range(len(series) - 21):
+    x[i] = series[i:i + 20].T
+    y[i] = series[i + 21]
+x = np.expand_dims(x, axis=2)
+edge = int(0.7 * len(series))
+x_train, x_test, y_train, y_test = x[0:edge], x[edge:], y[0:edge], y[edge:]
+model = Sequential([LSTM(10, input_shape=(20, 1)), Dense(1)])
+model.compile(loss="mse", optimizer="adam")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+"""
+
+
+def test_a_scaled_series_whose_windows_fill_an_array_that_is_cut_afterwards():
+    assert_marked(WINDOWS.format(scaling="series = scaler.fit_transform(series)  # expect: KC402"))
+
+
+def test_a_series_scaled_with_the_training_head_statistics_is_silent():
+    assert_marked(WINDOWS.format(scaling=(
+        "scaler.fit(series[:int(0.7 * len(series))])\nseries = scaler.transform(series)")))
+
+
+GATHERED = """
+import numpy as np
+import pandas as pd
+from keras.layers import Dense
+from keras.models import Sequential
+table = pd.read_csv("people.csv")
+ages, labels = [], []
+for i in range(1000):
+    ages.append({age})
+    labels.append(table.label[i])
+model = Sequential([Dense(16, input_shape=(1,), activation="relu"),
+                    Dense(2, activation="softmax")])
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(np.array(ages) / 100.0, np.array(labels), epochs=5){mark}
+"""
+
+
+def test_rows_gathered_from_a_table_are_a_training_run():
+    assert_marked(GATHERED.format(age="table.age[i]", mark="  # expect: KC501"))
+
+
+def test_a_list_of_random_draws_stays_made_up():
+    # rows appended from random draws: a demonstration, not a training run (KC501 silent)
+    assert_marked(GATHERED.format(age="np.random.randint(13, 100)", mark=""))

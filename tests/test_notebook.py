@@ -94,6 +94,8 @@ def test_ipython_lines_are_masked_and_positions_survive(ipython):
     ("%%bash\nls -la\nif [ x ]; then echo; fi", "\n\n"),
     ("%%writefile helper.py\nimport os", "\n"),
     ("%%time\nx = 1\n%time y = 2", "\nx = 1\npass"),
+    ("%%px --local\nx = 1\n%time y = 2", "\nx = 1\npass"),
+    ("%%pxconfig --block\nx = 1", "\n"),
     ("total = (count\n         % modulus)", "total = (count\n         % modulus)"),
     ('text = """\n!not a shell line\n"""', 'text = """\n!not a shell line\n"""'),
     ("x = 'a # b'  # comment\n!ls", "x = 'a # b'  # comment\npass"),
@@ -107,6 +109,16 @@ def test_a_time_cell_magic_body_is_linted():
     text = notebook(code("from tensorflow.keras import layers, Input, Sequential\n"),
                     code(["%%time\n"] + HIDDEN_LINEAR))
     assert positions(lint_notebook_text(text)) == [("KC201", 2, 4, 5)]
+
+
+def test_a_px_cell_magic_body_is_linted():
+    # ipyparallel's %%px runs its body as Python on the engines: the program of a cluster
+    # notebook lives there, imports and model alike
+    text = notebook(code("import ipyparallel\n"),
+                    code("%%px --targets all\nfrom tensorflow.keras import layers, Input, "
+                         "Sequential\n"),
+                    code(["%%px\n"] + HIDDEN_LINEAR))
+    assert positions(lint_notebook_text(text)) == [("KC201", 3, 4, 5)]
 
 
 def test_source_as_one_string_and_nbformat_3():

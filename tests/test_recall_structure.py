@@ -432,3 +432,32 @@ x = Conv2D(8, 3, padding="same")(inputs)
 x = UpSampling2D((2, 2))(x)
 model = Model(inputs, Conv2D(4, 3, activation="softmax")(x))
 """)
+
+
+# --- a Python 2 file Python 3 refuses for a print statement alone: read as Python 2 too ------
+
+PRINTS = (
+    "from keras.models import Sequential\n"
+    "from keras.layers import Dense\n"
+    "model = Sequential()\n"
+    "print 'building', 3\n"
+    "model.add(Dense(32, input_dim=8))\n"
+    "model.add(Dense(1, activation='sigmoid'))\n"
+    "{tail}\n"
+)
+
+
+def test_a_file_with_print_statements_keeps_its_syntax_error_and_is_checked_where_unchanged():
+    diagnostics = lint(PRINTS.format(tail="print model.summary()"))
+    assert [(d.line, d.code) for d in diagnostics] == [(4, "KC000"), (5, "KC201")]
+    assert all(d.fix is None for d in diagnostics)
+
+
+def test_a_file_refused_for_another_python2_construct_keeps_its_syntax_error_alone():
+    # ``exec "code"`` is Python 2 too, but not a print statement: nothing is read again
+    assert [(d.line, d.code) for d in lint(PRINTS.replace("print 'building', 3",
+                                                          "exec 'x = 1'").format(tail=""))] == \
+        [(4, "KC000")]
+    # a print statement the reading leaves (a trailing comment) keeps the file unparsed
+    assert [(d.line, d.code) for d in lint(PRINTS.format(tail="print model  # shown"))] == \
+        [(4, "KC000")]

@@ -84,12 +84,38 @@ def _fresh(node, *tag) -> DataVal:
     return DataVal(DataFact(identity=("value", id(node), *tag), node=node))
 
 
-def binary(left: Value, right: Value, operator) -> Value:
-    """Arithmetic on data scales it (``/ 255``, ``(x - mean) / std``)."""
+def binary(left: Value, right: Value, operator, nodes=(None, None)) -> Value:
+    """Arithmetic on data scales it (``/ 255``, ``(x - mean) / std``). ``nodes``: the operands'
+    expressions, when written out (``1. / 255`` is a number the values do not fold)."""
     data = left if isinstance(left, DataVal) else right if isinstance(right, DataVal) else None
     if data is None:
         return UNKNOWN_VALUE
-    return data.derive(scaled=True)
+    return data.derive(scaled=True, factor=_factor(data, left, right, operator, nodes))
+
+
+def _number(value: Value, node) -> float | None:
+    if isinstance(value, Const) and type(value.value) in (int, float):
+        return float(value.value)
+    return origins.literal_number(node) if node is not None else None
+
+
+def _factor(data: DataVal, left: Value, right: Value, operator, nodes) -> float | None:
+    """The constant raw pixels are multiplied by after ``left <operator> right`` (KC403 compares
+    the training data's with the test data's): pixels (0-255) times or divided by a number, once
+    or again; None for anything else (``x - 127.5``, ``255 / x``, ``x / std``)."""
+    fact = data.data
+    if fact.source not in ("pixels", "images"):
+        return None
+    start = fact.factor if fact.scaled else 1.0
+    if start is None:
+        return None
+    if isinstance(operator, (cst.Divide, cst.DivideAssign)) and left is data:
+        number = _number(right, nodes[1])
+        return start / number if number else None
+    if isinstance(operator, (cst.Multiply, cst.MultiplyAssign)):
+        number = _number(right, nodes[1]) if left is data else _number(left, nodes[0])
+        return start * number if number else None
+    return None
 
 
 def part(value: DataVal, index: int) -> DataVal:

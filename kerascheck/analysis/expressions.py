@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.names import SNIPPET_ALIASES, WELL_KNOWN_UNBOUND
+from kerascheck.analysis.names import SNIPPET_ALIASES, UNAMBIGUOUS_ALIASES, WELL_KNOWN_UNBOUND
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -41,6 +41,8 @@ class Expressions:
     def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
         value = frame.lookup(node.value)
         if value is not None:
+            if isinstance(value, Seq) and value.collected is not None:
+                return DataVal(value.collected)  # a list of data rows (analysis/rows.py)
             return value
         if node.value in self.imports:
             return Ref(self.imports[node.value])
@@ -52,6 +54,9 @@ class Expressions:
         if node.value not in self.bound and node.value in SNIPPET_ALIASES and \
                 not self.imports and not self.star_imports:
             return Ref(SNIPPET_ALIASES[node.value])
+        if node.value not in self.bound and node.value in UNAMBIGUOUS_ALIASES and \
+                not self.star_imports:
+            return Ref(UNAMBIGUOUS_ALIASES[node.value])
         # A free name in a snippet (``raw_data``): unknown data with an identity of its own.
         return DataVal(DataFact(identity=("free", node.value)))
 

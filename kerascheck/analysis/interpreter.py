@@ -20,7 +20,7 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, holders, loops, origins, preprocessors, project, subclassing,
+    branches, dataflow, holders, loops, origins, preprocessors, project, rows, subclassing,
     wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
@@ -183,7 +183,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         elif isinstance(small, cst.AugAssign):
             current = self.eval(small.target, frame)
             operand = self.eval(small.value, frame)
-            self.bind(small.target, dataflow.binary(current, operand, small.operator), frame, small)
+            self.bind(small.target, dataflow.binary(current, operand, small.operator,
+                                                    (small.target, small.value)), frame, small)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
                 frame.outer_names[item.name.value] = self._outer_frame(
@@ -234,6 +235,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # self.hidden = Dense(64) in a followed class's __init__
                 owner.attributes[target.attr.value] = value
                 return
+            if isinstance(owner, DataVal) and isinstance(target, cst.Subscript):
+                rows.fill(self, owner, value, frame)  # data[i, j] = tokenizer.word_index[w]
             if isinstance(owner, DataVal) and (value is UNKNOWN_VALUE or (
                     isinstance(value, DataVal) and value.data.scaled)):
                 # frame[column] = (frame[column] - mean) / std, or = zscore(frame[column]):
@@ -284,6 +287,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return UNKNOWN_VALUE
         if isinstance(base, DataVal):
             return dataflow.attribute(base, attribute)
+        if isinstance(base, Instance):
+            return rows.vocabulary(base, attribute) or UNKNOWN_VALUE
         return UNKNOWN_VALUE
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
@@ -320,7 +325,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             parents = [v for v in (left, right) if isinstance(v, TensorVal)]
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
-        return dataflow.binary(left, right, node.operator)
+        return dataflow.binary(left, right, node.operator, (node.left, node.right))
 
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
         if isinstance(node.func, cst.Attribute) and is_super(node.func.value):
@@ -437,6 +442,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 return result
         if isinstance(receiver, ModelPart):
             return UNKNOWN_VALUE
+        rows.append(receiver, method, args)  # texts.append(text): the list is data now
         for value in [*args, *kwargs.values()]:
             self.escape(value)
         return UNKNOWN_VALUE

@@ -86,6 +86,12 @@ SNIPPET_ALIASES = {
 }
 
 
+# The aliases that mean one library whatever else a file imports: ``tf.keras.layers.Dense``
+# unbound in a notebook whose ``import tensorflow as tf`` cell was lost (Colab's
+# ``%tensorflow_version`` notebooks) is TensorFlow's; the file's other imports change nothing.
+UNAMBIGUOUS_ALIASES = {"tf": "tensorflow", "np": "numpy", "pd": "pandas"}
+
+
 def canonical(qualname: str) -> str | None:
     """Return the canonical Keras name of a fully qualified dotted name, or None.
 

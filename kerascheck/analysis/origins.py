@@ -206,19 +206,19 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
         "categorical"
     if method == "flow_from_directory" and mode == "categorical":  # one folder, one class
         labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
-    rescale = next((_literal_number(arg.value) for arg in getattr(generator.node, "args", ())
+    rescale = next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
                     if arg.keyword is not None and arg.keyword.value == "rescale"), None)
     rescaled = rescale is not None and 0 < rescale < 1 and method == "flow_from_directory"
     return DataFact(is_dataset=True, identity=("value", id(node)), node=node, labels=labels,
                     source="images" if rescaled else None, scaled=rescaled)
 
 
-def _literal_number(node) -> float | None:
+def literal_number(node) -> float | None:
     """A number written out: ``0.5``, ``1./255``, ``1 / 255.0``; None for anything else."""
     if isinstance(node, (cst.Integer, cst.Float)):
         return float(node.evaluated_value)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
-        left, right = _literal_number(node.left), _literal_number(node.right)
+        left, right = literal_number(node.left), literal_number(node.right)
         return left / right if left is not None and right else None
     return None
 

@@ -174,20 +174,25 @@ def record_row_cut(analyzer, value, node: cst.Subscript) -> None:
         return
     for fit in analyzer.statistics_fits:
         if fit.later_split is None and not is_part(fit.data_identity) and \
-                _derived_from(identity, fit.data_identity):
+                derived_from(identity, fit.data_identity,
+                             analyzer.__dict__.get("_filled_from", {})):
             fit.later_split = node
 
 
-def _derived_from(identity, fitted) -> bool:
-    """Whether data of ``identity`` is the fitted data, a part of it, or a helper's result made
-    from it (``windows(scaled)``), read through the identity's nesting (iteratively)."""
-    pending = [identity]
+def derived_from(identity, fitted, filled: dict) -> bool:
+    """Whether data of ``identity`` is the fitted data, a part of it, a helper's result made
+    from it (``windows(scaled)``), or an array filled with it (``filled``: what each array
+    was filled from, analysis/rows.py), read through the identity's nesting (iteratively)."""
+    pending, seen = [identity], set()
     while pending:
         current = pending.pop()
         if current == fitted:
             return True
         if isinstance(current, tuple):
             pending.extend(item for item in current if isinstance(item, tuple))
+            if current in filled and current not in seen:
+                seen.add(current)
+                pending.extend(filled[current])
     return False
 
 

@@ -66,7 +66,8 @@ class Const(Value):
 @dataclass(eq=False)
 class Seq(Value):
     items: list
-    exact: bool = True  # False when it contains *starred items
+    exact: bool = True  # False when it contains *starred items, or rows were appended
+    collected: Any = None  # DataFact of the data rows appended to it (analysis/rows.py)
 
 
 @dataclass(eq=False)
@@ -341,4 +342,4 @@ def _merge_data(facts: list[DataFact], identity) -> DataVal:
         is_dataset=all(f.is_dataset for f in facts),
         identity=same_identity if same_identity is not None else identity,
         predicted_by=common("predicted_by"), labels=common("labels"),
-        fitted_on=common("fitted_on"), node=facts[0].node))
+        fitted_on=common("fitted_on"), factor=common("factor"), node=facts[0].node))

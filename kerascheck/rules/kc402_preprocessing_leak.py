@@ -20,7 +20,9 @@ class PreprocessingLeak(Rule):
       `Normalization` layer is fit on the whole data set, which is split into train and test
       afterwards (`scaler.fit_transform(X)` then `train_test_split(X, ...)`, or a series cut
       into its first and last rows at one boundary: `series[:n]` and `series[n:]`, also in a
-      helper of the file);
+      helper of the file, and also of an array filled cell by cell with the fitted data, its
+      windows, or (an array of one row per text) the tokenizer's `word_index` entries;
+      texts gathered with `texts.append(text)` in a loop are data too);
     - one of them is fit, or a `Normalization` layer adapted, on the test or validation data:
       the test side of a split or of a `keras.datasets` set, a file whose name says test or
       validation (`pd.read_csv("test.csv")`), or the object fit on the training data fit

@@ -13,6 +13,29 @@ def _family(data: object) -> str | None:
     return FAMILIES.get(data.source) if isinstance(data, DataFact) else None
 
 
+def _origin(identity):
+    """The load that data of ``identity`` comes from (``("load", id)``: a dataset's two halves
+    share it), read through the identity's nesting; None when it is not a load's."""
+    while isinstance(identity, tuple) and identity:
+        if identity[0] == "load" and len(identity) > 1:
+            return identity[:2]
+        identity = next((item for item in identity if isinstance(item, tuple)), None)
+    return None
+
+
+def _other_factor(data: object, factor: float | None, trained: DataFact) -> bool:
+    """Pixels of the training data's own load scaled by a constant other than the training
+    pixels' (``x_train /= 255``, ``x_test /= 25``): one raw range, two scales."""
+    return isinstance(data, DataFact) and data.scaled and not data.scaled_on_some_paths and \
+        factor is not None and data.factor is not None and \
+        abs(data.factor - factor) > 1e-9 * abs(factor) and \
+        _origin(data.identity) is not None and _origin(data.identity) == _origin(trained.identity)
+
+
+def _scaling(factor: float) -> str:
+    return f"divided by {1 / factor:g}" if factor < 1 else f"multiplied by {factor:g}"
+
+
 class TestDataNotPreprocessed(Rule):
     """
     ## What it does
@@ -24,8 +47,10 @@ class TestDataNotPreprocessed(Rule):
     (`train_ds.map(lambda x, y: (rescale(x), y))`) but not over the test dataset given to
     `evaluate()`. Generators too: images read through `ImageDataGenerator(rescale=1./255)`
     for training, and an image loaded with `load_img`/`img_to_array` given to `predict()` as
-    it is. (A `Rescaling` layer inside the model changes nothing: the training data would be
-    scaled twice and the test data once.)
+    it is. Scaled, but at another scale: the training and test pixels of one load divided
+    by different constants (`x_train /= 255`, `x_test /= 25`); a scale the linter cannot
+    follow (`(x - 127.5) / 127.5`, `x / x.max()`) is not compared. (A `Rescaling` layer inside
+    the model changes nothing: the training data would be scaled twice and the test data once.)
 
     ## Why is this bad?
     The network learned weights for inputs between 0 and 1; the raw test images are 255 times
@@ -159,6 +184,8 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
         targets += [(evaluation.x, evaluation.node, f"data given to `{evaluation.method}()`")
                     for evaluation in model.evaluations
                     if evaluation.method in ("evaluate", "predict")]
+        factors = {fit.x.factor for fit in model.fits}
+        factor = factors.pop() if len(factors) == 1 else None
         for data, node, what in targets:
             if isinstance(data, DataFact) and data.is_raw and _family(data) == family:
                 yield self.finding(
@@ -166,6 +193,12 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
                     f"The training data is scaled but the {what} is raw, so the model is "
                     f"scored on inputs of another scale; apply the same preprocessing (or put "
                     f"a `Rescaling`/`Normalization` layer in the model)")
+            elif _other_factor(data, factor, model.fits[0].x):
+                yield self.finding(
+                    node,
+                    f"The training pixels are {_scaling(factor)} but the {what} is "
+                    f"{_scaling(data.factor)}, so the model is scored on inputs of another "
+                    f"scale; scale every split the same way")
 
     def prove(self, subject=None):
         """Train on standardized measurements; score held-out rows standardized with the

@@ -156,8 +156,10 @@ def _is_automagic(line: str) -> bool:
     return False
 
 
-# Cell magics whose body is ordinary Python run in the notebook's namespace.
-PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
+# Cell magics whose body is ordinary Python: run in the notebook's namespace, or (ipyparallel's
+# ``%%px``, options and all) on the engines, where a notebook that drives a cluster keeps its
+# whole program (imports, model, fit) in ``%%px`` cells; the cells are read as one program.
+PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun", "px")
 
 
 def mask_ipython(source: str) -> str:
