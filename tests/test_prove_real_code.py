@@ -403,3 +403,22 @@ def test_a_handful_of_memorized_labels_counts_only_out_of_chances_reach():
     assert _chance_of_at_least(7, 8, 0.5) < 0.05 < _chance_of_at_least(6, 8, 0.5)
     assert _chance_of_at_least(0, 8, 0.5) == pytest.approx(1.0)
     assert _chance_of_at_least(64, 64, 0.5) < 1e-18
+
+
+def test_a_model_that_declares_no_input_and_has_no_stand_in_is_not_measured_but_no_crash():
+    """An Embedding first layer with a vocabulary from a variable and no input length: the
+    proof of a sigmoid over four classes needs inputs; it says so instead of crashing the run
+    (it raised TypeError out of `kerascheck prove` before)."""
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        import tensorflow as tf
+        model = tf.keras.Sequential([
+            tf.keras.layers.Embedding(words, 16),
+            tf.keras.layers.LSTM(8),
+            tf.keras.layers.Dense(4, activation="sigmoid")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        """), "topics.py")
+    [item] = [item for item in results if item.diagnostic.code == "KC301"]
+    assert verdict_of(item) == "cannot-rebuild"
+    assert "no input shape" in item.not_rebuilt

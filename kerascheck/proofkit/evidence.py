@@ -76,5 +76,7 @@ class Subject:
         """``count`` uniform random inputs of the model's input shape (float32)."""
         import numpy as np
 
+        if self.input_shape is None:  # a model left unbuilt (it declares no input)
+            raise CannotMeasure("the model declares no input shape, so no inputs can be made")
         rng = np.random.default_rng(seed)
         return rng.uniform(low, high, size=(count, *self.input_shape)).astype("float32")

@@ -193,9 +193,9 @@ def _prove_on_model(item: ProvedFinding, model, finding, module, input_shapes) -
     except NotImplementedError:
         return "this rule's proof measures its own example, not a user's model"
     except TypeError as error:
-        if "positional argument" not in str(error):
-            raise
-        return "this rule's proof cannot measure a user's model yet"
+        if "positional argument" in str(error):
+            return "this rule's proof cannot measure a user's model yet"
+        return f"the measurement failed on this model: {_error_text(error)}"
     except Exception as error:  # a user's model must never crash the command
         return f"the measurement failed on this model: {_error_text(error)}"
     if item.evidence is not None and subject.stand_ins:
