@@ -11,37 +11,26 @@ the other rules still run.
 from __future__ import annotations
 
 import os
-import stat
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.analysis import preprocessors
 from kerascheck.diagnostics import Diagnostic, Finding, InternalError
 from kerascheck.facts import LayerFact
 from kerascheck.rules import all_rules
 from kerascheck.settings.config import Config
 from kerascheck.source import suppression
+from kerascheck.source import files
+from kerascheck.source.files import (  # noqa: F401 (FileResult, read_source: the API)
+    RELEVANT_MARKERS, SYNTAX_ERROR, FileResult, read_source)
+from kerascheck.source.files import syntax_diagnostic as _syntax_diagnostic
 from kerascheck.source.parsing import OUT_OF_MEMORY
 
-# A file that mentions none of these is outside kerascheck's concern: it is read, never parsed.
-# The bare names let notebook fragments and snippets that use unbound Keras names be checked.
-RELEVANT_MARKERS = (b"keras", b"tensorflow", b"Sequential", b"Dense")
-
-SYNTAX_ERROR = "KC000"
 UNUSED_NOQA = "KC001"  # reported here, once every rule has run (kerascheck.source.unused_noqa)
 ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)
 # The message Python 3 gives a Python 2 print statement (read again as Python 2: python2_tabs)
 PRINT_STATEMENT = "Missing parentheses in call to 'print'"
-
-
-@dataclass
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    errors: list[InternalError] = field(default_factory=list)
-    relevant: bool = True  # False: no Keras in sight, not parsed
 
 
 WARM_UP = b"import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
@@ -55,34 +44,13 @@ def warm_up(config: Config | None = None) -> None:
 
 
 def is_relevant(source: bytes, path: str | None = None, project="auto") -> bool:
-    """Whether the file mentions Keras, or (given its ``path``) imports a module of its project
-    that does (``from model import build_model`` alone: the model is Keras all the same), or
-    prepares a training run's data in a script of its own (scaler fits, saved arrays: KC402)."""
-    if any(marker in source for marker in RELEVANT_MARKERS) or \
-            preprocessors.prepares_training_data(source):
-        return True
-    if path is None or project is None:
-        return False
-    if project == "auto":
+    """:func:`kerascheck.source.files.is_relevant`, ``project`` by default the one ``path``
+    lies in."""
+    if project == "auto" and path is not None:
         from kerascheck.source.project import project_for
 
         project = project_for(path)
-    return project is not None and project.imports_any(path, source, RELEVANT_MARKERS)
-
-
-def read_source(path: str | os.PathLike) -> bytes | FileResult:
-    """A file's bytes, or the KC000 result that says why they cannot be had. A FIFO or a device
-    named ``*.py`` is never opened: reading it would block or never end."""
-    display = os.fspath(path)
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return FileResult(display, [_syntax_diagnostic(
-                display, 1, 1, "cannot read file: not a regular file")])
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        return FileResult(display, [_syntax_diagnostic(
-            display, 1, 1, f"cannot read file: {error.strerror or error}")])
+    return files.is_relevant(source, path, None if project == "auto" else project)
 
 
 def lint_file(path: str | os.PathLike, config: Config | None = None) -> FileResult:
@@ -261,11 +229,6 @@ def parse(source: str | bytes, path: str) -> cst.Module | Diagnostic:
     if isinstance(outcome, ParseFailure):
         return _syntax_diagnostic(path, outcome.line, outcome.column, outcome.message)
     return outcome
-
-
-def _syntax_diagnostic(path: str, line: int, column: int, message: str) -> Diagnostic:
-    return Diagnostic(path=path, line=line, column=column, code=SYNTAX_ERROR,
-                      name="syntax-error", message=message, end_line=line, end_column=column)
 
 
 def locate(findings: Iterable[Finding], module: cst.Module, path: str) -> list[Diagnostic]:

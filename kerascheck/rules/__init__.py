@@ -2,7 +2,10 @@
 and so do the rules of your own (see :func:`load_rule_module`).
 
 Discovery by module name keeps adding a rule to one new file; the order of ``all_rules()`` is
-the order of codes. Rules of your own have the same :class:`~kerascheck.rules.base.Rule` shape
+the order of codes. What needs only the codes and names (settings, reports, a warm run that
+finds every result in the cache) reads :func:`rule_table`, from the generated
+:mod:`kerascheck.rules.registry` (``python -m kerascheck.rules.registry`` writes it), and so
+imports no rule module, no analysis and no LibCST. Rules of your own have the same :class:`~kerascheck.rules.base.Rule` shape
 and come from an installed package's entry point in the group ``kerascheck.rules`` (a module
 or a Rule class) or from a local module named by ``rule-modules`` in ``[tool.kerascheck]``.
 Their codes are their own (``TEAM101``: letters, then digits, not ``KC``), so selecting them
@@ -37,13 +40,43 @@ def all_rules() -> tuple[type[Rule], ...]:
             continue
         for rule in rules_in(importlib.import_module(f"{__name__}.{module_info.name}")):
             _add(found, rule, "kerascheck")
+    for source, rule in _own_rules():
+        _add(found, rule, source)
+    return tuple(found[code] for code in sorted(found))
+
+
+def _own_rules() -> list[tuple[str, type[Rule]]]:
+    """The rules of your own that are loaded (entry points, ``rule-modules``), codes checked."""
+    own = []
     for source, rule in (*_entry_point_rules(), *((source, rule) for source, rules in
                                                   _LOCAL.items() for rule in rules)):
         if rule.code.startswith("KC") or not _OWN_CODE.fullmatch(rule.code):
             raise RuleLoadError(f"{source}: rule code {rule.code!r} must be letters then three "
                                 f"digits, not starting with KC (KC is kerascheck's own)")
-        _add(found, rule, source)
-    return tuple(found[code] for code in sorted(found))
+        own.append((source, rule))
+    return own
+
+
+@lru_cache(maxsize=None)
+def own_rules() -> tuple[type[Rule], ...]:
+    """The rules of your own, without importing kerascheck's (see :func:`rule_table`)."""
+    return tuple(rule for _source, rule in _own_rules())
+
+
+@lru_cache(maxsize=None)
+def rule_table() -> tuple[tuple[str, str], ...]:
+    """``(code, name)`` of every rule, in code order, as :func:`all_rules` has them but without
+    importing kerascheck's own rule modules (and with them LibCST and the analysis): read from
+    the generated :mod:`kerascheck.rules.registry`, which a test keeps equal to the modules.
+    What settings, reports and a warm run need of the rules."""
+    from kerascheck.rules.registry import RULES
+
+    found = {code: name for code, name, _module, _class in RULES}
+    for rule in own_rules():
+        if rule.code in found and found[rule.code] != rule.name:
+            raise RuleLoadError(f"rule code {rule.code} is defined twice")
+        found[rule.code] = rule.name
+    return tuple((code, found[code]) for code in sorted(found))
 
 
 def _add(found: dict, rule: type[Rule], source: str) -> None:
@@ -107,14 +140,19 @@ def load_rule_module(spec: str, root: str = "") -> tuple[type[Rule], ...]:
     if not rules:
         raise RuleLoadError(f"rule module {spec!r} defines no Rule subclass")
     _LOCAL[spec] = rules
-    all_rules.cache_clear()
+    _clear_caches()
     try:
         all_rules()  # check the codes now, where the error can name the module
     except RuleLoadError:
         del _LOCAL[spec]
-        all_rules.cache_clear()
+        _clear_caches()
         raise
     return rules
+
+
+def _clear_caches() -> None:
+    for cached in (all_rules, own_rules, rule_table):
+        cached.cache_clear()
 
 
 def rule_by_code_or_name(key: str) -> type[Rule] | None:
@@ -125,5 +163,7 @@ def rule_by_code_or_name(key: str) -> type[Rule] | None:
 
 
 def rule_name(code: str) -> str:
-    rule = rule_by_code_or_name(code)
-    return rule.name if rule else code
+    for known, name in rule_table():
+        if code.upper() == known or code.lower() == name:
+            return name
+    return code

@@ -205,10 +205,10 @@ class Config:
     def _fingerprint(self) -> str:  # once per settings object: caches ask for every file
         import inspect
 
-        from kerascheck.rules import all_rules
+        from kerascheck.rules import own_rules
 
         own = []
-        for rule in all_rules():
+        for rule in own_rules():  # (kerascheck's own are in the cache's code fingerprint)
             if not rule.__module__.startswith("kerascheck.rules."):
                 try:
                     own.append(inspect.getsource(inspect.getmodule(rule)))
@@ -364,33 +364,35 @@ def config_from_table(table: dict, root: str | os.PathLike = "", source: str = "
 # -- selectors ----------------------------------------------------------------------------
 
 def resolve_selector(selector: str) -> str:
-    """A code prefix for a selector given as a code, a prefix or a rule name."""
-    from kerascheck.rules import all_rules
+    """A code prefix for a selector given as a code, a prefix or a rule name. (Read from the
+    rules' table, :func:`kerascheck.rules.rule_table`: no rule module is imported here.)"""
+    from kerascheck.rules import rule_table
 
+    table = rule_table()
     text = selector.strip()
     upper = text.upper()
     if upper == "ALL":
         return "KC"
-    if re.fullmatch(r"[A-Z]+[0-9]*", upper) and any(rule.code.startswith(upper)
-                                                      for rule in all_rules()):
+    if re.fullmatch(r"[A-Z]+[0-9]*", upper) and any(code.startswith(upper)
+                                                      for code, _name in table):
         return upper  # a code or a prefix, kerascheck's or a rule of your own
     if upper.startswith("KC") and upper[2:].isdigit() or upper == "KC":
-        raise ConfigError(f"unknown rule selector: {selector!r}{_guess(upper, all_rules())}")
-    for rule in all_rules():
-        if rule.name == text.lower():
-            return rule.code
-    raise ConfigError(f"unknown rule selector: {selector!r}{_guess(text, all_rules())} "
+        raise ConfigError(f"unknown rule selector: {selector!r}{_guess(upper, table)}")
+    for code, name in table:
+        if name == text.lower():
+            return code
+    raise ConfigError(f"unknown rule selector: {selector!r}{_guess(text, table)} "
                       f"(expected a code such as KC201, a prefix such as KC2, or a rule name "
                       f"such as linear-hidden-activation)")
 
 
-def _guess(selector: str, rules) -> str:
+def _guess(selector: str, table) -> str:
     """``; did you mean 'KC502'?`` for a selector close to a code or a name (``KC5O2``,
-    ``sigmoid-multi-class``); empty when nothing is close."""
+    ``sigmoid-multi-class``); empty when nothing is close. ``table``: ``(code, name)`` rows."""
     if selector.upper().startswith("KC"):
-        key, known = selector.upper(), [rule.code for rule in rules]
+        key, known = selector.upper(), [code for code, _name in table]
     else:
-        key, known = selector.lower(), [rule.name for rule in rules]
+        key, known = selector.lower(), [name for _code, name in table]
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -28,8 +28,10 @@ import re
 import stat
 import sys
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from kerascheck.analysis.project import LoadedModule
+if TYPE_CHECKING:  # (imported where a module is loaded: a warm run reads bytes only)
+    from kerascheck.analysis.project import LoadedModule
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 # Libraries the analysis understands by name: a local module of that name is not followed.
@@ -174,6 +176,8 @@ class Project:
 
     def load(self, path: str, name: str, is_package: bool) -> LoadedModule | None:
         """The module at ``path`` parsed (once per content); None if unreadable or invalid."""
+        from kerascheck.analysis.project import LoadedModule
+
         if is_package and path not in self.overlays and not os.path.isfile(path):
             return LoadedModule(name, path, None, "", is_package=True)  # a namespace package
         stamp = self._stamp(path)

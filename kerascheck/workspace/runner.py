@@ -130,14 +130,16 @@ def _in_process(order: deque, waiting: deque, config, cache: Cache | None) -> It
 
 def _cached_result(path: str, config, cache: Cache):
     """The result for ``path``'s current content known without parsing: a cache hit, or a file
-    that does not mention Keras; None otherwise (a miss, or unreadable)."""
-    from kerascheck.engine import FileResult, is_relevant, read_source
+    that does not mention Keras; None otherwise (a miss, or unreadable). (Never imports the
+    engine: a warm run needs no LibCST, no analysis, no rules.)"""
+    from kerascheck.source.files import FileResult, is_relevant, read_source
+    from kerascheck.source.project import project_for
 
     content = read_source(path)
     if isinstance(content, FileResult):
         return None  # linted (and reported) the engine's way
 
-    if not is_relevant(content, path):  # (or imports a project module that mentions Keras)
+    if not is_relevant(content, path, project_for(path)):  # (or a project module it imports)
         # No Keras in sight: settled from the bytes already read, never stored (an entry per
         # unrelated file of a monorepo would cost more than reading the file again).
         return FileResult(path, relevant=False)
