@@ -422,3 +422,29 @@ def test_a_model_that_declares_no_input_and_has_no_stand_in_is_not_measured_but_
     [item] = [item for item in results if item.diagnostic.code == "KC301"]
     assert verdict_of(item) == "cannot-rebuild"
     assert "no input shape" in item.not_rebuilt
+
+
+def test_a_linear_chain_inside_a_layer_subclass_is_shown_on_its_own_graph():
+    """KC201 on a Layer subclass's call() has no model of the file: the finding is paired with
+    the subclass's own graph and shown on its path (the output layer's activation, from a
+    flag, is not needed: its pre-activation is measured)."""
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        import tensorflow as tf
+
+
+        class ScoreHead(tf.keras.layers.Layer):
+            def __init__(self, width, squash):
+                super().__init__()
+                self.hidden = tf.keras.layers.Dense(width)
+                self.score = tf.keras.layers.Dense(1, activation="tanh" if squash else None)
+
+            def call(self, inputs):
+                return self.score(self.hidden(inputs))
+        """), "heads.py")
+    [item] = [item for item in results if item.diagnostic.code == "KC201"]
+    assert verdict_of(item) == "shown", item.not_rebuilt
+    assert item.evidence.measurements["distance to one affine map"] < 1e-5
+    assert "built without its activation" in \
+        item.evidence.measurements["stand-ins (not from your code)"]

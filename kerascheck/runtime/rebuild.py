@@ -13,12 +13,13 @@ finding its verdict.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Any
 
 import libcst as cst
 
 from kerascheck.diagnostics import Finding
-from kerascheck.facts import UNKNOWN, LayerFact, ModelFact, known
+from kerascheck.facts import LINEAR, UNKNOWN, LayerFact, ModelFact, known
 from kerascheck.runtime import standins
 
 # Arguments that describe the input; the rebuilt model gets a keras.Input instead.
@@ -77,7 +78,14 @@ def _path_subject(model: ModelFact, finding: Finding, module: cst.Module, reason
     notes = [(f"only the flagged layer and the layers after it up to the next "
               f"{path[-1].kind} layer were rebuilt ({reason}), on a stand-in input of shape "
               f"{input_shape}: the symptom does not depend on what comes before them")]
-    built = {id(fact): _make_layer(keras, fact, module, notes) for fact in path}
+    built = {id(fact): _make_layer(keras, fact, module, notes) for fact in path[:-1]}
+    last = path[-1]
+    if not isinstance(last.activation, str):
+        # only the last layer's pre-activation is measured: its activation does not matter
+        notes.append(f"the {last.kind} layer that ends the path built without its activation "
+                     f"(not known; the measurement takes its pre-activation)")
+        last = dataclasses.replace(last, activation=LINEAR)
+    built[id(path[-1])] = _make_layer(keras, last, module, notes)
     try:
         keras_model = keras.Sequential([keras.Input(shape=input_shape)] +
                                        [built[id(fact)] for fact in path])

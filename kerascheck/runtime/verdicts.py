@@ -87,14 +87,16 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
     for finding in findings:
         rule_class = rule_by_code_or_name(finding.code)
         if rule_class.check_model is Rule.check_model:
-            pairs.append((finding, compiled_with(facts.models, finding)))
+            pairs.append((finding, compiled_with(facts.models, finding) or
+                          _graph_holding(facts, finding)))
             continue
         if finding.code not in judgments:
             judgments[finding.code] = [(model, list(rule_class().check_model(model)))
                                        for model in facts.models]
         owner = next((model for model, judged_model in judgments[finding.code] if any(
             other.target is finding.target and other.message == finding.message
-            for other in judged_model)), None) or compiled_with(facts.models, finding)
+            for other in judged_model)), None) or compiled_with(facts.models, finding) or \
+            _graph_holding(facts, finding)
         pairs.append((finding, owner))
     located = []
     for finding, model in pairs:
@@ -170,6 +172,13 @@ def _prove_one(item, located, module, input_shapes, positions, text, legacy,
         item.model_line = None  # proved on the construct, not on the model
     else:
         item.not_rebuilt = reason if model is not None else construct_reason
+
+
+def _graph_holding(facts, finding):
+    """The graph of a Layer subclass's own ``call()`` (``FileFacts.layer_graphs``) that holds
+    the layer ``finding`` points at, or None: such a finding has no model of the file."""
+    return next((graph for graph in getattr(facts, "layer_graphs", ()) if any(
+        layer is finding.target for layer in graph.layers)), None)
 
 
 def _targets_keras2(config, source) -> bool:
