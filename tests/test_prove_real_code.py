@@ -237,7 +237,7 @@ def test_logits_read_as_probabilities_and_a_stateful_rnn_on_the_users_model():
 
 
 def test_a_measurements_failure_is_said_in_one_line():
-    from kerascheck.runtime.verdicts import _error_text
+    from kerascheck.runtime.pairing import error_text as _error_text
 
     traced = ValueError('in user code:\n\n    File "x.py", line 3, in step  *\n        loss = f()\n'
                         '\n    ValueError: Argument `output` must have rank 1. Received: (8, 28)\n')

@@ -32,7 +32,8 @@ from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelPart,
-    ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, literal, shape_of, tensors_in,
+    ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, literal, outer_frame, shape_of,
+    tensors_in,
 )
 from kerascheck.facts import (
     UNKNOWN, DataFact, EvaluationFact, FileFacts, KerasCallFact, LayerFact, ModelFact,
@@ -187,8 +188,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                                                     (small.target, small.value)), frame, small)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
-                frame.outer_names[item.name.value] = self._outer_frame(
-                    frame, item.name.value, isinstance(small, cst.Global))
+                frame.outer_names[item.name.value] = outer_frame(
+                    self.globals, frame, item.name.value, isinstance(small, cst.Global))
         elif isinstance(small, cst.Expr):
             if isinstance(small.value, cst.Yield):
                 frame.generator = True
@@ -244,16 +245,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 self.scaled_in_place.add(owner.data.identity)
             # self.x = model, models[i] = model: the model leaves what we can follow.
             self.escape(value)
-
-    def _outer_frame(self, frame: Frame, name: str, is_global: bool) -> Frame:
-        """The frame a ``global``/``nonlocal`` name lives in (``global model`` in a builder
-        makes its model the module's)."""
-        if is_global:
-            return self.globals
-        outer = frame.parent
-        while outer is not None and outer is not self.globals and name not in outer.variables:
-            outer = outer.parent
-        return outer if outer is not None else self.globals
 
     @contextmanager
     def conditional(self, branch: tuple | None = None):

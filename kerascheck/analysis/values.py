@@ -343,3 +343,15 @@ def _merge_data(facts: list[DataFact], identity) -> DataVal:
         identity=same_identity if same_identity is not None else identity,
         predicted_by=common("predicted_by"), labels=common("labels"),
         fitted_on=common("fitted_on"), factor=common("factor"), node=facts[0].node))
+
+
+def outer_frame(module_frame: "Frame", frame: "Frame", name: str, is_global: bool) -> "Frame":
+    """The frame a ``global``/``nonlocal`` name lives in (``global model`` in a builder makes
+    its model the module's): ``module_frame`` for ``global``, else the nearest enclosing frame
+    that binds ``name``."""
+    if is_global:
+        return module_frame
+    outer = frame.parent
+    while outer is not None and outer is not module_frame and name not in outer.variables:
+        outer = outer.parent
+    return outer if outer is not None else module_frame

@@ -104,3 +104,25 @@ def compiled_with(models, finding) -> ModelFact | None:
                       for argument in compile_fact.optimizer.node.args))]
     return owners[0] if len(owners) == 1 else None
 
+
+def graph_holding(facts, finding):
+    """The graph of a Layer subclass's own ``call()`` (``FileFacts.layer_graphs``) that holds
+    the layer ``finding`` points at, or None: such a finding has no model of the file."""
+    return next((graph for graph in getattr(facts, "layer_graphs", ()) if any(
+        layer is finding.target for layer in graph.layers)), None)
+
+
+def error_text(error: Exception) -> str:
+    """``Name: message`` in one line; for TensorFlow's "Graph execution error" the line that
+    says what went wrong (``Received a label value of 9 which is outside the valid range of
+    [0, 1)``), not the traceback of the graph's node."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    name = type(error).__name__
+    if lines and lines[0].startswith("in user code"):  # raised inside a traced function
+        raised = [line for line in lines if line.startswith(f"{name}: ")]
+        lines = [raised[-1][len(name) + 2:]] if raised else lines
+    if lines and lines[0].startswith("Graph execution error"):
+        told = [line for line in lines[1:] if not line.startswith(("File", "Detected", "[["))
+                and not line.endswith(":")]
+        lines = told[-1:] or lines
+    return f"{name}: {(lines or [''])[0][:200]}"

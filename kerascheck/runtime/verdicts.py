@@ -25,6 +25,8 @@ from kerascheck.facts import ModelFact
 from kerascheck.runtime.pairing import (
     ShapeRecordingAnalyzer,
     compiled_with,
+    error_text,
+    graph_holding,
     imported_origins,
 )
 from kerascheck.runtime.rebuild import CannotRebuild, build_subject
@@ -88,7 +90,7 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
         rule_class = rule_by_code_or_name(finding.code)
         if rule_class.check_model is Rule.check_model:
             pairs.append((finding, compiled_with(facts.models, finding) or
-                          _graph_holding(facts, finding)))
+                          graph_holding(facts, finding)))
             continue
         if finding.code not in judgments:
             judgments[finding.code] = [(model, list(rule_class().check_model(model)))
@@ -96,7 +98,7 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
         owner = next((model for model, judged_model in judgments[finding.code] if any(
             other.target is finding.target and other.message == finding.message
             for other in judged_model)), None) or compiled_with(facts.models, finding) or \
-            _graph_holding(facts, finding)
+            graph_holding(facts, finding)
         pairs.append((finding, owner))
     located = []
     for finding, model in pairs:
@@ -174,13 +176,6 @@ def _prove_one(item, located, module, input_shapes, positions, text, legacy,
         item.not_rebuilt = reason if model is not None else construct_reason
 
 
-def _graph_holding(facts, finding):
-    """The graph of a Layer subclass's own ``call()`` (``FileFacts.layer_graphs``) that holds
-    the layer ``finding`` points at, or None: such a finding has no model of the file."""
-    return next((graph for graph in getattr(facts, "layer_graphs", ()) if any(
-        layer is finding.target for layer in graph.layers)), None)
-
-
 def _targets_keras2(config, source) -> bool:
     """Whether the project runs Keras 2 or TensorFlow 1 (the ``target-version`` setting, when
     there is one): the constructs then run in tf_keras, the nearest installable Keras."""
@@ -204,29 +199,13 @@ def _prove_on_model(item: ProvedFinding, model, finding, module, input_shapes) -
     except TypeError as error:
         if "positional argument" in str(error):
             return "this rule's proof cannot measure a user's model yet"
-        return f"the measurement failed on this model: {_error_text(error)}"
+        return f"the measurement failed on this model: {error_text(error)}"
     except Exception as error:  # a user's model must never crash the command
-        return f"the measurement failed on this model: {_error_text(error)}"
+        return f"the measurement failed on this model: {error_text(error)}"
     if item.evidence is not None and subject.stand_ins:
         item.evidence.measurements["stand-ins (not from your code)"] = "; ".join(
             subject.stand_ins)
     return None
-
-
-def _error_text(error: Exception) -> str:
-    """``Name: message`` in one line; for TensorFlow's "Graph execution error" the line that
-    says what went wrong (``Received a label value of 9 which is outside the valid range of
-    [0, 1)``), not the traceback of the graph's node."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    name = type(error).__name__
-    if lines and lines[0].startswith("in user code"):  # raised inside a traced function
-        raised = [line for line in lines if line.startswith(f"{name}: ")]
-        lines = [raised[-1][len(name) + 2:]] if raised else lines
-    if lines and lines[0].startswith("Graph execution error"):
-        told = [line for line in lines[1:] if not line.startswith(("File", "Detected", "[["))
-                and not line.endswith(":")]
-        lines = told[-1:] or lines
-    return f"{name}: {(lines or [''])[0][:200]}"
 
 
 def _prove_construct(item: ProvedFinding, finding, module, model, text: str,
