@@ -11,19 +11,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import check_expected_beside_api as check
 from conftest import expected_lines, lint
+from conftest import found_beside_api as found
 
 from kerascheck.engine import lint_file
 
 
-def found(code: str) -> list[tuple[int, str]]:
-    # the Keras 2 paths and arguments (KC601/KC602) are beside the point here
-    return sorted((d.line, d.code) for d in lint(code, select=("KC",))
-                  if d.code not in ("KC601", "KC602"))
-
-
-def check(code: str) -> None:
-    assert found(code) == sorted(expected_lines(code))
 
 
 # --- KC103: a parameter the function says is an int, used as a shape -----------------------

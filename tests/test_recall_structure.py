@@ -5,17 +5,11 @@ benchmarks/BUG_CORPUS.md, each as a small case written for this suite: what must
 from __future__ import annotations
 
 import pytest
+from conftest import check_expected_beside_api as check
 from conftest import expected_lines, lint
+from conftest import found_beside_api as found
 
 
-def found(code: str) -> list[tuple[int, str]]:
-    # the Keras 2 paths and arguments (KC601/KC602) are beside the point here
-    return sorted((d.line, d.code) for d in lint(code, select=("KC",))
-                  if d.code not in ("KC601", "KC602"))
-
-
-def check(code: str) -> None:
-    assert found(code) == sorted(expected_lines(code))
 
 
 # --- a builder called in a comprehension gets its call site's arguments -------------------
