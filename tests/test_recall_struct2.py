@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import check_expected_beside_api as check
-from conftest import expected_lines, lint
+from conftest import lint
 from conftest import found_beside_api as found
 
 from kerascheck.engine import lint_file
