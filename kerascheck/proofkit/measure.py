@@ -352,6 +352,13 @@ def confident_wrong_gradients(model, output_layer, activation: str, loss) -> tup
     return gradient_norm(model, loss, sample, label), gradient_norm(model, reference, sample, label)
 
 
+def ends_affine_path(layer_fact) -> bool:
+    """A Dense or convolution layer: what ends the path of a linear hidden layer (KC201), in
+    the proof's measurement and in the rebuild of that path alone."""
+    return isinstance(layer_fact.kind, str) and layer_fact.kind.startswith(
+        ("Dense", "Conv", "SeparableConv", "DepthwiseConv"))
+
+
 def linear_path_residual(subject: Subject) -> tuple[float, list[str]]:
     """For a finding on a hidden layer with no activation (KC201): the distance of the flagged
     layer, the layers after it and the next Dense (or convolution) layer's pre-activation to
@@ -359,10 +366,8 @@ def linear_path_residual(subject: Subject) -> tuple[float, list[str]]:
     weights."""
     import numpy as np
 
-    _PATH_ENDS = ("Dense", "Conv", "SeparableConv", "DepthwiseConv")
     path = [subject.finding.target]
-    while len(path) == 1 or not (isinstance(path[-1].kind, str) and
-                                 path[-1].kind.startswith(_PATH_ENDS)):
+    while len(path) == 1 or not ends_affine_path(path[-1]):
         following = subject.fact.successors(path[-1])
         if len(following) != 1:
             raise CannotMeasure("the path to the next Dense layer branches")

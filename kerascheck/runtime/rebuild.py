@@ -64,12 +64,13 @@ def _path_subject(model: ModelFact, finding: Finding, module: cst.Module, reason
     """The flagged layer and the layers after it up to the next Dense layer, rebuilt alone on a
     stand-in input width (see :data:`standins.PATH_PROOFS`)."""
     from kerascheck.proofkit import Subject, load_tensorflow
+    from kerascheck.proofkit.measure import ends_affine_path
 
     _, keras, _ = load_tensorflow(0)
     if not model.exact or finding.target not in model.layers:
         raise CannotRebuild("the layers after the flagged one are not fully known")
     path = [finding.target]
-    while len(path) == 1 or not standins.ends_path(path[-1]):
+    while len(path) == 1 or not ends_affine_path(path[-1]):
         following = model.successors(path[-1])
         if len(following) != 1 or len(path) > 8:
             raise CannotRebuild("the path after the flagged layer is not known")

@@ -44,13 +44,6 @@ PATH_INPUT_WIDTH = 8
 # A convolutional path (a Conv2D with no activation feeding the next convolution) is rebuilt
 # on a small stand-in map of this side and 3 channels (2-D) or of this length (1-D)
 PATH_MAP_SIDE = 12
-# The layers that end a path: what computes the next affine map
-PATH_END_PREFIXES = ("Dense", "Conv", "SeparableConv", "DepthwiseConv")
-
-
-def ends_path(layer_fact) -> bool:
-    kind = getattr(layer_fact, "kind", None)
-    return isinstance(kind, str) and kind.startswith(PATH_END_PREFIXES)
 
 
 def path_input_shape(first_kind) -> tuple:
