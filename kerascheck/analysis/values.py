@@ -250,6 +250,23 @@ def const_value(value: Value):
     return value.value if isinstance(value, Const) else UNKNOWN
 
 
+_INTEGER_ARITHMETIC = {cst.Add: int.__add__, cst.Subtract: int.__sub__,
+                       cst.Multiply: int.__mul__}
+
+
+def folded_integers(left: Value, right: Value, operator) -> "Const | None":
+    """``width * height * 3`` of names bound to integers: the integer, so that sizes computed
+    from constants are as known as the constants (KC103's ``shape=n``, units); anything else,
+    a float, a bool, a division, None. Results are capped so no file's arithmetic grows without
+    bound."""
+    operation = _INTEGER_ARITHMETIC.get(type(operator))
+    if operation is None or not all(isinstance(v, Const) and type(v.value) is int
+                                    for v in (left, right)):
+        return None
+    result = operation(left.value, right.value)
+    return Const(result) if abs(result) < 2 ** 63 else None
+
+
 def literal(value: Value):
     """A literal argument as Python data (numbers, strings, tuples of them), else UNKNOWN."""
     if isinstance(value, Const):
