@@ -40,3 +40,73 @@ import keras
 pixels = 28 * load_width()
 inputs = keras.Input(shape=pixels)
 """)
+
+
+# --- KC301: activations given as function objects, a loss keyed by the only output's name ---
+
+
+@pytest.mark.parametrize("spelling", ["from keras.backend import sigmoid",
+                                      "from tensorflow.keras.backend import sigmoid",
+                                      "from keras.ops import sigmoid"])
+def test_a_backend_or_ops_sigmoid_object_is_a_sigmoid(spelling):
+    check(f"""
+import keras
+{spelling}
+from keras import layers, models
+def compile_model(model):
+    model.compile(loss="categorical_crossentropy", optimizer="sgd")
+    return model
+def model_fn(labels_dim):
+    model = models.Sequential()
+    model.add(layers.Dense(16, input_dim=8, activation="relu"))
+    model.add(layers.Dense(labels_dim, activation=sigmoid))  # expect: KC301
+    return compile_model(model)
+network = model_fn(3)
+""")
+
+
+def test_a_backend_function_that_is_no_activation_stays_unknown():
+    check("""
+import keras
+from keras.backend import mean
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(3, activation=mean)])
+model.compile(loss="categorical_crossentropy", optimizer="sgd")
+""")
+
+
+LABELLED = """
+from keras.layers import Dense, Input
+from keras.models import Model
+from keras.utils import to_categorical
+from sklearn.preprocessing import LabelEncoder
+def build(num_classes):
+    inputs = Input(shape=(16,))
+    hidden = Dense(32, activation="relu")(inputs)
+    outputs = Dense(num_classes, activation="sigmoid", name="{name}")(hidden){mark}
+    model = Model(inputs=inputs, outputs=outputs)
+    model.compile(loss={{"output": "binary_crossentropy"}}, optimizer="adam")
+    return model
+encoder = LabelEncoder()
+encoder.fit(names)
+targets = to_categorical(encoder.transform(names), num_classes=None)
+model = build(5)
+model.fit(features, targets, epochs=3, validation_split=0.2)
+"""
+
+
+def test_a_loss_keyed_by_the_only_outputs_name_is_the_models_loss():
+    check(LABELLED.format(name="output", mark="  # expect: KC301"))
+
+
+def test_a_loss_keyed_by_another_name_stays_unknown():
+    check(LABELLED.format(name="tags", mark=""))
+
+
+def test_several_keyed_losses_stay_unknown():
+    check("""
+import keras
+inputs = keras.Input(shape=(16,))
+kind = keras.layers.Dense(4, activation="sigmoid", name="kind")(inputs)
+model = keras.Model(inputs, kind)
+model.compile(loss={"kind": "categorical_crossentropy", "other": "mse"}, optimizer="adam")
+""")

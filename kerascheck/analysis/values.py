@@ -20,6 +20,7 @@ import libcst as cst
 
 from kerascheck.analysis import names
 from kerascheck.facts import (
+    ACTIVATION_ALIASES,
     UNKNOWN,
     DataFact,
     LayerFact,
@@ -191,6 +192,9 @@ def activation_name(value: Value):
         keras_name = value.keras
         if keras_name and keras_name.startswith("activations."):
             return normalize_activation(keras_name.split(".", 1)[1])
+        if keras_name and keras_name.startswith(("backend.", "ops.")) and \
+                keras_name.split(".", 1)[1] in ACTIVATION_ALIASES:
+            return normalize_activation(keras_name.split(".", 1)[1])  # keras.backend.sigmoid
         if value.qualname.startswith("tensorflow.nn.") or value.qualname.startswith(
                 "tensorflow.math."):
             return normalize_activation(value.qualname.rsplit(".", 1)[1])
