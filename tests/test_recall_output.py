@@ -110,3 +110,50 @@ kind = keras.layers.Dense(4, activation="sigmoid", name="kind")(inputs)
 model = keras.Model(inputs, kind)
 model.compile(loss={"kind": "categorical_crossentropy", "other": "mse"}, optimizer="adam")
 """)
+
+
+# --- the project: builders of another module, trained on the importer's one-hot labels ------
+
+BUILDERS = """\
+from keras.layers import Dense, Input
+from keras.models import Model
+
+
+def small(num_classes):
+    inputs = Input(shape=(16,))
+    outputs = Dense(num_classes, activation="sigmoid", name="output")(inputs)
+    model = Model(inputs=inputs, outputs=outputs)
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    return model
+
+
+def wide(num_classes):
+    inputs = Input(shape=(16,))
+    hidden = Dense(64, activation="relu")(inputs)
+    outputs = Dense(num_classes, activation="sigmoid", name="output")(hidden)
+    model = Model(inputs=inputs, outputs=outputs)
+    model.compile(loss={"output": "binary_crossentropy"}, optimizer="adam")
+    return model
+"""
+TRAINER = """\
+from keras.utils import to_categorical
+from builders import *
+
+targets = to_categorical(class_ids, num_classes=None)
+first = small(5)
+first.fit(features, targets, epochs=3, validation_split=0.2)
+second = wide(5)
+second.fit(features, targets, epochs=3, validation_split=0.2)
+"""
+
+
+def test_single_label_targets_of_the_importer_name_every_builder_behind_one_import(tmp_path):
+    from kerascheck.engine import lint_file
+
+    (tmp_path / "pyproject.toml").write_text("[project]\\nname = 'demo'\\n")
+    (tmp_path / "builders.py").write_text(BUILDERS)
+    (tmp_path / "train.py").write_text(TRAINER)
+    assert lint_file(tmp_path / "builders.py").diagnostics == []  # alone: units unknown
+    [finding] = lint_file(tmp_path / "train.py").diagnostics
+    assert (finding.line, finding.code) == (2, "KC301")
+    assert finding.message.endswith("(in builders.py:7, 16)"), finding.message
