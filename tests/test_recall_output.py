@@ -157,3 +157,73 @@ def test_single_label_targets_of_the_importer_name_every_builder_behind_one_impo
     [finding] = lint_file(tmp_path / "train.py").diagnostics
     assert (finding.line, finding.code) == (2, "KC301")
     assert finding.message.endswith("(in builders.py:7, 16)"), finding.message
+
+
+# --- KC305: TensorFlow's losses over logits in a training loop of the user's ----------------
+
+DIGITS_NET = """
+import tensorflow as tf
+from tensorflow.keras import Model, layers
+class Digits(Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(64, activation=tf.nn.relu)
+        self.head = layers.Dense(10{head})
+    def call(self, x, training=False):
+        x = self.head(self.hidden(x))
+        if not training:
+            x = tf.nn.softmax(x)
+        return x
+net = Digits()
+optimizer = tf.optimizers.SGD(0.05)
+def loss_of(scores, labels):
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.cast(labels, tf.int64), logits=scores))
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = loss_of(net(x, training=True), y)
+    grads = tape.gradient(loss, net.trainable_variables)
+    optimizer.apply_gradients(zip(grads, net.trainable_variables))
+for images, labels in batches:
+    train_step(images, labels)
+"""
+
+
+def test_a_softmax_head_behind_a_branching_call_trained_on_tf_logits_loss():
+    lines = DIGITS_NET.format(head=", activation=tf.nn.softmax").splitlines()
+    lines[7] += "  # expect: KC305"
+    check("\n".join(lines))
+
+
+def test_a_linear_head_softmaxed_only_outside_training_is_right():
+    check(DIGITS_NET.format(head=""))
+
+
+def test_a_sequential_softmax_fed_to_tf_logits_loss_is_reported_at_the_output_layer():
+    check("""
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(8,)),
+                             tf.keras.layers.Dense(3, activation="softmax")])  # expect: KC305
+optimizer = tf.keras.optimizers.SGD(0.1)
+for x, y in batches:
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(y, model(x)))
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_weights),
+                                  model.trainable_weights))
+""")
+
+
+def test_tf_logits_loss_on_logits_or_outside_a_tape_is_silent():
+    check("""
+import tensorflow as tf
+logits_model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), tf.keras.layers.Dense(3)])
+probabilities = tf.keras.Sequential([tf.keras.Input(shape=(8,)),
+                                     tf.keras.layers.Dense(3, activation="softmax")])
+optimizer = tf.keras.optimizers.SGD(0.1)
+for x, y in batches:
+    with tf.GradientTape() as tape:
+        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits_model(x))
+    optimizer.apply_gradients(zip(tape.gradient(loss, logits_model.trainable_weights),
+                                  logits_model.trainable_weights))
+report = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=probabilities(x))
+""")

@@ -392,6 +392,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                                                                      None)))
             if namespace == "layers" and (leaf[:1].isupper() or leaf in MERGE_FUNCTIONS):
                 return self.make_layer(leaf, node, args, kwargs, star)
+        if self._taping:  # a loss over logits of TensorFlow's in a training loop
+            self.call_logits_function(ref, node, args, kwargs)
         tensors = tensors_in([*args, *kwargs.values()])
         if tensors:
             # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph
