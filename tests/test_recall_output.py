@@ -47,8 +47,9 @@ inputs = keras.Input(shape=pixels)
 
 @pytest.mark.parametrize("spelling", ["from keras.backend import sigmoid",
                                       "from tensorflow.keras.backend import sigmoid",
-                                      "from keras.ops import sigmoid"])
-def test_a_backend_or_ops_sigmoid_object_is_a_sigmoid(spelling):
+                                      "from keras.ops import sigmoid",
+                                      "from tensorflow import sigmoid"])
+def test_a_sigmoid_function_object_is_a_sigmoid(spelling):
     check(f"""
 import keras
 {spelling}

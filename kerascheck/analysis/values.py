@@ -198,6 +198,9 @@ def activation_name(value: Value):
         if value.qualname.startswith("tensorflow.nn.") or value.qualname.startswith(
                 "tensorflow.math."):
             return normalize_activation(value.qualname.rsplit(".", 1)[1])
+        if value.qualname.count(".") == 1 and value.qualname.startswith("tensorflow.") and \
+                value.qualname[len("tensorflow."):] in ACTIVATION_ALIASES:
+            return normalize_activation(value.qualname[len("tensorflow."):])  # tf.sigmoid
     if isinstance(value, LayerVal) and value.layer.is_kind("ReLU", "LeakyReLU", "ELU", "PReLU",
                                                            "Softmax"):
         return value.layer.kind.lower()
