@@ -228,3 +228,15 @@ for x, y in batches:
                                   logits_model.trainable_weights))
 report = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=probabilities(x))
 """)
+
+
+def test_a_size_doubled_in_a_loop_is_not_one_rounds_value():
+    # the body runs any number of times: after it, `width` is no known integer
+    check("""
+import keras
+width = 4
+for block in range(3):
+    width = width * 2
+inputs = keras.Input(shape=(width,))
+flat = keras.Input(shape=width)
+""")

@@ -261,14 +261,16 @@ _INTEGER_ARITHMETIC = {cst.Add: int.__add__, cst.Subtract: int.__sub__,
                        cst.Multiply: int.__mul__}
 
 
-def folded_integers(left: Value, right: Value, operator) -> "Const | None":
+def folded_integers(left: Value, right: Value, operator, path=()) -> "Const | None":
     """``width * height * 3`` of names bound to integers: the integer, so that sizes computed
     from constants are as known as the constants (KC103's ``shape=n``, units); anything else,
-    a float, a bool, a division, None. Results are capped so no file's arithmetic grows without
-    bound."""
+    a float, a bool, a division, None. Not inside a loop (``path``: the interpreter's branches),
+    whose body runs once here but any number of times for real (``n = n * 2``). Results are
+    capped so no file's arithmetic grows without bound."""
     operation = _INTEGER_ARITHMETIC.get(type(operator))
     if operation is None or not all(isinstance(v, Const) and type(v.value) is int
-                                    for v in (left, right)):
+                                    for v in (left, right)) or \
+            any(step[:1] == ("loop",) for step in path):
         return None
     result = operation(left.value, right.value)
     return Const(result) if abs(result) < 2 ** 63 else None
