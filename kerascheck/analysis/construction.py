@@ -393,4 +393,3 @@ def _loss_of_the_only_output(model: ModelFact, compile_fact: CompileFact) -> Non
     name = model.layers[model.outputs[0]].arguments.get("name")
     if isinstance(name, Const) and name.value == key.evaluated_value:
         compile_fact.loss = loss_fact(Const(value.evaluated_value), value)
-
