@@ -240,3 +240,20 @@ for block in range(3):
 inputs = keras.Input(shape=(width,))
 flat = keras.Input(shape=width)
 """)
+
+
+def test_the_bug_corpus_scorer_counts_a_named_place_only_when_asked():
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bug_corpus.py"
+    spec = importlib.util.spec_from_file_location("bug_corpus_script", script)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    fault = {"file": "lib/builders.py", "line": 16, "expected": ["KC301"]}
+    finding = {"code": "KC301", "path": "notebooks/train.py", "line": 2,
+               "message": "Sigmoid output ... (in ../lib/builders.py:7, 17)"}
+    assert not scorer.matches(fault, finding)
+    assert scorer.matches(fault, finding, by_named_place=True)
+    elsewhere = {**finding, "message": "Sigmoid output ... (in ../lib/builders.py:7, 30)"}
+    assert not scorer.matches(fault, elsewhere, by_named_place=True)
