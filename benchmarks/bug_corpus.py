@@ -221,9 +221,32 @@ def lint(dest: Path) -> list[dict]:
     return findings
 
 
-def matches(fault: dict, finding: dict) -> bool:
+# "(in model.py:12)" or "(in model.py:12, 40)": where a finding that an importer reveals inside
+# an imported module lies (kerascheck reports it at the importer's import line)
+NAMED_PLACE = re.compile(r"\(in (?P<path>[^():]+):(?P<lines>\d+(?:, \d+)*)\)$")
+
+
+def named_places(finding: dict) -> list[tuple[str, int]]:
+    """(file, line) of the places an importer's finding names in another module, relative to
+    the program's root; [] for a finding located where it is."""
+    match = NAMED_PLACE.search(finding["message"])
+    if match is None:
+        return []
+    path = os.path.normpath(
+        os.path.join(os.path.dirname(finding["path"]), match.group("path"))
+    )
+    return [(path, int(line)) for line in match.group("lines").split(", ")]
+
+
+def matches(fault: dict, finding: dict, by_named_place: bool = False) -> bool:
     if finding["code"] not in fault["expected"]:
         return False
+    if by_named_place and "cell" not in fault:
+        for path, line in named_places(finding):
+            if os.path.normpath(fault["file"]) == path and (
+                fault["line"] == "file" or abs(line - fault["line"]) <= LINE_SLACK
+            ):
+                return True
     if os.path.normpath(fault["file"]) != finding["path"]:
         return False
     if "cell" in fault and finding.get("cell") != fault["cell"]:
@@ -231,7 +254,9 @@ def matches(fault: dict, finding: dict) -> bool:
     return fault["line"] == "file" or abs(finding["line"] - fault["line"]) <= LINE_SLACK
 
 
-def score(programs: list[dict], results: dict[str, list[dict]]) -> dict:
+def score(
+    programs: list[dict], results: dict[str, list[dict]], by_named_place: bool = False
+) -> dict:
     per_family = {
         family: {"faults": 0, "found": 0, "no_rule": 0} for family in FAMILIES
     }
@@ -246,7 +271,11 @@ def score(programs: list[dict], results: dict[str, list[dict]]) -> dict:
             family["faults"] += 1
             if not fault["expected"]:
                 family["no_rule"] += 1
-            hits = [i for i, f in enumerate(findings) if matches(fault, f)]
+            hits = [
+                i
+                for i, f in enumerate(findings)
+                if matches(fault, f, by_named_place)
+            ]
             used.update(hits)
             found = bool(hits)
             family["found"] += found
@@ -371,6 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layout-only", action="store_true")
     parser.add_argument("--no-layout", action="store_true")
     parser.add_argument("--json", type=Path, help="write the full result here")
+    parser.add_argument(
+        "--by-named-place",
+        action="store_true",
+        help="also count a finding reported at an importer's import that names the fault's "
+        "file and line ('(in model.py:12)'); by default a finding counts only where it is "
+        "located",
+    )
     args = parser.parse_args(argv)
 
     repo_root = HERE.parent.resolve()
@@ -403,12 +439,14 @@ def main(argv: list[str] | None = None) -> int:
             problems.setdefault(program["id"], f"not laid out under {root}")
             continue
         results[program["id"]] = lint(dest)
-    result = score(programs, results)
+    result = score(programs, results, args.by_named_place)
     # A program's "split" says when and how it joined the corpus. Programs gathered while
     # the rules were being changed, by someone who did not run kerascheck on them, are
     # scored again on their own: they are the held-out check of issue 16 (see BUG_CORPUS.md).
     splits = {
-        name: score([p for p in programs if p.get("split") == name], results)
+        name: score(
+            [p for p in programs if p.get("split") == name], results, args.by_named_place
+        )
         for name in sorted({p["split"] for p in programs if p.get("split")})
     }
     print(report(result, len(results), problems, splits))

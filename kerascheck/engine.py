@@ -282,7 +282,9 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
     (:mod:`kerascheck.analysis.project`). A finding on a node of an imported module that the
     module reports itself (linted alone) is that module's, not repeated here; one that only
     this file's use of the module reveals is reported here, at the import, naming the place
-    (``(in model.py:12)``), without a fix (its edits belong to the other file)."""
+    (``(in model.py:12)``), without a fix (its edits belong to the other file); the same rule's
+    findings at several places behind one import are one finding naming them all
+    (``(in model.py:12, 40)``)."""
     kept: list[Finding] = []
     elsewhere: dict[str, list] = {}
     entries = [entry for entry in analyzer.project_modules.values() if entry[0].module]
@@ -311,9 +313,17 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
         module = items[0][2][0].module
         positions = positions_and_spans(module, [node for _, node, _ in items], [])[0]
         shown = os.path.relpath(module_path, here)
+        # one finding per rule and import, naming every place (three builders of one module
+        # with the same fault are three places behind one import line)
+        places: dict[tuple, tuple[Finding, object, list[int]]] = {}
         for finding, node, (_, anchor) in items:
             line = positions[node].start.line if node in positions else 1
-            kept.append(Finding(finding.code, f"{finding.message} (in {shown}:{line})", anchor))
+            lines = places.setdefault((finding.code, id(anchor)), (finding, anchor, []))[2]
+            if line not in lines:
+                lines.append(line)
+        for first, anchor, lines in places.values():
+            kept.append(Finding(first.code, f"{first.message} (in {shown}:"
+                                f"{', '.join(str(line) for line in sorted(lines))})", anchor))
     return kept
 
 

@@ -40,6 +40,7 @@ from kerascheck.facts import (
     KerasCallFact,
     LayerFact,
     ModelFact,
+    known,
 )
 
 CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
@@ -320,6 +321,7 @@ class ModelConstruction:
             model.exact = False
         elif method == "compile":
             model.compiles.append(self.make_compile(node, args, kwargs, star))
+            _loss_of_the_only_output(model, model.compiles[-1])
         elif method in ("fit", "fit_generator"):
             fit = self.make_fit(node, args, kwargs, star)
             if id(model) in self.custom_training:
@@ -374,3 +376,20 @@ def _opaque(value) -> bool:
     return isinstance(identity, tuple) and identity[:1] in (("bound",), ("param",), (
         "free",)) and data.source is None and not (data.scaled or data.is_dataset or data.one_hot
                                                    or data.int_labels or data.synthetic)
+
+
+def _loss_of_the_only_output(model: ModelFact, compile_fact: CompileFact) -> None:
+    """``compile(loss={"output": "binary_crossentropy"})`` for a model whose only output is the
+    layer named ``"output"``: that loss is the model's loss (a dict of several, or a key that
+    names no output, stays unknown)."""
+    node = compile_fact.loss.node
+    if known(compile_fact.loss.name) or not isinstance(node, cst.Dict) or \
+            len(node.elements) != 1 or len(model.outputs) != 1:
+        return
+    element = node.elements[0]
+    key, value = getattr(element, "key", None), element.value
+    if not isinstance(key, cst.SimpleString) or not isinstance(value, cst.SimpleString):
+        return
+    name = model.layers[model.outputs[0]].arguments.get("name")
+    if isinstance(name, Const) and name.value == key.evaluated_value:
+        compile_fact.loss = loss_fact(Const(value.evaluated_value), value)

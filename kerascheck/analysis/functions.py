@@ -24,7 +24,7 @@ from kerascheck.analysis.values import (
     loss_fact,
     merge_values,
 )
-from kerascheck.facts import CompileFact, DataFact, Event, ModelFact, known
+from kerascheck.facts import CompileFact, DataFact, Event, LossFact, ModelFact, known
 
 MAX_CALL_DEPTH = 4
 MAX_CALLS_PER_FUNCTION = 8
@@ -33,6 +33,12 @@ MAX_CALLS_PER_FUNCTION = 8
 # the identity of what a model called eagerly gives (``logits = model(x)``): (this, the model,
 # the call's id)
 MODEL_OUTPUT = "model output"
+# TensorFlow's cross-entropies over logits, and the Keras loss each one is (from_logits=True)
+LOGITS_FUNCTIONS = {
+    "tensorflow.nn.sparse_softmax_cross_entropy_with_logits": "sparse_categorical_crossentropy",
+    "tensorflow.nn.softmax_cross_entropy_with_logits": "categorical_crossentropy",
+    "tensorflow.nn.softmax_cross_entropy_with_logits_v2": "categorical_crossentropy",
+    "tensorflow.nn.sigmoid_cross_entropy_with_logits": "binary_crossentropy"}
 
 
 class Functions:
@@ -57,16 +63,25 @@ class Functions:
         """``loss_fn(y, model(x))`` under a ``GradientTape`` in a training loop of the user's:
         the loss that trains a model never given to ``compile`` (KC305's ``from_logits=True``
         over a softmax), recorded as that model's compile-time loss. None otherwise."""
-        prediction = args[1] if len(args) > 1 else None
+        return self._tape_loss(loss_fact(loss, loss.node), args[1] if len(args) > 1 else None)
+
+    def call_logits_function(self, ref: Ref, node: cst.Call, args, kwargs) -> None:
+        """``tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=model(x))`` under a
+        ``GradientTape``: that model's loss, a cross-entropy over logits (``from_logits=True``)."""
+        loss = LOGITS_FUNCTIONS.get(ref.qualname)
+        if loss is not None:
+            self._tape_loss(LossFact(loss, True, node),
+                            kwargs.get("logits", args[1] if len(args) > 1 else None))
+
+    def _tape_loss(self, fact: LossFact, prediction) -> CompileFact | None:
         if not self._taping or not isinstance(prediction, DataVal) or not (
                 isinstance(prediction.data.identity, tuple) and
                 prediction.data.identity[:1] == (MODEL_OUTPUT,)):
             return None
         model = prediction.data.identity[1]
-        fact = loss_fact(loss, loss.node)
         if model.compiles or not known(fact.name):
             return None
-        compile_fact = CompileFact(loss=fact, node=loss.node)
+        compile_fact = CompileFact(loss=fact, node=fact.node)
         model.compiles.append(compile_fact)
         return compile_fact
 

@@ -32,8 +32,8 @@ from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelPart,
-    ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, literal, outer_frame, shape_of,
-    tensors_in,
+    ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, folded_integers, literal, outer_frame,
+    shape_of, tensors_in,
 )
 from kerascheck.facts import (
     UNKNOWN, DataFact, EvaluationFact, FileFacts, KerasCallFact, LayerFact, ModelFact,
@@ -316,7 +316,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             parents = [v for v in (left, right) if isinstance(v, TensorVal)]
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
-        return dataflow.binary(left, right, node.operator, (node.left, node.right))
+        return folded_integers(left, right, node.operator, self._path) or dataflow.binary(
+            left, right, node.operator, (node.left, node.right))
 
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
         if isinstance(node.func, cst.Attribute) and is_super(node.func.value):
@@ -391,6 +392,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                                                                      None)))
             if namespace == "layers" and (leaf[:1].isupper() or leaf in MERGE_FUNCTIONS):
                 return self.make_layer(leaf, node, args, kwargs, star)
+        if self._taping:  # a loss over logits of TensorFlow's in a training loop
+            self.call_logits_function(ref, node, args, kwargs)
         tensors = tensors_in([*args, *kwargs.values()])
         if tensors:
             # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph

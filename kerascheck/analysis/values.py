@@ -20,6 +20,7 @@ import libcst as cst
 
 from kerascheck.analysis import names
 from kerascheck.facts import (
+    ACTIVATION_ALIASES,
     UNKNOWN,
     DataFact,
     LayerFact,
@@ -191,9 +192,15 @@ def activation_name(value: Value):
         keras_name = value.keras
         if keras_name and keras_name.startswith("activations."):
             return normalize_activation(keras_name.split(".", 1)[1])
+        if keras_name and keras_name.startswith(("backend.", "ops.")) and \
+                keras_name.split(".", 1)[1] in ACTIVATION_ALIASES:
+            return normalize_activation(keras_name.split(".", 1)[1])  # keras.backend.sigmoid
         if value.qualname.startswith("tensorflow.nn.") or value.qualname.startswith(
                 "tensorflow.math."):
             return normalize_activation(value.qualname.rsplit(".", 1)[1])
+        if value.qualname.count(".") == 1 and value.qualname.startswith("tensorflow.") and \
+                value.qualname[len("tensorflow."):] in ACTIVATION_ALIASES:
+            return normalize_activation(value.qualname[len("tensorflow."):])  # tf.sigmoid
     if isinstance(value, LayerVal) and value.layer.is_kind("ReLU", "LeakyReLU", "ELU", "PReLU",
                                                            "Softmax"):
         return value.layer.kind.lower()
@@ -248,6 +255,25 @@ def metric_name(value: Value):
 
 def const_value(value: Value):
     return value.value if isinstance(value, Const) else UNKNOWN
+
+
+_INTEGER_ARITHMETIC = {cst.Add: int.__add__, cst.Subtract: int.__sub__,
+                       cst.Multiply: int.__mul__}
+
+
+def folded_integers(left: Value, right: Value, operator, path=()) -> "Const | None":
+    """``width * height * 3`` of names bound to integers: the integer, so that sizes computed
+    from constants are as known as the constants (KC103's ``shape=n``, units); anything else,
+    a float, a bool, a division, None. Not inside a loop (``path``: the interpreter's branches),
+    whose body runs once here but any number of times for real (``n = n * 2``). Results are
+    capped so no file's arithmetic grows without bound."""
+    operation = _INTEGER_ARITHMETIC.get(type(operator))
+    if operation is None or not all(isinstance(v, Const) and type(v.value) is int
+                                    for v in (left, right)) or \
+            any(step[:1] == ("loop",) for step in path):
+        return None
+    result = operation(left.value, right.value)
+    return Const(result) if abs(result) < 2 ** 63 else None
 
 
 def literal(value: Value):

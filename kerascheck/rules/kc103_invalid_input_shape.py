@@ -403,8 +403,9 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
             if keras2 and call.callee in _SHAPE_CALLEES:
                 continue
             if isinstance(value, int) and not isinstance(value, bool):
-                # keep a named constant named: input_shape=N -> input_shape=(N,)
-                written = arg.value.value if isinstance(arg.value, cst.Name) else str(value)
+                # keep what is written: input_shape=N -> (N,), shape=(28 * 28) -> (28 * 28,)
+                written = facts.module.code_for_node(arg.value.with_changes(lpar=[], rpar=[])) \
+                    if facts.module is not None else str(value)
                 shown = str(value)
             elif value is UNKNOWN and (_is_integer(arg.value) or (
                     id(arg.value) in integer_names and id(arg.value) not in not_integer)):

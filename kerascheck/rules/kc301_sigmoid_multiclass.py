@@ -12,7 +12,10 @@ class SigmoidMulticlass(Rule):
     ## What it does
     Finds an output layer with a `sigmoid` activation over two or more units trained with
     `categorical_crossentropy` or `sparse_categorical_crossentropy` (as a string, a function or
-    a loss class).
+    a loss class). The activation may be the string or the function object
+    (`keras.activations.sigmoid`, `keras.backend.sigmoid`, `keras.ops.sigmoid`,
+    `tf.nn.sigmoid`); a loss given per output (`loss={"output": ...}`) counts when its one key
+    names the model's only output.
 
     Sigmoid with `binary_crossentropy` is multi-label classification and is not reported,
     unless the labels say there is exactly one class per sample: `to_categorical` of class ids,

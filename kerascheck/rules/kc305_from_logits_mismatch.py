@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from kerascheck import fixes
-from kerascheck.facts import LINEAR, PROBABILITY_LOSSES, ModelFact
+from kerascheck.analysis.values import BRANCH_MERGE
+from kerascheck.facts import LINEAR, PROBABILITY_LOSSES, UNKNOWN, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
 
@@ -21,7 +24,12 @@ class FromLogitsMismatch(Rule):
 
     The loss is the one given to `compile`, or, for a model never compiled, a loss object
     applied to the model's output inside a `tf.GradientTape` block of a training loop of your
-    own (`loss_fn(y, model(x))`).
+    own (`loss_fn(y, model(x))`), or TensorFlow's `tf.nn.sparse_softmax_cross_entropy_with_logits`
+    (`softmax_cross_entropy_with_logits`, `sigmoid_cross_entropy_with_logits`) given the
+    model's output as `logits` there. Those functions have no `from_logits=` to change, so
+    that finding is reported at the output layer, whose activation is what to remove. A
+    subclass whose `call()` branches (`if not training: x = tf.nn.softmax(x)`) is judged when
+    every branch ends in the same squashing.
 
     ## Why is this bad?
     With `from_logits=True` the loss applies softmax (or sigmoid) itself. Fed probabilities, it
@@ -142,8 +150,47 @@ for x, y in batches:
     optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_weights),
                                   model.trainable_weights))
 """,
+        # softmax inside a subclass, then TensorFlow's softmax cross-entropy over logits
+        """
+import tensorflow as tf
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(32, activation=tf.nn.relu)
+        self.out = tf.keras.layers.Dense(10, activation=tf.nn.softmax)  # expect: KC305
+    def call(self, x, training=False):
+        x = self.out(self.hidden(x))
+        if not training:
+            x = tf.nn.softmax(x)
+        return x
+net = Net()
+optimizer = tf.keras.optimizers.SGD(0.1)
+for x, y in batches:
+    with tf.GradientTape() as tape:
+        logits = net(x, training=True)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    optimizer.apply_gradients(zip(tape.gradient(loss, net.trainable_variables),
+                                  net.trainable_variables))
+""",
     )
     valid = (
+        # logits in training, a softmax only at inference: the right way round
+        """
+import tensorflow as tf
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.out = tf.keras.layers.Dense(10)
+    def call(self, x, training=False):
+        x = self.out(x)
+        if not training:
+            x = tf.nn.softmax(x)
+        return x
+net = Net()
+for x, y in batches:
+    with tf.GradientTape() as tape:
+        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=net(x, training=True))
+""",
         # the TensorFlow beginner tutorial: logits with from_logits=True
         """
 import tensorflow as tf
@@ -185,13 +232,17 @@ other.compile(loss="categorical_crossentropy")
     def check_model(self, model: ModelFact):
         head = model.output_head()
         if head is None:
+            yield from self._check_branching_subclass(model)
             return
         for compile_fact in model.compiles:
             loss = compile_fact.loss
             if loss.name not in PROBABILITY_LOSSES:
                 continue
             where = loss.node or compile_fact.node
-            if head.activation in ("softmax", "sigmoid") and loss.from_logits is True:
+            if head.activation in ("softmax", "sigmoid") and loss.from_logits is True and \
+                    _logits_function(loss):
+                yield self.finding(head.activation_site, _twice(head.activation, "The output layer"))
+            elif head.activation in ("softmax", "sigmoid") and loss.from_logits is True:
                 yield self.finding(
                     where,
                     f"The output already applies {head.activation}, but the loss is built "
@@ -207,6 +258,24 @@ other.compile(loss="categorical_crossentropy")
                     f"{loss.name} expects probabilities; use the loss class with "
                     f"`from_logits=True` (or add the output activation)",
                     fix=_from_logits_fix(loss.node, True))
+
+    def _check_branching_subclass(self, model: ModelFact):
+        """A subclass whose ``call()`` branches (``if not training: x = tf.nn.softmax(x)``) has
+        no single output head; when every branch ends in the same squashing (a softmax, or a
+        sigmoid) and the loss is over logits, the squashing is applied twice on every path."""
+        if model.kind != "subclass" or len(model.outputs) != 1:
+            return
+        ends = _squashings(model, model.layers[model.outputs[0]], 0)
+        if ends is None or len(ends) != 1:
+            return
+        [(activation, site)] = ends.items()
+        for compile_fact in model.compiles:
+            loss = compile_fact.loss
+            if loss.name in PROBABILITY_LOSSES and loss.from_logits is True:
+                yield self.finding(site if _logits_function(loss) else
+                                   loss.node or compile_fact.node,
+                                   _twice(activation, "Every path of the model's call()"))
+                return
 
     def prove(self, subject=None):
         if subject is not None:
@@ -290,8 +359,6 @@ def _prove_on_model(code: str, subject):
 def _from_logits_fix(loss_node, from_logits: bool):
     """``from_logits=`` set on a cross-entropy loss class (``from_logits`` is its first
     parameter); None for a string or a loss function, which take no such argument."""
-    import libcst as cst
-
     if not isinstance(loss_node, cst.Call) or not isinstance(loss_node.func, (cst.Name,
                                                                              cst.Attribute)):
         return None
@@ -301,3 +368,52 @@ def _from_logits_fix(loss_node, from_logits: bool):
         return None
     return fixes.set_keyword(loss_node, "from_logits", str(from_logits), position=0,
                              applicability=fixes.UNSAFE)
+
+
+# TensorFlow's squashing functions on a tensor (``tf.nn.softmax(x)``), by their last name
+_SQUASHINGS = ("softmax", "sigmoid")
+
+
+def _squashings(model: ModelFact, layer, depth: int) -> dict | None:
+    """{activation: the layer that sets it} over every path ending at ``layer``: a softmax or
+    sigmoid Dense or Activation, or TensorFlow's function applied to a tensor
+    (``tf.nn.softmax(x)``, whatever precedes it: its result is a distribution); None when a
+    path ends in anything else or in something unknown."""
+    if depth > 8:
+        return None
+    parents = model.predecessors(layer)
+    if layer.is_kind(BRANCH_MERGE):
+        found: dict = {}
+        for parent in parents:
+            ends = _squashings(model, parent, depth + 1)
+            if ends is None:
+                return None
+            for activation, site in ends.items():
+                if found.get(activation) is None or found[activation].kind is UNKNOWN:
+                    found[activation] = site  # the layer to change, before a function step
+        return found or None
+    if layer.is_kind("Dense", "Activation") and layer.activation in ("softmax", "sigmoid"):
+        return {layer.activation: layer}
+    if layer.is_kind("Dropout") and len(parents) == 1:
+        return _squashings(model, parents[0], depth + 1)
+    node = layer.node
+    if layer.kind is UNKNOWN and len(parents) == 1 and isinstance(node, cst.Call) and \
+            isinstance(node.func, cst.Attribute) and node.func.attr.value in _SQUASHINGS and \
+            isinstance(node.func.value, cst.Attribute) and node.func.value.attr.value == "nn" \
+            and len(node.args) == 1 and node.args[0].keyword is None:
+        return {node.func.attr.value: layer}
+    return None
+
+
+def _logits_function(loss) -> bool:
+    """Whether the loss is one of TensorFlow's ``tf.nn.*_cross_entropy_with_logits``: it has no
+    ``from_logits=`` to change, so the finding goes to the layer that squashes."""
+    node = loss.node
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+        node.func.attr.value.endswith("_cross_entropy_with_logits")
+
+
+def _twice(activation: str, where: str) -> str:
+    return (f"{where} ends in {activation}, but the loss expects logits (`from_logits=True`, "
+            f"or a TensorFlow `*_with_logits` function) and applies {activation} again; remove "
+            f"the output activation (or give the loss probabilities)")
