@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.directory_splits import mismatched_subsets
 from kerascheck.analysis.origins import ignores_arguments
-from kerascheck.facts import DataFact, ModelFact
+from kerascheck.facts import DataFact, FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
 
@@ -252,6 +253,19 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x_train, x_train, validation_data=(x_test, x_test))
 """,
     )
+
+    def check_file(self, facts: FileFacts):
+        for model in facts.models:
+            yield from self.check_model(model)
+        for _, at, differs in mismatched_subsets(facts.keras_calls, facts.module):
+            what = "shuffled differently (one `shuffle` flag is on, the other off)" \
+                if differs == "shuffle" else "shuffled with another `seed`"
+            yield self.finding(
+                at,
+                f"The validation subset and the training subset of this directory are cut "
+                f"from file lists {what}, so most validation files are training files too and "
+                f"the validation score measures memory; give both calls the same `shuffle` "
+                f"and `seed`")
 
     def check_model(self, model: ModelFact):
         for fit in model.fits:
