@@ -56,3 +56,115 @@ def test_subsets_of_other_directories_or_splits_are_silent():
     assert_marked(code)
     assert_marked(SUBSETS.format(train="seed=7", val="seed=8)").replace(
         'validation_split=0.2, subset="validation"', 'validation_split=0.1, subset="validation"'))
+
+
+HEADS = """
+import pandas as pd
+from tensorflow import keras
+series = pd.read_csv("sensor.csv")["level"]
+series = (series - series.mean()) / series.std()
+def windows(values, width):
+    inputs, targets = [], []
+    for start in range(len(values) - width):
+        inputs.append(values[start:start + width])
+        targets.append(values[start + width])
+    return inputs, targets
+n_train = int(len(series) * 0.7)
+n_test = len(series) - n_train
+train_x, train_y = windows(series.iloc[0:n_train].values, 4)
+test_x, test_y = windows(series.iloc[{test}].values, 4)
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(train_x, train_y, epochs=20)
+print("training score:", model.evaluate(train_x, train_y))
+print("test:", model.evaluate(test_x, test_y)){mark}
+"""
+
+
+@pytest.mark.parametrize("test", ["0:n_test", ":n_test"])
+def test_a_test_head_inside_the_training_head_is_training_data(test):
+    assert_marked(HEADS.format(test=test, mark="  # expect: KC502"))
+
+
+@pytest.mark.parametrize("test", ["n_train:", "n_train:n_train + n_test", "-n_test:"])
+def test_a_test_slice_after_the_training_head_is_held_out(test):
+    assert_marked(HEADS.format(test=test, mark=""))
+
+
+def test_a_slice_of_the_training_rows_is_training_data():
+    assert_marked("""
+import numpy as np
+import keras
+data = np.loadtxt("rows.csv", delimiter=",")
+x, y = data[:, :-1] / 50.0, data[:, -1]
+model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, epochs=30)
+model.evaluate(x[-300:], y[-300:])  # expect: KC502
+""")
+
+
+MANUAL_FOLDS = """
+import numpy as np
+import pandas as pd
+from keras.models import Sequential
+from keras.layers import Dense, Input
+table = pd.read_csv("wine.csv").sample(frac=1)
+y = np.ravel(table.quality)
+x = table.drop(["quality"], axis=1) / 10.0
+{before}
+k, size = 5, len(x) // 5
+for fold in range(k):
+{inside}
+    test_x, test_y = x[{test}], y[{test}]
+    train_x = np.concatenate([x[:fold * size], x[(fold + 1) * size:]])
+    train_y = np.concatenate([y[:fold * size], y[(fold + 1) * size:]])
+    model.fit(train_x, train_y, epochs=15)
+    print(model.evaluate(test_x, test_y)){mark}
+"""
+BUILD = """model = Sequential([Input(shape=(12,)), Dense(32, activation="relu"), Dense(1)])
+model.compile(optimizer="rmsprop", loss="mse")"""
+
+
+def _indented(code: str) -> str:
+    return "\n".join("    " + line for line in code.splitlines())
+
+
+def test_one_model_fit_fold_after_fold_is_evaluated_on_rows_it_trained_on():
+    assert_marked(MANUAL_FOLDS.format(before=BUILD, inside="    pass",
+                                      test="fold * size:(fold + 1) * size",
+                                      mark="  # expect: KC502"))
+
+
+@pytest.mark.parametrize(("before", "inside", "test"), [
+    ("", _indented(BUILD), "fold * size:(fold + 1) * size"),  # a fresh model each round
+    (BUILD + "\nstart = model.get_weights()", "    model.set_weights(start)",
+     "fold * size:(fold + 1) * size"),  # reset each round
+    (BUILD, "    pass", "0:size"),  # not the complement of its training rows
+])
+def test_a_fresh_or_reset_model_per_fold_is_silent(before, inside, test):
+    assert_marked(MANUAL_FOLDS.format(before=before, inside=inside, test=test, mark=""))
+
+
+SPLITTER_FOLDS = """
+import pandas as pd
+import keras
+from sklearn.model_selection import {splitter}
+frame = pd.read_csv("patients.csv")
+x, y = frame.drop(columns="outcome").values / 100.0, frame["outcome"].values
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+scores = []
+for train, test in {splitter}(n_splits=4).split(x):
+    model.fit(x[train], y[train], epochs=10)
+    scores.append(model.evaluate(x[test], y[test])){mark}
+"""
+
+
+def test_one_model_fit_on_every_splitter_fold_is_evaluated_on_rows_it_trained_on():
+    assert_marked(SPLITTER_FOLDS.format(splitter="KFold", mark="  # expect: KC502"))
+
+
+def test_one_model_carried_through_time_series_folds_is_silent():
+    assert_marked(SPLITTER_FOLDS.format(splitter="TimeSeriesSplit", mark=""))

@@ -150,7 +150,7 @@ class ModelConstruction:
         else:
             model.exact = False
         self._settle_input(model)
-        self.models.append(model)
+        self.register_model(model)
         return ModelVal(model)
 
     def _append_sequential(self, model: ModelFact, item: Value, conditional: bool) -> None:
@@ -198,10 +198,10 @@ class ModelConstruction:
         output_values = outputs.items if isinstance(outputs, Seq) else [outputs]
         if outputs is None or not all(isinstance(v, TensorVal) for v in output_values):
             model.exact = False
-            self.models.append(model)
+            self.register_model(model)
             return ModelVal(model)
         self.build_graph(model, output_values)
-        self.models.append(model)
+        self.register_model(model)
         return ModelVal(model)
 
     def build_graph(self, model: ModelFact, output_values: list) -> None:

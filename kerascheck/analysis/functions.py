@@ -147,6 +147,11 @@ class Functions:
             if isinstance(star, cst.Param):
                 frame.variables[star.name.value] = UNKNOWN_VALUE
 
+    def register_model(self, model: ModelFact) -> None:
+        """A model the file builds, with the branches and loops it is built under."""
+        model.built_under = tuple(self._path)
+        self.models.append(model)
+
     def record_event(self, model: ModelFact, method: str, node) -> None:
         model.events.append(Event(method, node, conditional=self._conditional > 0,
                                   path=tuple(self._path)))

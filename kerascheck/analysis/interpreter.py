@@ -20,8 +20,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, holders, loops, origins, preprocessors, project, rows, subclassing,
-    wrappers,
+    branches, dataflow, holders, loops, origins, preprocessors, project, refits, rows,
+    subclassing, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
@@ -88,6 +88,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
+        refits.mark_reused_models(self)  # one model fit fold after fold (KC502)
         channels_first = sets_channels_first(self.keras_calls)
         for model in self.models:
             model.channels_first = channels_first  # then no shapes are followed (KC104)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
+from kerascheck.analysis.overlap import overlaps
 from kerascheck.facts import UNKNOWN, FileFacts, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -14,10 +15,12 @@ def identity_of(data) -> object:
 def evaluated_elsewhere(model: ModelFact) -> bool:
     """Whether the file evaluates or predicts with the model on anything but its training data
     (an evaluation the linter cannot attribute, or on unknown data, counts: precision first)."""
-    trained_on = {identity_of(fit.x) for fit in model.fits}
+    trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
     for evaluation in model.evaluations:
         identity = identity_of(evaluation.x)
-        if identity is None or identity not in trained_on:
+        if evaluation.trained_on_earlier:
+            continue  # its rows were trained on in an earlier round (analysis/refits.py)
+        if identity is None or not any(overlaps(seen, identity) for seen in trained_on):
             return True
     return False
 
@@ -54,11 +57,15 @@ def file_holds_out(facts: FileFacts) -> bool:
 
 
 def evaluated_on_training_data(model: ModelFact) -> list:
-    """The evaluations (``evaluate()`` or a metric over ``predict()``) on training data."""
+    """The evaluations (``evaluate()`` or a metric over ``predict()``) on training data: the
+    very data, or data known to share its rows (a slice of it, a head of the same series:
+    analysis/overlap.py), or rows an earlier round of a loop trained the model on (one model
+    fit fold after fold: analysis/refits.py)."""
     trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
     return [evaluation for evaluation in model.evaluations
-            if evaluation.method in ("evaluate", "metric")
-            and identity_of(evaluation.x) in trained_on]
+            if evaluation.method in ("evaluate", "metric") and (
+                evaluation.trained_on_earlier or identity_of(evaluation.x) is not None and any(
+                    overlaps(seen, identity_of(evaluation.x)) for seen in trained_on))]
 
 
 class FitWithoutHoldout(Rule):

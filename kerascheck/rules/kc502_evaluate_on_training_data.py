@@ -250,11 +250,23 @@ preview = model.predict(x_train[:5])
             return  # a demonstration, a helper's fit, or a model evaluated where it is reloaded
         if evaluated_elsewhere(model):
             return
+        trained_on = {getattr(fit.x, "identity", None) for fit in model.fits}
         for evaluation in evaluated_on_training_data(model):
+            if evaluation.trained_on_earlier:
+                yield self.finding(
+                    evaluation.node,
+                    "The one model built before the loop keeps training round after round, "
+                    "so from the second fold on it is evaluated on rows it was trained on in "
+                    "an earlier round; build (or re-initialise) the model inside the loop")
+                continue
+            if evaluation.x.identity in trained_on:
+                what = "the data it was trained on"
+            else:  # a slice of it, or a head of the series it was fit on a longer head of
+                what = "rows it was trained on (the data evaluated lies inside the training data)"
             yield self.finding(
                 evaluation.node,
-                "The model is evaluated on the data it was trained on, which measures "
-                "memory, not generalisation; evaluate on held-out data (a test split)")
+                f"The model is evaluated on {what}, which measures memory, not "
+                f"generalisation; evaluate on held-out data (a test split)")
 
     def prove(self, subject=None):
         """Train a model on random labels it can only memorize: it scores near 100% on its
