@@ -16,6 +16,7 @@ from kerascheck.analysis.values import (
     Frame,
     FuncVal,
     Instance,
+    ModelChoice,
     ModelVal,
     ObjectVal,
     Ref,
@@ -23,6 +24,7 @@ from kerascheck.analysis.values import (
     Value,
     loss_fact,
     merge_values,
+    models_in,
 )
 from kerascheck.facts import CompileFact, DataFact, Event, ModelFact, known
 
@@ -71,7 +73,10 @@ class Functions:
         return compile_fact
 
     def escape(self, value: Value) -> None:
-        if isinstance(value, ModelVal):
+        if isinstance(value, ModelChoice):
+            for model in value.models:
+                self.escape(ModelVal(model))
+        elif isinstance(value, ModelVal):
             value.model.escapes = True
             if value.model.escaped_at is None:
                 value.model.escaped_at = len(value.model.events)
@@ -91,8 +96,8 @@ class Functions:
             return UNKNOWN_VALUE
         self._calls[id(node)] = calls + 1
         # a model handed to the file's own helper (an LR finder, a train() function)
-        helper_models = {id(value.model) for value in [*args, *kwargs.values()]
-                         if isinstance(value, ModelVal)} - self.parameter_models
+        helper_models = {id(model) for value in [*args, *kwargs.values()]
+                         for model in models_in(value)} - self.parameter_models
         self._interpreted_functions.add(id(node))
         inner = Frame(parent=function.scope, standalone=standalone)
         self._bind_parameters(node, inner, args, kwargs)

@@ -20,8 +20,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, holders, loops, origins, preprocessors, project, refits, rows,
-    subclassing, wrappers,
+    branches, choices, dataflow, holders, loops, origins, preprocessors, project, refits,
+    rows, subclassing, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
@@ -31,8 +31,8 @@ from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
-    UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelPart,
-    ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, literal, outer_frame, shape_of,
+    UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelChoice,
+    ModelPart, ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, literal, outer_frame, shape_of,
     tensors_in,
 )
 from kerascheck.facts import (
@@ -97,7 +97,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
                          statistics_fits=self.statistics_fits, layer_graphs=layer_graphs)
-
 
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
         for statement in statements:
@@ -268,6 +267,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return subclassing.read_attribute(base, attribute)
         if isinstance(base, project.ModuleVal):
             return project.module_attribute(self, base, attribute)
+        if isinstance(base, ModelChoice):  # one of the models an ``if`` chose between
+            return choices.attribute(self, base, attribute, node)
         if isinstance(base, ModelVal):
             if attribute == "layers":
                 return ModelPart(base.model, "layers")
@@ -407,6 +408,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
 
     def call_method(self, receiver: Value, method: str, node: cst.Call, args, kwargs, star,
                     frame: Frame) -> Value:
+        if isinstance(receiver, ModelChoice):
+            return choices.call_method(self, receiver, method, node, (args, kwargs, star), frame)
         if isinstance(receiver, ModelVal):
             overridden = subclassing.overridden_method(self, receiver.model, method, node, args,
                                                        kwargs)

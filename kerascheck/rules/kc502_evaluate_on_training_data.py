@@ -12,6 +12,7 @@ from kerascheck.rules.kc501_fit_without_holdout import (
     evaluated_elsewhere,
     evaluated_on_training_data,
     is_training_run,
+    predicted_as_test_on_training_data,
     saved_for_later,
 )
 
@@ -267,6 +268,12 @@ preview = model.predict(x_train[:5])
                 evaluation.node,
                 f"The model is evaluated on {what}, which measures memory, not "
                 f"generalisation; evaluate on held-out data (a test split)")
+        for evaluation, name in predicted_as_test_on_training_data(model):
+            yield self.finding(
+                evaluation.node,
+                f"`{name}`, the data the file predicts as its test data, is the very data the "
+                f"model was trained on, so its predictions measure memory; train on the "
+                f"training data and predict the held-out test data")
 
     def prove(self, subject=None):
         """Train a model on random labels it can only memorize: it scores near 100% on its
