@@ -168,3 +168,84 @@ def test_one_model_fit_on_every_splitter_fold_is_evaluated_on_rows_it_trained_on
 
 def test_one_model_carried_through_time_series_folds_is_silent():
     assert_marked(SPLITTER_FOLDS.format(splitter="TimeSeriesSplit", mark=""))
+
+
+CHAINS = """
+import argparse
+import numpy as np
+import pandas as pd
+from tensorflow import keras
+parser = argparse.ArgumentParser()
+parser.add_argument("--chain", default="ab")
+args = parser.parse_args()
+train_table, test_table = pd.read_csv("train.csv"), pd.read_csv("test.csv")
+def encode(column):
+    return np.stack([np.frombuffer(text.encode(), dtype=np.uint8)[:20] for text in column])
+def two_inputs():
+    a, b = keras.Input(shape=(20,)), keras.Input(shape=(20,))
+    joined = keras.layers.concatenate([keras.layers.Dense(8, activation="relu")(a),
+                                       keras.layers.Dense(8, activation="relu")(b)])
+    return keras.Model([a, b], keras.layers.Dense(1, activation="sigmoid")(joined))
+def one_input():
+    a = keras.Input(shape=(20,))
+    hidden = keras.layers.Dense(8, activation="relu")(a)
+    return keras.Model(a, keras.layers.Dense(1, activation="sigmoid")(hidden))
+y_train = np.array(train_table.label)
+if args.chain == "ab":
+    alpha_train, beta_train = encode(train_table.alpha), encode(train_table.beta)
+    alpha_test, beta_test = encode(test_table.alpha), encode(test_table.beta)
+    train_inputs = [{first}, {second}]
+    test_inputs = [alpha_test, beta_test]
+    model = two_inputs()
+elif args.chain == "a":
+    alpha_train, alpha_test = encode(train_table.alpha), encode(test_table.alpha)
+    train_inputs = [{single}]
+    test_inputs = [alpha_test]
+    model = one_input()
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(train_inputs, y_train, epochs=30)
+predictions = model.predict(test_inputs){mark}
+pd.DataFrame({{"prediction": np.ravel(predictions)}}).to_csv("out.csv")
+"""
+
+
+def test_fit_on_the_test_inputs_of_each_branch_then_predicted_as_test():
+    assert_marked(CHAINS.format(first="alpha_test", second="beta_test", single="alpha_test",
+                                mark="  # expect: KC502"))
+
+
+def test_fit_on_the_training_inputs_of_each_branch_is_silent():
+    assert_marked(CHAINS.format(first="alpha_train", second="beta_train", single="alpha_train",
+                                mark=""))
+
+
+def test_a_model_chosen_by_an_if_is_judged_on_what_follows():
+    assert_marked("""
+import keras
+from loaders import load_table
+x_train, y_train = load_table("train.csv")
+def small():
+    return keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(1)])
+def large():
+    return keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(1)])
+if len(x_train) > 10000:
+    model = large()
+else:
+    model = small()
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, epochs=40)
+print(model.evaluate(x_train, y_train))  # expect: KC502
+""")
+
+
+def test_a_prediction_on_the_training_data_not_named_test_is_left_to_kc501():
+    assert_marked("""
+import keras
+from loaders import load_table
+x_train, y_train = load_table("train.csv")
+model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit([x_train, x_train], y_train, epochs=40)  # expect: KC501
+fitted = model.predict([x_train, x_train])
+""")
