@@ -166,8 +166,13 @@ def test_one_model_fit_on_every_splitter_fold_is_evaluated_on_rows_it_trained_on
     assert_marked(SPLITTER_FOLDS.format(splitter="KFold", mark="  # expect: KC502"))
 
 
-def test_one_model_carried_through_time_series_folds_is_silent():
-    assert_marked(SPLITTER_FOLDS.format(splitter="TimeSeriesSplit", mark=""))
+@pytest.mark.parametrize("code", [
+    SPLITTER_FOLDS.format(splitter="TimeSeriesSplit", mark=""),  # warm-started, never leaked
+    SPLITTER_FOLDS.format(splitter="ShuffleSplit", mark="").replace("n_splits=4", "n_splits=1"),
+    SPLITTER_FOLDS.format(splitter="KFold", mark="") + "    break\n",  # one round only
+])
+def test_one_model_through_forward_or_single_round_folds_is_silent(code):
+    assert_marked(code)
 
 
 CHAINS = """

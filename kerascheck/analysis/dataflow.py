@@ -316,7 +316,8 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
         return DataVal(origins.generator_flow(instance, name, kwargs, node)) \
             if name.startswith("flow") else None
     if leaf in splits.FOLD_SPLITTERS:
-        return Instance(f"{instance.qualname}.split", node=node) if name == "split" else None
+        return Instance(f"{instance.qualname}.split", instance.kwargs, node=node) \
+            if name == "split" else None
     if name in ("fit", "fit_transform", "partial_fit", "adapt", "fit_on_texts"):
         preprocessors.record_statistics_fit(analyzer, instance, data_arg, node)
         preprocessors.record_fit(instance, data_arg)

@@ -21,7 +21,7 @@ def loop_value(analyzer, statement: cst.For, frame) -> Value:
     value = analyzer.eval(iterable.args[0].value if enumerated else iterable, frame)
     if splits.is_folds(value):
         analyzer.__dict__.setdefault("fold_loops", {})[id(statement)] = (
-            id(value.node), value.qualname)
+            id(value.node), value.qualname, value.kwargs.get("n_splits"))
         pair = Seq([DataVal(fact) for fact in splits.fold_indices(value)])
         return Seq([UNKNOWN_VALUE, pair]) if enumerated else pair
     analyzer.escape(value)

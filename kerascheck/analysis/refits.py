@@ -16,7 +16,8 @@ knows it when, in one ``for`` loop the model was not built in:
 
 Nothing in the loop may reset the model: a use of it besides fitting, evaluating, predicting,
 compiling and printing (``set_weights``, ``load_weights``, ``reset_states``, a helper it is
-handed) leaves the evaluations as they are. Each such evaluation is marked
+handed) leaves the evaluations as they are; so does a loop that may stop after one round (a
+``break``, ``range(1)``, ``ShuffleSplit(n_splits=1)``, a ``PredefinedSplit``). Each such evaluation is marked
 :attr:`~kerascheck.facts.EvaluationFact.trained_on_earlier`.
 """
 
@@ -30,8 +31,9 @@ import libcst as cst
 _KEEPS_WEIGHTS = {"fit", "fit_generator", "evaluate", "evaluate_generator", "predict",
                   "predict_generator", "predict_on_batch", "test_on_batch", "compile", "summary",
                   "count_params", "save", "save_weights", "call"}
-# splitters whose later test rows were never in an earlier round's training rows
-_FORWARD_SPLITTERS = {"TimeSeriesSplit"}
+# splitters whose later test rows were never in an earlier round's training rows, or that may
+# well make one round only (a predefined split into one training and one test set)
+_FORWARD_SPLITTERS = {"TimeSeriesSplit", "PredefinedSplit"}
 
 
 def mark_reused_models(analyzer) -> None:
@@ -66,10 +68,12 @@ def _rotates(fit, evaluation, statement: cst.For, folds) -> bool:
     tested = getattr(evaluation.x, "identity", None)
     if not isinstance(trained, tuple) or not isinstance(tested, tuple):
         return False
+    if _ends_early(statement):
+        return False
     if folds is not None:
-        call, splitter = folds
-        if splitter.split(".")[-2] in _FORWARD_SPLITTERS:
-            return False
+        call, splitter, rounds = folds
+        if splitter.split(".")[-2] in _FORWARD_SPLITTERS or getattr(rounds, "value", 2) == 1:
+            return False  # carried forward, or one round only (``ShuffleSplit(n_splits=1)``)
         return len(trained) == 5 == len(tested) and trained[0] == "split" == tested[0] and \
             trained[1] == tested[1] and trained[2:] == ("train", call, 0) and \
             tested[2:] == ("test", call, 0)
@@ -90,6 +94,25 @@ def _complement_of_moving_slice(trained, tested, loop_names: set[str]) -> bool:
     return isinstance(head, tuple) and isinstance(tail, tuple) and len(head) == len(tail) == 3 \
         and head[0] == tail[0] == tested[0] and head[1] == tail[1] == "slice" and \
         _bounds(head[2]) == ("", low) and _bounds(tail[2]) == (high, "")
+
+
+def _ends_early(statement: cst.For) -> bool:
+    """Whether the loop may stop after a round (a ``break``, a ``return``) or runs once at most
+    (``range(1)``): then no later round is scored on an earlier round's rows."""
+    iterable = statement.iter
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and \
+            iterable.func.value == "range" and len(iterable.args) == 1 and \
+            isinstance(iterable.args[0].value, cst.Integer) and \
+            int(iterable.args[0].value.value) < 2:
+        return True
+    pending = list(statement.body.children)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.Break, cst.Return)):
+            return True
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            pending.extend(node.children)
+    return False
 
 
 def _bounds(code: str):
