@@ -254,3 +254,23 @@ model.compile(optimizer="adam", loss="mse")
 model.fit([x_train, x_train], y_train, epochs=40)  # expect: KC501
 fitted = model.predict([x_train, x_train])
 """)
+
+
+def test_a_chosen_model_reads_names_rebound_after_the_if_as_they_are_now():
+    assert_marked("""
+import keras
+from loaders import load_table
+x_train, y_train = load_table("train.csv")
+x_test, y_test = load_table("test.csv")
+if len(x_train) > 10000:
+    model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(1)])
+    inputs = x_train
+else:
+    model = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(4, activation="relu"),
+                              keras.layers.Dense(1)])
+    inputs = x_train[:5000]
+model.compile(optimizer="adam", loss="mse")
+model.fit(inputs, y_train, epochs=40)
+inputs = x_test
+print(model.evaluate(inputs, y_test))
+""")
