@@ -229,6 +229,7 @@ class EvaluationFact:
     x: Any = UNKNOWN
     node: Any = None
     method: str = "evaluate"
+    trained_on_earlier: bool = False  # in an earlier round of its loop (analysis/refits.py)
 
 
 @dataclass(eq=False)
@@ -311,10 +312,10 @@ class ModelFact:
     escapes: bool = False  # returned, stored or passed where the analysis cannot follow it
     node: Any = None
     name: str | None = None
-    # len(events) when the model first escaped: uses after that index may be hidden (KC504)
-    escaped_at: int | None = None
+    escaped_at: int | None = None  # len(events) when it first escaped: later uses may hide (KC504)
     used_as_layer: bool = False  # nested in another model: its output is not a model output
     task: TaskFact = field(default_factory=TaskFact)  # filled once the model's life is known
+    built_under: tuple = ()  # the branches and loops it is built under (as Event.path)
     channels_first: bool = False  # the file switches Keras to channels-first images (shapes)
 
     # -- graph helpers (constant time each: rules ask them of every layer) ----------------
@@ -402,8 +403,7 @@ class FileFacts:
     keras_calls: list[KerasCallFact] = field(default_factory=list)
     # (expression node, dotted path) for every Keras/TensorFlow path the file spells out (KC601)
     references: list = field(default_factory=list)
-    # (module node, dotted module path, [(alias node, imported name), ...]) for every
-    # ``import``/``from ... import`` (KC601)
+    # (module node, dotted module path, [(alias node, imported name), ...]) per import (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
     layer_graphs: list[ModelFact] = field(default_factory=list)  # Layer subclasses' call()

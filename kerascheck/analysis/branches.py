@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import UNKNOWN_VALUE, Const, Seq, Value, merge_values
+from kerascheck.analysis.values import (
+    UNKNOWN_VALUE, Const, Seq, Value, chosen_model, merge_values,
+)
 
 
 def merge_branches(outcomes: list[dict], statement) -> dict:
@@ -16,9 +18,15 @@ def merge_branches(outcomes: list[dict], statement) -> dict:
     treated as scaled if any branch scaled it, so that no rule fires on a possibility. Anything
     else that differs (two models, a loss on each branch) becomes unknown."""
     merged: dict = {}
+    chosen = []
     for name in {name for outcome in outcomes for name in outcome}:
         values = [outcome[name] for outcome in outcomes if name in outcome]
-        merged[name] = merge_values(values, ("merged", id(statement), name))
+        choice = chosen_model(values, statement, [o for o in outcomes if name in o])
+        if choice is not None:  # a model each branch built (analysis/choices.py)
+            chosen.append(choice)
+        merged[name] = choice or merge_values(values, ("merged", id(statement), name))
+    for choice in chosen:  # what the names held right after the ``if`` (the frame moves on)
+        choice.merged = dict(merged)
     return merged
 
 

@@ -151,7 +151,7 @@ class ModelConstruction:
         else:
             model.exact = False
         self._settle_input(model)
-        self.models.append(model)
+        self.register_model(model)
         return ModelVal(model)
 
     def _append_sequential(self, model: ModelFact, item: Value, conditional: bool) -> None:
@@ -199,10 +199,10 @@ class ModelConstruction:
         output_values = outputs.items if isinstance(outputs, Seq) else [outputs]
         if outputs is None or not all(isinstance(v, TensorVal) for v in output_values):
             model.exact = False
-            self.models.append(model)
+            self.register_model(model)
             return ModelVal(model)
         self.build_graph(model, output_values)
-        self.models.append(model)
+        self.register_model(model)
         return ModelVal(model)
 
     def build_graph(self, model: ModelFact, output_values: list) -> None:
@@ -286,7 +286,9 @@ class ModelConstruction:
         if isinstance(validation_data, DataVal):
             fit.validation_x = validation_data.data
             fit.validation_node = keyword_value(node, "validation_data", 7)
-        if isinstance(x, Seq) and x.exact:  # fit([1, 2, 3], [2, 4, 6]): a literal handful
+        if isinstance(x, Seq) and x.exact and inputs_of(x) is not None:
+            fit.x = inputs_of(x).data  # fit([images, captions], y): the inputs of each branch
+        elif isinstance(x, Seq) and x.exact:  # fit([1, 2, 3], [2, 4, 6]): a literal handful
             fit.x = DataFact(synthetic=True, identity=("value", id(node)))
         fit.epochs = _epochs(args, kwargs)
         if fit.has_validation is False and self._callbacks_hold_other_data(node, kwargs, fit):
@@ -333,6 +335,7 @@ class ModelConstruction:
         elif method in ("evaluate", "evaluate_generator", "predict", "predict_generator",
                         "predict_on_batch", "test_on_batch"):
             x = args[0] if args else kwargs.get("x", UNKNOWN_VALUE)
+            x = inputs_of(x) or x
             model.evaluations.append(EvaluationFact(
                 x=x.data if isinstance(x, DataVal) else UNKNOWN, node=node,
                 method="evaluate" if method.startswith(("evaluate", "test")) else "predict"))
@@ -341,6 +344,20 @@ class ModelConstruction:
                 return DataVal(DataFact(identity=("predicted", id(node)),
                                         predicted_by=(model, identity), node=node))
         return UNKNOWN_VALUE
+
+
+def inputs_of(value) -> DataVal | None:
+    """``[tcra, tcrb, peptides]`` given to a model of several inputs: one piece of data (of
+    the identities of all its arrays, made up if one of them is), so that ``fit(inputs)`` and
+    ``predict(inputs)`` see the same data; None unless a list or tuple of arrays the analysis
+    follows."""
+    if not isinstance(value, Seq) or not value.exact or len(value.items) < 2 or not all(
+            isinstance(item, DataVal) for item in value.items):
+        return None
+    facts = [item.data for item in value.items]
+    return DataVal(DataFact(identity=("inputs", tuple(fact.identity for fact in facts)),
+                            synthetic=any(fact.synthetic for fact in facts),
+                            node=facts[0].node))
 
 
 def _epochs(args: list, kwargs: dict):

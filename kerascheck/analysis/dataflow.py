@@ -229,9 +229,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         return _scaled(_first(args, kwargs, "image", "x"), node)
     if leaf == "argmax" and root in ("numpy", "tensorflow"):
         return _argmax(_first(args, kwargs, "a", "input"))
-    if root == "numpy" and leaf in ("vstack", "stack", "concatenate") and args and isinstance(
-            args[0], Seq) and args[0].exact and len(args[0].items) == 1:
-        return _preserve(args[0].items[0], node)  # np.vstack([x]): one array, stacked alone
+    if root == "numpy" and (joined := splits.joined(leaf, args, node, _preserve)) is not None:
+        return joined  # np.vstack([x]): x itself; np.concatenate([x[:a], x[b:]]): those rows
     if root == "numpy" and leaf in NUMPY_PRESERVING:
         return _preserve(_first(args, kwargs, "a", "object"), node)
     if root == "tensorflow":
@@ -317,7 +316,8 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
         return DataVal(origins.generator_flow(instance, name, kwargs, node)) \
             if name.startswith("flow") else None
     if leaf in splits.FOLD_SPLITTERS:
-        return Instance(f"{instance.qualname}.split", node=node) if name == "split" else None
+        return Instance(f"{instance.qualname}.split", instance.kwargs, node=node) \
+            if name == "split" else None
     if name in ("fit", "fit_transform", "partial_fit", "adapt", "fit_on_texts"):
         preprocessors.record_statistics_fit(analyzer, instance, data_arg, node)
         preprocessors.record_fit(instance, data_arg)

@@ -16,6 +16,7 @@ from kerascheck.analysis.values import (
     Frame,
     FuncVal,
     Instance,
+    ModelChoice,
     ModelVal,
     ObjectVal,
     Ref,
@@ -23,6 +24,7 @@ from kerascheck.analysis.values import (
     Value,
     loss_fact,
     merge_values,
+    models_in,
 )
 from kerascheck.facts import CompileFact, DataFact, Event, LossFact, ModelFact, known
 
@@ -68,7 +70,7 @@ class Functions:
     def call_logits_function(self, ref: Ref, node: cst.Call, args, kwargs) -> None:
         """``tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=model(x))`` under a
         ``GradientTape``: that model's loss, a cross-entropy over logits (``from_logits=True``)."""
-        loss = LOGITS_FUNCTIONS.get(ref.qualname)
+        loss = LOGITS_FUNCTIONS.get(ref.qualname) if self._taping else None
         if loss is not None:
             self._tape_loss(LossFact(loss, True, node),
                             kwargs.get("logits", args[1] if len(args) > 1 else None))
@@ -86,7 +88,10 @@ class Functions:
         return compile_fact
 
     def escape(self, value: Value) -> None:
-        if isinstance(value, ModelVal):
+        if isinstance(value, ModelChoice):
+            for model in value.models:
+                self.escape(ModelVal(model))
+        elif isinstance(value, ModelVal):
             value.model.escapes = True
             if value.model.escaped_at is None:
                 value.model.escaped_at = len(value.model.events)
@@ -106,8 +111,8 @@ class Functions:
             return UNKNOWN_VALUE
         self._calls[id(node)] = calls + 1
         # a model handed to the file's own helper (an LR finder, a train() function)
-        helper_models = {id(value.model) for value in [*args, *kwargs.values()]
-                         if isinstance(value, ModelVal)} - self.parameter_models
+        helper_models = {id(model) for value in [*args, *kwargs.values()]
+                         for model in models_in(value)} - self.parameter_models
         self._interpreted_functions.add(id(node))
         inner = Frame(parent=function.scope, standalone=standalone)
         self._bind_parameters(node, inner, args, kwargs)
@@ -161,6 +166,11 @@ class Functions:
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 frame.variables[star.name.value] = UNKNOWN_VALUE
+
+    def register_model(self, model: ModelFact) -> None:
+        """A model the file builds, with the branches and loops it is built under."""
+        model.built_under = tuple(self._path)
+        self.models.append(model)
 
     def record_event(self, model: ModelFact, method: str, node) -> None:
         model.events.append(Event(method, node, conditional=self._conditional > 0,

@@ -1,15 +1,14 @@
 """From a parsed file to facts: the models it builds and the data that reaches them.
 
-A small abstract interpreter walks the file's statements in execution order. It resolves names
-through the file's imports (see :mod:`kerascheck.analysis.names`), evaluates the expressions that matter
-(layer and model constructors, ``compile``/``fit``/``evaluate`` calls, data loaders and the
-operations on their results) to :mod:`kerascheck.analysis.values`, and records what it sees on
-:class:`~kerascheck.facts.ModelFact` objects. Everything else evaluates to an unknown value.
+A small abstract interpreter walks the statements in execution order, resolves names through the
+imports (:mod:`kerascheck.analysis.names`), evaluates layers, models, ``compile``/``fit`` calls,
+data loaders and what is done to their results to :mod:`kerascheck.analysis.values`, and records
+it on :class:`~kerascheck.facts.ModelFact` objects; anything else is an unknown value.
 
 Functions of the file are interpreted where they are called (with the argument values), so a
-builder function's model is the caller's model; a function that is never called is interpreted
-once on its own with unknown parameters, and a model that leaves it (returned, stored, passed on)
-is marked as escaping, so that rules about its whole life (KC501) stay silent.
+builder function's model is the caller's model; a function never called is interpreted once on
+its own with unknown parameters, and a model that leaves it (returned, stored, passed on) is
+marked as escaping, so that rules about its whole life (KC501) stay silent.
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, holders, loops, origins, preprocessors, project, rows, subclassing,
-    wrappers,
+    branches, choices, dataflow, holders, loops, origins, preprocessors, project, refits,
+    rows, subclassing, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
@@ -31,9 +30,9 @@ from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import infer_task
 from kerascheck.analysis.values import (
-    UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelPart,
-    ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, folded_integers, literal, outer_frame,
-    shape_of, tensors_in,
+    UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelChoice,
+    ModelPart, ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, folded_integers, literal,
+    outer_frame, shape_of, tensors_in,
 )
 from kerascheck.facts import (
     UNKNOWN, DataFact, EvaluationFact, FileFacts, KerasCallFact, LayerFact, ModelFact,
@@ -88,6 +87,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             for node in self.unattributed_evaluations:
                 model.evaluations.append(EvaluationFact(x=UNKNOWN, node=node,
                                                         method="unattributed"))
+        refits.mark_reused_models(self)  # one model fit fold after fold (KC502)
         channels_first = sets_channels_first(self.keras_calls)
         for model in self.models:
             model.channels_first = channels_first  # then no shapes are followed (KC104)
@@ -96,7 +96,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
                          statistics_fits=self.statistics_fits, layer_graphs=layer_graphs)
-
 
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
         for statement in statements:
@@ -267,6 +266,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return subclassing.read_attribute(base, attribute)
         if isinstance(base, project.ModuleVal):
             return project.module_attribute(self, base, attribute)
+        if isinstance(base, ModelChoice):  # one of the models an ``if`` chose between
+            return choices.attribute(self, base, attribute, node)
         if isinstance(base, ModelVal):
             if attribute == "layers":
                 return ModelPart(base.model, "layers")
@@ -392,8 +393,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                                                                      None)))
             if namespace == "layers" and (leaf[:1].isupper() or leaf in MERGE_FUNCTIONS):
                 return self.make_layer(leaf, node, args, kwargs, star)
-        if self._taping:  # a loss over logits of TensorFlow's in a training loop
-            self.call_logits_function(ref, node, args, kwargs)
+        self.call_logits_function(ref, node, args, kwargs)  # under a GradientTape only
         tensors = tensors_in([*args, *kwargs.values()])
         if tensors:
             # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph
@@ -409,6 +409,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
 
     def call_method(self, receiver: Value, method: str, node: cst.Call, args, kwargs, star,
                     frame: Frame) -> Value:
+        if isinstance(receiver, ModelChoice):
+            return choices.call_method(self, receiver, method, node, (args, kwargs, star), frame)
         if isinstance(receiver, ModelVal):
             overridden = subclassing.overridden_method(self, receiver.model, method, node, args,
                                                        kwargs)

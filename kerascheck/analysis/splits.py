@@ -5,6 +5,10 @@
   form as a ``train_test_split`` half: ``("split", parent, "test", call, position)``), so a
   ``fit(x, y, validation_data=(x[test], y[test]))`` validates on rows it trains on (KC505).
 
+- Pieces joined again: ``np.concatenate([x[:a], x[b:]])`` holds the rows of those pieces (an
+  identity ``("concat", (piece identities))``), so that the training rows of a hand-made fold
+  are seen to be the complement of its test rows ``x[a:b]`` (analysis/refits.py).
+
 A head and a tail cut at one boundary from data a preprocessor was fit on (``scaled[:n]``,
 ``scaled[n:]``) are a split too: ``preprocessors.record_row_cut`` (KC402).
 """
@@ -45,3 +49,24 @@ def fold_part(value, indices):
             _, call, half = identity
             return value.derive(identity=("split", value.data.identity, half, call, 0))
     return None
+
+
+def joined(leaf: str, args, node, preserve):
+    """``np.vstack([x])`` (one array stacked alone): ``preserve(x)``, the same data.
+    ``np.concatenate([a, b, ...])`` / ``np.vstack`` of several arrays of known identity: a
+    ``DataVal`` of the rows of those pieces and nothing else known (no source, no scale); None
+    for anything else."""
+    pieces = args[0] if args else None
+    items = getattr(pieces, "items", None)
+    if leaf not in ("concatenate", "vstack", "stack") or not getattr(pieces, "exact", False) \
+            or not items:
+        return None
+    if len(items) == 1:
+        return preserve(items[0], node)
+    if leaf == "stack" or not all(
+                isinstance(getattr(item, "data", None), DataFact) for item in items):
+        return None
+    if any(item.data.synthetic for item in items):
+        return None  # made-up rows stay made up (dataflow marks them so)
+    return type(items[0])(DataFact(identity=("concat", tuple(item.data.identity
+                                                          for item in items)), node=node))

@@ -172,7 +172,7 @@ def instantiate(analyzer: "Interpreter", cls: ClassVal, node: cst.Call, args, kw
         model.exact = False
         model.layers = [value.layer for value in this.attributes.values()
                         if isinstance(value, LayerVal)]
-    analyzer.models.append(model)
+    analyzer.register_model(model)
     return ModelVal(model)
 
 

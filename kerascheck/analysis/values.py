@@ -112,6 +112,16 @@ class ModelVal(Value):
 
 
 @dataclass(eq=False)
+class ModelChoice(Value):
+    """One of several models the file builds, chosen by an ``if`` (``if chain == "ab": mdl =
+    two_chain() else: mdl = one_chain()``): what is done to it is done to each (choices.py)."""
+
+    models: list
+    outcomes: list = field(default_factory=list)  # the variables each model's branch left
+    merged: dict | None = None  # the variables after the ``if`` (what the branches became)
+
+
+@dataclass(eq=False)
 class ModelPart(Value):
     """``model.layers`` / ``model.layers[i]``: reading ``.output`` from it inspects the model."""
 
@@ -381,3 +391,32 @@ def outer_frame(module_frame: "Frame", frame: "Frame", name: str, is_global: boo
     while outer is not None and outer is not module_frame and name not in outer.variables:
         outer = outer.parent
     return outer if outer is not None else module_frame
+
+
+def chosen_model(values: list, statement, outcomes: list) -> ModelChoice | None:
+    """The choice among the models the branches of an ``if`` bound to one name (``outcomes``:
+    the variables each of those branches left), or None."""
+    if not isinstance(statement, cst.If) or len(values) < 2:
+        return None
+    models, left = [], []
+    for value, outcome in zip(values, outcomes):
+        if isinstance(value, ModelChoice):  # a choice made inside a branch: its own branches
+            models.extend(value.models)
+            left.extend(value.outcomes)
+        elif isinstance(value, ModelVal):
+            models.append(value.model)
+            left.append(outcome)
+        else:
+            return None
+    if len({id(model) for model in models}) != len(models):
+        return None  # one model on two branches: not a choice between models
+    return ModelChoice(models, left)
+
+
+def models_in(value) -> list:
+    """The models a value is or may be (a model, a choice of models)."""
+    if isinstance(value, ModelVal):
+        return [value.model]
+    if isinstance(value, ModelChoice):
+        return list(value.models)
+    return []

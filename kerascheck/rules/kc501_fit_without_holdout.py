@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import libcst as cst
+
 from kerascheck import fixes
+from kerascheck.analysis.overlap import overlaps
 from kerascheck.facts import UNKNOWN, FileFacts, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -14,10 +19,12 @@ def identity_of(data) -> object:
 def evaluated_elsewhere(model: ModelFact) -> bool:
     """Whether the file evaluates or predicts with the model on anything but its training data
     (an evaluation the linter cannot attribute, or on unknown data, counts: precision first)."""
-    trained_on = {identity_of(fit.x) for fit in model.fits}
+    trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
     for evaluation in model.evaluations:
         identity = identity_of(evaluation.x)
-        if identity is None or identity not in trained_on:
+        if evaluation.trained_on_earlier:
+            continue  # its rows were trained on in an earlier round (analysis/refits.py)
+        if identity is None or not any(overlaps(seen, identity) for seen in trained_on):
             return True
     return False
 
@@ -54,11 +61,41 @@ def file_holds_out(facts: FileFacts) -> bool:
 
 
 def evaluated_on_training_data(model: ModelFact) -> list:
-    """The evaluations (``evaluate()`` or a metric over ``predict()``) on training data."""
+    """The evaluations (``evaluate()`` or a metric over ``predict()``) on training data: the
+    very data, or data known to share its rows (a slice of it, a head of the same series:
+    analysis/overlap.py), or rows an earlier round of a loop trained the model on (one model
+    fit fold after fold: analysis/refits.py)."""
     trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
     return [evaluation for evaluation in model.evaluations
-            if evaluation.method in ("evaluate", "metric")
-            and identity_of(evaluation.x) in trained_on]
+            if evaluation.method in ("evaluate", "metric") and (
+                evaluation.trained_on_earlier or identity_of(evaluation.x) is not None and any(
+                    overlaps(seen, identity_of(evaluation.x)) for seen in trained_on))]
+
+
+def predicted_as_test_on_training_data(model: ModelFact) -> list:
+    """``(prediction, name)`` for each ``predict()`` on the very data the model was fit on whose
+    inputs the file names test data (``predict(test_inputs)`` after ``fit(test_inputs, ...)``):
+    the file's test prediction, made on training data (KC502)."""
+    trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
+    found = []
+    for evaluation in model.evaluations:
+        name = _test_name(evaluation.node)
+        if name and evaluation.method == "predict" and identity_of(evaluation.x) in trained_on:
+            found.append((evaluation, name))
+    return found
+
+
+def _test_name(node) -> str | None:
+    """The name of a ``predict``'s inputs when it calls them test data (``test_inputs``,
+    ``x_test``, ``testX``; not ``latest``)."""
+    given = next((arg.value for arg in getattr(node, "args", ()) if arg.keyword is None or
+                  arg.keyword.value == "x"), None)
+    if isinstance(given, cst.Attribute):
+        given = given.attr
+    if not isinstance(given, cst.Name):
+        return None
+    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", given.value)
+    return given.value if "test" in (word.lower() for word in words) else None
 
 
 class FitWithoutHoldout(Rule):
@@ -238,7 +275,8 @@ report(model, x_test, y_test)
             return
         if any(fit.has_validation is not False for fit in model.fits):
             return
-        if evaluated_elsewhere(model) or evaluated_on_training_data(model):
+        if evaluated_elsewhere(model) or evaluated_on_training_data(model) or \
+                predicted_as_test_on_training_data(model):
             # An evaluation on the training data is KC502's more specific finding: one root
             # cause, one report.
             return

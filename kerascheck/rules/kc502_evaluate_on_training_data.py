@@ -12,6 +12,7 @@ from kerascheck.rules.kc501_fit_without_holdout import (
     evaluated_elsewhere,
     evaluated_on_training_data,
     is_training_run,
+    predicted_as_test_on_training_data,
     saved_for_later,
 )
 
@@ -107,8 +108,19 @@ class EvaluateOnTrainingData(Rule):
     trained on, when the file evaluates the model on nothing else and training used no
     validation data. Reported at the evaluation. Data is identified by where it came from,
     arguments included: `vectorize(train_texts)` and `vectorize(test_texts)` differ, and so do
-    `table.iloc[:n, 0:4]` and `table.iloc[n:, 0:4]`. Demonstrations (made-up data, a model saved
-    to be judged where it is reloaded) are not judged, as for KC501.
+    `table.iloc[:n, 0:4]` and `table.iloc[n:, 0:4]`. Data known to share rows with the training
+    data counts as training data: a slice of it (`x[-300:]` after `fit(x, ...)`), or a head of
+    the series the model was fit on a head of (`series[0:n_test]` next to
+    `series[0:n_train]`, also through the same helper with the same other arguments). So does
+    the test split of a cross-validation loop that keeps fitting one model built before the
+    loop (`for train, test in KFold(5).split(x)`, or a hand-made fold `x[i*n:(i+1)*n]` with
+    `np.concatenate([x[:i*n], x[(i+1)*n:]])` for training): from the second round on the model
+    is scored on rows an earlier round trained it on (a `TimeSeriesSplit`, whose later test
+    rows were never trained on, and a model reset in the loop are not reported). A `predict()`
+    on the training data whose inputs the file names test data (`predict(test_inputs)` after
+    `fit(test_inputs, y_train)`) is the file's test prediction made on training data.
+    Demonstrations (made-up data, a model saved to be judged where it is reloaded) are not
+    judged, as for KC501.
 
     ## Why is this bad?
     A score on the training data measures memory, not generalisation: a model that has memorised
@@ -190,6 +202,31 @@ model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
 model.fit(features, labels, epochs=30)
 score = model.evaluate(features, labels, verbose=0)  # expect: KC502
 """,
+        # the test head lies inside the training head of one series
+        """
+import keras
+import pandas as pd
+series = pd.read_csv("levels.csv")["level"] / 400.0
+n_train, n_test = 800, 400
+train, test = series.iloc[0:n_train].values, series.iloc[0:n_test].values
+model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(train[:-1], train[1:], epochs=20)
+print("Test MSE:", model.evaluate(test[:-1], test[1:]))  # expect: KC502
+""",
+        # one model, built before the loop, fit fold after fold
+        """
+import keras
+import numpy as np
+from sklearn.model_selection import KFold
+table = np.loadtxt("wine.csv", delimiter=",")
+x, y = table[:, :-1] / 20.0, table[:, -1]
+model = keras.Sequential([keras.Input(shape=(11,)), keras.layers.Dense(1)])
+model.compile(optimizer="rmsprop", loss="mse")
+for train, test in KFold(n_splits=5).split(x):
+    model.fit(x[train], y[train], epochs=15)
+    print(model.evaluate(x[test], y[test]))  # expect: KC502
+""",
     )
     valid = (
         # training and test scores side by side
@@ -250,11 +287,29 @@ preview = model.predict(x_train[:5])
             return  # a demonstration, a helper's fit, or a model evaluated where it is reloaded
         if evaluated_elsewhere(model):
             return
+        trained_on = {getattr(fit.x, "identity", None) for fit in model.fits}
         for evaluation in evaluated_on_training_data(model):
+            if evaluation.trained_on_earlier:
+                yield self.finding(
+                    evaluation.node,
+                    "The one model built before the loop keeps training round after round, "
+                    "so from the second fold on it is evaluated on rows it was trained on in "
+                    "an earlier round; build (or re-initialise) the model inside the loop")
+                continue
+            if evaluation.x.identity in trained_on:
+                what = "the data it was trained on"
+            else:  # a slice of it, or a head of the series it was fit on a longer head of
+                what = "rows it was trained on (the data evaluated lies inside the training data)"
             yield self.finding(
                 evaluation.node,
-                "The model is evaluated on the data it was trained on, which measures "
-                "memory, not generalisation; evaluate on held-out data (a test split)")
+                f"The model is evaluated on {what}, which measures memory, not "
+                f"generalisation; evaluate on held-out data (a test split)")
+        for evaluation, name in predicted_as_test_on_training_data(model):
+            yield self.finding(
+                evaluation.node,
+                f"`{name}`, the data the file predicts as its test data, is the very data the "
+                f"model was trained on, so its predictions measure memory; train on the "
+                f"training data and predict the held-out test data")
 
     def prove(self, subject=None):
         """Train a model on random labels it can only memorize: it scores near 100% on its

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.directory_splits import mismatched_subsets
 from kerascheck.analysis.origins import ignores_arguments
-from kerascheck.facts import DataFact, ModelFact
+from kerascheck.facts import DataFact, FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
 
@@ -82,7 +83,12 @@ class ValidationOnTrainingData(Rule):
     files. Datasets read from lists of files are those files: validation files cut from the
     very list the training dataset reads (`files[int(len(files) * 0.8):]` next to all of
     `files`) are validated on twice. Only training data that was loaded (a file, a dataset)
-    counts: a literal handful of rows or random numbers are a demonstration.
+    counts: a literal handful of rows or random numbers are a demonstration. And the
+    `subset="training"` and `subset="validation"` datasets of one directory
+    (`image_dataset_from_directory(d, validation_split=0.2, subset=...)`) whose calls order the
+    file list differently before cutting it (one shuffled and one not, or two seeds): most
+    validation files are then training files too. Reported at the argument that differs;
+    arguments not written out as literals are unknown and not judged.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that
@@ -175,6 +181,19 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(inputs, outcome, epochs=30,
           validation_data=(in_test, out_test))  # expect: KC505
 """,
+        # two subsets of one directory, cut from a shuffled and an unshuffled file list
+        """
+import keras
+train_ds = keras.utils.image_dataset_from_directory(
+    "spectra/train", validation_split=0.1, subset="training", seed=20, shuffle=True)
+val_ds = keras.utils.image_dataset_from_directory(
+    "spectra/train", validation_split=0.1, subset="validation", seed=20,
+    shuffle=False)  # expect: KC505
+model = keras.Sequential([keras.Input(shape=(256, 256, 3)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(), keras.layers.Dense(9, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train_ds, validation_data=val_ds, epochs=10)
+""",
     )
     valid = (
         # non-overlapping slices, a split, and the loaded test half
@@ -252,6 +271,19 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x_train, x_train, validation_data=(x_test, x_test))
 """,
     )
+
+    def check_file(self, facts: FileFacts):
+        for model in facts.models:
+            yield from self.check_model(model)
+        for _, at, differs in mismatched_subsets(facts.keras_calls, facts.module):
+            what = "shuffled differently (one `shuffle` flag is on, the other off)" \
+                if differs == "shuffle" else "shuffled with another `seed`"
+            yield self.finding(
+                at,
+                f"The validation subset and the training subset of this directory are cut "
+                f"from file lists {what}, so most validation files are training files too and "
+                f"the validation score measures memory; give both calls the same `shuffle` "
+                f"and `seed`")
 
     def check_model(self, model: ModelFact):
         for fit in model.fits:
