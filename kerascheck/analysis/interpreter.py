@@ -20,8 +20,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, dataflow, holders, loops, origins, preprocessors, project, rows, subclassing,
-    wrappers,
+    branches, dataflow, holders, loops, origins, own_statistics, preprocessors, project, rows,
+    subclassing, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
@@ -316,6 +316,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             parents = [v for v in (left, right) if isinstance(v, TensorVal)]
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
+        own_statistics.binary(self, left, right, node)  # X - X.mean(axis=0) (KC402)
         return dataflow.binary(left, right, node.operator, (node.left, node.right))
 
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
@@ -396,6 +397,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
         result = wrappers.call(self, ref, node, args, kwargs, star)
+        if result is None:  # np.mean(X), normalize(X, axis=0): own_statistics (KC402)
+            result = own_statistics.call(self, ref, node, args, kwargs)
         if result is None:
             result = dataflow.call_ref(ref, node, args, kwargs, star, self)
         if result is None:

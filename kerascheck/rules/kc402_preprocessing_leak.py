@@ -209,15 +209,18 @@ X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.
     def check_file(self, facts: FileFacts):
         for fit in facts.statistics_fits:
             learned = "its vocabulary" if fit.estimator in VOCABULARIES else "its statistics"
+            subject, learns = fit.estimator, f"learns {learned}"
+            if subject.startswith("the data's own"):  # arithmetic (analysis/own_statistics.py)
+                subject, learns = f"Scaling by {subject}", "takes its statistic"
             if fit.held_out:
                 yield self.finding(
                     fit.node,
-                    f"{fit.estimator} learns {learned} from held-out (test or validation) "
+                    f"{subject} {learns} from held-out (test or validation) "
                     f"data; fit it on the training data and only transform the rest")
             elif fit.later_split is not None:
                 yield self.finding(
                     fit.node,
-                    f"{fit.estimator} learns {learned} from all the data, which is split "
+                    f"{subject} {learns} from all the data, which is split "
                     f"into train and test afterwards, so the test rows leak into training; "
                     f"split first and fit on the training part")
 

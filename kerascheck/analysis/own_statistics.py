@@ -1,0 +1,130 @@
+"""Statistics a script takes from the data itself, with no fitted preprocessor (KC402).
+
+``sklearn.preprocessing.normalize(X, axis=0)`` divides every column by its norm over all the
+rows; ``(X - X.mean(axis=0)) / X.std(axis=0)``, ``(X - np.mean(X)) / np.std(X)`` and
+``X / X.max()`` standardize or rescale by the data's own mean, spread or extremes. Taken over the
+rows (axis 0, or over everything when no axis is given) such a statistic is learned from every
+row, exactly as a scaler's ``fit`` is, so it is a
+:class:`~kerascheck.facts.StatisticsFitFact` of that data: KC402 reports it when the data is
+split afterwards or is itself the test data. Statistics of each sample (``axis=1``,
+``axis=-1``, sklearn's default ``normalize`` of each row) learn nothing across rows and are left
+alone, and so is a statistic of other data (``x_test - x_train.mean()``: the right way).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerascheck.analysis import preprocessors
+from kerascheck.analysis.values import Const, DataVal, Seq
+from kerascheck.facts import DataFact, StatisticsFitFact
+
+# Reductions whose value, over the rows, is a statistic of those rows.
+ROW_STATISTICS = {"mean", "std", "var", "max", "min", "median", "nanmean", "nanstd", "nanvar",
+                  "nanmax", "nanmin", "nanmedian", "amax", "amin", "ptp"}
+# Extremes of pixels are the range of their type (0 and 255), whichever rows they come from.
+EXTREMES = {"max", "min", "amax", "amin", "nanmax", "nanmin", "ptp"}
+_NORMALIZERS = {"sklearn.preprocessing.normalize"}
+
+
+def _table(analyzer) -> dict:
+    """What each statistic value was computed from (kept on the running analyzer)."""
+    return analyzer.__dict__.setdefault("_own_statistic_of", {})
+
+
+def over_rows(axis) -> bool:
+    """Whether a reduction along ``axis`` (a value; None when not given) mixes the rows: no axis
+    (pandas and NumPy then reduce over the rows or over everything), ``axis=0``, ``axis=None``,
+    ``axis="index"``, or a tuple of axes with 0 in it. An axis the analysis cannot read is not."""
+    if axis is None:
+        return True
+    if isinstance(axis, Const):
+        return axis.value is None or axis.value in ("index", "rows") or (
+            type(axis.value) is int and axis.value == 0)
+    if isinstance(axis, Seq) and axis.exact:
+        return any(isinstance(item, Const) and type(item.value) is int and item.value == 0
+                   for item in axis.items)
+    return False
+
+
+def statistic(analyzer, receiver: DataVal, name: str, node: cst.Call, axis) -> DataVal:
+    """The value of a reduction of data (``X.mean(axis=0)``, ``np.std(X)``): a new value, which
+    remembers the data it was computed from when it was computed over the rows."""
+    value = DataVal(DataFact(identity=("value", id(node), "statistic"), node=node))
+    data = receiver.data
+    if name in ROW_STATISTICS and data.identity is not None and not data.synthetic and \
+            over_rows(axis) and not (
+            name in EXTREMES and data.source in ("pixels", "images")):
+        _table(analyzer)[value.data.identity] = (data.identity, name)
+    return value
+
+
+def of_method(analyzer, receiver: DataVal, name: str, node: cst.Call, args, kwargs) -> DataVal:
+    """``X.mean(axis=0)``, ``frame.std()``: the axis is the first argument."""
+    return statistic(analyzer, receiver, name, node, kwargs.get("axis", args[0] if args else None))
+
+
+def call(analyzer, ref, node: cst.Call, args, kwargs):
+    """The value of ``np.mean(X)``-like reductions and of ``normalize(X, axis=0)`` on data, or
+    None when ``ref`` is neither (the caller goes on as before)."""
+    qualname = ref.qualname
+    root, _, leaf = qualname.rpartition(".")
+    data = args[0] if args else kwargs.get("a", kwargs.get("X", kwargs.get("x")))
+    if not isinstance(data, DataVal):
+        return None
+    axis = kwargs["axis"] if "axis" in kwargs else (args[1] if len(args) > 1 else None)
+    if root == "numpy" and leaf in ROW_STATISTICS:
+        return statistic(analyzer, data, leaf, node, axis)
+    if qualname in _NORMALIZERS or ref.keras == "utils.normalize":
+        if not (isinstance(axis, Const) and type(axis.value) is int and axis.value == 0):
+            return None  # each row by its own norm (sklearn's default, Keras' axis=-1)
+        record(analyzer, data, node, "normalize(axis=0)",
+               node.args[0].value if node.args else None)
+        return data.derive(scaled=True)
+    return None
+
+
+def binary(analyzer, left, right, node: cst.BinaryOperation) -> None:
+    """``X - X.mean(axis=0)``, ``X / np.std(X)``: data shifted or divided by a statistic of the
+    same data is scaled with statistics learned from all its rows."""
+    if not isinstance(node.operator, (cst.Subtract, cst.Divide)):
+        return
+    table = _table(analyzer)
+    for data, other, expression in ((left, right, node.left), (right, left, node.right)):
+        if isinstance(data, DataVal) and isinstance(other, DataVal) and \
+                data.data.identity is not None:
+            source = table.get(other.data.identity)
+            if source is not None and source[0] == data.data.identity:
+                record(analyzer, data, node, f"the data's own {source[1]}", expression)
+                return
+
+
+def record(analyzer, data: DataVal, node, estimator: str, expression=None) -> None:
+    """A statistic of ``data`` learned from all its rows; the test or validation data's own
+    statistics (by where it came from, or by the name it is given) are held out."""
+    identity = data.data.identity
+    if identity is None or data.data.synthetic:
+        return
+    held_out = preprocessors.is_held_out(identity) or _named_held_out(expression)
+    fit = StatisticsFitFact(node=node, data_identity=identity, estimator=estimator,
+                            held_out=held_out)
+    # ``(X - mean) / std``: one scaling of one data set, reported once (the outer operation)
+    earlier = analyzer.__dict__.setdefault("_statistics_fit_of", {})
+    key = ("own", identity)
+    if key in earlier and earlier[key] in analyzer.statistics_fits:
+        analyzer.statistics_fits.remove(earlier[key])
+    earlier[key] = fit
+    analyzer.statistics_fits.append(fit)
+
+
+def _named_held_out(target) -> bool:
+    """Whether the data is spelled with a held-out name (``test_x[:, 2:26]``, ``X_test``): the
+    root name of the expression that is scaled."""
+    while isinstance(target, (cst.Subscript, cst.Attribute, cst.Call, cst.BinaryOperation)):
+        if isinstance(target, cst.Call):
+            target = target.func.value if isinstance(target.func, cst.Attribute) else None
+        elif isinstance(target, cst.BinaryOperation):
+            target = target.left
+        else:
+            target = target.value
+    return isinstance(target, cst.Name) and preprocessors.names_held_out(target.value)
