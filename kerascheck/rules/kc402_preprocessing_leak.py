@@ -148,6 +148,25 @@ import tensorflow as tf
 normalizer = tf.keras.layers.Normalization()
 normalizer.adapt(x_test)  # expect: KC402
 """,
+        # column norms of the test file's own rows; a helper standardizing by the whole
+        # array's mean and spread before it splits it
+        """
+import numpy as np
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
+fit_rows = np.loadtxt("fit_rows.csv", delimiter=",")
+test_rows = np.loadtxt("test_rows.csv", delimiter=",")
+fit_rows[:, 1:] = normalize(fit_rows[:, 1:], axis=0)
+test_rows[:, 1:] = normalize(test_rows[:, 1:], axis=0)  # expect: KC402
+
+def prepare(recording, standardize=True):
+    signals = np.asarray(recording.samples())
+    labels = recording.labels() - 1
+    if standardize:
+        signals = (signals - np.mean(signals)) / np.std(signals)  # expect: KC402
+    return train_test_split(signals, labels, test_size=0.25)
+""",
     )
     valid = (
         # split first, fit on the training part, transform the rest
@@ -203,6 +222,23 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
 scaler = StandardScaler().fit(X_train)
 X_train = scaler.transform(X_train)
 X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.1)
+""",
+        # each row by its own norm, each sample by its own spread, and the test rows by the
+        # training rows' mean: nothing is learned across the held-out rows
+        """
+import numpy as np
+import pandas as pd
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
+table = pd.read_csv("measurements.csv")
+X, y = table.drop(columns=["label"]).values, table["label"].values
+X = normalize(X)
+X = X / X.std(axis=1, keepdims=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+center, spread = X_train.mean(axis=0), X_train.std(axis=0)
+X_train = (X_train - center) / spread
+X_test = (X_test - center) / spread
 """,
     )
 

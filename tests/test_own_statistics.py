@@ -1,0 +1,113 @@
+"""Statistics taken from the data itself, with no scaler object (analysis/own_statistics.py,
+KC402): column norms of the test rows, a whole array standardized by its own mean and spread
+before it is split, also inside a helper. Lines are marked ``# expect: KCnnn``; every other line
+must stay silent."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import expected_lines, lint
+
+
+def assert_marked(code: str) -> None:
+    found = sorted((d.line, d.code) for d in lint(code) if d.code == "KC402")
+    assert found == sorted(expected_lines(code))
+
+
+HEADER = """
+import numpy as np
+import pandas as pd
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
+"""
+
+LEAKS = {
+    "test rows scaled by their own spread": """
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+x_train = (x_train - x_train.mean(axis=0)) / x_train.std(axis=0)
+x_test = (x_test - x_test.mean(axis=0)) / x_test.std(axis=0)  # expect: KC402
+""",
+    "a validation file divided by its own column maxima": """
+readings = pd.read_csv("readings.csv").values
+validation = pd.read_csv("validation.csv").values
+peak = validation.max(axis=0)
+validation = validation / peak  # expect: KC402
+""",
+    "column norms, then a split": """
+table = np.genfromtxt("wells.csv", delimiter=",")
+inputs, targets = table[:, :-1], table[:, -1]
+inputs = normalize(inputs, axis=0)  # expect: KC402
+a, b, c, d = train_test_split(inputs, targets, test_size=0.3)
+""",
+    "a series centred on its overall mean, then cut at one boundary": """
+series = pd.read_csv("load.csv")["kw"].values
+series = series - np.mean(series)  # expect: KC402
+cut = int(len(series) * 0.8)
+head, tail = series[:cut], series[cut:]
+""",
+    "a method standardizing its argument before splitting it": """
+class Features:
+    def build(self, frame):
+        values = frame.to_numpy()
+        centre = values.mean(axis=0)
+        values = (values - centre) / values.std(axis=0)  # expect: KC402
+        return train_test_split(values, test_size=0.2)
+
+Features().build(pd.read_csv("rows.csv"))
+""",
+}
+
+SILENT = {
+    "the test rows scaled by the training rows' statistics": """
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+x_train = (x_train - mean) / std
+x_test = (x_test - mean) / std
+""",
+    "pixels divided by their own maximum (255 on both sides)": """
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train / x_train.max()
+x_test = x_test / np.max(x_test)
+""",
+    "statistics of each sample or of each row": """
+table = pd.read_csv("spectra.csv").values
+rows = normalize(table)
+rows = rows / rows.max(axis=1, keepdims=True)
+rows = (rows - np.mean(rows, axis=-1, keepdims=True)) / np.std(rows, axis=1, keepdims=True)
+train_rows, test_rows = train_test_split(rows, test_size=0.2)
+""",
+    "a test file scaled by a statistic of another axis the analysis cannot read": """
+test_table = pd.read_csv("test.csv").values
+test_table = test_table / test_table.std(axis=feature_axis)
+""",
+    "made-up data standardized before a split": """
+noise = np.random.rand(200, 4)
+noise = (noise - noise.mean(axis=0)) / noise.std(axis=0)
+left, right = train_test_split(noise, test_size=0.5)
+""",
+    "standardized after the split, on the training part": """
+frame = pd.read_csv("rows.csv").values
+train_part, test_part = train_test_split(frame, test_size=0.2)
+train_part = (train_part - train_part.mean(axis=0)) / train_part.std(axis=0)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEAKS))
+def test_statistics_of_the_data_itself_leak(name):
+    assert_marked(HEADER + LEAKS[name])
+
+
+@pytest.mark.parametrize("name", sorted(SILENT))
+def test_statistics_learned_from_nothing_held_out_stay_silent(name):
+    assert_marked(HEADER + SILENT[name])
+
+
+def test_one_standardization_is_one_report():
+    code = HEADER + """
+frame = pd.read_csv("rows.csv").values
+frame = (frame - frame.mean(axis=0)) / frame.std(axis=0)  # expect: KC402
+left, right = train_test_split(frame, test_size=0.2)
+"""
+    assert_marked(code)
