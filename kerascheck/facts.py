@@ -402,10 +402,10 @@ class FileFacts:
     keras_calls: list[KerasCallFact] = field(default_factory=list)
     # (expression node, dotted path) for every Keras/TensorFlow path the file spells out (KC601)
     references: list = field(default_factory=list)
-    # (module node, dotted module path, [(alias node, imported name), ...]) for every
-    # ``import``/``from ... import`` (KC601)
+    # (module node, dotted module path, [(alias node, name), ...]) of each import (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
+    rescaled_twice: list = field(default_factory=list)  # KC403: analysis/rescaling.py
     layer_graphs: list[ModelFact] = field(default_factory=list)  # Layer subclasses' call()
     target_version: str = "keras3"  # the Keras the file runs on (settings/target.py)
 

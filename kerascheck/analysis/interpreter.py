@@ -95,7 +95,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
-                         statistics_fits=self.statistics_fits, layer_graphs=layer_graphs)
+                         statistics_fits=self.statistics_fits, layer_graphs=layer_graphs,
+                         rescaled_twice=self.__dict__.get("_rescaled_twice", []))
 
 
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
@@ -182,10 +183,11 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             if small.value is not None:
                 self.bind(small.target, self.eval(small.value, frame), frame, small)
         elif isinstance(small, cst.AugAssign):
-            current = self.eval(small.target, frame)
-            operand = self.eval(small.value, frame)
-            self.bind(small.target, dataflow.binary(current, operand, small.operator,
-                                                    (small.target, small.value)), frame, small)
+            current, operand = self.eval(small.target, frame), self.eval(small.value, frame)
+            nodes = (small.target, small.value)
+            own_statistics.binary(self, current, operand, small.operator, nodes, small)
+            self.bind(small.target, dataflow.binary(current, operand, small.operator, nodes),
+                      frame, small)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
                 frame.outer_names[item.name.value] = outer_frame(
@@ -316,7 +318,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             parents = [v for v in (left, right) if isinstance(v, TensorVal)]
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
-        own_statistics.binary(self, left, right, node)  # X - X.mean(axis=0) (KC402)
+        own_statistics.binary(self, left, right, node.operator, (node.left, node.right), node)
         return dataflow.binary(left, right, node.operator, (node.left, node.right))
 
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis import preprocessors
+from kerascheck.analysis import preprocessors, rescaling
 from kerascheck.analysis.values import Const, DataVal, Seq
 from kerascheck.facts import DataFact, StatisticsFitFact
 
@@ -67,6 +67,9 @@ def of_method(analyzer, receiver: DataVal, name: str, node: cst.Call, args, kwar
 def call(analyzer, ref, node: cst.Call, args, kwargs):
     """The value of ``np.mean(X)``-like reductions and of ``normalize(X, axis=0)`` on data, or
     None when ``ref`` is neither (the caller goes on as before)."""
+    rescaled = rescaling.call(analyzer, ref, node, args, kwargs)
+    if rescaled is not None:
+        return rescaled
     qualname = ref.qualname
     root, _, leaf = qualname.rpartition(".")
     data = args[0] if args else kwargs.get("a", kwargs.get("X", kwargs.get("x")))
@@ -84,18 +87,21 @@ def call(analyzer, ref, node: cst.Call, args, kwargs):
     return None
 
 
-def binary(analyzer, left, right, node: cst.BinaryOperation) -> None:
-    """``X - X.mean(axis=0)``, ``X / np.std(X)``: data shifted or divided by a statistic of the
-    same data is scaled with statistics learned from all its rows."""
-    if not isinstance(node.operator, (cst.Subtract, cst.Divide)):
+def binary(analyzer, left, right, operator, nodes, at) -> None:
+    """``X - X.mean(axis=0)``, ``X / np.std(X)`` (``at``: the operation, or the augmented
+    assignment ``X -= X.mean()``): data shifted or divided by a statistic of the same data is
+    scaled with statistics learned from all its rows. The same hook hands
+    ``analysis.rescaling`` the divisions by 255 it looks for."""
+    rescaling.binary(analyzer, left, right, operator, nodes, at)
+    if not isinstance(operator, (cst.Subtract, cst.Divide, cst.SubtractAssign, cst.DivideAssign)):
         return
     table = _table(analyzer)
-    for data, other, expression in ((left, right, node.left), (right, left, node.right)):
+    for data, other, expression in ((left, right, nodes[0]), (right, left, nodes[1])):
         if isinstance(data, DataVal) and isinstance(other, DataVal) and \
                 data.data.identity is not None:
             source = table.get(other.data.identity)
             if source is not None and source[0] == data.data.identity:
-                record(analyzer, data, node, f"the data's own {source[1]}", expression)
+                record(analyzer, data, at, f"the data's own {source[1]}", expression)
                 return
 
 
