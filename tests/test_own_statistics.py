@@ -56,6 +56,20 @@ class Features:
 
 Features().build(pd.read_csv("rows.csv"))
 """,
+    "a helper of the file standardizing what the caller then splits": """
+def standardize(values):
+    return (values - values.mean(axis=0)) / values.std(axis=0)  # expect: KC402
+
+rows = pd.read_csv("rows.csv").values
+features, labels = standardize(rows[:, :-1]), rows[:, -1]
+parts = train_test_split(features, labels, test_size=0.2)
+""",
+    "centred and divided in place, one report where it starts": """
+grid = np.loadtxt("grid.csv", delimiter=",")
+grid -= grid.mean(axis=0)  # expect: KC402
+grid /= grid.std(axis=0)
+upper, lower = train_test_split(grid, test_size=0.2)
+""",
 }
 
 SILENT = {

@@ -112,15 +112,15 @@ def record(analyzer, data: DataVal, node, estimator: str, expression=None) -> No
     if identity is None or data.data.synthetic:
         return
     held_out = preprocessors.is_held_out(identity) or _named_held_out(expression)
-    fit = StatisticsFitFact(node=node, data_identity=identity, estimator=estimator,
-                            held_out=held_out)
-    # ``(X - mean) / std``: one scaling of one data set, reported once (the outer operation)
+    # ``(X - mean) / std``, ``X -= mean`` then ``X /= std``: one scaling of one data set,
+    # reported once, where it starts
     earlier = analyzer.__dict__.setdefault("_statistics_fit_of", {})
     key = ("own", identity)
     if key in earlier and earlier[key] in analyzer.statistics_fits:
-        analyzer.statistics_fits.remove(earlier[key])
-    earlier[key] = fit
-    analyzer.statistics_fits.append(fit)
+        return
+    earlier[key] = StatisticsFitFact(node=node, data_identity=identity, estimator=estimator,
+                                     held_out=held_out)
+    analyzer.statistics_fits.append(earlier[key])
 
 
 def _named_held_out(target) -> bool:
