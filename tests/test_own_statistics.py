@@ -28,11 +28,11 @@ LEAKS = {
 x_train = (x_train - x_train.mean(axis=0)) / x_train.std(axis=0)
 x_test = (x_test - x_test.mean(axis=0)) / x_test.std(axis=0)  # expect: KC402
 """,
-    "a validation file divided by its own column maxima": """
+    "a validation file divided by its own column spread": """
 readings = pd.read_csv("readings.csv").values
 validation = pd.read_csv("validation.csv").values
-peak = validation.max(axis=0)
-validation = validation / peak  # expect: KC402
+spread = validation.std(axis=0)
+validation = validation / spread  # expect: KC402
 """,
     "column norms, then a split": """
 table = np.genfromtxt("wells.csv", delimiter=",")
@@ -78,6 +78,12 @@ SILENT = {
 mean, std = x_train.mean(axis=0), x_train.std(axis=0)
 x_train = (x_train - mean) / std
 x_test = (x_test - mean) / std
+""",
+    "min-max scaling by the bounds of a rating scale, before a split": """
+stars = pd.read_csv("ratings.csv")["stars"].values
+low, high = stars.min(), stars.max()
+scores = (stars - low) / (high - low)
+fit_scores, held_scores = train_test_split(scores, test_size=0.1)
 """,
     "pixels divided by their own maximum (255 on both sides)": """
 (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()

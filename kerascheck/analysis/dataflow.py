@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import origins, own_statistics, preprocessors, splits, syntax
+from kerascheck.analysis import origins, preprocessors, splits, syntax
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -303,7 +303,7 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
         return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
                                int_labels=False)
     if name in ("mean", "std", "max", "min", "var", "median", "sum"):
-        return own_statistics.of_method(analyzer, receiver, name, node, args, kwargs)
+        return _fresh(node, "statistic")
     if data.synthetic:  # rng.normal(size=...), noise.reshape(...): still made up
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     return _fresh(node)

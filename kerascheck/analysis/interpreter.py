@@ -54,8 +54,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.project_modules: dict = {}
         self.star_imports = project.resolved_star_imports(self, self.star_imports)
         self.models: list[ModelFact] = []
-        self.globals = Frame()
-        self._conditional = 0
+        self.globals, self._conditional = Frame(), 0
         self.parameter_models: set[int] = set()  # models passed into the helper being run
         self.scaled_in_place: set = set()  # identities of frames whose columns were rescaled
         self.scales_itself = origins.defines_scaling_helper(module)  # KC401's local CSVs
@@ -430,6 +429,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return UNKNOWN_VALUE
         if isinstance(receiver, (DataVal, Instance)):
             result = dataflow.method(receiver, method, node, args, kwargs, self)
+            own_statistics.of_method(self, receiver, method, result, args, kwargs)  # X.mean()
             if result is not None:
                 # ``registry.register(model)``: a model handed to an object we do not follow
                 for value in [*args, *kwargs.values()]:

@@ -2,7 +2,7 @@
 
 ``sklearn.preprocessing.normalize(X, axis=0)`` divides every column by its norm over all the
 rows; ``(X - X.mean(axis=0)) / X.std(axis=0)``, ``(X - np.mean(X)) / np.std(X)`` and
-``X / X.max()`` standardize or rescale by the data's own mean, spread or extremes. Taken over the
+``X / X.std()`` standardize or rescale by the data's own mean or spread. Taken over the
 rows (axis 0, or over everything when no axis is given) such a statistic is learned from every
 row, exactly as a scaler's ``fit`` is, so it is a
 :class:`~kerascheck.facts.StatisticsFitFact` of that data: KC402 reports it when the data is
@@ -19,11 +19,10 @@ from kerascheck.analysis import preprocessors, rescaling
 from kerascheck.analysis.values import Const, DataVal, Seq
 from kerascheck.facts import DataFact, StatisticsFitFact
 
-# Reductions whose value, over the rows, is a statistic of those rows.
-ROW_STATISTICS = {"mean", "std", "var", "max", "min", "median", "nanmean", "nanstd", "nanvar",
-                  "nanmax", "nanmin", "nanmedian", "amax", "amin", "ptp"}
-# Extremes of pixels are the range of their type (0 and 255), whichever rows they come from.
-EXTREMES = {"max", "min", "amax", "amin", "nanmax", "nanmin", "ptp"}
+# Reductions whose value, over the rows, is a statistic of those rows: their centre and spread.
+# Extremes are left out: they are most often the bounds of a scale that every subset shares
+# (0 and 255 for pixels, 1 and 5 stars for ratings), so nothing is learned from the test rows.
+ROW_STATISTICS = {"mean", "std", "var", "median", "nanmean", "nanstd", "nanvar", "nanmedian"}
 _NORMALIZERS = {"sklearn.preprocessing.normalize"}
 
 
@@ -47,27 +46,27 @@ def over_rows(axis) -> bool:
     return False
 
 
-def statistic(analyzer, receiver: DataVal, name: str, node: cst.Call, axis) -> DataVal:
-    """The value of a reduction of data (``X.mean(axis=0)``, ``np.std(X)``): a new value, which
-    remembers the data it was computed from when it was computed over the rows."""
-    value = DataVal(DataFact(identity=("value", id(node), "statistic"), node=node))
+def statistic(analyzer, receiver: DataVal, name: str, value, axis) -> None:
+    """Remember what a reduction of data (``X.mean(axis=0)``, ``np.std(X)``) was computed from,
+    when it was computed over the rows (``value``: the reduction's result)."""
     data = receiver.data
-    if name in ROW_STATISTICS and data.identity is not None and not data.synthetic and \
-            over_rows(axis) and not (
-            name in EXTREMES and data.source in ("pixels", "images")):
+    if isinstance(value, DataVal) and name in ROW_STATISTICS and data.identity is not None and \
+            not data.synthetic and over_rows(axis):
         _table(analyzer)[value.data.identity] = (data.identity, name)
-    return value
 
 
-def of_method(analyzer, receiver: DataVal, name: str, node: cst.Call, args, kwargs) -> DataVal:
-    """``X.mean(axis=0)``, ``frame.std()``: the axis is the first argument."""
-    return statistic(analyzer, receiver, name, node, kwargs.get("axis", args[0] if args else None))
+def of_method(analyzer, receiver, name: str, result, args, kwargs) -> None:
+    """``X.mean(axis=0)``, ``frame.std()`` (``result``: what the method call gave): the axis is
+    the first argument."""
+    if isinstance(receiver, DataVal):
+        statistic(analyzer, receiver, name, result,
+                  kwargs.get("axis", args[0] if args else None))
 
 
 def call(analyzer, ref, node: cst.Call, args, kwargs):
     """The value of ``np.mean(X)``-like reductions and of ``normalize(X, axis=0)`` on data, or
     None when ``ref`` is neither (the caller goes on as before)."""
-    rescaled = rescaling.call(analyzer, ref, node, args, kwargs)
+    rescaled = rescaling.call(analyzer, ref, node, args, kwargs, DataVal)
     if rescaled is not None:
         return rescaled
     qualname = ref.qualname
@@ -77,7 +76,9 @@ def call(analyzer, ref, node: cst.Call, args, kwargs):
         return None
     axis = kwargs["axis"] if "axis" in kwargs else (args[1] if len(args) > 1 else None)
     if root == "numpy" and leaf in ROW_STATISTICS:
-        return statistic(analyzer, data, leaf, node, axis)
+        value = DataVal(DataFact(identity=("value", id(node), "statistic"), node=node))
+        statistic(analyzer, data, leaf, value, axis)
+        return value
     if qualname in _NORMALIZERS or ref.keras == "utils.normalize":
         if not (isinstance(axis, Const) and type(axis.value) is int and axis.value == 0):
             return None  # each row by its own norm (sklearn's default, Keras' axis=-1)

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis import origins
-from kerascheck.analysis.values import Const, DataVal, Ref
+from kerascheck.analysis.syntax import literal_number
 from kerascheck.facts import DataFact
+
+# The values are ``analysis.values``' (``DataVal``, ``Const``, ``Ref``), read duck-typed so that
+# this module stays on a floor below ``own_statistics``, which hands it every call and
+# operation; ``make`` below is ``DataVal`` itself.
 
 DECODERS = {f"tensorflow.{space}.decode_{kind}" for space in ("io", "image")
             for kind in ("jpeg", "png", "image", "bmp", "gif")}
@@ -31,26 +34,32 @@ def _tables(analyzer) -> tuple[set, set]:
             analyzer.__dict__.setdefault("_unit_range", set()))
 
 
+def _data(value) -> DataFact | None:
+    data = getattr(value, "data", None)
+    return data if isinstance(data, DataFact) else None
+
+
 def _is_float(dtype) -> bool:
-    if isinstance(dtype, Ref):
-        return dtype.qualname.rsplit(".", 1)[-1] in FLOATS
-    return isinstance(dtype, Const) and dtype.value in FLOATS
+    qualname = getattr(dtype, "qualname", None)
+    if isinstance(qualname, str):  # tf.float32
+        return qualname.rsplit(".", 1)[-1] in FLOATS
+    return getattr(dtype, "value", None) in FLOATS  # "float32"
 
 
-def call(analyzer, ref, node: cst.Call, args, kwargs):
+def call(analyzer, ref, node: cst.Call, args, kwargs, make):
     """The value of a decoder, of ``convert_image_dtype`` of decoded pixels and of a cast of
     them; None for any other call (the caller goes on as before)."""
     decoded, unit = _tables(analyzer)
     qualname = ref.qualname
     if qualname in DECODERS:
-        if "dtype" in kwargs and not (isinstance(kwargs["dtype"], Ref) and
-                                      kwargs["dtype"].qualname.endswith("uint8")):
+        if "dtype" in kwargs and not str(getattr(kwargs["dtype"], "qualname", "")).endswith(
+                "uint8"):
             return None
-        value = DataVal(DataFact(identity=("value", id(node), "decoded"), node=node))
+        value = make(DataFact(identity=("value", id(node), "decoded"), node=node))
         decoded.add(value.data.identity)
         return value
     image = args[0] if args else kwargs.get("image", kwargs.get("x"))
-    if not isinstance(image, DataVal) or image.data.identity not in decoded:
+    if _data(image) is None or image.data.identity not in decoded:
         return None
     dtype = args[1] if len(args) > 1 else kwargs.get("dtype")
     if qualname == "tensorflow.image.convert_image_dtype":
@@ -67,11 +76,11 @@ def call(analyzer, ref, node: cst.Call, args, kwargs):
 def binary(analyzer, left, right, operator, nodes, at) -> None:
     """``converted / 255``, ``converted * (1. / 255)``: a unit-range image scaled again."""
     unit = _tables(analyzer)[1]
-    if not isinstance(left, DataVal) or left.data.identity not in unit:
+    if _data(left) is None or left.data.identity not in unit:
         return
-    number = origins.literal_number(nodes[1]) if nodes[1] is not None else None
-    if isinstance(right, Const) and type(right.value) in (int, float):
-        number = float(right.value)
+    number = literal_number(nodes[1]) if nodes[1] is not None else None
+    if type(getattr(right, "value", None)) in (int, float) and _data(right) is None:
+        number = float(right.value)  # a Const
     if number is None:
         return
     again = isinstance(operator, (cst.Divide, cst.DivideAssign)) and abs(number - 255) < 1 or \
