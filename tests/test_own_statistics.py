@@ -46,6 +46,14 @@ series = series - np.mean(series)  # expect: KC402
 cut = int(len(series) * 0.8)
 head, tail = series[:cut], series[cut:]
 """,
+    "an attribute named as validation data, by its own spread": """
+class Split:
+    pass
+
+parts = Split()
+parts.x_val = pd.read_csv("rows.csv").values
+parts.x_val = parts.x_val / parts.x_val.std(axis=0)  # expect: KC402
+""",
     "a method standardizing its argument before splitting it": """
 class Features:
     def build(self, frame):
@@ -100,6 +108,10 @@ train_rows, test_rows = train_test_split(rows, test_size=0.2)
     "a test file scaled by a statistic of another axis the analysis cannot read": """
 test_table = pd.read_csv("test.csv").values
 test_table = test_table / test_table.std(axis=feature_axis)
+""",
+    "values named val, standardized (val is not a validation set by itself)": """
+val = pd.read_csv("gauge.csv")["level"].values
+val = (val - val.mean()) / val.std()
 """,
     "made-up data standardized before a split": """
 noise = np.random.rand(200, 4)

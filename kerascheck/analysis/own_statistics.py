@@ -125,13 +125,16 @@ def record(analyzer, data: DataVal, node, estimator: str, expression=None) -> No
 
 
 def _named_held_out(target) -> bool:
-    """Whether the data is spelled with a held-out name (``test_x[:, 2:26]``, ``X_test``): the
-    root name of the expression that is scaled."""
-    while isinstance(target, (cst.Subscript, cst.Attribute, cst.Call, cst.BinaryOperation)):
+    """Whether the data is spelled with a held-out name (``test_x[:, 2:26]``, ``X_test``,
+    ``feats.x_val``): the name of the expression that is scaled, through subscripts and method
+    calls. ``val`` alone may be short for values: only with another word (``x_val``)."""
+    while isinstance(target, (cst.Subscript, cst.Call, cst.BinaryOperation)):
         if isinstance(target, cst.Call):
             target = target.func.value if isinstance(target.func, cst.Attribute) else None
         elif isinstance(target, cst.BinaryOperation):
             target = target.left
         else:
             target = target.value
-    return isinstance(target, cst.Name) and preprocessors.names_held_out(target.value)
+    name = target.attr.value if isinstance(target, cst.Attribute) else (
+        target.value if isinstance(target, cst.Name) else "")
+    return preprocessors.names_held_out(name) and name.lower() not in ("val", "_val")
