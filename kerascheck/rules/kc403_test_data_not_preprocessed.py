@@ -199,8 +199,8 @@ def serve_photo_by_hand(jpeg_bytes):
             yield self.finding(
                 node,
                 "The image is divided by 255 after `tf.image.convert_image_dtype` already "
-                "scaled its 8-bit pixels into [0, 1], so the model gets inputs in [0, 1/255], "
-                "not the scale it was trained on; keep one of the two scalings")
+                "scaled its 8-bit pixels into [0, 1], so the model gets inputs in [0, 1/255] "
+                "instead of [0, 1]; keep one of the two scalings")
 
     def check_model(self, model: ModelFact):
         if not model.fits:
