@@ -85,3 +85,29 @@ def test_a_second_division_by_255_is_reported(name):
 @pytest.mark.parametrize("name", sorted(ONCE))
 def test_one_scaling_stays_silent(name):
     assert_marked(ONCE[name])
+
+
+SERVED = """
+import tensorflow as tf
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+digit = tf.io.decode_png(tf.io.read_file("digit.png"), channels=1)
+digit = tf.image.resize({digit}, (28, 28))
+print(model.predict(digit[None, ...])){mark}
+"""
+
+
+def test_a_decoded_photo_predicted_raw_after_training_on_scaled_pixels():
+    # decoded pixels are 0-255 (an image loader, RULES.md KC401/KC403)
+    assert_marked(SERVED.format(digit="digit", mark="  # expect: KC403"))
+
+
+@pytest.mark.parametrize("digit", ["tf.image.convert_image_dtype(digit, tf.float32)",
+                                   "tf.cast(digit, tf.float32) / 255.0"])
+def test_a_decoded_photo_scaled_once_before_predict_stays_silent(digit):
+    assert_marked(SERVED.format(digit=digit, mark=""))

@@ -8,6 +8,10 @@ second time, into [0, 1/255]: the model trained on images in [0, 1] is served or
 nearly black ones. Only that chain is followed: a cast to float before the conversion (then
 ``convert_image_dtype`` changes nothing and the division is the one scaling), a ``dtype=`` of
 the decoder other than 8 bits, or a conversion to an integer type are left alone.
+
+The decoded pixels are an image source of raw scale, as ``load_img`` and ``cv2.imread`` are
+(RULES.md KC401): a decoded photo handed to ``predict()`` as it is, by a model trained on
+pixels divided by 255, is KC403's raw test data.
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ def call(analyzer, ref, node: cst.Call, args, kwargs, make):
         if "dtype" in kwargs and not str(getattr(kwargs["dtype"], "qualname", "")).endswith(
                 "uint8"):
             return None
-        value = make(DataFact(identity=("value", id(node), "decoded"), node=node))
+        value = make(DataFact(source="images", identity=("value", id(node), "decoded"),
+                              node=node))
         decoded.add(value.data.identity)
         return value
     image = args[0] if args else kwargs.get("image", kwargs.get("x"))
