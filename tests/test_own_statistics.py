@@ -40,6 +40,18 @@ inputs, targets = table[:, :-1], table[:, -1]
 inputs = normalize(inputs, axis=0)  # expect: KC402
 a, b, c, d = train_test_split(inputs, targets, test_size=0.3)
 """,
+    "scikit-learn's and SciPy's standardizing functions, then splits": """
+from scipy import stats
+from sklearn.preprocessing import robust_scale, scale
+first = scale(pd.read_csv("first.csv").values)  # expect: KC402
+second = robust_scale(pd.read_csv("second.csv").values)  # expect: KC402
+third = stats.zscore(pd.read_csv("third.csv").values, axis=0)  # expect: KC402
+fourth = scale(pd.read_csv("fourth.csv").values, axis=1)
+a, b = train_test_split(first, test_size=0.2)
+c, d = train_test_split(second, test_size=0.2)
+e, f = train_test_split(third, test_size=0.2)
+g, h = train_test_split(fourth, test_size=0.2)
+""",
     "a series centred on its overall mean, then cut at one boundary": """
 series = pd.read_csv("load.csv")["kw"].values
 series = series - np.mean(series)  # expect: KC402

@@ -23,7 +23,12 @@ from kerascheck.facts import DataFact, StatisticsFitFact
 # Extremes are left out: they are most often the bounds of a scale that every subset shares
 # (0 and 255 for pixels, 1 and 5 stars for ratings), so nothing is learned from the test rows.
 ROW_STATISTICS = {"mean", "std", "var", "median", "nanmean", "nanstd", "nanvar", "nanmedian"}
-_NORMALIZERS = {"sklearn.preprocessing.normalize"}
+_NORMALIZERS = {"sklearn.preprocessing.normalize"}  # each row by default (axis=1)
+# Functions that standardize each column by its centre and spread over the rows by default
+# (axis=0); their minimum-maximum cousins (minmax_scale, maxabs_scale) are left out, as the
+# extremes are (ROW_STATISTICS).
+_STANDARDIZERS = {"sklearn.preprocessing.scale": "scale", "sklearn.preprocessing.robust_scale":
+                  "robust_scale", "scipy.stats.zscore": "zscore"}
 
 
 def _table(analyzer) -> dict:
@@ -79,6 +84,13 @@ def call(analyzer, ref, node: cst.Call, args, kwargs):
         value = DataVal(DataFact(identity=("value", id(node), "statistic"), node=node))
         statistic(analyzer, data, leaf, value, axis)
         return value
+    if qualname in _STANDARDIZERS:
+        if not over_rows(axis if axis is not None else Const(0)) or isinstance(axis, Const) and \
+                axis.value is None and qualname == "scipy.stats.zscore":
+            return None  # each row by its own statistics (axis=1), or zscore's axis=None
+        record(analyzer, data, node, f"{_STANDARDIZERS[qualname]}()",
+               node.args[0].value if node.args else None)
+        return data.derive(scaled=True)
     if qualname in _NORMALIZERS or ref.keras == "utils.normalize":
         if not (isinstance(axis, Const) and type(axis.value) is int and axis.value == 0):
             return None  # each row by its own norm (sklearn's default, Keras' axis=-1)

@@ -27,6 +27,12 @@ class PreprocessingLeak(Rule):
       the test side of a split or of a `keras.datasets` set, a file whose name says test or
       validation (`pd.read_csv("test.csv")`), or the object fit on the training data fit
       again on `X_test` (`scaler.fit(X_test)`, `normalizer.adapt(x_test)`).
+    - no object at all: the data scaled by statistics of its own rows, which are as learned
+      as a scaler's (`(X - X.mean(axis=0)) / X.std(axis=0)`, `np.std(X)`, column norms
+      `normalize(X, axis=0)`, `scale(X)`, `robust_scale(X)`, `zscore(X)`), before a split or
+      on the test or validation data (`test_x = normalize(test_x, axis=0)`). Statistics of
+      each sample (`axis=1`, `normalize`'s default) and minima and maxima (most often a
+      scale's shared bounds) are left alone.
     Label encoders are left alone: the set of labels leaks nothing about the features.
 
     ## Why is this bad?
