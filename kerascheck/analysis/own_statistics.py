@@ -23,6 +23,7 @@ from kerascheck.facts import DataFact, StatisticsFitFact
 # Extremes are left out: they are most often the bounds of a scale that every subset shares
 # (0 and 255 for pixels, 1 and 5 stars for ratings), so nothing is learned from the test rows.
 ROW_STATISTICS = {"mean", "std", "var", "median", "nanmean", "nanstd", "nanvar", "nanmedian"}
+SPREADS = {"std", "var", "nanstd", "nanvar"}
 _NORMALIZERS = {"sklearn.preprocessing.normalize"}  # each row by default (axis=1)
 # Functions that standardize each column by its centre and spread over the rows by default
 # (axis=0); their minimum-maximum cousins (minmax_scale, maxabs_scale) are left out, as the
@@ -114,22 +115,30 @@ def binary(analyzer, left, right, operator, nodes, at) -> None:
                 data.data.identity is not None:
             source = table.get(other.data.identity)
             if source is not None and source[0] == data.data.identity:
-                record(analyzer, data, at, f"the data's own {source[1]}", expression)
+                # centring alone is also how metrics are computed (R2's ``y_test -
+                # y_test.mean()``): only a division by the spread scales the test data
+                scales = isinstance(operator, (cst.Divide, cst.DivideAssign)) and \
+                    source[1] in SPREADS
+                record(analyzer, data, at, f"the data's own {source[1]}", expression,
+                       may_be_held_out=scales)
                 return
 
 
-def record(analyzer, data: DataVal, node, estimator: str, expression=None) -> None:
+def record(analyzer, data: DataVal, node, estimator: str, expression=None,
+           may_be_held_out: bool = True) -> None:
     """A statistic of ``data`` learned from all its rows; the test or validation data's own
     statistics (by where it came from, or by the name it is given) are held out."""
     identity = data.data.identity
     if identity is None or data.data.synthetic:
         return
-    held_out = preprocessors.is_held_out(identity) or _named_held_out(expression)
+    held_out = may_be_held_out and (preprocessors.is_held_out(identity) or
+                                    _named_held_out(expression))
     # ``(X - mean) / std``, ``X -= mean`` then ``X /= std``: one scaling of one data set,
     # reported once, where it starts
     earlier = analyzer.__dict__.setdefault("_statistics_fit_of", {})
     key = ("own", identity)
     if key in earlier and earlier[key] in analyzer.statistics_fits:
+        earlier[key].held_out = earlier[key].held_out or held_out
         return
     earlier[key] = StatisticsFitFact(node=node, data_identity=identity, estimator=estimator,
                                      held_out=held_out)
