@@ -132,6 +132,11 @@ total = np.sum((y_test - np.mean(y_test)) ** 2)
 centred = y_test - y_test.mean()
 r2 = 1 - np.sum((y_test - guesses) ** 2) / np.sum(centred ** 2)
 """,
+    "standardized for a printout, split raw": """
+frame = pd.read_csv("rows.csv").values
+print((frame - frame.mean(axis=0)) / frame.std(axis=0))
+train_part, test_part = train_test_split(frame, test_size=0.2)
+""",
     "made-up data standardized before a split": """
 noise = np.random.rand(200, 4)
 noise = (noise - noise.mean(axis=0)) / noise.std(axis=0)

@@ -142,6 +142,7 @@ def record(analyzer, data: DataVal, node, estimator: str, expression=None,
         return
     earlier[key] = StatisticsFitFact(node=node, data_identity=identity, estimator=estimator,
                                      held_out=held_out)
+    analyzer.__dict__.setdefault("_own_fits", set()).add(id(earlier[key]))
     analyzer.statistics_fits.append(earlier[key])
 
 
