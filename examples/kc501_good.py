@@ -5,9 +5,10 @@ from sklearn.model_selection import train_test_split
 
 frame = pd.read_csv("patients.csv")  # 20 measurements and a 0/1 diagnosis per patient
 all_labels = frame.pop("diagnosis")
-all_data = (frame - frame.mean()) / frame.std()
 train_data, test_data, train_labels, test_labels = train_test_split(
-    all_data, all_labels, test_size=0.2, random_state=0)
+    frame, all_labels, test_size=0.2, random_state=0)
+mean, std = train_data.mean(), train_data.std()  # the training rows' statistics only
+train_data, test_data = (train_data - mean) / std, (test_data - mean) / std
 
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(20,)),

@@ -4,8 +4,9 @@ import tensorflow as tf
 
 frame = pd.read_csv("loans.csv")  # 8 applicant features and a 0/1 default flag
 y = frame.pop("defaulted")
-x = (frame - frame.mean()) / frame.std()
-x_train, y_train, x_test, y_test = x[:500], y[:500], x[500:], y[500:]
+x_train, y_train, x_test, y_test = frame[:500], y[:500], frame[500:], y[500:]
+mean, std = x_train.mean(), x_train.std()  # the training rows' statistics only
+x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
 
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(8,)),

@@ -1,10 +1,9 @@
 """Facts about models and data: what rules judge.
 
-The static analysis (:mod:`kerascheck.analysis.interpreter`) extracts these from source code and the runtime
-checks (:mod:`kerascheck.runtime_checks`) read them off a live ``keras.Model``; rules only ever
-see facts, so one rule's logic serves both.
-
-Anything the source does not say is :data:`UNKNOWN`, and rules do not fire on unknowns.
+The static analysis (:mod:`kerascheck.analysis.interpreter`) extracts them from source code,
+the runtime checks (:mod:`kerascheck.runtime_checks`) from a live ``keras.Model``; rules see
+only facts, so one rule's logic serves both. Anything the source does not say is :data:`UNKNOWN`,
+and rules do not fire on unknowns.
 """
 
 from __future__ import annotations
@@ -403,9 +402,10 @@ class FileFacts:
     keras_calls: list[KerasCallFact] = field(default_factory=list)
     # (expression node, dotted path) for every Keras/TensorFlow path the file spells out (KC601)
     references: list = field(default_factory=list)
-    # (module node, dotted module path, [(alias node, imported name), ...]) per import (KC601)
+    # (module node, dotted module path, [(alias node, name), ...]) of each import (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
+    rescaled_twice: list = field(default_factory=list)  # KC403: analysis/rescaling.py
     layer_graphs: list[ModelFact] = field(default_factory=list)  # Layer subclasses' call()
     target_version: str = "keras3"  # the Keras the file runs on (settings/target.py)
 

@@ -590,3 +590,44 @@ def test_rows_gathered_from_a_table_are_a_training_run():
 def test_a_list_of_random_draws_stays_made_up():
     # rows appended from random draws: a demonstration, not a training run (KC501 silent)
     assert_marked(GATHERED.format(age="np.random.randint(13, 100)", mark=""))
+
+
+OPTIONAL_SCALING = """
+import numpy as np
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import RobustScaler
+
+
+def robust(raw):
+    scaler = RobustScaler()
+    flat = scaler.fit_transform(raw.reshape(-1, raw.shape[-1])).reshape(raw.shape){mark}
+    return flat, scaler
+
+
+def prepare(raw, option):
+    if option == "robust":
+        return (*robust(raw), True)
+    return raw, None, False
+
+
+def train(model, x, y, held=0.0):
+    if held:
+        x, x_val, y, y_val = train_test_split(x, y, test_size=held)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(x, y, epochs=3)
+
+
+windows = np.load("windows.npy")
+hits = np.load("hits.npy")
+windows, fitted, _ = prepare(windows, "robust")
+net = keras.Sequential([keras.Input(shape=(16, 4)), keras.layers.Flatten(),
+                        keras.layers.Dense(1, activation="sigmoid")])
+train(net, windows, hits, held=0.2)
+"""
+
+
+def test_a_scaler_fit_under_an_option_before_a_helper_splits():
+    # the helper's (scaled, scaler) pair passed on with a star: still the fitted data
+    assert_marked(OPTIONAL_SCALING.format(mark="  # expect: KC402"))
+

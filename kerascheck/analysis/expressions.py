@@ -112,7 +112,8 @@ class Expressions:
         for element in node.elements:
             value = self.eval(element.value, frame)
             if isinstance(element, cst.StarredElement):
-                exact = False
+                # ``(*helper(x), flag)`` of a known tuple is as exact as that tuple
+                exact = exact and isinstance(value, Seq) and value.exact
                 if isinstance(value, Seq):
                     items.extend(value.items)
                 continue

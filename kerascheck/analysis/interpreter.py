@@ -19,8 +19,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, choices, dataflow, holders, loops, origins, preprocessors, project, refits,
-    rows, subclassing, wrappers,
+    branches, choices, dataflow, holders, loops, origins, own_statistics, preprocessors, project,
+    refits, rows, subclassing, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
@@ -53,8 +53,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.project_modules: dict = {}
         self.star_imports = project.resolved_star_imports(self, self.star_imports)
         self.models: list[ModelFact] = []
-        self.globals = Frame()
-        self._conditional = 0
+        self.globals, self._conditional = Frame(), 0
         self.parameter_models: set[int] = set()  # models passed into the helper being run
         self.scaled_in_place: set = set()  # identities of frames whose columns were rescaled
         self.scales_itself = origins.defines_scaling_helper(module)  # KC401's local CSVs
@@ -68,6 +67,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.keras_calls: list[KerasCallFact] = []
         self.references: list[tuple[cst.CSTNode, str]] = []
         self.statistics_fits: list = []  # StatisticsFitFact, see preprocessors.record_statistics_fit
+        self.rescaled_twice: list = []  # divisions of images already in [0, 1] (rescaling.py)
         self._path: list[tuple] = []  # the branches being interpreted, outermost first
         self.custom_training: set[int] = set()  # id() of subclassed models with a train_step
         self.method_owners: list = []  # (class, self) of the methods being run, for super()
@@ -95,7 +95,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             model.task = infer_task(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
-                         statistics_fits=self.statistics_fits, layer_graphs=layer_graphs)
+                         statistics_fits=self.statistics_fits, layer_graphs=layer_graphs,
+                         rescaled_twice=self.rescaled_twice)
 
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
         for statement in statements:
@@ -112,7 +113,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         elif isinstance(statement, cst.ClassDef):
             bases = [self.eval(arg.value, frame) for arg in statement.bases]
             frame.variables[statement.name.value] = ClassVal(statement, bases, frame)
-            self._exec_class(frame.variables[statement.name.value], frame)
+            subclassing.exec_class(self, frame.variables[statement.name.value], frame)
         elif isinstance(statement, cst.If) and is_main_guard(statement):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
@@ -163,15 +164,6 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 with self.conditional(("case", id(case))):
                     self.exec_block(case.body.body, frame)
 
-    def _exec_class(self, cls: ClassVal, frame: Frame) -> None:
-        """A class's methods are checked on their own, with ``self`` unknown, or one instance
-        for a plain class that holds and trains models (analysis/holders.py)."""
-        if subclassing.class_role(cls) in ("layer", "model"):
-            self._subclasses.append(cls)
-        given = holders.instance_for(self, cls)
-        for statement in holders.ordered_methods(cls.node, given):
-            self._pending_functions.append((statement, frame, *given))
-
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(small, cst.Assign):
             value = self.eval(small.value, frame)
@@ -181,10 +173,11 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             if small.value is not None:
                 self.bind(small.target, self.eval(small.value, frame), frame, small)
         elif isinstance(small, cst.AugAssign):
-            current = self.eval(small.target, frame)
-            operand = self.eval(small.value, frame)
-            self.bind(small.target, dataflow.binary(current, operand, small.operator,
-                                                    (small.target, small.value)), frame, small)
+            current, operand = self.eval(small.target, frame), self.eval(small.value, frame)
+            nodes = (small.target, small.value)
+            own_statistics.binary(self, current, operand, small.operator, nodes, small)
+            self.bind(small.target, dataflow.binary(current, operand, small.operator, nodes),
+                      frame, small)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
                 frame.outer_names[item.name.value] = outer_frame(
@@ -317,6 +310,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             parents = [v for v in (left, right) if isinstance(v, TensorVal)]
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
+        own_statistics.binary(self, left, right, node.operator, (node.left, node.right), node)
         return folded_integers(left, right, node.operator, self._path) or dataflow.binary(
             left, right, node.operator, (node.left, node.right))
 
@@ -399,6 +393,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             # tf.nn.relu(x), preprocess_input(x), tf.concat([a, b]): an opaque step of the graph
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
         result = wrappers.call(self, ref, node, args, kwargs, star)
+        if result is None:  # np.mean(X), normalize(X, axis=0): own_statistics (KC402)
+            result = own_statistics.call(self, ref, node, args, kwargs)
         if result is None:
             result = dataflow.call_ref(ref, node, args, kwargs, star, self)
         if result is None:
@@ -430,6 +426,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return UNKNOWN_VALUE
         if isinstance(receiver, (DataVal, Instance)):
             result = dataflow.method(receiver, method, node, args, kwargs, self)
+            own_statistics.of_method(self, receiver, method, result, args, kwargs)  # X.mean()
             if result is not None:
                 # ``registry.register(model)``: a model handed to an object we do not follow
                 for value in [*args, *kwargs.values()]:

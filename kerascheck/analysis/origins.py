@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import libcst as cst
 
+from kerascheck.analysis.syntax import literal_number
 from kerascheck.facts import DataFact
 
 # Data made up in the file: random draws, constant arrays, ranges, scikit-learn's toy makers
@@ -211,16 +212,6 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
     rescaled = rescale is not None and 0 < rescale < 1 and method == "flow_from_directory"
     return DataFact(is_dataset=True, identity=("value", id(node)), node=node, labels=labels,
                     source="images" if rescaled else None, scaled=rescaled)
-
-
-def literal_number(node) -> float | None:
-    """A number written out: ``0.5``, ``1./255``, ``1 / 255.0``; None for anything else."""
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return float(node.evaluated_value)
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
-        left, right = literal_number(node.left), literal_number(node.right)
-        return left / right if left is not None and right else None
-    return None
 
 
 # the mark in the identity of data made by a helper that never reads its parameters

@@ -113,10 +113,21 @@ def mark_split_after_fit(arrays, node, analyzer) -> None:
     mild practice) is not reported."""
     identities = {_data(array).identity for array in arrays
                   if _data(array) is not None and _data(array).identity is not None}
+    scaled = {_data(array).identity for array in arrays
+              if _data(array) is not None and _data(array).scaled}
     for fit in analyzer.statistics_fits:
         if fit.later_split is None and fit.data_identity in identities and \
-                not is_part(fit.data_identity):
+                not is_part(fit.data_identity) and (
+                    not _scaled_by_itself(analyzer, fit) or fit.data_identity in scaled):
             fit.later_split = node
+
+
+def _scaled_by_itself(analyzer, fit) -> bool:
+    """Whether ``fit`` is arithmetic by the data's own statistics (analysis/own_statistics.py):
+    nothing holds those statistics but the scaled result, so only a split of scaled data is a
+    split of what they scaled (``print((X - X.mean()) / X.std())`` then a split of the raw
+    ``X`` leaks nothing)."""
+    return id(fit) in analyzer.__dict__.get("_own_fits", ())
 
 
 def is_part(identity) -> bool:
@@ -175,7 +186,8 @@ def record_row_cut(analyzer, value, node: cst.Subscript) -> None:
     for fit in analyzer.statistics_fits:
         if fit.later_split is None and not is_part(fit.data_identity) and \
                 derived_from(identity, fit.data_identity,
-                             analyzer.__dict__.get("_filled_from", {})):
+                             analyzer.__dict__.get("_filled_from", {})) and (
+                    not _scaled_by_itself(analyzer, fit) or value.data.scaled):
             fit.later_split = node
 
 

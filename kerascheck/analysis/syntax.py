@@ -80,3 +80,13 @@ def statements_of(root, kind) -> list:
             if isinstance(child, (cst.CSTNode, list, tuple)):
                 pending.append(child)
     return found
+
+
+def literal_number(node) -> float | None:
+    """A number written out: ``0.5``, ``1./255``, ``1 / 255.0``; None for anything else."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.evaluated_value)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        left, right = literal_number(node.left), literal_number(node.right)
+        return left / right if left is not None and right else None
+    return None

@@ -29,7 +29,8 @@ class UnnormalizedInput(Rule):
     Finds data from a source whose scale is known to be raw that reaches `fit()` with no scaling
     on its way and no scaling layer at the model's input. Raw sources: the pixel datasets of
     `keras.datasets` (mnist, fashion_mnist, cifar10, cifar100), image loaders
-    (`image_dataset_from_directory`, `load_img`, `cv2.imread`, PIL) and tabular loaders
+    (`image_dataset_from_directory`, `load_img`, `cv2.imread`, PIL, `tf.io.decode_jpeg` and
+    the other 8-bit decoders) and tabular loaders
     (`pd.read_csv`, `np.loadtxt`, `np.genfromtxt`, `boston_housing`, `california_housing`).
 
     Scaling is any arithmetic on the data (`/ 255`, `(x - mean) / std`), scikit-learn scalers,

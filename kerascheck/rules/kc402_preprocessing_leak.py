@@ -27,6 +27,12 @@ class PreprocessingLeak(Rule):
       the test side of a split or of a `keras.datasets` set, a file whose name says test or
       validation (`pd.read_csv("test.csv")`), or the object fit on the training data fit
       again on `X_test` (`scaler.fit(X_test)`, `normalizer.adapt(x_test)`).
+    - no object at all: the data scaled by statistics of its own rows, which are as learned
+      as a scaler's (`(X - X.mean(axis=0)) / X.std(axis=0)`, `np.std(X)`, column norms
+      `normalize(X, axis=0)`, `scale(X)`, `robust_scale(X)`, `zscore(X)`), before a split or
+      on the test or validation data (`test_x = normalize(test_x, axis=0)`). Statistics of
+      each sample (`axis=1`, `normalize`'s default) and minima and maxima (most often a
+      scale's shared bounds) are left alone.
     Label encoders are left alone: the set of labels leaks nothing about the features.
 
     ## Why is this bad?
@@ -148,6 +154,25 @@ import tensorflow as tf
 normalizer = tf.keras.layers.Normalization()
 normalizer.adapt(x_test)  # expect: KC402
 """,
+        # column norms of the test file's own rows; a helper standardizing by the whole
+        # array's mean and spread before it splits it
+        """
+import numpy as np
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
+fit_rows = np.loadtxt("fit_rows.csv", delimiter=",")
+test_rows = np.loadtxt("test_rows.csv", delimiter=",")
+fit_rows[:, 1:] = normalize(fit_rows[:, 1:], axis=0)
+test_rows[:, 1:] = normalize(test_rows[:, 1:], axis=0)  # expect: KC402
+
+def prepare(recording, standardize=True):
+    signals = np.asarray(recording.samples())
+    labels = recording.labels() - 1
+    if standardize:
+        signals = (signals - np.mean(signals)) / np.std(signals)  # expect: KC402
+    return train_test_split(signals, labels, test_size=0.25)
+""",
     )
     valid = (
         # split first, fit on the training part, transform the rest
@@ -204,20 +229,40 @@ scaler = StandardScaler().fit(X_train)
 X_train = scaler.transform(X_train)
 X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.1)
 """,
+        # each row by its own norm, each sample by its own spread, and the test rows by the
+        # training rows' mean: nothing is learned across the held-out rows
+        """
+import numpy as np
+import pandas as pd
+import keras
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
+table = pd.read_csv("measurements.csv")
+X, y = table.drop(columns=["label"]).values, table["label"].values
+X = normalize(X)
+X = X / X.std(axis=1, keepdims=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+center, spread = X_train.mean(axis=0), X_train.std(axis=0)
+X_train = (X_train - center) / spread
+X_test = (X_test - center) / spread
+""",
     )
 
     def check_file(self, facts: FileFacts):
         for fit in facts.statistics_fits:
             learned = "its vocabulary" if fit.estimator in VOCABULARIES else "its statistics"
+            subject, learns = fit.estimator, f"learns {learned}"
+            if subject.startswith("the data's own"):  # arithmetic (analysis/own_statistics.py)
+                subject, learns = f"Scaling by {subject}", "takes its statistic"
             if fit.held_out:
                 yield self.finding(
                     fit.node,
-                    f"{fit.estimator} learns {learned} from held-out (test or validation) "
+                    f"{subject} {learns} from held-out (test or validation) "
                     f"data; fit it on the training data and only transform the rest")
             elif fit.later_split is not None:
                 yield self.finding(
                     fit.node,
-                    f"{fit.estimator} learns {learned} from all the data, which is split "
+                    f"{subject} {learns} from all the data, which is split "
                     f"into train and test afterwards, so the test rows leak into training; "
                     f"split first and fit on the training part")
 

@@ -48,7 +48,9 @@ class TestDataNotPreprocessed(Rule):
     `evaluate()`. Generators too: images read through `ImageDataGenerator(rescale=1./255)`
     for training, and an image loaded with `load_img`/`img_to_array` given to `predict()` as
     it is. Scaled, but at another scale: the training and test pixels of one load divided
-    by different constants (`x_train /= 255`, `x_test /= 25`); a scale the linter cannot
+    by different constants (`x_train /= 255`, `x_test /= 25`), or decoded pixels divided by
+    255 after `tf.image.convert_image_dtype` already put them in [0, 1] (a serving or
+    prediction function that scales twice); a scale the linter cannot
     follow (`(x - 127.5) / 127.5`, `x / x.max()`) is not compared. (A `Rescaling` layer inside
     the model changes nothing: the training data would be scaled twice and the test data once.)
 
@@ -134,6 +136,16 @@ model.compile(optimizer="adam", loss="mse")
 model.fit(x_train, train[:, -1], validation_split=0.2)
 predictions = model.predict(test[:, :-1])  # expect: KC403
 """,
+        # a serving function scales the uploaded photo twice
+        """
+import tensorflow as tf
+
+def serve_photo(jpeg_bytes):
+    photo = tf.io.decode_jpeg(jpeg_bytes, channels=3)
+    photo = tf.image.convert_image_dtype(photo, tf.float32)
+    photo = tf.image.resize(photo, (160, 160))
+    return photo / 255.0  # expect: KC403
+""",
     )
     valid = (
         """
@@ -167,7 +179,28 @@ model = keras.Sequential([keras.layers.Embedding(1000, 8), keras.layers.GlobalAv
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x_train, y_train, validation_data=(x_test, y_test))
 """,
+        # one scaling of the decoded photo: the conversion, or the division of a float cast
+        """
+import tensorflow as tf
+
+def serve_photo(jpeg_bytes):
+    photo = tf.image.convert_image_dtype(tf.io.decode_jpeg(jpeg_bytes), tf.float32)
+    return tf.image.resize(photo, (160, 160))
+
+def serve_photo_by_hand(jpeg_bytes):
+    photo = tf.cast(tf.io.decode_jpeg(jpeg_bytes), tf.float32)
+    return tf.image.resize(photo, (160, 160)) / 255.0
+""",
     )
+
+    def check_file(self, facts):
+        yield from super().check_file(facts)
+        for node in facts.rescaled_twice:  # analysis/rescaling.py
+            yield self.finding(
+                node,
+                "The image is divided by 255 after `tf.image.convert_image_dtype` already "
+                "scaled its 8-bit pixels into [0, 1], so the model gets inputs in [0, 1/255] "
+                "instead of [0, 1]; keep one of the two scalings")
 
     def check_model(self, model: ModelFact):
         if not model.fits:
