@@ -30,6 +30,31 @@ def merge_branches(outcomes: list[dict], statement) -> dict:
     return merged
 
 
+def exec_if(analyzer, statement: cst.If, frame, test) -> None:
+    """An ``if`` statement (``test``: the value of its condition): the branch the condition
+    decides, else every branch in turn from the same variables, merged afterwards (a branch
+    missing, the variables as they were are one of the outcomes)."""
+    decided = decided_branch(statement, test)
+    if decided is not None:
+        return analyzer.exec_block(decided, frame)
+    blocks = [("body", statement.body)]
+    orelse, exhaustive = statement.orelse, False
+    while orelse is not None:
+        blocks.append((id(orelse), orelse.body))
+        exhaustive = isinstance(orelse, cst.Else)
+        orelse = getattr(orelse, "orelse", None)
+    before = dict(frame.variables)
+    outcomes = []
+    for key, block in blocks:
+        frame.variables = dict(before)
+        with analyzer.conditional(("if", id(statement), key)):
+            analyzer.exec_block(block.body, frame)
+        outcomes.append(frame.variables)
+    if not exhaustive:
+        outcomes.append(before)
+    frame.variables = merge_branches(outcomes, statement)
+
+
 def decided_branch(statement: cst.If, test) -> list | None:
     """The statements an ``if`` runs when its test's value is known (``Const(True)`` from
     ``if first_layer is not None:`` with a tensor passed in): the body, or what the ``elif``/

@@ -113,30 +113,12 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         elif isinstance(statement, cst.ClassDef):
             bases = [self.eval(arg.value, frame) for arg in statement.bases]
             frame.variables[statement.name.value] = ClassVal(statement, bases, frame)
-            subclassing.exec_class(self, frame.variables[statement.name.value], frame)
+            self._exec_class(frame.variables[statement.name.value], frame)
         elif isinstance(statement, cst.If) and is_main_guard(statement):
             # ``if __name__ == "__main__":`` runs whenever the script runs
             self.exec_block(statement.body.body, frame)
         elif isinstance(statement, cst.If):
-            decided = branches.decided_branch(statement, loops.test_value(self, statement, frame))
-            if decided is not None:
-                return self.exec_block(decided, frame)
-            blocks = [("body", statement.body)]
-            orelse, exhaustive = statement.orelse, False
-            while orelse is not None:
-                blocks.append((id(orelse), orelse.body))
-                exhaustive = isinstance(orelse, cst.Else)
-                orelse = getattr(orelse, "orelse", None)
-            before = dict(frame.variables)
-            outcomes = []
-            for key, block in blocks:
-                frame.variables = dict(before)
-                with self.conditional(("if", id(statement), key)):
-                    self.exec_block(block.body, frame)
-                outcomes.append(frame.variables)
-            if not exhaustive:
-                outcomes.append(before)
-            frame.variables = branches.merge_branches(outcomes, statement)
+            branches.exec_if(self, statement, frame, loops.test_value(self, statement, frame))
         elif isinstance(statement, (cst.For, cst.While)):
             if isinstance(statement, cst.For):
                 self.bind(statement.target, loops.loop_value(self, statement, frame), frame)
@@ -163,6 +145,15 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             for case in statement.cases:
                 with self.conditional(("case", id(case))):
                     self.exec_block(case.body.body, frame)
+
+    def _exec_class(self, cls: ClassVal, frame: Frame) -> None:
+        """A class's methods are checked on their own, with ``self`` unknown, or one instance
+        for a plain class that holds and trains models (analysis/holders.py)."""
+        if subclassing.class_role(cls) in ("layer", "model"):
+            self._subclasses.append(cls)
+        given = holders.instance_for(self, cls)
+        for statement in holders.ordered_methods(cls.node, given):
+            self._pending_functions.append((statement, frame, *given))
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(small, cst.Assign):

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import holders
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     ClassVal,
@@ -260,13 +259,3 @@ def _branches(function: cst.FunctionDef | None) -> bool:
         if isinstance(statement, cst.With):
             pending.extend(statement.body.body)
     return False
-
-
-def exec_class(analyzer: "Interpreter", cls: ClassVal, frame) -> None:
-    """A class statement: its methods are checked on their own, with ``self`` unknown, or on one
-    instance for a plain class that holds and trains models (analysis/holders.py)."""
-    if class_role(cls) in ("layer", "model"):
-        analyzer._subclasses.append(cls)
-    given = holders.instance_for(analyzer, cls)
-    for statement in holders.ordered_methods(cls.node, given):
-        analyzer._pending_functions.append((statement, frame, *given))
