@@ -543,6 +543,33 @@ def test_files_without_keras_are_settled_without_cache_entries(tmp_path):
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
 
 
+def test_a_cold_cache_is_not_looked_up_and_each_file_gets_one_key(tmp_path, monkeypatch):
+    # An empty cache can answer nothing: the run makes each file's key once, to store its
+    # result, not a second time to look it up first; the warm run makes it once to look up.
+    from kerascheck.workspace import runner
+
+    made = []
+
+    def counted(content, config=None, path=""):
+        made.append(path)
+        return cache_key(content, config, path)
+
+    monkeypatch.setattr(runner, "cache_key", counted)
+    for index in range(3):
+        (tmp_path / f"m{index}.py").write_text(BUGGY)
+    (tmp_path / "plain.py").write_text("print('no Keras here')\n")
+    paths = sorted(str(path) for path in tmp_path.glob("*.py"))
+    cache = Cache(tmp_path / "cache")
+    alone = [codes(r) for r in lint_paths(paths, Config(), jobs=1)]
+    cold = list(lint_paths(paths, Config(), jobs=1, cache=cache))
+    assert [codes(r) for r in cold] == alone and [r.relevant for r in cold] == [
+        True, True, True, False]
+    assert sorted(made) == paths[:3]
+    made.clear()
+    warm = list(lint_paths(paths, Config(), jobs=1, cache=cache))
+    assert [codes(r) for r in warm] == alone and sorted(made) == paths[:3]
+
+
 def test_a_pool_that_cannot_start_falls_back_to_in_process(tmp_path):
     """A script read from stdin, with a thread running, gets spawned workers that cannot import
     its ``__main__``: every worker dies at start. That is not every file crashing."""

@@ -129,6 +129,11 @@ class Cache:
         folder; ``$KERASCHECK_CACHE_DIR`` wins)."""
         return cls(default_cache_dir(getattr(config, "root", "") or None))
 
+    def has_entries(self) -> bool:
+        """Whether any entry may be stored (False for a cache never written, or cleared: every
+        :meth:`get` would miss)."""
+        return os.path.isdir(self.directory / f"v{FORMAT}")
+
     def _entry(self, key: str) -> Path:
         return self.directory / f"v{FORMAT}" / key[:2] / f"{key[2:]}.json"
 
