@@ -631,6 +631,31 @@ def test_the_collector_waits_for_the_end_of_a_lint_and_then_collects_its_cycles(
     assert leftover < 50  # (the analysis leaves thousands of objects in cycles)
 
 
+def test_the_block_walk_makes_no_abstract_class_checks():
+    # isinstance against LibCST's node classes (abstract base classes) runs
+    # ABCMeta.__instancecheck__ in Python for every node; the walk compares MROs instead.
+    from kerascheck.analysis.syntax import statements_of
+
+    module = cst.parse_module("def f():\n    if a:\n        def g():\n            pass\n"
+                              "class C:\n    def h(self):\n        for x in y:\n"
+                              "            if x:\n                pass\n")
+    checks = []
+
+    def watch(frame, event, _argument):
+        if event == "call" and frame.f_code.co_name == "__instancecheck__":
+            checks.append(frame.f_code.co_filename)
+
+    sys.setprofile(watch)
+    try:
+        functions = statements_of(module, cst.FunctionDef)
+        branches = statements_of(module.body, cst.If)
+    finally:
+        sys.setprofile(None)
+    assert sorted(node.name.value for node in functions) == ["f", "g", "h"]
+    assert len(branches) == 2 and all(isinstance(node, cst.If) for node in branches)
+    assert checks == []
+
+
 def test_nodes_built_after_a_parse_are_validated_again():
     # The parse skips LibCST's node validation (its own nodes follow the grammar); nodes that
     # rules and fixes build afterwards are validated as always.
