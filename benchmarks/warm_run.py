@@ -12,7 +12,10 @@ its children, wall time), cache in the project's ``.kerascheck_cache``:
 - warm after editing one script (only it is linted again);
 - warm after editing one shared module (it and the 19 scripts importing it are linted again).
 
-    python benchmarks/warm_run.py [--jobs 1] [--repeat 3]
+    python benchmarks/warm_run.py [--jobs 1] [--repeat 3] [--before DIR]
+
+Both scripts measure kerascheck with its bytecode written, as an installation has it
+(:func:`bench.compile_bytecode`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import child_run, median_run
+from bench import child_run, compile_bytecode, median_run
 from corpus import script
 
 SHARED = 10
@@ -84,12 +87,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", default="1")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", metavar="DIR",
+                        help="measure the kerascheck package in DIR instead (git archive COMMIT "
+                             "kerascheck | tar -x -C DIR)")
     options = parser.parse_args()
+    compile_bytecode(options.before)
     root = Path(tempfile.mkdtemp(prefix="kerascheck-warm-"))
     try:
         scripts = write_project(root)
         env = {**os.environ, "NO_COLOR": "1"}
         env.pop("KERASCHECK_CACHE_DIR", None)
+        if options.before:
+            env["PYTHONPATH"] = os.path.abspath(options.before)
         command = [sys.executable, "-m", "kerascheck", "--jobs", options.jobs, "--exit-zero",
                    "."]
         cold = []

@@ -10,6 +10,7 @@ the other rules still run.
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import replace
 from typing import Iterable
@@ -70,7 +71,26 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
     :mod:`kerascheck.source.notebook`); by default it follows the suffix of ``path``.
     ``project``: the project whose modules the file's imports name
     (:class:`kerascheck.source.project.Project`); by default the one ``path`` lies in, None
-    for the file alone."""
+    for the file alone.
+
+    The cyclic garbage collector waits until the lint is done, then collects the youngest
+    objects once: the file's syntax tree (hundreds of thousands of objects, no cycles) is
+    alive until the rules are done, and the collections that the analysis' allocations
+    triggered walked it again and again (8 % of a lint of tutorial-sized scripts against 3 %
+    so, counted with ``gc.callbacks``). The tree is freed by reference counting as the lint
+    returns; what the collection finds is the analysis' few thousand objects in cycles."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_source(source, path, config, kind, project)
+    finally:
+        if collecting:
+            gc.enable()
+            gc.collect(0)
+
+
+def _lint_source(source: str | bytes, path: str, config: Config | None, kind: str | None,
+                 project) -> FileResult:
     if project == "auto":
         from kerascheck.source.project import project_for
 

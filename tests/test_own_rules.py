@@ -88,6 +88,25 @@ def test_an_entry_point_rule_from_an_installed_package(tmp_path):
     assert codes(result) == [(4, "TEAM101")], result.stderr
 
 
+def test_without_a_package_naming_the_group_no_metadata_is_imported(tmp_path):
+    # importlib.metadata (20 ms of every start) is imported only when some entry_points.txt on
+    # sys.path names kerascheck.rules; a package with other entry points changes nothing.
+    site = tmp_path / "site"
+    dist = site / "other_pkg-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: other-pkg\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[console_scripts]\nother = other_pkg:main\n")
+    (tmp_path / "model.py").write_text(WIDE)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(site), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    script = ("import sys\nfrom kerascheck.cli import main\ncode = main(sys.argv[1:])\n"
+              "print('METADATA', 'importlib.metadata' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script, "--no-cache", "model.py"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+    assert "METADATA False" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+
+
 def test_test_rule_runs_the_examples(project):
     result = run("test-rule", "team_rules.py", cwd=project)
     assert result.returncode == 0, result.stderr

@@ -543,6 +543,45 @@ def test_files_without_keras_are_settled_without_cache_entries(tmp_path):
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
 
 
+def test_a_cold_cache_is_not_looked_up_and_each_file_gets_one_key(tmp_path, monkeypatch):
+    # An empty cache can answer nothing: the run makes each file's key once, to store its
+    # result, not a second time to look it up first; the warm run makes it once to look up.
+    from kerascheck.workspace import runner
+
+    made = []
+
+    def counted(content, config=None, path=""):
+        made.append(path)
+        return cache_key(content, config, path)
+
+    monkeypatch.setattr(runner, "cache_key", counted)
+    for index in range(3):
+        (tmp_path / f"m{index}.py").write_text(BUGGY)
+    (tmp_path / "plain.py").write_text("print('no Keras here')\n")
+    paths = sorted(str(path) for path in tmp_path.glob("*.py"))
+    cache = Cache(tmp_path / "cache")
+    alone = [codes(r) for r in lint_paths(paths, Config(), jobs=1)]
+    cold = list(lint_paths(paths, Config(), jobs=1, cache=cache))
+    assert [codes(r) for r in cold] == alone and [r.relevant for r in cold] == [
+        True, True, True, False]
+    assert sorted(made) == paths[:3]
+    made.clear()
+    warm = list(lint_paths(paths, Config(), jobs=1, cache=cache))
+    assert [codes(r) for r in warm] == alone and sorted(made) == paths[:3]
+
+
+def test_a_cold_run_makes_few_cache_folders(tmp_path):
+    # Making a folder costs about as much as writing an entry: 40 entries go into at most 16
+    # folders (by the key's first digit), not one folder per first two digits.
+    for index in range(40):
+        (tmp_path / f"m{index:02d}.py").write_text(BUGGY)
+    paths = sorted(str(path) for path in tmp_path.glob("*.py"))
+    list(lint_paths(paths, Config(), jobs=1, cache=Cache(tmp_path / "cache")))
+    entries = list((tmp_path / "cache").rglob("*.json"))
+    assert len(entries) == 40
+    assert len({entry.parent for entry in entries}) <= 16
+
+
 def test_a_pool_that_cannot_start_falls_back_to_in_process(tmp_path):
     """A script read from stdin, with a thread running, gets spawned workers that cannot import
     its ``__main__``: every worker dies at start. That is not every file crashing."""
@@ -562,6 +601,59 @@ def test_a_pool_that_cannot_start_falls_back_to_in_process(tmp_path):
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True,
                           timeout=300)
     assert f"CODES ['KC201'] {POOL_THRESHOLD + 4}" in done.stdout, done.stdout + done.stderr[-2000:]
+
+
+def test_the_collector_waits_for_the_end_of_a_lint_and_then_collects_its_cycles():
+    # The tree lives until the rules are done; collections during the lint walked it again and
+    # again. Now there is one collection, of the youngest objects, after the lint: it finds
+    # the cycles the analysis left, and the findings are the same.
+    import gc
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from corpus import script
+
+    source = script(3, buggy=True)
+    expected = codes(lint_source(source, "model.py"))
+    seen: list[tuple[str, int]] = []
+
+    def watch(phase, info):
+        seen.append((phase, info["generation"]))
+
+    gc.collect()
+    gc.callbacks.append(watch)
+    try:
+        result = lint_source(source, "model.py")
+        leftover = gc.collect()
+    finally:
+        gc.callbacks.remove(watch)
+    assert codes(result) == expected and expected
+    assert seen[:2] == [("start", 0), ("stop", 0)] and len(seen) == 4, seen
+    assert leftover < 50  # (the analysis leaves thousands of objects in cycles)
+
+
+def test_the_block_walk_makes_no_abstract_class_checks():
+    # isinstance against LibCST's node classes (abstract base classes) runs
+    # ABCMeta.__instancecheck__ in Python for every node; the walk compares MROs instead.
+    from kerascheck.analysis.syntax import statements_of
+
+    module = cst.parse_module("def f():\n    if a:\n        def g():\n            pass\n"
+                              "class C:\n    def h(self):\n        for x in y:\n"
+                              "            if x:\n                pass\n")
+    checks = []
+
+    def watch(frame, event, _argument):
+        if event == "call" and frame.f_code.co_name == "__instancecheck__":
+            checks.append(frame.f_code.co_filename)
+
+    sys.setprofile(watch)
+    try:
+        functions = statements_of(module, cst.FunctionDef)
+        branches = statements_of(module.body, cst.If)
+    finally:
+        sys.setprofile(None)
+    assert sorted(node.name.value for node in functions) == ["f", "g", "h"]
+    assert len(branches) == 2 and all(isinstance(node, cst.If) for node in branches)
+    assert checks == []
 
 
 def test_nodes_built_after_a_parse_are_validated_again():

@@ -66,18 +66,24 @@ _BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
 def statements_of(root, kind) -> list:
     """Every statement of type ``kind`` in the blocks under ``root`` (a module, a block, a
     compound statement), nested functions and classes included, ``root`` too. Only blocks are
-    walked, never expressions: a tenth of the cost of visiting the whole tree."""
+    walked, never expressions: a tenth of the cost of visiting the whole tree. (Classes are
+    compared through each node's MRO: ``isinstance`` against LibCST's node classes, abstract
+    base classes, runs ``ABCMeta.__instancecheck__`` in Python for every node; the blocks'
+    fields hold nodes, sequences of nodes or None.)"""
+    if isinstance(kind, tuple):
+        return [node for node in statements_of(root, object) if isinstance(node, kind)]
     found, pending = [], [root]
     while pending:
         node = pending.pop()
-        if isinstance(node, kind):
+        kinds = type(node).__mro__
+        if kind in kinds:
             found.append(node)
-        if isinstance(node, (list, tuple)):
+        if list in kinds or tuple in kinds:
             pending.extend(node)
             continue
         for field in _BLOCKS:
             child = getattr(node, field, None)
-            if isinstance(child, (cst.CSTNode, list, tuple)):
+            if child is not None:
                 pending.append(child)
     return found
 

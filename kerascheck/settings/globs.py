@@ -9,18 +9,28 @@ a :class:`GlobError` (the configuration's ``ConfigError`` wraps it: exit 2).
 A pattern without ``/`` matches a file or folder name anywhere; a pattern with ``/`` matches the
 path relative to the folder holding the configuration (and the path exactly as given), or one of
 the folders on that path.
+
+A plain name (letters, digits, ``_``, ``-`` and ``.``, as every default exclude is) matches a
+name equal to it, which is what its compiled pattern answers: it is compared, not compiled, so
+a run whose patterns are all plain names never imports pathspec, RE2 or bracex (about 17 ms of
+every run's start).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import bracex
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 # Brace expansion multiplies patterns ({a,b}{c,d}... doubles each time): past this, a mistake.
 MAX_EXPANDED = 256
+# A name no glob syntax touches (no wildcard, class, brace, escape, negation, comment, slash):
+# as a pattern it matches exactly that name
+_PLAIN_NAME = re.compile(r"[\w-][\w.-]*")
 
 
 class GlobError(ValueError):
@@ -54,11 +64,16 @@ def matches_any_glob(path: str, patterns, root: str | os.PathLike = "",
     for pattern in patterns:
         text = pattern.strip()
         if "/" not in text.strip("/"):
-            spec = compile_glob(text.strip("/"))
+            name = text.strip("/")
+            plain = _PLAIN_NAME.fullmatch(name) is not None
+            spec = None if plain else compile_glob(name)
             parts = [part for part in (relative or given) if part not in ("", ".", "..")]
             if not parts:
                 continue
-            if ancestors:
+            if plain:
+                if (name in parts) if ancestors else parts[-1] == name:
+                    return True
+            elif ancestors:
                 if any(spec.match_file(part) for part in parts):
                     return True
             elif spec.match_file(parts[-1]):
@@ -84,6 +99,8 @@ def _matches_itself(spec: pathspec.PathSpec, parts: list[str]) -> bool:
 
 def check_glob(pattern: str) -> None:
     """Raise :class:`GlobError` if ``pattern`` cannot be compiled."""
+    if _PLAIN_NAME.fullmatch(pattern.strip().strip("/")):
+        return  # (a plain name always compiles)
     compile_glob(pattern.strip().strip("/") if "/" not in pattern.strip().strip("/")
                  else "/" + pattern.strip().lstrip("/"))
 
@@ -91,6 +108,9 @@ def check_glob(pattern: str) -> None:
 @lru_cache(maxsize=512)
 def compile_glob(pattern: str) -> pathspec.PathSpec:
     """``pattern`` (braces expanded) as a PathSpec on the RE2 backend."""
+    import bracex
+    import pathspec
+
     try:
         expanded = bracex.expand(pattern, limit=MAX_EXPANDED)
     except (bracex.ExpansionLimitException, ValueError) as error:  # limit, bad braces

@@ -43,8 +43,10 @@ from kerascheck.diagnostics import Diagnostic, from_records, to_record
 
 CACHE_DIR_NAME = ".kerascheck_cache"
 CACHE_DIR_ENV = "KERASCHECK_CACHE_DIR"
-# Bumped when the entry format changes; old entries are then simply never read.
-FORMAT = "1"
+# Bumped when the entry format changes; old entries are then simply never read. (2: entries in
+# 16 folders by the key's first digit, not 256 by its first two: on the machine measured, making
+# a folder costs as much as writing an entry, and a cold run of a few hundred files made 256.)
+FORMAT = "2"
 
 _CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                  "# This file is a cache directory tag created by kerascheck.\n"
@@ -129,8 +131,13 @@ class Cache:
         folder; ``$KERASCHECK_CACHE_DIR`` wins)."""
         return cls(default_cache_dir(getattr(config, "root", "") or None))
 
+    def has_entries(self) -> bool:
+        """Whether any entry may be stored (False for a cache never written, or cleared: every
+        :meth:`get` would miss)."""
+        return os.path.isdir(self.directory / f"v{FORMAT}")
+
     def _entry(self, key: str) -> Path:
-        return self.directory / f"v{FORMAT}" / key[:2] / f"{key[2:]}.json"
+        return self.directory / f"v{FORMAT}" / key[:1] / f"{key[1:]}.json"
 
     def get(self, key: str) -> list[Diagnostic] | None:
         """The diagnostics stored under ``key``; None if there are none (or the entry is

@@ -10,7 +10,9 @@ still being linted).
 - **Cache.** With a :class:`~kerascheck.workspace.cache.Cache`, the parent process reads each file and
   looks its key up; hits never reach a worker (a warm run starts no pool at all), nor do files
   that do not mention Keras (settled from those bytes, never stored). Misses are linted and
-  stored by the process that lints them.
+  stored by the process that lints them. A cache that holds no entry when the run starts (a
+  cold run) is not looked up: the parent only screens each file's bytes for Keras, and the
+  key is made once, by whoever lints and stores the file.
 - **Pool.** Misses go to a process pool in chunks of :data:`CHUNK_SIZE` files. A pool costs a
   fork (Linux) or a fresh interpreter per worker, so it starts only when more than
   :data:`POOL_THRESHOLD` files need linting and ``jobs`` > 1; fewer files are linted in-process.
@@ -58,10 +60,13 @@ def lint_paths(paths: Iterable[str], config=None, *, jobs: int | None = None,
     unreadable, undecodable, deep or crashing file becomes a KC000 diagnostic."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     cache_dir = str(cache.directory) if cache is not None else None
+    # Nothing to find in a cache without entries: no key is made for a lookup (entries written
+    # during this run are under other keys: each path is linted once)
+    lookup = cache if cache is not None and cache.has_entries() else None
     iterator = iter(paths)
     if jobs == 1:
         for path in iterator:
-            hit = _cached_result(path, config, cache) if cache is not None else None
+            hit = _cached_result(path, config, lookup) if cache is not None else None
             yield hit if hit is not None else _lint_one(path, config, cache)
         return
 
@@ -70,7 +75,7 @@ def lint_paths(paths: Iterable[str], config=None, *, jobs: int | None = None,
     order: deque = deque()  # FileResult, or None for a miss (in ``waiting``), in input order
     waiting: deque = deque()
     for path in iterator:
-        hit = _cached_result(path, config, cache) if cache is not None else None
+        hit = _cached_result(path, config, lookup) if cache is not None else None
         if hit is not None and not waiting:
             yield hit
             continue
@@ -109,7 +114,7 @@ def lint_paths(paths: Iterable[str], config=None, *, jobs: int | None = None,
                 pending.append(item)
         order.clear()
         for path in iterator:
-            hit = _cached_result(path, config, cache) if cache is not None else None
+            hit = _cached_result(path, config, lookup) if cache is not None else None
             if hit is not None:
                 pending.append(hit)
             else:
@@ -128,10 +133,11 @@ def _in_process(order: deque, waiting: deque, config, cache: Cache | None) -> It
         yield item if item is not None else _lint_one(waiting.popleft(), config, cache)
 
 
-def _cached_result(path: str, config, cache: Cache):
+def _cached_result(path: str, config, cache: Cache | None):
     """The result for ``path``'s current content known without parsing: a cache hit, or a file
-    that does not mention Keras; None otherwise (a miss, or unreadable). (Never imports the
-    engine: a warm run needs no LibCST, no analysis, no rules.)"""
+    that does not mention Keras; None otherwise (a miss, or unreadable). ``cache`` None: only
+    the latter is looked for (a cold cache). (Never imports the engine: a warm run needs no
+    LibCST, no analysis, no rules.)"""
     from kerascheck.source.files import FileResult, is_relevant, read_source
     from kerascheck.source.project import project_for
 
@@ -143,6 +149,8 @@ def _cached_result(path: str, config, cache: Cache):
         # No Keras in sight: settled from the bytes already read, never stored (an entry per
         # unrelated file of a monorepo would cost more than reading the file again).
         return FileResult(path, relevant=False)
+    if cache is None:
+        return None
     diagnostics = cache.get(cache_key(content, config, path))
     if diagnostics is None:
         return None
@@ -188,13 +196,27 @@ def _too_slow(path: str, seconds: float):
 def _lint_chunk(paths: list[str], config, cache_dir: str | None) -> list[tuple]:
     """Worker: lint ``paths``; results travel as plain tuples (``InternalError`` instances do
     not survive pickling, fixes travel detached)."""
-    cache = Cache(cache_dir) if cache_dir is not None else None
+    cache = _worker_cache(cache_dir)
     results = []
     for path in paths:
         result = _lint_one(path, config, cache, isolate_stalls=False)
         errors = [(error.path, error.rule, error.detail) for error in result.errors]
         results.append((result.path, result.diagnostics, errors, result.relevant))
     return results
+
+
+_WORKER_CACHES: dict[str, Cache] = {}
+
+
+def _worker_cache(cache_dir: str | None) -> Cache | None:
+    """The process's :class:`Cache` for ``cache_dir``: one per worker, not one per chunk (its
+    folder's markers are checked on its first write, once)."""
+    if cache_dir is None:
+        return None
+    cache = _WORKER_CACHES.get(cache_dir)
+    if cache is None:
+        cache = _WORKER_CACHES[cache_dir] = Cache(cache_dir)
+    return cache
 
 
 def _from_wire(item: tuple):
