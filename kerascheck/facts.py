@@ -398,14 +398,14 @@ class FileFacts:
     module: Any = None  # the libcst Module
     source: str = ""
     calls: list = field(default_factory=list)  # (keyword node, canonical callee): syntactic rules
-    # every call of the Keras API the analysis evaluated (KC103, KC602, KC603)
-    keras_calls: list[KerasCallFact] = field(default_factory=list)
+    keras_calls: list[KerasCallFact] = field(default_factory=list)  # KC103, KC602, KC603
     # (expression node, dotted path) for every Keras/TensorFlow path the file spells out (KC601)
     references: list = field(default_factory=list)
     # (module node, dotted module path, [(alias node, name), ...]) of each import (KC601)
     imports: list = field(default_factory=list)
     statistics_fits: list[StatisticsFitFact] = field(default_factory=list)  # KC402
     rescaled_twice: list = field(default_factory=list)  # KC403: analysis/rescaling.py
+    parameter_fits: list[FitFact] = field(default_factory=list)  # models given as parameters
     layer_graphs: list[ModelFact] = field(default_factory=list)  # Layer subclasses' call()
     target_version: str = "keras3"  # the Keras the file runs on (settings/target.py)
 

@@ -297,6 +297,16 @@ class ModelConstruction:
                                                  self.module)
         return fit
 
+    def record_parameter_fit(self, receiver, method: str, node: cst.Call, args, kwargs,
+                             star) -> None:
+        """``model.fit(train, validation_data=val)`` in a helper given ``model`` as a parameter:
+        no rule judges the model's life there (KC501 stays silent), but the data is what it is
+        whatever the model, so KC505 reads this fit (``validation_data=`` says it is Keras')."""
+        identity = receiver.data.identity if isinstance(receiver, DataVal) else None
+        if method in ("fit", "fit_generator") and "validation_data" in kwargs and \
+                isinstance(identity, tuple) and identity[:1] == ("param",):
+            self.parameter_fits.append(self.make_fit(node, args, kwargs, star))
+
     def _callbacks_hold_other_data(self, node: cst.Call, kwargs, fit: FitFact) -> bool:
         """``fit(x_train, ..., callbacks=[Plotter(x_test)])``: a callback the analysis cannot
         follow was handed data other than the training data (it may evaluate on it)."""

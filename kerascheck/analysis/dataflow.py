@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import origins, preprocessors, splits, syntax
+from kerascheck.analysis import generators, origins, preprocessors, splits, syntax
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     Const,
@@ -244,11 +244,11 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if qualname.startswith("tensorflow.data.") and leaf[:1] != "A":  # not AUTOTUNE
             files = _first(args, kwargs, "file_pattern", "filenames")
             if leaf in origins.FILE_DATASETS and isinstance(files, DataVal):
-                # list_files(training_files): those files' data, so that files[n:] read for
-                # validation is a part of the files read for training (KC505)
+                # list_files(train_files): their data; files[n:] for validation is a part (KC505)
                 return files.derive(is_dataset=True, source=None, node=node)
             kind = "load" if leaf in origins.FILE_DATASETS else "value"  # read from files
-            return DataVal(DataFact(is_dataset=True, identity=(kind, id(node)), node=node))
+            identity = generators.yielded_by(leaf, args, kwargs, Const, (DataVal, Instance))
+            return DataVal(DataFact(is_dataset=True, identity=identity or (kind, id(node)), node=node))
         if qualname == "tensorflow.image.resize":
             return _preserve(_first(args, kwargs, "images"), node)
     if qualname == "pandas.get_dummies":

@@ -53,6 +53,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.project_modules: dict = {}
         self.star_imports = project.resolved_star_imports(self, self.star_imports)
         self.models: list[ModelFact] = []
+        self.parameter_fits: list = []  # fits of models given as parameters (construction.py)
         self.globals, self._conditional = Frame(), 0
         self.parameter_models: set[int] = set()  # models passed into the helper being run
         self.scaled_in_place: set = set()  # identities of frames whose columns were rescaled
@@ -96,7 +97,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
                          statistics_fits=self.statistics_fits, layer_graphs=layer_graphs,
-                         rescaled_twice=self.rescaled_twice)
+                         rescaled_twice=self.rescaled_twice, parameter_fits=self.parameter_fits)
 
     def exec_block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
         for statement in statements:
@@ -416,6 +417,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             preprocessors.record_fit(receiver.instance, data)
             return UNKNOWN_VALUE
         if isinstance(receiver, (DataVal, Instance)):
+            self.record_parameter_fit(receiver, method, node, args, kwargs, star)  # KC505
             result = dataflow.method(receiver, method, node, args, kwargs, self)
             own_statistics.of_method(self, receiver, method, result, args, kwargs)  # X.mean()
             if result is not None:

@@ -33,7 +33,12 @@ class PreprocessingLeak(Rule):
       on the test or validation data (`test_x = normalize(test_x, axis=0)`). Statistics of
       each sample (`axis=1`, `normalize`'s default) and minima and maxima (most often a
       scale's shared bounds) are left alone.
-    Label encoders are left alone: the set of labels leaks nothing about the features.
+    Label encoders are left alone: the set of labels leaks nothing about the features. So is a
+    validation set carved out of training data that was scaled first, by a split of the
+    training part or by `fit(..., validation_split=0.2)` after `x -= x.mean(); x /= x.std()`:
+    the split this rule means is the one into train and *test* (RULES.md), the test data
+    stays clean, and the validation rows' share of statistics over the whole training set is
+    what the common recipes (k-fold over a standardized training set) accept.
 
     ## Why is this bad?
     The test set stands in for data the model has never seen. Statistics computed with the test
@@ -219,15 +224,23 @@ first = imputer.fit_transform(pd.read_csv("train_2020.csv"))
 second = imputer.fit_transform(pd.read_csv("train_2021.csv"))
 contest = SimpleImputer().fit_transform(pd.read_csv("contest_entries.csv"))
 """,
-        # carving a validation set out of the already scaled training set
+        # carving a validation set out of the already scaled training set (a split, or
+        # fit's validation_split after standardizing by the training array's own statistics)
         """
 import keras
+import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
 scaler = StandardScaler().fit(X_train)
 X_train = scaler.transform(X_train)
 X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.1)
+images = np.load("train_images.npy").astype("float32")
+images -= np.mean(images)
+images /= np.std(images)
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(images, np.load("train_masks.npy"), validation_split=0.2)
 """,
         # each row by its own norm, each sample by its own spread, and the test rows by the
         # training rows' mean: nothing is learned across the held-out rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.analysis.directory_splits import mismatched_subsets
+from kerascheck.analysis.generators import YIELDED_BY
 from kerascheck.analysis.origins import ignores_arguments
 from kerascheck.facts import DataFact, FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
@@ -45,6 +46,15 @@ def from_a_data_source(data: DataFact) -> bool:
         identity = identity[0] if isinstance(identity[0], tuple) else (
             identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
     return False
+
+
+def over_one_loader(fit) -> bool:
+    """Whether the training and validation datasets are ``from_generator`` over closures made
+    from the very same loader object (analysis/generators.py), not made up."""
+    train, validation = fit.x, fit.validation_x
+    return isinstance(train, DataFact) and isinstance(validation, DataFact) and \
+        isinstance(train.identity, tuple) and train.identity[:1] == (YIELDED_BY,) and \
+        validation.identity == train.identity and not train.synthetic
 
 
 def _code(node) -> str:
@@ -88,7 +98,12 @@ class ValidationOnTrainingData(Rule):
     (`image_dataset_from_directory(d, validation_split=0.2, subset=...)`) whose calls order the
     file list differently before cutting it (one shuffled and one not, or two seeds): most
     validation files are then training files too. Reported at the argument that differs;
-    arguments not written out as literals are unknown and not judged.
+    arguments not written out as literals are unknown and not judged. Also a validation
+    dataset that `tf.data.Dataset.from_generator` reads from a closure over the very loader
+    object the training dataset reads (`from_generator(batches_of(train_loader))` twice),
+    also in a training helper that is given the model as a parameter (the data is what it is,
+    whatever the model; `validation_data=` says the fit is Keras'). Loaders the analysis does
+    not know, and a generator function of the module itself, are not judged.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that
@@ -194,6 +209,25 @@ model = keras.Sequential([keras.Input(shape=(256, 256, 3)), keras.layers.Rescali
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 model.fit(train_ds, validation_data=val_ds, epochs=10)
 """,
+        # a training helper given the model: both datasets are generated over the training
+        # loader
+        """
+import tensorflow as tf
+
+def train(model, train_batches, val_batches, epochs=10):
+    def batches_of(loader):
+        def generate():
+            for inputs, targets in loader:
+                yield inputs, targets
+        return generate
+    kinds = (tf.float32, tf.float32)
+    train_set = tf.data.Dataset.from_generator(batches_of(train_batches), output_types=kinds)
+    val_set = tf.data.Dataset.from_generator(batches_of(train_batches), output_types=kinds)
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(train_set.repeat(), steps_per_epoch=len(train_batches), epochs=epochs,
+              validation_data=val_set.repeat(),  # expect: KC505
+              validation_steps=len(val_batches))
+""",
     )
     valid = (
         # non-overlapping slices, a split, and the loaded test half
@@ -270,11 +304,44 @@ model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x_train, x_train, validation_data=(x_test, x_test))
 """,
+        # each dataset generated over its own loader; a helper making a fresh loader per call
+        """
+import tensorflow as tf
+from tensorflow import keras
+
+class Batches(keras.utils.Sequence):
+    def __init__(self, folder):
+        self.folder = folder
+
+def train(model, train_batches, val_batches, epochs=10):
+    def batches_of(loader):
+        def generate():
+            for inputs, targets in loader:
+                yield inputs, targets
+        return generate
+    kinds = (tf.float32, tf.float32)
+    train_set = tf.data.Dataset.from_generator(batches_of(train_batches), output_types=kinds)
+    val_set = tf.data.Dataset.from_generator(batches_of(val_batches), output_types=kinds)
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(train_set, epochs=epochs, validation_data=val_set)
+
+def dataset_of(folder):
+    batches = Batches(folder)
+    def generate():
+        yield from batches
+    return tf.data.Dataset.from_generator(generate, output_types=(tf.float32, tf.float32))
+
+def train_from(model, train_folder, val_folder):
+    model.fit(dataset_of(train_folder), validation_data=dataset_of(val_folder))
+""",
     )
 
     def check_file(self, facts: FileFacts):
         for model in facts.models:
             yield from self.check_model(model)
+        for fit in facts.parameter_fits:  # a helper's model: only the one loader is judged
+            if over_one_loader(fit):
+                yield self.loader_finding(fit)
         for _, at, differs in mismatched_subsets(facts.keras_calls, facts.module):
             what = "shuffled differently (one `shuffle` flag is on, the other off)" \
                 if differs == "shuffle" else "shuffled with another `seed`"
@@ -285,9 +352,19 @@ model.fit(x_train, x_train, validation_data=(x_test, x_test))
                 f"the validation score measures memory; give both calls the same `shuffle` "
                 f"and `seed`")
 
+    def loader_finding(self, fit):
+        return self.finding(
+            fit.validation_node or fit.node,
+            "The validation dataset reads the training loader itself (both "
+            "`from_generator` calls are given the very same loader object), so the validation "
+            "score measures memory; build the validation dataset from the validation loader")
+
     def check_model(self, model: ModelFact):
         for fit in model.fits:
             train, validation = fit.x, fit.validation_x
+            if over_one_loader(fit):
+                yield self.loader_finding(fit)
+                continue
             if not isinstance(train, DataFact) or not isinstance(validation, DataFact):
                 continue
             if train.identity is None or validation.identity is None or \
