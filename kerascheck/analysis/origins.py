@@ -251,7 +251,8 @@ FILE_LISTINGS = {"glob.glob", "tensorflow.io.gfile.glob", "tensorflow.gfile.Glob
 
 def generator_flow(generator, method: str, kwargs, node) -> DataFact:
     """What ``ImageDataGenerator(...).flow*()`` yields: batches of images, one-hot labels of one
-    class per folder (``flow_from_directory`` with ``class_mode="categorical"``), and images of
+    class per folder (``flow_from_directory`` with ``class_mode="categorical"``) or the 0/1 class
+    ids of two folders (``class_mode="binary"``), and images of
     a known (rescaled) scale where the generator says so: ``rescale=1./255`` makes it the
     training preprocessing that ``predict`` on a raw ``load_img`` image lacks (KC403). Without
     ``rescale`` the scale stays unknown (a ``preprocessing_function`` may scale; KC401 is
@@ -262,6 +263,8 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
         "categorical"
     if method == "flow_from_directory" and mode == "categorical":  # one folder, one class
         labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
+    elif method == "flow_from_directory" and mode == "binary":  # 0 or 1: two class folders
+        labels = DataFact(int_labels=True, classes=2, identity=("labels", id(node)))
     rescale = next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
                     if arg.keyword is not None and arg.keyword.value == "rescale"), None)
     rescaled = rescale is not None and 0 < rescale < 1 and method == "flow_from_directory"

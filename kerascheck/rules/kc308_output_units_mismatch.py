@@ -207,6 +207,15 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
                 f"The output has {head.units} unit{'s' if head.units > 1 else ''} but the "
                 f"labels hold {classes} classes; use `Dense({classes}, "
                 f"activation=\"softmax\")`")
+        elif not one_hot and head.units > classes and head.activation == "softmax":
+            # a distribution over classes the labels never hold: the author's class count is
+            # wrong somewhere (ten digits' units for two folders of cats and dogs)
+            yield self.finding(
+                head.dense,
+                f"The output is a softmax over {head.units} classes but the labels hold "
+                f"{classes} classes; use `Dense({classes}, activation=\"softmax\")`"
+                + (" or `Dense(1, activation=\"sigmoid\")` with `binary_crossentropy`"
+                   if classes == 2 else ""))
 
     def prove(self, subject=None):
         """Fit a 5-unit and a 10-unit softmax on one-hot labels of 10 classes. On a user's
