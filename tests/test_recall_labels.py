@@ -91,3 +91,96 @@ net = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
 net.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # expect: KC306
 net.fit(stream, epochs=2, validation_data=held)
 """)
+
+
+# --- KC308: the 0/1 labels of two class folders ------------------------------------------------
+
+FOLDERS = """
+import tensorflow as tf
+from tensorflow.keras.preprocessing.image import ImageDataGenerator
+pictures = ImageDataGenerator(rescale=1 / 255)
+train = pictures.flow_from_directory("pets/train", target_size=(64, 64), class_mode={mode})
+held = pictures.flow_from_directory("pets/val", target_size=(64, 64), class_mode={mode})
+net = tf.keras.Sequential([tf.keras.layers.Flatten(input_shape=(64, 64, 3)),
+                           tf.keras.layers.Dense(32, activation="relu"),
+                           tf.keras.layers.Dense({head})]){mark}
+net.compile(optimizer="adam", loss="{loss}")
+net.fit(train, epochs=3, validation_data=held)
+"""
+
+
+@pytest.mark.parametrize("head", ['10, activation="softmax"', '5, activation="softmax"'])
+def test_a_softmax_over_more_classes_than_two_folders_hold(head):
+    check(FOLDERS.format(mode="'binary'", head=head, loss="sparse_categorical_crossentropy",
+                         mark="  # expect: KC308"))
+
+
+@pytest.mark.parametrize("mode, head, loss", [
+    ("'binary'", '1, activation="sigmoid"', "binary_crossentropy"),
+    ("'binary'", '2, activation="softmax"', "sparse_categorical_crossentropy"),
+    ("'binary'", '3, activation="softmax"', "sparse_categorical_crossentropy"),  # one extra
+    ("mode", '10, activation="softmax"', "sparse_categorical_crossentropy"),  # mode unknown
+    ("'sparse'", '10, activation="softmax"', "sparse_categorical_crossentropy"),  # folders?
+])
+def test_class_folders_whose_labels_fit_the_output_or_are_unknown_are_silent(mode, head, loss):
+    check(FOLDERS.format(mode=mode, head=head, loss=loss, mark=""))
+
+
+def test_one_unit_more_than_a_datasets_classes_is_left_alone():
+    # a semi-supervised GAN's discriminator: ten digits and one "fake" class
+    check("""
+import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+critic = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                           keras.layers.Flatten(), keras.layers.Dense(11, activation="softmax")])
+critic.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+critic.fit(x_train, y_train, validation_data=(x_test, y_test))
+""")
+
+
+# --- the output of a Sequential added after a loop of hidden layers ---------------------------
+
+STACK = """
+import tensorflow as tf
+from tensorflow.keras.preprocessing.image import ImageDataGenerator
+pictures = ImageDataGenerator(rescale=1 / 255)
+train = pictures.flow_from_directory("pets/train", target_size=(64, 64), class_mode="binary")
+held = pictures.flow_from_directory("pets/val", target_size=(64, 64), class_mode="binary")
+net = tf.keras.Sequential()
+net.add(tf.keras.layers.Flatten(input_shape=(64, 64, 3)))
+for width in [256, 64, 16]:
+    net.add(tf.keras.layers.Dense(width, activation="relu"))
+    net.add(tf.keras.layers.Dropout(0.3))
+{tail}
+net.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+net.fit_generator(train, epochs=3, validation_data=held)
+"""
+
+
+def test_the_output_added_after_a_loop_of_hidden_layers_is_judged():
+    check(STACK.format(tail='net.add(tf.keras.layers.Dense(10, activation="softmax"))'
+                            '  # expect: KC308'))
+
+
+@pytest.mark.parametrize("tail", [
+    # the output's own layer is (may be) one the loop adds
+    'for width in [10]:\n    net.add(tf.keras.layers.Dense(width, activation="softmax"))',
+    'if wide:\n    net.add(tf.keras.layers.Dense(10, activation="softmax"))',
+    'net.add(tf.keras.layers.Dense(10, activation="softmax"))\nnet.pop()',
+    # the softmax layer is known, the Dense it squashes is the loop's
+    'net.add(tf.keras.layers.Activation("softmax"))',
+])
+def test_an_output_that_may_come_from_the_loop_stays_unknown(tail):
+    check(STACK.format(tail=tail))
+
+
+def test_a_sigmoid_output_after_a_loop_meets_the_categorical_loss():
+    check("""
+import keras
+net = keras.Sequential()
+net.add(keras.Input(shape=(20,)))
+for width in (64, 32):
+    net.add(keras.layers.Dense(width, activation="relu"))
+net.add(keras.layers.Dense(4, activation="sigmoid"))  # expect: KC301
+net.compile(optimizer="adam", loss="categorical_crossentropy")
+""")

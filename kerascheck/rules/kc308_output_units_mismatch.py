@@ -33,9 +33,11 @@ class OutputUnitsMismatch(Rule):
     ## What it does
     Compares the output layer's units with the labels it is trained on: a `softmax` or
     `sigmoid` over n units with one-hot labels of m ≠ n classes (`to_categorical(y, m)`,
-    `tf.one_hot(y, m)`), or fewer units than the classes of integer labels from a dataset whose
-    classes are known (`keras.datasets.mnist` has 10); one output unit with a categorical
-    loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`); and one `sigmoid`
+    `tf.one_hot(y, m)`), or fewer units than the classes of integer labels whose classes are
+    known (`keras.datasets.mnist` has 10; `flow_from_directory(class_mode="binary")` yields the
+    0/1 ids of two class folders), or a `softmax` over two or more units beyond those classes
+    (one extra unit may be a deliberate "fake" or "unknown" class); one output unit with a
+    categorical loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`); one `sigmoid`
     unit trained on one-hot labels with one class per sample, such as the labels of
     `flow_from_directory(class_mode="categorical")` (one column per class folder, however
     many folders there are).
@@ -45,7 +47,9 @@ class OutputUnitsMismatch(Rule):
     compares arrays of different shapes and Keras raises when training starts; with integer
     labels beyond the last unit the sparse loss raises or scores nonsense; and one unit under a
     categorical loss is a distribution over a single class, so the loss is constant and
-    nothing is learned.
+    nothing is learned. A softmax over classes the labels never hold trains, but the class
+    count is wrong somewhere (ten digits' units for cats and dogs): the extra units are dead
+    weight, and whatever reads the outputs per class reads classes that do not exist.
 
     ## Example
     ```python
@@ -116,6 +120,17 @@ model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 
                           keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # expect: KC308
 model.fit(x_train, y_train, validation_split=0.2)
+""",
+        # ten digits' units for the 0/1 labels of two class folders
+        """
+from keras.models import Sequential
+from keras.layers import Dense, Flatten
+from keras.preprocessing.image import ImageDataGenerator
+model = Sequential([Flatten(input_shape=(64, 64, 3)), Dense(10, activation="softmax")])  # expect: KC308
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+images = ImageDataGenerator(rescale=1 / 255)
+model.fit(images.flow_from_directory("train", class_mode="binary"),
+          validation_data=images.flow_from_directory("val", class_mode="binary"))
 """,
         # one sigmoid unit on the one-hot labels of class folders (their number unknown)
         """
@@ -207,9 +222,10 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
                 f"The output has {head.units} unit{'s' if head.units > 1 else ''} but the "
                 f"labels hold {classes} classes; use `Dense({classes}, "
                 f"activation=\"softmax\")`")
-        elif not one_hot and head.units > classes and head.activation == "softmax":
+        elif not one_hot and head.units > classes + 1 and head.activation == "softmax":
             # a distribution over classes the labels never hold: the author's class count is
-            # wrong somewhere (ten digits' units for two folders of cats and dogs)
+            # wrong somewhere (ten digits' units for two folders of cats and dogs); one unit
+            # more may be a deliberate extra class (a semi-supervised GAN's "fake", "unknown")
             yield self.finding(
                 head.dense,
                 f"The output is a softmax over {head.units} classes but the labels hold "
