@@ -184,3 +184,16 @@ for width in (64, 32):
 net.add(keras.layers.Dense(4, activation="sigmoid"))  # expect: KC301
 net.compile(optimizer="adam", loss="categorical_crossentropy")
 """)
+
+
+def test_a_softmax_over_one_unit_is_one_mistake_not_a_classifier():
+    # a regression head with a softmax: KC303 says why, and the loss is not judged by it
+    check("""
+import keras
+net = keras.Sequential()
+net.add(keras.Input(shape=(20,)))
+for width in (64, 32):
+    net.add(keras.layers.Dense(width, activation="relu"))
+net.add(keras.layers.Dense(1, activation="softmax"))  # expect: KC303
+net.compile(optimizer="adam", loss="mean_squared_error")
+""")
