@@ -90,7 +90,9 @@ class OutputUnitsMismatch(Rule):
 
     ## Runtime evidence
     The proof fits a 5-unit softmax on 10-class one-hot labels (Keras raises `ValueError` about
-    incompatible shapes) and its 10-unit twin (it trains).
+    incompatible shapes) and its 10-unit twin (it trains). On a user's model it fits the model
+    once on labels of the classes its data holds; a softmax past them trains, and the proof
+    reports the probability its extra units still hold and the inputs they are predicted for.
 
     ## References
     - Keras API: `keras.utils.to_categorical` ("num_classes: Total number of classes") and
@@ -292,6 +294,20 @@ def _prove_on_model(code: str, subject):
         predicted = (predictions[..., 0] > 0.5).astype(int) if units == 1 else \
             predictions.argmax(axis=-1)
         reachable = 2 if units == 1 else units
+        if units > classes and not one_hot:
+            # a softmax over classes the labels never hold: what the extra units still carry
+            mass = float(predictions[..., classes:].sum(axis=-1).mean())
+            named = int((predicted >= classes).sum())
+            return Evidence(
+                code, mass > 0.01 or named > 0,
+                f"your {units}-unit output trains on {kind} without an error, but its "
+                f"{units - classes} units past them stand for classes that do not exist: "
+                f"after one fit they hold {mass:.0%} of the probability and are the "
+                f"prediction for {named} of 256 inputs",
+                {f"fit on {kind}": "trained (no error)",
+                 "probability on the units past the classes (mean)": mass,
+                 "inputs predicted as a class past them (of 256)": named,
+                 "classes in the labels": classes})
         return Evidence(
             code, reachable < classes,
             f"your {units}-unit output trains on {kind} without an error, but it can only "
