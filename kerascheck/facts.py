@@ -293,14 +293,16 @@ class ModelFact:
     ``edges`` are (producer index, consumer index) pairs over ``layers``; a Sequential model is a
     chain. ``outputs`` are indexes of the layers whose results are the model's outputs. ``exact``
     is False when the layer list may be incomplete or reordered (layers added in a loop or under
-    a condition, layers from a variable): rules about the first or last layer then stay silent.
-    """
+    a condition, layers from a variable): rules about the first layer then stay silent, and
+    about the last unless the layers from index ``known_tail`` on were added in order after
+    every uncertain one (a Sequential's output ``add()``-ed after a loop of hidden layers)."""
 
     kind: str  # "sequential" | "functional" | "subclass" | "layer" (FileFacts.layer_graphs)
     layers: list[LayerFact] = field(default_factory=list)
     edges: list[tuple[int, int]] = field(default_factory=list)
     outputs: list[int] = field(default_factory=list)
     exact: bool = True
+    known_tail: int | None = None  # see above; None: no known tail (an inexact model)
     input_declared: Any = UNKNOWN
     input_rank: Any = UNKNOWN  # rank of one sample (784,) -> 1, (28, 28) -> 2
     input_shape: Any = UNKNOWN  # shape of one sample, None for a free axis (analysis/shapes.py)
@@ -333,9 +335,6 @@ class ModelFact:
     def output_layers(self) -> list[LayerFact]:
         return [self.layers[i] for i in self.outputs]
 
-    def _index(self, layer: LayerFact) -> int:
-        return self._graph().index_of(layer)
-
     def _graph(self) -> "_Graph":
         """The layers' indexes and adjacency, built once per shape of the model (a model is
         built before rules read it; a change of its lists builds them again)."""
@@ -355,7 +354,8 @@ class ModelFact:
     def output_head(self) -> "OutputHead | None":
         """The single output's effective activation and units, looking through trailing
         ``Activation``/``Softmax`` layers; None when the model has no single, exact output."""
-        if not self.exact or len(self.outputs) != 1:
+        tail = 0 if self.exact else self.known_tail
+        if tail is None or len(self.outputs) != 1 or self.outputs[0] < tail:
             return None
         layer = self.layers[self.outputs[0]]
         activation_layer = None
@@ -363,7 +363,7 @@ class ModelFact:
             if activation_layer is None and layer.is_kind(*ACTIVATION_LAYERS):
                 activation_layer = layer
             parents = self.predecessors(layer)
-            if len(parents) != 1:
+            if len(parents) != 1 or self._graph().index_of(parents[0]) < tail:
                 return None
             layer = parents[0]
         if not (layer.is_dense or layer.is_kind("TimeDistributed") and known(layer.activation)):

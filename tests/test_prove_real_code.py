@@ -448,3 +448,22 @@ def test_a_linear_chain_inside_a_layer_subclass_is_shown_on_its_own_graph():
     assert item.evidence.measurements["distance to one affine map"] < 1e-5
     assert "built without its activation" in \
         item.evidence.measurements["stand-ins (not from your code)"]
+
+
+def test_a_softmax_past_the_datasets_classes_is_shown_by_what_its_extra_units_hold():
+    from kerascheck.runtime.verdicts import prove_source, verdict_of
+
+    results = prove_source(textwrap.dedent("""\
+        from tensorflow import keras
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        x_train, x_test = x_train / 255.0, x_test / 255.0
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                                  keras.layers.Dense(16, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(x_train, y_train, epochs=2, validation_data=(x_test, y_test))
+        """), "digits.py")
+    [item] = [item for item in results if item.diagnostic.code == "KC308"]
+    assert verdict_of(item) == "shown", item.not_rebuilt or item.evidence
+    measured = item.evidence.measurements
+    assert measured["fit on integer labels of 10 classes (0 to 9)"] == "trained (no error)"
+    assert measured["probability on the units past the classes (mean)"] > 0.01

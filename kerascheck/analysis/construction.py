@@ -150,6 +150,8 @@ class ModelConstruction:
                 self._append_sequential(model, item, conditional=False)
         else:
             model.exact = False
+        if not model.exact:  # layers add()-ed from here on are known in order (facts.ModelFact)
+            model.known_tail = len(model.layers)
         self._settle_input(model)
         self.register_model(model)
         return ModelVal(model)
@@ -175,6 +177,8 @@ class ModelConstruction:
         if len(model.layers) > 1:
             model.edges.append((len(model.layers) - 2, len(model.layers) - 1))
         model.outputs = [len(model.layers) - 1]
+        if conditional:
+            model.known_tail = len(model.layers)
         self._settle_input(model)
 
     def _settle_input(self, model: ModelFact) -> None:
@@ -330,7 +334,7 @@ class ModelConstruction:
             self._append_sequential(model, args[0] if args else kwargs.get("layer", UNKNOWN_VALUE),
                                     conditional=self._conditional > 0)
         elif method == "pop":
-            model.exact = False
+            model.exact, model.known_tail = False, len(model.layers)
         elif method == "compile":
             model.compiles.append(self.make_compile(node, args, kwargs, star))
             _loss_of_the_only_output(model, model.compiles[-1])

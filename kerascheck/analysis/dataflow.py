@@ -18,15 +18,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from kerascheck.analysis import generators, origins, preprocessors, splits, syntax
-from kerascheck.analysis.values import (
-    UNKNOWN_VALUE,
-    Const,
-    DataVal,
-    Instance,
-    Ref,
-    Seq,
-    Value,
-)
+from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
 if TYPE_CHECKING:
@@ -290,17 +282,20 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
         return argument.derive(identity=(argument.data.identity, name, data.identity),
                                scaled=True, source=None, labels=None, one_hot=False,
                                int_labels=False)
-    if name == "map" and node.args and origins.cuts_targets_from_inputs(
-            getattr(args[0] if args else None, "node", None) or node.args[0].value):
+    mapped = (getattr(args[0] if args else None, "node", None) or node.args[0].value) \
+        if name == "map" and node.args else None  # the mapped function: its definition
+    if mapped is not None and origins.cuts_targets_from_inputs(mapped):
         return receiver.derive(self_supervised=True, labels=None, identity=(data.identity, name))
     if name == "map" and data.is_dataset and data.source is not None and node.args and \
             origins.map_rescales(node.args[0].value, analyzer.module):
-        # ``ds.map(lambda x, y: (rescale(x), y))``: the same images, rescaled (KC403 compares)
-        return receiver.derive(scaled=True, labels=None, one_hot=False, int_labels=False)
+        # ``ds.map(lambda x, y: (rescale(x), y))``: the same images, rescaled (KC403 compares),
+        # and the same labels when the function visibly returns them as they came (KC306)
+        return receiver.derive(scaled=True, one_hot=False, int_labels=False,
+                               labels=origins.mapped_labels(name, mapped, data, analyzer.module))
     if name in OPAQUE_TRANSFORMS:
         # ``ds.map(lambda x, y: (x / 255, tf.one_hot(y, 10)))`` may change the labels too
-        return receiver.derive(scaled=True, source=None, labels=None, one_hot=False,
-                               int_labels=False)
+        return receiver.derive(scaled=True, source=None, one_hot=False, int_labels=False,
+                               labels=origins.mapped_labels(name, mapped, data, analyzer.module))
     if name in ("mean", "std", "max", "min", "var", "median", "sum"):
         return _fresh(node, "statistic")
     if data.synthetic:  # rng.normal(size=...), noise.reshape(...): still made up

@@ -188,6 +188,61 @@ class _RescalingFinder(cst.CSTVisitor):
         self.found = self.found or bool(_RESCALING_CALLEE.search(callee))
 
 
+def mapped_labels(method: str, function, data: DataFact, module: cst.Module):
+    """The labels of ``data`` that survive ``data.map(f)``: kept when ``f`` (a lambda, or a
+    function the analysis knows, given as its node, of straight-line statements) takes
+    ``(features, labels)`` and returns a pair whose second item is its labels parameter as it
+    came or only cast (``y = tf.cast(y, tf.int64)``), so their encoding (integer class ids,
+    one-hot) is unchanged. None for anything else: ``tf.one_hot(y, 10)`` re-encodes them, an
+    unknown helper may, other methods may."""
+    if method != "map" or data.labels is None or not data.is_dataset:
+        return None
+    if not isinstance(function, (cst.Lambda, cst.FunctionDef)) or function.params.star_arg \
+            not in (None, cst.MaybeSentinel.DEFAULT) or len(function.params.params) != 2:
+        return None
+    name = function.params.params[1].name.value
+    if isinstance(function, cst.Lambda):
+        return data.labels if _returns_labels(function.body, name, module) else None
+    body = function.body.body
+    if not body or not all(isinstance(line, cst.SimpleStatementLine) for line in body):
+        return None  # branches or loops: not followed
+    statements = [small for line in body for small in line.body]
+    for statement in statements[:-1]:
+        if isinstance(statement, (cst.Return, cst.AugAssign, cst.AnnAssign, cst.Del)) or \
+                isinstance(statement, cst.Assign) and any(
+                    _binds(target.target, name) for target in statement.targets) and not (
+                    len(statement.targets) == 1 and isinstance(statement.targets[0].target,
+                                                               cst.Name) and
+                    _keeps_labels(statement.value, name, module)):
+            return None
+    last = statements[-1]
+    return data.labels if isinstance(last, cst.Return) and last.value is not None and \
+        _returns_labels(last.value, name, module) else None
+
+
+def _binds(target, name: str) -> bool:
+    return any(isinstance(n, cst.Name) and n.value == name
+               for n in ([target] if isinstance(target, cst.Name) else
+                         [e.value for e in getattr(target, "elements", ())]))
+
+
+def _returns_labels(value, name: str, module: cst.Module) -> bool:
+    return isinstance(value, cst.Tuple) and len(value.elements) == 2 and \
+        _keeps_labels(value.elements[1].value, name, module)
+
+
+def _keeps_labels(value, name: str, module: cst.Module) -> bool:
+    """``y`` itself, or ``tf.cast(y, ...)`` / ``tf.identity(y)`` of it."""
+    if isinstance(value, cst.Name):
+        return value.value == name
+    return isinstance(value, cst.Call) and bool(value.args) and \
+        module.code_for_node(value.func) in _CASTS and \
+        _keeps_labels(value.args[0].value, name, module)
+
+
+_CASTS = {"tf.cast", "tensorflow.cast", "tf.identity", "tensorflow.identity"}
+
+
 # tf.data sources that read files: loaded data, not made up (RULES.md "Real training")
 FILE_DATASETS = {"list_files", "TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset"}
 # calls that list files on disk
@@ -196,7 +251,8 @@ FILE_LISTINGS = {"glob.glob", "tensorflow.io.gfile.glob", "tensorflow.gfile.Glob
 
 def generator_flow(generator, method: str, kwargs, node) -> DataFact:
     """What ``ImageDataGenerator(...).flow*()`` yields: batches of images, one-hot labels of one
-    class per folder (``flow_from_directory`` with ``class_mode="categorical"``), and images of
+    class per folder (``flow_from_directory`` with ``class_mode="categorical"``) or the 0/1 class
+    ids of two folders (``class_mode="binary"``), and images of
     a known (rescaled) scale where the generator says so: ``rescale=1./255`` makes it the
     training preprocessing that ``predict`` on a raw ``load_img`` image lacks (KC403). Without
     ``rescale`` the scale stays unknown (a ``preprocessing_function`` may scale; KC401 is
@@ -207,6 +263,8 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
         "categorical"
     if method == "flow_from_directory" and mode == "categorical":  # one folder, one class
         labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
+    elif method == "flow_from_directory" and mode == "binary":  # 0 or 1: two class folders
+        labels = DataFact(int_labels=True, classes=2, identity=("labels", id(node)))
     rescale = next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
                     if arg.keyword is not None and arg.keyword.value == "rescale"), None)
     rescaled = rescale is not None and 0 < rescale < 1 and method == "flow_from_directory"

@@ -54,7 +54,7 @@ def infer_task(model: ModelFact) -> TaskFact:
     if reconstructs_input(model):
         return TaskFact("reconstruction", evidence=("fit(x, x): the targets are the inputs",))
     evidence: list[str] = []
-    if activation == "softmax":
+    if activation == "softmax" and units != 1:  # over one unit: KC303's mistake, no task
         evidence.append("a softmax output")
     if one_hot:
         evidence.append("one-hot labels")

@@ -23,6 +23,12 @@ class LabelEncodingMismatch(Rule):
       `LabelEncoder`, or by `image_dataset_from_directory`'s default `label_mode="int"`) fed to
       `categorical_crossentropy`.
 
+    Labels keep their encoding through a `tf.data` pipeline: `Dataset.from_tensor_slices((x,
+    y))`, batching and shuffling, and a `map()` whose function (a lambda, or a function of
+    straight-line statements that the analysis sees) returns its labels parameter as it came or
+    only cast (`tf.cast`, `tf.identity`). A `map()` that re-encodes the labels (`tf.one_hot`),
+    changes them otherwise, branches or calls an unknown helper makes them unknown.
+
     ## Why is this bad?
     `sparse_categorical_crossentropy` wants one integer class index per sample and
     `categorical_crossentropy` one probability vector per sample. Keras 3 raises a shape error
@@ -120,6 +126,19 @@ model = tf.keras.Sequential([tf.keras.layers.Rescaling(1 / 255), tf.keras.layers
                              tf.keras.layers.Dense(5, activation="softmax")])
 model.compile(optimizer="adam", loss="categorical_crossentropy")  # expect: KC306
 model.fit(train_ds, epochs=3)
+""",
+        # integer labels through tf.data, only cast on the way
+        """
+import tensorflow as tf
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+def prepare(x, y):
+    return tf.cast(x, tf.float32) / 255.0, tf.cast(y, tf.int64)
+train = tf.data.Dataset.from_tensor_slices((x_train, y_train)).map(prepare).batch(64)
+test = tf.data.Dataset.from_tensor_slices((x_test, y_test)).map(prepare).batch(64)
+model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Flatten(),
+                             tf.keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")  # expect: KC306
+model.fit(train, epochs=3, validation_data=test)
 """,
     )
     valid = (

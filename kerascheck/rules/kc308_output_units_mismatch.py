@@ -33,9 +33,11 @@ class OutputUnitsMismatch(Rule):
     ## What it does
     Compares the output layer's units with the labels it is trained on: a `softmax` or
     `sigmoid` over n units with one-hot labels of m ≠ n classes (`to_categorical(y, m)`,
-    `tf.one_hot(y, m)`), or fewer units than the classes of integer labels from a dataset whose
-    classes are known (`keras.datasets.mnist` has 10); one output unit with a categorical
-    loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`); and one `sigmoid`
+    `tf.one_hot(y, m)`), or fewer units than the classes of integer labels whose classes are
+    known (`keras.datasets.mnist` has 10; `flow_from_directory(class_mode="binary")` yields the
+    0/1 ids of two class folders), or a `softmax` over two or more units beyond those classes
+    (one extra unit may be a deliberate "fake" or "unknown" class); one output unit with a
+    categorical loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`); one `sigmoid`
     unit trained on one-hot labels with one class per sample, such as the labels of
     `flow_from_directory(class_mode="categorical")` (one column per class folder, however
     many folders there are).
@@ -45,7 +47,9 @@ class OutputUnitsMismatch(Rule):
     compares arrays of different shapes and Keras raises when training starts; with integer
     labels beyond the last unit the sparse loss raises or scores nonsense; and one unit under a
     categorical loss is a distribution over a single class, so the loss is constant and
-    nothing is learned.
+    nothing is learned. A softmax over classes the labels never hold trains, but the class
+    count is wrong somewhere (ten digits' units for cats and dogs): the extra units are dead
+    weight, and whatever reads the outputs per class reads classes that do not exist.
 
     ## Example
     ```python
@@ -86,7 +90,9 @@ class OutputUnitsMismatch(Rule):
 
     ## Runtime evidence
     The proof fits a 5-unit softmax on 10-class one-hot labels (Keras raises `ValueError` about
-    incompatible shapes) and its 10-unit twin (it trains).
+    incompatible shapes) and its 10-unit twin (it trains). On a user's model it fits the model
+    once on labels of the classes its data holds; a softmax past them trains, and the proof
+    reports the probability its extra units still hold and the inputs they are predicted for.
 
     ## References
     - Keras API: `keras.utils.to_categorical` ("num_classes: Total number of classes") and
@@ -116,6 +122,17 @@ model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 
                           keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # expect: KC308
 model.fit(x_train, y_train, validation_split=0.2)
+""",
+        # ten digits' units for the 0/1 labels of two class folders
+        """
+from keras.models import Sequential
+from keras.layers import Dense, Flatten
+from keras.preprocessing.image import ImageDataGenerator
+model = Sequential([Flatten(input_shape=(64, 64, 3)), Dense(10, activation="softmax")])  # expect: KC308
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+images = ImageDataGenerator(rescale=1 / 255)
+model.fit(images.flow_from_directory("train", class_mode="binary"),
+          validation_data=images.flow_from_directory("val", class_mode="binary"))
 """,
         # one sigmoid unit on the one-hot labels of class folders (their number unknown)
         """
@@ -207,6 +224,16 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
                 f"The output has {head.units} unit{'s' if head.units > 1 else ''} but the "
                 f"labels hold {classes} classes; use `Dense({classes}, "
                 f"activation=\"softmax\")`")
+        elif not one_hot and head.units > classes + 1 and head.activation == "softmax":
+            # a distribution over classes the labels never hold: the author's class count is
+            # wrong somewhere (ten digits' units for two folders of cats and dogs); one unit
+            # more may be a deliberate extra class (a semi-supervised GAN's "fake", "unknown")
+            yield self.finding(
+                head.dense,
+                f"The output is a softmax over {head.units} classes but the labels hold "
+                f"{classes} classes; use `Dense({classes}, activation=\"softmax\")`"
+                + (" or `Dense(1, activation=\"sigmoid\")` with `binary_crossentropy`"
+                   if classes == 2 else ""))
 
     def prove(self, subject=None):
         """Fit a 5-unit and a 10-unit softmax on one-hot labels of 10 classes. On a user's
@@ -267,6 +294,20 @@ def _prove_on_model(code: str, subject):
         predicted = (predictions[..., 0] > 0.5).astype(int) if units == 1 else \
             predictions.argmax(axis=-1)
         reachable = 2 if units == 1 else units
+        if units > classes and not one_hot:
+            # a softmax over classes the labels never hold: what the extra units still carry
+            mass = float(predictions[..., classes:].sum(axis=-1).mean())
+            named = int((predicted >= classes).sum())
+            return Evidence(
+                code, mass > 0.01 or named > 0,
+                f"your {units}-unit output trains on {kind} without an error, but its "
+                f"{units - classes} units past them stand for classes that do not exist: "
+                f"after one fit they hold {mass:.0%} of the probability and are the "
+                f"prediction for {named} of 256 inputs",
+                {f"fit on {kind}": "trained (no error)",
+                 "probability on the units past the classes (mean)": mass,
+                 "inputs predicted as a class past them (of 256)": named,
+                 "classes in the labels": classes})
         return Evidence(
             code, reachable < classes,
             f"your {units}-unit output trains on {kind} without an error, but it can only "
