@@ -17,16 +17,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import generators, origins, preprocessors, splits, syntax
-from kerascheck.analysis.values import (
-    UNKNOWN_VALUE,
-    Const,
-    DataVal,
-    Instance,
-    Ref,
-    Seq,
-    Value,
-)
+from kerascheck.analysis import downloads, generators, origins, preprocessors, splits, syntax
+from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
 if TYPE_CHECKING:
@@ -191,6 +183,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             return Instance(qualname, kwargs, star, node)
         if leaf == "pad_sequences":
             return _preserve(_first(args, kwargs, "sequences"), node)
+        if leaf == "get_file":  # the cache entry it hands back (a reused name: the first file)
+            return downloads.cached_file(args, kwargs, node, Const, DataVal, DataFact)
         if leaf == "load_img":
             return DataVal(DataFact(source="images", identity=("load", id(node)), node=node))
         if leaf in ("img_to_array", "array_to_img"):
@@ -223,8 +217,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         location = args[0].value if args and isinstance(args[0], Const) else None
         source = origins.loaded_source(RAW_LOADERS.get(qualname), node, analyzer.module,
                                        analyzer.scales_itself, location)
-        return DataVal(DataFact(source=source, node=node,
-                                identity=("load", id(node), *preprocessors.loaded_tag(node))))
+        identity = downloads.read_identity(node, args, DataVal, analyzer.module)
+        return DataVal(DataFact(source=source, node=node, identity=identity or (
+            "load", id(node), *preprocessors.loaded_tag(node))))
     if qualname in TF_SCALING:
         return _scaled(_first(args, kwargs, "image", "x"), node)
     if leaf == "argmax" and root in ("numpy", "tensorflow"):
