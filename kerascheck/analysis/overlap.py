@@ -98,10 +98,12 @@ def _is_mask(code: str) -> bool:
 
 
 def _same_helper(whole, part) -> bool:
-    """Two results of one helper, made alike (the same identity inside it), whose calls differ
-    in their argument keys only (analysis/functions.py: ``("call", helper, result, keys)``)."""
+    """Two results of one helper (analysis/functions.py: ``("call", helper, result, keys)``),
+    made alike (the same identity inside it, or a list or array it fills on each call), whose
+    calls differ in their argument keys only."""
     return isinstance(whole, tuple) and isinstance(part, tuple) and len(whole) == 4 == len(
-        part) and whole[0] == "call" == part[0] and whole[1:3] == part[1:3] and isinstance(
+        part) and whole[0] == "call" == part[0] and whole[1] == part[1] and (
+        whole[2] == part[2] or _made_inside(whole[2]) and _made_inside(part[2])) and isinstance(
         whole[3], tuple) and isinstance(part[3], tuple) and len(whole[3]) == len(part[3])
 
 
