@@ -83,7 +83,8 @@ def record_fit(instance, data_arg) -> None:
 def record_statistics_fit(analyzer, instance, data_arg, node: cst.Call) -> None:
     """Remember a scaler's fit or a Normalization layer's adapt, for KC402."""
     data = _data(data_arg)
-    if instance.class_name not in STATISTICS_ESTIMATORS or data is None:
+    if instance.class_name not in STATISTICS_ESTIMATORS and not getattr(
+            instance, "learns", False) or data is None:
         return
     identity = data.identity
     if identity is None:
