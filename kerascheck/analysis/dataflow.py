@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import (composites, downloads, generators, origins, preprocessors,
-                                 splits, syntax)
+from kerascheck.analysis import downloads, generators, origins, preprocessors, splits, syntax
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
@@ -200,9 +199,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     root = qualname.split(".")[0]
     if preprocessors.is_preprocessor(qualname, None):
         return Instance(qualname, kwargs, star, node)
-    if composites.is_composite(qualname):  # a ColumnTransformer or Pipeline of preprocessors
-        return Instance(qualname, kwargs, star, node, learns=True) if composites.learns_statistics(
-            qualname, args, kwargs, Seq, Instance, Const) else None
+    if preprocessors.is_composite(qualname):  # a ColumnTransformer or Pipeline of preprocessors
+        learns = preprocessors.learns_statistics(qualname, args, kwargs, Seq, Instance, Const)
+        return Instance(qualname, kwargs, star, node, learns=True) if learns else None
     if origins.is_synthetic_source(qualname, leaf):
         made_up = [DataVal(fact) for fact in origins.synthetic_facts(qualname, node)]
         if len(made_up) == 1 and origins.one_per_sample(
