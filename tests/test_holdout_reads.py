@@ -131,3 +131,44 @@ def test_one_helper_over_rows_of_the_training_data_gives_training_rows():
 
 def test_one_helper_over_other_data_is_silent():
     assert_marked(HELPER.format(part="x_test", mark=""))
+
+
+BATCHES = """
+import glob
+import numpy as np
+import tensorflow as tf
+
+class Frames(tf.keras.utils.Sequence):
+    def __init__(self, paths, batch_size, shuffle=True):
+        self.paths = paths
+        self.batch_size = batch_size
+
+    def __len__(self):
+        return len(self.paths) // self.batch_size
+
+    def __getitem__(self, index):
+        chosen = self.paths[index * self.batch_size:(index + 1) * self.batch_size]
+        return np.stack([np.load(p) for p in chosen]), np.zeros(len(chosen))
+
+train_paths = sorted(glob.glob("frames/train/*.npy"))
+val_paths = sorted(glob.glob("frames/val/*.npy"))
+train_batches = Frames(train_paths, 32)
+val_batches = {val}
+model = tf.keras.Sequential([tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(train_batches, validation_data=val_batches, epochs=10){mark}
+"""
+
+
+def test_validation_batches_built_exactly_as_the_training_batches():
+    assert_marked(BATCHES.format(val="Frames(train_paths, 32)", mark="  # expect: KC505"))
+
+
+@pytest.mark.parametrize("val", [
+    "Frames(val_paths, 32)", "Frames(train_paths, 32, shuffle=False)",
+    "Frames(train_paths, size)", "Frames(chosen(), 32)",
+    "Frames(paths=train_paths, batch_size=32)",
+    "Frames(np.random.rand(64, 8), 32)",
+])
+def test_batches_built_from_other_data_or_other_arguments_are_silent(val):
+    assert_marked(BATCHES.format(val=val, mark=""))
