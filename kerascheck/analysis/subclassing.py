@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from kerascheck.analysis.origins import BUILT
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     ClassVal,
@@ -133,9 +134,6 @@ def overridden_method(analyzer: "Interpreter", model, name: str, node: cst.Call,
     if found is None:
         return None
     return _run_method(analyzer, found, this, args, kwargs, node)
-
-
-BUILT = "built"
 
 
 def built_identity(cls: ClassVal, args, kwargs) -> tuple | None:

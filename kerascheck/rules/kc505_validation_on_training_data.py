@@ -6,8 +6,7 @@ import libcst as cst
 
 from kerascheck.analysis.directory_splits import mismatched_subsets
 from kerascheck.analysis.generators import YIELDED_BY
-from kerascheck.analysis.origins import ignores_arguments
-from kerascheck.analysis.subclassing import BUILT
+from kerascheck.analysis.origins import BUILT, ignores_arguments
 from kerascheck.facts import DataFact, FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
