@@ -216,10 +216,10 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
 
 # the mark in the identity of data made by a helper that never reads its parameters
 # (analysis/functions.py): ``("call", id(helper), inner identity, IGNORES_ARGUMENTS, name)``
-# the identity of a dataset class's instance keyed by what it was built from
+IGNORES_ARGUMENTS = "ignores its arguments"
+# the mark of a dataset class's instance keyed by what it was built from
 # (analysis/subclassing.py): two instances built alike are one data (KC505)
 BUILT = "built"
-IGNORES_ARGUMENTS = "ignores its arguments"
 
 
 def ignores_arguments(identity) -> bool:
