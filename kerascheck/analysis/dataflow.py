@@ -17,20 +17,12 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import generators, origins, preprocessors, splits, syntax
+from kerascheck.analysis import downloads, generators, origins, preprocessors, splits, syntax
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
 if TYPE_CHECKING:
     from kerascheck.analysis.interface import Interpreter
-
-PIXEL_DATASETS = {"mnist", "fashion_mnist", "cifar10", "cifar100"}
-TABULAR_DATASETS = {"boston_housing", "california_housing"}
-TOKEN_DATASETS = {"imdb", "reuters"}
-CLASSIFICATION_DATASETS = PIXEL_DATASETS | TOKEN_DATASETS
-# How many classes each classification set's labels hold (cifar100: its default fine labels).
-DATASET_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "cifar100": 100, "imdb": 2,
-                   "reuters": 46}
 
 # Methods that return the same data, in the same scale.
 PRESERVING_METHODS = {
@@ -183,6 +175,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             return Instance(qualname, kwargs, star, node)
         if leaf == "pad_sequences":
             return _preserve(_first(args, kwargs, "sequences"), node)
+        if leaf == "get_file":  # the cache entry it hands back (a reused name: the first file)
+            return downloads.cached_file(args, kwargs, node, Const, DataVal, DataFact)
         if leaf == "load_img":
             return DataVal(DataFact(source="images", identity=("load", id(node)), node=node))
         if leaf in ("img_to_array", "array_to_img"):
@@ -197,6 +191,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     root = qualname.split(".")[0]
     if preprocessors.is_preprocessor(qualname, None):
         return Instance(qualname, kwargs, star, node)
+    if preprocessors.is_composite(qualname):  # a ColumnTransformer or Pipeline of preprocessors
+        learns = preprocessors.learns_statistics(qualname, args, kwargs, Seq, Instance, Const)
+        return Instance(qualname, kwargs, star, node, learns=True) if learns else None
     if origins.is_synthetic_source(qualname, leaf):
         made_up = [DataVal(fact) for fact in origins.synthetic_facts(qualname, node)]
         if len(made_up) == 1 and origins.one_per_sample(
@@ -215,8 +212,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         location = args[0].value if args and isinstance(args[0], Const) else None
         source = origins.loaded_source(RAW_LOADERS.get(qualname), node, analyzer.module,
                                        analyzer.scales_itself, location)
-        return DataVal(DataFact(source=source, node=node,
-                                identity=("load", id(node), *preprocessors.loaded_tag(node))))
+        identity = downloads.read_identity(node, args, DataVal, analyzer.module)
+        return DataVal(DataFact(source=source, node=node, identity=identity or (
+            "load", id(node), *preprocessors.loaded_tag(node))))
     if qualname in TF_SCALING:
         return _scaled(_first(args, kwargs, "image", "x"), node)
     if leaf == "argmax" and root in ("numpy", "tensorflow"):
@@ -350,21 +348,21 @@ def _record_metric(args, kwargs, node) -> None:
 
 
 def _load_dataset(name: str, node) -> Value:
-    if name in PIXEL_DATASETS:
+    if name in origins.PIXEL_DATASETS:
         source = "pixels"
-    elif name in TABULAR_DATASETS:
+    elif name in origins.TABULAR_DATASETS:
         source = "tabular"
-    elif name in TOKEN_DATASETS:
+    elif name in origins.TOKEN_DATASETS:
         source = "tokens"
     else:
         source = None
     halves = []
     for half in ("train", "test"):
         x = DataFact(source=source, identity=("load", id(node), half, "x"), node=node)
-        y = DataFact(int_labels=name in CLASSIFICATION_DATASETS,
-                     continuous=name in TABULAR_DATASETS,  # house prices
+        y = DataFact(int_labels=name in origins.CLASSIFICATION_DATASETS,
+                     continuous=name in origins.TABULAR_DATASETS,  # house prices
                      identity=("load", id(node), half, "y"), node=node,
-                     classes=DATASET_CLASSES.get(name))
+                     classes=origins.DATASET_CLASSES.get(name))
         halves.append(Seq([DataVal(x), DataVal(y)]))
     return Seq(halves)
 

@@ -21,6 +21,15 @@ import libcst as cst
 from kerascheck.analysis.syntax import literal_number
 from kerascheck.facts import DataFact
 
+# The keras.datasets sets, by what their arrays hold.
+PIXEL_DATASETS = {"mnist", "fashion_mnist", "cifar10", "cifar100"}
+TABULAR_DATASETS = {"boston_housing", "california_housing"}
+TOKEN_DATASETS = {"imdb", "reuters"}
+CLASSIFICATION_DATASETS = PIXEL_DATASETS | TOKEN_DATASETS
+# How many classes each classification set's labels hold (cifar100: its default fine labels).
+DATASET_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "cifar100": 100, "imdb": 2,
+                   "reuters": 46}
+
 # Data made up in the file: random draws, constant arrays, ranges, scikit-learn's toy makers
 # (RULES.md "Real training": a fit on them is a demonstration, not a training run).
 SYNTHETIC_NUMPY = {"zeros", "ones", "full", "empty", "eye", "arange", "linspace", "zeros_like",
@@ -275,6 +284,9 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
 # the mark in the identity of data made by a helper that never reads its parameters
 # (analysis/functions.py): ``("call", id(helper), inner identity, IGNORES_ARGUMENTS, name)``
 IGNORES_ARGUMENTS = "ignores its arguments"
+# the mark of a dataset class's instance keyed by what it was built from
+# (analysis/subclassing.py): two instances built alike are one data (KC505)
+BUILT = "built"
 
 
 def ignores_arguments(identity) -> bool:

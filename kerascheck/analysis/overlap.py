@@ -18,6 +18,9 @@ two loads): unknown stays silent.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import libcst as cst
 
 # ``start:stop`` of rows, the start written as an integer or left out, no step
 _ROWS = re.compile(r"^\s*(?P<start>-?\d+)?\s*:\s*(?P<stop>[^:\[\]]*?)\s*$")
@@ -60,12 +63,48 @@ def _is_slice(identity) -> bool:
 
 
 def contains(whole, part) -> bool:
-    """Whether ``part`` is ``whole`` or rows cut from it (``whole[a:b]``, again and again)."""
+    """Whether ``part`` is ``whole`` or rows cut from it (``whole[a:b]``, again and again), also
+    through one helper called on both with arguments that are each the same or rows of the
+    other's (``to_arrays(df[1:])`` holds rows of ``to_arrays(df)``)."""
     while part != whole:
-        if not _is_slice(part) or _ANY_ROWS.match(part[2].strip()) is None:
+        if _same_helper(whole, part):
+            return all(contains(w, p) for w, p in zip(whole[3], part[3]))
+        if not _is_slice(part) or _ANY_ROWS.match(part[2].strip()) is None and \
+                not _is_mask(part[2]):
             return False
         part = part[0]
     return True
+
+
+@lru_cache(maxsize=1024)
+def _is_mask(code: str) -> bool:
+    """Whether a subscript is a boolean mask written as comparisons (``df[df.age > 40]``,
+    ``x[(y == 1) & (z != 0)]``): it keeps some rows (or elements) of what it indexes, never
+    anything else. A name, a column label or a call may be anything: not a mask."""
+    try:
+        expression = cst.parse_expression(code)
+    except Exception:  # noqa: BLE001 (not an expression: not a mask)
+        return False
+    while isinstance(expression, cst.UnaryOperation) and isinstance(
+            expression.operator, (cst.BitInvert, cst.Not)):
+        expression = expression.expression
+    if isinstance(expression, (cst.BinaryOperation, cst.BooleanOperation)) and isinstance(
+            getattr(expression, "operator", None), (cst.BitAnd, cst.BitOr, cst.And, cst.Or)):
+        return _is_mask(cst.Module([]).code_for_node(expression.left)) and \
+            _is_mask(cst.Module([]).code_for_node(expression.right))
+    return isinstance(expression, cst.Comparison) and all(
+        not isinstance(target.operator, (cst.In, cst.NotIn, cst.Is, cst.IsNot))
+        for target in expression.comparisons)
+
+
+def _same_helper(whole, part) -> bool:
+    """Two results of one helper (analysis/functions.py: ``("call", helper, result, keys)``),
+    made alike (the same identity inside it, or a list or array it fills on each call), whose
+    calls differ in their argument keys only."""
+    return isinstance(whole, tuple) and isinstance(part, tuple) and len(whole) == 4 == len(
+        part) and whole[0] == "call" == part[0] and whole[1] == part[1] and (
+        whole[2] == part[2] or _made_inside(whole[2]) and _made_inside(part[2])) and isinstance(
+        whole[3], tuple) and isinstance(part[3], tuple) and len(whole[3]) == len(part[3])
 
 
 def overlaps(first, second) -> bool:

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from kerascheck.analysis.origins import BUILT
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE,
     ClassVal,
+    Const,
     DataVal,
     FuncVal,
     LayerVal,
@@ -134,11 +136,47 @@ def overridden_method(analyzer: "Interpreter", model, name: str, node: cst.Call,
     return _run_method(analyzer, found, this, args, kwargs, node)
 
 
+def built_identity(cls: ClassVal, args, kwargs) -> tuple | None:
+    """The identity of a dataset class's instance (a ``Sequence`` of the project's own) built
+    from known data with arguments all known: ``("built", class, keywords, keys)``, so that two
+    instances built alike (``Batches(samples=train, size=32)`` twice, or from two reads of one
+    split file with the same arguments) are the same data (KC505). None when any argument is
+    unknown: two unknowns are not known to be equal."""
+    keys = []
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, DataVal) and value.data.identity is not None and \
+                not value.data.synthetic and not _mentions_unknown(value.data.identity):
+            keys.append(value.data.identity)
+        elif isinstance(value, Const):
+            keys.append(("const", repr(value.value)))
+        elif isinstance(value, Ref):
+            keys.append(("ref", value.qualname))
+        else:
+            return None
+    if not any(isinstance(value, DataVal) for value in [*args, *kwargs.values()]):
+        return None
+    return (BUILT, id(cls.node), tuple(kwargs), tuple(keys))
+
+
+def _mentions_unknown(identity) -> bool:
+    """Whether an identity holds an argument the analysis did not know (``("other", ...)``:
+    analysis/functions.py keys an unknown argument by the object, which unknowns share)."""
+    pending = [identity]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, tuple):
+            if current[:1] == ("other",):
+                return True
+            pending.extend(current)
+    return False
+
+
 def instantiate(analyzer: "Interpreter", cls: ClassVal, node: cst.Call, args, kwargs) -> Value | None:
     """The value of ``cls(...)``, or None when the class means nothing to Keras."""
     role = class_role(cls)
     if role == "dataset":
-        return DataVal(DataFact(is_dataset=True, identity=("value", id(node)), node=node))
+        identity = built_identity(cls, args, kwargs) or ("value", id(node))
+        return DataVal(DataFact(is_dataset=True, identity=identity, node=node))
     if role == "layer":
         return LayerVal(LayerFact(kind=UNKNOWN, node=node))
     if role != "model":

@@ -81,6 +81,7 @@ class Instance(Value):
     node: Any = None
     # for scalers and Normalization layers: identities of the data they were fit/adapted on
     fitted_on: list = field(default_factory=list)
+    learns: bool = False  # a ColumnTransformer or Pipeline a step of which learns statistics
 
     @property
     def keras(self) -> str | None:
@@ -344,6 +345,8 @@ def merge_values(values: list, identity):
         return first
     if all(isinstance(value, DataVal) for value in values):
         return _merge_data([value.data for value in values], identity)
+    if all(isinstance(v, Instance) and v.learns and v.qualname == first.qualname for v in values):
+        return first  # one kind of composite preprocessor on every path: fit, it leaks alike
     built = {id(value.model): value for value in values if isinstance(value, ModelVal)}
     if len(built) == 1 and all(isinstance(value, ModelVal) or isinstance(value, DataVal) and (
             isinstance(value.data.identity, tuple) and value.data.identity[:1] == (

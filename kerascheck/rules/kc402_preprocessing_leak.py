@@ -16,8 +16,10 @@ class PreprocessingLeak(Rule):
 
     - a scaler (`StandardScaler`, `MinMaxScaler`, `RobustScaler`, ...), a `PCA` or
       `TruncatedSVD`, an imputer (`SimpleImputer`, `KNNImputer`), a text vocabulary
-      (`Tokenizer.fit_on_texts`, `TfidfVectorizer`, `TextVectorization.adapt`) or a Keras
-      `Normalization` layer is fit on the whole data set, which is split into train and test
+      (`Tokenizer.fit_on_texts`, `TfidfVectorizer`, `TextVectorization.adapt`), a Keras
+      `Normalization` layer, or a `ColumnTransformer` or `Pipeline` (`make_pipeline`,
+      `make_column_transformer`) whose every step is a known preprocessor and one of them
+      learns statistics, is fit on the whole data set, which is split into train and test
       afterwards (`scaler.fit_transform(X)` then `train_test_split(X, ...)`, or a series cut
       into its first and last rows at one boundary: `series[:n]` and `series[n:]`, also in a
       helper of the file, and also of an array filled cell by cell with the fitted data, its

@@ -111,7 +111,14 @@ class EvaluateOnTrainingData(Rule):
     `table.iloc[:n, 0:4]` and `table.iloc[n:, 0:4]`. Data known to share rows with the training
     data counts as training data: a slice of it (`x[-300:]` after `fit(x, ...)`), or a head of
     the series the model was fit on a head of (`series[0:n_test]` next to
-    `series[0:n_train]`, also through the same helper with the same other arguments). So does
+    `series[0:n_train]`, also through the same helper with the same other arguments), rows a
+    written comparison keeps (`frame.loc[frame.age > 40]`), and one helper's result over such
+    rows (`to_arrays(frame[1:])` beside `to_arrays(frame)`). A file downloaded again under the
+    name of an earlier download is that download: `keras.utils.get_file("adult.data",
+    test_url)` after `get_file("adult.data", train_url)` returns the cached training file
+    (no `file_hash`, no `force_download`, the same `cache_dir`/`cache_subdir`), and a table
+    read from it with the same arguments, or with rows skipped (`skiprows=`, `nrows=`), is
+    the training table. So does
     the test split of a cross-validation loop that keeps fitting one model built before the
     loop (`for train, test in KFold(5).split(x)`, or a hand-made fold `x[i*n:(i+1)*n]` with
     `np.concatenate([x[:i*n], x[(i+1)*n:]])` for training): from the second round on the model

@@ -6,7 +6,7 @@ import libcst as cst
 
 from kerascheck.analysis.directory_splits import mismatched_subsets
 from kerascheck.analysis.generators import YIELDED_BY
-from kerascheck.analysis.origins import ignores_arguments
+from kerascheck.analysis.origins import BUILT, ignores_arguments
 from kerascheck.facts import DataFact, FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
@@ -31,6 +31,12 @@ def split_off(identity, whole) -> bool:
         identity[2] == "test" and slice_of(identity[1], whole)
 
 
+def built_alike(identity) -> bool:
+    """Whether an identity is a dataset class's instance keyed by what it was built from
+    (analysis/subclassing.py): two such instances built alike are one data."""
+    return isinstance(identity, tuple) and identity[:1] == (BUILT,)
+
+
 def from_a_data_source(data: DataFact) -> bool:
     """Whether the data was loaded (a file, a dataset) or split from loaded data: a literal
     handful of rows or random numbers are a demonstration, not a training run (RULES.md)."""
@@ -38,7 +44,7 @@ def from_a_data_source(data: DataFact) -> bool:
         return True
     identity = data.identity
     while isinstance(identity, tuple) and identity:
-        if identity[0] in ("load", "split"):
+        if identity[0] in ("load", "split", BUILT):  # BUILT: a Sequence of the user's
             return True
         if ignores_arguments(identity):  # what the helper made inside, whatever it was given
             identity = identity[2]
@@ -93,7 +99,10 @@ class ValidationOnTrainingData(Rule):
     files. Datasets read from lists of files are those files: validation files cut from the
     very list the training dataset reads (`files[int(len(files) * 0.8):]` next to all of
     `files`) are validated on twice. Only training data that was loaded (a file, a dataset)
-    counts: a literal handful of rows or random numbers are a demonstration. And the
+    counts: a literal handful of rows or random numbers are a demonstration. Also validation
+    batches built exactly as the training batches: two instances of one `Sequence` class of
+    the project given the same data and the same arguments (`Frames(train_paths, 32)` twice;
+    any argument the analysis does not know keeps them apart). And the
     `subset="training"` and `subset="validation"` datasets of one directory
     (`image_dataset_from_directory(d, validation_split=0.2, subset=...)`) whose calls order the
     file list differently before cutting it (one shuffled and one not, or two seeds): most
@@ -377,6 +386,12 @@ def train_from(model, train_folder, val_folder):
                     f"reads its parameters, so every call gives the same data whatever it is "
                     f"given, and the validation score measures memory; make the helper load "
                     f"what it is given")
+            elif validation.identity == train.identity and built_alike(train.identity):
+                yield self.finding(
+                    fit.validation_node or fit.node,
+                    "The validation data is built exactly as the training data (the same "
+                    "class, given the same data and arguments), so it is the training data and "
+                    "the validation score measures memory; build it from the validation rows")
             elif slice_of(validation.identity, train.identity) and (
                     validation.identity != train.identity or
                     same_expression(fit.validation_node, fit.x_node)):

@@ -49,6 +49,9 @@ _NEVER_LOCAL = KNOWN_LIBRARIES | frozenset(getattr(sys, "stdlib_module_names", (
 _FROM = re.compile(rb"from\s+(\.*)([\w.]*)\s+import\s*(\([^)]*\)|[^\n;]*)")
 _IMPORT = re.compile(rb"import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)")
 _WORD_BYTE = re.compile(rb"\w")
+# ``sys.path.insert(1, "./preprocessing")`` or ``sys.path.append('lib')``: a literal folder
+_SYS_PATH = re.compile(rb"""sys\.path\.(?:insert\(\s*-?\d+\s*,|append\()\s*[rRuU]?(["'])"""
+                       rb"""([^"'\n\\]+)\1\s*\)""")
 _NAME = re.compile(rb"[A-Za-z_][\w.]*")
 
 
@@ -92,6 +95,7 @@ class Project:
         self._loaded: dict[str, tuple] = {}  # path -> (stamp, LoadedModule | None)
         self._found: dict[tuple, tuple | None] = {}
         self._scanned: dict[str, tuple] = {}  # path -> (digest, direct dependencies)
+        self._entries: dict[str, tuple] = {}  # path -> (stamp, folders it puts on sys.path)
 
     # -- the editor's unsaved texts -----------------------------------------------------------
     def set_overlay(self, path: str, text: str | bytes) -> None:
@@ -114,7 +118,7 @@ class Project:
     def find(self, importer: str, name: str, level: int = 0) -> tuple | None:
         """``(path, dotted name, is_package)`` of the module, or None."""
         importer = os.path.abspath(importer)
-        key = (os.path.dirname(importer), name, level)
+        key = (os.path.dirname(importer), name, level, self._path_entries(importer))
         if key not in self._found:
             self._found[key] = self._find(importer, name, level)
         return self._found[key]
@@ -143,10 +147,36 @@ class Project:
         own = os.path.dirname(importer)
         if self._inside(own) and not os.path.isfile(os.path.join(own, "__init__.py")):
             directories.append(own)  # a script's folder comes first on sys.path
-        for directory in (self.root, os.path.join(self.root, "src")):
+        for directory in (*self._path_entries(importer), self.root,
+                          os.path.join(self.root, "src")):
             if directory not in directories:
                 directories.append(directory)
         return directories
+
+    def _path_entries(self, importer: str) -> tuple[str, ...]:
+        """The project folders ``importer`` puts on ``sys.path`` itself, written as literals
+        (``sys.path.insert(1, "./preprocessing")``, ``sys.path.append("lib")``): relative ones
+        from the project root (where such scripts are run from) or from the importer's own
+        folder, whichever exists; folders outside the root are never followed."""
+        stamp = self._stamp(importer)
+        known = self._entries.get(importer)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        raw = self.read(importer) if stamp is not None else None
+        folders: list[str] = []
+        if raw is not None and b"sys.path" in raw:
+            if importer.endswith(".ipynb"):
+                raw = raw.replace(b'\\"', b'"')
+            for match in _SYS_PATH.finditer(raw):
+                text = match.group(2).decode("utf-8", "ignore")
+                for candidate in (os.path.join(self.root, text),
+                                  os.path.join(os.path.dirname(importer), text)):
+                    candidate = os.path.normpath(candidate)
+                    if self._inside(candidate) and os.path.isdir(candidate) and \
+                            candidate not in folders:
+                        folders.append(candidate)
+        self._entries[importer] = (stamp, tuple(folders))
+        return self._entries[importer][1]
 
     def _inside(self, directory: str) -> bool:
         return directory == self.root or directory.startswith(self.root.rstrip(os.sep) + os.sep)
