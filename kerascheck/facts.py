@@ -316,6 +316,7 @@ class ModelFact:
     task: TaskFact = field(default_factory=TaskFact)  # filled once the model's life is known
     built_under: tuple = ()  # the branches and loops it is built under (as Event.path)
     channels_first: bool = False  # the file switches Keras to channels-first images (shapes)
+    built_at: Any = None  # the call of the linted file that got it from an imported module
 
     # -- graph helpers (constant time each: rules ask them of every layer) ----------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:
@@ -332,9 +333,6 @@ class ModelFact:
 
     def output_layers(self) -> list[LayerFact]:
         return [self.layers[i] for i in self.outputs]
-
-    def _index(self, layer: LayerFact) -> int:
-        return self._graph().index_of(layer)
 
     def _graph(self) -> "_Graph":
         """The layers' indexes and adjacency, built once per shape of the model (a model is
