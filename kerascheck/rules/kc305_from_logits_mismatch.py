@@ -9,6 +9,7 @@ from kerascheck.analysis.values import BRANCH_MERGE
 from kerascheck.facts import LINEAR, PROBABILITY_LOSSES, UNKNOWN, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
+from kerascheck.rules.logits_proof import prove_on_model as _prove_on_model
 
 
 class FromLogitsMismatch(Rule):
@@ -30,20 +31,20 @@ class FromLogitsMismatch(Rule):
     (`if not training: x = tf.nn.softmax(x)`) is judged when every branch ends in the same
     squashing.
 
-    ## Where it is reported
-    A mismatch has two ends, the output layer and the loss: the finding is reported at the end
-    where fixes go, and names the other as a related location (a `note:` line, SARIF
-    `relatedLocations`, the editor's related information). Counted over the KC305 faults of
-    kerascheck's development corpus (`benchmarks/bug_corpus.json`, whose sources say what they
-    fixed):
+    **Where it is reported.** A mismatch has two ends, the output layer and the loss: the
+    finding is reported at the end where fixes go, and names the other as a related location
+    (a `note:` line, SARIF `relatedLocations`, the editor's related information). Counted over
+    the KC305 faults of kerascheck's development corpus (`benchmarks/bug_corpus.json`, whose
+    sources say what they fixed):
 
     - a linear output (logits) with a loss that expects probabilities is reported at the
-      **output layer**: four of its six sources added the activation there, two switched the
-      loss to `from_logits=True`;
+      **output layer**: four of its six faults were fixed by adding the activation there (or
+      to the builder call that set `activation=None`), two by `from_logits=True`;
     - a `softmax`/`sigmoid` output with `from_logits=True` is reported at the **loss**: six of
-      its seven sources dropped `from_logits=True`; the seventh is the TensorFlow function
-      over logits (`*_cross_entropy_with_logits`), which has no `from_logits=` to change, so
-      that case is reported at the output layer, whose activation is what to remove.
+      its seven faults were fixed by dropping `from_logits=True`; the seventh is TensorFlow's
+      function over logits (`*_cross_entropy_with_logits`), which has no `from_logits=` to
+      change, so that case is reported at the output layer, whose activation is what to
+      remove.
 
     When the output layer lies in another module of the project (a builder in `model.py`
     called from `train.py`), the finding is reported in the linted file where the model is
@@ -311,9 +312,7 @@ other.compile(loss="categorical_crossentropy")
 
     def prove(self, subject=None):
         if subject is not None:
-            from kerascheck.rules.logits_proof import prove_on_model
-
-            return prove_on_model(self.code, subject)
+            return _prove_on_model(self.code, subject)
         tf, keras, np = load_tensorflow(0)
         labels = np.arange(8) % 4
         logits = np.full((8, 4), -4.0, dtype="float32")
