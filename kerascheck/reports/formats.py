@@ -5,7 +5,10 @@
 line), ``github`` (workflow annotations), ``gitlab`` (Code Quality), ``pylint``
 (``path:line: [CODE] message``), ``sarif`` (SARIF 2.1.0 for code scanning) and ``junit``; and
 ``--statistics`` (counts per rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then
-line and column in the cell).
+line and column in the cell). A finding's related locations follow it: ``= note:`` lines
+(``text``), ``path:line:col: note: ...`` lines (``concise``), ``related`` (JSON),
+``relatedLocations`` (SARIF), in the message (``github``, ``gitlab``, ``junit``); ``pylint``
+stays one line a finding.
 """
 
 from __future__ import annotations
