@@ -240,3 +240,50 @@ def test_the_pytest_plugin_report_shows_another_modules_place_from_where_pytest_
                                           "no:cacheprovider", "train.py")
     result.stdout.fnmatch_lines(["train.py:7:10: KC305 *(in nets.py:7)",
                                  "*= note: nets.py:7:15: the output layer, with no activation"])
+
+
+# -- the other two-ended rules name their other end (their primary locations unchanged) -----
+
+OTHER_ENDS = {
+    "KC301": ("""\
+import keras
+tagger = keras.Sequential([keras.Input(shape=(9,)), keras.layers.Dense(6, activation="sigmoid")])
+tagger.compile(optimizer="adam", loss="categorical_crossentropy")
+""", 2, [(3, "the loss, categorical_crossentropy")]),
+    "KC302": ("""\
+import keras
+clf = keras.Sequential([keras.Input(shape=(9,)), keras.layers.Dense(4, activation="softmax")])
+clf.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+""", 3, [(2, "the output layer, which applies softmax")]),
+    "KC306": ("""\
+import keras
+(x, y), _ = keras.datasets.mnist.load_data()
+x = x.reshape(-1, 784) / 255.0
+y = keras.utils.to_categorical(y, 10)
+clf = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+clf.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+clf.fit(x, y, validation_split=0.1)
+""", 6, [(7, "the training, given those labels")]),
+    "KC307": ("""\
+import keras
+clf = keras.Sequential([keras.Input(shape=(9,)), keras.layers.Dense(3, activation="relu")])
+clf.compile(optimizer="adam", loss="categorical_crossentropy")
+""", 2, [(3, "the loss, categorical_crossentropy, which scores probabilities")]),
+    "KC308": ("""\
+import keras
+(x, y), _ = keras.datasets.mnist.load_data()
+x = x.reshape(-1, 784) / 255.0
+y = keras.utils.to_categorical(y, 10)
+clf = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(5, activation="softmax")])
+clf.compile(optimizer="adam", loss="categorical_crossentropy")
+clf.fit(x, y, validation_split=0.1)
+""", 5, [(7, "the training, on labels of 10 classes")]),
+}
+
+
+@pytest.mark.parametrize("code", sorted(OTHER_ENDS))
+def test_two_ended_rules_name_their_other_end(code):
+    source, line, related = OTHER_ENDS[code]
+    [found] = [d for d in lint_source(source, "two.py").diagnostics if d.code == code]
+    assert found.line == line
+    assert [(place.line, place.message) for place in found.related] == related
