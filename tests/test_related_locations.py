@@ -9,7 +9,11 @@ import json
 import textwrap
 from pathlib import Path
 
+import sys
+
 import pytest
+import pytest_lsp
+from lsprotocol import types
 
 from kerascheck.diagnostics import Diagnostic, RelatedLocation, from_records, to_record
 from kerascheck.engine import lint_file, lint_source
@@ -287,3 +291,34 @@ def test_two_ended_rules_name_their_other_end(code):
     [found] = [d for d in lint_source(source, "two.py").diagnostics if d.code == code]
     assert found.line == line
     assert [(place.line, place.message) for place in found.related] == related
+
+
+SERVER = pytest_lsp.ClientServerConfig(
+    server_command=[sys.executable, "-m", "kerascheck", "server"])
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: pytest_lsp.LanguageClient):
+    yield
+    if lsp_client._server.returncode is None:
+        await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_the_server_publishes_related_information_in_this_file_and_the_builders(
+        client, tmp_path):
+    root = project(tmp_path)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(), root_uri=root.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="demo")]))
+    train = (root / "train.py").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=train, language_id="python", version=1,
+                                             text=TRAINER)))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    [found] = [d for d in client.diagnostics[train] if d.code == "KC305"]
+    assert found.range.start.line == 6
+    layer, loss = found.related_information
+    assert layer.location.uri == (root / "nets.py").as_uri()
+    assert layer.location.range.start.line == 6
+    assert loss.location.uri == train and loss.location.range.start.line == 7
