@@ -322,3 +322,16 @@ async def test_the_server_publishes_related_information_in_this_file_and_the_bui
     assert layer.location.uri == (root / "nets.py").as_uri()
     assert layer.location.range.start.line == 6
     assert loss.location.uri == train and loss.location.range.start.line == 7
+
+
+def test_prove_pairs_a_finding_at_the_building_call_with_its_model(tmp_path):
+    from kerascheck.runtime.verdicts import prove_path, verdict_of
+
+    root = project(tmp_path)
+    trainer = root / "train.py"
+    trainer.write_text(TRAINER.replace("sparse_categorical_crossentropy",
+                                       "categorical_crossentropy"))
+    [item] = [item for item in prove_path(trainer.read_bytes(), str(trainer))
+              if item.diagnostic.code == "KC305"]
+    assert item.model is not None and item.diagnostic.line == 7
+    assert verdict_of(item) == "shown", item.not_rebuilt
