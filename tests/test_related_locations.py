@@ -230,7 +230,7 @@ def test_the_language_server_sends_related_information():
 
 def test_the_pytest_plugin_report_shows_the_note(pytester: pytest.Pytester):
     pytester.makepyfile(clf=LOGITS_TO_PROBABILITY_LOSS)
-    result = pytester.runpytest_inprocess("-p", "no:xdist", "--kerascheck", "-p",
+    result = pytester.runpytest_subprocess("-p", "no:xdist", "--kerascheck", "-p",
                                           "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["clf.py:6:5: KC305 *",
@@ -240,7 +240,7 @@ def test_the_pytest_plugin_report_shows_the_note(pytester: pytest.Pytester):
 def test_the_pytest_plugin_report_shows_another_modules_place_from_where_pytest_runs(
         pytester: pytest.Pytester):
     project(pytester.path)
-    result = pytester.runpytest_inprocess("-p", "no:xdist", "--kerascheck", "-p",
+    result = pytester.runpytest_subprocess("-p", "no:xdist", "--kerascheck", "-p",
                                           "no:cacheprovider", "train.py")
     result.stdout.fnmatch_lines(["train.py:7:10: KC305 *(in nets.py:7)",
                                  "*= note: nets.py:7:15: the output layer, with no activation"])
