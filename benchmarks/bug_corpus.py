@@ -228,14 +228,20 @@ NAMED_PLACE = re.compile(r"\(in (?P<path>[^():]+):(?P<lines>\d+(?:, \d+)*)\)$")
 
 def named_places(finding: dict) -> list[tuple[str, int]]:
     """(file, line) of the places an importer's finding names in another module, relative to
-    the program's root; [] for a finding located where it is."""
+    the program's root, and of its related locations outside notebooks (the loss of a KC305
+    reported at the output layer); [] for a finding located where it is alone."""
+    places = [
+        (os.path.normpath(place["path"]), place["line"])
+        for place in finding.get("related", ())
+        if "cell" not in place
+    ]
     match = NAMED_PLACE.search(finding["message"])
     if match is None:
-        return []
+        return places
     path = os.path.normpath(
         os.path.join(os.path.dirname(finding["path"]), match.group("path"))
     )
-    return [(path, int(line)) for line in match.group("lines").split(", ")]
+    return places + [(path, int(line)) for line in match.group("lines").split(", ")]
 
 
 def matches(fault: dict, finding: dict, by_named_place: bool = False) -> bool:
@@ -404,8 +410,8 @@ def main(argv: list[str] | None = None) -> int:
         "--by-named-place",
         action="store_true",
         help="also count a finding reported at an importer's import that names the fault's "
-        "file and line ('(in model.py:12)'); by default a finding counts only where it is "
-        "located",
+        "file and line ('(in model.py:12)'), or names it as a related location; by default a "
+        "finding counts only where it is located",
     )
     args = parser.parse_args(argv)
 

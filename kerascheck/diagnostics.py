@@ -17,6 +17,45 @@ class Finding:
     message: str
     target: Any
     fix: Any = None  # a kerascheck.fixes.Fix, when the rule can repair the finding
+    # the finding's other ends (the loss of an output/loss mismatch): :class:`Related` targets,
+    # or :class:`RelatedLocation` once located in another module (project_findings.imported_findings)
+    related: tuple = ()
+    # where in the linted file to report a finding whose target lies in an imported project
+    # module (the call that builds the model from it); None: at the import
+    home: Any = None
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place a finding involves, not yet located: ``target`` as a :class:`Finding`'s,
+    ``message`` what that place is (``the loss that expects probabilities``)."""
+
+    target: Any
+    message: str
+
+
+@dataclass(frozen=True)
+class RelatedLocation:
+    """Another place a diagnostic involves (LSP ``relatedInformation``, SARIF
+    ``relatedLocations``, a ``note:`` line of the text report): positions as a
+    :class:`Diagnostic`'s, ``path`` the file it lies in (another module of the project, or the
+    diagnostic's own file)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    end_line: int = 0
+    end_column: int = 0
+    cell: int | None = None
+
+    def to_dict(self) -> dict:
+        data = {"path": self.path, "line": self.line, "column": self.column,
+                "end_line": self.end_line or self.line,
+                "end_column": self.end_column or self.column, "message": self.message}
+        if self.cell is not None:
+            data["cell"] = self.cell
+        return data
 
 
 @dataclass(frozen=True, order=True)
@@ -33,6 +72,7 @@ class Diagnostic:
     end_column: int = field(default=0, compare=False)
     cell: int | None = field(default=None, compare=False)
     fix: Any = field(default=None, compare=False, repr=False)
+    related: tuple = field(default=(), compare=False)  # RelatedLocation, in order
 
     def to_dict(self) -> dict:
         data = {
@@ -50,6 +90,8 @@ class Diagnostic:
         if self.fix is not None:
             data["fix"] = {"applicability": self.fix.applicability, "message": self.fix.message,
                            "edits": [edit.to_dict() for edit in text_edits(self.fix)]}
+        if self.related:
+            data["related"] = [place.to_dict() for place in self.related]
         return data
 
 
@@ -113,6 +155,10 @@ def to_record(diagnostic: Diagnostic) -> dict:
         record["fix"] = [diagnostic.fix.message, diagnostic.fix.applicability,
                          [[edit.line, edit.column, edit.end_line, edit.end_column, edit.new_text]
                           for edit in text_edits(diagnostic.fix)]]
+    if diagnostic.related:
+        record["related"] = [[place.path, place.line, place.column, place.end_line,
+                              place.end_column, place.cell, place.message]
+                             for place in diagnostic.related]
     return record
 
 
@@ -120,7 +166,7 @@ def from_record(record) -> Diagnostic | None:
     """The diagnostic :func:`to_record` wrote, or None when ``record`` does not have exactly
     that shape (a damaged cache entry is a miss, never a crash or a wrong report)."""
     if not isinstance(record, dict) or not set(_RECORD_FIELDS) <= set(record) \
-            or not set(record) <= {*_RECORD_FIELDS, "cell", "fix"}:
+            or not set(record) <= {*_RECORD_FIELDS, "cell", "fix", "related"}:
         return None
     # ``type() is``, not isinstance: JSON's true is no line number
     if any(type(record[name]) is not kind for name, kind in _RECORD_FIELDS.items()):
@@ -138,7 +184,24 @@ def from_record(record) -> Diagnostic | None:
         if any(edit is None for edit in edits):
             return None
         fix = FixSummary(fix[0], fix[1], tuple(edits))
-    return Diagnostic(**{name: record[name] for name in _RECORD_FIELDS}, cell=cell, fix=fix)
+    related = record.get("related", [])
+    places = [_related_from_record(place) for place in related] \
+        if isinstance(related, list) else [None]
+    if any(place is None for place in places):
+        return None
+    return Diagnostic(**{name: record[name] for name in _RECORD_FIELDS}, cell=cell, fix=fix,
+                      related=tuple(places))
+
+
+def _related_from_record(record) -> RelatedLocation | None:
+    if not (isinstance(record, list) and len(record) == 7 and type(record[0]) is str
+            and type(record[6]) is str
+            and all(type(number) is int and number >= 0 for number in record[1:5])
+            and min(record[1:3]) >= 1
+            and (record[5] is None or type(record[5]) is int and record[5] >= 1)):
+        return None
+    path, line, column, end_line, end_column, cell, message = record
+    return RelatedLocation(path, line, column, message, end_line, end_column, cell)
 
 
 def _edit_from_record(record) -> TextEdit | None:

@@ -17,7 +17,7 @@ from typing import Iterable
 
 import libcst as cst
 
-from kerascheck.diagnostics import Diagnostic, Finding, InternalError
+from kerascheck.diagnostics import Diagnostic, Finding, InternalError, Related, RelatedLocation
 from kerascheck.facts import LayerFact
 from kerascheck.rules import all_rules
 from kerascheck.settings.config import Config
@@ -29,7 +29,7 @@ from kerascheck.source.files import syntax_diagnostic as _syntax_diagnostic
 from kerascheck.source.parsing import OUT_OF_MEMORY
 
 UNUSED_NOQA = "KC001"  # reported here, once every rule has run (kerascheck.source.unused_noqa)
-ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)
+ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)  # (also kerascheck.project_findings.ENGINE_RULES)
 # The message Python 3 gives a Python 2 print statement (read again as Python 2: python2_tabs)
 PRINT_STATEMENT = "Missing parentheses in call to 'print'"
 
@@ -201,6 +201,8 @@ def judge_module(module: cst.Module, raw: bytes, path: str, config: Config, proj
         except Exception as error:
             errors.append(InternalError(path, rule_class.code, f"{type(error).__name__}: {error}"))
     if findings and analyzer.project_modules:
+        from kerascheck.project_findings import imported_findings
+
         try:
             findings = imported_findings(findings, analyzer, facts.target_version, path)
         except Exception as error:
@@ -267,128 +269,63 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
     from kerascheck.source.positions import positions_and_spans
 
     findings = list(findings)
-    nodes = [finding.target.node if isinstance(finding.target, LayerFact) else finding.target
-             for finding in findings]
+    nodes = [_node_of(finding.target) for finding in findings]
     # A fix's edits become text here, where the Module is at hand (fixes as data: JSON, SARIF,
     # caches and editors carry them); their spans come from the same code generation.
     edited = [edit.node for finding in findings if finding.fix is not None
               for edit in getattr(finding.fix, "edits", ())]
+    others = [_node_of(place.target) for finding in findings for place in finding.related
+              if isinstance(place, Related)]
     positions, spans, code, quotes = positions_and_spans(
-        module, [node for node in nodes if isinstance(node, cst.CSTNode)], edited)
+        module, [node for node in [*nodes, *others] if isinstance(node, cst.CSTNode)], edited)
     quote = preferred_quote(quotes)
     located: dict[tuple, Diagnostic] = {}
     for finding, node in zip(findings, nodes):
-        code_range = positions.get(node) if isinstance(node, cst.CSTNode) else None
-        if code_range is None:
-            line, column, end_line, end_column = 1, 1, 1, 1
-        else:
-            line, column = code_range.start.line, code_range.start.column + 1
-            end_line, end_column = code_range.end.line, code_range.end.column + 1
+        line, column, end_line, end_column = _span(positions, node) or (1, 1, 1, 1)
         key = (finding.code, line, column)
-        if key in located:
+        related = _related_locations(finding, positions, path, (line, column))
+        if key in located:  # one place, one report: the other ends it involves are added
+            first = located[key]
+            more = tuple(place for place in related if place not in first.related)
+            if more:
+                located[key] = replace(first, related=first.related + more)
             continue
         fix = finding.fix
         if fix is not None and getattr(fix, "edits", ()):
             fix = with_text_edits(fix, module, spans, quote)
         located[key] = Diagnostic(path=path, line=line, column=column, code=finding.code,
                                   name=rule_name(finding.code), message=finding.message,
-                                  end_line=end_line, end_column=end_column, fix=fix)
+                                  end_line=end_line, end_column=end_column, fix=fix,
+                                  related=related)
     return sorted(located.values()), code
 
 
-def imported_findings(findings: list[Finding], analyzer, target_version: str,
-                      path: str) -> list[Finding]:
-    """The findings of a file whose imported project modules were interpreted with it
-    (:mod:`kerascheck.analysis.project`). A finding on a node of an imported module that the
-    module reports itself (linted alone) is that module's, not repeated here; one that only
-    this file's use of the module reveals is reported here, at the import, naming the place
-    (``(in model.py:12)``), without a fix (its edits belong to the other file); the same rule's
-    findings at several places behind one import are one finding naming them all
-    (``(in model.py:12, 40)``)."""
-    kept: list[Finding] = []
-    elsewhere: dict[str, list] = {}
-    entries = [entry for entry in analyzer.project_modules.values() if entry[0].module]
-    for finding in findings:
-        node = finding.target.node if isinstance(finding.target, LayerFact) else finding.target
-        owner = next((entry for entry in entries if id(node) in entry[0].node_ids()), None)
-        if owner is None:
-            edits = getattr(finding.fix, "edits", ()) if finding.fix is not None else ()
-            if any(id(edit.node) in entry[0].node_ids() for edit in edits for entry in entries):
-                finding = Finding(finding.code, finding.message, finding.target)  # edits there
-            kept.append(finding)
-            continue
-        if id(node) in _silent_nodes(owner[0], target_version):
-            continue  # under a branch the installation chooses, in that module: silent there
-        own = _own_findings(owner[0], analyzer.project, target_version)
-        if own is not None and (finding.code, id(node)) not in own:
-            elsewhere.setdefault(owner[0].path, []).append((finding, node, owner))
-        # (own is None: that module cannot be analysed alone, so whose finding it is stays
-        # unknown: not reported)
-    if not elsewhere:
-        return kept
-    from kerascheck.source.positions import positions_and_spans
-
-    here = os.path.dirname(os.path.abspath(path))
-    for module_path, items in elsewhere.items():
-        module = items[0][2][0].module
-        positions = positions_and_spans(module, [node for _, node, _ in items], [])[0]
-        shown = os.path.relpath(module_path, here)
-        # one finding per rule and import, naming every place (three builders of one module
-        # with the same fault are three places behind one import line)
-        places: dict[tuple, tuple[Finding, object, list[int]]] = {}
-        for finding, node, (_, anchor) in items:
-            line = positions[node].start.line if node in positions else 1
-            lines = places.setdefault((finding.code, id(anchor)), (finding, anchor, []))[2]
-            if line not in lines:
-                lines.append(line)
-        for first, anchor, lines in places.values():
-            kept.append(Finding(first.code, f"{first.message} (in {shown}:"
-                                f"{', '.join(str(line) for line in sorted(lines))})", anchor))
-    return kept
+def _node_of(target):
+    return target.node if isinstance(target, LayerFact) else target
 
 
-def _silent_nodes(loaded, target_version: str) -> set[int]:
-    """The nodes of an imported module under branches the installation chooses (what
-    :func:`judge_module` silences in a file of its own), once per loaded module and target."""
-    key = ("silent", target_version)
-    if key not in loaded.cached:
-        from kerascheck.analysis.branches import conditional_nodes
-
-        try:
-            loaded.cached[key] = conditional_nodes(loaded.module, loaded.module.code,
-                                                   target_version)
-        except RecursionError:  # too deep to print again: nothing of it is judged silent
-            loaded.cached[key] = set()
-    return loaded.cached[key]
+def _span(positions, node) -> tuple[int, int, int, int] | None:
+    code_range = positions.get(node) if isinstance(node, cst.CSTNode) else None
+    if code_range is None:
+        return None
+    return (code_range.start.line, code_range.start.column + 1, code_range.end.line,
+            code_range.end.column + 1)
 
 
-def _own_findings(loaded, project, target_version: str) -> set | None:
-    """``(code, id(node))`` of what every rule finds in an imported module linted alone (once
-    per loaded module and Keras target)."""
-    key = ("own findings", target_version)
-    if key not in loaded.cached:
-        from kerascheck.analysis.interpreter import Analyzer
-
-        loaded.cached[key] = set()  # an import cycle back here finds nothing more
-        try:
-            facts = Analyzer(loaded.module, project, loaded.path).run()
-        except Exception:  # RecursionError too: reported where that module itself is linted
-            loaded.cached[key] = None
-            return None
-        facts.target_version = target_version
-        own = set()
-        for rule_class in all_rules():
-            if rule_class.code in ENGINE_RULES:
+def _related_locations(finding: Finding, positions, path: str, primary: tuple) -> tuple:
+    """A finding's related places located (in this file, or already in another module), in
+    the rule's order, without the finding's own place, repeats, or places that cannot be
+    located (a runtime layer)."""
+    places: list[RelatedLocation] = []
+    for place in finding.related:
+        if isinstance(place, Related):
+            span = _span(positions, _node_of(place.target))
+            if span is None or span[:2] == primary:
                 continue
-            try:
-                for finding in rule_class().check_file(facts):
-                    target = finding.target
-                    own.add((finding.code, id(getattr(target, "node", target)
-                                            if isinstance(target, LayerFact) else target)))
-            except Exception:  # reported where that module itself is linted
-                continue
-        loaded.cached[key] = own
-    return loaded.cached[key]
+            place = RelatedLocation(path, span[0], span[1], place.message, span[2], span[3])
+        if isinstance(place, RelatedLocation) and place not in places:
+            places.append(place)
+    return tuple(places)
 
 
 def _lint_notebook(raw: bytes, path: str, config: Config, project=None) -> FileResult:

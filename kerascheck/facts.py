@@ -47,11 +47,10 @@ ACTIVATION_ALIASES = {name: name for name in (
 ACTIVATION_ALIASES.update({None: LINEAR, "silu": "swish"})
 
 # Layers that add no nonlinearity of their own (RULES.md KC201).
-TRANSPARENT_LAYERS = {
-    "Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
-    "SpatialDropout2D", "SpatialDropout3D", "Flatten", "Reshape", "BatchNormalization",
-    "ActivityRegularization", "Identity", "RepeatVector", "Permute",
-}
+TRANSPARENT_LAYERS = {"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise",
+                      "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Flatten",
+                      "Reshape", "BatchNormalization", "ActivityRegularization", "Identity",
+                      "RepeatVector", "Permute"}
 # Layers that are a nonlinearity.
 ACTIVATION_LAYERS = {"Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax",
                      "ThresholdedReLU"}
@@ -318,6 +317,7 @@ class ModelFact:
     task: TaskFact = field(default_factory=TaskFact)  # filled once the model's life is known
     built_under: tuple = ()  # the branches and loops it is built under (as Event.path)
     channels_first: bool = False  # the file switches Keras to channels-first images (shapes)
+    built_at: Any = None  # the call of the linted file that got it from an imported module
 
     # -- graph helpers (constant time each: rules ask them of every layer) ----------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:

@@ -256,8 +256,22 @@ def format_report(display: str, path: Path, diagnostics) -> str:
         overrides = {display: path.read_bytes()}
     except OSError:  # gone since it was linted: the findings without their lines
         overrides = {display: b""}
-    shown = [replace(diagnostic, path=display) for diagnostic in diagnostics]
+    shown = [replace(diagnostic, path=display, related=tuple(
+        replace(place, path=_shown_place(place.path, diagnostic.path, display))
+        for place in diagnostic.related)) for diagnostic in diagnostics]
     return render_text(shown, overrides, with_summary=False).rstrip("\n")
+
+
+def _shown_place(place: str, linted: str, display: str) -> str:
+    """A related place's path as pytest shows the linted file's (``display``): relative to
+    the same folder."""
+    if place == linted:
+        return display
+    try:
+        relative = os.path.relpath(place, os.path.dirname(os.path.abspath(linted)))
+    except ValueError:  # another drive on Windows
+        return place
+    return os.path.normpath(os.path.join(os.path.dirname(display), relative))
 
 
 def format_diagnostic(display: str, diagnostic) -> str:

@@ -257,3 +257,20 @@ def test_the_bug_corpus_scorer_counts_a_named_place_only_when_asked():
     assert scorer.matches(fault, finding, by_named_place=True)
     elsewhere = {**finding, "message": "Sigmoid output ... (in ../lib/builders.py:7, 30)"}
     assert not scorer.matches(fault, elsewhere, by_named_place=True)
+
+
+def test_the_bug_corpus_scorer_counts_a_related_location_only_when_asked():
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bug_corpus.py"
+    spec = importlib.util.spec_from_file_location("bug_corpus_script", script)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    fault = {"file": "fit.py", "line": 40, "expected": ["KC305"]}
+    finding = {"code": "KC305", "path": "fit.py", "line": 22, "message": "The output layer ...",
+               "related": [{"path": "fit.py", "line": 41, "column": 5, "message": "the loss"}]}
+    assert not scorer.matches(fault, finding)
+    assert scorer.matches(fault, finding, by_named_place=True)
+    far = {**finding, "related": [{**finding["related"][0], "line": 50}]}
+    assert not scorer.matches(fault, far, by_named_place=True)

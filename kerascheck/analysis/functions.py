@@ -133,13 +133,27 @@ class Functions:
         if inner.generator:
             # calling a generator function makes an iterator of batches, not an array
             return DataVal(DataFact(is_dataset=True, identity=("generator", id(call_node))))
+        result = UNKNOWN_VALUE
         if len(inner.returns) == 1:
-            return _result_of_call(inner.returns[0], node, args, kwargs)
-        if inner.returns:  # several returns: what they agree on (two models stay unknown)
+            result = _result_of_call(inner.returns[0], node, args, kwargs)
+        elif inner.returns:  # several returns: what they agree on (two models stay unknown)
             merged = merge_values(inner.returns, ("returned", id(call_node or node)))
             if merged is not UNKNOWN_VALUE:
-                return _result_of_call(merged, node, args, kwargs)
-        return UNKNOWN_VALUE
+                result = _result_of_call(merged, node, args, kwargs)
+        if call_node is not None and self.project_modules and result is not UNKNOWN_VALUE:
+            self._note_built_at(result, call_node)
+        return result
+
+    def _note_built_at(self, result: Value, call_node) -> None:
+        """Models a call of the linted file gets from a builder of an imported project module
+        remember that call (``model = build(3)``): where a finding about their layers, which
+        lie in the other module, is reported (``Finding.home``)."""
+        models = [model for model in models_in(result) if model.built_at is None]
+        if not models or any(id(call_node) in loaded.node_ids()
+                             for loaded, _ in self.project_modules.values() if loaded.module):
+            return
+        for model in models:
+            model.built_at = call_node
 
     def _bind_parameters(self, node: cst.FunctionDef, frame: Frame, args, kwargs) -> None:
         params = node.params

@@ -235,7 +235,9 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
             failed.add(rule_class.code)
     if findings and analyzer.project_modules:
         try:
-            findings = engine.imported_findings(findings, analyzer, facts.target_version, path)
+            from kerascheck.project_findings import imported_findings
+
+            findings = imported_findings(findings, analyzer, facts.target_version, path)
         except Exception:
             return None, [], False
     diagnostics = engine.locate(findings, module, path) if findings else []

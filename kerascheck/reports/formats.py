@@ -5,7 +5,10 @@
 line), ``github`` (workflow annotations), ``gitlab`` (Code Quality), ``pylint``
 (``path:line: [CODE] message``), ``sarif`` (SARIF 2.1.0 for code scanning) and ``junit``; and
 ``--statistics`` (counts per rule). Notebook findings read ``nb.ipynb:cell 3:2:5`` (cell, then
-line and column in the cell).
+line and column in the cell). A finding's related locations follow it: ``= note:`` lines
+(``text``), ``path:line:col: note: ...`` lines (``concise``), ``related`` (JSON),
+``relatedLocations`` (SARIF), in the message (``github``, ``gitlab``, ``junit``); ``pylint``
+stays one line a finding.
 """
 
 from __future__ import annotations
@@ -127,7 +130,8 @@ def _github_line(diagnostic: Diagnostic) -> str:
         properties += [f"line={diagnostic.line}", f"col={diagnostic.column}",
                        f"endLine={diagnostic.end_line or diagnostic.line}",
                        f"endColumn={diagnostic.end_column or diagnostic.column}"]
-    message = f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
+    message = f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}" + \
+        "".join(f"\nnote: {location(place)}: {place.message}" for place in diagnostic.related)
     return f"::error {','.join(properties)}::{_escape_data(message)}"
 
 
@@ -151,8 +155,10 @@ def gitlab_report(diagnostics: list[Diagnostic]) -> list[dict]:
         end = (diagnostic.end_line or diagnostic.line) if diagnostic.cell is None else 1
         where = f"cell {diagnostic.cell}, line {diagnostic.line}: " \
             if diagnostic.cell is not None else ""
+        notes = "".join(f" (see {location(place)}: {place.message})"
+                        for place in diagnostic.related)
         issues.append({
-            "description": f"{where}{diagnostic.code} {diagnostic.message}",
+            "description": f"{where}{diagnostic.code} {diagnostic.message}{notes}",
             "check_name": diagnostic.code,
             "fingerprint": digest,
             "severity": "major" if diagnostic.code == "KC000" else "minor",
@@ -197,6 +203,9 @@ def sarif_document(diagnostics: list[Diagnostic]) -> dict:
             result["properties"] = {"cell": diagnostic.cell, "cellLine": diagnostic.line,
                                     "cellColumn": diagnostic.column}
         result["locations"] = [{"physicalLocation": physical}]
+        if diagnostic.related:
+            result["relatedLocations"] = [_sarif_related(index, place)
+                                          for index, place in enumerate(diagnostic.related)]
         fixes = _sarif_fixes(diagnostic, physical["artifactLocation"])
         if fixes:
             result["fixes"] = fixes
@@ -217,6 +226,20 @@ def sarif_document(diagnostics: list[Diagnostic]) -> dict:
             "results": results,
         }],
     }
+
+
+def _sarif_related(index: int, place) -> dict:
+    """A related location (``relatedLocations``): its region, or in a notebook its cell and
+    line in the message (a cell's lines are not lines of the file)."""
+    physical: dict = {"artifactLocation": {"uri": _sarif_uri(place.path)}}
+    message = place.message
+    if place.cell is None:
+        physical["region"] = {"startLine": place.line, "startColumn": place.column,
+                              "endLine": place.end_line or place.line,
+                              "endColumn": max(place.end_column or place.column, place.column)}
+    else:
+        message = f"cell {place.cell}, line {place.line}, column {place.column}: {message}"
+    return {"id": index, "physicalLocation": physical, "message": {"text": message}}
 
 
 def _sarif_fixes(diagnostic: Diagnostic, artifact: dict) -> list[dict]:
@@ -310,7 +333,9 @@ def junit_document(diagnostics: list[Diagnostic]) -> str:
             message = _xml_text(diagnostic.message)
             failure = ElementTree.SubElement(case, "failure", message=message,
                                              type=diagnostic.code)
-            failure.text = f"{where}: {diagnostic.code} {message}"
+            failure.text = f"{where}: {diagnostic.code} {message}" + "".join(
+                f"\nnote: {_xml_text(location(place))}: {_xml_text(place.message)}"
+                for place in diagnostic.related)
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + \
         ElementTree.tostring(suites, encoding="unicode") + "\n"

@@ -70,11 +70,15 @@ def render_text(diagnostics: list[Diagnostic], overrides: Mapping[str, str] | No
     for diagnostic in diagnostics:
         out.append(f"{paint.bold(location(diagnostic))}: {paint.code(diagnostic.code)} "
                    f"{diagnostic.message}\n")
-        if sources is None:
+        if sources is None:  # concise: each related place on a line of its own, as gcc's notes
+            out.extend(f"{paint.bold(location(place))}: {paint.help('note')}: {place.message}\n"
+                       for place in diagnostic.related)
             continue
         line = sources.get(diagnostic)
         if line is not None and line.strip():
             out.append(_snippet(diagnostic, line, paint))
+        out.extend(f"  {paint.help('= note')}: {location(place)}: {place.message}\n"
+                   for place in diagnostic.related)
         fix = diagnostic.fix
         if fix is not None and getattr(fix, "message", None) \
                 and (fixable is None or fixable(diagnostic.code)):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
-from kerascheck.diagnostics import Finding
+from kerascheck.diagnostics import Finding, Related
 
 if TYPE_CHECKING:
     from kerascheck.facts import FileFacts, ModelFact
@@ -57,8 +57,15 @@ class Rule:
         """Findings for one model (its layers, compile, fits, evaluations)."""
         return ()
 
-    def finding(self, target, message: str, fix=None) -> Finding:
-        return Finding(code=self.code, message=message, target=target, fix=fix)
+    def finding(self, target, message: str, fix=None, related=(), home=None) -> Finding:
+        """``related``: the finding's other ends, ``(target, message)`` pairs (a
+        :class:`~kerascheck.diagnostics.Related` each; a target that is the finding's own is
+        left out); ``home``: where in the linted file to report a target that lies in an
+        imported project module (the call building the model), instead of at the import."""
+        places = tuple(place if isinstance(place, Related) else Related(*place)
+                       for place in related)
+        return Finding(code=self.code, message=message, target=target, fix=fix,
+                       related=places, home=home)
 
     # -- the docs -------------------------------------------------------------------------
     @classmethod

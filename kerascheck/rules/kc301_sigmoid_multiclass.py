@@ -202,7 +202,9 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
                 head.activation_site,
                 f"Sigmoid output over {head.units} classes with binary_crossentropy, but the "
                 f"labels are one-hot with exactly one class per sample; use "
-                f"`activation=\"softmax\"` with `categorical_crossentropy`")
+                f"`activation=\"softmax\"` with `categorical_crossentropy`",
+                related=[(model.compile.loss.node or model.compile.node,
+                          "the loss, binary_crossentropy")])
             return
         for compile_fact in model.compiles:
             if compile_fact.loss.name in CATEGORICAL_LOSSES:
@@ -212,7 +214,9 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
                     f"{compile_fact.loss.name}: the outputs do not sum to 1; use "
                     f"`activation=\"softmax\"` (or `binary_crossentropy` if several classes can "
                     f"be true at once)",
-                    fix=fixes.set_activation(head.activation_site, "softmax"))
+                    fix=fixes.set_activation(head.activation_site, "softmax"),
+                    related=[(compile_fact.loss.node or compile_fact.node,
+                              f"the loss, {compile_fact.loss.name}")])
                 return
 
     def prove(self, subject=None):

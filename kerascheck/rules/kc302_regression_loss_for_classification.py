@@ -192,7 +192,10 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
                 f"{_SHORT[loss]} loss on a classifier ({' and '.join(reasons)}): gradients vanish "
                 f"when the model is confidently wrong; use {suggestion} (or, for regression, "
                 f"use a linear output)",
-                fix=self._fix(compile_fact, head, model))
+                fix=self._fix(compile_fact, head, model),
+                related=[(head.activation_site, f"the output layer, which applies "
+                                                f"{head.activation}")]
+                if head is not None and head.activation in ("softmax", "sigmoid") else ())
 
     @staticmethod
     def _fix(compile_fact, head, model: ModelFact):

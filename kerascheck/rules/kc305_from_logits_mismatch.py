@@ -9,6 +9,7 @@ from kerascheck.analysis.values import BRANCH_MERGE
 from kerascheck.facts import LINEAR, PROBABILITY_LOSSES, UNKNOWN, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
+from kerascheck.rules.logits_proof import prove_on_model as _prove_on_model
 
 
 class FromLogitsMismatch(Rule):
@@ -26,10 +27,29 @@ class FromLogitsMismatch(Rule):
     applied to the model's output inside a `tf.GradientTape` block of a training loop of your
     own (`loss_fn(y, model(x))`), or TensorFlow's `tf.nn.sparse_softmax_cross_entropy_with_logits`
     (`softmax_cross_entropy_with_logits`, `sigmoid_cross_entropy_with_logits`) given the
-    model's output as `logits` there. Those functions have no `from_logits=` to change, so
-    that finding is reported at the output layer, whose activation is what to remove. A
-    subclass whose `call()` branches (`if not training: x = tf.nn.softmax(x)`) is judged when
-    every branch ends in the same squashing.
+    model's output as `logits` there. A subclass whose `call()` branches
+    (`if not training: x = tf.nn.softmax(x)`) is judged when every branch ends in the same
+    squashing.
+
+    **Where it is reported.** A mismatch has two ends, the output layer and the loss: the
+    finding is reported at the end where fixes go, and names the other as a related location
+    (a `note:` line, SARIF `relatedLocations`, the editor's related information). Counted over
+    the KC305 faults of kerascheck's development corpus (`benchmarks/bug_corpus.json`, whose
+    sources say what they fixed):
+
+    - a linear output (logits) with a loss that expects probabilities is reported at the
+      **output layer**: four of its six faults were fixed by adding the activation there (or
+      to the builder call that set `activation=None`), two by `from_logits=True`;
+    - a `softmax`/`sigmoid` output with `from_logits=True` is reported at the **loss**: six of
+      its seven faults were fixed by dropping `from_logits=True`; the seventh is TensorFlow's
+      function over logits (`*_cross_entropy_with_logits`), which has no `from_logits=` to
+      change, so that case is reported at the output layer, whose activation is what to
+      remove.
+
+    When the output layer lies in another module of the project (a builder in `model.py`
+    called from `train.py`), the finding is reported in the linted file where the model is
+    built from it (`model = build(3)`), naming the layer's place (`(in model.py:7)`); a
+    `# noqa: KC305` goes on that line.
 
     ## Why is this bad?
     With `from_logits=True` the loss applies softmax (or sigmoid) itself. Fed probabilities, it
@@ -120,9 +140,9 @@ import tensorflow as tf
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(10,)),
     tf.keras.layers.Dense(16, activation="relu"),
-    tf.keras.layers.Dense(1),
+    tf.keras.layers.Dense(1),  # expect: KC305
 ])
-model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])  # expect: KC305
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
 """,
         # sigmoid output with a logits loss, in a subclassed model
         """
@@ -239,10 +259,14 @@ other.compile(loss="categorical_crossentropy")
             if loss.name not in PROBABILITY_LOSSES:
                 continue
             where = loss.node or compile_fact.node
+            site = head.activation_site
+            home = model.built_at or model.node
             if head.activation in ("softmax", "sigmoid") and loss.from_logits is True and \
                     _logits_function(loss):
-                yield self.finding(head.activation_site, _twice(head.activation, "The output layer"))
+                yield self.finding(site, _twice(head.activation, "The output layer"),
+                                   related=[(where, _LOGITS_LOSS)], home=home)
             elif head.activation in ("softmax", "sigmoid") and loss.from_logits is True:
+                # reported at the loss: where the development corpus' sources fixed it
                 yield self.finding(
                     where,
                     f"The output already applies {head.activation}, but the loss is built "
@@ -250,14 +274,19 @@ other.compile(loss="categorical_crossentropy")
                     f"lost their link to the {head.activation} (Keras on TensorFlow recovers "
                     f"the logits inside `fit()` and only warns); drop `from_logits=True` (or "
                     f"remove the output activation)",
-                    fix=_from_logits_fix(loss.node, False))
+                    fix=_from_logits_fix(loss.node, False),
+                    related=[(site, f"the output layer, which applies {head.activation}")])
             elif head.activation == LINEAR and loss.from_logits is False:
+                # reported at the output layer: where the sources fixed it (an activation)
                 yield self.finding(
-                    where,
-                    f"The output layer has no activation, so it produces logits, but "
-                    f"{loss.name} expects probabilities; use the loss class with "
-                    f"`from_logits=True` (or add the output activation)",
-                    fix=_from_logits_fix(loss.node, True))
+                    site,
+                    f"The output layer has no activation, so it produces logits, but the loss "
+                    f"{loss.name} expects probabilities; add the output activation (or use "
+                    f"the loss class with `from_logits=True`)",
+                    fix=_from_logits_fix(loss.node, True),
+                    related=[(site, "the output layer, with no activation"),
+                             (where, f"the loss, {loss.name}, which expects probabilities")],
+                    home=home)
 
     def _check_branching_subclass(self, model: ModelFact):
         """A subclass whose ``call()`` branches (``if not training: x = tf.nn.softmax(x)``) has
@@ -272,9 +301,13 @@ other.compile(loss="categorical_crossentropy")
         for compile_fact in model.compiles:
             loss = compile_fact.loss
             if loss.name in PROBABILITY_LOSSES and loss.from_logits is True:
-                yield self.finding(site if _logits_function(loss) else
-                                   loss.node or compile_fact.node,
-                                   _twice(activation, "Every path of the model's call()"))
+                where = loss.node or compile_fact.node
+                at_layer = _logits_function(loss)
+                yield self.finding(site if at_layer else where,
+                                   _twice(activation, "Every path of the model's call()"),
+                                   related=[(site, f"the layer that applies {activation}"),
+                                            (where, _LOGITS_LOSS)],
+                                   home=(model.built_at or model.node) if at_layer else None)
                 return
 
     def prove(self, subject=None):
@@ -298,62 +331,6 @@ other.compile(loss="categorical_crossentropy")
             measurements={"bad: loss, probabilities with from_logits=True": bad,
                           "good: loss, logits with from_logits=True": good,
                           "good: loss, probabilities with from_logits=False": reference})
-
-
-def _prove_on_model(code: str, subject):
-    """KC305 on a user's output head, made confident (zero kernel, a bias of 8 for the first
-    class): probabilities read as logits leave a loss that cannot approach zero on a correct
-    answer; logits read as probabilities are clipped, so a confidently wrong answer gets no
-    gradient (measured against the matching cross-entropy)."""
-    from kerascheck.proofkit import (
-        Subject,
-        confident_wrong_gradients,
-        loss_object,
-        number,
-        subject_head,
-    )
-
-    if not isinstance(subject, Subject) or subject.model is None:
-        raise NotImplementedError("KC305 is shown on the user's model, not a construct")
-    _, keras, np = load_tensorflow(0)
-    layer, activation, units, _ = subject_head(subject)
-    loss = subject.fact.compile.loss if subject.fact.compile is not None else None
-    if layer is None or loss is None or not isinstance(loss.name, str):
-        raise NotImplementedError("the output layer or the loss is not known")
-    if activation == LINEAR:
-        wrong, reference = confident_wrong_gradients(
-            subject.model, layer, LINEAR, loss_object(keras, loss.name, False))
-        return Evidence(
-            code, wrong < 1e-3 * reference,
-            f"your logits read as probabilities are clipped: at a confidently wrong answer the "
-            f"gradient is {number(wrong)}, against {number(reference)} with "
-            f"`from_logits=True`", {"gradient norm, your loss": wrong,
-                                    "gradient norm, from_logits=True": reference})
-    weights = layer.get_weights()
-    weights[0] = np.zeros_like(weights[0])
-    if len(weights) > 1:
-        weights[1] = np.zeros_like(weights[1])
-        weights[1][0] = 8.0
-    layer.set_weights(weights)
-    sample = np.ones((4, *subject.model.input_shape[1:]), dtype="float32")
-    outputs = subject.model(sample, training=False)
-    label = np.zeros((4, 1), "float32") if units == 1 and activation == "sigmoid" else \
-        np.eye(units, dtype="float32")[[0] * 4]
-    if units == 1 and activation == "sigmoid":
-        label = np.ones((4, 1), "float32")  # a bias of 8: sigmoid says 1, and it is right
-    if loss.name == "sparse_categorical_crossentropy":
-        label = label.argmax(axis=-1)
-    bad = float(loss_object(keras, loss.name, True)(label, outputs))
-    good = float(loss_object(keras, loss.name, False)(label, outputs))
-    shown = bad > 0.3 and good < 0.01
-    # (Keras 3 on TensorFlow reads the logits kept on a softmax's output tensor: measured here
-    # on the model's own output, as its training computes the loss)
-    return Evidence(
-        code, shown,
-        f"on a confident correct answer of your {activation} output, the loss with "
-        f"`from_logits=True` is {number(bad)} instead of {number(good)}" +
-        (": it cannot approach zero" if shown else ""), {"loss on a correct answer, your from_logits=True": bad,
-                  "loss on a correct answer, from_logits=False": good})
 
 
 def _from_logits_fix(loss_node, from_logits: bool):
@@ -411,6 +388,9 @@ def _logits_function(loss) -> bool:
     node = loss.node
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
         node.func.attr.value.endswith("_cross_entropy_with_logits")
+
+
+_LOGITS_LOSS = "the loss, which expects logits"
 
 
 def _twice(activation: str, where: str) -> str:

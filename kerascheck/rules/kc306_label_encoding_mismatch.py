@@ -208,7 +208,8 @@ model.fit(x_train, y_train, validation_split=0.2)
                 continue
             yield self.finding(compile_fact.loss.node or compile_fact.node, message,
                                fix=_loss_for_labels_fix(model, compile_fact.loss.node,
-                                                        one_hot=loss == SPARSE))
+                                                        one_hot=loss == SPARSE),
+                               related=[(fit.node, "the training, given those labels")])
             return
 
     def prove(self, subject=None):

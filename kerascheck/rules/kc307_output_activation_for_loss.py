@@ -128,7 +128,9 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
             head.activation_site,
             f"The output activation `{head.activation}` gives neither probabilities nor logits, "
             f"but `{loss.name}` scores probabilities; use `activation=\"{wanted}\"` on the "
-            f"output layer (or no activation with `from_logits=True`)")
+            f"output layer (or no activation with `from_logits=True`)",
+            related=[(loss.node or compile_fact.node,
+                      f"the loss, {loss.name}, which scores probabilities")])
 
     def prove(self, subject=None):
         """Train a relu-output and a softmax-output classifier on three blobs with

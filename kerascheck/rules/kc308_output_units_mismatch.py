@@ -197,7 +197,8 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
             yield self.finding(
                 compile_fact.loss.node or head.dense,
                 f"One output unit under `{loss}` is a distribution over a single class, so "
-                f"nothing is learned; give the output one unit per class with `softmax`")
+                f"nothing is learned; give the output one unit per class with `softmax`",
+                related=[(head.dense, "the output layer, with one unit")])
             return
         if head.activation not in ("softmax", "sigmoid"):
             return
@@ -213,17 +214,21 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
         if labels is None:
             return
         classes, one_hot = labels
+        # the training that gets the labels, when there is one only
+        trained = [(fit.node, f"the training, on labels of {classes} classes")
+                   for fit in model.fits] if len(model.fits) == 1 else []
         if one_hot and head.units != classes:
             yield self.finding(
                 head.dense,
                 f"The output has {head.units} units but the labels are one-hot over {classes} "
-                f"classes, so their shapes disagree; use `Dense({classes}, ...)`")
+                f"classes, so their shapes disagree; use `Dense({classes}, ...)`",
+                related=trained)
         elif not one_hot and head.units < classes and not (head.units == 1 and classes == 2):
             yield self.finding(
                 head.dense,
                 f"The output has {head.units} unit{'s' if head.units > 1 else ''} but the "
                 f"labels hold {classes} classes; use `Dense({classes}, "
-                f"activation=\"softmax\")`")
+                f"activation=\"softmax\")`", related=trained)
         elif not one_hot and head.units > classes + 1 and head.activation == "softmax":
             # a distribution over classes the labels never hold: the author's class count is
             # wrong somewhere (ten digits' units for two folders of cats and dogs); one unit
@@ -233,7 +238,7 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
                 f"The output is a softmax over {head.units} classes but the labels hold "
                 f"{classes} classes; use `Dense({classes}, activation=\"softmax\")`"
                 + (" or `Dense(1, activation=\"sigmoid\")` with `binary_crossentropy`"
-                   if classes == 2 else ""))
+                   if classes == 2 else ""), related=trained)
 
     def prove(self, subject=None):
         """Fit a 5-unit and a 10-unit softmax on one-hot labels of 10 classes. On a user's

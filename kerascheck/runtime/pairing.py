@@ -66,15 +66,22 @@ def imported_origins(findings: list, facts, analyzer) -> dict:
     from kerascheck.rules import rule_by_code_or_name
     from kerascheck.source.positions import node_positions
 
+    import os
+
     anchored = {id(anchor): loaded for loaded, anchor in analyzer.project_modules.values()
                 if loaded.module is not None}
+    # a finding reported at its ``home`` (the call building the model) names the module
+    here = os.path.dirname(os.path.abspath(analyzer.path))
+    by_path = {os.path.relpath(loaded.path, here): loaded
+               for loaded, _ in analyzer.project_modules.values() if loaded.module is not None}
     origins: dict[int, ImportedOrigin] = {}
     asked: dict[str, list] = {}
     for finding in findings:
         match = _ELSEWHERE.search(finding.message) if finding is not None else None
-        if match is None or id(finding.target) not in anchored:
+        loaded = None if match is None else \
+            anchored.get(id(finding.target), by_path.get(match.group("path")))
+        if loaded is None:
             continue
-        loaded = anchored[id(finding.target)]
         if finding.code not in asked:
             try:
                 rule = rule_by_code_or_name(finding.code)()

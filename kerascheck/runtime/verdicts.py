@@ -97,8 +97,14 @@ def findings_with_models(source: str, path: str, config: Config | None = None,
                                        for model in facts.models]
         owner = next((model for model, judged_model in judgments[finding.code] if any(
             other.target is finding.target and other.message == finding.message
-            for other in judged_model)), None) or compiled_with(facts.models, finding) or \
-            graph_holding(facts, finding)
+            for other in judged_model)), None) or next((
+                # reported where this file builds the model from an imported module's layer
+                model for model, judged_model in judgments[finding.code]
+                if finding.target is not None and (finding.target is model.built_at or
+                                                   finding.target is model.node)
+                and any(finding.message.startswith(
+                        f"{other.message} (in ") for other in judged_model)), None) or \
+            compiled_with(facts.models, finding) or graph_holding(facts, finding)
         pairs.append((finding, owner))
     located = []
     for finding, model in pairs:

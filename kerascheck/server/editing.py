@@ -9,11 +9,13 @@ them (:func:`kerascheck.source.suppression.source_lines`).
 
 from __future__ import annotations
 
+import os
 from typing import Iterable, Sequence
 
 from lsprotocol import types
 
 from kerascheck.diagnostics import Diagnostic, text_edits
+from kerascheck.reports.locations import location
 from kerascheck.reports.rule_docs import page_url
 from kerascheck.rules import rule_by_code_or_name
 from kerascheck.source.suppression import add_noqa_to_source, source_lines
@@ -51,12 +53,20 @@ class Text:
         return min(before + column - 1, len(self.source))
 
 
-def lsp_diagnostic(text: Text, diagnostic: Diagnostic) -> types.Diagnostic:
+def lsp_diagnostic(text: Text, diagnostic: Diagnostic,
+                   uri: str | None = None) -> types.Diagnostic:
+    """``diagnostic`` for the editor; with the document's ``uri``, its related places as
+    ``relatedInformation`` (those in this document, or in this cell of a notebook, and those in
+    other files of the project)."""
     fix = diagnostic.fix
     message = diagnostic.message
     if fix is not None:
         message += f" [{fix.applicability} fix: {fix.message}]"
+    related = [info for info in (related_information(text, diagnostic, place, uri)
+                                 for place in diagnostic.related) if info is not None] \
+        if uri is not None else []
     return types.Diagnostic(
+        related_information=related or None,
         range=text.range(diagnostic.line, diagnostic.column, diagnostic.end_line,
                          diagnostic.end_column),
         message=message,
@@ -65,6 +75,28 @@ def lsp_diagnostic(text: Text, diagnostic: Diagnostic) -> types.Diagnostic:
         code=diagnostic.code,
         code_description=types.CodeDescription(href=page_url(diagnostic.code)),
         source=SOURCE)
+
+
+def related_information(text: Text, diagnostic: Diagnostic, place,
+                        uri: str) -> types.DiagnosticRelatedInformation | None:
+    """One related place as LSP related information; None for a place in another cell of the
+    notebook (its cell's URI is not known here). A place in another file is given in code
+    points, that file's text not being at hand."""
+    if place.path == diagnostic.path:
+        if place.cell != diagnostic.cell:
+            return None
+        where = types.Location(uri=uri, range=text.range(place.line, place.column,
+                                                          place.end_line, place.end_column))
+    else:
+        from pygls.uris import from_fs_path
+
+        start = types.Position(line=place.line - 1, character=place.column - 1)
+        end = types.Position(line=(place.end_line or place.line) - 1,
+                             character=(place.end_column or place.column) - 1)
+        where = types.Location(uri=from_fs_path(os.path.abspath(place.path)) or place.path,
+                               range=types.Range(start=start, end=max(start, end, key=lambda p: (
+                                   p.line, p.character))))
+    return types.DiagnosticRelatedInformation(location=where, message=place.message)
 
 
 def lsp_text_edits(text: Text, diagnostic: Diagnostic) -> list[types.TextEdit]:
@@ -186,6 +218,9 @@ def hover(text: Text, diagnostics: Iterable[Diagnostic],
         rule = rule_by_code_or_name(diagnostic.code)
         summary = rule.summary if rule is not None else ""
         lines = [f"**{diagnostic.code}** `{diagnostic.name}`: {summary}", "", diagnostic.message]
+        if diagnostic.related:
+            lines += ["", *(f"- see {location(place)}: {place.message}"
+                            for place in diagnostic.related)]
         if diagnostic.fix is not None:
             lines += ["", f"Fix ({diagnostic.fix.applicability}): {diagnostic.fix.message}"]
         lines += ["", f"[{diagnostic.code} documentation]({page_url(diagnostic.code)})"]

@@ -192,7 +192,7 @@ class KerascheckServer(LanguageServer):
             return
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=linted.uri, version=linted.version,
-            diagnostics=[editing.lsp_diagnostic(linted.text, d) for d in linted.diagnostics]))
+            diagnostics=[editing.lsp_diagnostic(linted.text, d, linted.uri) for d in linted.diagnostics]))
 
     def relint_importers(self, changed_uri: str) -> None:
         """A document changed: the other open documents whose imports say something else now
@@ -328,7 +328,7 @@ def pull_diagnostics(server: KerascheckServer, params: types.DocumentDiagnosticP
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=linted.result_id)
     return types.RelatedFullDocumentDiagnosticReport(
         result_id=linted.result_id,
-        items=[editing.lsp_diagnostic(linted.text, d) for d in linted.diagnostics])
+        items=[editing.lsp_diagnostic(linted.text, d, linted.uri) for d in linted.diagnostics])
 
 
 @guarded(list)

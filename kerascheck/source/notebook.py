@@ -260,8 +260,22 @@ def to_cell_position(diagnostic: Diagnostic, origins: list[tuple[int, int]]) -> 
     fix = diagnostic.fix
     if getattr(fix, "text_edits", ()):
         fix = replace(fix, text_edits=_cell_edits(fix.text_edits, cell, origins))
+    related = tuple(_cell_place(place, origins) if place.path == diagnostic.path else place
+                    for place in diagnostic.related)
     return replace(diagnostic, line=line, end_line=end_line, end_column=end_column, cell=cell,
-                   fix=fix)
+                   fix=fix, related=related)
+
+
+def _cell_place(place, origins: list[tuple[int, int]]):
+    """A related location of the joined source moved to its cell (its range ends with the
+    cell, as a diagnostic's does)."""
+    if place.cell is not None or not 0 < place.line <= len(origins):
+        return place
+    cell, line = origins[place.line - 1]
+    end_line, end_column = line, place.column
+    if 0 < place.end_line <= len(origins) and origins[place.end_line - 1][0] == cell:
+        end_line, end_column = origins[place.end_line - 1][1], place.end_column
+    return replace(place, line=line, end_line=end_line, end_column=end_column, cell=cell)
 
 
 def _cell_edits(edits, cell: int, origins: list[tuple[int, int]]) -> tuple:
