@@ -185,6 +185,15 @@ def judge_module(module: cst.Module, raw: bytes, path: str, config: Config, proj
     except Exception as error:  # a bug in the analysis must not stop the run
         errors.append(InternalError(path, "analysis", f"{type(error).__name__}: {error}"))
         return None
+    try:
+        return _findings_of(facts, analyzer, module, raw, path, config, errors)
+    finally:
+        if analyzer_class is None:  # (the runtime proofs read their analyzer afterwards)
+            analyzer.release()  # no cycle keeps the tree for the collector (Analyzer.release)
+
+
+def _findings_of(facts, analyzer, module: cst.Module, raw: bytes, path: str, config: Config,
+                 errors: list):
     from kerascheck.settings.target import resolve_target
 
     # the text as given: regenerating the module's code would recurse on deep files

@@ -36,7 +36,7 @@ WARM = textwrap.dedent("""
     import sys
     from kerascheck.cli import main
     code = main(sys.argv[1:])
-    heavy = sorted(name for name in sys.modules if name == "libcst" or
+    heavy = sorted(name for name in sys.modules if name in ("libcst", "difflib") or
                    name.startswith(("libcst.", "kerascheck.rules.kc", "kerascheck.analysis.interp",
                                     "kerascheck.facts", "kerascheck.engine")))
     print("HEAVY", heavy)

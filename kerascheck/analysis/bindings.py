@@ -93,6 +93,7 @@ def collect_bindings(module: cst.Module):
                     walk([statement.orelse])
 
     walk(module.body)
+    del walk, names_in_target  # (functions that call themselves: a cycle, see engine.lint_source)
     # Star imports from Keras bring its names in: ``from tensorflow.keras.layers import *``.
     keras_stars = [m for m in star_imports if "keras" in m]
     other_stars = [m for m in star_imports if "keras" not in m]

@@ -224,6 +224,7 @@ class ModelConstruction:
 
         for output in output_values:
             visit(output)
+        del visit  # (a nested function that calls itself is a cycle: the collector's to free)
         layer_index: dict[int, int] = {}
         input_ranks, input_shapes = [], []
         for tensor in order:

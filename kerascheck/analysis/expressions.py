@@ -27,16 +27,24 @@ from kerascheck.facts import DataFact
 CERTAINLY_OBJECTS = (TensorVal, LayerVal, ModelVal)
 
 
+# (analyzer class, node class) -> the analyzer's eval_<NodeClass> function, None if it has none
+_EVALUATORS: dict[tuple[type, type], object] = {}
+
+
 class Expressions:
     """``eval(node, frame)`` dispatches on the node's type to an ``eval_<Type>`` method."""
 
     def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value:
         if node is None:
             return UNKNOWN_VALUE
-        method = getattr(self, f"eval_{type(node).__name__}", None)
+        key = (type(self), type(node))
+        try:
+            method = _EVALUATORS[key]
+        except KeyError:  # (found once per class, not by name in every call)
+            method = _EVALUATORS[key] = getattr(type(self), f"eval_{type(node).__name__}", None)
         if method is None:
             return UNKNOWN_VALUE
-        return method(node, frame)
+        return method(self, node, frame)
 
     def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
         value = frame.lookup(node.value)

@@ -37,7 +37,6 @@ rule selector is a :class:`ConfigError` (the CLI exits 2), never silently ignore
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -349,6 +348,8 @@ def config_from_table(table: dict, root: str | os.PathLike = "", source: str = "
     values = {}
     for key, value in table.items():
         if key not in KEYS:
+            import difflib  # (only for a mistake: every start pays its import otherwise)
+
             hint = difflib.get_close_matches(key, KEYS, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             raise ConfigError(f"{where}: unknown key '{key}' in [tool.{TABLE}]{suggestion}; "
@@ -393,6 +394,8 @@ def _guess(selector: str, table) -> str:
         key, known = selector.upper(), [code for code, _name in table]
     else:
         key, known = selector.lower(), [name for _code, name in table]
+    import difflib
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
     return f"; did you mean {close[0]!r}?" if close else ""
 

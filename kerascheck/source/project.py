@@ -226,10 +226,11 @@ class Project:
         return loaded
 
     # -- what a cached result depends on -----------------------------------------------------
-    def dependencies(self, path: str, content: bytes) -> list[str]:
-        """The project modules ``content`` (the file at ``path``) may import, by a textual scan."""
+    def dependencies(self, path: str, content: bytes, digest: str | None = None) -> list[str]:
+        """The project modules ``content`` (the file at ``path``) may import, by a textual scan
+        (``digest``: ``content``'s, when the caller has it)."""
         path = os.path.abspath(path)
-        digest = _digest(content)
+        digest = digest or _digest(content)
         known = self._scanned.get(path)
         if known is not None and known[0] == digest:
             return known[1]
@@ -271,7 +272,7 @@ class Project:
             raw = self.read(module)
             seen[module] = _digest(raw) if raw is not None else "missing"
             if raw is not None:
-                pending.extend(self.dependencies(module, raw))
+                pending.extend(self.dependencies(module, raw, seen[module]))
         if not seen:
             return ""
         return _digest("\n".join(f"{p}\0{d}" for p, d in sorted(seen.items())).encode(
