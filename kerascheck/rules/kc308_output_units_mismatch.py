@@ -34,8 +34,10 @@ class OutputUnitsMismatch(Rule):
     Compares the output layer's units with the labels it is trained on: a `softmax` or
     `sigmoid` over n units with one-hot labels of m ≠ n classes (`to_categorical(y, m)`,
     `tf.one_hot(y, m)`), or fewer units than the classes of integer labels whose classes are
-    known (`keras.datasets.mnist` has 10; `flow_from_directory(class_mode="binary")` yields the
-    0/1 ids of two class folders), or a `softmax` over two or more units beyond those classes
+    known (`keras.datasets.mnist` has 10; `flow_from_directory(class_mode="binary")` declares
+    the 0/1 ids of two class folders: Keras does not check the number of folders, and over n
+    folders its ids run from 0 to n - 1, so with more folders the class mode is what to fix),
+    or a `softmax` over two or more units beyond those classes
     (one extra unit may be a deliberate "fake" or "unknown" class); one output unit with a
     categorical loss (`categorical_crossentropy`, `sparse_categorical_crossentropy`); one `sigmoid`
     unit trained on one-hot labels with one class per sample, such as the labels of
@@ -237,7 +239,9 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
                 head.dense,
                 f"The output is a softmax over {head.units} classes but the labels hold "
                 f"{classes} classes; use `Dense({classes}, activation=\"softmax\")`"
-                + (" or `Dense(1, activation=\"sigmoid\")` with `binary_crossentropy`"
+                + (" or `Dense(1, activation=\"sigmoid\")` with `binary_crossentropy` (if "
+                   "the data does hold more classes, `class_mode=\"binary\"` is what to "
+                   "change: over more folders its ids run on, unchecked)"
                    if classes == 2 else ""), related=trained)
 
     def prove(self, subject=None):
