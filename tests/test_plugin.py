@@ -18,6 +18,28 @@ from kerascheck.diagnostics import Diagnostic, to_record
 
 pytest_plugins = ["pytester"]
 
+
+@pytest.fixture(autouse=True, scope="module")
+def imported_before_in_process_runs():
+    """pytester's in-process runs drop every module first imported inside them, and the later
+    test files of this session would pay for it: TensorFlow, imported by the runtime tests
+    below, cannot be imported again in one process (its native parts load once), so the
+    runtime would look missing; and kerascheck's modules would come back as second copies,
+    whose classes are not the ones the modules imported out here hold (``prove`` then knows no
+    model's loss). Import both once, out here, where the snapshot keeps them (kerascheck's
+    modules but ``__main__``, which runs the CLI, and the proof worker's entry point)."""
+    import importlib
+    import pkgutil
+
+    import kerascheck
+    from kerascheck.proofkit.environment import tensorflow_available
+
+    for module in pkgutil.walk_packages(kerascheck.__path__, "kerascheck."):
+        if not module.name.endswith(("__main__", "construct_worker")):
+            importlib.import_module(module.name)
+    if tensorflow_available():
+        import tensorflow  # noqa: F401
+
 BAD_MODEL = """\
 import tensorflow as tf
 
