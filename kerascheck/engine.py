@@ -18,7 +18,7 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.diagnostics import Diagnostic, Finding, InternalError, Related, RelatedLocation
-from kerascheck.facts import LayerFact
+from kerascheck.project_findings import ENGINE_RULES, UNUSED_NOQA, imported_findings, node_of
 from kerascheck.rules import all_rules
 from kerascheck.settings.config import Config
 from kerascheck.source import suppression
@@ -28,8 +28,6 @@ from kerascheck.source.files import (  # noqa: F401 (FileResult, read_source: th
 from kerascheck.source.files import syntax_diagnostic as _syntax_diagnostic
 from kerascheck.source.parsing import OUT_OF_MEMORY
 
-UNUSED_NOQA = "KC001"  # reported here, once every rule has run (kerascheck.source.unused_noqa)
-ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)  # (also kerascheck.project_findings.ENGINE_RULES)
 # The message Python 3 gives a Python 2 print statement (read again as Python 2: python2_tabs)
 PRINT_STATEMENT = "Missing parentheses in call to 'print'"
 
@@ -210,8 +208,6 @@ def _findings_of(facts, analyzer, module: cst.Module, raw: bytes, path: str, con
         except Exception as error:
             errors.append(InternalError(path, rule_class.code, f"{type(error).__name__}: {error}"))
     if findings and analyzer.project_modules:
-        from kerascheck.project_findings import imported_findings
-
         try:
             findings = imported_findings(findings, analyzer, facts.target_version, path)
         except Exception as error:
@@ -221,9 +217,8 @@ def _findings_of(facts, analyzer, module: cst.Module, raw: bytes, path: str, con
 
         # code for another backend or Keras version (``if K.backend() == "theano":``): silent
         silent = conditional_nodes(module, file_text, facts.target_version)
-        findings = [finding for finding in findings if id(
-            finding.target.node if isinstance(finding.target, LayerFact) else finding.target)
-            not in silent] if silent else findings
+        findings = [finding for finding in findings
+                    if id(node_of(finding.target)) not in silent] if silent else findings
     return facts, findings
 
 
@@ -278,12 +273,12 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
     from kerascheck.source.positions import positions_and_spans
 
     findings = list(findings)
-    nodes = [_node_of(finding.target) for finding in findings]
+    nodes = [node_of(finding.target) for finding in findings]
     # A fix's edits become text here, where the Module is at hand (fixes as data: JSON, SARIF,
     # caches and editors carry them); their spans come from the same code generation.
     edited = [edit.node for finding in findings if finding.fix is not None
               for edit in getattr(finding.fix, "edits", ())]
-    others = [_node_of(place.target) for finding in findings for place in finding.related
+    others = [node_of(place.target) for finding in findings for place in finding.related
               if isinstance(place, Related)]
     positions, spans, code, quotes = positions_and_spans(
         module, [node for node in [*nodes, *others] if isinstance(node, cst.CSTNode)], edited)
@@ -309,10 +304,6 @@ def locate_with_code(findings: Iterable[Finding], module: cst.Module,
     return sorted(located.values()), code
 
 
-def _node_of(target):
-    return target.node if isinstance(target, LayerFact) else target
-
-
 def _span(positions, node) -> tuple[int, int, int, int] | None:
     code_range = positions.get(node) if isinstance(node, cst.CSTNode) else None
     if code_range is None:
@@ -328,7 +319,7 @@ def _related_locations(finding: Finding, positions, path: str, primary: tuple) -
     places: list[RelatedLocation] = []
     for place in finding.related:
         if isinstance(place, Related):
-            span = _span(positions, _node_of(place.target))
+            span = _span(positions, node_of(place.target))
             if span is None or span[:2] == primary:
                 continue
             place = RelatedLocation(path, span[0], span[1], place.message, span[2], span[3])

@@ -15,9 +15,11 @@ from kerascheck.facts import LayerFact
 from kerascheck.rules import all_rules
 from kerascheck.source.files import SYNTAX_ERROR
 
-# kerascheck.engine.ENGINE_RULES (that module imports this one): the codes the engine itself
-# reports, which no rule judges
-ENGINE_RULES = (SYNTAX_ERROR, "KC001")
+# The codes the engine itself reports, which no rule judges (kerascheck.engine imports them from
+# here: this module sits below it). KC001 is reported once every rule has run
+# (kerascheck.source.unused_noqa).
+UNUSED_NOQA = "KC001"
+ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)
 
 
 def node_of(target):
@@ -31,8 +33,9 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
     finding on a node of an imported module that the module reports itself (linted alone) is
     that module's, not repeated here; one that only this file's use of the module reveals is
     reported here, naming the place (``(in model.py:12)``), with its fix only when the fix edits
-    this file (the loss of a model built there): at the finding's ``home`` when the rule named one in this file (the call
-    that builds the model from that module), else at the import; the same rule's findings at
+    this file (the loss of a model built there): at the finding's ``home`` when the rule named
+    one in this file (the call that builds the model from that module), else at the import;
+    the same rule's findings at
     several places behind one such line are one finding naming them all
     (``(in model.py:12, 40)``). Related places in an imported module are located there."""
     kept: list[Finding] = []
@@ -42,7 +45,7 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
     places = _RelatedPlaces(entries, path)
 
     def owner_of(node):
-        return next((entry for entry in entries if id(node) in entry[0].node_ids()), None)
+        return _owner(entries, node)
 
     for finding in findings:
         node = node_of(finding.target)
@@ -92,6 +95,11 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
     return kept
 
 
+def _owner(entries: list, node):
+    """The imported module's entry whose tree holds ``node``, or None (a node of this file)."""
+    return next((entry for entry in entries if id(node) in entry[0].node_ids()), None)
+
+
 class _RelatedPlaces:
     """Related places whose targets lie in an imported module, located there (positions
     computed once per module)."""
@@ -118,8 +126,7 @@ class _RelatedPlaces:
         if not isinstance(place, Related):
             return place
         node = node_of(place.target)
-        entry = next((entry for entry in self.entries if id(node) in entry[0].node_ids()),
-                     None)
+        entry = _owner(self.entries, node)
         if entry is None:
             return place  # in this file: located with the finding
         from kerascheck.source.positions import positions_and_spans
@@ -132,8 +139,8 @@ class _RelatedPlaces:
         if code_range is None:
             return place
         return RelatedLocation(
-            self.display(loaded.path), code_range.start.line, code_range.start.column + 1, place.message,
-            code_range.end.line, code_range.end.column + 1)
+            self.display(loaded.path), code_range.start.line, code_range.start.column + 1,
+            place.message, code_range.end.line, code_range.end.column + 1)
 
 
 def _silent_nodes(loaded, target_version: str) -> set[int]:
