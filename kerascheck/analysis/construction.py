@@ -291,8 +291,9 @@ class ModelConstruction:
         if isinstance(validation_data, DataVal):
             fit.validation_x = validation_data.data
             fit.validation_node = keyword_value(node, "validation_data", 7)
-        if isinstance(x, Seq) and x.exact and inputs_of(x) is not None:
-            fit.x = inputs_of(x).data  # fit([images, captions], y): the inputs of each branch
+        inputs = inputs_of(x)
+        if inputs is not None:
+            fit.x = inputs.data  # fit([images, captions], y): the inputs of each branch
         elif isinstance(x, Seq) and x.exact:  # fit([1, 2, 3], [2, 4, 6]): a literal handful
             fit.x = DataFact(synthetic=True, identity=("value", id(node)))
         fit.epochs = _epochs(args, kwargs)

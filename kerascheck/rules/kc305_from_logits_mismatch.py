@@ -261,11 +261,11 @@ other.compile(loss="categorical_crossentropy")
             where = loss.node or compile_fact.node
             site = head.activation_site
             home = model.built_at or model.node
-            if head.activation in ("softmax", "sigmoid") and loss.from_logits is True and \
-                    _logits_function(loss):
+            squashed_twice = head.activation in _SQUASHINGS and loss.from_logits is True
+            if squashed_twice and _logits_function(loss):
                 yield self.finding(site, _twice(head.activation, "The output layer"),
                                    related=[(where, _LOGITS_LOSS)], home=home)
-            elif head.activation in ("softmax", "sigmoid") and loss.from_logits is True:
+            elif squashed_twice:
                 # reported at the loss: where the development corpus' sources fixed it
                 yield self.finding(
                     where,
@@ -369,7 +369,7 @@ def _squashings(model: ModelFact, layer, depth: int) -> dict | None:
                 if found.get(activation) is None or found[activation].kind is UNKNOWN:
                     found[activation] = site  # the layer to change, before a function step
         return found or None
-    if layer.is_kind("Dense", "Activation") and layer.activation in ("softmax", "sigmoid"):
+    if layer.is_kind("Dense", "Activation") and layer.activation in _SQUASHINGS:
         return {layer.activation: layer}
     if layer.is_kind("Dropout") and len(parents) == 1:
         return _squashings(model, parents[0], depth + 1)
