@@ -217,6 +217,7 @@ def derived_from(identity, fitted, filled: dict) -> bool:
 # when every step is one the analysis knows (a preprocessor, another such composite, or
 # ``"drop"``/``"passthrough"``) and at least one step learns statistics; a step it cannot read
 # (a variable, a classifier, a function of the user's) leaves the whole composite unknown.
+# Composites given one list of (name, estimator, ...) tuples: where the estimator is in each.
 COLUMN_TRANSFORMERS = {"sklearn.compose.ColumnTransformer": 1,
                        "sklearn.compose._column_transformer.ColumnTransformer": 1,
                        "sklearn.pipeline.Pipeline": 1, "sklearn.pipeline.FeatureUnion": 1}
@@ -233,16 +234,18 @@ def is_composite(qualname: str) -> bool:
 def _steps(qualname: str, args, kwargs, seq_type) -> list | None:
     """The step estimators of a composite's call, or None when they cannot be read."""
     if qualname in MAKERS:
-        position = MAKERS[qualname]
+        position, items = MAKERS[qualname], args
         if position is None:
             return list(args)
-        return [item.items[position] if isinstance(item, seq_type) and item.exact and
-                len(item.items) > position else None for item in args]
-    listed = args[0] if args else next((kwargs[k] for k in _LIST_KEYWORDS if k in kwargs), None)
-    if not isinstance(listed, seq_type) or not listed.exact:
-        return None
-    return [item.items[1] if isinstance(item, seq_type) and item.exact and
-            len(item.items) > 1 else None for item in listed.items]
+    else:  # one list of (name, estimator, ...) tuples
+        position = COLUMN_TRANSFORMERS[qualname]
+        listed = args[0] if args else next((kwargs[k] for k in _LIST_KEYWORDS if k in kwargs),
+                                           None)
+        if not isinstance(listed, seq_type) or not listed.exact:
+            return None
+        items = listed.items
+    return [item.items[position] if isinstance(item, seq_type) and item.exact and
+            len(item.items) > position else None for item in items]
 
 
 def learns_statistics(qualname: str, args, kwargs, seq_type, instance_type,
