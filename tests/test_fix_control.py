@@ -117,3 +117,29 @@ def test_statistics_mark_what_is_fixable(project):
     configure(project, 'unfixable = ["KC103"]\n')
     assert "1  KC103      invalid-input-shape\n" in run("--statistics", "model.py",
                                                           cwd=project).stdout
+
+
+KERAS2_PINNED = textwrap.dedent("""\
+    from keras.models import Sequential
+    from keras.layers import Dense
+    from keras.optimizers import Adam
+
+    model = Sequential()
+    model.add(Dense(10, input_dim=4, activation="relu"))
+    model.add(Dense(1, activation="softmax"))
+    model.compile(optimizer=Adam(lr=0.01), loss="binary_crossentropy")
+    """)
+
+
+def test_fix_changes_only_what_the_linter_reports(tmp_path):
+    """--fix offers a fix for exactly the findings a lint reports: under a Keras 2 pin the
+    Keras-3-only rename of ``lr=`` is silent (``learning_rate=`` does not exist in Keras 2.2), so
+    it is not rewritten while the reported one-unit softmax is."""
+    (tmp_path / "requirements.txt").write_text("keras==2.2.4\n")
+    (tmp_path / "train.py").write_text(KERAS2_PINNED)
+    lint = run("--output-format", "json", "train.py", cwd=tmp_path)
+    assert [(d["code"], d["line"]) for d in json.loads(lint.stdout)] == [("KC303", 7)]
+    fixed = run("--fix", "--unsafe-fixes", "train.py", cwd=tmp_path)
+    assert "Fixed 1 problem" in fixed.stdout, fixed.stdout
+    text = (tmp_path / "train.py").read_text()
+    assert text == KERAS2_PINNED.replace('activation="softmax"', 'activation="sigmoid"')

@@ -202,15 +202,15 @@ def _identity(diagnostic: Diagnostic, module: cst.Module) -> tuple:
 
 
 def _lint_keeping_module(source: bytes, path: str, config: Config):
-    """The engine's pipeline (parse, analysis, the enabled rules, positions, ``# noqa``) for a
-    Python file, keeping the Module: fixes edit its nodes.
+    """The engine's pipeline (parse, :func:`~kerascheck.engine.judge_module`, positions,
+    ``# noqa``) for a Python file, keeping the Module: fixes edit its nodes. One pipeline, so a
+    fix is offered for exactly the findings the linter reports (the file's Keras target, code
+    under branches for another backend, findings left to an imported module).
 
     Returns ``(module, diagnostics, complete)``; ``complete`` is False, and the engine must
     report the file, when there was no Keras in sight, a syntax error, or an analysis or a rule
     that raised (``module`` is None in the first three cases)."""
     from kerascheck import engine
-    from kerascheck.analysis.interpreter import Analyzer
-    from kerascheck.rules import all_rules
     from kerascheck.source.project import project_for
 
     project = project_for(path)  # what the file's imports of its project say, as the engine
@@ -219,27 +219,13 @@ def _lint_keeping_module(source: bytes, path: str, config: Config):
     module = engine.parse(source, path)
     if isinstance(module, Diagnostic):
         return None, [], False
-    try:
-        analyzer = Analyzer(module, project, os.path.abspath(path) if project else path)
-        facts = analyzer.run()
-    except Exception:  # reported by the engine's lint of the file
-        return None, [], False
-    findings = []
-    failed = set()  # rules that raised: their noqa comments are not judged (KC001)
-    for rule_class in all_rules():
-        if rule_class.code in engine.ENGINE_RULES or not config.is_enabled(rule_class.code, path):
-            continue
-        try:
-            findings.extend(rule_class().check_file(facts))
-        except Exception:
-            failed.add(rule_class.code)
-    if findings and analyzer.project_modules:
-        try:
-            from kerascheck.project_findings import imported_findings
-
-            findings = imported_findings(findings, analyzer, facts.target_version, path)
-        except Exception:
-            return None, [], False
+    errors: list[InternalError] = []
+    judged = engine.judge_module(module, source, path, config, project, errors)
+    if judged is None or isinstance(judged, Diagnostic) or \
+            any(error.rule in ("analysis", "project") for error in errors):
+        return None, [], False  # reported by the engine's lint of the file
+    findings = judged[1]
+    failed = {error.rule for error in errors}  # rules that raised: their noqa is not judged
     diagnostics = engine.locate(findings, module, path) if findings else []
     return module, engine.apply_noqa(diagnostics, module, path, config, failed=failed), \
         not failed
