@@ -118,6 +118,11 @@ def _check_command(argv: list[str]) -> int:
     reading_stdin = options.paths == ["-"] or (not options.paths and options.stdin_filename)
     if not reading_stdin and "-" in (options.paths or []):
         parser.error("'-' (standard input) cannot be combined with other paths")
+    if options.watch:
+        from kerascheck.workspace.watch import refused
+
+        if refused(options, reading_stdin):
+            parser.error(refused(options, reading_stdin))
     options.paths = options.paths or ["."]
     try:
         config = _resolve_config(options, reading_stdin)
@@ -144,6 +149,10 @@ def _check_command(argv: list[str]) -> int:
         return EXIT_CLEAN
     if options.fix or options.diff or options.fix_only:
         return _fix_command(options, config)
+    if options.watch:  # (kerascheck/workspace/watch.py: the same runner, run again on changes)
+        from kerascheck.workspace.watch import watch
+
+        return watch(options, config, lambda: _resolve_config(options, False), _report)
 
     from kerascheck.workspace.paths import discover
     from kerascheck.workspace.runner import lint_paths
