@@ -149,13 +149,14 @@ def _check_command(argv: list[str]) -> int:
         return EXIT_CLEAN
     if options.fix or options.diff or options.fix_only:
         return _fix_command(options, config)
-    if options.watch:  # (kerascheck/workspace/watch.py: the same runner, run again on changes)
-        from kerascheck.workspace.watch import watch
-
-        return watch(options, config, lambda: _resolve_config(options, False), _report)
-
     from kerascheck.workspace.paths import discover
     from kerascheck.workspace.runner import lint_paths
+
+    if options.watch:  # the same runner, run again on every change
+        from kerascheck.workspace.watch import watch
+
+        return watch(options, config, lambda: _resolve_config(options, False), _report,
+                     lint_paths)
 
     # The runner streams results in discovery order: cache hits first, misses in a process
     # pool when there are many (see kerascheck/runner.py and kerascheck/cache.py).

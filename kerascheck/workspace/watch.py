@@ -100,10 +100,12 @@ def _stop(_signum, _frame):
     raise _Stopped
 
 
-def watch(options, config, resolve_config, report) -> int:
+def watch(options, config, resolve_config, report, lint) -> int:
     """Run the check of ``options.paths`` now and after every change until a signal ends it
     (returns 0). ``resolve_config()``: the settings read again (after a settings file
-    changed); ``report(diagnostics, file_count, output_format, options)``: the CLI's report."""
+    changed); ``report(diagnostics, file_count, output_format, options)``: the CLI's report;
+    ``lint``: the CLI's runner (:func:`kerascheck.workspace.runner.lint_paths`, handed in so
+    that this module sits beside it, not above it)."""
     try:
         seconds = interval()
     except ValueError as error:
@@ -120,7 +122,7 @@ def watch(options, config, resolve_config, report) -> int:
                     config = _reloaded(config, resolve_config, options)
                 if watcher.stale:
                     watcher.walk(config)
-                _run(watcher, config, options, report)
+                _run(watcher, config, options, report, lint)
             except BrokenPipeError:
                 raise  # nobody reads the reports any more (the CLI's exit 1)
             except Exception as error:  # a failing run never ends the watch
@@ -156,9 +158,7 @@ def _reloaded(config, resolve_config, options):
     return config
 
 
-def _run(watcher: "_Watcher", config, options, report) -> None:
-    from kerascheck.workspace.runner import lint_paths
-
+def _run(watcher: "_Watcher", config, options, report, lint) -> None:
     cache = None
     if not options.no_cache:
         from kerascheck.workspace.cache import Cache
@@ -166,7 +166,7 @@ def _run(watcher: "_Watcher", config, options, report) -> None:
         cache = Cache.for_config(config)
     watcher.snapshot()  # (before linting: a change made during the run is seen at the next poll)
     diagnostics, errors, with_findings, checked = [], [], set(), 0
-    for result in lint_paths(watcher.files, config, jobs=options.jobs, cache=cache):
+    for result in lint(watcher.files, config, jobs=options.jobs, cache=cache):
         if not os.path.lexists(result.path):
             watcher.stale = True  # deleted since the walk: not an error, walked again
             continue
