@@ -195,12 +195,15 @@ def test_watch_reports_edits_deletions_additions_and_syntax_errors_then_ends_on_
     assert watch.leftovers() == []
 
 
-def test_watch_rechecks_a_checked_file_when_a_module_it_imports_changes(project):
+def test_watch_follows_imported_modules_and_reloads_the_settings(project):
     watch = Watch(project, "train.py")
     try:
         assert "All checks passed." in watch.report()
-        write(project / "model.py", MODEL.format(output="softmax"))
+        write(project / "model.py", MODEL.format(output="softmax"))  # not checked, imported
         assert "train.py:5:" in watch.report()
+        write(project / "pyproject.toml", "[project]\nname = 'watched'\n\n"
+              "[tool.kerascheck]\nignore = [\"KC304\"]\n")
+        assert "All checks passed." in watch.report()
         assert watch.end(signal.SIGTERM) == 0
     finally:
         watch.stop()

@@ -263,7 +263,11 @@ class _Watcher:
             # only folders changed: a run only if the walk now finds other files (a cache
             # folder made, an editor's backup file: nothing to check again)
             files, settings = self.files, self.settings
-            self.walk(config)
+            try:
+                self.walk(config)
+            except Exception:  # (said by the run that walks again)
+                self.stale = True
+                return "layout"
             if self.settings != settings:
                 return "settings"
             if self.files == files:
