@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import queue
+import select
 import signal
 import subprocess
 import sys
@@ -171,6 +172,7 @@ def test_watch_reports_edits_deletions_additions_and_syntax_errors_then_ends_on_
     try:
         first = watch.report()
         assert "All checks passed." in first and "Checked 3 files." in first
+        assert "\x1b" not in first  # (no screen clearing into a pipe)
         write(project / "model.py", MODEL.format(output="softmax"))  # longer by one byte
         edited = watch.report()
         assert "train.py:5:" in edited and "KC304" in edited
@@ -245,3 +247,37 @@ def test_watch_refuses_options_that_make_no_sense_in_a_loop(project, extra, mess
     assert completed.returncode == 2
     assert message in completed.stderr
     assert not (project / "report.txt").exists()
+
+
+def test_watch_clears_the_screen_of_a_terminal_before_each_run(project):
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "KERASCHECK_WATCH_INTERVAL": "0.05",
+           "KERASCHECK_CACHE_DIR": str(project.parent / "cache-tty")}
+    process = subprocess.Popen([sys.executable, "-m", "kerascheck", "--watch", "."],
+                               cwd=project, env=env, stdout=follower, stderr=subprocess.DEVNULL)
+    os.close(follower)
+    seen, edited = b"", False
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while seen.count(MARKER.encode()) < 2 and time.monotonic() < deadline:
+            if seen.count(MARKER.encode()) == 1 and not edited:
+                write(project / "model.py", MODEL.format(output="softmax"))
+                edited = True
+            if select.select([leader], [], [], 1.0)[0]:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+        assert seen.count(MARKER.encode()) == 2, seen
+        process.send_signal(signal.SIGINT)
+        assert process.wait(TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(leader)
+    runs = seen.split(b"\x1b[2J")
+    assert len(runs) == 3 and runs[0] == b""  # cleared before each of the two runs
+    assert b"All checks passed." in runs[1] and b"KC304" in runs[2]
