@@ -17,7 +17,7 @@ its children, wall time), cache in the project's ``.kerascheck_cache``:
   its reaped children's (the pool's workers: cutime + cstime) and any live descendant's, read
   from ``/proc/<pid>/stat`` just before the edit and just after its report came (clock ticks:
   10 ms steps); the poll's wait (0.5 s at most, the default interval) is in the wall time,
-  its CPU (about a millisecond a poll) in the CPU.
+  its CPU (0.4 ms a poll here) in the CPU.
 
     python benchmarks/warm_run.py [--jobs 1] [--repeat 3] [--edits 5] [--before DIR]
 

@@ -28,12 +28,13 @@ Design decisions:
   walked folder (a file added, removed or renamed there; an editor that saves by renaming).
   A folder change walks the paths again; a settings change reloads the settings first. Why not
   a notification library (``watchfiles``, ``watchdog``): no new dependency, the same on every
-  platform and file system (network and container mounts included), about a millisecond a
-  poll for a few hundred files, and the process stays single-threaded: the pool forks its
-  workers (they inherit the loaded engine) only from a process with one thread
-  (:func:`kerascheck.workspace.pool.process_context`), and a notifier's thread would make
-  every re-check's pool spawn fresh interpreters instead. There is no debounce: a file read
-  half-written is checked again at the next poll, when its size or time has changed.
+  platform and file system (network and container mounts included), 0.4 ms of CPU a poll
+  for 200 files (about 2 µs a file: a 10,000-file tree would cost 4 % of a core), and the
+  process stays single-threaded: the pool forks its workers (they inherit the loaded engine)
+  only from a process with one thread (:func:`kerascheck.workspace.pool.process_context`),
+  and a notifier's thread would make every re-check's pool spawn fresh interpreters instead.
+  There is no debounce: a file read half-written is checked again at the next poll, when its
+  size or time has changed.
 - **Options.** Refused with exit 2 (:func:`refused`): standard input, ``--fix``,
   ``--fix-only``, ``--diff``, ``--add-noqa`` (Ruff allows ``--fix --watch``; here writing
   files in a loop while an editor saves them could overwrite the user's newer text between
