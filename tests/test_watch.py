@@ -206,6 +206,10 @@ def test_watch_follows_imported_modules_and_reloads_the_settings(project):
         write(project / "pyproject.toml", "[project]\nname = 'watched'\n\n"
               "[tool.kerascheck]\nignore = [\"KC304\"]\n")
         assert "All checks passed." in watch.report()
+        (project / "train.py").unlink()  # the file named: deleted, then back
+        assert "Checked 0 files." in watch.report()
+        write(project / "train.py", TRAIN + "x = (\n")
+        assert "train.py:7:5: KC000" in watch.report()
         assert watch.end(signal.SIGTERM) == 0
     finally:
         watch.stop()

@@ -228,8 +228,8 @@ class _Watcher:
         folders: list[str] = []
         existing = [path for path in self.paths if os.path.lexists(path)]
         self.files = list(discover(existing, config, folders=folders))
-        for path in self.paths:
-            if os.path.isfile(path):
+        for path in self.paths:  # (a file named, even deleted: its folder says it is back)
+            if not os.path.isdir(path) and os.path.isdir(os.path.dirname(path) or "."):
                 folders.append(os.path.dirname(path) or ".")
         self.folders = sorted(set(folders))
         self.settings = _settings_files(self.folders, getattr(config, "source", None))
