@@ -285,3 +285,22 @@ def test_watch_clears_the_screen_of_a_terminal_before_each_run(project):
     runs = seen.split(b"\x1b[2J")
     assert len(runs) == 3 and runs[0] == b""  # cleared before each of the two runs
     assert b"All checks passed." in runs[1] and b"KC304" in runs[2]
+
+
+def test_machine_readable_reports_keep_stdout_parseable(project):
+    import json
+
+    write(project / "model.py", MODEL.format(output="softmax"))
+    watch = Watch(project, "--output-format", "json-lines", ".")
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while MARKER not in "".join(watch.stderr) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert MARKER in "".join(watch.stderr)
+        assert watch.end(signal.SIGINT) == 0
+    finally:
+        watch.stop()
+    lines = []
+    while (line := watch.lines.get(timeout=TIMEOUT)) != "":
+        lines.append(line)
+    assert [json.loads(line)["code"] for line in lines] == ["KC304"]
