@@ -118,6 +118,11 @@ def _check_command(argv: list[str]) -> int:
     reading_stdin = options.paths == ["-"] or (not options.paths and options.stdin_filename)
     if not reading_stdin and "-" in (options.paths or []):
         parser.error("'-' (standard input) cannot be combined with other paths")
+    if options.watch:
+        from kerascheck.workspace.watch import refused
+
+        if refused(options, reading_stdin):
+            parser.error(refused(options, reading_stdin))
     options.paths = options.paths or ["."]
     try:
         config = _resolve_config(options, reading_stdin)
@@ -144,9 +149,14 @@ def _check_command(argv: list[str]) -> int:
         return EXIT_CLEAN
     if options.fix or options.diff or options.fix_only:
         return _fix_command(options, config)
-
     from kerascheck.workspace.paths import discover
     from kerascheck.workspace.runner import lint_paths
+
+    if options.watch:  # the same runner, run again on every change
+        from kerascheck.workspace.watch import watch
+
+        return watch(options, config, lambda: _resolve_config(options, False), _report,
+                     lint_paths)
 
     # The runner streams results in discovery order: cache hits first, misses in a process
     # pool when there are many (see kerascheck/runner.py and kerascheck/cache.py).

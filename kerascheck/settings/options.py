@@ -44,6 +44,9 @@ def check_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
                         help="with --fix, exit 1 when anything was fixed, even if nothing remains")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the result cache (.kerascheck_cache)")
+    parser.add_argument("--watch", "-w", action="store_true",
+                        help="check, then check again whenever a checked file changes, until "
+                             "Ctrl-C (exit 0)")
     parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                         help="worker processes for many files (default: one per CPU; 1: none)")
     parser.add_argument("--version", action="version", version=f"kerascheck {__version__}")

@@ -86,6 +86,17 @@ def project_for(path: str) -> Project | None:
     return project
 
 
+def forget_layout() -> None:
+    """Forget which modules were found where, and which folders are project roots (a
+    long-lived process calls this when files were added or removed: ``kerascheck --watch``).
+    What was parsed stays: it is checked against each file's size and mtime."""
+    project_root.cache_clear()
+    for project in _PROJECTS.values():
+        project._found.clear()
+        project._scanned.clear()  # (a file's imports found by lookup, which may now differ)
+        project._entries.clear()
+
+
 class Project:
     """One project root: module lookup, loaded modules, editor overlays, fingerprints."""
 

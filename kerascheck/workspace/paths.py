@@ -32,13 +32,16 @@ def is_virtualenv(directory: Path) -> bool:
 
 
 def discover(paths: list[str], config: "Config | None" = None, *,
-             suffixes: tuple[str, ...] = SOURCE_SUFFIXES) -> Iterator[str]:
+             suffixes: tuple[str, ...] = SOURCE_SUFFIXES,
+             folders: list[str] | None = None) -> Iterator[str]:
     """Yield the files to lint, in a deterministic order.
 
     Folders are walked, skipping hidden folders, virtual environments, the configuration's
     excludes and (unless ``respect-gitignore = false``) what git ignores. Files named
     explicitly are always yielded, unless ``force-exclude`` is set and an exclude or
     ``.gitignore`` matches them (pre-commit passes every staged file explicitly).
+    ``folders``: a list that receives every folder walked (``--watch`` watches them for
+    added and removed files).
     """
     if config is None:
         from kerascheck.settings.config import Config
@@ -50,7 +53,7 @@ def discover(paths: list[str], config: "Config | None" = None, *,
         if config.force_exclude and _is_skipped(given, config, ignored):
             continue
         if os.path.isdir(path):  # never raises (Path.is_dir does on EACCES before 3.12)
-            yield from _walk(path, suffixes, config, ignored)
+            yield from _walk(path, suffixes, config, ignored, folders)
         else:
             yield given
 
@@ -61,11 +64,14 @@ def _is_skipped(path: str, config: "Config", ignored: "GitIgnored | None",
         ignored is not None and ignored.is_ignored(path, ancestors))
 
 
-def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None") -> Iterator[str]:
+def _walk(root: Path, suffixes, config: "Config", ignored: "GitIgnored | None",
+          folders: list[str] | None = None) -> Iterator[str]:
     # "kerascheck ." reports src/model.py, not ./src/model.py (as Ruff and git do)
     strip = len("." + os.sep) if os.fspath(root) == "." else 0
     for directory, subdirectories, files in os.walk(root, followlinks=False,
                                                     onerror=_warn_unreadable):
+        if folders is not None:
+            folders.append(directory)
         subdirectories[:] = sorted(
             name for name in subdirectories
             if not name.startswith(".")
