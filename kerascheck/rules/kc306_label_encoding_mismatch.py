@@ -197,27 +197,23 @@ model.fit(x_train, y_train, validation_split=0.2)
         loss = compile_fact.loss.name
         head = model.output_head()
         one_unit = head is not None and head.units == 1
-        for fit in model.fits:
-            labels = fit.y
-            if not isinstance(labels, DataFact):
-                continue
-            if loss == SPARSE and labels.one_hot:
-                message = ("The labels are one-hot encoded but the loss is "
-                           "sparse_categorical_crossentropy, which expects integer class "
-                           "indices; use `categorical_crossentropy`")
-            elif loss == CATEGORICAL and labels.int_labels and not labels.one_hot:
-                message = ("The labels are integer class indices but the loss is "
-                           "categorical_crossentropy, which expects one-hot vectors; use " + (
-                               "`binary_crossentropy` with one `sigmoid` unit for two classes"
-                               if one_unit else "`sparse_categorical_crossentropy`"))
-            else:
-                continue
-            # over one output unit the sparse loss has one class only: no one-word fix
-            fix = None if one_unit else _loss_for_labels_fix(model, compile_fact.loss.node,
-                                                             one_hot=loss == SPARSE)
-            yield self.finding(compile_fact.loss.node or compile_fact.node, message, fix=fix,
-                               related=[(fit.node, "the training, given those labels")])
+        fit = mismatched_fit(model, loss)
+        if fit is None:
             return
+        if loss == SPARSE:
+            message = ("The labels are one-hot encoded but the loss is "
+                       "sparse_categorical_crossentropy, which expects integer class "
+                       "indices; use `categorical_crossentropy`")
+        else:
+            message = ("The labels are integer class indices but the loss is "
+                       "categorical_crossentropy, which expects one-hot vectors; use " + (
+                           "`binary_crossentropy` with one `sigmoid` unit for two classes"
+                           if one_unit else "`sparse_categorical_crossentropy`"))
+        # over one output unit the sparse loss has one class only: no one-word fix
+        fix = None if one_unit else _loss_for_labels_fix(model, compile_fact.loss.node,
+                                                         one_hot=loss == SPARSE)
+        yield self.finding(compile_fact.loss.node or compile_fact.node, message, fix=fix,
+                           related=[(fit.node, "the training, given those labels")])
 
     def prove(self, subject=None):
         if subject is not None:
@@ -253,6 +249,20 @@ model.fit(x_train, y_train, validation_split=0.2)
                           "bad: integer labels, categorical loss": bad_categorical,
                           "good: integer labels, sparse loss": good_sparse,
                           "good: one-hot labels, categorical loss": good_categorical})
+
+
+def mismatched_fit(model: ModelFact, loss):
+    """The first ``fit()`` whose labels are encoded for the other categorical loss than
+    ``loss`` (one-hot labels with the sparse one, integer class ids with the one-hot one), or
+    None. KC305 reads it too: a loss that must change for its labels is where a logits fix
+    goes."""
+    for fit in model.fits:
+        labels = fit.y
+        if isinstance(labels, DataFact) and (
+                loss == SPARSE and labels.one_hot or
+                loss == CATEGORICAL and labels.int_labels and not labels.one_hot):
+            return fit
+    return None
 
 
 def _loss_for_labels_fix(model: ModelFact, loss_node, one_hot: bool):
