@@ -102,3 +102,7 @@ def test_a_linear_output_fit_to_repeated_ids_with_mse_is_left_alone():
     Keras 3.15), so KC309's "stays near 0" would be wrong. main reported KC309 here."""
     check(program("np.array([0] * per_class + [1] * per_class)", units=1,
                   activation="linear", loss="mse"))
+
+
+def test_a_product_with_a_made_up_array_is_no_repetition():
+    check(program("np.array([0, 1] * np.ones(4, dtype=int))"))

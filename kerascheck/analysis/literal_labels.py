@@ -52,7 +52,7 @@ def _is_count(value, kinds) -> bool:
         return type(value.value) is int and value.value > 0
     return isinstance(value, unknown) or (
         isinstance(value, data) and value.data.identity[:1] == ("value",) and
-        value.data.source is None and not value.data.is_dataset)
+        value.data.source is None and not (value.data.is_dataset or value.data.synthetic))
 
 
 def repeated(left, right, operator, kinds) -> RepeatedIds | None:
