@@ -46,8 +46,9 @@ def test_repeated_class_ids_meet_the_categorical_loss(labels):
     check(program(labels, mark="  # expect: KC306"))
 
 
-def test_the_ids_through_a_named_list():
-    check(HEAD + "ids = [0] * per_class\nids = ids + [1] * per_class\n"
+@pytest.mark.parametrize("joined", ["ids = ids + [1] * per_class", "ids += [1] * per_class"])
+def test_the_ids_through_a_named_list(joined):
+    check(HEAD + f"ids = [0] * per_class\n{joined}\n"
           "labels = np.array(ids)\nheld_labels = labels\n" +
           MODEL.format(units=2, activation="softmax", loss="categorical_crossentropy",
                        mark="  # expect: KC306", head=""))

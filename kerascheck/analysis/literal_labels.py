@@ -56,14 +56,16 @@ def _is_count(value, kinds) -> bool:
 
 
 def repeated(left, right, operator, kinds) -> RepeatedIds | None:
-    """``[0] * n``, ``n * [0]``, and ``+`` of such lists with each other or a typed-in list."""
-    if isinstance(operator, cst.Multiply):
+    """``[0] * n``, ``n * [0]``, and ``+`` (``+=``) of such lists with each other or a typed-in
+    list."""
+    if isinstance(operator, (cst.Multiply, cst.MultiplyAssign)):
         for items, count in ((left, right), (right, left)):
             ids = _literal_ids(items, kinds)
             if ids is not None and _is_count(count, kinds):
                 return RepeatedIds(ids)
         return None
-    if isinstance(operator, cst.Add) and RepeatedIds in (type(left), type(right)):
+    if isinstance(operator, (cst.Add, cst.AddAssign)) and \
+            RepeatedIds in (type(left), type(right)):
         parts = [value.ids if isinstance(value, RepeatedIds) else _literal_ids(value, kinds)
                  for value in (left, right)]
         if None not in parts:
