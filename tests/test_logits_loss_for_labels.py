@@ -80,3 +80,35 @@ def test_a_loss_over_logits_matching_nothing_else_stays_silent():
         "loss=keras.losses.CategoricalCrossentropy(from_logits=True)")
     assert kc305(code) == []
     assert [d.code for d in lint(code)] == ["KC306"]
+
+
+NETS = """\
+import tensorflow as tf
+
+
+def scorer():
+    net = tf.keras.Sequential([tf.keras.Input(shape=(784,)), tf.keras.layers.Dense(10)])
+    net.compile(optimizer="adam", loss="categorical_crossentropy")
+    return net
+"""
+TRAIN = """\
+import tensorflow as tf
+from nets import scorer
+
+(pictures, digits), _ = tf.keras.datasets.mnist.load_data()
+pictures = pictures.reshape(-1, 784) / 255.0
+net = scorer()
+net.fit(pictures, digits, validation_split=0.1)
+"""
+
+
+def test_a_loss_of_another_module_is_reported_where_this_file_builds_the_model(tmp_path):
+    """The builder compiles the loss; the labels that make it wrong are this file's: the
+    finding goes to the call that builds the model, as KC305's layer findings do."""
+    from kerascheck.engine import lint_file
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (tmp_path / "nets.py").write_text(NETS)
+    (tmp_path / "train.py").write_text(TRAIN)
+    [found] = [d for d in lint_file(tmp_path / "train.py").diagnostics if d.code == "KC305"]
+    assert found.line == 6 and found.message.endswith("(in nets.py:6)")

@@ -292,7 +292,7 @@ other.compile(loss="categorical_crossentropy")
                     f"either (KC306); use `{_LABELS_LOSS[loss.name]}(from_logits=True)` (or "
                     f"add the output activation)",
                     fix=_from_logits_fix(loss.node, True),
-                    related=[(site, "the output layer, with no activation")])
+                    related=[(site, "the output layer, with no activation")], home=home)
             elif head.activation == LINEAR and loss.from_logits is False:
                 # reported at the output layer: where the sources fixed it (an activation)
                 yield self.finding(
