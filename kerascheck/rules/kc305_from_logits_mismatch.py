@@ -44,7 +44,8 @@ class FromLogitsMismatch(Rule):
       had a loss wrong for its labels as well (integer class ids with
       `categorical_crossentropy`, KC306), and none of the four did: when the loss has to change
       for its labels anyway, one edit there fixes both (`SparseCategoricalCrossentropy(
-      from_logits=True)`), so the finding is reported at the **loss**, naming the layer;
+      from_logits=True)`), so the finding is reported at the **loss**, naming the layer (at
+      the call that builds the model when an imported builder compiles it);
     - a `softmax`/`sigmoid` output with `from_logits=True` is reported at the **loss**: six of
       its seven faults were fixed by dropping `from_logits=True`; the seventh is TensorFlow's
       function over logits (`*_cross_entropy_with_logits`), which has no `from_logits=` to
