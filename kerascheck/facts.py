@@ -191,7 +191,7 @@ class DataFact:
     classes: Any = None  # number of classes the labels hold, when known (KC308)
     scaled_on_some_paths: bool = False  # scaled on one branch of an if/loop only (KC403)
     single_label: bool = False  # one-hot of exactly one class per sample (KC301)
-    zero_one: bool = False  # typed-in targets that are all 0 or 1, both present (XOR's labels)
+    typed_ids: Any = None  # class ids typed in ({0, 1}: XOR's [0, 1, 1, 0]; [0] * n + [1] * n)
     one_per_sample: bool = False  # a random draw of shape (n,) or (n, 1): one label per sample
     factor: float | None = None  # pixels times this constant (/ 255: 1/255), if only so (KC403)
 

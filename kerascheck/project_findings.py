@@ -20,6 +20,8 @@ from kerascheck.source.files import SYNTAX_ERROR
 # (kerascheck.source.unused_noqa).
 UNUSED_NOQA = "KC001"
 ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)
+# what a finding reported at an importer says of the place in the imported module it names
+ABOUT = "the place this finding is about, in the imported module"
 
 
 def node_of(target):
@@ -83,6 +85,8 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
                 (finding.code, id(home)), (finding, home, [], []))
             if line not in lines:
                 lines.append(line)
+            if not any(node_of(place.target) is node for place in [*related, *finding.related]):
+                related.append(Related(node, ABOUT))  # the place the message names, located
             related.extend(place for place in finding.related if place not in related)
         for first, home, lines, related in grouped.values():
             edits = getattr(first.fix, "edits", ()) if first.fix is not None else ()

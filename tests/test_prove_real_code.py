@@ -396,7 +396,7 @@ def test_a_convolutional_path_with_a_relu_is_far_from_one_affine_map():
 def test_a_handful_of_memorized_labels_counts_only_out_of_chances_reach():
     """A costly model memorizes a handful of samples; 4 of 8 right is far from guessing among
     10 classes (the verdict asks under 1 in 20), and within reach of guessing among 5."""
-    from kerascheck.proofkit.measure import _chance_of_at_least
+    from kerascheck.proofkit.memorization import _chance_of_at_least
 
     assert _chance_of_at_least(4, 8, 0.1) < 0.05
     assert _chance_of_at_least(4, 8, 0.2) > 0.05

@@ -146,6 +146,45 @@ def test_noqa_on_the_building_call_suppresses_the_imported_finding(tmp_path):
     assert [d for d in lint_file(trainer).diagnostics if d.code in ("KC305", "KC001")] == []
 
 
+SIGMOID_BUILDERS = """\
+import tensorflow as tf
+
+
+def tagger(classes):
+    inputs = tf.keras.Input(shape=(20,))
+    outputs = tf.keras.layers.Dense(classes, activation="sigmoid")(inputs)
+    model = tf.keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+"""
+SINGLE_LABEL_TRAINER = """\
+import numpy as np
+import tensorflow as tf
+from heads import *
+
+rows = np.load("rows.npy")
+kinds = tf.keras.utils.to_categorical(np.load("kinds.npy"), 4)
+net = tagger(4)
+net.fit(rows, kinds, validation_split=0.2)
+"""
+
+
+def test_a_finding_at_the_import_locates_the_place_it_names(tmp_path):
+    """A sigmoid builder with binary cross-entropy is fine for multi-label data, so the module
+    alone has no finding; the one-hot single-label labels of the trainer make it KC301,
+    reported at the star import and naming the layer, which is also a related location
+    (a note line, SARIF, the editor) so that the place to fix is one click away."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (tmp_path / "heads.py").write_text(SIGMOID_BUILDERS)
+    (tmp_path / "train.py").write_text(SINGLE_LABEL_TRAINER)
+    [found] = [d for d in lint_file(tmp_path / "train.py").diagnostics if d.code == "KC301"]
+    assert found.line == 3 and found.message.endswith("(in heads.py:6)")
+    named = [(Path(place.path).name, place.line) for place in found.related]
+    assert named[0] == ("heads.py", 6)
+    assert ("heads.py", 8) in named  # the loss, as before
+    assert [d for d in lint_file(tmp_path / "heads.py").diagnostics if d.code == "KC301"] == []
+
+
 # -- every output shows them ----------------------------------------------------------------
 
 def located() -> list[Diagnostic]:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import downloads, generators, origins, preprocessors, splits, syntax
+from kerascheck.analysis import (downloads, generators, literal_labels, origins, preprocessors,
+                                 splits, syntax)
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
@@ -40,6 +41,7 @@ SELECTING_METHODS = {"take", "skip", "shard", "head", "tail", "pop", "filter", "
 OPAQUE_TRANSFORMS = {"map", "apply", "applymap", "transform", "pipe", "replace", "interleave",
                      "flat_map"}
 PRESERVING_ATTRIBUTES = {"values", "T", "data"}
+VALUE_KINDS = (Const, Seq, DataVal, type(UNKNOWN_VALUE))  # for analysis/literal_labels.py
 
 NUMPY_PRESERVING = {"array", "asarray", "asanyarray", "float32", "float64", "expand_dims",
                     "reshape", "squeeze", "argmax", "ravel", "copy", "ascontiguousarray",
@@ -71,6 +73,8 @@ def _fresh(node, *tag) -> DataVal:
 def binary(left: Value, right: Value, operator, nodes=(None, None)) -> Value:
     """Arithmetic on data scales it (``/ 255``, ``(x - mean) / std``). ``nodes``: the operands'
     expressions, when written out (``1. / 255`` is a number the values do not fold)."""
+    if (ids := literal_labels.repeated(left, right, operator, VALUE_KINDS)) is not None:
+        return ids  # [0] * n + [1] * n: class ids typed in
     data = left if isinstance(left, DataVal) else right if isinstance(right, DataVal) else None
     if data is None:
         return UNKNOWN_VALUE
@@ -379,11 +383,13 @@ def _one_hot(value: Value, node, classes: Value | None = None, single_label=True
 
 
 def _preserve(value: Value, node) -> Value:
+    if (ids := literal_labels.class_ids(value, node)) is not None:
+        return DataVal(ids)  # np.array([0] * n + [1] * n)
     if isinstance(value, DataVal):
         return value
     if isinstance(value, Seq) and value.exact:  # np.array([[0, 1], [1, 0]]): typed-in rows
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node,
-                                zero_one=_zero_one_column(value)))
+                                typed_ids=frozenset((0, 1)) if _zero_one_column(value) else None))
     return _fresh(node)
 
 

@@ -44,12 +44,17 @@ def infer_task(model: ModelFact) -> TaskFact:
     loss = next(iter(losses)) if len(losses) == 1 else UNKNOWN
     labels = _labels(model)
     one_hot = any(getattr(y, "one_hot", False) for y in labels)
-    class_ids = any(getattr(y, "int_labels", False) for y in labels)
+    # class ids typed in the file ([0] * n + [1] * n, XOR's [0, 1, 1, 0]) fit by a linear output
+    # say no task: least squares on class ids is no classifier's set-up, and no regression
+    # either (Keras' "accuracy" over one unit thresholds at 0.5 there: it measures something)
+    typed_ids = any(getattr(y, "typed_ids", None) for y in labels)
+    class_ids = any(getattr(y, "int_labels", False) for y in labels) and not (
+        typed_ids and activation == LINEAR)
     continuous = any(getattr(y, "continuous", False) for y in labels)
     # typed-in 0/1 targets are class ids only where the output is a probability: XOR fit by a
     # linear output with MSE is a regression demonstration
     zero_one = activation == "sigmoid" and units == 1 and labels and all(
-        getattr(y, "zero_one", False) for y in labels)
+        getattr(y, "typed_ids", None) == {0, 1} for y in labels)
 
     if reconstructs_input(model):
         return TaskFact("reconstruction", evidence=("fit(x, x): the targets are the inputs",))
@@ -72,7 +77,8 @@ def infer_task(model: ModelFact) -> TaskFact:
         if units == 1 or (loss == "binary_crossentropy" and activation == "sigmoid"):
             return TaskFact("binary", 2, tuple(evidence))
         return TaskFact("multiclass", units if units != 1 else UNKNOWN, tuple(evidence))
-    if activation == LINEAR and loss in REGRESSION_LOSS_FAMILY and not (one_hot or class_ids):
+    if activation == LINEAR and loss in REGRESSION_LOSS_FAMILY and not (
+            one_hot or class_ids or typed_ids):
         reasons = ["a linear output", f"{loss}"]
         if continuous:
             reasons.append("continuous targets")

@@ -47,19 +47,20 @@ from kerascheck.proofkit.measure import (
     inspection_symptoms,
     linear_path_residual,
     loss_object,
-    memorization_evidence,
-    memorization_scores,
+    make_confident,
     number,
     output_sums,
     subject_head,
     subject_input_shape,
 )
+from kerascheck.proofkit.memorization import memorization_evidence, memorization_scores
 
 __all__ = [
     "INSTALL_HINT", "CannotMeasure", "Evidence", "RuntimeUnavailable", "Subject", "accuracy",
     "affine_residual", "blobs", "captured_stdout", "confident_wrong_gradients", "exception_of",
     "fit_quietly", "gradient_norm", "inspection_symptoms", "labels_for_loss",
-    "linear_path_residual", "load_tensorflow", "loss_object", "memorization_evidence",
-    "memorization_scores", "number", "output_sums", "pixel_images", "random_label_data",
-    "subject_head", "subject_input_shape", "tensorflow_available", "xor_data",
+    "linear_path_residual", "load_tensorflow", "loss_object", "make_confident",
+    "memorization_evidence", "memorization_scores", "number", "output_sums", "pixel_images",
+    "random_label_data", "subject_head", "subject_input_shape", "tensorflow_available",
+    "xor_data",
 ]

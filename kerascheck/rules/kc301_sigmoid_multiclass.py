@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
-from kerascheck.facts import CATEGORICAL_LOSSES, DataFact, ModelFact
+from kerascheck.facts import CATEGORICAL_LOSSES, UNKNOWN, DataFact, ModelFact
 from kerascheck.rules.base import Rule
 
 
@@ -15,7 +15,10 @@ class SigmoidMulticlass(Rule):
     a loss class). The activation may be the string or the function object
     (`keras.activations.sigmoid`, `keras.backend.sigmoid`, `keras.ops.sigmoid`,
     `tf.nn.sigmoid`); a loss given per output (`loss={"output": ...}`) counts when its one key
-    names the model's only output.
+    names the model's only output. A sigmoid output whose number of units the file does not
+    say (`Dense(labels_dim, activation="sigmoid")` in a builder) is reported too, without a fix:
+    under a categorical loss every count is wrong (over one unit the loss sees a single class
+    and stays 0, measured with Keras 3.15; KC308 reports that case when the count is known).
 
     Sigmoid with `binary_crossentropy` is multi-label classification and is not reported,
     unless the labels say there is exactly one class per sample: `to_categorical` of class ids,
@@ -193,6 +196,9 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
         head = model.output_head()
         if head is None or head.activation != "sigmoid":
             return
+        if head.units is UNKNOWN:
+            yield from self._unknown_units(model, head)
+            return
         if not isinstance(head.units, int) or head.units < 2:
             return
         if model.compile is not None and model.compile.loss.name == "binary_crossentropy" and \
@@ -215,6 +221,23 @@ model.compile(optimizer="adam", loss={"kind": "categorical_crossentropy", "tags"
                     f"`activation=\"softmax\"` (or `binary_crossentropy` if several classes can "
                     f"be true at once)",
                     fix=fixes.set_activation(head.activation_site, "softmax"),
+                    related=[(compile_fact.loss.node or compile_fact.node,
+                              f"the loss, {compile_fact.loss.name}")])
+                return
+
+    def _unknown_units(self, model: ModelFact, head):
+        """A sigmoid output of units the file does not say (``Dense(labels_dim, ...)``) under a
+        categorical loss is wrong for every count: over two or more units the outputs are no
+        distribution, over one the loss sees a single class and is constant (KC308's case).
+        No fix: a softmax over one unit would be KC303's mistake."""
+        for compile_fact in model.compiles:
+            if compile_fact.loss.name in CATEGORICAL_LOSSES:
+                yield self.finding(
+                    head.activation_site,
+                    f"Sigmoid output with {compile_fact.loss.name}: over several units the "
+                    f"outputs do not sum to 1, and over one the loss sees a single class; use "
+                    f"`activation=\"softmax\"` over one unit per class (or `binary_crossentropy` "
+                    f"if several classes can be true at once)",
                     related=[(compile_fact.loss.node or compile_fact.node,
                               f"the loss, {compile_fact.loss.name}")])
                 return

@@ -9,6 +9,7 @@ from kerascheck.analysis.values import BRANCH_MERGE
 from kerascheck.facts import LINEAR, PROBABILITY_LOSSES, UNKNOWN, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
+from kerascheck.rules.kc306_label_encoding_mismatch import mismatched_fit
 from kerascheck.rules.logits_proof import prove_on_model as _prove_on_model
 
 
@@ -39,7 +40,12 @@ class FromLogitsMismatch(Rule):
 
     - a linear output (logits) with a loss that expects probabilities is reported at the
       **output layer**: four of its six faults were fixed by adding the activation there (or
-      to the builder call that set `activation=None`), two by `from_logits=True`;
+      to the builder call that set `activation=None`), two by `from_logits=True`. Those two
+      had a loss wrong for its labels as well (integer class ids with
+      `categorical_crossentropy`, KC306), and none of the four did: when the loss has to change
+      for its labels anyway, one edit there fixes both (`SparseCategoricalCrossentropy(
+      from_logits=True)`), so the finding is reported at the **loss**, naming the layer (at
+      the call that builds the model when an imported builder compiles it);
     - a `softmax`/`sigmoid` output with `from_logits=True` is reported at the **loss**: six of
       its seven faults were fixed by dropping `from_logits=True`; the seventh is TensorFlow's
       function over logits (`*_cross_entropy_with_logits`), which has no `from_logits=` to
@@ -276,6 +282,18 @@ other.compile(loss="categorical_crossentropy")
                     f"remove the output activation)",
                     fix=_from_logits_fix(loss.node, False),
                     related=[(site, f"the output layer, which applies {head.activation}")])
+            elif head.activation == LINEAR and loss.from_logits is False and \
+                    mismatched_fit(model, loss.name) is not None:
+                # the loss must change for its labels too (KC306): one edit there fixes both,
+                # and there the sources fixed it
+                yield self.finding(
+                    where,
+                    f"The loss {loss.name} expects probabilities, but the output layer has no "
+                    f"activation, so it produces logits, and the loss does not fit the labels "
+                    f"either (KC306); use `{_LABELS_LOSS[loss.name]}(from_logits=True)` (or "
+                    f"add the output activation)",
+                    fix=_from_logits_fix(loss.node, True),
+                    related=[(site, "the output layer, with no activation")], home=home)
             elif head.activation == LINEAR and loss.from_logits is False:
                 # reported at the output layer: where the sources fixed it (an activation)
                 yield self.finding(
@@ -391,6 +409,9 @@ def _logits_function(loss) -> bool:
 
 
 _LOGITS_LOSS = "the loss, which expects logits"
+# the loss class over logits that fits the labels a categorical loss was wrong for (KC306)
+_LABELS_LOSS = {"categorical_crossentropy": "keras.losses.SparseCategoricalCrossentropy",
+                "sparse_categorical_crossentropy": "keras.losses.CategoricalCrossentropy"}
 
 
 def _twice(activation: str, where: str) -> str:

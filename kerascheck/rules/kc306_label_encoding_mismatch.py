@@ -20,8 +20,10 @@ class LabelEncodingMismatch(Rule):
       `image_dataset_from_directory(label_mode="categorical")`) fed to
       `sparse_categorical_crossentropy`;
     - integer class labels (as loaded from a `keras.datasets` classification set, by
-      `LabelEncoder`, or by `image_dataset_from_directory`'s default `label_mode="int"`) fed to
-      `categorical_crossentropy`.
+      `LabelEncoder`, by `image_dataset_from_directory`'s default `label_mode="int"`, or typed
+      in as repeated literal ids, `np.array([0] * n + [1] * n)`, for data read one class after
+      another) fed to `categorical_crossentropy`. Over one output unit the message points to
+      `binary_crossentropy` and no fix is offered (the sparse loss would see one class).
 
     Labels keep their encoding through a `tf.data` pipeline: `Dataset.from_tensor_slices((x,
     y))`, batching and shuffling, and a `map()` whose function (a lambda, or a function of
@@ -73,7 +75,8 @@ class LabelEncodingMismatch(Rule):
     Unsafe: the fix switches the loss to the one the labels are encoded for
     (`sparse_categorical_crossentropy` <-> `categorical_crossentropy`, in the same spelling: a
     string, a `keras.losses` function or class) and leaves the labels alone. It is offered only
-    when every `fit()` of the model gets labels of the same encoding. Re-encoding the labels
+    when every `fit()` of the model gets labels of the same encoding, and not for a one-unit
+    output. Re-encoding the labels
     instead is as valid; a human decides.
 
     ## Runtime evidence
@@ -192,25 +195,25 @@ model.fit(x_train, y_train, validation_split=0.2)
         if compile_fact is None or compile_fact.loss.name not in (SPARSE, CATEGORICAL):
             return
         loss = compile_fact.loss.name
-        for fit in model.fits:
-            labels = fit.y
-            if not isinstance(labels, DataFact):
-                continue
-            if loss == SPARSE and labels.one_hot:
-                message = ("The labels are one-hot encoded but the loss is "
-                           "sparse_categorical_crossentropy, which expects integer class "
-                           "indices; use `categorical_crossentropy`")
-            elif loss == CATEGORICAL and labels.int_labels and not labels.one_hot:
-                message = ("The labels are integer class indices but the loss is "
-                           "categorical_crossentropy, which expects one-hot vectors; use "
-                           "`sparse_categorical_crossentropy`")
-            else:
-                continue
-            yield self.finding(compile_fact.loss.node or compile_fact.node, message,
-                               fix=_loss_for_labels_fix(model, compile_fact.loss.node,
-                                                        one_hot=loss == SPARSE),
-                               related=[(fit.node, "the training, given those labels")])
+        head = model.output_head()
+        one_unit = head is not None and head.units == 1
+        fit = mismatched_fit(model, loss)
+        if fit is None:
             return
+        if loss == SPARSE:
+            message = ("The labels are one-hot encoded but the loss is "
+                       "sparse_categorical_crossentropy, which expects integer class "
+                       "indices; use `categorical_crossentropy`")
+        else:
+            message = ("The labels are integer class indices but the loss is "
+                       "categorical_crossentropy, which expects one-hot vectors; use " + (
+                           "`binary_crossentropy` with one `sigmoid` unit for two classes"
+                           if one_unit else "`sparse_categorical_crossentropy`"))
+        # over one output unit the sparse loss has one class only: no one-word fix
+        fix = None if one_unit else _loss_for_labels_fix(model, compile_fact.loss.node,
+                                                         one_hot=loss == SPARSE)
+        yield self.finding(compile_fact.loss.node or compile_fact.node, message, fix=fix,
+                           related=[(fit.node, "the training, given those labels")])
 
     def prove(self, subject=None):
         if subject is not None:
@@ -246,6 +249,20 @@ model.fit(x_train, y_train, validation_split=0.2)
                           "bad: integer labels, categorical loss": bad_categorical,
                           "good: integer labels, sparse loss": good_sparse,
                           "good: one-hot labels, categorical loss": good_categorical})
+
+
+def mismatched_fit(model: ModelFact, loss):
+    """The first ``fit()`` whose labels are encoded for the other categorical loss than
+    ``loss`` (one-hot labels with the sparse one, integer class ids with the one-hot one), or
+    None. KC305 reads it too: a loss that must change for its labels is where a logits fix
+    goes."""
+    for fit in model.fits:
+        labels = fit.y
+        if isinstance(labels, DataFact) and (
+                loss == SPARSE and labels.one_hot or
+                loss == CATEGORICAL and labels.int_labels and not labels.one_hot):
+            return fit
+    return None
 
 
 def _loss_for_labels_fix(model: ModelFact, loss_node, one_hot: bool):

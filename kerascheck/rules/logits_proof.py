@@ -8,14 +8,15 @@ from kerascheck.proofkit import Evidence, load_tensorflow
 
 
 def prove_on_model(code: str, subject):
-    """KC305 on a user's output head, made confident (zero kernel, a bias of 8 for the first
-    class): probabilities read as logits leave a loss that cannot approach zero on a correct
+    """KC305 on a user's output head, made confident (:func:`kerascheck.proofkit.measure.
+    make_confident`): probabilities read as logits leave a loss that cannot approach zero on a correct
     answer; logits read as probabilities are clipped, so a confidently wrong answer gets no
     gradient (measured against the matching cross-entropy)."""
     from kerascheck.proofkit import (
         Subject,
         confident_wrong_gradients,
         loss_object,
+        make_confident,
         number,
         subject_head,
     )
@@ -36,12 +37,7 @@ def prove_on_model(code: str, subject):
             f"gradient is {number(wrong)}, against {number(reference)} with "
             f"`from_logits=True`", {"gradient norm, your loss": wrong,
                                     "gradient norm, from_logits=True": reference})
-    weights = layer.get_weights()
-    weights[0] = np.zeros_like(weights[0])
-    if len(weights) > 1:
-        weights[1] = np.zeros_like(weights[1])
-        weights[1][0] = 8.0
-    layer.set_weights(weights)
+    make_confident(layer)
     sample = np.ones((4, *subject.model.input_shape[1:]), dtype="float32")
     outputs = subject.model(sample, training=False)
     label = np.zeros((4, 1), "float32") if units == 1 and activation == "sigmoid" else \
