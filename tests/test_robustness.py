@@ -396,6 +396,26 @@ def test_cache_key_covers_content_path_and_config():
     assert base != cache_key(b"import keras\n", Config(ignore=("KC201",)), "a.py")
 
 
+def test_the_code_fingerprint_changes_when_a_rule_or_the_analysis_is_edited():
+    """An edited rule (or analysis module) must not be answered from results the old code
+    cached: the fingerprint in every key covers the whole package, not only the cache's own
+    subpackage."""
+    import kerascheck
+    from kerascheck.workspace.cache import code_fingerprint
+
+    package = Path(kerascheck.__file__).resolve().parent
+    for module in (package / "rules" / "kc201_linear_hidden_activation.py",
+                   package / "analysis" / "dataflow.py", package / "engine.py"):
+        before = code_fingerprint.__wrapped__()
+        status = module.stat()
+        try:
+            os.utime(module, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+            assert code_fingerprint.__wrapped__() != before, module
+        finally:
+            os.utime(module, ns=(status.st_atime_ns, status.st_mtime_ns))
+        assert code_fingerprint.__wrapped__() == before
+
+
 def test_cache_round_trip_keeps_diagnostics_and_detaches_fixes(tmp_path):
     diagnostics = lint_source(BUGGY, "buggy.py").diagnostics
     assert diagnostics and diagnostics[0].fix is not None

@@ -116,9 +116,10 @@ def _real_folder(folder: str) -> str:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of the names, sizes and modification times of kerascheck's own modules: cheap
-    (a few dozen ``stat`` calls, once per process) and it changes whenever a rule is edited."""
-    package = Path(__file__).resolve().parent
+    """A hash of the names, sizes and modification times of kerascheck's own modules (the whole
+    package, not this subpackage): cheap (a hundred ``stat`` calls, once per process) and it
+    changes whenever a rule or the analysis is edited."""
+    package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=16)
     for module in sorted(package.rglob("*.py")):
         try:
