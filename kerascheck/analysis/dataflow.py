@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import downloads, generators, origins, preprocessors, splits, syntax
+from kerascheck.analysis import (
+    downloads, generators, origins, preprocessors, samples, splits, syntax)
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
@@ -28,9 +29,10 @@ if TYPE_CHECKING:
 PRESERVING_METHODS = {
     "astype", "reshape", "copy", "to_numpy", "squeeze", "flatten", "ravel", "transpose", "clip",
     "fillna", "dropna", "drop", "sample", "argmax", "round", "numpy", "batch", "shuffle",
-    "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch",
+    "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch", "tolist",
     "swapaxes", "view", "expand_dims", "as_numpy_iterator", "infer_objects", "convert_dtypes",
     "rename", "reset_index", "set_index", "sort_index", "to_frame", "reindex", "sort_values",
+    "to_list",  # (``drop`` and ``sample`` of frames: analysis/samples.py)
     "as_matrix",  # pandas < 1.0: the columns (all, or the ones named) as an array, rows kept
 }
 # Methods that select part of the data: the result is other data than the rest.
@@ -268,6 +270,9 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
     data = receiver.data
     if name == "argmax":
         return _argmax(receiver)
+    if name in ("sample", "drop") and not data.is_dataset:  # rows drawn or dropped (KC505)
+        return samples.sample(receiver, node, args, kwargs, Const) if name == "sample" else \
+            samples.drop(receiver, node, args, kwargs, Const, Seq, analyzer.module.code_for_node)
     if name in PRESERVING_METHODS:
         return receiver
     if name in SELECTING_METHODS:
