@@ -13,12 +13,13 @@ rules stay silent on it (RULES.md KC401).
 from __future__ import annotations
 
 import posixpath as _os_path
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from kerascheck.analysis import (
-    downloads, generators, origins, preprocessors, samples, splits, syntax)
+    archives, downloads, generators, origins, preprocessors, samples, splits, syntax)
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
@@ -169,8 +170,10 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             if "labels" in kwargs and not (isinstance(kwargs["labels"], Const) and
                                            kwargs["labels"].value == "inferred"):
                 labels = None  # labels=None (no labels) or a list of the user's own labels
-            return DataVal(DataFact(source="images", is_dataset=True, labels=labels,
-                                    identity=("load", id(node)), node=node))
+            return DataVal(DataFact(source="images", is_dataset=True, labels=labels, node=node,
+                                    identity=archives.folder_identity(
+                                        analyzer, args, kwargs, "validation_split" not in kwargs)
+                                    or ("load", id(node))))
         if leaf in DATASET_LOADERS:
             return DataVal(DataFact(is_dataset=True, identity=("load", id(node)), node=node))
         if leaf == "ImageDataGenerator" or preprocessors.is_preprocessor(qualname, keras_name):
@@ -205,6 +208,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
+    if (archive := archives.opened(qualname, args, kwargs)) is not None:
+        return Instance(qualname, {"file": Const(archive)}, star, node)
     if qualname in origins.FILE_LISTINGS:  # the names of files on disk: loaded, not made up
         return DataVal(DataFact(identity=("load", id(node)), node=node))
     if qualname == "os.path.join" and args and all(
@@ -310,9 +315,15 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
                      analyzer: "Interpreter") -> Value | None:
     data_arg = _first(args, kwargs, "X", "x", "y")
     leaf = instance.class_name
+    if instance.qualname in archives.OPENERS:  # ``zipfile.ZipFile(name).extractall(folder)``
+        return archives.extracted(analyzer, instance.kwargs["file"].value, name, args, kwargs)
     if leaf == "ImageDataGenerator":
-        return DataVal(origins.generator_flow(instance, name, kwargs, node)) \
-            if name.startswith("flow") else None
+        if not name.startswith("flow"):
+            return None
+        fact, whole = origins.generator_flow(instance, name, kwargs, node), "validation_split" \
+            not in instance.kwargs and name == "flow_from_directory"
+        identity = archives.folder_identity(analyzer, args, kwargs, whole)  # (one download)
+        return DataVal(replace(fact, identity=identity) if identity else fact)
     if leaf in splits.FOLD_SPLITTERS:
         return Instance(f"{instance.qualname}.split", instance.kwargs, node=node) \
             if name == "split" else None
@@ -388,22 +399,8 @@ def _preserve(value: Value, node) -> Value:
         return value
     if isinstance(value, Seq) and value.exact:  # np.array([[0, 1], [1, 0]]): typed-in rows
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node,
-                                zero_one=_zero_one_column(value)))
+                                zero_one=origins.zero_one_column(value)))
     return _fresh(node)
-
-
-def _zero_one_column(rows) -> bool:
-    """Whether typed-in rows are one column of 0s and 1s with both present
-    (``[[0], [1], [1], [0]]``, ``[0, 1, 1, 0]``): the two class ids of a binary problem."""
-    values = []
-    for row in rows.items:
-        if isinstance(row, Seq) and row.exact and len(row.items) == 1:
-            row = row.items[0]
-        if not isinstance(row, Const) or type(row.value) not in (int, float, bool) or \
-                row.value not in (0, 1):
-            return False
-        values.append(row.value)
-    return len(values) >= 4 and 0 in values and 1 in values
 
 
 def _scaled(value: Value, node) -> Value:

@@ -334,3 +334,20 @@ def drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
 
 def one_per_sample(shape: tuple | None) -> bool:
     return shape is not None and len(shape) >= 1 and shape[1:] in ((), (1,))
+
+
+def zero_one_column(rows) -> bool:
+    """Whether typed-in rows are one column of 0s and 1s with both present
+    (``[[0], [1], [1], [0]]``, ``[0, 1, 1, 0]``): the two class ids of a binary problem.
+    ``rows``: an exact ``Seq`` of values, read by their fields (``items``, ``exact``,
+    ``Const.value``) as in :func:`drawn_shape`."""
+    values = []
+    for row in rows.items:
+        items = getattr(row, "items", None) if getattr(row, "exact", False) else None
+        if isinstance(items, list) and len(items) == 1:
+            row = items[0]
+        value = getattr(row, "value", None)
+        if type(value) not in (int, float, bool) or value not in (0, 1):
+            return False
+        values.append(value)
+    return len(values) >= 4 and 0 in values and 1 in values

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.archives import DOWNLOADED
 from kerascheck.analysis.generators import YIELDED_BY
 from kerascheck.analysis.origins import BUILT, ignores_arguments
 from kerascheck.analysis.samples import SAMPLE
@@ -47,7 +48,7 @@ def from_a_data_source(data: DataFact) -> bool:
         return True
     identity = data.identity
     while isinstance(identity, tuple) and identity:
-        if identity[0] in ("load", "split", BUILT):  # BUILT: a Sequence of the user's
+        if identity[0] in ("load", "split", BUILT, DOWNLOADED):  # BUILT: a Sequence of the user's
             return True
         if ignores_arguments(identity):  # what the helper made inside, whatever it was given
             identity = identity[2]
@@ -86,3 +87,18 @@ def same_expression(validation_node, x_node) -> bool:
         if not isinstance(validation_node, cst.Subscript):
             return False
         validation_node = validation_node.value
+
+
+def node_with_id(module, wanted: int):
+    """The node of ``module`` that is the object ``wanted`` (an id kept in a data identity)."""
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def on_visit(self, node) -> bool:
+            if id(node) == wanted:
+                found.append(node)
+            return not found
+
+    if module is not None:
+        module.visit(Finder())
+    return found[0] if found else None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
+from kerascheck.analysis.archives import second_download
 from kerascheck.analysis.directory_splits import mismatched_subsets
 from kerascheck.analysis.origins import ignores_arguments
 from kerascheck.analysis.samples import shared_with_sample
 from kerascheck.analysis.validation_rows import (
     built_alike,
     from_a_data_source,
+    node_with_id,
     over_one_loader,
     same_expression,
     slice_of,
@@ -18,21 +18,6 @@ from kerascheck.analysis.validation_rows import (
 from kerascheck.facts import DataFact, FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
-
-
-def _node_with_id(module, wanted: int):
-    """The node of ``module`` that is the object ``wanted`` (an id kept in a data identity)."""
-    found = []
-
-    class Finder(cst.CSTVisitor):
-        def on_visit(self, node) -> bool:
-            if id(node) == wanted:
-                found.append(node)
-            return not found
-
-    if module is not None:
-        module.visit(Finder())
-    return found[0] if found else None
 
 
 class ValidationOnTrainingData(Rule):
@@ -68,7 +53,12 @@ class ValidationOnTrainingData(Rule):
     slice of it, another sample, the frame itself): about that share of the validation rows
     are training rows. Reported at the draw. A share below a twentieth, a share or a row count
     that is not a literal, and the rows left after dropping the drawn ones
-    (`frame.drop(sample.index)`) are not judged.
+    (`frame.drop(sample.index)`) are not judged. Also a validation image folder filled from a
+    second download of the training archive: a notebook's `!wget URL -O train.zip` and
+    `!wget URL -O valid.zip` of one literal URL, each extracted
+    (`zipfile.ZipFile(name).extractall(folder)`) into the folder a directory reader reads.
+    Reported at the second download. A name or URL not written out, a folder filled by
+    anything else, and a reader of part of a folder (`subset=`, `classes=`) are not judged.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that
@@ -390,12 +380,21 @@ def train_from(model, train_folder, val_folder):
                     "validation score measures memory; fit on the training half of the split")
             elif (shared := shared_with_sample(train.identity, validation.identity)) is not None:
                 yield self.sample_finding(fit, shared, module)
+            elif (again := second_download(train.identity, validation.identity)) is not None:
+                validation_node = fit.validation_node or fit.node
+                yield self.finding(
+                    node_with_id(module, again) or validation_node,
+                    f"The validation folder is filled from a second download of the training "
+                    f"archive (`{train.identity[1]}`), so the validation images are the "
+                    f"training images and the validation score measures memory; download the "
+                    f"validation archive",
+                    related=[(validation_node, "the validation data read from that folder")])
 
     def sample_finding(self, fit, shared, module):
         """Training rows drawn at random from a frame the validation rows come from: reported
         at the ``sample`` call when the linted file makes it (where the fix goes)."""
         share, call = shared
-        drawn = _node_with_id(module, call)
+        drawn = node_with_id(module, call)
         validation = fit.validation_node or fit.node
         return self.finding(
             drawn or validation,

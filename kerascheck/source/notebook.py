@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
+from kerascheck.analysis.archives import shell_comment
 from kerascheck.diagnostics import Diagnostic
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -176,16 +177,28 @@ def mask_ipython(source: str) -> str:
     masked = []
     scanner = _LineScanner()
     continuing_magic = False
-    for line in lines:
+    for number, line in enumerate(lines):
         if continuing_magic or (scanner.at_statement_start() and (
                 _IPYTHON_LINE.match(line) or _is_automagic(line))):
             indent = line[:len(line) - len(line.lstrip())]
-            masked.append("" if continuing_magic else f"{indent}pass")
+            masked.append("" if continuing_magic else f"{indent}pass{_download(lines, number)}")
             continuing_magic = line.rstrip().endswith("\\")
             continue
         masked.append(line)
         scanner.feed(line)
     return "\n".join(masked)
+
+
+def _download(lines: list[str], number: int) -> str:
+    """For a shell download (``!wget URL -O file``, ``!curl``), its command as a comment the
+    analysis reads (analysis/archives.py: which file holds which URL); else nothing."""
+    command = lines[number].strip()
+    if not command.startswith(("!wget ", "!curl ")):
+        return ""
+    while command.endswith("\\") and number + 1 < len(lines):
+        number += 1
+        command = command[:-1] + " " + lines[number].strip()
+    return "  " + shell_comment(command[1:])
 
 
 class _LineScanner:
