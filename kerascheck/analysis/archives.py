@@ -16,15 +16,13 @@ A reader that takes only part of the folder (``subset=``, ``classes=``, a genera
 The notebook reader (``source/notebook.py``) masks a shell line as ``pass`` and keeps the
 command after :data:`SHELL_MARK` in a comment on that line; the downloads are read from those
 comments, once per analysis. What each analysis learned (the downloads, the folders each
-archive filled) is kept in :data:`_STATE`, keyed by the running analyzer."""
+archive filled) is kept in its tables (analysis/tables.py: ``downloads``, ``folders``)."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 import shlex
-import weakref
-from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -33,22 +31,6 @@ DOWNLOADED = "downloaded folder"  # the identity's mark: (DOWNLOADED, url, subfo
 OPENERS = {"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile"}
 _URL = re.compile(r"^(?:https?|ftp)://[^\s$`{}]+$")
 _PLAIN = re.compile(r"^[\w./~+-]+$")  # a file name with no variable in it
-
-
-@dataclass
-class _Archives:
-    downloads: dict | None = None  # saved file -> (url, id of its line's statement) or None
-    folders: dict = field(default_factory=dict)  # folder -> (url, line id) or None: two fills
-
-
-_STATE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _state(analyzer) -> _Archives:
-    state = _STATE.get(analyzer)
-    if state is None:
-        state = _STATE[analyzer] = _Archives()
-    return state
 
 
 def shell_comment(command: str) -> str:
@@ -80,7 +62,7 @@ def _saved(command: str):
 
 
 def _downloads(analyzer) -> dict:
-    state = _state(analyzer)
+    state = analyzer.tables
     if state.downloads is None:
         state.downloads = {}
         for line in _shell_lines(analyzer.module):
@@ -130,10 +112,10 @@ def extracted(analyzer, archive: str, method: str, args, kwargs) -> None:
         folder = _literal_path(kwargs.get("path", args[1] if len(args) > 1 else None)) \
             if method == "extract" else folder
         # some files only, or a folder not written out: what the folders hold is unknown now
-        _state(analyzer).folders[folder or "*"] = None
+        analyzer.tables.folders[folder or "*"] = None
         return
     source = _downloads(analyzer).get(archive)
-    folders = _state(analyzer).folders
+    folders = analyzer.tables.folders
     folders[folder] = source if folder not in folders or folders[folder] == source else None
 
 
@@ -141,7 +123,7 @@ def folder_identity(analyzer, args, kwargs, whole: bool):
     """The identity of the images a directory reader yields when its folder was filled from a
     known download: ``(DOWNLOADED, url, subfolder, line id)``; None otherwise. ``whole``:
     whether the reader takes every file of the folder (no subset, no class list)."""
-    folders = _state(analyzer).folders if analyzer in _STATE else None
+    folders = analyzer.tables.folders
     if not folders or "*" in folders or not whole or "classes" in kwargs or "subset" in kwargs:
         return None
     folder = _literal_path(args[0] if args else kwargs.get("directory"))
