@@ -106,3 +106,30 @@ def test_a_download_keeps_its_command_on_the_masked_line():
     masked = mask_ipython(f"!wget -q \\\n    {TRAIN_URL} -O /tmp/a.zip\n!ls /tmp\nx = 1")
     assert masked.split("\n") == [f"pass  # shell: wget -q {TRAIN_URL} -O /tmp/a.zip", "",
                                   "pass", "x = 1"]
+
+
+SHELL_EXTRACT = "!unzip -q /tmp/leaves.zip -d /tmp/leaves\n!unzip -qq /tmp/leaves-valid.zip -d /tmp/leaves-valid\n"
+
+
+def test_archives_unpacked_by_shell_lines_are_followed_too():
+    found = holdout_findings(downloads(TRAIN_URL), SHELL_EXTRACT,
+                             TRAIN.format(valid_options="", valid_arguments=""))
+    assert found == [("KC505", 1, 2)]
+
+
+@pytest.mark.parametrize(("extraction", "change"), [
+    # files put into the folders by commands the analysis does not read
+    (SHELL_EXTRACT, "!cp -r /tmp/spare/* /tmp/leaves-valid/\n"),
+    (SHELL_EXTRACT, "%%bash\nrm -rf /tmp/leaves-valid/oak\n"),
+    (EXTRACT, "import shutil\nshutil.rmtree('/tmp/leaves-valid/oak')\n"),
+    (EXTRACT, "import shutil\nshutil.move(spare, target)\n"),
+    # unpacked into the working folder, or some members only
+    ("!unzip -q /tmp/leaves.zip -d /tmp/leaves\n!unzip /tmp/leaves-valid.zip\n", ""),
+    ("!unzip -q /tmp/leaves.zip -d /tmp/leaves\n"
+     "!unzip /tmp/leaves-valid.zip 'oak/*' -d /tmp/leaves-valid\n", ""),
+])
+def test_folders_changed_by_what_the_analysis_cannot_read_are_not_judged(extraction, change):
+    cells = [downloads(TRAIN_URL), extraction, TRAIN.format(valid_options="", valid_arguments="")]
+    if change:
+        cells.insert(2, change)
+    assert holdout_findings(*cells) == []

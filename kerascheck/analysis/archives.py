@@ -61,18 +61,72 @@ def _saved(command: str):
     return urls[0], posixpath.normpath(saved)
 
 
+def _unpacked(command: str):
+    """``(archive, folder)`` of ``unzip [-q] ARCHIVE -d FOLDER`` or
+    ``tar -xf ARCHIVE -C FOLDER`` (``tar xzf ...``); ``(None, None)`` for any other extraction
+    (into the working folder, of some members only, flags not read); None for other commands."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None, None
+    if not words or words[0] not in ("unzip", "tar"):
+        return None
+    if words[0] == "tar" and (len(words) < 3 or "x" not in words[1] or
+                              not words[1].lstrip("-").endswith("f")):
+        return None if len(words) > 1 and "x" not in words[1] else (None, None)
+    archive, folder, rest = (words[2], None, words[3:]) if words[0] == "tar" else (
+        None, None, words[1:])
+    into = "-d" if words[0] == "unzip" else "-C"
+    index = 0
+    while index < len(rest):
+        word = rest[index]
+        if word == into and index + 1 < len(rest):
+            folder, index = rest[index + 1], index + 2
+            continue
+        if word in ("-q", "-qq", "-o", "-n") and words[0] == "unzip" or \
+                not word.startswith("-") and archive is None:
+            archive = word if not word.startswith("-") else archive
+            index += 1
+            continue
+        return None, None  # a member list, an exclusion, a flag not read
+    if archive is None or folder is None or not _PLAIN.match(archive + folder):
+        return None, None
+    return posixpath.normpath(archive), posixpath.normpath(folder)
+
+
+# shell commands that only read files: they leave every folder as it was
+READING_COMMANDS = ("ls", "cat", "head", "tail", "du", "df", "wc", "file", "tree", "echo", "pwd",
+            "nvidia-smi", "pip", "pip3", "python", "apt", "apt-get", "which", "free")
+
+
 def _downloads(analyzer) -> dict:
+    """The module's shell downloads (saved file -> (url, line id), None when two downloads of
+    different URLs write one file), read once; its shell extractions go to the folders, and a
+    shell line that may change files (``cp``, ``mv``, ``rm``, ...) leaves every folder unknown."""
     state = analyzer.tables
     if state.downloads is None:
         state.downloads = {}
+        unpacked = []
         for line in _shell_lines(analyzer.module):
-            comment = line.trailing_whitespace.comment.value
-            saved = _saved(comment[len(SHELL_MARK):])
+            command = line.trailing_whitespace.comment.value[len(SHELL_MARK):]
+            saved, extraction = _saved(command), _unpacked(command)
             if saved is not None:
                 url, name = saved
                 known = state.downloads.get(name, (url, id(line)))
                 state.downloads[name] = (url, id(line)) if known and known[0] == url else None
+            elif extraction is not None:
+                unpacked.append(extraction)
+            elif command.split(maxsplit=1)[:1] and command.split()[0] not in READING_COMMANDS:
+                state.folders["*"] = None
+        for archive, folder in unpacked:
+            _fill(state, folder, state.downloads.get(archive) if archive else None)
     return state.downloads
+
+
+def _fill(state, folder, source) -> None:
+    folders = state.folders
+    folder = folder or "*"
+    folders[folder] = source if folder not in folders or folders[folder] == source else None
 
 
 def _shell_lines(module: cst.Module):
@@ -114,15 +168,35 @@ def extracted(analyzer, archive: str, method: str, args, kwargs) -> None:
         # some files only, or a folder not written out: what the folders hold is unknown now
         analyzer.tables.folders[folder or "*"] = None
         return
-    source = _downloads(analyzer).get(archive)
+    _fill(analyzer.tables, folder, _downloads(analyzer).get(archive))
+
+
+# Python calls that may change the files of a folder given by their string arguments
+_CHANGING = ("shutil.", "os.rename", "os.replace", "os.remove", "os.unlink", "os.rmdir",
+             "os.removedirs", "os.symlink", "os.link")
+
+
+def touched(analyzer, qualname: str, args, kwargs) -> None:
+    """``shutil.copy(a, b)``, ``os.remove(p)``, ...: a folder whose path an argument names (or
+    every folder, when an argument is not a literal) may hold other files now."""
+    if not qualname.startswith(_CHANGING):
+        return
     folders = analyzer.tables.folders
-    folders[folder] = source if folder not in folders or folders[folder] == source else None
+    for value in [*args, *kwargs.values()]:
+        path = _literal_path(value)
+        if path is None and isinstance(getattr(value, "value", None), (bool, int)):
+            continue  # a flag (``dirs_exist_ok=True``)
+        named = [folder for folder in folders if path is not None and (
+            path == folder or path.startswith(folder + "/") or folder.startswith(path + "/"))]
+        for folder in named if path is not None else ["*"]:
+            folders[folder] = None
 
 
 def folder_identity(analyzer, args, kwargs, whole: bool):
     """The identity of the images a directory reader yields when its folder was filled from a
     known download: ``(DOWNLOADED, url, subfolder, line id)``; None otherwise. ``whole``:
     whether the reader takes every file of the folder (no subset, no class list)."""
+    _downloads(analyzer)  # (its shell extractions and changes fill the folders)
     folders = analyzer.tables.folders
     if not folders or "*" in folders or not whole or "classes" in kwargs or "subset" in kwargs:
         return None

@@ -210,6 +210,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
     if (archive := archives.opened(qualname, args, kwargs)) is not None:
         return Instance(qualname, {"file": Const(archive)}, star, node)
+    archives.touched(analyzer, qualname, args, kwargs)  # shutil.copy(...): folders changed
     if qualname in origins.FILE_LISTINGS:  # the names of files on disk: loaded, not made up
         return DataVal(DataFact(identity=("load", id(node)), node=node))
     if qualname == "os.path.join" and args and all(

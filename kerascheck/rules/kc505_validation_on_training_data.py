@@ -56,9 +56,10 @@ class ValidationOnTrainingData(Rule):
     (`frame.drop(sample.index)`) are not judged. Also a validation image folder filled from a
     second download of the training archive: a notebook's `!wget URL -O train.zip` and
     `!wget URL -O valid.zip` of one literal URL, each extracted
-    (`zipfile.ZipFile(name).extractall(folder)`) into the folder a directory reader reads.
-    Reported at the second download. A name or URL not written out, a folder filled by
-    anything else, and a reader of part of a folder (`subset=`, `classes=`) are not judged.
+    (`zipfile.ZipFile(name).extractall(folder)`, `!unzip name -d folder`) into the folder a
+    directory reader reads. Reported at the second download. A name or URL not written out, a
+    folder filled or changed by anything else (a shell cell, `!cp`, `shutil`), and a reader of
+    part of a folder (`subset=`, `classes=`) are not judged.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that

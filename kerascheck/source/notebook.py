@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-from kerascheck.analysis.archives import shell_comment
+from kerascheck.analysis.archives import READING_COMMANDS, shell_comment
 from kerascheck.diagnostics import Diagnostic
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -161,6 +161,7 @@ def _is_automagic(line: str) -> bool:
 # ``%%px``, options and all) on the engines, where a notebook that drives a cluster keeps its
 # whole program (imports, model, fit) in ``%%px`` cells; the cells are read as one program.
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun", "px")
+SHELL_CELL_MAGICS = ("bash", "sh", "script", "system", "!")
 
 
 def mask_ipython(source: str) -> str:
@@ -171,8 +172,10 @@ def mask_ipython(source: str) -> str:
     first = lines[0].strip() if lines else ""
     if first.startswith("%%"):
         magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
+        if magic in SHELL_CELL_MAGICS:  # a shell cell may change any file: the analysis is told
+            return "\n".join([f"pass  {shell_comment(first)}", *("" for _ in lines[1:])])
         if magic not in PYTHON_CELL_MAGICS:
-            return "\n".join("" for _ in lines)  # %%bash, %%writefile...: not run as Python
+            return "\n".join("" for _ in lines)  # %%writefile, %%html...: not run as Python
         lines = ["", *lines[1:]]
     masked = []
     scanner = _LineScanner()
@@ -190,10 +193,15 @@ def mask_ipython(source: str) -> str:
 
 
 def _download(lines: list[str], number: int) -> str:
-    """For a shell download (``!wget URL -O file``, ``!curl``), its command as a comment the
-    analysis reads (analysis/archives.py: which file holds which URL); else nothing."""
+    """For a shell line (``!wget URL -O file``, ``!unzip file -d folder``, ``!cp ...``), its
+    command as a comment the analysis reads (analysis/archives.py: which folder holds which
+    download); else nothing."""
     command = lines[number].strip()
-    if not command.startswith(("!wget ", "!curl ")):
+    if command.startswith(("%system ", "%sx ")):
+        command = "!" + command  # (read as a command the analysis does not know)
+    words = command[1:].split(maxsplit=1)
+    if not command.startswith("!") or command.startswith("!!") or not words or \
+            words[0] in READING_COMMANDS:
         return ""
     while command.endswith("\\") and number + 1 < len(lines):
         number += 1
