@@ -149,3 +149,24 @@ def test_a_clone_of_a_compiled_model_may_be_compiled(clone_arguments):
     # Keras 3 compiles the clone from the model's configuration; tf_keras does not: unknown
     assert_marked(CLONES.format(compile_base='base.compile(optimizer="adam", loss="mse")',
                                 clone_arguments=clone_arguments, mark=""))
+
+
+def test_a_sample_of_the_training_half_is_apart_from_the_validation_half():
+    code = """
+import pandas as pd
+import tensorflow as tf
+from sklearn.model_selection import train_test_split
+
+table = pd.read_csv("houses.csv").dropna()
+fit_part, val_part = train_test_split(table, test_size=0.2, random_state=4)
+fit_part = fit_part.sample(frac=0.3, random_state=4)
+model = tf.keras.Sequential([tf.keras.layers.Dense(32, activation="relu"),
+                             tf.keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(fit_part[["rooms", "area"]] / 100.0, fit_part["price"], epochs=50,
+          validation_data=(val_part[["rooms", "area"]] / 100.0, val_part["price"]))
+wrong = table.sample(frac=0.3)  # expect: KC505
+model.fit(wrong[["rooms", "area"]] / 100.0, wrong["price"], epochs=50,
+          validation_data=(val_part[["rooms", "area"]] / 100.0, val_part["price"]))
+"""
+    assert_marked(code)
