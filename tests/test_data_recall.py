@@ -254,6 +254,12 @@ def test_a_table_named_after_a_two_dimensional_toy_maker_is_of_unit_scale(name):
     assert_marked(TABLE.format(name=name, expected="nothing"))
 
 
+@pytest.mark.parametrize("name", ["sonar.all-data", "data/sonar.csv"])
+def test_the_sonar_table_is_of_unit_scale(name):
+    # UCI's sonar table gives 60 band energies, each in [0, 1]
+    assert_marked(TABLE.format(name=name, expected="nothing"))
+
+
 def test_other_tables_stay_raw():
     assert_marked(TABLE.format(name="data/sensors.csv", expected="KC401"))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis import clones
 from kerascheck.analysis.intent import demonstration_reason
 from kerascheck.analysis.values import (
     LOADED_MODEL,
@@ -54,7 +55,8 @@ MERGE_FUNCTIONS = {"concatenate": "Concatenate", "add": "Add", "average": "Avera
                    "minimum": "Minimum", "dot": "Dot"}
 
 
-MODEL_MAKERS = {"models.Sequential", "models.Model", "models.load_model", "saving.load_model"}
+MODEL_MAKERS = {"models.Sequential", "models.Model", "models.load_model", "saving.load_model",
+                "models.clone_model"}
 
 
 class ModelConstruction:
@@ -136,6 +138,8 @@ class ModelConstruction:
             return self.make_sequential(node, args, kwargs)
         if keras_name == "models.Model":
             return self.make_functional(node, args, kwargs)
+        if keras_name == "models.clone_model":  # the same layers, fresh weights, not compiled
+            return clones.cloned(self, node, args, kwargs, ModelVal, UNKNOWN_VALUE)
         # a model read back from a file: unknown, but known to be one (see LOADED_MODEL)
         return DataVal(DataFact(identity=(LOADED_MODEL, id(node))))
 

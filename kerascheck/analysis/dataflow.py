@@ -13,12 +13,13 @@ rules stay silent on it (RULES.md KC401).
 from __future__ import annotations
 
 import posixpath as _os_path
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from kerascheck.analysis import (downloads, generators, literal_labels, origins, preprocessors,
-                                 splits, syntax)
+from kerascheck.analysis import (archives, downloads, generators, literal_labels, origins,
+                                 preprocessors, samples, splits, syntax)
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
@@ -29,10 +30,10 @@ if TYPE_CHECKING:
 PRESERVING_METHODS = {
     "astype", "reshape", "copy", "to_numpy", "squeeze", "flatten", "ravel", "transpose", "clip",
     "fillna", "dropna", "drop", "sample", "argmax", "round", "numpy", "batch", "shuffle",
-    "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch",
+    "prefetch", "cache", "repeat", "unbatch", "with_options", "padded_batch", "rebatch", "tolist",
     "swapaxes", "view", "expand_dims", "as_numpy_iterator", "infer_objects", "convert_dtypes",
     "rename", "reset_index", "set_index", "sort_index", "to_frame", "reindex", "sort_values",
-    "as_matrix",  # pandas < 1.0: the columns (all, or the ones named) as an array, rows kept
+    "to_list", "as_matrix",  # (as_matrix: pandas < 1.0; drop, sample of frames: samples.py)
 }
 # Methods that select part of the data: the result is other data than the rest.
 SELECTING_METHODS = {"take", "skip", "shard", "head", "tail", "pop", "filter", "query", "nlargest",
@@ -171,8 +172,10 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             if "labels" in kwargs and not (isinstance(kwargs["labels"], Const) and
                                            kwargs["labels"].value == "inferred"):
                 labels = None  # labels=None (no labels) or a list of the user's own labels
-            return DataVal(DataFact(source="images", is_dataset=True, labels=labels,
-                                    identity=("load", id(node)), node=node))
+            return DataVal(DataFact(source="images", is_dataset=True, labels=labels, node=node,
+                                    identity=archives.folder_identity(
+                                        analyzer, args, kwargs, "validation_split" not in kwargs)
+                                    or ("load", id(node))))
         if leaf in DATASET_LOADERS:
             return DataVal(DataFact(is_dataset=True, identity=("load", id(node)), node=node))
         if leaf == "ImageDataGenerator" or preprocessors.is_preprocessor(qualname, keras_name):
@@ -207,6 +210,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
+    if (archive := archives.opened(qualname, args, kwargs)) is not None:
+        return Instance(qualname, {"file": Const(archive)}, star, node)
+    archives.touched(analyzer, qualname, args, kwargs)  # shutil.copy(...): folders changed
     if qualname in origins.FILE_LISTINGS:  # the names of files on disk: loaded, not made up
         return DataVal(DataFact(identity=("load", id(node)), node=node))
     if qualname == "os.path.join" and args and all(
@@ -272,6 +278,9 @@ def method(receiver: Value, name: str, node: cst.Call, args, kwargs,
     data = receiver.data
     if name == "argmax":
         return _argmax(receiver)
+    if name in ("sample", "drop") and not data.is_dataset:  # rows drawn or dropped (KC505)
+        return samples.sample(receiver, node, args, kwargs, Const) if name == "sample" else \
+            samples.drop(receiver, node, args, kwargs, Const, Seq, analyzer.module.code_for_node)
     if name in PRESERVING_METHODS:
         return receiver
     if name in SELECTING_METHODS:
@@ -309,9 +318,15 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
                      analyzer: "Interpreter") -> Value | None:
     data_arg = _first(args, kwargs, "X", "x", "y")
     leaf = instance.class_name
+    if instance.qualname in archives.OPENERS:  # ``zipfile.ZipFile(name).extractall(folder)``
+        return archives.extracted(analyzer, instance.kwargs["file"].value, name, args, kwargs)
     if leaf == "ImageDataGenerator":
-        return DataVal(origins.generator_flow(instance, name, kwargs, node)) \
-            if name.startswith("flow") else None
+        if not name.startswith("flow"):
+            return None
+        fact, whole = origins.generator_flow(instance, name, kwargs, node), "validation_split" \
+            not in instance.kwargs and name == "flow_from_directory"
+        identity = archives.folder_identity(analyzer, args, kwargs, whole)  # (one download)
+        return DataVal(replace(fact, identity=identity) if identity else fact)
     if leaf in splits.FOLD_SPLITTERS:
         return Instance(f"{instance.qualname}.split", instance.kwargs, node=node) \
             if name == "split" else None
@@ -389,22 +404,8 @@ def _preserve(value: Value, node) -> Value:
         return value
     if isinstance(value, Seq) and value.exact:  # np.array([[0, 1], [1, 0]]): typed-in rows
         return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node,
-                                typed_ids=frozenset((0, 1)) if _zero_one_column(value) else None))
+                                typed_ids=origins.zero_one_ids(value)))
     return _fresh(node)
-
-
-def _zero_one_column(rows) -> bool:
-    """Whether typed-in rows are one column of 0s and 1s with both present
-    (``[[0], [1], [1], [0]]``, ``[0, 1, 1, 0]``): the two class ids of a binary problem."""
-    values = []
-    for row in rows.items:
-        if isinstance(row, Seq) and row.exact and len(row.items) == 1:
-            row = row.items[0]
-        if not isinstance(row, Const) or type(row.value) not in (int, float, bool) or \
-                row.value not in (0, 1):
-            return False
-        values.append(row.value)
-    return len(values) >= 4 and 0 in values and 1 in values
 
 
 def _scaled(value: Value, node) -> Value:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import libcst as cst
 
+    from kerascheck.analysis.tables import Tables
     from kerascheck.facts import ModelFact, StatisticsFitFact
 
 # The interpreter's abstract values (kerascheck.analysis.values) are named here only as ``Any``:
@@ -31,6 +32,7 @@ class Interpreter(Protocol):
     objects: dict[int, ObjectVal]  # id(model) -> the instance of a followed class
     parameter_models: set[int]  # id() of models handed to the helper being run
     scales_itself: bool  # the file defines a standardizing helper (KC401's local CSVs)
+    tables: Tables  # what the helper modules remember during the analysis
 
     def build_graph(self, model: ModelFact, output_values: list) -> None: ...
 

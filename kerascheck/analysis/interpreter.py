@@ -20,7 +20,7 @@ import libcst as cst
 
 from kerascheck.analysis import (
     branches, choices, dataflow, holders, loops, origins, own_statistics, preprocessors, project,
-    refits, rows, subclassing, wrappers,
+    refits, rows, subclassing, tables, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
@@ -58,8 +58,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self.parameter_models: set[int] = set()  # models passed into the helper being run
         self.scaled_in_place: set = set()  # identities of frames whose columns were rescaled
         self.scales_itself = origins.defines_scaling_helper(module)  # KC401's local CSVs
-        self._depth = 0
-        self._calls: dict[int, int] = {}
+        self._depth, self._calls = 0, {}  # (calls: id of a function -> how often it ran)
+        self.tables = tables.Tables()  # what the helper modules remember (analysis/tables.py)
         self._interpreted_functions: set[int] = set()
         self._pending_functions: list[tuple[cst.FunctionDef, Frame]] = []
         self.unattributed_evaluations: list[cst.Call] = []

@@ -15,12 +15,12 @@ def loop_value(analyzer, statement: cst.For, frame) -> Value:
     each item is not followed (``for m in [small, large]: m.compile(...)``), so the items leave
     what the analysis can see."""
     iterable = statement.iter
-    analyzer.__dict__.setdefault("loop_nodes", {})[id(statement)] = statement  # refits.py
+    analyzer.tables.loop_nodes[id(statement)] = statement  # refits.py
     enumerated = isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and \
         iterable.func.value == "enumerate" and len(iterable.args) == 1
     value = analyzer.eval(iterable.args[0].value if enumerated else iterable, frame)
     if splits.is_folds(value):
-        analyzer.__dict__.setdefault("fold_loops", {})[id(statement)] = (
+        analyzer.tables.fold_loops[id(statement)] = (
             id(value.node), value.qualname, value.kwargs.get("n_splits"))
         pair = Seq([DataVal(fact) for fact in splits.fold_indices(value)])
         return Seq([UNKNOWN_VALUE, pair]) if enumerated else pair

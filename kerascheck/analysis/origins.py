@@ -59,8 +59,10 @@ def synthetic_facts(qualname: str, node) -> list[DataFact]:
 # Well-known tables whose features already share one small scale: iris (centimetres, one order
 # of magnitude), Kaggle's Bioresponse (molecular descriptors given in [0, 1]), and tables named
 # after scikit-learn's two-dimensional toy makers (``make_moons``, ``make_circles``: points
-# within about [-1.2, 2.2]), saved to a CSV by a tutorial (``moons.csv``, ``circles.csv``).
-_ONE_SCALE_TABLES = ("iris", "bio_train", "bio_test", "bioresponse", "moons", "circles")
+# within about [-1.2, 2.2]), saved to a CSV by a tutorial (``moons.csv``, ``circles.csv``), and
+# UCI's sonar table (``sonar.all-data``: 60 band energies, each in [0, 1] as the data set says).
+_ONE_SCALE_TABLES = ("iris", "bio_train", "bio_test", "bioresponse", "moons", "circles",
+                     "sonar")
 _LOCAL_FILE = re.compile(r"""^[rbuf]*["'](?:\.{1,2}/)*[\w.-]+\.(?:csv|tsv|txt)["']$""",
                          re.IGNORECASE)
 
@@ -332,3 +334,20 @@ def drawn_shape(qualname: str, leaf: str, args, kwargs) -> tuple | None:
 
 def one_per_sample(shape: tuple | None) -> bool:
     return shape is not None and len(shape) >= 1 and shape[1:] in ((), (1,))
+
+
+def zero_one_ids(rows) -> frozenset | None:
+    """The class ids ``{0, 1}`` when typed-in rows are one column of 0s and 1s with both present
+    (``[[0], [1], [1], [0]]``, ``[0, 1, 1, 0]``): the two class ids of a binary problem; else None.
+    ``rows``: an exact ``Seq`` of values, read by their fields (``items``, ``exact``,
+    ``Const.value``) as in :func:`drawn_shape`."""
+    values = []
+    for row in rows.items:
+        items = getattr(row, "items", None) if getattr(row, "exact", False) else None
+        if isinstance(items, list) and len(items) == 1:
+            row = items[0]
+        value = getattr(row, "value", None)
+        if type(value) not in (int, float, bool) or value not in (0, 1):
+            return None
+        values.append(value)
+    return frozenset((0, 1)) if len(values) >= 4 and 0 in values and 1 in values else None

@@ -33,8 +33,8 @@ _STANDARDIZERS = {"sklearn.preprocessing.scale": "scale", "sklearn.preprocessing
 
 
 def _table(analyzer) -> dict:
-    """What each statistic value was computed from (kept on the running analyzer)."""
-    return analyzer.__dict__.setdefault("_own_statistic_of", {})
+    """What each statistic value was computed from (analysis/tables.py)."""
+    return analyzer.tables.own_statistic_of
 
 
 def over_rows(axis) -> bool:
@@ -135,14 +135,14 @@ def record(analyzer, data: DataVal, node, estimator: str, expression=None,
                                     _named_held_out(expression))
     # ``(X - mean) / std``, ``X -= mean`` then ``X /= std``: one scaling of one data set,
     # reported once, where it starts
-    earlier = analyzer.__dict__.setdefault("_statistics_fit_of", {})
+    earlier = analyzer.tables.statistics_fit_of
     key = ("own", identity)
     if key in earlier and earlier[key] in analyzer.statistics_fits:
         earlier[key].held_out = earlier[key].held_out or held_out
         return
     earlier[key] = StatisticsFitFact(node=node, data_identity=identity, estimator=estimator,
                                      held_out=held_out)
-    analyzer.__dict__.setdefault("_own_fits", set()).add(id(earlier[key]))
+    analyzer.tables.own_fits.add(id(earlier[key]))
     analyzer.statistics_fits.append(earlier[key])
 
 

@@ -97,8 +97,8 @@ def record_statistics_fit(analyzer, instance, data_arg, node: cst.Call) -> None:
     fit = StatisticsFitFact(node=node, data_identity=identity, estimator=instance.class_name,
                             held_out=refit or is_held_out(identity))
     # ``scaler.fit(X)`` then ``scaler.fit_transform(X)``: the same statistics learned again, one
-    # root cause; the later fit is the one the scaler holds (kept on the running analyzer)
-    earlier = analyzer.__dict__.setdefault("_statistics_fit_of", {})
+    # root cause; the later fit is the one the scaler holds (analysis/tables.py)
+    earlier = analyzer.tables.statistics_fit_of
     key = (id(instance), identity)
     if key in earlier and earlier[key] in analyzer.statistics_fits:
         analyzer.statistics_fits.remove(earlier[key])
@@ -128,7 +128,7 @@ def _scaled_by_itself(analyzer, fit) -> bool:
     nothing holds those statistics but the scaled result, so only a split of scaled data is a
     split of what they scaled (``print((X - X.mean()) / X.std())`` then a split of the raw
     ``X`` leaks nothing)."""
-    return id(fit) in analyzer.__dict__.get("_own_fits", ())
+    return id(fit) in analyzer.tables.own_fits
 
 
 def is_part(identity) -> bool:
@@ -177,8 +177,7 @@ def record_row_cut(analyzer, value, node: cst.Subscript) -> None:
     cut = _row_cut(node, analyzer.module) if identity is not None else None
     if cut is None:
         return
-    # kept on the running analyzer: one table per analysis (interpreter.py has no room left)
-    cuts = analyzer.__dict__.setdefault("_row_cuts", {})
+    cuts = analyzer.tables.row_cuts  # one table per analysis (analysis/tables.py)
     seen = cuts.setdefault(identity, set())
     seen.add(cut)
     other = ("tail" if cut[0] == "head" else "head", cut[1])
@@ -187,7 +186,7 @@ def record_row_cut(analyzer, value, node: cst.Subscript) -> None:
     for fit in analyzer.statistics_fits:
         if fit.later_split is None and not is_part(fit.data_identity) and \
                 derived_from(identity, fit.data_identity,
-                             analyzer.__dict__.get("_filled_from", {})) and (
+                             analyzer.tables.filled_from) and (
                     not _scaled_by_itself(analyzer, fit) or value.data.scaled):
             fit.later_split = node
 

@@ -38,8 +38,8 @@ _FORWARD_SPLITTERS = {"TimeSeriesSplit", "PredefinedSplit"}
 
 def mark_reused_models(analyzer) -> None:
     """Mark the evaluations of models fit fold after fold in a loop they were not built in."""
-    loops = analyzer.__dict__.get("loop_nodes", {})
-    folds = analyzer.__dict__.get("fold_loops", {})
+    loops = analyzer.tables.loop_nodes
+    folds = analyzer.tables.fold_loops
     if not loops:
         return
     for model in analyzer.models:

@@ -32,10 +32,9 @@ CASTS = {"tensorflow.cast", "tensorflow.dtypes.cast"}
 
 
 def _tables(analyzer) -> tuple[set, set]:
-    """The identities of decoded 8-bit images and of converted unit-range images (kept on the
-    running analyzer)."""
-    return (analyzer.__dict__.setdefault("_decoded_pixels", set()),
-            analyzer.__dict__.setdefault("_unit_range", set()))
+    """The identities of decoded 8-bit images and of converted unit-range images
+    (analysis/tables.py)."""
+    return analyzer.tables.decoded_pixels, analyzer.tables.unit_range
 
 
 def _data(value) -> DataFact | None:

@@ -59,7 +59,7 @@ def fill(analyzer, owner: DataVal, value: Value, frame) -> None:
     learned = _vocabulary_of(value.data.identity)
     if learned is not None and _rows_of(analyzer, owner, frame) not in learned:
         return
-    filled = analyzer.__dict__.setdefault("_filled_from", {})
+    filled = analyzer.tables.filled_from
     filled.setdefault(owner.data.identity, set()).add(value.data.identity)
 
 

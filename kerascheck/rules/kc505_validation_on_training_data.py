@@ -2,87 +2,22 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
+from kerascheck.analysis.archives import second_download
 from kerascheck.analysis.directory_splits import mismatched_subsets
-from kerascheck.analysis.generators import YIELDED_BY
-from kerascheck.analysis.origins import BUILT, ignores_arguments
+from kerascheck.analysis.origins import ignores_arguments
+from kerascheck.analysis.samples import shared_with_sample
+from kerascheck.analysis.validation_rows import (
+    built_alike,
+    from_a_data_source,
+    node_with_id,
+    over_one_loader,
+    same_expression,
+    slice_of,
+    split_off,
+)
 from kerascheck.facts import DataFact, FileFacts, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow, random_label_data
 from kerascheck.rules.base import Rule
-
-
-def slice_of(identity, whole) -> bool:
-    """Whether ``identity`` is ``whole`` itself or a slice of it (``x_train[:100]``)."""
-    while identity != whole:
-        if not (isinstance(identity, tuple) and len(identity) == 3 and identity[1] == "slice"):
-            return False
-        identity = identity[0]
-    return True
-
-
-def split_off(identity, whole) -> bool:
-    """Whether ``identity`` is the held-out half of a ``train_test_split`` of ``whole`` (or of a
-    slice of it), or a slice of such a half: ``x_test`` next to ``fit(x, ...)``. Split identities
-    are ``("split", parent, "train" | "test", split call, position)`` (analysis/dataflow.py)."""
-    while isinstance(identity, tuple) and len(identity) == 3 and identity[1] == "slice":
-        identity = identity[0]
-    return isinstance(identity, tuple) and len(identity) == 5 and identity[0] == "split" and \
-        identity[2] == "test" and slice_of(identity[1], whole)
-
-
-def built_alike(identity) -> bool:
-    """Whether an identity is a dataset class's instance keyed by what it was built from
-    (analysis/subclassing.py): two such instances built alike are one data."""
-    return isinstance(identity, tuple) and identity[:1] == (BUILT,)
-
-
-def from_a_data_source(data: DataFact) -> bool:
-    """Whether the data was loaded (a file, a dataset) or split from loaded data: a literal
-    handful of rows or random numbers are a demonstration, not a training run (RULES.md)."""
-    if data.source is not None:
-        return True
-    identity = data.identity
-    while isinstance(identity, tuple) and identity:
-        if identity[0] in ("load", "split", BUILT):  # BUILT: a Sequence of the user's
-            return True
-        if ignores_arguments(identity):  # what the helper made inside, whatever it was given
-            identity = identity[2]
-            continue
-        identity = identity[0] if isinstance(identity[0], tuple) else (
-            identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
-    return False
-
-
-def over_one_loader(fit) -> bool:
-    """Whether the training and validation datasets are ``from_generator`` over closures made
-    from the very same loader object (analysis/generators.py), not made up."""
-    train, validation = fit.x, fit.validation_x
-    return isinstance(train, DataFact) and isinstance(validation, DataFact) and \
-        isinstance(train.identity, tuple) and train.identity[:1] == (YIELDED_BY,) and \
-        validation.identity == train.identity and not train.synthetic
-
-
-def _code(node) -> str:
-    return cst.Module([]).code_for_node(node).strip()
-
-
-def same_expression(validation_node, x_node) -> bool:
-    """Whether the validation inputs are spelled as the training inputs, or a subscript of them.
-
-    The data identities already say so; the spelling confirms it, so that two calls of one
-    helper (``make_dataset(train)``, ``make_dataset(val)``) are never taken for one value."""
-    if validation_node is None or x_node is None:
-        return False
-    if isinstance(validation_node, cst.Tuple) and validation_node.elements:
-        validation_node = validation_node.elements[0].value
-    wanted = _code(x_node)
-    while True:
-        if _code(validation_node) == wanted:
-            return True
-        if not isinstance(validation_node, cst.Subscript):
-            return False
-        validation_node = validation_node.value
 
 
 class ValidationOnTrainingData(Rule):
@@ -112,7 +47,19 @@ class ValidationOnTrainingData(Rule):
     object the training dataset reads (`from_generator(batches_of(train_loader))` twice),
     also in a training helper that is given the model as a parameter (the data is what it is,
     whatever the model; `validation_data=` says the fit is Keras'). Loaders the analysis does
-    not know, and a generator function of the module itself, are not judged.
+    not know, and a generator function of the module itself, are not judged. Also training
+    rows drawn at random from a frame (`frame.sample(frac=0.3)`) that the validation rows are
+    picked from too, without regard to the draw (the test half of a split of that frame, a
+    slice of it, another sample, the frame itself): about that share of the validation rows
+    are training rows. Reported at the draw. A share below a twentieth, a share or a row count
+    that is not a literal, and the rows left after dropping the drawn ones
+    (`frame.drop(sample.index)`) are not judged. Also a validation image folder filled from a
+    second download of the training archive: a notebook's `!wget URL -O train.zip` and
+    `!wget URL -O valid.zip` of one literal URL, each extracted
+    (`zipfile.ZipFile(name).extractall(folder)`, `!unzip name -d folder`) into the folder a
+    directory reader reads. Reported at the second download. A name or URL not written out, a
+    folder filled or changed by anything else (a shell cell, `!cp`, `shutil`), and a reader of
+    part of a folder (`subset=`, `classes=`) are not judged.
 
     ## Why is this bad?
     The validation score is there to say how the model does on data it has not seen. Data that
@@ -237,8 +184,34 @@ def train(model, train_batches, val_batches, epochs=10):
               validation_data=val_set.repeat(),  # expect: KC505
               validation_steps=len(val_batches))
 """,
+        # a random tenth of a table trained on, validated on the test half of its split
+        """
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+table = pd.read_csv("claims.csv")
+x_fit, x_val, y_fit, y_val = train_test_split(table[["age", "amount"]].values / 100.0,
+                                              table["fraud"].values, test_size=0.2)
+tenth = table.sample(frac=0.1)  # expect: KC505
+model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(tenth[["age", "amount"]].values / 100.0, tenth["fraud"].values,
+          validation_data=(x_val, y_val))
+""",
     )
     valid = (
+        # rows drawn at random for training, the rest of them for validation
+        """
+import pandas as pd
+from tensorflow import keras
+table = pd.read_csv("claims.csv")
+train_rows = table.sample(frac=0.8, random_state=1)
+val_rows = table.drop(train_rows.index)
+model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(train_rows[["age", "amount"]].values / 100.0, train_rows["fraud"].values,
+          validation_data=(val_rows[["age", "amount"]].values / 100.0, val_rows["fraud"].values))
+""",
         # non-overlapping slices, a split, and the loaded test half
         """
 import keras
@@ -347,7 +320,7 @@ def train_from(model, train_folder, val_folder):
 
     def check_file(self, facts: FileFacts):
         for model in facts.models:
-            yield from self.check_model(model)
+            yield from self.check_model(model, facts.module)
         for fit in facts.parameter_fits:  # a helper's model: only the one loader is judged
             if over_one_loader(fit):
                 yield self.loader_finding(fit)
@@ -368,7 +341,7 @@ def train_from(model, train_folder, val_folder):
             "`from_generator` calls are given the very same loader object), so the validation "
             "score measures memory; build the validation dataset from the validation loader")
 
-    def check_model(self, model: ModelFact):
+    def check_model(self, model: ModelFact, module=None):
         for fit in model.fits:
             train, validation = fit.x, fit.validation_x
             if over_one_loader(fit):
@@ -406,6 +379,32 @@ def train_from(model, train_folder, val_folder):
                     "The validation data was split off the data this `fit()` trains on: the "
                     "model is fit on all the rows, the held-out ones included, so the "
                     "validation score measures memory; fit on the training half of the split")
+            elif (shared := shared_with_sample(train.identity, validation.identity)) is not None:
+                yield self.sample_finding(fit, shared, module)
+            elif (again := second_download(train.identity, validation.identity)) is not None:
+                validation_node = fit.validation_node or fit.node
+                yield self.finding(
+                    node_with_id(module, again) or validation_node,
+                    f"The validation folder is filled from a second download of the training "
+                    f"archive (`{train.identity[1]}`), so the validation images are the "
+                    f"training images and the validation score measures memory; download the "
+                    f"validation archive",
+                    related=[(validation_node, "the validation data read from that folder")])
+
+    def sample_finding(self, fit, shared, module):
+        """Training rows drawn at random from a frame the validation rows come from: reported
+        at the ``sample`` call when the linted file makes it (where the fix goes)."""
+        share, call = shared
+        drawn = node_with_id(module, call)
+        validation = fit.validation_node or fit.node
+        return self.finding(
+            drawn or validation,
+            f"The training rows are a random sample ({share:.0%}) of a frame the validation "
+            f"rows also come from, so about {share:.0%} of the validation rows are training "
+            f"rows and the validation score partly measures memory; draw the training sample "
+            f"from the training split only",
+            related=[(validation, "the validation data, rows of the same frame")] if drawn
+            else ())
 
     def prove(self, subject=None):
         """Memorize random labels; validate on a slice of the training rows and on new rows.

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
+from kerascheck.analysis.archives import READING_COMMANDS, shell_comment
 from kerascheck.diagnostics import Diagnostic
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -160,6 +161,7 @@ def _is_automagic(line: str) -> bool:
 # ``%%px``, options and all) on the engines, where a notebook that drives a cluster keeps its
 # whole program (imports, model, fit) in ``%%px`` cells; the cells are read as one program.
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun", "px")
+SHELL_CELL_MAGICS = ("bash", "sh", "script", "system", "!")
 
 
 def mask_ipython(source: str) -> str:
@@ -170,22 +172,41 @@ def mask_ipython(source: str) -> str:
     first = lines[0].strip() if lines else ""
     if first.startswith("%%"):
         magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
+        if magic in SHELL_CELL_MAGICS:  # a shell cell may change any file: the analysis is told
+            return "\n".join([f"pass  {shell_comment(first)}", *("" for _ in lines[1:])])
         if magic not in PYTHON_CELL_MAGICS:
-            return "\n".join("" for _ in lines)  # %%bash, %%writefile...: not run as Python
+            return "\n".join("" for _ in lines)  # %%writefile, %%html...: not run as Python
         lines = ["", *lines[1:]]
     masked = []
     scanner = _LineScanner()
     continuing_magic = False
-    for line in lines:
+    for number, line in enumerate(lines):
         if continuing_magic or (scanner.at_statement_start() and (
                 _IPYTHON_LINE.match(line) or _is_automagic(line))):
             indent = line[:len(line) - len(line.lstrip())]
-            masked.append("" if continuing_magic else f"{indent}pass")
+            masked.append("" if continuing_magic else f"{indent}pass{_download(lines, number)}")
             continuing_magic = line.rstrip().endswith("\\")
             continue
         masked.append(line)
         scanner.feed(line)
     return "\n".join(masked)
+
+
+def _download(lines: list[str], number: int) -> str:
+    """For a shell line (``!wget URL -O file``, ``!unzip file -d folder``, ``!cp ...``), its
+    command as a comment the analysis reads (analysis/archives.py: which folder holds which
+    download); else nothing."""
+    command = lines[number].strip()
+    if command.startswith(("%system ", "%sx ")):
+        command = "!" + command  # (read as a command the analysis does not know)
+    words = command[1:].split(maxsplit=1)
+    if not command.startswith("!") or command.startswith("!!") or not words or \
+            words[0] in READING_COMMANDS:
+        return ""
+    while command.endswith("\\") and number + 1 < len(lines):
+        number += 1
+        command = command[:-1] + " " + lines[number].strip()
+    return "  " + shell_comment(command[1:])
 
 
 class _LineScanner:

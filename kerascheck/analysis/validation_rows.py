@@ -1,0 +1,104 @@
+"""Whether a fit's validation data is its training data, rows of it, or the held-out half of a
+split of it, read off the data identities (analysis/dataflow.py) and the spelling of the two
+arguments (KC505). Rows drawn at random from a frame are judged in :mod:`.samples`."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerascheck.analysis.archives import DOWNLOADED
+from kerascheck.analysis.generators import YIELDED_BY
+from kerascheck.analysis.origins import BUILT, ignores_arguments
+from kerascheck.analysis.samples import SAMPLE
+from kerascheck.facts import DataFact
+
+
+def slice_of(identity, whole) -> bool:
+    """Whether ``identity`` is ``whole`` itself or a slice of it (``x_train[:100]``), or rows
+    drawn from it at random (``frame.sample(frac=0.2)``, analysis/samples.py)."""
+    while identity != whole:
+        if not (isinstance(identity, tuple) and (
+                len(identity) == 3 and identity[1] == "slice" or
+                len(identity) == 4 and identity[1] == SAMPLE)):
+            return False
+        identity = identity[0]
+    return True
+
+
+def split_off(identity, whole) -> bool:
+    """Whether ``identity`` is the held-out half of a ``train_test_split`` of ``whole`` (or of a
+    slice of it), or a slice of such a half: ``x_test`` next to ``fit(x, ...)``. Split identities
+    are ``("split", parent, "train" | "test", split call, position)`` (analysis/dataflow.py)."""
+    while isinstance(identity, tuple) and len(identity) == 3 and identity[1] == "slice":
+        identity = identity[0]
+    return isinstance(identity, tuple) and len(identity) == 5 and identity[0] == "split" and \
+        identity[2] == "test" and slice_of(identity[1], whole)
+
+
+def built_alike(identity) -> bool:
+    """Whether an identity is a dataset class's instance keyed by what it was built from
+    (analysis/subclassing.py): two such instances built alike are one data."""
+    return isinstance(identity, tuple) and identity[:1] == (BUILT,)
+
+
+def from_a_data_source(data: DataFact) -> bool:
+    """Whether the data was loaded (a file, a dataset) or split from loaded data: a literal
+    handful of rows or random numbers are a demonstration, not a training run (RULES.md)."""
+    if data.source is not None:
+        return True
+    identity = data.identity
+    while isinstance(identity, tuple) and identity:
+        if identity[0] in ("load", "split", BUILT, DOWNLOADED):  # BUILT: a Sequence of the user's
+            return True
+        if ignores_arguments(identity):  # what the helper made inside, whatever it was given
+            identity = identity[2]
+            continue
+        identity = identity[0] if isinstance(identity[0], tuple) else (
+            identity[1] if len(identity) > 1 and isinstance(identity[1], tuple) else None)
+    return False
+
+
+def over_one_loader(fit) -> bool:
+    """Whether the training and validation datasets are ``from_generator`` over closures made
+    from the very same loader object (analysis/generators.py), not made up."""
+    train, validation = fit.x, fit.validation_x
+    return isinstance(train, DataFact) and isinstance(validation, DataFact) and \
+        isinstance(train.identity, tuple) and train.identity[:1] == (YIELDED_BY,) and \
+        validation.identity == train.identity and not train.synthetic
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node).strip()
+
+
+def same_expression(validation_node, x_node) -> bool:
+    """Whether the validation inputs are spelled as the training inputs, or a subscript of them.
+
+    The data identities already say so; the spelling confirms it, so that two calls of one
+    helper (``make_dataset(train)``, ``make_dataset(val)``) are never taken for one value."""
+    if validation_node is None or x_node is None:
+        return False
+    if isinstance(validation_node, cst.Tuple) and validation_node.elements:
+        validation_node = validation_node.elements[0].value
+    wanted = _code(x_node)
+    while True:
+        if _code(validation_node) == wanted:
+            return True
+        if not isinstance(validation_node, cst.Subscript):
+            return False
+        validation_node = validation_node.value
+
+
+def node_with_id(module, wanted: int):
+    """The node of ``module`` that is the object ``wanted`` (an id kept in a data identity)."""
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def on_visit(self, node) -> bool:
+            if id(node) == wanted:
+                found.append(node)
+            return not found
+
+    if module is not None:
+        module.visit(Finder())
+    return found[0] if found else None
