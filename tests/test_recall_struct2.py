@@ -307,3 +307,43 @@ model.fit(X, y, nb_epoch=10, batch_size=10)
     assert sorted((d.line, d.code) for d in diagnostics) == [
         (3, "KC601"), (5, "KC201"), (5, "KC602"), (6, "KC602"), (7, "KC602"), (9, "KC304"),
         (10, "KC501"), (10, "KC602")]
+
+
+def test_a_functional_model_given_keras1_input_and_output_names_is_judged():
+    """``Model(input=..., output=...)``: standalone Keras 2 renamed both to ``inputs``/``outputs``
+    for the caller (its legacy interfaces); the model is judged as any functional model."""
+    check("""
+import keras
+from keras.layers import Input, Dense
+from keras.models import Model
+features = Input(shape=(16,))
+hidden = Dense(24)(features)  # expect: KC201
+hidden = Dense(24)(hidden)
+probabilities = Dense(3, activation="softmax")(hidden)
+model = Model(input=features, output=probabilities)
+model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))  # expect: KC305
+""")
+
+
+def test_a_loss_object_named_in_compile_is_reported_where_it_is_built():
+    """``loss = CategoricalCrossentropy(from_logits=True)`` then ``compile(loss=loss)``: the
+    finding (and its fix) sits on the constructor, where ``from_logits=`` is written."""
+    check("""
+import tensorflow as tf
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=(16,)),
+    tf.keras.layers.Dense(24, activation="relu"),
+    tf.keras.layers.Dense(3, activation="softmax"),
+])
+loss = tf.keras.losses.CategoricalCrossentropy(  # expect: KC305
+    from_logits=True)
+model.compile(optimizer="adam", loss=loss)
+""")
+    [diagnostic] = lint("""
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(16,)), tf.keras.layers.Dense(3, activation="softmax")])
+loss = tf.keras.losses.CategoricalCrossentropy(from_logits=True)
+model.compile(optimizer="adam", loss=loss)
+""")
+    assert (diagnostic.code, diagnostic.line) == ("KC305", 4)
+    assert diagnostic.fix is not None and "from_logits" in diagnostic.fix.message

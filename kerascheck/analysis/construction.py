@@ -202,7 +202,8 @@ class ModelConstruction:
             model.input_declared = first.declares_input  # False or UNKNOWN
 
     def make_functional(self, node: cst.Call, args, kwargs) -> Value:
-        outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+        # ``output=``: the Keras 1 name standalone Keras 2 still took (legacy interfaces)
+        outputs = kwargs.get("outputs", kwargs.get("output", args[1] if len(args) > 1 else None))
         model = ModelFact(kind="functional", node=node, input_declared=True)
         output_values = outputs.items if isinstance(outputs, Seq) else [outputs]
         if outputs is None or not all(isinstance(v, TensorVal) for v in output_values):

@@ -237,7 +237,10 @@ def loss_fact(value: Value, node=None) -> LossFact:
             logits = from_logits.value if isinstance(from_logits, Const) else UNKNOWN
             if value.has_star_kwargs and "from_logits" not in value.kwargs:
                 logits = UNKNOWN
-            return LossFact(normalize_loss(value.class_name), logits, node)
+            # a loss object named in compile() is located at its constructor, where its class
+            # and from_logits= are written (as an optimizer's learning rate, KC603)
+            built = value.node if isinstance(node, cst.Name) and value.node is not None else node
+            return LossFact(normalize_loss(value.class_name), logits, built)
     return LossFact(UNKNOWN, UNKNOWN, node)
 
 
