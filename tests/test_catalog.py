@@ -425,6 +425,30 @@ b = Embedding(input_dim=100, output_dim=32)
     assert found(code) == [(3, "KC602")]
 
 
+def test_keras1_names_of_a_functional_models_ends_are_removed_arguments():
+    """``Model(input=, output=)``: Keras 3 raises ValueError and tf.keras TypeError (checked
+    with Keras 3.15.1 and tf_keras 2.21); standalone Keras 2 renamed them for the caller, so
+    TensorFlow 1 code importing ``keras`` is left alone, and the current names are silent."""
+    code = """
+import keras
+from tensorflow.keras import Model
+features = keras.Input(shape=(8,))
+scores = keras.layers.Dense(1, activation="sigmoid")(features)
+a = keras.Model(input=features, output=scores)
+b = keras.models.Model(inputs=features, outputs=scores)
+c = Model(features, scores)
+d = Model(inputs=features, output=scores)
+"""
+    assert found(code, select=("KC602",)) == [(6, "KC602"), (6, "KC602"), (9, "KC602")]
+    [renamed] = lint("import keras\nm = keras.Model(inputs=i, output=o)\n", select=("KC602",))
+    assert renamed.fix.applicability == "safe" and "`outputs=`" in renamed.message
+    from kerascheck.engine import lint_source
+    from kerascheck.settings.config import Config
+
+    under_tf1 = lint_source(code, "example.py", Config(select=("KC602",), target_version="tf1"))
+    assert [(d.line, d.code) for d in under_tf1.diagnostics] == [(9, "KC602")]
+
+
 def test_kc602_renames_are_safe_fixes_and_decay_has_none():
     diagnostics = lint("import keras\nopt = keras.optimizers.SGD(lr=0.1, decay=0.01)\n",
                        select=("KC602",))

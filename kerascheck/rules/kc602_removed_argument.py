@@ -33,10 +33,10 @@ def _is_layer(call: KerasCallFact) -> bool:
 def _honored_in_tf1(old: str, call: KerasCallFact) -> bool:
     """Keras 1 spellings the Keras 2 of TensorFlow 1 still took, after a warning: ``fit``'s
     ``nb_epoch=`` in standalone Keras 2 and in TF 1's ``tf.keras`` ("Legacy support" in their
-    ``fit``), ``init=`` and ``output_dim=`` in standalone Keras 2 only (its legacy layer
-    interfaces; ``tf.keras`` layers reject unknown keywords)."""
-    return old == "nb_epoch" or old in ("init", "output_dim") and call.qualname.startswith(
-        "keras.")
+    ``fit``), ``init=``, ``output_dim=`` and ``Model``'s ``input=``/``output=`` in standalone
+    Keras 2 only (its legacy interfaces; ``tf.keras`` rejects unknown keywords)."""
+    return old == "nb_epoch" or old in ("init", "output_dim", "input", "output") and \
+        call.qualname.startswith("keras.")
 
 
 def removed_arguments(call: KerasCallFact):
@@ -56,6 +56,9 @@ def removed_arguments(call: KerasCallFact):
         found.append(("init", "kernel_initializer", "raises ValueError (tf_keras TypeError)"))
     if call.callee in _UNITS_LAYERS and "output_dim" in call.arguments:
         found.append(("output_dim", "units", "raises TypeError (so does tf_keras)"))
+    if call.callee == "models.Model":  # Keras 1's names for a functional model's ends
+        found.extend((old, f"{old}s", "raises ValueError (tf_keras TypeError)")
+                     for old in ("input", "output") if old in call.arguments)
     return found
 
 
@@ -71,11 +74,15 @@ class RemovedArgument(Rule):
     | `init=` | layers | `kernel_initializer=` | `ValueError` | `TypeError` |
     | `output_dim=` | `Dense`, `LSTM`, `GRU`, `SimpleRNN` | `units=` | `TypeError` | `TypeError` |
     | `decay=` | optimizers | a `LearningRateSchedule` | ignored after a warning | `ValueError` |
+    | `input=`, `output=` | `Model(...)` | `inputs=`, `outputs=` | `ValueError` | `TypeError` |
 
     Legacy optimizers (`tf.keras.optimizers.legacy`) still accept `lr` and `decay` and are not
     reported; `Embedding(output_dim=...)` is current API. Under `target-version = "keras2"`
     `lr=` and `decay=` are not reported (Keras 2 honored them through TensorFlow 2.10, and its
-    legacy optimizers still do); the Keras 1 names fail there too and stay reported.
+    legacy optimizers still do); the Keras 1 names fail there too and stay reported. Under
+    `target-version = "tf1"` the Keras 1 names standalone Keras 2 still took after a warning
+    (`nb_epoch=`; `init=`, `output_dim=`, `Model(input=, output=)` from `keras`, not `tf.keras`)
+    are not reported.
 
     ## Why is this bad?
     These names come from Keras 1 and 2 tutorials. Keras 3 rejects the renamed ones outright, so
@@ -107,14 +114,14 @@ class RemovedArgument(Rule):
     ```
 
     ## Fix safety
-    Safe for the renames (`lr`, `nb_epoch`, `init`, `output_dim`): the new keyword means what
-    the old one meant, and the old call could not run. `decay=` has no automatic fix: the
-    equivalent schedule (`InverseTimeDecay`) has to be written by hand.
+    Safe for the renames (`lr`, `nb_epoch`, `init`, `output_dim`, `input`, `output`): the new
+    keyword means what the old one meant, and the old call could not run. `decay=` has no
+    automatic fix: the equivalent schedule (`InverseTimeDecay`) has to be written by hand.
 
     ## Runtime evidence
-    The proof passes each removed argument to Keras 3: `Adam(lr=...)` and `Dense(init=...)` raise
-    `ValueError`, `Dense(output_dim=...)` and `fit(nb_epoch=...)` raise `TypeError`, and
-    `SGD(decay=...)` only warns, leaving the learning rate unchanged after training steps.
+    The proof passes each removed argument to Keras 3: `Adam(lr=...)`, `Dense(init=...)` and
+    `Model(input=..., output=...)` raise `ValueError`, `Dense(output_dim=...)` and
+    `fit(nb_epoch=...)` raise `TypeError`, and `SGD(decay=...)` only warns, leaving the learning rate unchanged after training steps.
 
     ## References
     - Keras 3 release notes and the migration guide "Migrating from Keras 2 to Keras 3".
@@ -148,6 +155,14 @@ from keras.models import Sequential
 from keras.layers import Dense
 model = Sequential()
 model.add(Dense(12, input_dim=8, init='uniform', activation='relu'))  # expect: KC602
+""",
+        # Keras 1's names for a functional model's inputs and outputs
+        """
+from keras.layers import Input, Dense
+from keras.models import Model
+features = Input(shape=(8,))
+model = Model(input=features,  # expect: KC602
+              output=Dense(1, activation="sigmoid")(features))  # expect: KC602
 """,
     )
     valid = (
@@ -215,6 +230,8 @@ trainer.fit(X, y, nb_epoch=3)
             "Dense(1, init='uniform')": _exception(lambda: keras.layers.Dense(1, init="uniform")),
             "Dense(output_dim=1)": _exception(lambda: keras.layers.Dense(output_dim=1)),
             "fit(nb_epoch=1)": _exception(lambda: model.fit(x, y, nb_epoch=1, verbose=0)),
+            "Model(input=..., output=...)": _exception(
+                lambda: keras.Model(input=model.inputs, output=model.outputs)),
         }
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -236,8 +253,9 @@ trainer.fit(X, y, nb_epoch=3)
         measurements["good: learning_rate=, kernel_initializer=, units=, epochs="] = \
             "run" if good is None else f"{good[0]}: {good[1]}"
         return Evidence(code=self.code, verdict=verdict,
-                        summary="Keras 3 rejects lr, init, output_dim and nb_epoch, and ignores "
-                                "decay: the learning rate stays 0.1 after training.",
+                        summary="Keras 3 rejects lr, init, output_dim, nb_epoch and Model's "
+                                "input/output, and ignores decay: the learning rate stays 0.1 "
+                                "after training.",
                         measurements=measurements)
 
 
