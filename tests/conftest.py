@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import textwrap
@@ -53,3 +54,17 @@ def found_beside_api(code: str) -> list[tuple[int, str]]:
 def check_expected_beside_api(code: str) -> None:
     """The snippet's findings (beside KC601/KC602) are exactly its ``# expect:`` marks."""
     assert found_beside_api(code) == sorted(expected_lines(code))
+
+
+async def published(client, condition, seconds: float = 60.0) -> None:
+    """Wait until ``condition()`` holds for what the language server has published to
+    ``client`` (pytest-lsp's ``client.diagnostics``). ``wait_for_notification`` hands a
+    notification only to a waiter registered before it is read, and two notifications read
+    from one chunk of the pipe leave a second waiter waiting for ever, so a test that expects
+    several publications polls the published state instead (failing after ``seconds``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"the server did not publish what the test awaits in {seconds} s")
+        await asyncio.sleep(0.02)

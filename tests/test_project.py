@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from conftest import published
 from lsprotocol import types
 
 from kerascheck.engine import lint_file, lint_source
@@ -292,9 +293,8 @@ async def test_server_follows_imports_and_the_unsaved_text_of_the_imported_modul
         text_document=types.VersionedTextDocumentIdentifier(uri=model, version=2),
         content_changes=[types.TextDocumentContentChangeWholeDocument(
             text=BUILDER + 'build_model = REGISTRY["dense"]\n')]))
-    for _ in range(2):  # model.py's own diagnostics, then train.py's
-        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    assert list(client.diagnostics[train]) == []
+    # model.py's own diagnostics, then train.py's
+    await published(client, lambda: list(client.diagnostics[train]) == [])
 
 
 def test_a_subclass_and_a_dotted_package_import(tmp_path):

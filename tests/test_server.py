@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from conftest import published
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "kerascheck", "server"])
@@ -197,8 +198,7 @@ async def test_a_notebooks_cells_are_linted_together_and_fixed_in_their_cell(ses
             types.TextDocumentItem(uri=uri, language_id="python" if kind == 2 else "markdown",
                                    version=1, text=text)
             for uri, kind, text in zip(uris, kinds, cells)]))
-    while uris[2] not in session.client.diagnostics:
-        await session.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await published(session.client, lambda: uris[2] in session.client.diagnostics)
     [diagnostic] = session.client.diagnostics[uris[2]]
     assert diagnostic.code == "KC301" and diagnostic.range.start.line == 2
     actions = await session.client.text_document_code_action_async(types.CodeActionParams(
@@ -231,12 +231,11 @@ async def test_the_editors_settings_select_and_ignore_and_change_live(session):
     session.client.set_configuration({"ignore": ["KC602"]}, section="kerascheck")
     session.client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings=None))
-    # both open files are linted again and pushed, in the order they were opened
-    await session.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    await session.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    uri = (session.root / "model.py").as_uri()
-    assert [d.code for d in session.client.diagnostics[uri]] == ["KC301"]
-    assert list(session.client.diagnostics[(session.root / "opt.py").as_uri()]) == []
+    # both open files are linted again and pushed
+    model, opt = (session.root / "model.py").as_uri(), (session.root / "opt.py").as_uri()
+    diagnostics = session.client.diagnostics
+    await published(session.client, lambda: [d.code for d in diagnostics[model]] == ["KC301"]
+                    and list(diagnostics[opt]) == [])
 
 
 @pytest.mark.asyncio
