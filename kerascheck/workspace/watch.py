@@ -60,9 +60,9 @@ import time
 INTERVAL_ENV = "KERASCHECK_WATCH_INTERVAL"
 DEFAULT_INTERVAL = 0.5  # seconds between polls
 CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H"  # erase the screen and the scrollback, cursor home
-# Files whose change reloads the settings and walks again (pins: kerascheck.settings.target)
-SETTINGS_NAMES = ("pyproject.toml", "setup.cfg", "environment.yml", "environment.yaml",
-                  ".gitignore")
+# Files whose change reloads the settings and walks again, beside the pin files of
+# kerascheck.settings.target (PIN_FILES, pyproject.toml among them, and requirements*.txt)
+SETTINGS_NAMES = (".gitignore",)
 REFUSED = (("fix", "--fix"), ("fix_only", "--fix-only"), ("diff", "--diff"),
            ("add_noqa", "--add-noqa"), ("output_file", "--output-file"),
            ("show_settings", "--show-settings"), ("show_files", "--show-files"),
