@@ -5,6 +5,7 @@ from __future__ import annotations
 from kerascheck import fixes
 from kerascheck.facts import REGRESSION_LOSSES, ModelFact
 from kerascheck.rules.base import Rule
+from kerascheck.rules.kc308_output_units_mismatch import regressed_classes
 
 _SHORT = {"mean_squared_error": "MSE", "mean_absolute_error": "MAE"}
 
@@ -105,6 +106,15 @@ model.fit(x_train, y_train, validation_data=(x_test, y_test))
 """,
     )
     valid = (
+        # one linear unit for ten digit ids: KC308 reports the output layer, where the fix is
+        """
+from tensorflow import keras
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+model.fit(x_train, y_train, validation_split=0.2)
+""",
         # regression: linear output, MSE, MAE metric
         """
 from tensorflow import keras
@@ -177,6 +187,8 @@ model.compile(optimizer="adam", loss=LOSSES[task], metrics=["accuracy"])
             # an accuracy metric alone is no classifier (KC309 judges that); a reconstruction,
             # a regression or an unknown task is not judged here
             return
+        if regressed_classes(model) is not None:
+            return  # one linear unit for several classes: KC308 says what to change
         head = model.output_head()
         one_hot_labels = any(getattr(fit.y, "one_hot", False) for fit in model.fits)
         for compile_fact in model.compiles:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerascheck.facts import CATEGORICAL_LOSSES, DataFact, ModelFact
+from kerascheck.facts import CATEGORICAL_LOSSES, LINEAR, REGRESSION_LOSSES, DataFact, ModelFact
 from kerascheck.proofkit import Evidence, exception_of, load_tensorflow
 from kerascheck.rules.base import Rule
 
@@ -18,6 +18,22 @@ def _label_classes(model: ModelFact) -> tuple[int, bool] | None:
             return None
         seen.add((labels.classes, labels.one_hot))
     return seen.pop() if len(seen) == 1 else None
+
+
+def regressed_classes(model: ModelFact) -> tuple[int, bool] | None:
+    """(classes, one-hot?) when a classifier's one linear output unit is trained by a
+    regression loss on class labels: the class ids (or one-hot rows) regressed as numbers on a
+    line. KC302 leaves this model to KC308: its advice, a cross-entropy, still needs one unit
+    per class."""
+    head = model.output_head()
+    if head is None or head.units != 1 or head.activation != LINEAR or \
+            not model.task.is_classification or not model.compiles or \
+            any(compile_fact.loss.name not in REGRESSION_LOSSES for compile_fact in model.compiles):
+        return None
+    labels = _label_classes(model)
+    if labels is None or labels[0] < (2 if labels[1] else 3):
+        return None  # one unit for two class ids is a binary output (KC302 judges its loss)
+    return labels
 
 
 def _one_hot_per_sample(model: ModelFact) -> bool:
@@ -125,6 +141,15 @@ model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")  # expect: KC308
 model.fit(x_train, y_train, validation_split=0.2)
 """,
+        # one linear unit regressing ten digit ids (the source fixed the layer, not the loss)
+        """
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                          keras.layers.Flatten(), keras.layers.Dense(1)])  # expect: KC308
+model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+model.fit(x_train, y_train, validation_data=(x_test, y_test))
+""",
         # ten digits' units for the 0/1 labels of two class folders
         """
 from keras.models import Sequential
@@ -176,6 +201,17 @@ model = keras.Sequential([keras.layers.Embedding(1000, 8), keras.layers.GlobalAv
 model.compile(optimizer="adam", loss="binary_crossentropy")
 model.fit(x_train, y_train, validation_split=0.2)
 """,
+        # a number regressed from a table: its values are no known classes
+        """
+import pandas as pd
+from tensorflow import keras
+table = pd.read_csv("wine.csv")
+x, y = table.drop(columns="quality").values, table["quality"].values
+model = keras.Sequential([keras.Input(shape=(11,)), keras.layers.Dense(16, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+model.fit(x, y, validation_split=0.2)
+""",
         # one sigmoid unit on the 0/1 labels of two class folders
         """
 from keras.models import Sequential
@@ -201,6 +237,21 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
                 f"One output unit under `{loss}` is a distribution over a single class, so "
                 f"nothing is learned; give the output one unit per class with `softmax`",
                 related=[(head.dense, "the output layer, with one unit")])
+            return
+        regressed = regressed_classes(model)
+        if regressed is not None:
+            classes, one_hot = regressed
+            yield self.finding(
+                head.dense,
+                f"One linear output unit for labels of {classes} classes"
+                + (" (one-hot)" if one_hot else "") + ": the model regresses the class "
+                f"{'rows' if one_hot else 'ids'} as numbers on a line, and a prediction "
+                f"between two ids names neither; use `Dense({classes}, "
+                f"activation=\"softmax\")` with `"
+                + ("categorical" if one_hot else "sparse_categorical")
+                + "_crossentropy`",
+                related=[(compile_fact.loss.node or compile_fact.node,
+                          f"the loss, {compile_fact.loss.name}") for compile_fact in model.compiles])
             return
         if head.activation not in ("softmax", "sigmoid"):
             return
