@@ -177,9 +177,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         elif isinstance(small, cst.AugAssign):
             current, operand = self.eval(small.target, frame), self.eval(small.value, frame)
             nodes = (small.target, small.value)
-            own_statistics.binary(self, current, operand, small.operator, nodes, small)
-            self.bind(small.target, dataflow.binary(current, operand, small.operator, nodes),
-                      frame, small)
+            by = own_statistics.binary(self, current, operand, small.operator, nodes, small)
+            self.bind(small.target, own_statistics.mark(
+                dataflow.binary(current, operand, small.operator, nodes), by), frame, small)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
                 frame.outer_names[item.name.value] = outer_frame(
@@ -312,9 +312,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             parents = [v for v in (left, right) if isinstance(v, TensorVal)]
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), parents)
-        own_statistics.binary(self, left, right, node.operator, (node.left, node.right), node)
-        return folded_integers(left, right, node.operator, self._path) or dataflow.binary(
-            left, right, node.operator, (node.left, node.right))
+        by = own_statistics.binary(self, left, right, node.operator, (node.left, node.right), node)
+        return folded_integers(left, right, node.operator, self._path) or own_statistics.mark(
+            dataflow.binary(left, right, node.operator, (node.left, node.right)), by)
 
     def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
         if isinstance(node.func, cst.Attribute) and is_super(node.func.value):

@@ -101,14 +101,15 @@ def call(analyzer, ref, node: cst.Call, args, kwargs):
     return None
 
 
-def binary(analyzer, left, right, operator, nodes, at) -> None:
+def binary(analyzer, left, right, operator, nodes, at):
     """``X - X.mean(axis=0)``, ``X / np.std(X)`` (``at``: the operation, or the augmented
     assignment ``X -= X.mean()``): data shifted or divided by a statistic of the same data is
     scaled with statistics learned from all its rows. The same hook hands
-    ``analysis.rescaling`` the divisions by 255 it looks for."""
+    ``analysis.rescaling`` the divisions by 255 it looks for. Returns the identity of the data
+    whose spread divides it (``/ X.std()``: the step that standardizes), else None."""
     rescaling.binary(analyzer, left, right, operator, nodes, at)
     if not isinstance(operator, (cst.Subtract, cst.Divide, cst.SubtractAssign, cst.DivideAssign)):
-        return
+        return None
     table = _table(analyzer)
     for data, other, expression in ((left, right, nodes[0]), (right, left, nodes[1])):
         if isinstance(data, DataVal) and isinstance(other, DataVal) and \
@@ -121,7 +122,17 @@ def binary(analyzer, left, right, operator, nodes, at) -> None:
                     source[1] in SPREADS
                 record(analyzer, data, at, f"the data's own {source[1]}", expression,
                        may_be_held_out=scales)
-                return
+                return source[0] if scales else None
+    return None
+
+
+def mark(result, standardized_by):
+    """``result`` (of ``X / X.std()``) as data standardized with the statistics of the data of
+    identity ``standardized_by`` (its ``fitted_on``, as a fitted scaler's ``transform`` gives;
+    KC403 compares it with the data a model is trained on)."""
+    if standardized_by is None or not isinstance(result, DataVal):
+        return result
+    return result.derive(fitted_on=(standardized_by,))
 
 
 def record(analyzer, data: DataVal, node, estimator: str, expression=None,

@@ -53,6 +53,12 @@ class TestDataNotPreprocessed(Rule):
     prediction function that scales twice); a scale the linter cannot
     follow (`(x - 127.5) / 127.5`, `x / x.max()`) is not compared. (A `Rescaling` layer inside
     the model changes nothing: the training data would be scaled twice and the test data once.)
+    And the mirror image, reported at `fit()`: the model is trained on data that was not
+    standardized while the data it is scored on is that very data standardized
+    (`fit(train[cols])`, then `evaluate(((train - mu) / std)[cols])` or a scaler's
+    `transform(train)`). Only the same data is compared (other rows standardized may be
+    beside training data scaled in a way the linter does not follow), and raw training data is
+    KC401's finding.
 
     ## Why is this bad?
     The network learned weights for inputs between 0 and 1; the raw test images are 255 times
@@ -136,7 +142,20 @@ model.compile(optimizer="adam", loss="mse")
 model.fit(x_train, train[:, -1], validation_split=0.2)
 predictions = model.predict(test[:, :-1])  # expect: KC403
 """,
-        # a serving function scales the uploaded photo twice
+        # trained on the frame, scored on its standardized copy (the mirror image)
+        """
+import numpy as np
+import pandas as pd
+from tensorflow import keras
+frame = pd.read_csv("sensors.csv")
+frame["ratio"] = np.log(frame["a"] / frame["b"])
+train = frame[frame["day"] < 20].copy()
+standardized = (train - train.mean()) / train.std()
+model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(train[["ratio", "a"]], train["alarm"], validation_split=0.2)  # expect: KC403
+model.evaluate(standardized[["ratio", "a"]], train["alarm"])
+""",
         """
 import tensorflow as tf
 
@@ -205,6 +224,7 @@ def serve_photo_by_hand(jpeg_bytes):
     def check_model(self, model: ModelFact):
         if not model.fits:
             return
+        yield from self._trained_unscaled(model)
         trained = {_family(fit.x) for fit in model.fits
                    if isinstance(fit.x, DataFact) and fit.x.scaled}
         if len(trained) != 1 or None in trained or \
@@ -233,12 +253,40 @@ def serve_photo_by_hand(jpeg_bytes):
                     f"{_scaling(data.factor)}, so the model is scored on inputs of another "
                     f"scale; scale every split the same way")
 
+    def _trained_unscaled(self, model: ModelFact):
+        """KC403's mirror image: the model is trained on data that was not standardized, and
+        scored on that very data standardized (``fit(train[cols])``, ``evaluate((train[cols] -
+        mu) / std)``, or a scaler's ``transform`` of it): the same rows, another scale. Only the
+        same data is compared, so that a training set scaled in a way the analysis does not see
+        is never judged; raw data is KC401's."""
+        for fit in model.fits:
+            trained = fit.x
+            if not isinstance(trained, DataFact) or trained.fitted_on or trained.is_raw or \
+                    trained.identity is None or trained.scaled_on_some_paths:
+                continue
+            targets = [(fit.validation_x, fit.validation_node, "validation data")] + [
+                (evaluation.x, evaluation.node, f"data given to `{evaluation.method}()`")
+                for evaluation in model.evaluations if evaluation.method in ("evaluate", "predict")]
+            for data, node, what in targets:
+                if isinstance(data, DataFact) and data.fitted_on and \
+                        data.identity == trained.identity and not data.scaled_on_some_paths:
+                    yield self.finding(
+                        fit.x_node or fit.node,
+                        f"The model is trained on this data unstandardized, but the {what} is "
+                        f"the same data standardized, so the model is scored on inputs of "
+                        f"another scale; train on the standardized copy",
+                        related=[(node, f"the {what}, standardized")] if node is not None else ())
+                    break
+
     def prove(self, subject=None):
         """Train on standardized measurements; score held-out rows standardized with the
         training statistics and left raw. On a user's model: the same with its own
         architecture, on pixel-like images (0-255, scaled by 1/255) or on tabular columns as
         its data is."""
         if subject is not None:
+            if any(True for _ in self._trained_unscaled(getattr(subject, "fact", None) or
+                                                        ModelFact())):
+                return _prove_mirror(self.code, subject)
             return _prove_on_model(self.code, subject)
         tf, keras, np = load_tensorflow(0)
         rng = np.random.default_rng(0)
@@ -353,3 +401,35 @@ def _prove_on_model(code: str, subject):
          "loss on held-out rows, left raw": bad_loss,
          "saturated outputs on held-out rows, preprocessed": good_saturated,
          "saturated outputs on held-out rows, left raw": bad_saturated, "data": data})
+
+
+def _prove_mirror(code: str, subject):
+    """The mirror image on a user's model: trained on tabular columns as read, scored on
+    held-out rows as read and on the same rows standardized."""
+    from kerascheck.proofkit import Subject, labels_for_loss, number, subject_head
+    from kerascheck.proofkit.curves import training_budget
+    from kerascheck.proofkit.data import tabular_features
+
+    if not isinstance(subject, Subject) or subject.model is None:
+        raise NotImplementedError("KC403 is shown on the user's model, not a construct")
+    _, keras, np = load_tensorflow(0)
+    _, activation, units, _ = subject_head(subject)
+    shape = subject.model.input_shape[1:]
+    if units == 1 and activation in (None, "linear") or len(shape) != 1 or shape[0] is None:
+        raise NotImplementedError("the mirror image is measured on a classifier of table rows")
+    raw, standardized, labels = tabular_features(640, int(shape[0]), units, seed=0)
+    loss = "binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy"
+    model = subject.model
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss)
+    steps, batch = training_budget(model, 160, 64)
+    fit_quietly(model, raw[:512], labels_for_loss(loss, labels[:512], units), steps=steps,
+                batch_size=batch)
+    as_trained = accuracy(model, raw[512:], labels[512:])
+    other = accuracy(model, standardized[512:], labels[512:])
+    return Evidence(
+        code, as_trained - other >= 0.1,
+        f"trained on table columns as read (scales from 1 to 1000), it scores "
+        f"{number(as_trained)} on held-out rows as read and {number(other)} on the same rows "
+        f"standardized",
+        {"accuracy on held-out rows, as trained": as_trained,
+         "accuracy on held-out rows, standardized": other})
