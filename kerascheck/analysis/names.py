@@ -92,6 +92,22 @@ SNIPPET_ALIASES = {
 UNAMBIGUOUS_ALIASES = {"tf": "tensorflow", "np": "numpy", "pd": "pandas"}
 
 
+# TensorFlow 2's own aliases of Keras namespaces (``tf.losses`` is ``tf.keras.losses``, checked
+# with TF 2.21): only for the names Keras exports there, since TensorFlow 1's ``tf.losses`` and
+# ``tf.metrics`` hold functions of their own (``tf.losses.softmax_cross_entropy``).
+_TF_ALIASES = ("losses", "optimizers", "metrics", "initializers")
+
+
+def _tf_alias(qualname: str) -> str | None:
+    namespace, _, name = qualname.removeprefix("tensorflow.").partition(".")
+    if not qualname.startswith("tensorflow.") or namespace not in _TF_ALIASES or \
+            not name or "." in name:
+        return None
+    from kerascheck.analysis.keras_api import NAMESPACES
+
+    return f"{namespace}.{name}" if name in NAMESPACES[f"keras.{namespace}"].split() else None
+
+
 def canonical(qualname: str) -> str | None:
     """Return the canonical Keras name of a fully qualified dotted name, or None.
 
@@ -114,7 +130,7 @@ def canonical(qualname: str) -> str | None:
     else:
         if qualname in ("keras", "tensorflow.keras", "tf_keras"):
             return ""
-        return None
+        return _tf_alias(qualname)
     parts = rest.split(".")
     if len(parts) == 1:
         return _TOP_LEVEL.get(parts[0], parts[0])

@@ -218,7 +218,8 @@ def _shape_arguments(call) -> list[tuple[str, cst.Arg, object]]:
         arg = call.argument_node(keyword)
         if arg is not None:
             found.append((keyword, arg, call.arguments.get(keyword)))
-    if call.callee == "layers.Input" and call.positional:
+    # Input(shape, ...) and Keras 3's InputLayer(shape, ...): the first positional argument
+    if call.callee in _SHAPE_CALLEES and call.positional:
         positional = [arg for arg in call.node.args if arg.keyword is None and not arg.star]
         if positional:
             found.append(("shape", positional[0], call.positional[0]))
