@@ -99,9 +99,10 @@ _TF_ALIASES = ("losses", "optimizers", "metrics", "initializers")
 
 
 def _tf_alias(qualname: str) -> str | None:
-    namespace, _, name = qualname.removeprefix("tensorflow.").partition(".")
-    if not qualname.startswith("tensorflow.") or namespace not in _TF_ALIASES or \
-            not name or "." in name:
+    if not qualname.startswith("tensorflow."):
+        return None
+    namespace, _, name = qualname[len("tensorflow."):].partition(".")
+    if namespace not in _TF_ALIASES or not name or "." in name:
         return None
     from kerascheck.analysis.keras_api import NAMESPACES
 
