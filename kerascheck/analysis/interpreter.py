@@ -160,10 +160,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
     def _exec_class(self, cls: ClassVal, frame: Frame) -> None:
         """A class's methods are checked on their own, with ``self`` unknown, or one instance
         for a plain class that holds and trains models (analysis/holders.py)."""
-        if subclassing.class_role(cls) in ("layer", "model"):
+        if (role := subclassing.class_role(cls)) in ("layer", "model"):
             self._subclasses.append(cls)
-        given = holders.instance_for(self, cls)
-        for statement in holders.ordered_methods(cls.node, given):
+        for statement, given in holders.methods_with_self(self, cls, frame, role):
             self._pending_functions.append((statement, frame, *given))
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
@@ -226,7 +225,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         else:
             owner = self.eval(target.value, frame) if isinstance(
                 target, (cst.Attribute, cst.Subscript)) else None
-            if isinstance(owner, ObjectVal) and isinstance(target, cst.Attribute):
+            if isinstance(owner, ObjectVal) and isinstance(target, cst.Attribute) and \
+                    not owner.defaults_only:
                 # self.hidden = Dense(64) in a followed class's __init__
                 owner.attributes[target.attr.value] = value
                 return
@@ -415,7 +415,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             if overridden is not None:
                 return overridden
             return self.call_model_method(receiver.model, method, node, args, kwargs, star)
-        if isinstance(receiver, ObjectVal):
+        if isinstance(receiver, ObjectVal) and not receiver.defaults_only:
             return subclassing.call_method(self, receiver, method, node, args, kwargs, star,
                                            frame)
         if isinstance(receiver, project.ModuleVal):  # model.build_model(...)

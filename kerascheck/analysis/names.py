@@ -93,8 +93,10 @@ UNAMBIGUOUS_ALIASES = {"tf": "tensorflow", "np": "numpy", "pd": "pandas"}
 
 
 # TensorFlow 2's own aliases of Keras namespaces (``tf.losses`` is ``tf.keras.losses``, checked
-# with TF 2.21): only for the names Keras exports there, since TensorFlow 1's ``tf.losses`` and
-# ``tf.metrics`` hold functions of their own (``tf.losses.softmax_cross_entropy``).
+# with TF 2.21): for class names only (``tf.losses.SparseCategoricalCrossentropy``), since
+# TensorFlow 1's ``tf.losses`` and ``tf.metrics`` hold functions of their own
+# (``tf.losses.softmax_cross_entropy``, ``tf.metrics.accuracy``). (Keras' table of exported
+# names, analysis/keras_api.py, would be one import floor too many for this module.)
 _TF_ALIASES = ("losses", "optimizers", "metrics", "initializers")
 
 
@@ -102,11 +104,9 @@ def _tf_alias(qualname: str) -> str | None:
     if not qualname.startswith("tensorflow."):
         return None
     namespace, _, name = qualname[len("tensorflow."):].partition(".")
-    if namespace not in _TF_ALIASES or not name or "." in name:
+    if namespace not in _TF_ALIASES or not name[:1].isupper() or "." in name:
         return None
-    from kerascheck.analysis.keras_api import NAMESPACES
-
-    return f"{namespace}.{name}" if name in NAMESPACES[f"keras.{namespace}"].split() else None
+    return f"{namespace}.{name}"
 
 
 def canonical(qualname: str) -> str | None:

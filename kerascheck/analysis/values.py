@@ -159,6 +159,9 @@ class ObjectVal(Value):
     cls: ClassVal
     attributes: dict = field(default_factory=dict)
     model: ModelFact | None = None
+    # ``self`` of a plain class's method holding only ``__init__``'s literal defaults
+    # (analysis/holders.py): read, never written or called through, as an unknown ``self`` is
+    defaults_only: bool = False
 
 
 class Frame:
