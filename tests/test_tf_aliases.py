@@ -67,3 +67,19 @@ def test_input_layer_positional_integer_shape_on_keras_3():
         fine = keras.Sequential([keras.layers.InputLayer((width,)), keras.layers.Dense(3)])
     """)
     assert found == [(4, "KC103")]
+
+
+def test_kc103_says_why_the_integer_looks_like_a_tuple():
+    result = lint_source(textwrap.dedent("""
+        import keras
+        n = 10
+        a = keras.Input(shape=(784))
+        b = keras.Input(n, )
+        c = keras.Input(shape=784)
+        d = keras.Input(shape=n, name="x")
+    """), "shapes.py", Config(select=("KC103",)))
+    messages = {d.line: d.message for d in result.diagnostics}
+    assert "(parentheses alone do not make a tuple)" in messages[4]
+    assert "(the comma after it ends the argument" in messages[5]
+    assert "(" not in messages[6].split("integer")[1].split(" and ")[0]
+    assert "comma" not in messages[7] and "parentheses" not in messages[7]
