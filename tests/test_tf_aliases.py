@@ -69,7 +69,7 @@ def test_input_layer_positional_integer_shape_on_keras_3():
     assert found == [(4, "KC103")]
 
 
-def test_kc103_says_why_the_integer_looks_like_a_tuple():
+def test_kc103_names_parentheses_only_where_they_are():
     result = lint_source(textwrap.dedent("""
         import keras
         n = 10
@@ -80,6 +80,6 @@ def test_kc103_says_why_the_integer_looks_like_a_tuple():
     """), "shapes.py", Config(select=("KC103",)))
     messages = {d.line: d.message for d in result.diagnostics}
     assert "(parentheses alone do not make a tuple)" in messages[4]
-    assert "(the comma after it ends the argument" in messages[5]
+    assert "parentheses" not in messages[5]  # Input(n, ): the comma ends the argument
     assert "(" not in messages[6].split("integer")[1].split(" and ")[0]
     assert "comma" not in messages[7] and "parentheses" not in messages[7]

@@ -417,18 +417,12 @@ layer = tf.keras.layers.Reshape(target_shape=(28, 28, 1))
             else:
                 continue
             raised = "raises TypeError on tf_keras" if keras2 else "is refused by Keras 3"
-            # why it looks like a tuple: ``(784)``, or ``Input(n, )``'s comma, which only ends
-            # the argument
-            why = " (parentheses alone do not make a tuple)" if arg.value.lpar else \
-                " (the comma after it ends the argument; it makes no tuple)" \
-                if isinstance(arg.comma, cst.Comma) and arg is call.node.args[-1] else ""
+            why = " (parentheses alone do not make a tuple)" if arg.value.lpar else ""
             yield self.finding(
-                arg.value,
-                f"`{keyword}` must be a tuple, but {shown} is an integer{why} and {raised}; "
-                f"write `({written},)`",
-                fix=fixes.replace_expression(arg.value, f"({written},)",
-                                             applicability=fixes.SAFE,
-                                             message=f"Write `({written},)`"))
+                arg.value, f"`{keyword}` must be a tuple, but {shown} is an integer{why} and "
+                f"{raised}; write `({written},)`", fix=fixes.replace_expression(
+                    arg.value, f"({written},)", applicability=fixes.SAFE,
+                    message=f"Write `({written},)`"))
 
     def prove(self, subject=None):
         if subject is not None:  # the construct taken from the user's code
