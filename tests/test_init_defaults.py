@@ -85,3 +85,32 @@ def test_the_library_fit_on_its_users_data_is_no_training_run_of_the_file():
     # the estimator's own fit() trains on what its caller passes: no KC501 (a model built by
     # a method through self is not followed, as with an unknown self)
     assert all(code != "KC501" for _, code in codes(activation="softmax"))
+
+
+def test_an_attribute_bound_by_with_elsewhere_is_not_a_default():
+    assert codes(extra="""
+        def load(self, path):
+            with open(path) as self.activation:
+                pass
+    """) == []
+
+
+
+def test_an_attribute_given_two_parameters_is_not_a_default():
+    source = """
+        from tensorflow import keras
+
+        class Head:
+            def __init__(self, activation="sigmoid", fallback="softmax"):
+                self.activation = activation
+                self.activation = fallback
+
+            def build(self, n_classes):
+                inputs = keras.layers.Input((8,))
+                outputs = keras.layers.Dense(n_classes, activation=self.activation)(inputs)
+                model = keras.models.Model(inputs, outputs)
+                model.compile(loss="categorical_crossentropy", optimizer="adam")
+                return model
+    """
+    result = lint_source(textwrap.dedent(source), "head.py", Config(select=("ALL",)))
+    assert result.diagnostics == []

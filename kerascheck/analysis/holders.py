@@ -79,7 +79,7 @@ def init_defaults(analyzer, cls, frame) -> dict:
                                              type(value.value) in (str, int, float, bool)):
                 defaults[param.name.value] = value
     rebound = {name for name, _ in _assignments(init)}
-    stored, stores = {}, {}
+    sources: dict[str, list[str]] = {}  # attribute -> the parameters stored in it, in order
     for line in init.body.body:
         if isinstance(line, cst.SimpleStatementLine):
             for small in line.body:
@@ -87,17 +87,17 @@ def init_defaults(analyzer, cls, frame) -> dict:
                         isinstance(small.value, cst.Name) and \
                         small.value.value in defaults and small.value.value not in rebound:
                     attribute = _self_attribute(small.targets[0].target)
-                    if attribute is not None and stored.get(attribute, defaults[
-                            small.value.value]) is defaults[small.value.value]:
-                        stored[attribute] = defaults[small.value.value]
-                        stores[attribute] = stores.get(attribute, 0) + 1
+                    if attribute is not None:
+                        sources.setdefault(attribute, []).append(small.value.value)
     counts: dict[str, int] = {}
     for _, target in _assignments(cls.node):
         attribute = _self_attribute(target)
         if attribute is not None:
             counts[attribute] = counts.get(attribute, 0) + 1
-    # (``self.activation = activation`` written twice in one ``__init__`` is still the default)
-    return {name: value for name, value in stored.items() if counts.get(name) == stores[name]}
+    # one parameter, and no other assignment in the class (``self.activation = activation``
+    # written twice in one ``__init__`` is still the default)
+    return {name: defaults[params[0]] for name, params in sources.items()
+            if len(set(params)) == 1 and counts.get(name) == len(params)}
 
 
 def _assignments(node: cst.CSTNode):
@@ -111,6 +111,8 @@ def _assignments(node: cst.CSTNode):
             targets = [target.target for target in current.targets]
         elif isinstance(current, (cst.AugAssign, cst.AnnAssign, cst.For)):
             targets = [current.target]
+        elif isinstance(current, cst.WithItem) and current.asname is not None:
+            targets = [current.asname.name]
         for target in targets:
             for part in (target.elements if isinstance(target, (cst.Tuple, cst.List))
                          else [target]):

@@ -406,7 +406,13 @@ def _prove_on_model(code: str, subject):
 def _prove_mirror(code: str, subject):
     """The mirror image on a user's model: trained on tabular columns as read, scored on
     held-out rows as read and on the same rows standardized."""
-    from kerascheck.proofkit import Subject, labels_for_loss, number, subject_head
+    from kerascheck.proofkit import (
+        Subject,
+        labels_for_loss,
+        number,
+        subject_head,
+        subject_input_shape,
+    )
     from kerascheck.proofkit.curves import training_budget
     from kerascheck.proofkit.data import tabular_features
 
@@ -414,7 +420,7 @@ def _prove_mirror(code: str, subject):
         raise NotImplementedError("KC403 is shown on the user's model, not a construct")
     _, keras, np = load_tensorflow(0)
     _, activation, units, _ = subject_head(subject)
-    shape = subject.model.input_shape[1:]
+    shape = subject_input_shape(subject)
     if units == 1 and activation in (None, "linear") or len(shape) != 1 or shape[0] is None:
         raise NotImplementedError("the mirror image is measured on a classifier of table rows")
     raw, standardized, labels = tabular_features(640, int(shape[0]), units, seed=0)
