@@ -55,6 +55,24 @@ def exec_if(analyzer, statement: cst.If, frame, test) -> None:
     frame.variables = merge_branches(outcomes, statement)
 
 
+def exec_try_or_match(analyzer, statement, frame) -> None:
+    """A ``try``: its body, then its handlers and ``else`` as code that may not run, then its
+    ``finally``. A ``match``: each ``case`` as code that may not run."""
+    if type(statement).__name__ == "Match":
+        for case in statement.cases:
+            with analyzer.conditional(("case", id(case))):
+                analyzer.exec_block(case.body.body, frame)
+        return
+    analyzer.exec_block(statement.body.body, frame)
+    with analyzer.conditional(("try", id(statement))):
+        for handler in statement.handlers:
+            analyzer.exec_block(handler.body.body, frame)
+        if statement.orelse is not None:
+            analyzer.exec_block(statement.orelse.body.body, frame)
+    if statement.finalbody is not None:
+        analyzer.exec_block(statement.finalbody.body.body, frame)
+
+
 def decided_branch(statement: cst.If, test) -> list | None:
     """The statements an ``if`` runs when its test's value is known (``Const(True)`` from
     ``if first_layer is not None:`` with a tensor passed in): the body, or what the ``elif``/

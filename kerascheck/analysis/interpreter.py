@@ -143,19 +143,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 frame.variables = branches.merge_branches([frame.variables, before], statement)
         elif isinstance(statement, cst.With):
             self.exec_with(statement, frame)
-        elif isinstance(statement, cst.Try) or type(statement).__name__ == "TryStar":
-            self.exec_block(statement.body.body, frame)
-            with self.conditional(("try", id(statement))):
-                for handler in statement.handlers:
-                    self.exec_block(handler.body.body, frame)
-                if statement.orelse is not None:
-                    self.exec_block(statement.orelse.body.body, frame)
-            if statement.finalbody is not None:
-                self.exec_block(statement.finalbody.body.body, frame)
-        elif type(statement).__name__ == "Match":
-            for case in statement.cases:
-                with self.conditional(("case", id(case))):
-                    self.exec_block(case.body.body, frame)
+        elif isinstance(statement, cst.Try) or type(statement).__name__ in ("TryStar", "Match"):
+            branches.exec_try_or_match(self, statement, frame)
 
     def _exec_class(self, cls: ClassVal, frame: Frame) -> None:
         """A class's methods are checked on their own, with ``self`` unknown, or one instance
