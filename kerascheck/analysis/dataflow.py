@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from kerascheck.analysis import (archives, downloads, generators, literal_labels, origins,
-                                 preprocessors, samples, splits, syntax)
+                                 preprocessors, samples, splits, syntax, tfds_loads)
 from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Instance, Ref, Seq, Value
 from kerascheck.facts import DataFact, EvaluationFact
 
@@ -143,10 +143,7 @@ def subscript(value: DataVal, node: cst.Subscript, indices, analyzer: "Interpret
 def _first(args, kwargs, *names) -> Value:
     if args:
         return args[0]
-    for name in names:
-        if name in kwargs:
-            return kwargs[name]
-    return UNKNOWN_VALUE
+    return next((kwargs[name] for name in names if name in kwargs), UNKNOWN_VALUE)
 
 
 def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interpreter") -> Value | None:
@@ -227,6 +224,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             "load", id(node), *preprocessors.loaded_tag(node))))
     if qualname in TF_SCALING:
         return _scaled(_first(args, kwargs, "image", "x"), node)
+    if qualname == "tensorflow_datasets.load":
+        return tfds_loads.load(args, kwargs, node, DataVal, Seq, Const)
     if leaf == "argmax" and root in ("numpy", "tensorflow"):
         return _argmax(_first(args, kwargs, "a", "input"))
     if root == "numpy" and (joined := splits.joined(leaf, args, node, _preserve)) is not None:

@@ -161,6 +161,9 @@ def cuts_targets_from_inputs(function) -> bool:
             value = assigned.get(value.value, value)
         if not isinstance(value, cst.Subscript) or not isinstance(value.value, cst.Name):
             return False
+        if any(isinstance(getattr(part.slice, "value", None), cst.SimpleString)
+               for part in value.slice):
+            return False  # example["image"], example["label"]: two fields of a record
         bases.append(value.value.value)
     return bases[0] == bases[1]
 

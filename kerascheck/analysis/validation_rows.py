@@ -15,7 +15,12 @@ from kerascheck.facts import DataFact
 
 def slice_of(identity, whole) -> bool:
     """Whether ``identity`` is ``whole`` itself or a slice of it (``x_train[:100]``), or rows
-    drawn from it at random (``frame.sample(frac=0.2)``, analysis/samples.py)."""
+    drawn from it at random (``frame.sample(frac=0.2)``, analysis/samples.py), or one of the
+    pieces ``whole`` joins (``np.concatenate``, ``tfds.load(split="train+test")``) or a slice
+    of one."""
+    if isinstance(whole, tuple) and len(whole) == 2 and whole[0] == "concat" and any(
+            slice_of(identity, piece) for piece in whole[1]):
+        return True
     while identity != whole:
         if not (isinstance(identity, tuple) and (
                 len(identity) == 3 and identity[1] == "slice" or

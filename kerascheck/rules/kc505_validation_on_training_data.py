@@ -33,7 +33,9 @@ class ValidationOnTrainingData(Rule):
     (`load_dataset(filenames)` that lists a global file pattern): every call reads the same
     files. Datasets read from lists of files are those files: validation files cut from the
     very list the training dataset reads (`files[int(len(files) * 0.8):]` next to all of
-    `files`) are validated on twice. Only training data that was loaded (a file, a dataset)
+    `files`) are validated on twice. TensorFlow Datasets' splits are told apart by their
+    literal text: `tfds.load(name, split="train+test")` holds `split="test"`, and
+    `"train[:10%]"` is a slice of `"train"`. Only training data that was loaded (a file, a dataset)
     counts: a literal handful of rows or random numbers are a demonstration. Also validation
     batches built exactly as the training batches: two instances of one `Sequence` class of
     the project given the same data and the same arguments (`Frames(train_paths, 32)` twice;
