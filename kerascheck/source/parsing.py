@@ -105,6 +105,8 @@ def looks_deep(raw: bytes) -> bool:
     # Not a regex such as [^\n]{20000}: it rescans every long line from each of its positions.
     if len(raw) > LONG_LINE_BYTES and max(map(len, raw.split(b"\n"))) > LONG_LINE_BYTES:
         return True
+    if len(raw) <= LONG_GROUP_BYTES:  # no group can be long: only the depth counts
+        return _nested_deeper(raw, DEEP_BRACKETS)
     depth = 0
     group_start = 0
     for match in _BRACKET.finditer(raw):
@@ -119,6 +121,26 @@ def looks_deep(raw: bytes) -> bool:
             if depth == 0 and match.start() - group_start > LONG_GROUP_BYTES:
                 return True
     return depth > 0 and len(raw) - group_start > LONG_GROUP_BYTES
+
+
+_AS_PARENTHESES = bytes.maketrans(b"[]{}", b"()()")
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"()[]{}")))
+
+
+def _nested_deeper(raw: bytes, limit: int) -> bool:
+    """Whether brackets may nest more than ``limit`` deep, without a Python-level loop per
+    bracket (most files are short, and every file is screened): the brackets alone, each pass
+    removing the innermost pairs, take as many passes as the deepest nesting; brackets left
+    unmatched (in strings, comments) are counted as nesting too, so the answer may be a false
+    alarm (one CPython parse) but never misses depth."""
+    brackets = raw.translate(_AS_PARENTHESES, _NOT_BRACKETS)
+    passes = 0
+    while b"()" in brackets:
+        passes += 1
+        if passes > limit:
+            return True
+        brackets = brackets.replace(b"()", b"")
+    return passes + brackets.count(b"(") > limit
 
 
 def python_parse_error(source: str | bytes) -> Exception | None:
