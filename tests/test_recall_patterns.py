@@ -40,6 +40,39 @@ def test_scaled_features_through_cross_val_score_are_silent():
     assert found(WRAPPED.format(features="(features - features.mean(0)) / features.std(0)")) == []
 
 
+SEARCHED = """
+from scikeras.wrappers import KerasClassifier
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+from tensorflow import keras
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+x_train = x_train / 255.0
+y_train = keras.utils.to_categorical(y_train, 10)
+def build():
+    model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)])
+    model.compile(optimizer="adam", metrics=["accuracy"],
+                  loss=keras.losses.{loss}(from_logits=True))
+    return model
+search = {search}(estimator=KerasClassifier(model=build, epochs=2), param_grid={{}}, cv=3)
+result = search.fit(x_train, y_train)
+"""
+
+
+@pytest.mark.parametrize("search", ["GridSearchCV", "RandomizedSearchCV"])
+def test_a_hyperparameter_search_trains_the_wrapped_model_on_its_labels(search):
+    # the search fits the wrapped model on the one-hot labels, scoring it on held-out folds
+    code = SEARCHED.replace("{search}", search).format(loss="SparseCategoricalCrossentropy")
+    assert found(code) == [(12, "KC306")]
+    assert found(code.replace("SparseCategoricalCrossentropy", "CategoricalCrossentropy")) == []
+
+
+def test_a_search_over_something_else_judges_nothing():
+    code = SEARCHED.replace("{search}", "GridSearchCV").format(
+        loss="SparseCategoricalCrossentropy").replace(
+        "estimator=KerasClassifier(model=build, epochs=2)", "estimator=make_estimator()")
+    assert found(code) == []
+
+
 def test_a_wrapper_around_an_unknown_builder_judges_nothing():
     code = """
 from keras.wrappers.scikit_learn import KerasClassifier

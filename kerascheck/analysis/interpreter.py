@@ -415,6 +415,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             preprocessors.record_statistics_fit(self, receiver.instance, data, node)
             preprocessors.record_fit(receiver.instance, data)
             return UNKNOWN_VALUE
+        if isinstance(receiver, Instance) and (searched := wrappers.search_fit(
+                self, receiver, method, node, args, kwargs, star)) is not None:
+            return searched  # GridSearchCV(KerasClassifier(...)).fit(X, y)
         if isinstance(receiver, (DataVal, Instance)):
             self.record_parameter_fit(receiver, method, node, args, kwargs, star)  # KC505
             result = dataflow.method(receiver, method, node, args, kwargs, self)

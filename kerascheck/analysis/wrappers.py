@@ -4,14 +4,17 @@ The wrapper builds its model by calling the function it is given, and scikit-lea
 ``estimator.fit(X, y)``, or ``cross_val_score(estimator, X, y, cv=...)``, which fits it on every
 fold but one and scores it on the held-out fold. The wrapper is therefore the model its build
 function returns (a :class:`~kerascheck.analysis.values.ModelVal`), and a cross-validation call is
-a fit with held-out data. Anything else about a wrapper stays unknown.
+a fit with held-out data. So is a hyperparameter search over it (``GridSearchCV(estimator,
+param_grid, cv=3).fit(X, y)``): every candidate is fit on some folds and scored on the others,
+and its fit parameters (``epochs=``, ``validation_data=``) reach the model's ``fit``. Anything
+else about a wrapper (or a search) stays unknown.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kerascheck.analysis.values import FuncVal, ModelVal, Ref, Value
+from kerascheck.analysis.values import UNKNOWN_VALUE, FuncVal, Instance, ModelVal, Ref, Value
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -24,6 +27,9 @@ WRAPPER_MODULES = ("keras.wrappers.scikit_learn", "tensorflow.keras.wrappers.sci
 CROSS_VALIDATION = {"sklearn.model_selection.cross_val_score",
                     "sklearn.model_selection.cross_validate",
                     "sklearn.model_selection.cross_val_predict"}
+SEARCHES = {"sklearn.model_selection.GridSearchCV", "sklearn.model_selection.RandomizedSearchCV",
+            "sklearn.model_selection.HalvingGridSearchCV",
+            "sklearn.model_selection.HalvingRandomSearchCV"}
 
 
 def call(analyzer: "Interpreter", ref: Ref, node: "cst.Call", args, kwargs, star) -> Value | None:
@@ -36,6 +42,9 @@ def call(analyzer: "Interpreter", ref: Ref, node: "cst.Call", args, kwargs, star
             model = analyzer.call_function(build, [], {}, call_node=node)
             return model if isinstance(model, ModelVal) else None
         return build if isinstance(build, ModelVal) else None
+    if ref.qualname in SEARCHES and isinstance(
+            estimator := kwargs.get("estimator", args[0] if args else None), ModelVal):
+        return Instance(ref.qualname, {**kwargs, "estimator": estimator}, star, node)
     if ref.qualname in CROSS_VALIDATION and args and isinstance(args[0], ModelVal) and \
             len(args) >= 2:
         model = args[0].model
@@ -45,3 +54,17 @@ def call(analyzer: "Interpreter", ref: Ref, node: "cst.Call", args, kwargs, star
         fit.has_validation = True  # every fold is scored on rows it was not fit on
         fit.x_node = node.args[1].value if len(node.args) > 1 else None
     return None
+
+
+def search_fit(analyzer: "Interpreter", search: Instance, method: str, node: "cst.Call", args,
+               kwargs, star) -> Value | None:
+    """``search.fit(X, y, **fit_params)`` of a search over a wrapped model: the model's ``fit``,
+    with held-out data (the folds). None for any other call."""
+    estimator = search.kwargs.get("estimator")
+    if search.qualname not in SEARCHES or method != "fit" or not isinstance(estimator, ModelVal):
+        return None
+    analyzer.call_model_method(estimator.model, "fit", node, list(args), kwargs, star)
+    fit = estimator.model.fits[-1]
+    fit.has_validation = True  # every candidate is scored on folds it was not fit on
+    fit.x_node = node.args[0].value if node.args else None
+    return UNKNOWN_VALUE
