@@ -251,6 +251,14 @@ def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
     return tuple(sizes) + (channels,)
 
 
+def kernel_window(layer: LayerFact) -> tuple | None:
+    """The kernel of a ``Conv1D``/``Conv2D``/``Conv3D`` (separable too) per spatial axis, when
+    its ``kernel_size`` is written out; None otherwise."""
+    kind = layer.kind if known(layer.kind) else ""
+    spatial = int(kind[-2]) if kind[-2:-1] in ("1", "2", "3") and kind.endswith("D") else 0
+    return _per_axis(_argument(layer, "kernel_size", 1), spatial) if spatial else None
+
+
 def _per_axis(value, spatial: int) -> tuple | None:
     if type(value) is int and value > 0:
         return (value,) * spatial

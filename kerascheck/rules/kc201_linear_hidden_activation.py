@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kerascheck import fixes
+from kerascheck.analysis.shapes import kernel_window
 from kerascheck.analysis.values import BRANCH_MERGE
 from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, LayerFact, ModelFact
 from kerascheck.rules.base import Rule
@@ -20,7 +21,6 @@ CONV_PASS_THROUGH = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "Spatial
                      "GlobalAvgPool2D", "GlobalAvgPool3D", "Concatenate"}
 # ... and, where no bottleneck is meant (see _linear_through_normalization), normalization
 NORMALIZED_PASS_THROUGH = {"BatchNormalization"}
-
 
 # A concatenation is linear too: ``Dense(16)`` -> ``Concatenate`` -> ``Dense(32)`` composes to
 # one affine map of the inputs (a head whose branches are merged with no activation anywhere).
@@ -42,16 +42,17 @@ class LinearHiddenActivation(Rule):
     Convolutions too: a `Conv1D`/`Conv2D`/`Conv3D` with no activation feeding another
     convolution or a `Dense` layer through dropout, padding, cropping, upsampling, average
     pooling (global too), concatenation or `Flatten` only. With `BatchNormalization` in between
-    it is left alone (linear bottlenecks are a design), unless no activation follows at all:
-    the classifier `Dense` is reached through normalization and pooling, or the next
-    convolution is itself linear and goes on to another affine layer. `Concatenate` passes a
-    `Dense` chain as well. Where an `if` (or a loop) reassigned the tensor, the chain is
-    followed only when it is linear on every branch. A layer that is the output of some model
-    of the file (a bottleneck read out as an embedding) is meant to be linear. A
-    `keras.layers.Layer` subclass (and a `keras.Model` subclass the file never instantiates) is
-    judged on its own `call()`: `self.fc1 = Dense(n)` in `__init__` applied right before
-    `self.out` is the same chain; a `tf.nn`/`tf.math` function between them ends it, and so
-    does an arithmetic operation (a residual `+`) or anything else the analysis cannot follow.
+    a 1x1 convolution is left alone (a linear bottleneck is a design), unless no activation
+    follows at all: the classifier `Dense` is reached through normalization and pooling, or the
+    next convolution is itself linear and goes on to another affine layer; a written-out spatial
+    kernel (3x3) is no bottleneck. `Concatenate` passes a `Dense` chain as well. Where an `if`
+    (or a loop) reassigned the tensor, the chain is followed only when it is linear on every
+    branch. A layer that is the output of some model of the file (a bottleneck read out as an
+    embedding) is meant to be linear. A `keras.layers.Layer` subclass (and a `keras.Model`
+    subclass the file never instantiates) is judged on its own `call()`: `self.fc1 = Dense(n)`
+    in `__init__` applied right before `self.out` is the same chain; a `tf.nn`/`tf.math`
+    function between them ends it, and so does an arithmetic operation (a residual `+`) or
+    anything else the analysis cannot follow.
 
     A chain of several linear layers is one root cause: one finding, at its first layer.
 
@@ -347,26 +348,25 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
     def _linear_through_normalization(self, model: ModelFact, layer: LayerFact) -> list:
         """What a linear convolution reaches through ``BatchNormalization`` too, when that is no
         linear bottleneck: a classifier ``Dense`` (``Conv2D`` -> ``BatchNormalization`` ->
-        ``GlobalAveragePooling2D`` -> ``Dense``), or a convolution itself linear that goes on to
-        another affine layer the same way (a decoder with no activation anywhere: ``Conv2D`` ->
-        ``BatchNormalization`` -> ``UpSampling2D`` -> ``concatenate`` -> ``Conv2D`` -> ...). A
-        bottleneck's next convolution is followed by its nonlinearity (MobileNetV2's expansion:
-        ``BatchNormalization`` then ``ReLU6``), so it stays silent."""
-        found = []
-        for reached in self._reaches_convolution(model, layer, normalized=True):
-            if reached.is_dense or reached.activation == LINEAR and not model.is_output(
-                    reached) and self._reaches_convolution(model, reached, normalized=True):
-                found.append(reached)
-        return found
+        ``GlobalAveragePooling2D`` -> ``Dense``), a convolution itself linear that goes on to
+        another affine layer the same way (a decoder with no activation anywhere), or, from a
+        spatial kernel (a bottleneck is a 1x1 projection), any convolution reached with no
+        concatenation between (a DenseNet's concatenation carries features on, to BN-ReLU)."""
+        direct = {id(reached) for reached in self._reaches_convolution(
+            model, layer, True, merged=False)} if max(kernel_window(layer) or (1,)) > 1 else ()
+        return [reached for reached in self._reaches_convolution(model, layer, normalized=True)
+                if reached.is_dense or id(reached) in direct and _is_convolution(reached) or (
+                    reached.activation == LINEAR and not model.is_output(reached) and
+                    self._reaches_convolution(model, reached, normalized=True))]
 
     @staticmethod
-    def _reaches_convolution(model: ModelFact, layer: LayerFact,
-                             normalized: bool = False) -> list[LayerFact]:
-        """Whether a linear convolution feeds another convolution or a Dense layer through
-        shape-only layers. Normalization in between is left alone (unless ``normalized``):
-        linear bottlenecks followed by BatchNormalization are a design (MobileNetV2), not a
-        slip."""
+    def _reaches_convolution(model: ModelFact, layer: LayerFact, normalized: bool = False,
+                             merged: bool = True) -> list[LayerFact]:
+        """The convolutions and Dense layers a linear convolution feeds through shape-only
+        layers, ``BatchNormalization`` too when ``normalized`` (a linear bottleneck followed by
+        it is a design, MobileNetV2), ``Concatenate`` unless not ``merged``."""
         passing = CONV_PASS_THROUGH | NORMALIZED_PASS_THROUGH if normalized else CONV_PASS_THROUGH
+        passing = passing if merged else passing - LINEAR_MERGES
         _, beyond = _walk(model, layer, lambda current: not current.is_dense and not
                           _is_convolution(current) and (current.is_kind(*passing) or (
                               current.is_kind("Activation") and current.activation == LINEAR)))
