@@ -175,7 +175,17 @@ def test_a_decoder_with_no_activation_anywhere_is_one_linear_stack():
 
 
 def test_a_decoder_whose_convolutions_have_activations_is_silent():
-    check(DECODER.format(first=', activation="relu"', mark=""))
+    second = 'Conv2D(128, (3, 3), padding="same"'
+    check(DECODER.format(first=', activation="relu"', mark="").replace(
+        second, second + ', activation="relu"'))
+
+
+def test_the_last_linear_3x3_convolution_through_normalization_into_the_head():
+    # the first convolution's activation ends the first chain; the 3x3 one before the 1x1
+    # head is no bottleneck, and through BatchNormalization the two are one linear map
+    second = 'Conv2D(128, (3, 3), padding="same")(x)'
+    check(DECODER.format(first=', activation="relu"', mark="").replace(
+        second, second + "  # expect: KC201"))
 
 
 def test_a_linear_bottleneck_before_batch_normalization_and_an_activation_is_silent():
@@ -185,9 +195,13 @@ def test_a_linear_bottleneck_before_batch_normalization_and_an_activation_is_sil
 
 
 def test_a_branch_with_an_activation_breaks_the_chain():
-    # one branch applies a nonlinearity: the chain is linear on one branch only, silent
+    # one branch applies a nonlinearity: the chain from the first convolution is linear on one
+    # branch only, silent; the 3x3 convolution after the branch still reaches the 1x1 head
+    # through normalization alone
+    second = 'Conv2D(128, (3, 3), padding="same")(x)'
     check(DECODER.format(first="", mark="").replace(
-        "x = concatenate([x, skip], axis=-1)", "x = LeakyReLU()(x)"))
+        "x = concatenate([x, skip], axis=-1)", "x = LeakyReLU()(x)").replace(
+        second, second + "  # expect: KC201"))
 
 
 DENSE_HEAD = """
