@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.syntax import loop_jumps
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE, Const, Seq, Value, chosen_model, merge_values,
 )
@@ -147,36 +148,7 @@ def runs_at_least_once(statement, evaluate) -> bool:
         return False
     if not certain:
         return False
-    return not _jumps(statement.body.body)
-
-
-def _jumps(statements) -> bool:
-    """Whether a ``break`` or ``continue`` of the loop is among ``statements`` (not one of a
-    loop or function inside them). Over the statements only (a LibCST visitor over the whole
-    body cost a tenth of the analysis, measured)."""
-    pending = list(statements)
-    while pending:
-        statement = pending.pop()
-        if isinstance(statement, (cst.Break, cst.Continue)):  # ``if done: break`` on one line
-            return True
-        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            if any(isinstance(small, (cst.Break, cst.Continue)) for small in statement.body):
-                return True
-        elif isinstance(statement, (cst.If, cst.With, cst.Try, cst.Else, cst.ExceptHandler,
-                                    cst.Finally)) or type(statement).__name__ in (
-                "TryStar", "ExceptStarHandler", "Match", "MatchCase"):
-            for part in ("body", "orelse", "finalbody"):
-                block = getattr(statement, part, None)
-                if isinstance(block, cst.BaseSuite):
-                    inner = block.body
-                    if isinstance(inner, (list, tuple)):
-                        pending.extend(inner)
-                elif block is not None:
-                    pending.append(block)  # an elif, an else, a finally
-            pending.extend(getattr(statement, "handlers", ()))
-            pending.extend(getattr(statement, "cases", ()))
-        # nested loops, functions and classes have jumps of their own
-    return False
+    return not loop_jumps(statement.body.body)
 
 
 # --- branches that depend on the installation ------------------------------------------------

@@ -5,12 +5,18 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.analysis import splits
-from kerascheck.analysis.syntax import statements_of
-from kerascheck.analysis.values import UNKNOWN_VALUE, Const, DataVal, Seq, Value, merge_values
+from kerascheck.analysis.syntax import loop_jumps, statements_of
+from kerascheck.analysis.values import (
+    UNKNOWN_VALUE, Const, DataVal, LayerVal, Seq, Value, merge_values,
+)
+
+MAX_LAYER_ROUNDS = 32  # longer lists of layers are left unknown, as any other loop's items
 
 
 def loop_value(analyzer, statement: cst.For, frame) -> Value:
-    """The (train, test) index arrays of a splitter's folds (``for train, test in
+    """The layers of an exact list of layers, one per round (``for layer in self.hidden:
+    x = layer(x)``, the list written out in ``__init__``: :func:`run_body` runs a round per
+    layer); the (train, test) index arrays of a splitter's folds (``for train, test in
     kf.split(x)``, also under ``enumerate``); for any other loop nothing: what the loop does to
     each item is not followed (``for m in [small, large]: m.compile(...)``), so the items leave
     what the analysis can see."""
@@ -19,6 +25,12 @@ def loop_value(analyzer, statement: cst.For, frame) -> Value:
     enumerated = isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and \
         iterable.func.value == "enumerate" and len(iterable.args) == 1
     value = analyzer.eval(iterable.args[0].value if enumerated else iterable, frame)
+    if isinstance(value, Seq) and value.exact and 0 < len(value.items) <= MAX_LAYER_ROUNDS and \
+            isinstance(statement.target, cst.Name) and not enumerated and not loop_jumps(
+                statement.body.body) and all(
+                isinstance(item, LayerVal) for item in value.items):
+        analyzer.tables.layer_rounds[id(statement)] = value.items  # run_body binds each
+        return value.items[0]
     if splits.is_folds(value):
         analyzer.tables.fold_loops[id(statement)] = (
             id(value.node), value.qualname, value.kwargs.get("n_splits"))
@@ -36,6 +48,11 @@ def run_body(analyzer, statement, frame) -> None:
     (``idx == 0`` false), so that the later rounds, which the ``if`` skips, are seen too, and
     one of them feeds the next (the Dense of the second round reaches the Dense of the third
     through what the body does in between). What the loop leaves is what any round left."""
+    if (layers := analyzer.tables.layer_rounds.get(id(statement))) is not None:
+        for layer in layers:  # each layer applied in turn: the chain the rounds make
+            analyzer.bind(statement.target, layer, frame)
+            analyzer.exec_block(statement.body.body, frame)
+        return
     # (inside a loop already run so, once: nested rounds would multiply)
     tests = _first_round_tests(statement) if isinstance(statement, cst.For) and \
         not analyzer.decided_tests else {}

@@ -29,6 +29,8 @@ class Tables:
     # loop over a splitter's folds -> (splitter node id, its qualname, its n_splits value)
     loop_nodes: dict = field(default_factory=dict)
     fold_loops: dict = field(default_factory=dict)
+    # loops.py: id() of a ``for`` over an exact list of layers -> the layers, one per round
+    layer_rounds: dict = field(default_factory=dict)
     # archives.py: saved file -> (url, id of the shell line) or None, read once from the
     # module's masked shell lines (None until then); folder -> what filled it, or None
     downloads: dict | None = None

@@ -1,0 +1,42 @@
+"""A ``for`` loop over an exact list of layers runs one round per layer (``for layer in
+self.hidden: x = layer(x)`` with ``self.hidden = [Dense(32), Dense(32)]``): the layers are
+applied in turn, so the chain they make is judged; any other loop's items stay unknown."""
+
+from __future__ import annotations
+
+from conftest import lint
+
+SUBCLASS = """
+import tensorflow as tf
+
+class MLP(tf.keras.Model):
+    def __init__(self, classes=3):
+        super().__init__()
+        self.hidden = [tf.keras.layers.Dense(32{act}), tf.keras.layers.Dense(16{act})]
+        self.head = tf.keras.layers.Dense(classes, activation="softmax")
+
+    def call(self, x):
+        for layer in self.hidden:
+            x = layer(x){jump}
+        return self.head(x)
+
+model = MLP()
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+"""
+
+
+def codes(act="", jump="") -> list[tuple[int, str]]:
+    return [(d.line, d.code) for d in lint(SUBCLASS.format(act=act, jump=jump))]
+
+
+def test_linear_layers_of_a_list_applied_in_turn_are_one_chain():
+    assert codes() == [(7, "KC201")]  # one root cause: the chain, at its first layer
+
+
+def test_layers_with_activations_are_silent():
+    assert codes(act=', activation="relu"') == []
+
+
+def test_a_loop_that_may_stop_early_is_not_unrolled():
+    assert codes(jump="\n            if x.shape[-1] < 20:\n                break") == []
+
