@@ -40,3 +40,14 @@ def test_layers_with_activations_are_silent():
 def test_a_loop_that_may_stop_early_is_not_unrolled():
     assert codes(jump="\n            if x.shape[-1] < 20:\n                break") == []
 
+
+def test_a_sequential_built_from_a_list_of_layers():
+    # each round adds its layer for certain: the model is the list, in order
+    code = """
+import keras
+model = keras.Sequential([keras.Input(shape=(8,))])
+for layer in [keras.layers.Dense(64, activation="relu"), keras.layers.Dense(3, activation="sigmoid")]:
+    model.add(layer)
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+"""
+    assert [(d.line, d.code) for d in lint(code)] == [(4, "KC301")]  # at the sigmoid layer
