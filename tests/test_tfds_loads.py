@@ -6,6 +6,7 @@ of the training split, two different slices are two data; the image sets are raw
 import textwrap
 
 import libcst as cst
+import pytest
 
 from kerascheck.analysis.origins import cuts_targets_from_inputs
 
@@ -37,19 +38,14 @@ def codes(body: str, units: int = 10, loss: str = "sparse_categorical_crossentro
     return sorted((d.line - MODEL.count("\n"), d.code) for d in result.diagnostics)
 
 
-def test_validation_split_inside_the_training_splits():
-    found = codes("""
-        train = tfds.load("mnist", split="train+test", as_supervised=True).map(scale).batch(64)
-        held = tfds.load("mnist", split="test", as_supervised=True).map(scale).batch(64)
-        net.fit(train, validation_data=held, epochs=3)
-    """)
-    assert found == [(4, "KC505")]
-
-
-def test_validation_on_a_slice_of_the_training_split():
-    found = codes("""
-        train = tfds.load("mnist", split="train", as_supervised=True).map(scale)
-        held = tfds.load("mnist", split="train[:10%]", as_supervised=True).map(scale)
+@pytest.mark.parametrize("trained, validated", [
+    ("train+test", "test"),  # the validation split inside the training splits
+    ("train", "train[:10%]"),  # a slice of the training split
+])
+def test_validation_data_inside_the_training_data(trained, validated):
+    found = codes(f"""
+        train = tfds.load("mnist", split="{trained}", as_supervised=True).map(scale)
+        held = tfds.load("mnist", split="{validated}", as_supervised=True).map(scale)
         net.fit(train.batch(64), validation_data=held.batch(64), epochs=3)
     """)
     assert found == [(4, "KC505")]
