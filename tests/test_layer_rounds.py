@@ -51,3 +51,34 @@ for layer in [keras.layers.Dense(64, activation="relu"), keras.layers.Dense(3, a
 model.compile(optimizer="adam", loss="categorical_crossentropy")
 """
     assert [(d.line, d.code) for d in lint(code)] == [(4, "KC301")]  # at the sigmoid layer
+
+
+APPENDED = """
+import tensorflow as tf
+
+class Classifier(tf.keras.Model):
+    def __init__(self, hidden_units=(10, 10), classes=3):
+        super().__init__()
+        self.hidden = []
+        for units in hidden_units:
+            self.hidden.append(tf.keras.layers.Dense(units{act})){more}
+        self.head = tf.keras.layers.Dense(classes, activation="softmax")
+
+    def call(self, x):
+        for layer in self.hidden:
+            x = layer(x)
+        return self.head(x)
+"""
+
+
+def test_layers_appended_in_a_loop_are_applied_in_turn():
+    # whatever the number of hidden layers, each one is linear and feeds the next Dense
+    found = [(d.line, d.code) for d in lint(APPENDED.format(act="", more=""))]
+    assert found == [(9, "KC201")]
+    assert lint(APPENDED.format(act=', activation="relu"', more="")) == []
+
+
+def test_a_list_also_given_something_else_is_not_followed():
+    for more in ("\n        self.hidden.append(tf.nn.relu)",
+                 "\n        self.hidden.extend(extra_layers)"):
+        assert lint(APPENDED.format(act="", more=more)) == []

@@ -140,7 +140,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 if statement.orelse is not None:
                     self.exec_block(statement.orelse.body.body, frame)
             # the loop may run zero times: what it assigns is one of two possibilities
-            if not branches.runs_at_least_once(statement, lambda node: self.eval(node, frame)):
+            if not certain and not branches.runs_at_least_once(
+                    statement, lambda node: self.eval(node, frame)):
                 frame.variables = branches.merge_branches([frame.variables, before], statement)
         elif isinstance(statement, cst.With):
             self.exec_with(statement, frame)

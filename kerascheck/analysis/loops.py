@@ -16,7 +16,9 @@ MAX_LAYER_ROUNDS = 32  # longer lists of layers are left unknown, as any other l
 def loop_value(analyzer, statement: cst.For, frame) -> Value:
     """The layers of an exact list of layers, one per round (``for layer in self.hidden:
     x = layer(x)``, the list written out in ``__init__``: :func:`run_body` runs a round per
-    layer); the (train, test) index arrays of a splitter's folds (``for train, test in
+    layer), or of a list the layers were appended to (``self.hidden.append(Dense(n))`` in a
+    loop: the layer each round made, as if the list were not empty: a finding about those
+    layers holds whenever there is one); the (train, test) index arrays of a splitter's folds (``for train, test in
     kf.split(x)``, also under ``enumerate``); for any other loop nothing: what the loop does to
     each item is not followed (``for m in [small, large]: m.compile(...)``), so the items leave
     what the analysis can see."""
@@ -25,7 +27,8 @@ def loop_value(analyzer, statement: cst.For, frame) -> Value:
     enumerated = isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and \
         iterable.func.value == "enumerate" and len(iterable.args) == 1
     value = analyzer.eval(iterable.args[0].value if enumerated else iterable, frame)
-    if isinstance(value, Seq) and value.exact and 0 < len(value.items) <= MAX_LAYER_ROUNDS and \
+    if isinstance(value, Seq) and (value.exact or value.appended_layers) and \
+            0 < len(value.items) <= MAX_LAYER_ROUNDS and \
             isinstance(statement.target, cst.Name) and not enumerated and not loop_jumps(
                 statement.body.body) and all(
                 isinstance(item, LayerVal) for item in value.items):

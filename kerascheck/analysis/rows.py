@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import DataVal, Instance, Seq, Value
+from kerascheck.analysis.values import DataVal, Instance, LayerVal, Seq, Value
 from kerascheck.facts import DataFact
 
 # What a fitted preprocessor learned, read as data made from what it was fit on: a Keras
@@ -28,11 +28,21 @@ VOCABULARIES = {"word_index", "index_word", "word_counts", "word_docs", "vocabul
 
 def append(receiver: Value, method: str, args) -> None:
     """``rows.append(row)`` on a list the file made, with a row the analysis knows is data:
-    from now on the list is that data (made up if its first row was)."""
+    from now on the list is that data (made up if its first row was). A layer appended to an
+    empty list (or to one of appended layers) is kept in it, in order."""
+    if isinstance(receiver, Seq) and receiver.appended_layers and (
+            method != "append" or len(args) != 1 or not isinstance(args[0], LayerVal)):
+        receiver.appended_layers = False  # extend(), insert(), a function appended: unknown
+        return
     if method != "append" or not isinstance(receiver, Seq) or len(args) != 1 or \
             receiver.collected is not None:
         return
     row = args[0]
+    if isinstance(row, LayerVal) and (receiver.appended_layers or not receiver.items):
+        # self.hidden.append(Dense(n)) in a loop: the layer each round makes (analysis/loops.py)
+        receiver.items.append(row)
+        receiver.exact, receiver.appended_layers = False, True
+        return
     if not isinstance(row, DataVal) or isinstance(row.data.identity, tuple) and \
             row.data.identity[:1] == ("bound",):
         return
