@@ -80,5 +80,6 @@ def test_layers_appended_in_a_loop_are_applied_in_turn():
 
 def test_a_list_also_given_something_else_is_not_followed():
     for more in ("\n        self.hidden.append(tf.nn.relu)",
-                 "\n        self.hidden.extend(extra_layers)"):
+                 "\n        self.hidden.extend(extra_layers)",
+                 "\n        self.hidden[0] = tf.keras.layers.Dense(4, activation='relu')"):
         assert lint(APPENDED.format(act="", more=more)) == []

@@ -221,6 +221,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # self.hidden = Dense(64) in a followed class's __init__
                 owner.attributes[target.attr.value] = value
                 return
+            if isinstance(owner, Seq):  # layers[0] = Dense(8): its layers are not known now
+                owner.exact = owner.appended_layers = False
             if isinstance(owner, DataVal) and isinstance(target, cst.Subscript):
                 rows.fill(self, owner, value, frame)  # data[i, j] = tokenizer.word_index[w]
             if isinstance(owner, DataVal) and (value is UNKNOWN_VALUE or (
