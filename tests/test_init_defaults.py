@@ -4,6 +4,8 @@ assigns it (analysis/holders.py: init_defaults)."""
 
 import textwrap
 
+import pytest
+
 from kerascheck.engine import lint_source
 from kerascheck.settings.config import Config
 
@@ -60,24 +62,38 @@ def test_an_attribute_set_again_elsewhere_is_not_a_default():
     """) == []
 
 
-def test_a_parameter_rebound_in_init_is_not_its_default():
-    source = """
-        from tensorflow import keras
+ONE_ATTRIBUTE = """
+from tensorflow import keras
 
-        class Head:
-            def __init__(self, activation="sigmoid"):
-                if activation == "auto":
-                    activation = "softmax"
-                self.activation = activation
+class Head:
+{init}
+    def build(self, n_classes):
+        inputs = keras.layers.Input((8,))
+        outputs = keras.layers.Dense(n_classes, activation=self.activation)(inputs)
+        model = keras.models.Model(inputs, outputs)
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        return model
+"""
 
-            def build(self, n_classes):
-                inputs = keras.layers.Input((8,))
-                outputs = keras.layers.Dense(n_classes, activation=self.activation)(inputs)
-                model = keras.models.Model(inputs, outputs)
-                model.compile(loss="categorical_crossentropy", optimizer="adam")
-                return model
+
+@pytest.mark.parametrize("init", [
+    # the parameter rebound in __init__ is not its default
     """
-    result = lint_source(textwrap.dedent(source), "head.py", Config(select=("ALL",)))
+    def __init__(self, activation="sigmoid"):
+        if activation == "auto":
+            activation = "softmax"
+        self.activation = activation
+""",
+    # an attribute given two parameters is no one parameter's default
+    """
+    def __init__(self, activation="sigmoid", fallback="softmax"):
+        self.activation = activation
+        self.activation = fallback
+""",
+])
+def test_an_attribute_not_given_one_parameter_as_it_came_is_not_a_default(init):
+    source = ONE_ATTRIBUTE.format(init=init)
+    result = lint_source(source, "head.py", Config(select=("ALL",)))
     assert result.diagnostics == []
 
 
@@ -93,24 +109,3 @@ def test_an_attribute_bound_by_with_elsewhere_is_not_a_default():
             with open(path) as self.activation:
                 pass
     """) == []
-
-
-
-def test_an_attribute_given_two_parameters_is_not_a_default():
-    source = """
-        from tensorflow import keras
-
-        class Head:
-            def __init__(self, activation="sigmoid", fallback="softmax"):
-                self.activation = activation
-                self.activation = fallback
-
-            def build(self, n_classes):
-                inputs = keras.layers.Input((8,))
-                outputs = keras.layers.Dense(n_classes, activation=self.activation)(inputs)
-                model = keras.models.Model(inputs, outputs)
-                model.compile(loss="categorical_crossentropy", optimizer="adam")
-                return model
-    """
-    result = lint_source(textwrap.dedent(source), "head.py", Config(select=("ALL",)))
-    assert result.diagnostics == []
