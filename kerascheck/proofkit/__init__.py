@@ -50,6 +50,7 @@ from kerascheck.proofkit.measure import (
     make_confident,
     number,
     output_sums,
+    require_user_model,
     subject_head,
     subject_input_shape,
 )
@@ -61,6 +62,6 @@ __all__ = [
     "fit_quietly", "gradient_norm", "inspection_symptoms", "labels_for_loss",
     "linear_path_residual", "load_tensorflow", "loss_object", "make_confident",
     "memorization_evidence", "memorization_scores", "number", "output_sums", "pixel_images",
-    "random_label_data", "subject_head", "subject_input_shape", "tensorflow_available",
+    "random_label_data", "require_user_model", "subject_head", "subject_input_shape", "tensorflow_available",
     "xor_data",
 ]

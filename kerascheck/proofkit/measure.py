@@ -282,6 +282,14 @@ def linear_path_residual(subject: Subject) -> tuple[float, list[str]]:
     return float(np.abs(deviation).max() / scale), [layer.name for layer in layers]
 
 
+def require_user_model(code: str, subject) -> Subject:
+    """``subject`` when it is a user's rebuilt model; NotImplementedError (the rule proves on
+    its own example only) for a construct, or a subject with no model."""
+    if not isinstance(subject, Subject) or subject.model is None:
+        raise NotImplementedError(f"{code} is shown on the user's model, not a construct")
+    return subject
+
+
 def subject_head(subject: Subject):
     """``(output Dense keras layer, activation, units, keras loss or None)`` of a user's model;
     CannotMeasure when the output is not a single Dense head."""

@@ -329,10 +329,9 @@ model.fit(images.flow_from_directory("train", class_mode="binary"),
 
 
 def _prove_on_model(code: str, subject):
-    from kerascheck.proofkit import Subject, subject_input_shape
+    from kerascheck.proofkit import require_user_model, subject_input_shape
 
-    if not isinstance(subject, Subject) or subject.model is None:
-        raise NotImplementedError("KC308 is shown on the user's model, not a construct")
+    require_user_model(code, subject)
     labels = _label_classes(subject.fact)
     if labels is None:
         raise NotImplementedError("the labels' classes are not known")

@@ -316,16 +316,15 @@ def _prove_on_model(code: str, subject):
     """KC403 on a user's model: trained on preprocessed data, scored on held-out data
     preprocessed the same way and left raw."""
     from kerascheck.proofkit import (
-        Subject,
         labels_for_loss,
         number,
+        require_user_model,
         subject_head,
         subject_input_shape,
     )
     from kerascheck.proofkit.data import gray_images, tabular_features
 
-    if not isinstance(subject, Subject) or subject.model is None:
-        raise NotImplementedError("KC403 is shown on the user's model, not a construct")
+    require_user_model(code, subject)
     _, keras, np = load_tensorflow(0)
     _, activation, units, _ = subject_head(subject)
     if units == 1 and activation in (None, "linear"):
@@ -407,17 +406,16 @@ def _prove_mirror(code: str, subject):
     """The mirror image on a user's model: trained on tabular columns as read, scored on
     held-out rows as read and on the same rows standardized."""
     from kerascheck.proofkit import (
-        Subject,
         labels_for_loss,
         number,
+        require_user_model,
         subject_head,
         subject_input_shape,
     )
     from kerascheck.proofkit.curves import training_budget
     from kerascheck.proofkit.data import tabular_features
 
-    if not isinstance(subject, Subject) or subject.model is None:
-        raise NotImplementedError("KC403 is shown on the user's model, not a construct")
+    require_user_model(code, subject)
     _, keras, np = load_tensorflow(0)
     _, activation, units, _ = subject_head(subject)
     shape = subject_input_shape(subject)

@@ -13,16 +13,15 @@ def prove_on_model(code: str, subject):
     answer; logits read as probabilities are clipped, so a confidently wrong answer gets no
     gradient (measured against the matching cross-entropy)."""
     from kerascheck.proofkit import (
-        Subject,
         confident_wrong_gradients,
         loss_object,
         make_confident,
         number,
+        require_user_model,
         subject_head,
     )
 
-    if not isinstance(subject, Subject) or subject.model is None:
-        raise NotImplementedError("KC305 is shown on the user's model, not a construct")
+    require_user_model(code, subject)
     _, keras, np = load_tensorflow(0)
     layer, activation, units, _ = subject_head(subject)
     loss = subject.fact.compile.loss if subject.fact.compile is not None else None
