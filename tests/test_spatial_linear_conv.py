@@ -70,3 +70,18 @@ x = layers.GlobalAveragePooling2D()(x)
 model = Model(inputs, layers.Dense(10, activation="softmax")(x))
 """
     assert [d.line for d in lint(code) if d.code == "KC201"] == []
+
+
+def test_the_kernel_read_as_the_shape_engine_reads_it():
+    from kerascheck.analysis.shapes import kernel_window
+    from kerascheck.analysis.values import Const
+    from kerascheck.facts import LayerFact
+
+    def window(kind, *positional, **arguments):
+        return kernel_window(LayerFact(kind=kind, positional=[Const(v) for v in positional],
+                                       arguments={k: Const(v) for k, v in arguments.items()}))
+
+    assert window("Conv2D", 8, 3) == (3, 3)
+    assert window("SeparableConv1D", 8, kernel_size=5) == (5,)
+    assert window("Convolution2D", 64, 1, 3) == (1, 3)  # Keras 1: nb_row, nb_col
+    assert window("Conv2D", 8) is None and window("Dense", 8) is None

@@ -202,7 +202,7 @@ KERAS1_UNFOLLOWED = {"filter_length", "subsample_length", "pool_length",
 def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
     """Convolutions and pooling over 1, 2 or 3 spatial axes (channels last)."""
     kind = layer.kind
-    spatial = next((rank for rank in (1, 2, 3) if kind.endswith(f"{rank}D")), None)
+    spatial = _spatial_rank(kind)
     if spatial is None or len(shape) != spatial + 1:
         return UNKNOWN
     if _argument(layer, "data_format", None, None) not in (None, "channels_last"):
@@ -220,12 +220,10 @@ def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
         channels = shape[-1]
     elif kind in (f"Conv{spatial}D", f"SeparableConv{spatial}D", f"Convolution{spatial}D"):
         filters = _argument(layer, "filters", 0)
-        window = _per_axis(_argument(layer, "kernel_size", 1), spatial)
+        window = kernel_window(layer)
         strides = _per_axis(_argument(layer, "strides", 2, 1), spatial)
         padding = legacy_padding or _argument(layer, "padding", 3, "valid")
         if kind.startswith("Convolution") and len(layer.positional) == spatial + 1:
-            window = tuple(literal(axis) for axis in layer.positional[1:])
-            window = _per_axis(window if spatial > 1 else window[0], spatial)
             strides = _per_axis(_argument(layer, "subsample", None, 1), spatial)
         if _per_axis(_argument(layer, "dilation_rate", None, 1), spatial) != (1,) * spatial:
             return UNKNOWN
@@ -252,11 +250,21 @@ def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
 
 
 def kernel_window(layer: LayerFact) -> tuple | None:
-    """The kernel of a ``Conv1D``/``Conv2D``/``Conv3D`` (separable too) per spatial axis, when
-    its ``kernel_size`` is written out; None otherwise."""
+    """The kernel of a ``Conv1D``/``Conv2D``/``Conv3D`` (separable too, and Keras 1's
+    ``Convolution2D(32, 3, 3)``) per spatial axis, when written out; None otherwise."""
     kind = layer.kind if known(layer.kind) else ""
-    spatial = int(kind[-2]) if kind[-2:-1] in ("1", "2", "3") and kind.endswith("D") else 0
-    return _per_axis(_argument(layer, "kernel_size", 1), spatial) if spatial else None
+    spatial = _spatial_rank(kind)
+    if spatial is None or kind not in (f"Conv{spatial}D", f"SeparableConv{spatial}D",
+                                       f"Convolution{spatial}D"):
+        return None
+    if kind.startswith("Convolution") and len(layer.positional) == spatial + 1:
+        window = tuple(literal(axis) for axis in layer.positional[1:])
+        return _per_axis(window if spatial > 1 else window[0], spatial)
+    return _per_axis(_argument(layer, "kernel_size", 1), spatial)
+
+
+def _spatial_rank(kind: str) -> int | None:
+    return next((rank for rank in (1, 2, 3) if kind.endswith(f"{rank}D")), None)
 
 
 def _per_axis(value, spatial: int) -> tuple | None:
