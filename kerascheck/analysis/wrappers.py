@@ -47,12 +47,8 @@ def call(analyzer: "Interpreter", ref: Ref, node: "cst.Call", args, kwargs, star
         return Instance(ref.qualname, {**kwargs, "estimator": estimator}, star, node)
     if ref.qualname in CROSS_VALIDATION and args and isinstance(args[0], ModelVal) and \
             len(args) >= 2:
-        model = args[0].model
         data = {key: value for key, value in kwargs.items() if key in ("y",)}
-        analyzer.call_model_method(model, "fit", node, list(args[1:3]), data, star)
-        fit = model.fits[-1]
-        fit.has_validation = True  # every fold is scored on rows it was not fit on
-        fit.x_node = node.args[1].value if len(node.args) > 1 else None
+        _fit_on_folds(analyzer, args[0].model, node, list(args[1:3]), data, star, 1)
     return None
 
 
@@ -63,8 +59,14 @@ def search_fit(analyzer: "Interpreter", search: Instance, method: str, node: "cs
     estimator = search.kwargs.get("estimator")
     if search.qualname not in SEARCHES or method != "fit" or not isinstance(estimator, ModelVal):
         return None
-    analyzer.call_model_method(estimator.model, "fit", node, list(args), kwargs, star)
-    fit = estimator.model.fits[-1]
-    fit.has_validation = True  # every candidate is scored on folds it was not fit on
-    fit.x_node = node.args[0].value if node.args else None
+    _fit_on_folds(analyzer, estimator.model, node, list(args), kwargs, star, 0)
     return UNKNOWN_VALUE
+
+
+def _fit_on_folds(analyzer, model, node: "cst.Call", args, kwargs, star, x_position: int) -> None:
+    """The model's ``fit`` on ``args``, with held-out data: every fold (every candidate of a
+    search) is scored on rows it was not fit on. ``x_position``: where the call names ``X``."""
+    analyzer.call_model_method(model, "fit", node, args, kwargs, star)
+    fit = model.fits[-1]
+    fit.has_validation = True
+    fit.x_node = node.args[x_position].value if len(node.args) > x_position else None
