@@ -99,7 +99,9 @@ def record_statistics_fit(analyzer, instance, data_arg, node: cst.Call) -> None:
     # ``scaler.fit(X)`` then ``scaler.fit_transform(X)``: the same statistics learned again, one
     # root cause; the later fit is the one the scaler holds (analysis/tables.py)
     earlier = analyzer.tables.statistics_fit_of
-    key = (id(instance), identity)
+    # the instance itself, not its id(): a temporary (``KNNImputer().fit_transform(X)``) is
+    # freed at once, and the next one (``TruncatedSVD().fit_transform(...)``) may get its id
+    key = (instance, identity)
     if key in earlier and earlier[key] in analyzer.statistics_fits:
         analyzer.statistics_fits.remove(earlier[key])
     earlier[key] = fit

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 class Tables:
     # own_statistics.py: what each statistic value (``X.mean()``) was computed from
     own_statistic_of: dict = field(default_factory=dict)
-    # preprocessors.py and own_statistics.py: (scaler id or "own", data identity) -> the
+    # preprocessors.py and own_statistics.py: (scaler instance or "own", data identity) -> the
     # StatisticsFitFact that learned those statistics last (one root cause, one report)
     statistics_fit_of: dict = field(default_factory=dict)
     own_fits: set = field(default_factory=set)  # id() of the fits that are own statistics
