@@ -19,8 +19,8 @@ from typing import Iterable
 import libcst as cst
 
 from kerascheck.analysis import (
-    branches, choices, dataflow, holders, loops, origins, own_statistics, preprocessors, project,
-    refits, rows, subclassing, tables, wrappers,
+    branches, choices, dataflow, holders, loops, origins, own_statistics, prebuilt, preprocessors,
+    project, refits, rows, subclassing, tables, wrappers,
 )
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
@@ -382,6 +382,8 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                                                                      None)))
             if namespace == "layers" and (leaf[:1].isupper() or leaf in MERGE_FUNCTIONS):
                 return self.make_layer(leaf, node, args, kwargs, star)
+        if (built := prebuilt.model_of(self, ref.qualname, keras_name, node)):
+            return built
         self.call_logits_function(ref, node, args, kwargs)  # under a GradientTape only
         tensors = tensors_in([*args, *kwargs.values()])
         if tensors:
@@ -402,6 +404,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                     frame: Frame) -> Value:
         if isinstance(receiver, ModelChoice):
             return choices.call_method(self, receiver, method, node, (args, kwargs, star), frame)
+        receiver = prebuilt.elided_sequential(self, receiver, method, args)  # snippets' model.add
         if isinstance(receiver, ModelVal):
             overridden = subclassing.overridden_method(self, receiver.model, method, node, args,
                                                        kwargs)

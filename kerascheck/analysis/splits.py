@@ -70,3 +70,16 @@ def joined(leaf: str, args, node, preserve):
         return None  # made-up rows stay made up (dataflow marks them so)
     return type(items[0])(DataFact(identity=("concat", tuple(item.data.identity
                                                           for item in items)), node=node))
+
+
+def dataset_concatenate(receiver, name: str, args, node):
+    """``train.concatenate(more)`` of two tf.data datasets of known identity: the rows of both,
+    as ``np.concatenate([train, more])`` (so a split inside either is inside the result); None
+    for anything else."""
+    more = args[0] if args else None
+    if name != "concatenate" or not receiver.data.is_dataset or not isinstance(
+            getattr(more, "data", None), DataFact) or receiver.data.synthetic or more.data.synthetic:
+        return None
+    return type(receiver)(DataFact(identity=("concat", (receiver.data.identity,
+                                                        more.data.identity)),
+                                   is_dataset=True, node=node))

@@ -53,7 +53,7 @@ def from_a_data_source(data: DataFact) -> bool:
         return True
     identity = data.identity
     while isinstance(identity, tuple) and identity:
-        if identity[0] in ("load", "split", BUILT, DOWNLOADED):  # BUILT: a Sequence of the user's
+        if identity[0] in ("load", "split", "tfds", BUILT, DOWNLOADED):  # BUILT: a user Sequence
             return True
         if ignores_arguments(identity):  # what the helper made inside, whatever it was given
             identity = identity[2]

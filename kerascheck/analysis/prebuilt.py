@@ -1,0 +1,72 @@
+"""Models a library builds whole: ``keras.applications.ResNet50(...)`` and the tasks and
+backbones of keras-hub, keras-nlp and keras-cv (``keras_hub.models.BertClassifier.from_preset
+(...)``, ``keras_cv.models.FasterRCNN(...)``).
+
+Each is a Keras model whose layers the analysis does not see: it is known to be a model (its
+``fit``, ``evaluate`` and ``validation_data`` are judged: KC501-KC505, KC403), and nothing
+about its layers, its input or its output is (the model is not exact and has no layers, so
+the structure and output rules, KC401 among them, stay silent). Before this, such a call was
+an unknown value and a model trained on a slice of its own training data went unjudged
+(issue 16, keras-cv's Faster R-CNN example validated on a split it trained on).
+
+Compiled or not: a Keras application comes uncompiled (``fit`` before ``compile`` raises:
+KC504), while keras-hub's and keras-nlp's tasks compile themselves with defaults when they are
+built (``Task(compile=True)``); keras-cv's are taken as compiled too, since a compile that
+may have happened is no finding. Preprocessors, tokenizers and image or audio converters of
+those libraries are layers, not models, and stay unknown.
+"""
+
+from __future__ import annotations
+
+from kerascheck.analysis.values import DataVal, LayerVal, ModelVal
+from kerascheck.facts import ModelFact
+
+LIBRARY_MODELS = ("keras_hub.models.", "keras_nlp.models.", "keras_cv.models.")
+_NOT_MODELS = ("Preprocessor", "Tokenizer", "Converter", "Layer", "Loss")
+
+
+def model_of(analyzer, qualname: str, keras_name: str | None, node) -> ModelVal | None:
+    """The opaque model a call of ``qualname`` builds, or None when it builds none."""
+    if keras_name is not None:
+        namespace, _, rest = keras_name.partition(".")
+        if namespace != "applications" or not rest.rpartition(".")[2][:1].isupper():
+            return None
+        compiled = False
+    else:
+        if not qualname.startswith(LIBRARY_MODELS):
+            return None
+        path = qualname.split(".")[2:]
+        if path[-1:] == ["from_preset"]:
+            path = path[:-1]
+        if len(path) != 1 or not path[0][:1].isupper() or path[0].endswith(_NOT_MODELS):
+            return None
+        compiled = True
+    model = ModelFact(kind="functional", node=node, exact=False, input_declared=True)
+    analyzer.register_model(model)
+    if compiled:
+        analyzer.record_event(model, "compile", node)
+    return ModelVal(model)
+
+
+def elided_sequential(analyzer, receiver, method: str, args):
+    """``model.add(Dense(10, activation="softmax"))`` where the file never binds ``model``: a
+    snippet whose ``model = Sequential()`` line was left out (a Stack Overflow question, a
+    notebook fragment). ``model`` is then a Sequential model with layers before the first
+    ``add`` the snippet does not show: not exact, its layers known in order from there on
+    (``known_tail=0``), so the rules about its output, its loss and its training judge it and
+    those about its first layer stay silent. Anything else: ``receiver`` as it came.
+
+    Only a name the file binds nowhere (not even in a function or as a parameter), in a file
+    with no star import, and only when what is added is a Keras layer."""
+    if method != "add" or not isinstance(receiver, DataVal) or not args or not isinstance(
+            args[0], LayerVal) or analyzer.star_imports:
+        return receiver
+    identity = receiver.data.identity
+    if not (isinstance(identity, tuple) and identity[:1] == ("free",)) or \
+            identity[1] in analyzer.bound:
+        return receiver
+    model = ModelFact(kind="sequential", exact=False, known_tail=0, node=args[0].layer.node)
+    analyzer.register_model(model)
+    elided = ModelVal(model)
+    analyzer.globals.variables[identity[1]] = elided  # the later ``model.compile(...)``
+    return elided
