@@ -11,8 +11,9 @@ an unknown value and a model trained on a slice of its own training data went un
 
 Compiled or not: a Keras application comes uncompiled (``fit`` before ``compile`` raises:
 KC504), while keras-hub's and keras-nlp's tasks compile themselves with defaults when they are
-built (``Task(compile=True)``); keras-cv's are taken as compiled too, since a compile that
-may have happened is no finding. Preprocessors, tokenizers and image or audio converters of
+built (``Task.__init__(compile=True)`` calls ``self.compile()``: keras-hub's
+``keras_hub/src/models/task.py``); their backbones and keras-cv's models are taken as
+compiled too, since a compile that may have happened is no finding. Preprocessors, tokenizers and image or audio converters of
 those libraries are layers, not models, and stay unknown.
 """
 
