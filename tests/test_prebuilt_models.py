@@ -126,3 +126,29 @@ def test_a_name_bound_anywhere_is_not_a_cut_sequential():
         box.compile(optimizer="rmsprop", loss="categorical_crossentropy")
     """, "question.py")
     assert starred == []  # a star import may bind anything; ``box.add(item)`` adds no layer
+
+
+def test_a_snippet_whose_model_line_was_cut_has_the_one_unused_tensor_as_output():
+    found = codes("""
+        hidden = Dense(64, activation="relu")(features)
+        scores = Dense(5, activation="sigmoid", name="scores")(hidden)
+        model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    """, "question.py")
+    assert found == [(3, "KC301")]  # and no KC101: the input is not shown
+
+
+def test_a_cut_model_line_is_not_guessed_among_several_ends_or_in_a_file_with_imports():
+    two_ends = codes("""
+        hidden = Dense(64, activation="relu")(features)
+        scores = Dense(5, activation="sigmoid")(hidden)
+        other = Dense(3, activation="sigmoid")(hidden)
+        model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    """, "question.py")
+    assert two_ends == []
+    imported = codes("""
+        from keras.layers import Dense
+        hidden = Dense(64, activation="relu")(features)
+        scores = Dense(5, activation="sigmoid")(hidden)
+        model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    """, "notebook_cell.py")
+    assert imported == []  # the model may come from a cell or module not shown

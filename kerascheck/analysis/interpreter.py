@@ -404,7 +404,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                     frame: Frame) -> Value:
         if isinstance(receiver, ModelChoice):
             return choices.call_method(self, receiver, method, node, (args, kwargs, star), frame)
-        receiver = prebuilt.elided_sequential(self, receiver, method, args)  # snippets' model.add
+        receiver = prebuilt.elided_model(self, receiver, method, args)  # a snippet's model.add
         if isinstance(receiver, ModelVal):
             overridden = subclassing.overridden_method(self, receiver.model, method, node, args,
                                                        kwargs)

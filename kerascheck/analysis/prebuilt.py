@@ -19,8 +19,8 @@ those libraries are layers, not models, and stay unknown.
 
 from __future__ import annotations
 
-from kerascheck.analysis.values import DataVal, LayerVal, ModelVal
-from kerascheck.facts import ModelFact
+from kerascheck.analysis.values import DataVal, LayerVal, ModelVal, TensorVal
+from kerascheck.facts import UNKNOWN, ModelFact
 
 LIBRARY_MODELS = ("keras_hub.models.", "keras_nlp.models.", "keras_cv.models.")
 _NOT_MODELS = ("Preprocessor", "Tokenizer", "Converter", "Layer", "Loss")
@@ -49,25 +49,52 @@ def model_of(analyzer, qualname: str, keras_name: str | None, node) -> ModelVal 
     return ModelVal(model)
 
 
-def elided_sequential(analyzer, receiver, method: str, args):
-    """``model.add(Dense(10, activation="softmax"))`` where the file never binds ``model``: a
-    snippet whose ``model = Sequential()`` line was left out (a Stack Overflow question, a
-    notebook fragment). ``model`` is then a Sequential model with layers before the first
-    ``add`` the snippet does not show: not exact, its layers known in order from there on
-    (``known_tail=0``), so the rules about its output, its loss and its training judge it and
-    those about its first layer stay silent. Anything else: ``receiver`` as it came.
 
-    Only a name the file binds nowhere (not even in a function or as a parameter), in a file
-    with no star import, and only when what is added is a Keras layer."""
-    if method != "add" or not isinstance(receiver, DataVal) or not args or not isinstance(
-            args[0], LayerVal) or analyzer.star_imports:
+def elided_model(analyzer, receiver, method: str, args):
+    """The model of a snippet whose ``model = ...`` line was left out (a Stack Overflow
+    question, a notebook fragment): ``model`` is a name the file binds nowhere (not even in a
+    function or as a parameter), in a file with no star import. Anything else: ``receiver`` as
+    it came. Bound in the module's variables, so the later ``model.compile(...)`` finds it.
+
+    - ``model.add(Dense(...))``, a Keras layer added: a Sequential model with layers before the
+      first ``add`` the snippet does not show. Not exact, its layers known in order from there
+      on (``known_tail=0``): the rules about its output, its loss and its training judge it,
+      those about its first layer stay silent.
+    - ``model.compile(...)`` / ``model.fit(...)`` in a file with no import at all that builds
+      layers with the functional API: the cut line was ``Model(inputs, outputs)``, and its
+      output is the one tensor of the file's variables that no other was built from (none or
+      several: unknown). Its input is not taken as declared (KC101 stays silent)."""
+    if analyzer.star_imports or not isinstance(receiver, DataVal):
         return receiver
     identity = receiver.data.identity
     if not (isinstance(identity, tuple) and identity[:1] == ("free",)) or \
             identity[1] in analyzer.bound:
         return receiver
-    model = ModelFact(kind="sequential", exact=False, known_tail=0, node=args[0].layer.node)
+    if method == "add" and args and isinstance(args[0], LayerVal):
+        model = ModelFact(kind="sequential", exact=False, known_tail=0, node=args[0].layer.node)
+    elif method in ("compile", "fit") and not analyzer.imports and (
+            output := _the_only_end(analyzer.globals.variables.values())) is not None:
+        model = ModelFact(kind="functional", node=output.layer.node, input_declared=UNKNOWN)
+        analyzer.build_graph(model, [output])
+    else:
+        return receiver
     analyzer.register_model(model)
-    elided = ModelVal(model)
-    analyzer.globals.variables[identity[1]] = elided  # the later ``model.compile(...)``
+    elided = analyzer.globals.variables[identity[1]] = ModelVal(model)
     return elided
+
+
+def _the_only_end(values) -> TensorVal | None:
+    """Among the symbolic tensors of ``values``, the one no other tensor was built from."""
+    tensors = {id(value): value for value in values
+               if isinstance(value, TensorVal) and value.layer is not None}
+    built_from: set[int] = set()
+    for tensor in tensors.values():
+        stack, seen = list(tensor.parents), 0
+        while stack and seen < 10_000:  # (a graph of that many tensors is no snippet)
+            parent = stack.pop()
+            seen += 1
+            if id(parent) not in built_from:
+                built_from.add(id(parent))
+                stack.extend(parent.parents)
+    ends = [tensor for key, tensor in tensors.items() if key not in built_from]
+    return ends[0] if len(ends) == 1 else None
