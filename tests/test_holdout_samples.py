@@ -170,3 +170,17 @@ model.fit(wrong[["rooms", "area"]] / 100.0, wrong["price"], epochs=50,
           validation_data=(val_part[["rooms", "area"]] / 100.0, val_part["price"]))
 """
     assert_marked(code)
+
+
+def test_batches_taken_from_the_training_dataset_are_part_of_it():
+    assert_marked("""
+import tensorflow as tf
+photos = tf.keras.utils.image_dataset_from_directory("photos", image_size=(64, 64))
+net = tf.keras.Sequential([tf.keras.Input(shape=(64, 64, 3)), tf.keras.layers.Rescaling(1 / 255),
+                           tf.keras.layers.Flatten(), tf.keras.layers.Dense(5, activation="softmax")])
+net.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+net.fit(photos, epochs=3, validation_data=photos.take(20))  # expect: KC505
+held, rest = photos.take(20), photos.skip(20)
+net.fit(rest, epochs=3, validation_data=held)
+net.fit(photos.skip(20), epochs=3, validation_data=photos.skip(20).take(5))  # expect: KC505
+""")

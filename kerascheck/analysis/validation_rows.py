@@ -13,8 +13,16 @@ from kerascheck.analysis.samples import SAMPLE
 from kerascheck.facts import DataFact
 
 
+# How a part of some rows is named in an identity: ``x[:100]`` ("slice", analysis/dataflow.py)
+# and the methods that keep some of the rows of a dataset or frame (``train_ds.take(20)``,
+# ``frame.head(100)``: dataflow's selecting methods; not ``pop``, a column, nor ``filter``,
+# which picks pandas' columns).
+ROW_PARTS = ("slice", "take", "skip", "shard", "head", "tail", "query", "nlargest", "nsmallest")
+
+
 def slice_of(identity, whole) -> bool:
-    """Whether ``identity`` is ``whole`` itself or a slice of it (``x_train[:100]``), or rows
+    """Whether ``identity`` is ``whole`` itself or a slice of it (``x_train[:100]``,
+    ``train_ds.take(20)``: ROW_PARTS), or rows
     drawn from it at random (``frame.sample(frac=0.2)``, analysis/samples.py), or one of the
     pieces ``whole`` joins (``np.concatenate``, ``tfds.load(split="train+test")``) or a slice
     of one."""
@@ -23,7 +31,7 @@ def slice_of(identity, whole) -> bool:
         return True
     while identity != whole:
         if not (isinstance(identity, tuple) and (
-                len(identity) == 3 and identity[1] == "slice" or
+                len(identity) == 3 and identity[1] in ROW_PARTS or
                 len(identity) == 4 and identity[1] == SAMPLE)):
             return False
         identity = identity[0]
