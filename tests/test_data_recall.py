@@ -637,3 +637,51 @@ def test_a_scaler_fit_under_an_option_before_a_helper_splits():
     # the helper's (scaled, scaler) pair passed on with a star: still the fitted data
     assert_marked(OPTIONAL_SCALING.format(mark="  # expect: KC402"))
 
+
+
+SPECTRAL_PATCHES = """
+import numpy as np
+import scipy.io as sio
+from sklearn.decomposition import PCA
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+
+def compress(scene, bands=20):
+    pixels = np.reshape(scene, (-1, scene.shape[2]))
+    pca = PCA(n_components=bands)
+    pixels = pca.fit_transform(pixels)
+    return np.reshape(pixels, (scene.shape[0], scene.shape[1], bands)), pca
+
+def neighbourhoods(scene, width=3):
+    half = width // 2
+    windows = np.zeros((scene.shape[0] * scene.shape[1], width, width, scene.shape[2]))
+    slot = 0
+    for row in range(half, scene.shape[0] - half):
+        for col in range(half, scene.shape[1] - half):
+            windows[slot] = scene[row - half:row + half + 1, col - half:col + half + 1]
+            slot += 1
+    return windows
+
+scene = sio.loadmat("field.mat")["field"]
+truth = sio.loadmat("field_truth.mat")["truth"].ravel()
+scene, pca = compress(scene)
+x_fit, x_check, y_fit, y_check = train_test_split(neighbourhoods(scene), truth, test_size=0.25)
+net = keras.Sequential([keras.Input(shape=(3, 3, 20)), keras.layers.Flatten(),
+                        keras.layers.Dense(16, activation="relu"),
+                        keras.layers.Dense(8, activation="softmax")])
+net.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+net.fit(x_fit, y_fit, validation_data=(x_check, y_check), epochs=5)
+"""
+
+
+def test_a_reduction_fit_before_a_helper_cuts_the_data_into_windows_and_it_is_split():
+    """The split is of windows a helper filled from the reduced data, not of that data."""
+    assert_marked(SPECTRAL_PATCHES.replace("pixels = pca.fit_transform(pixels)",
+                                           "pixels = pca.fit_transform(pixels)  # expect: KC402"))
+
+
+def test_a_reduction_fit_on_the_training_windows_only_is_silent():
+    code = SPECTRAL_PATCHES.replace(
+        "scene, pca = compress(scene)\n", "").replace(
+        "net.fit(", "x_fit, pca = compress(x_fit)\nnet.fit(")
+    assert [f for f in findings(code) if f[1] == "KC402"] == []

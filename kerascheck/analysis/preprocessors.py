@@ -109,7 +109,8 @@ def record_statistics_fit(analyzer, instance, data_arg, node: cst.Call) -> None:
 
 
 def mark_split_after_fit(arrays, node, analyzer) -> None:
-    """Statistics fit on whole data that is now split: the test side was seen by the scaler.
+    """Statistics fit on whole data that is now split (that data, or data made from it: a
+    helper's result, an array filled with its windows): the test side was seen by the scaler.
 
     Only data that was not itself a part of an earlier split or of a dataset's train/test halves
     counts, so that carving a validation set out of an already scaled training set (a common and
@@ -118,9 +119,10 @@ def mark_split_after_fit(arrays, node, analyzer) -> None:
                   if _data(array) is not None and _data(array).identity is not None}
     scaled = {_data(array).identity for array in arrays
               if _data(array) is not None and _data(array).scaled}
+    filled = analyzer.tables.filled_from
     for fit in analyzer.statistics_fits:
-        if fit.later_split is None and fit.data_identity in identities and \
-                not is_part(fit.data_identity) and (
+        if fit.later_split is None and not is_part(fit.data_identity) and any(
+                derived_from(identity, fit.data_identity, filled) for identity in identities) and (
                     not _scaled_by_itself(analyzer, fit) or fit.data_identity in scaled):
             fit.later_split = node
 
