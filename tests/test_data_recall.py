@@ -685,3 +685,38 @@ def test_a_reduction_fit_on_the_training_windows_only_is_silent():
         "scene, pca = compress(scene)\n", "").replace(
         "net.fit(", "x_fit, pca = compress(x_fit)\nnet.fit(")
     assert [f for f in findings(code) if f[1] == "KC402"] == []
+
+
+READINGS = """
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import StandardScaler
+from tensorflow import keras
+
+readings = pd.read_csv("sensor.csv")[["temperature"]].to_numpy()
+{prepare}
+inputs, outputs = [], []
+for start in range(len(series) - 24):
+    inputs.append(series[start:start + 24])
+    outputs.append(series[start + 24])
+inputs, outputs = np.array(inputs), np.array(outputs)
+boundary = int(0.8 * len(inputs))
+net = keras.Sequential([keras.Input(shape=(24, 1)), keras.layers.GRU(8), keras.layers.Dense(1)])
+net.compile(optimizer="adam", loss="mse")
+net.fit(inputs[:boundary], outputs[:boundary], epochs=5,
+        validation_data=(inputs[boundary:], outputs[boundary:]))
+"""
+
+
+def test_windows_appended_from_a_series_scaled_whole_are_split_afterwards():
+    assert_marked(READINGS.format(prepare=(
+        "scaler = StandardScaler()\n"
+        "series = scaler.fit_transform(readings)  # expect: KC402")))
+
+
+def test_windows_of_a_series_scaled_by_its_training_part_are_silent():
+    found = findings(READINGS.format(prepare=(
+        "cut = int(0.8 * len(readings))\n"
+        "scaler = StandardScaler().fit(readings[:cut])\n"
+        "series = scaler.transform(readings)")))
+    assert [f for f in found if f[1] == "KC402"] == []

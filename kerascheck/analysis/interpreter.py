@@ -437,7 +437,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 return result
         if isinstance(receiver, ModelPart):
             return UNKNOWN_VALUE
-        rows.append(receiver, method, args)  # texts.append(text): the list is data now
+        rows.append(receiver, method, args, self.tables.filled_from)  # texts.append(text)
         for value in [*args, *kwargs.values()]:
             self.escape(value)
         return UNKNOWN_VALUE
