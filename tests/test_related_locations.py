@@ -374,3 +374,24 @@ def test_prove_pairs_a_finding_at_the_building_call_with_its_model(tmp_path):
               if item.diagnostic.code == "KC305"]
     assert item.model is not None and item.diagnostic.line == 7
     assert verdict_of(item) == "shown", item.not_rebuilt
+
+
+def test_a_preprocessing_leak_names_the_split_that_comes_after_the_fit():
+    source = textwrap.dedent("""\
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
+        from tensorflow import keras
+
+        table = pd.read_csv("houses.csv")
+        features = StandardScaler().fit_transform(table[["rooms", "area"]])
+        prices = table["price"].to_numpy()
+        x_fit, x_check, y_fit, y_check = train_test_split(features, prices, test_size=0.2)
+        net = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+        net.compile(optimizer="adam", loss="mse")
+        net.fit(x_fit, y_fit, validation_data=(x_check, y_check))
+    """)
+    [found] = [d for d in lint_source(source, "houses.py").diagnostics if d.code == "KC402"]
+    [split] = found.related
+    assert (found.line, split.line, split.path, split.message) == (
+        7, 9, "houses.py", "the split, after the fit")

@@ -279,7 +279,8 @@ X_test = (X_test - center) / spread
                     fit.node,
                     f"{subject} {learns} from all the data, which is split "
                     f"into train and test afterwards, so the test rows leak into training; "
-                    f"split first and fit on the training part")
+                    f"split first and fit on the training part",
+                    related=((fit.later_split, "the split, after the fit"),))
 
     def prove(self, subject=None):
         if subject is not None:
