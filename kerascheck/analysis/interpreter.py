@@ -437,7 +437,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 return result
         if isinstance(receiver, ModelPart):
             return UNKNOWN_VALUE
-        rows.append(receiver, method, args, self.tables.filled_from)  # texts.append(text)
+        rows.append(receiver, method, args, self.tables)  # texts.append(text): data now
         for value in [*args, *kwargs.values()]:
             self.escape(value)
         return UNKNOWN_VALUE

@@ -26,11 +26,11 @@ from kerascheck.facts import DataFact
 VOCABULARIES = {"word_index", "index_word", "word_counts", "word_docs", "vocabulary_"}
 
 
-def append(receiver: Value, method: str, args, filled: dict) -> None:
+def append(receiver: Value, method: str, args, tables) -> None:
     """``rows.append(row)`` on a list the file made, with a row the analysis knows is data:
     from now on the list is that data (made up if its first row was), filled from that row
-    (``filled``, as for :func:`fill`: windows of a scaled series appended in a loop are made
-    from it). A layer appended to an empty list (or to one of appended layers) is kept in it,
+    (``tables.filled_from``, as for :func:`fill`: windows of a scaled series appended in a
+    loop are made from it). A layer appended to an empty list (or to one of appended layers) is kept in it,
     in order."""
     if isinstance(receiver, Seq) and receiver.appended_layers and (
             method != "append" or len(args) != 1 or not isinstance(args[0], LayerVal)):
@@ -50,8 +50,9 @@ def append(receiver: Value, method: str, args, filled: dict) -> None:
         return
     receiver.collected = DataFact(identity=("rows", id(receiver)), synthetic=row.data.synthetic)
     receiver.exact = False  # its items are no longer the literal's
+    tables.gathered.append(receiver)
     if row.data.identity is not None:
-        filled.setdefault(receiver.collected.identity, set()).add(row.data.identity)
+        tables.filled_from.setdefault(receiver.collected.identity, set()).add(row.data.identity)
 
 
 def vocabulary(instance: Instance, attribute: str) -> Value | None:

@@ -22,6 +22,9 @@ class Tables:
     row_cuts: dict = field(default_factory=dict)
     # rows.py: identity of an array or list filled in a loop -> the identities it was filled from
     filled_from: dict = field(default_factory=dict)
+    # rows.py: the lists that became data, kept for the analysis's life so that the id() in
+    # their identity ("rows", id) is never another list's (a helper's list is freed on return)
+    gathered: list = field(default_factory=list)
     # rescaling.py: identities of decoded 8-bit images and of images converted to [0, 1]
     decoded_pixels: set = field(default_factory=set)
     unit_range: set = field(default_factory=set)
