@@ -30,8 +30,8 @@ def append(receiver: Value, method: str, args, tables) -> None:
     """``rows.append(row)`` on a list the file made, with a row the analysis knows is data:
     from now on the list is that data (made up if its first row was), filled from that row
     (``tables.filled_from``, as for :func:`fill`: windows of a scaled series appended in a
-    loop are made from it). A layer appended to an empty list (or to one of appended layers) is kept in it,
-    in order."""
+    loop are made from it). A layer appended to an empty list (or to one of appended layers)
+    is kept in it, in order."""
     if isinstance(receiver, Seq) and receiver.appended_layers and (
             method != "append" or len(args) != 1 or not isinstance(args[0], LayerVal)):
         receiver.appended_layers = False  # extend(), insert(), a function appended: unknown
