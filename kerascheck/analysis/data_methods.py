@@ -35,8 +35,8 @@ RAW_LOADERS = {
     "matplotlib.pyplot.imread": None,  # returns floats in [0, 1] for PNGs: not raw
 }
 # Loaders of stored arrays and frames: loaded data (not made up), of a scale nobody can tell.
-LOADERS_OF_UNKNOWN_SCALE = {"numpy.load", "scipy.io.loadmat", "pandas.read_pickle", "pandas.read_parquet",
-                            "pandas.read_hdf", "pandas.read_feather"}
+LOADERS_OF_UNKNOWN_SCALE = {"numpy.load", "scipy.io.loadmat", "pandas.read_pickle",
+                            "pandas.read_parquet", "pandas.read_hdf", "pandas.read_feather"}
 # Keras and tf.data loaders that make datasets (iterators of batches, KC503).
 DATASET_LOADERS = {"text_dataset_from_directory", "timeseries_dataset_from_array",
                    "audio_dataset_from_directory"}

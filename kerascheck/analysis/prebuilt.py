@@ -13,8 +13,8 @@ Compiled or not: a Keras application comes uncompiled (``fit`` before ``compile`
 KC504), while keras-hub's and keras-nlp's tasks compile themselves with defaults when they are
 built (``Task.__init__(compile=True)`` calls ``self.compile()``: keras-hub's
 ``keras_hub/src/models/task.py``); their backbones and keras-cv's models are taken as
-compiled too, since a compile that may have happened is no finding. Preprocessors, tokenizers and image or audio converters of
-those libraries are layers, not models, and stay unknown.
+compiled too, since a compile that may have happened is no finding. Preprocessors, tokenizers
+and image or audio converters of those libraries are layers, not models, and stay unknown.
 """
 
 from __future__ import annotations
