@@ -12,8 +12,11 @@ class AccuracyOnRegression(Rule):
     Finds an accuracy metric on a regression model: a linear output trained with a regression
     loss (MSE, MAE, Huber, log-cosh, ...) on targets that are not class labels, compiled with
     `metrics=["accuracy"]` (or another accuracy metric). The model must be trained with
-    `fit()`; a model trained step by step (`train_on_batch`, a GAN's discriminator) and a model
-    whose labels are one-hot or class ids (a classifier, KC302's business) are not reported.
+    `fit()`, or be only compiled: code that never trains, evaluates or hands on the model (a
+    fragment of a question). A model trained step by step (`train_on_batch`, a GAN's
+    discriminator), one returned or passed on (it may be trained where the linter cannot see),
+    and a model whose labels are one-hot or class ids (a classifier, KC302's business) are not
+    reported.
 
     ## Why is this bad?
     Accuracy counts predictions that equal the target exactly (after rounding at 0.5 for one
@@ -90,6 +93,13 @@ model.compile(optimizer="adam", loss=tf.keras.losses.Huber(),
               metrics=[tf.keras.metrics.Accuracy()])  # expect: KC309
 model.fit(features, prices, validation_split=0.2, epochs=20)
 """,
+        # a fragment that only compiles the model (its training is elsewhere)
+        """
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(32, activation="relu", input_shape=(8,)), Dense(1)])
+model.compile(loss="mean_squared_error", optimizer="adam", metrics=["accuracy"])  # expect: KC309
+""",
     )
     valid = (
         # a regression reporting an error metric
@@ -130,6 +140,14 @@ autoencoder = keras.Model(inputs, keras.layers.Dense(32)(code))
 autoencoder.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
 autoencoder.fit(rows, rows, validation_split=0.1)
 """,
+        # a builder that returns the compiled model: it may be trained anywhere (a GAN's critic)
+        """
+import keras
+def make_critic():
+    critic = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(1)])
+    critic.compile(loss="mse", optimizer="adam", metrics=["accuracy"])
+    return critic
+""",
         # a loss or a metric list the linter cannot see
         """
 import keras
@@ -143,7 +161,7 @@ other.fit(x, y, validation_split=0.2)
     )
 
     def check_model(self, model: ModelFact):
-        if model.task.kind != "regression" or not model.fits:
+        if model.task.kind != "regression" or not (model.fits or _only_compiled(model)):
             return
         for compile_fact in model.compiles:
             metrics = compile_fact.metrics
@@ -189,6 +207,16 @@ other.fit(x, y, validation_split=0.2)
             self.code, verdict,
             "the regression learns (loss and MAE fall by orders of magnitude) while accuracy "
             "stays at 0", measured)
+
+
+def _only_compiled(model: ModelFact) -> bool:
+    """A model the code compiles and never trains, evaluates or hands on (a fragment: a Stack
+    Overflow question's ``model.compile(loss="mse", metrics=["accuracy"])``): judged as
+    compiled. A model trained batch by batch (a GAN's critic), used inside another model, or
+    passed, returned or stored where the analysis cannot follow it is not."""
+    return not model.escapes and not model.used_as_layer and not any(
+        event.method.startswith(("train", "test", "evaluate", "predict"))
+        for event in model.events)
 
 
 def _metrics_argument(call):
