@@ -49,7 +49,6 @@ def model_of(analyzer, qualname: str, keras_name: str | None, node) -> ModelVal 
     return ModelVal(model)
 
 
-
 def elided_model(analyzer, receiver, method: str, args):
     """The model of a snippet whose ``model = ...`` line was left out (a Stack Overflow
     question, a notebook fragment): ``model`` is a name the file binds nowhere (not even in a
