@@ -113,12 +113,9 @@ def is_accuracy_metric(name: str) -> bool:
 
 @dataclass(eq=False)
 class LayerFact:
-    """One layer of a model.
-
-    ``kind`` is the Keras class name (``"Dense"``) or :data:`UNKNOWN` for a layer the linter cannot
-    identify (a custom layer, a variable). ``node`` is the CST node that created it (static) and
-    ``name`` the layer's name (runtime).
-    """
+    """One layer of a model. ``kind`` is the Keras class name (``"Dense"``) or :data:`UNKNOWN`
+    for a layer the linter cannot identify (a custom layer, a variable). ``node`` is the CST node
+    that created it (static) and ``name`` the layer's name (runtime)."""
 
     kind: Any
     units: Any = UNKNOWN
@@ -144,6 +141,8 @@ class LossFact:
     name: Any = UNKNOWN  # canonical loss name, see LOSS_ALIASES
     from_logits: Any = UNKNOWN  # True / False / UNKNOWN; False when not given
     node: Any = None
+    # loss=[a, b] / {"name": a}: (output position or layer name, LossFact) pairs (analysis/heads)
+    per_output: tuple = ()
 
 
 @dataclass(eq=False)
@@ -318,6 +317,7 @@ class ModelFact:
     built_under: tuple = ()  # the branches and loops it is built under (as Event.path)
     channels_first: bool = False  # the file switches Keras to channels-first images (shapes)
     built_at: Any = None  # the call of the linted file that got it from an imported module
+    views: list = field(default_factory=list)  # one per output head with a loss (analysis/heads)
 
     # -- graph helpers (constant time each: rules ask them of every layer) ----------------
     def successors(self, layer: LayerFact) -> list[LayerFact]:

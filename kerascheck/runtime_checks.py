@@ -108,7 +108,8 @@ def _run_rules(fact: ModelFact, select=None) -> list[RuntimeFinding]:
         if rule.code == "KC000" or not config.is_enabled(rule.code) \
                 or type(rule).check_model is Rule.check_model:
             continue  # purely syntactic rules judge source text, not models
-        for finding in rule.check_model(fact):
+        judged = [fact, *(fact.views if rule.judges_each_output else ())]  # each head too
+        for finding in (found for model in judged for found in rule.check_model(model)):
             layer = finding.target.name if isinstance(finding.target, LayerFact) else None
             found = RuntimeFinding(finding.code, rule.name, finding.message, layer)
             if found not in findings:

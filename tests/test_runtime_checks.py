@@ -131,6 +131,22 @@ def test_model_facts_read_compile_and_graph(keras):
     assert compile_fact.optimizer.learning_rate == 0.1
 
 
+def test_each_output_head_is_judged_against_its_own_loss(keras):
+    # the static analysis' views (analysis/heads.py), made of a live model's loss list or dict
+    from kerascheck.runtime_checks import check_model
+
+    features = keras.Input(shape=(6,))
+    kind = keras.layers.Dense(5, activation="softmax", name="kind")(features)
+    box = keras.layers.Dense(4, name="box")(features)
+    model = keras.Model(features, [kind, box])
+    model.compile(optimizer="adam", loss=["binary_crossentropy", "mse"])
+    assert [(f.code, f.layer) for f in check_model(model)] == [("KC304", None)]
+    model.compile(optimizer="adam", loss={"box": "mse", "kind": "categorical_crossentropy"})
+    assert check_model(model) == []
+    model.compile(optimizer="adam", loss={"box": "mse", "kind": "mse"})
+    assert [(f.code, f.layer) for f in check_model(model)] == [("KC302", None)]
+
+
 def test_custom_layers_are_unknown_and_silence_the_rules(keras):
     from kerascheck.runtime_checks import check_model, model_facts
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis import clones
+from kerascheck.analysis import clones, heads
 from kerascheck.analysis.intent import demonstration_reason
 from kerascheck.analysis.values import (
     LOADED_MODEL,
@@ -29,6 +29,7 @@ from kerascheck.analysis.values import (
     loss_fact,
     metric_name,
     optimizer_fact,
+    per_output_losses,
     rank,
     shape_of,
 )
@@ -264,6 +265,7 @@ class ModelConstruction:
             loss = UNKNOWN_VALUE if star else Const(None)
         loss_node = keyword_value(node, "loss", 1)
         compile_fact.loss = loss_fact(loss, loss_node)
+        compile_fact.loss.per_output = per_output_losses(loss, loss_node, self.string_keyed)
         compile_fact.optimizer = optimizer_fact(optimizer, keyword_value(node, "optimizer", 0))
         if metrics is None:
             compile_fact.metrics = UNKNOWN if star else []
@@ -344,7 +346,7 @@ class ModelConstruction:
             model.exact, model.known_tail = False, len(model.layers)
         elif method == "compile":
             model.compiles.append(self.make_compile(node, args, kwargs, star))
-            _loss_of_the_only_output(model, model.compiles[-1])
+            heads.loss_of_the_only_output(model, model.compiles[-1])
         elif method in ("fit", "fit_generator"):
             fit = self.make_fit(node, args, kwargs, star)
             if id(model) in self.custom_training:
@@ -415,19 +417,3 @@ def _opaque(value) -> bool:
         "free",)) and data.source is None and not (data.scaled or data.is_dataset or data.one_hot
                                                    or data.int_labels or data.synthetic)
 
-
-def _loss_of_the_only_output(model: ModelFact, compile_fact: CompileFact) -> None:
-    """``compile(loss={"output": "binary_crossentropy"})`` for a model whose only output is the
-    layer named ``"output"``: that loss is the model's loss (a dict of several, or a key that
-    names no output, stays unknown)."""
-    node = compile_fact.loss.node
-    if known(compile_fact.loss.name) or not isinstance(node, cst.Dict) or \
-            len(node.elements) != 1 or len(model.outputs) != 1:
-        return
-    element = node.elements[0]
-    key, value = getattr(element, "key", None), element.value
-    if not isinstance(key, cst.SimpleString) or not isinstance(value, cst.SimpleString):
-        return
-    name = model.layers[model.outputs[0]].arguments.get("name")
-    if isinstance(name, Const) and name.value == key.evaluated_value:
-        compile_fact.loss = loss_fact(Const(value.evaluated_value), value)

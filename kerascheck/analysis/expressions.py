@@ -129,11 +129,25 @@ class Expressions:
         return Seq(items, exact)
 
     def eval_Dict(self, node: cst.Dict, frame: Frame) -> Value:
+        pairs = []
         for element in node.elements:
             if isinstance(element, cst.DictElement):
                 self.eval(element.key, frame)
-            self.escape(self.eval(element.value, frame))
+            value = self.eval(element.value, frame)
+            self.escape(value)
+            key = getattr(element, "key", None)
+            key = key.evaluated_value if isinstance(key, cst.SimpleString) else None
+            pairs.append((key, value))
+        if pairs and all(isinstance(key, str) for key, _ in pairs):
+            self.string_keyed[id(node)] = pairs
         return UNKNOWN_VALUE
+
+    @property
+    def string_keyed(self) -> dict:
+        """id() of each dict literal with string keys -> its (key, value) pairs, what a
+        ``compile(loss={"head": ...})`` gives each output (analysis/heads.py). A dict is
+        otherwise unknown: its values are escaped, as anything stored where it is not followed."""
+        return self.__dict__.setdefault("_string_keyed", {})
 
     def eval_IfExp(self, node: cst.IfExp, frame: Frame) -> Value:
         self.eval(node.test, frame)

@@ -28,7 +28,7 @@ from kerascheck.analysis.expressions import Expressions
 from kerascheck.analysis.functions import Functions, keras_submodules, model_output
 from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
-from kerascheck.analysis.task import infer_task
+from kerascheck.analysis.task import head_views, infer_task
 from kerascheck.analysis.values import (
     UNKNOWN_VALUE, ClassVal, Const, DataVal, Frame, FuncVal, Instance, LayerVal, ModelChoice,
     ModelPart, ModelVal, ObjectVal, Ref, Seq, TensorVal, Value, folded_integers, literal,
@@ -94,7 +94,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         for model in self.models:
             model.channels_first = channels_first  # then no shapes are followed (KC104)
             origins.mark_scaled_in_place(model, self.scaled_in_place)
-            model.task = infer_task(model)
+            model.task, model.views = infer_task(model), head_views(model)
         return FileFacts(models=self.models, module=self.module, keras_calls=self.keras_calls,
                          references=self.references, imports=self.import_nodes,
                          statistics_fits=self.statistics_fits, layer_graphs=layer_graphs,

@@ -72,6 +72,10 @@ WELL_KNOWN_UNBOUND = {
     "Rescaling": "layers.Rescaling",
     "Normalization": "layers.Normalization",
     "to_categorical": "utils.to_categorical",
+    # the cross-entropies by their function names (``loss=[binary_crossentropy, "mse"]`` in a
+    # notebook's loaded solution script); ``mean_squared_error`` is also scikit-learn's metric
+    **{name: f"losses.{name}" for name in (
+        "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy")},
 }
 
 
@@ -141,6 +145,8 @@ def canonical(qualname: str) -> str | None:
         # Keras 2's private ``keras.engine`` (``from keras.engine import Model``, ``.topology``,
         # ``.training``): the public classes it held
         return _ENGINE[parts[-1]]
+    if parts[0] == "objectives":  # Keras 1's name of keras.losses (an alias up to Keras 2.3)
+        return f"losses.{parts[-1]}"
     if parts[0] == "preprocessing" and len(parts) > 2:
         # keras.preprocessing.image.load_img -> preprocessing.image.load_img
         return rest

@@ -7,15 +7,22 @@ the rules that judge a contradiction (KC302, KC309) read one answer either way.
 The signals: the output layer (activation, units), the loss, the labels' provenance (one-hot,
 integer class ids, continuous targets of a regression dataset, ``y`` that is ``x`` itself) and
 the metrics. Strong signals decide; an accuracy metric alone never does (RULES.md).
+
+A model of several outputs with a loss per output has no one task: :func:`head_views` gives one
+view per output head, each with its own loss and task (analysis/heads.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+from kerascheck.analysis import heads
 from kerascheck.analysis.intent import same_data
 from kerascheck.facts import (
     CATEGORICAL_LOSSES,
     LINEAR,
     UNKNOWN,
+    CompileFact,
     ModelFact,
     TaskFact,
     known,
@@ -84,3 +91,26 @@ def infer_task(model: ModelFact) -> TaskFact:
             reasons.append("continuous targets")
         return TaskFact("regression", evidence=tuple(reasons))
     return TaskFact("unknown")
+
+
+def head_views(model: ModelFact) -> list[ModelFact]:
+    """One model per output head of a model of several outputs compiled with a loss per output
+    (analysis/heads.py); ``[]`` for any other model. A view shares the model's layers,
+    graph and node, so its findings are located in the model's own code."""
+    if len(model.outputs) < 2 or not model.compiles or \
+            not all(compile_fact.loss.per_output for compile_fact in model.compiles):
+        return []
+    views = []
+    fits = [dataclasses.replace(fit, y=UNKNOWN) for fit in model.fits]
+    for position, output in enumerate(model.outputs):
+        losses = [heads.loss_for_output(model, compile_fact.loss, position)
+                  for compile_fact in model.compiles]
+        if any(loss is None for loss in losses):
+            continue
+        compiles = [CompileFact(loss=loss, metrics=UNKNOWN, optimizer=compile_fact.optimizer,
+                                node=compile_fact.node)
+                    for loss, compile_fact in zip(losses, model.compiles)]
+        view = dataclasses.replace(model, outputs=[output], compiles=compiles, fits=fits, views=[])
+        view.task = infer_task(view)
+        views.append(view)
+    return views

@@ -47,11 +47,19 @@ class Rule:
     invalid: ClassVar[tuple[str, ...]] = ()
     valid: ClassVar[tuple[str, ...]] = ()
 
+    #: whether the rule judges one output head against its loss, so that a model of several
+    #: outputs with a loss per output is judged head by head (``ModelFact.views``)
+    judges_each_output: ClassVar[bool] = False
+
     # -- the judgment ---------------------------------------------------------------------
     def check_file(self, facts: "FileFacts") -> Iterable[Finding]:
-        """Findings for a whole file; by default, the findings of every model it builds."""
+        """Findings for a whole file; by default, the findings of every model it builds (and
+        of each output head, for rules that judge one)."""
         for model in facts.models:
             yield from self.check_model(model)
+            if self.judges_each_output:
+                for view in model.views:
+                    yield from self.check_model(view)
 
     def check_model(self, model: "ModelFact") -> Iterable[Finding]:
         """Findings for one model (its layers, compile, fits, evaluations)."""

@@ -80,6 +80,7 @@ class SigmoidMulticlass(Rule):
     code = "KC301"
     name = "sigmoid-multiclass"
     summary = "A sigmoid output over several classes trained with categorical cross-entropy."
+    judges_each_output = True
     fix_applicability = "unsafe"
 
     invalid = (

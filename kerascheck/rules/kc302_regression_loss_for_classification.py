@@ -78,6 +78,7 @@ class RegressionLossForClassification(Rule):
     code = "KC302"
     name = "regression-loss-for-classification"
     summary = "A regression loss (MSE/MAE) trains a classifier."
+    judges_each_output = True
     fix_applicability = "unsafe"
 
     invalid = (

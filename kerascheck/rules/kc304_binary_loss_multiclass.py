@@ -19,7 +19,8 @@ class BinaryLossMulticlass(Rule):
     with `binary_crossentropy`. A per-step output (`TimeDistributed(Dense(k, activation=
     "softmax"))`) counts, and so does a softmax whose units are written as the vocabulary size
     of an `Embedding` of the same model (a seq2seq decoder's `Dense(vocab_size)` beside
-    `Embedding(vocab_size, 64)`): a vocabulary has more than two words.
+    `Embedding(vocab_size, 64)`): a vocabulary has more than two words. On a model of several
+    outputs, the softmax head that `loss=[...]` or `loss={...}` gives `binary_crossentropy`.
 
     ## Why is this bad?
     Binary cross-entropy scores each output unit as an independent yes/no question and averages
@@ -76,6 +77,7 @@ class BinaryLossMulticlass(Rule):
     code = "KC304"
     name = "binary-loss-multiclass"
     summary = "A softmax over three or more classes is trained with binary cross-entropy."
+    judges_each_output = True
     fix_applicability = "unsafe"
 
     invalid = (
@@ -121,6 +123,18 @@ def build(vocab_size, steps):
     model.compile(optimizer="adam", loss="binary_crossentropy")  # expect: KC304
     return model
 """,
+        # a classification-and-localisation model: the class head's own loss is binary
+        """
+import keras
+features = keras.Input(shape=(7, 7, 512))
+pooled = keras.layers.GlobalAveragePooling2D()(features)
+classes = keras.layers.Dense(5, activation="softmax", name="classes")(pooled)
+box = keras.layers.Dense(4, name="box")(pooled)
+model = keras.Model(features, [classes, box])
+model.compile(optimizer="adam",
+              loss={"classes": "binary_crossentropy",  # expect: KC304
+                    "box": "mse"})
+""",
     )
     valid = (
         # a softmax of unknown size, not the vocabulary's: the classes may be two
@@ -151,6 +165,15 @@ model.compile(optimizer="adam", loss="binary_crossentropy")
 import keras
 model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
+        # each head with its own right loss; binary cross-entropy on the one-unit head is right
+        """
+import keras
+features = keras.Input(shape=(32,))
+kind = keras.layers.Dense(5, activation="softmax")(features)
+spam = keras.layers.Dense(1, activation="sigmoid")(features)
+model = keras.Model(features, [kind, spam])
+model.compile(optimizer="adam", loss=["categorical_crossentropy", "binary_crossentropy"])
 """,
         # a loss from a variable is unknown
         """

@@ -124,6 +124,7 @@ class FromLogitsMismatch(Rule):
     code = "KC305"
     name = "from-logits-mismatch"
     summary = "The output activation and the loss's from_logits disagree."
+    judges_each_output = True
     fix_applicability = "unsafe"
 
     invalid = (

@@ -67,6 +67,7 @@ class OutputActivationForLoss(Rule):
     code = "KC307"
     name = "output-activation-for-loss"
     summary = "The output activation produces neither probabilities nor logits for a cross-entropy."
+    judges_each_output = True
 
     invalid = (
         """

@@ -124,6 +124,7 @@ class OutputUnitsMismatch(Rule):
     code = "KC308"
     name = "output-units-mismatch"
     summary = "The output layer's units disagree with the number of classes in the labels."
+    judges_each_output = True
 
     invalid = (
         """

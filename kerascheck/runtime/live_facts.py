@@ -8,7 +8,8 @@ nothing here imports TensorFlow, and NumPy only inside the functions that read d
 
 from __future__ import annotations
 
-from kerascheck.analysis.task import infer_task
+from kerascheck.analysis import heads
+from kerascheck.analysis.task import head_views, infer_task
 from kerascheck.facts import (
     UNKNOWN,
     CompileFact,
@@ -56,7 +57,8 @@ def model_facts(model) -> ModelFact:
     compile_fact = _compile_fact(model)
     if compile_fact is not None:
         fact.compiles.append(compile_fact)
-    fact.task = infer_task(fact)
+        heads.loss_of_the_only_output(fact, compile_fact)  # loss={"out": ...} on one output
+    fact.task, fact.views = infer_task(fact), head_views(fact)
     return fact
 
 
@@ -64,7 +66,7 @@ def with_fit(fact: ModelFact, fit) -> ModelFact:
     """The model's facts once the data given to ``fit`` is known: the task is read again, since
     the labels are one of its signals."""
     fact.fits.append(fit)
-    fact.task = infer_task(fact)
+    fact.task, fact.views = infer_task(fact), head_views(fact)
     return fact
 
 
@@ -245,7 +247,11 @@ def _loss_fact(loss) -> LossFact:
     if callable(loss) and (getattr(loss, "__module__", "") or "").split(".")[0] \
             in _KERAS_MODULES:
         return LossFact(normalize_loss(getattr(loss, "__name__", None)), False)
-    return LossFact()  # a dict per output, a custom function: unknown
+    if isinstance(loss, (list, tuple)) and loss:  # a loss per output (analysis/heads.py)
+        return LossFact(per_output=tuple(enumerate(_loss_fact(item) for item in loss)))
+    if isinstance(loss, dict) and loss and all(isinstance(key, str) for key in loss):
+        return LossFact(per_output=tuple((key, _loss_fact(item)) for key, item in loss.items()))
+    return LossFact()  # a custom function: unknown
 
 
 def _metric_names(model):

@@ -1,0 +1,61 @@
+"""The output heads of a model with several outputs, each with its own loss.
+
+``compile(loss=[binary_crossentropy, "mse"])`` on ``Model(inputs, [classes, boxes])`` gives each
+output its own loss: the first to ``classes``, the second to ``boxes`` (a dict gives them by the
+output layers' names). Keras pairs them so (Keras 2's ``Model.compile`` docs: "If the model
+has multiple outputs, you can use a different loss on each output by passing a dictionary or a
+list of losses"; Keras 3 takes the same two forms). The output-layer rules (KC301-KC308) judge one output head against one loss, so a
+model of several heads is judged as one *view* per head: the same layers and graph with that
+one output and that one loss.
+
+What a view does not know stays unknown: the labels (``fit(x, [y_classes, y_boxes])`` is not
+split per output here, and a dataset's labels belong to all heads together) and the metrics
+(``metrics=["accuracy"]`` on several outputs is per output or for all, by Keras version). So
+only what the head and its loss say is judged; rules that need the labels stay silent. The
+views are made with each head's task by :func:`kerascheck.analysis.task.head_views`, and the
+losses read from ``compile()`` by :func:`kerascheck.analysis.values.per_output_losses`.
+
+A single loss on a multi-output model (``loss="mse"`` for every head) is not judged here: what
+each head's loss is then depends on the Keras version and on ``loss_weights``, and such models
+are mostly the auxiliary heads of research code, where a guess costs more than it finds.
+"""
+
+from __future__ import annotations
+
+from kerascheck.facts import CompileFact, LossFact, ModelFact, known
+
+
+def output_name(model: ModelFact, position: int):
+    """The name of the output layer at ``position``: the one written (``name="classes"``), or a
+    live layer's own; None when unknown."""
+    layer = model.layers[model.outputs[position]]
+    name = getattr(layer.arguments.get("name"), "value", None)  # a Const (this module sees no
+    return name if isinstance(name, str) else layer.name  # analysis values, only their facts)
+
+
+def loss_for_output(model: ModelFact, loss: LossFact, position: int) -> LossFact | None:
+    """The loss ``loss`` gives the output at ``position``: its list item, or the dict entry keyed
+    by that output layer's name; None when it gives none (a list of another length: Keras would
+    raise, or the outputs are not all seen)."""
+    if not loss.per_output:
+        return None
+    keys = [key for key, _ in loss.per_output]
+    if all(isinstance(key, int) for key in keys):
+        if len(keys) != len(model.outputs):
+            return None
+        return loss.per_output[position][1]
+    name = output_name(model, position)
+    return next((fact for key, fact in loss.per_output if key == name), None) if name else None
+
+
+def loss_of_the_only_output(model: ModelFact, compile_fact: CompileFact) -> None:
+    """``compile(loss={"output": "binary_crossentropy"})`` for a model whose only output is the
+    layer named ``"output"``, or ``loss=["binary_crossentropy"]``: that loss is the model's loss
+    (a dict of several, or a key that names no output, stays unknown)."""
+    loss = compile_fact.loss
+    if known(loss.name) or len(model.outputs) != 1 or len(loss.per_output) != 1:
+        return
+    only = loss_for_output(model, loss, 0)
+    if only is not None:
+        compile_fact.loss = only
+

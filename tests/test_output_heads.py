@@ -1,0 +1,147 @@
+"""A model of several outputs compiled with a loss per output (``loss=[a, b]`` or
+``loss={"name": a}``) is judged head by head: each output layer against its own loss. What
+the heads share (the labels of ``fit``, the metrics) is not split, so only what a head and its
+loss say is judged."""
+
+import textwrap
+
+from kerascheck.engine import lint_source
+from kerascheck.settings.config import Config
+
+TWO_HEADS = """
+    import keras
+    from keras import layers
+
+    features = keras.Input(shape=(7, 7, 512))
+    pooled = layers.GlobalAveragePooling2D()(features)
+    kind = layers.Dense(5, activation="softmax", name="kind")(pooled)
+    box = layers.Dense(4, name="box")(pooled)
+    model = keras.Model(features, [kind, box])
+    model.compile(optimizer="adam",
+                  loss={loss})
+"""
+
+
+def findings(source: str, path: str = "train.py"):
+    result = lint_source(textwrap.dedent(source), path, Config(select=("ALL",)))
+    assert not result.errors
+    return sorted((d.line, d.column, d.code) for d in result.diagnostics)
+
+
+def codes(source: str, path: str = "train.py"):
+    return [(line, code) for line, _, code in findings(source, path)]
+
+
+def test_a_binary_loss_in_a_list_is_judged_against_its_softmax_head():
+    found = findings(TWO_HEADS.replace("{loss}", '["binary_crossentropy", "mse"]'))
+    # located at the list's first item, the loss that head gets
+    assert found == [(11, 21, "KC304")]
+
+
+def test_losses_keyed_by_the_output_names_go_to_those_heads():
+    # "mse" is given to the softmax head, a cross-entropy to the linear box head
+    found = codes(TWO_HEADS.replace("{loss}", '{"box": "categorical_crossentropy", '
+                                             '"kind": "mse"}'))
+    # MSE on the softmax head (at the loss), probabilities expected of the box head's logits
+    # (at the box layer, where the activation is missing)
+    assert found == [(8, "KC305"), (11, "KC302")]
+
+
+def test_the_right_loss_for_each_head_is_silent():
+    assert codes(TWO_HEADS.replace("{loss}", '["categorical_crossentropy", "mse"]')) == []
+    assert codes(TWO_HEADS.replace("{loss}", '{"kind": "sparse_categorical_crossentropy", '
+                                             '"box": keras.losses.Huber()}')) == []
+
+
+def test_a_loss_object_in_the_list_is_located_at_its_constructor():
+    source = TWO_HEADS.replace("{loss}", "[keras.losses.BinaryCrossentropy(), 'mse']")
+    assert findings(source) == [(11, 21, "KC304")]
+
+
+def test_a_list_of_another_length_or_keys_naming_no_output_stay_unknown():
+    # Keras raises on both; which head gets which loss is not ours to guess
+    assert codes(TWO_HEADS.replace("{loss}", '["binary_crossentropy", "mse", "mse"]')) == []
+    assert codes(TWO_HEADS.replace("{loss}", '{"classes": "binary_crossentropy"}')) == []
+    # an output without a written name: a dict's key cannot be matched to it
+    unnamed = TWO_HEADS.replace(', name="kind"', "")
+    assert codes(unnamed.replace("{loss}", '{"kind": "binary_crossentropy", "box": "mse"}')) == []
+
+
+def test_one_loss_for_every_head_is_not_judged():
+    # what each head gets then depends on the Keras version and the loss weights (heads.py)
+    assert codes(TWO_HEADS.replace("{loss}", '"binary_crossentropy"')) == []
+
+
+def test_the_shared_labels_are_not_given_to_a_head():
+    # the one-hot labels belong to the first head only; a view knows no labels, so the sparse
+    # loss on the softmax head is not judged against them (KC306 needs the head's own labels)
+    source = TWO_HEADS.replace("{loss}", '["sparse_categorical_crossentropy", "mse"]') + """
+    import numpy as np
+    ids = np.load("kinds.npy")
+    one_hot = keras.utils.to_categorical(ids, 5)
+    model.fit(np.load("features.npy"), [one_hot, np.load("boxes.npy")], validation_split=0.2)
+    """
+    assert codes(source) == []
+
+
+def test_a_builder_called_with_its_class_count_is_judged_where_it_is_called():
+    found = codes("""
+        from keras.layers import Dense, GlobalAveragePooling2D, Input
+        from keras.models import Model
+        from keras.objectives import binary_crossentropy
+
+        def two_heads(classes):
+            features = Input(shape=(7, 7, 512))
+            pooled = GlobalAveragePooling2D()(features)
+            kind = Dense(classes, activation="softmax")(pooled)
+            box = Dense(4)(pooled)
+            model = Model(features, [kind, box])
+            model.compile(optimizer="adam", loss=[binary_crossentropy, "mse"])
+            return model
+
+        model = two_heads(5)
+    """)
+    # keras.objectives is Keras 1's (and Keras 2's alias of) keras.losses
+    assert (12, "KC304") in found
+
+
+def test_a_snippet_names_the_cross_entropies_unbound():
+    # a notebook's loaded solution script: no imports, the loss function by its bare name
+    found = codes("""
+        def two_heads(classes):
+            features = Input(shape=(7, 7, 512))
+            pooled = GlobalAveragePooling2D()(features)
+            kind = Dense(classes, activation="softmax")(pooled)
+            box = Dense(4)(pooled)
+            model = Model(features, [kind, box])
+            model.compile(optimizer="adam", loss=[binary_crossentropy, "mse"])
+            return model
+
+        model = two_heads(5)
+    """)
+    assert found == [(8, "KC304")]
+
+
+def test_a_bound_name_is_never_taken_for_the_keras_loss():
+    found = codes("""
+        from keras.layers import Dense, Input
+        from keras.models import Model
+
+        def binary_crossentropy(y_true, y_pred):
+            return abs(y_true - y_pred)
+
+        features = Input(shape=(8,))
+        model = Model(features, [Dense(5, activation="softmax")(features), Dense(1)(features)])
+        model.compile(optimizer="adam", loss=[binary_crossentropy, "mse"])
+    """)
+    assert found == []
+
+
+def test_a_one_item_list_is_the_only_outputs_loss():
+    found = codes("""
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)),
+                                  keras.layers.Dense(5, activation="softmax")])
+        model.compile(optimizer="adam", loss=["binary_crossentropy"])
+    """)
+    assert found == [(5, "KC304")]
