@@ -67,9 +67,22 @@ def test_a_list_of_another_length_or_keys_naming_no_output_stay_unknown():
     assert codes(unnamed.replace("{loss}", '{"kind": "binary_crossentropy", "box": "mse"}')) == []
 
 
-def test_one_loss_for_every_head_is_not_judged():
-    # what each head gets then depends on the Keras version and the loss weights (heads.py)
-    assert codes(TWO_HEADS.replace("{loss}", '"binary_crossentropy"')) == []
+def test_one_loss_is_every_heads_loss():
+    # Keras applies a single loss to each output: the softmax head gets binary cross-entropy,
+    # and so does the box head's linear output (probabilities expected of logits)
+    source = TWO_HEADS.replace("{loss}", '"binary_crossentropy"')
+    assert codes(source) == [(8, "KC305"), (11, "KC304")]
+    # and the box head gets a cross-entropy over its logits
+    source = TWO_HEADS.replace("{loss}", '"categorical_crossentropy"')
+    assert codes(source) == [(8, "KC305")]
+
+
+def test_one_loss_with_loss_weights_or_unseen_arguments_is_not_judged():
+    # a weight of 0 turns a head's loss off; **options may hold the weights
+    weighted = TWO_HEADS.replace("{loss}", '"binary_crossentropy", loss_weights=[1.0, 0.0]')
+    assert codes(weighted) == []
+    unseen = TWO_HEADS.replace("{loss}", '"binary_crossentropy", **options')
+    assert codes(unseen) == []
 
 
 def test_the_shared_labels_are_not_given_to_a_head():

@@ -15,9 +15,12 @@ only what the head and its loss say is judged; rules that need the labels stay s
 views are made with each head's task by :func:`kerascheck.analysis.task.head_views`, and the
 losses read from ``compile()`` by :func:`kerascheck.analysis.values.per_output_losses`.
 
-A single loss on a multi-output model (``loss="mse"`` for every head) is not judged here: what
-each head's loss is then depends on the Keras version and on ``loss_weights``, and such models
-are mostly the auxiliary heads of research code, where a guess costs more than it finds.
+A single loss on a model of several outputs is every head's loss: Keras applies it to each
+output (measured with Keras 3.15: ``loss="mse"`` on two outputs trains and reports ``a_loss``
+and ``b_loss``; Keras 2 did the same). Unless ``loss_weights=`` is given, since a weight of 0
+turns a head's loss off, and unless the call's arguments are not all seen (``**kwargs``, the
+positional arguments after ``loss``). A live model does not show its loss weights, so the
+runtime checks judge its heads only by a loss per output.
 """
 
 from __future__ import annotations
@@ -59,3 +62,18 @@ def loss_of_the_only_output(model: ModelFact, compile_fact: CompileFact) -> None
     if only is not None:
         compile_fact.loss = only
 
+
+def every_heads_loss(compile_fact: CompileFact) -> LossFact | None:
+    """The loss of a ``compile()`` call that gives one known loss to every output (see the
+    module's docstring), or None."""
+    node, loss = compile_fact.node, compile_fact.loss
+    function = getattr(node, "func", None)
+    if not known(loss.name) or loss.name is None or getattr(
+            getattr(function, "attr", None), "value", None) != "compile":
+        return None  # not a compile() call: a GradientTape step's loss (analysis/functions.py)
+    arguments = node.args
+    if any(arg.star for arg in arguments) or sum(arg.keyword is None for arg in arguments) > 2 \
+            or any(arg.keyword is not None and arg.keyword.value == "loss_weights"
+                   for arg in arguments):
+        return None
+    return loss

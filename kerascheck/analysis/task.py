@@ -94,16 +94,16 @@ def infer_task(model: ModelFact) -> TaskFact:
 
 
 def head_views(model: ModelFact) -> list[ModelFact]:
-    """One model per output head of a model of several outputs compiled with a loss per output
-    (analysis/heads.py); ``[]`` for any other model. A view shares the model's layers,
+    """One model per output head of a model of several outputs compiled with a loss for each
+    head (analysis/heads.py); ``[]`` for any other model. A view shares the model's layers,
     graph and node, so its findings are located in the model's own code."""
-    if len(model.outputs) < 2 or not model.compiles or \
-            not all(compile_fact.loss.per_output for compile_fact in model.compiles):
+    if len(model.outputs) < 2 or not model.compiles:
         return []
     views = []
     fits = [dataclasses.replace(fit, y=UNKNOWN) for fit in model.fits]
     for position, output in enumerate(model.outputs):
         losses = [heads.loss_for_output(model, compile_fact.loss, position)
+                  if compile_fact.loss.per_output else heads.every_heads_loss(compile_fact)
                   for compile_fact in model.compiles]
         if any(loss is None for loss in losses):
             continue
