@@ -97,42 +97,32 @@ def test_the_shared_labels_are_not_given_to_a_head():
     assert codes(source) == []
 
 
+# a builder of the two heads, called with its class count; the loss function by its name
+BUILDER = """
+def two_heads(classes):
+    features = Input(shape=(7, 7, 512))
+    pooled = GlobalAveragePooling2D()(features)
+    kind = Dense(classes, activation="softmax")(pooled)
+    box = Dense(4)(pooled)
+    model = Model(features, [kind, box])
+    model.compile(optimizer="adam", loss=[binary_crossentropy, "mse"])
+    return model
+
+model = two_heads(5)
+"""
+
+
 def test_a_builder_called_with_its_class_count_is_judged_where_it_is_called():
-    found = codes("""
-        from keras.layers import Dense, GlobalAveragePooling2D, Input
-        from keras.models import Model
-        from keras.objectives import binary_crossentropy
-
-        def two_heads(classes):
-            features = Input(shape=(7, 7, 512))
-            pooled = GlobalAveragePooling2D()(features)
-            kind = Dense(classes, activation="softmax")(pooled)
-            box = Dense(4)(pooled)
-            model = Model(features, [kind, box])
-            model.compile(optimizer="adam", loss=[binary_crossentropy, "mse"])
-            return model
-
-        model = two_heads(5)
-    """)
-    # keras.objectives is Keras 1's (and Keras 2's alias of) keras.losses
-    assert (12, "KC304") in found
+    imports = ("from keras.layers import Dense, GlobalAveragePooling2D, Input\n"
+               "from keras.models import Model\n"
+               "from keras.objectives import binary_crossentropy\n")
+    # keras.objectives is Keras 1's (and Keras 2's alias of) keras.losses; Keras 3 has none
+    assert codes(imports + BUILDER) == [(3, "KC601"), (11, "KC304")]
 
 
 def test_a_snippet_names_the_cross_entropies_unbound():
     # a notebook's loaded solution script: no imports, the loss function by its bare name
-    found = codes("""
-        def two_heads(classes):
-            features = Input(shape=(7, 7, 512))
-            pooled = GlobalAveragePooling2D()(features)
-            kind = Dense(classes, activation="softmax")(pooled)
-            box = Dense(4)(pooled)
-            model = Model(features, [kind, box])
-            model.compile(optimizer="adam", loss=[binary_crossentropy, "mse"])
-            return model
-
-        model = two_heads(5)
-    """)
-    assert found == [(8, "KC304")]
+    assert codes(BUILDER) == [(8, "KC304")]
 
 
 def test_a_bound_name_is_never_taken_for_the_keras_loss():

@@ -4,9 +4,11 @@
 output its own loss: the first to ``classes``, the second to ``boxes`` (a dict gives them by the
 output layers' names). Keras pairs them so (Keras 2's ``Model.compile`` docs: "If the model
 has multiple outputs, you can use a different loss on each output by passing a dictionary or a
-list of losses"; Keras 3 takes the same two forms). The output-layer rules (KC301-KC308) judge one output head against one loss, so a
-model of several heads is judged as one *view* per head: the same layers and graph with that
-one output and that one loss.
+list of losses"; Keras 3 takes the same two forms). The output-layer rules (KC301, KC302,
+KC304, KC305, KC307, KC308: ``Rule.judges_each_output``) judge one output head against one
+loss, so a model of several heads is judged as one *view* per head: the same layers and graph
+with that one output and that one loss (KC303 already judges every layer, and KC306 needs
+the head's own labels).
 
 What a view does not know stays unknown: the labels (``fit(x, [y_classes, y_boxes])`` is not
 split per output here, and a dataset's labels belong to all heads together) and the metrics

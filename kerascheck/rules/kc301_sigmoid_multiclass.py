@@ -26,6 +26,9 @@ class SigmoidMulticlass(Rule):
     `OneHotEncoder` of one visible column (`df[["label"]]`, `y.reshape(-1, 1)`) or
     `LabelBinarizer` (no automatic fix then: the loss must change too).
 
+    On a model of several outputs, each output head is judged against the loss it gets
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head).
+
     ## Why is this bad?
     Categorical cross-entropy describes a probability distribution over classes that sums to 1;
     independent sigmoids are not one. Keras hides the mismatch during `fit()`: it computes the

@@ -22,6 +22,9 @@ class RegressionLossForClassification(Rule):
     A sigmoid output trained to reconstruct its input (`fit(x, x)`, an autoencoder), a
     least-squares GAN's discriminator and a linear regression output are not reported.
 
+    On a model of several outputs, each output head is judged against the loss it gets
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head).
+
     ## Why is this bad?
     With a softmax or sigmoid output, squared error has a vanishing gradient exactly where the
     model is confidently wrong: the derivative of the activation is near zero there, and MSE

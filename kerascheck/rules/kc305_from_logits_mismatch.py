@@ -57,6 +57,9 @@ class FromLogitsMismatch(Rule):
     built from it (`model = build(3)`), naming the layer's place (`(in model.py:7)`); a
     `# noqa: KC305` goes on that line.
 
+    On a model of several outputs, each output head is judged against the loss it gets
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head).
+
     ## Why is this bad?
     With `from_logits=True` the loss applies softmax (or sigmoid) itself. Fed probabilities, it
     squashes them a second time: the outputs of a softmax lie in [0, 1], so the second softmax

@@ -94,7 +94,6 @@ class LabelEncodingMismatch(Rule):
     code = "KC306"
     name = "label-encoding-mismatch"
     summary = "One-hot labels with a sparse loss, or integer labels with categorical_crossentropy."
-    judges_each_output = True
     fix_applicability = "unsafe"
 
     invalid = (

@@ -20,6 +20,9 @@ class OutputActivationForLoss(Rule):
     expects probabilities (`categorical_crossentropy`, `sparse_categorical_crossentropy`,
     `binary_crossentropy`, without `from_logits=True`).
 
+    On a model of several outputs, each output head is judged against the loss it gets
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head).
+
     ## Why is this bad?
     A cross-entropy scores a probability distribution (or, with `from_logits=True`, raw logits).
     A relu output is neither: it is zero for half the inputs and unbounded for the rest, so the

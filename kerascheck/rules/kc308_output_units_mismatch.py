@@ -62,6 +62,9 @@ class OutputUnitsMismatch(Rule):
     more classes, or on one-hot rows (the ids regressed as numbers: KC302, which judges the
     loss, leaves this model to KC308, since the layer is what needs changing first).
 
+    On a model of several outputs, each output head is judged against the loss it gets
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head).
+
     ## Why is this bad?
     Each output unit is one class's probability. With one-hot labels of another width the loss
     compares arrays of different shapes and Keras raises when training starts; with integer
