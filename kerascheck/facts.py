@@ -217,12 +217,12 @@ class FitFact:
     # "synthetic data", "fit(x, x)", "a learning-rate sweep", ...; None for real training
     demonstration: Any = None
     in_helper: bool = False  # run by a helper of the file that received the model as a parameter
+    y_per_output: tuple = ()  # fit(x, [y1, y2]) / {"name": y1}: as LossFact.per_output
 
 
 @dataclass(eq=False)
 class EvaluationFact:
     """An ``evaluate()`` call, or a metric over ``predict()``, on one model."""
-
     x: Any = UNKNOWN
     node: Any = None
     method: str = "evaluate"

@@ -18,7 +18,14 @@ import warnings
 from dataclasses import dataclass
 
 from kerascheck.facts import UNKNOWN, FitFact, LayerFact, ModelFact
-from kerascheck.runtime.live_facts import input_fact, label_fact, model_facts, sample, with_fit
+from kerascheck.runtime.live_facts import (
+    input_fact,
+    label_fact,
+    labels_per_output,
+    model_facts,
+    sample,
+    with_fit,
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,8 @@ def check_fit(model, x, y=None, validation_data=None, validation_split=None,
     fact = model_facts(model)
     y_fact = label_fact(y_sample)
     fit = FitFact(x=input_fact(x_sample, is_dataset), y=y_fact if y_fact else UNKNOWN,
-                  has_validation=validation_data is not None or bool(validation_split))
+                  has_validation=validation_data is not None or bool(validation_split),
+                  y_per_output=() if is_dataset else labels_per_output(y))
     with_fit(fact, fit)
     findings = _run_rules(fact, select)
     from kerascheck.settings.config import Config

@@ -85,16 +85,34 @@ def test_one_loss_with_loss_weights_or_unseen_arguments_is_not_judged():
     assert codes(unseen) == []
 
 
-def test_the_shared_labels_are_not_given_to_a_head():
-    # the one-hot labels belong to the first head only; a view knows no labels, so the sparse
-    # loss on the softmax head is not judged against them (KC306 needs the head's own labels)
-    source = TWO_HEADS.replace("{loss}", '["sparse_categorical_crossentropy", "mse"]') + """
+FIT = """
     import numpy as np
-    ids = np.load("kinds.npy")
-    one_hot = keras.utils.to_categorical(ids, 5)
-    model.fit(np.load("features.npy"), [one_hot, np.load("boxes.npy")], validation_split=0.2)
-    """
-    assert codes(source) == []
+    one_hot = keras.utils.to_categorical(np.load("kinds.npy"), 5)
+    boxes = np.load("boxes.npy")
+    model.fit(np.load("features.npy"), {labels}, validation_split=0.2)
+"""
+
+
+def test_labels_given_per_output_go_to_their_heads():
+    # one-hot labels on the softmax head, whose own loss is the sparse one
+    sparse = TWO_HEADS.replace("{loss}", '["sparse_categorical_crossentropy", "mse"]')
+    assert codes(sparse + FIT.replace("{labels}", "[one_hot, boxes]")) == [(11, "KC306")]
+    by_name = FIT.replace("{labels}", '{"box": boxes, "kind": one_hot}')
+    assert codes(sparse + by_name) == [(11, "KC306")]
+    # and the labels' class count against the head's units
+    four = FIT.replace("to_categorical(np.load(\"kinds.npy\"), 5)",
+                       "to_categorical(np.load(\"kinds.npy\"), 4)")
+    right = TWO_HEADS.replace("{loss}", '["categorical_crossentropy", "mse"]')
+    assert codes(right + four.replace("{labels}", "[one_hot, boxes]")) == [(7, "KC308")]
+    assert codes(right + FIT.replace("{labels}", "[one_hot, boxes]")) == []
+
+
+def test_labels_given_whole_are_not_given_to_a_head():
+    # a list of another length, or labels for all heads at once: no head's own labels
+    sparse = TWO_HEADS.replace("{loss}", '["sparse_categorical_crossentropy", "mse"]')
+    assert codes(sparse + FIT.replace("{labels}", "[one_hot]")) == []
+    assert codes(sparse + FIT.replace("{labels}", "one_hot")) == []
+    assert codes(sparse + FIT.replace("{labels}", '{"kinds": one_hot, "box": boxes}')) == []
 
 
 # a builder of the two heads, called with its class count; the loss function by its name

@@ -131,9 +131,9 @@ def test_model_facts_read_compile_and_graph(keras):
     assert compile_fact.optimizer.learning_rate == 0.1
 
 
-def test_each_output_head_is_judged_against_its_own_loss(keras):
+def test_each_output_head_is_judged_against_its_own_loss(keras, np):
     # the static analysis' views (analysis/heads.py), made of a live model's loss list or dict
-    from kerascheck.runtime_checks import check_model
+    from kerascheck.runtime_checks import check_fit, check_model
 
     features = keras.Input(shape=(6,))
     kind = keras.layers.Dense(5, activation="softmax", name="kind")(features)
@@ -145,6 +145,13 @@ def test_each_output_head_is_judged_against_its_own_loss(keras):
     assert check_model(model) == []
     model.compile(optimizer="adam", loss={"box": "mse", "kind": "mse"})
     assert [(f.code, f.layer) for f in check_model(model)] == [("KC302", None)]
+    # labels given per output go to their heads: one-hot labels for the sparse loss
+    model.compile(optimizer="adam", loss=["sparse_categorical_crossentropy", "mse"])
+    x, boxes = np.zeros((8, 6), "float32"), np.zeros((8, 4), "float32")
+    one_hot = np.eye(5, dtype="float32")[np.arange(8) % 5]
+    assert codes(check_fit(model, x, [one_hot, boxes], validation_split=0.2)) == ["KC306"]
+    assert codes(check_fit(model, x, {"kind": np.arange(8) % 5, "box": boxes},
+                           validation_split=0.2)) == []
 
 
 def test_custom_layers_are_unknown_and_silence_the_rules(keras):

@@ -29,7 +29,7 @@ from kerascheck.analysis.values import (
     loss_fact,
     metric_name,
     optimizer_fact,
-    per_output_losses,
+    per_output,
     rank,
     shape_of,
 )
@@ -265,7 +265,7 @@ class ModelConstruction:
             loss = UNKNOWN_VALUE if star else Const(None)
         loss_node = keyword_value(node, "loss", 1)
         compile_fact.loss = loss_fact(loss, loss_node)
-        compile_fact.loss.per_output = per_output_losses(loss, loss_node, self.string_keyed)
+        compile_fact.loss.per_output = per_output(loss, loss_node, self.string_keyed, loss_fact)
         compile_fact.optimizer = optimizer_fact(optimizer, keyword_value(node, "optimizer", 0))
         if metrics is None:
             compile_fact.metrics = UNKNOWN if star else []
@@ -285,6 +285,8 @@ class ModelConstruction:
                 fit.y = x.data.labels
         if isinstance(y, DataVal):
             fit.y = y.data
+        fit.y_per_output = per_output(y, keyword_value(node, "y", 1), self.string_keyed,
+                                      _data_of)
         fit.x_node = keyword_value(node, "x", 0)
         validation = [kwargs.get(name) for name in ("validation_data", "validation_split")]
         validation += args[6:8]
@@ -367,6 +369,11 @@ class ModelConstruction:
                 return DataVal(DataFact(identity=("predicted", id(node)),
                                         predicted_by=(model, identity), node=node))
         return UNKNOWN_VALUE
+
+
+def _data_of(value, node=None):
+    """The DataFact of a value that is data, else UNKNOWN (a label per output: fit(x, [y1, y2]))."""
+    return value.data if isinstance(value, DataVal) else UNKNOWN
 
 
 def inputs_of(value) -> DataVal | None:

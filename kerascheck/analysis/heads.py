@@ -5,17 +5,17 @@ output its own loss: the first to ``classes``, the second to ``boxes`` (a dict g
 output layers' names). Keras pairs them so (Keras 2's ``Model.compile`` docs: "If the model
 has multiple outputs, you can use a different loss on each output by passing a dictionary or a
 list of losses"; Keras 3 takes the same two forms). The output-layer rules (KC301, KC302,
-KC304, KC305, KC307, KC308: ``Rule.judges_each_output``) judge one output head against one
-loss, so a model of several heads is judged as one *view* per head: the same layers and graph
-with that one output and that one loss (KC303 already judges every layer, and KC306 needs
-the head's own labels).
+KC304 to KC308: ``Rule.judges_each_output``) judge one output head against one loss, so a
+model of several heads is judged as one *view* per head: the same layers and graph with that
+one output and that one loss (KC303 already judges every layer).
 
-What a view does not know stays unknown: the labels (``fit(x, [y_classes, y_boxes])`` is not
-split per output here, and a dataset's labels belong to all heads together) and the metrics
-(``metrics=["accuracy"]`` on several outputs is per output or for all, by Keras version). So
-only what the head and its loss say is judged; rules that need the labels stay silent. The
-views are made with each head's task by :func:`kerascheck.analysis.task.head_views`, and the
-losses read from ``compile()`` by :func:`kerascheck.analysis.values.per_output_losses`.
+The labels go the same way when ``fit`` gives them per output (``fit(x, [y_classes,
+y_boxes])`` or a dict by output name): each view is fit on its head's labels. What a view does
+not know stays unknown: labels given whole (a dataset's labels belong to all heads together)
+and the metrics (``metrics=["accuracy"]`` on several outputs is for every output on Keras 2
+and raises on Keras 3.15). The views are made with each head's task by
+:func:`kerascheck.analysis.task.head_views`, from what :func:`kerascheck.analysis.values.per_output`
+read of ``compile()`` and ``fit()``.
 
 A single loss on a model of several outputs is every head's loss: Keras applies it to each
 output (measured with Keras 3.15: ``loss="mse"`` on two outputs trains and reports ``a_loss``
@@ -38,19 +38,17 @@ def output_name(model: ModelFact, position: int):
     return name if isinstance(name, str) else layer.name  # analysis values, only their facts)
 
 
-def loss_for_output(model: ModelFact, loss: LossFact, position: int) -> LossFact | None:
-    """The loss ``loss`` gives the output at ``position``: its list item, or the dict entry keyed
-    by that output layer's name; None when it gives none (a list of another length: Keras would
-    raise, or the outputs are not all seen)."""
-    if not loss.per_output:
+def for_output(model: ModelFact, pairs: tuple, position: int):
+    """What ``pairs`` (a ``per_output`` reading: losses, labels) give the output at
+    ``position``: its list item, or the dict entry keyed by that output layer's name; None when
+    they give none (a list of another length: Keras would raise, or the outputs are not all
+    seen; a key that names no output)."""
+    if not pairs:
         return None
-    keys = [key for key, _ in loss.per_output]
-    if all(isinstance(key, int) for key in keys):
-        if len(keys) != len(model.outputs):
-            return None
-        return loss.per_output[position][1]
+    if all(isinstance(key, int) for key, _ in pairs):
+        return pairs[position][1] if len(pairs) == len(model.outputs) else None
     name = output_name(model, position)
-    return next((fact for key, fact in loss.per_output if key == name), None) if name else None
+    return next((fact for key, fact in pairs if key == name), None) if name else None
 
 
 def loss_of_the_only_output(model: ModelFact, compile_fact: CompileFact) -> None:
@@ -60,7 +58,7 @@ def loss_of_the_only_output(model: ModelFact, compile_fact: CompileFact) -> None
     loss = compile_fact.loss
     if known(loss.name) or len(model.outputs) != 1 or len(loss.per_output) != 1:
         return
-    only = loss_for_output(model, loss, 0)
+    only = for_output(model, loss.per_output, 0)
     if only is not None:
         compile_fact.loss = only
 

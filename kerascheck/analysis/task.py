@@ -100,9 +100,8 @@ def head_views(model: ModelFact) -> list[ModelFact]:
     if len(model.outputs) < 2 or not model.compiles:
         return []
     views = []
-    fits = [dataclasses.replace(fit, y=UNKNOWN) for fit in model.fits]
     for position, output in enumerate(model.outputs):
-        losses = [heads.loss_for_output(model, compile_fact.loss, position)
+        losses = [heads.for_output(model, compile_fact.loss.per_output, position)
                   if compile_fact.loss.per_output else heads.every_heads_loss(compile_fact)
                   for compile_fact in model.compiles]
         if any(loss is None for loss in losses):
@@ -110,6 +109,8 @@ def head_views(model: ModelFact) -> list[ModelFact]:
         compiles = [CompileFact(loss=loss, metrics=UNKNOWN, optimizer=compile_fact.optimizer,
                                 node=compile_fact.node)
                     for loss, compile_fact in zip(losses, model.compiles)]
+        fits = [dataclasses.replace(fit, y=heads.for_output(model, fit.y_per_output, position)
+                                    or UNKNOWN, y_per_output=()) for fit in model.fits]
         view = dataclasses.replace(model, outputs=[output], compiles=compiles, fits=fits, views=[])
         view.task = infer_task(view)
         views.append(view)

@@ -248,20 +248,20 @@ def loss_fact(value: Value, node=None) -> LossFact:
     return LossFact(UNKNOWN, UNKNOWN, node)
 
 
-def per_output_losses(loss, loss_node, string_keyed: dict) -> tuple:
-    """``(position, LossFact)`` pairs of a list or tuple of losses (a value the analysis knows
-    item by item), ``(name, LossFact)`` pairs of a dict literal with string keys (``string_keyed``:
-    the analysis' record of those, by node); ``()`` for anything else."""
-    if isinstance(loss, Seq) and loss.exact and loss.items:
-        # each loss is located at its own item of a list written in the call, else at loss=
-        nodes = [loss_node] * len(loss.items)
-        if isinstance(loss_node, (cst.List, cst.Tuple)) and len(loss_node.elements) == len(nodes):
-            nodes = [element.value for element in loss_node.elements]
-        return tuple((i, loss_fact(item, node)) for i, (item, node) in enumerate(zip(
-            loss.items, nodes)))
-    if isinstance(loss_node, cst.Dict) and id(loss_node) in string_keyed:
-        return tuple((key, loss_fact(value, element.value)) for (key, value), element in zip(
-            string_keyed[id(loss_node)], loss_node.elements))
+def per_output(value, node, string_keyed: dict, fact) -> tuple:
+    """What a value gives each output of a model (``loss=[a, b]``, ``fit(x, [y1, y2])``):
+    ``(position, fact(item, item's node))`` pairs of a list or tuple the analysis knows item by
+    item, ``(name, fact(...))`` pairs of a dict literal with string keys (``string_keyed``: the
+    analysis' record of those, by node); ``()`` for anything else."""
+    if isinstance(value, Seq) and value.exact and value.items:
+        # each item is located at its own element of a list written in the call, else at node
+        nodes = [node] * len(value.items)
+        if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == len(nodes):
+            nodes = [element.value for element in node.elements]
+        return tuple((i, fact(item, at)) for i, (item, at) in enumerate(zip(value.items, nodes)))
+    if isinstance(node, cst.Dict) and id(node) in string_keyed:
+        return tuple((key, fact(item, element.value)) for (key, item), element in zip(
+            string_keyed[id(node)], node.elements))
     return ()
 
 

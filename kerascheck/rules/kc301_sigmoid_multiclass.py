@@ -27,7 +27,8 @@ class SigmoidMulticlass(Rule):
     `LabelBinarizer` (no automatic fix then: the loss must change too).
 
     On a model of several outputs, each output head is judged against the loss it gets
-    (`loss=[...]`, `loss={...}` by output name, or one loss for every head).
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head) and the labels
+    `fit` gives it (`fit(x, [y1, y2])`, or a dict by output name).
 
     ## Why is this bad?
     Categorical cross-entropy describes a probability distribution over classes that sums to 1;

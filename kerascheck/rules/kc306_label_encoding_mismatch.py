@@ -31,6 +31,10 @@ class LabelEncodingMismatch(Rule):
     only cast (`tf.cast`, `tf.identity`). A `map()` that re-encodes the labels (`tf.one_hot`),
     changes them otherwise, branches or calls an unknown helper makes them unknown.
 
+    On a model of several outputs, each output head is judged against the loss it gets
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head) and the labels
+    `fit` gives it (`fit(x, [y1, y2])`, or a dict by output name).
+
     ## Why is this bad?
     `sparse_categorical_crossentropy` wants one integer class index per sample and
     `categorical_crossentropy` one probability vector per sample. Keras 3 raises a shape error
@@ -94,6 +98,7 @@ class LabelEncodingMismatch(Rule):
     code = "KC306"
     name = "label-encoding-mismatch"
     summary = "One-hot labels with a sparse loss, or integer labels with categorical_crossentropy."
+    judges_each_output = True
     fix_applicability = "unsafe"
 
     invalid = (

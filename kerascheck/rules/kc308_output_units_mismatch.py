@@ -63,7 +63,8 @@ class OutputUnitsMismatch(Rule):
     loss, leaves this model to KC308, since the layer is what needs changing first).
 
     On a model of several outputs, each output head is judged against the loss it gets
-    (`loss=[...]`, `loss={...}` by output name, or one loss for every head).
+    (`loss=[...]`, `loss={...}` by output name, or one loss for every head) and the labels
+    `fit` gives it (`fit(x, [y1, y2])`, or a dict by output name).
 
     ## Why is this bad?
     Each output unit is one class's probability. With one-hot labels of another width the loss

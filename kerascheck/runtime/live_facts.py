@@ -352,3 +352,18 @@ def label_fact(y):
     if (y.ndim == 1 or y.shape[-1] == 1) and integral and float(y.min()) >= 0:
         return DataFact(int_labels=True)
     return DataFact()
+
+
+def labels_per_output(y) -> tuple:
+    """``fit(x, [y1, y2])`` or ``fit(x, {"name": y1})`` on a model of several outputs: each
+    output's labels read as :func:`label_fact` reads them, in the pairs the static analysis
+    makes (``FitFact.y_per_output``, analysis/heads.py); ``()`` for labels given whole, or a
+    list of numbers (one output's labels)."""
+    import numpy as np
+
+    items = list(y.items()) if isinstance(y, dict) else list(enumerate(y)) if isinstance(
+        y, (list, tuple)) else []
+    arrays = [(key, _as_array(item, np)) for key, item in items]
+    if len(arrays) < 2 or any(array is None or array.ndim == 0 for _, array in arrays):
+        return ()
+    return tuple((key, label_fact(array) or UNKNOWN) for key, array in arrays)
