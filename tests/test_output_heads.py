@@ -166,3 +166,80 @@ def test_a_one_item_list_is_the_only_outputs_loss():
         model.compile(optimizer="adam", loss=["binary_crossentropy"])
     """)
     assert found == [(5, "KC304")]
+
+
+# --- heads appended in a loop; a residual stream's input projection (KC201) -------------------
+
+
+def test_heads_appended_in_a_loop_keep_the_layers_before_them_judged():
+    # one sigmoid head per class, appended to the outputs list in a loop (CheXNet's multi-label
+    # model): the linear Dense(1024) before them is seen, the model's outputs are some of them
+    source = """
+        from keras.applications import DenseNet121
+        from keras.layers import Dense, Input
+        from keras.models import Model
+
+        def build(class_names):
+            images = Input(shape=(224, 224, 3))
+            base = DenseNet121(include_top=False, input_tensor=images, pooling="avg")
+            x = Dense(1024)(base.output)
+            heads = []
+            for name in class_names:
+                heads.append(Dense(1, activation="sigmoid", name=name)(x))
+            model = Model(inputs=images, outputs=heads)
+            model.compile(optimizer="adam", loss=["binary_crossentropy", "mse"])
+            return model
+    """
+    # KC201 at the linear layer; the loss list is not paired with outputs only some of which
+    # are seen (the second head would get "mse")
+    assert codes(source) == [(9, "KC201")]
+
+
+def test_a_convolution_added_into_a_residual_stream_is_a_projection():
+    source = """
+        import keras
+        from keras import layers
+
+        def block(z, filters, rate):
+            h = layers.Conv1D(2 * filters, 2, padding="causal", dilation_rate=rate)(z)
+            h = layers.Activation("tanh")(h)
+            h = layers.Conv1D(filters, 1)(h)
+            return layers.Add()([h, z])
+
+        inputs = keras.Input(shape=(None, 1))
+        z = layers.Conv1D(32, 2, padding="causal")(inputs)
+        for rate in (1, 2, 4):
+            z = block(z, 32, rate)
+        outputs = layers.Conv1D(10, 1, activation="softmax")(layers.Activation("relu")(z))
+        model = keras.Model(inputs, outputs)
+    """
+    assert codes(source) == []
+    # the same first convolution with no residual sum after it: two linear maps in a row
+    plain = source.replace("return layers.Add()([h, z])", "return h")
+    assert codes(plain) == [(12, "KC201")]
+
+
+def test_a_merge_of_one_loop_rounds_tensors_is_not_followed():
+    # WaveNet's skips: each round's tensor is appended and the rounds' tensors are summed; the
+    # stem convolution also feeds each round's residual sum, which one round does not show, so
+    # the merge stands for what the rounds give (unseen) and the stem is not judged through it
+    source = """
+        import keras
+        from keras import layers
+
+        def block(z, filters, rate):
+            h = layers.Conv1D(2 * filters, 2, padding="causal", dilation_rate=rate)(z)
+            h = layers.Activation("tanh")(h)
+            h = layers.Conv1D(filters, 1)(h)
+            return layers.Add()([h, z]), h
+
+        inputs = keras.Input(shape=(None, 1))
+        z = layers.Conv1D(32, 2, padding="causal")(inputs)
+        skips = []
+        for rate in (1, 2, 4, 8):
+            z, skip = block(z, 32, rate)
+            skips.append(skip)
+        z = layers.Activation("relu")(layers.Add()(skips))
+        model = keras.Model(inputs, layers.Conv1D(10, 1, activation="softmax")(z))
+    """
+    assert codes(source) == []

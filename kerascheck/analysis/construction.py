@@ -120,6 +120,9 @@ class ModelConstruction:
     def call_layer(self, layer: LayerFact, node: cst.Call, args, kwargs) -> Value:
         inputs = args[0] if args else kwargs.get("inputs", UNKNOWN_VALUE)
         parents = inputs.items if isinstance(inputs, Seq) else [inputs]
+        if isinstance(inputs, Seq) and inputs.appended_layers:
+            parents = [UNKNOWN_VALUE]  # one loop round's tensors (rows.append): what is merged
+            # is the rounds' (Add()(skips)), unseen; such a list is only a model's outputs
         tensors = [p for p in parents if isinstance(p, TensorVal)]
         if not tensors:
             if not all(_opaque(parent) for parent in parents):
@@ -212,6 +215,8 @@ class ModelConstruction:
             self.register_model(model)
             return ModelVal(model)
         self.build_graph(model, output_values)
+        if isinstance(outputs, Seq) and not outputs.exact:
+            model.exact = False  # heads appended in a loop, *starred: the outputs seen are some
         self.register_model(model)
         return ModelVal(model)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import DataVal, Instance, LayerVal, Seq, Value
+from kerascheck.analysis.values import DataVal, Instance, LayerVal, Seq, TensorVal, Value
 from kerascheck.facts import DataFact
 
 # What a fitted preprocessor learned, read as data made from what it was fit on: a Keras
@@ -31,7 +31,7 @@ def append(receiver: Value, method: str, args, tables) -> None:
     from now on the list is that data (made up if its first row was), filled from that row
     (``tables.filled_from``, as for :func:`fill`: windows of a scaled series appended in a
     loop are made from it). A layer appended to an empty list (or to one of appended layers)
-    is kept in it, in order."""
+    is kept in it, in order, and so is a symbolic tensor."""
     if isinstance(receiver, Seq) and receiver.appended_layers and (
             method != "append" or len(args) != 1 or not isinstance(args[0], LayerVal)):
         receiver.appended_layers = False  # extend(), insert(), a function appended: unknown
@@ -40,8 +40,10 @@ def append(receiver: Value, method: str, args, tables) -> None:
             receiver.collected is not None:
         return
     row = args[0]
-    if isinstance(row, LayerVal) and (receiver.appended_layers or not receiver.items):
-        # self.hidden.append(Dense(n)) in a loop: the layer each round makes (analysis/loops.py)
+    if isinstance(row, (LayerVal, TensorVal)) and (receiver.appended_layers or not receiver.items):
+        # self.hidden.append(Dense(n)) in a loop: the layer each round makes (analysis/loops.py);
+        # outputs.append(Dense(1)(x)): the tensor each round makes (a functional model's heads,
+        # of which the model is then inexact: construction.make_functional)
         receiver.items.append(row)
         receiver.exact, receiver.appended_layers = False, True
         return

@@ -97,8 +97,8 @@ def head_views(model: ModelFact) -> list[ModelFact]:
     """One model per output head of a model of several outputs compiled with a loss for each
     head (analysis/heads.py); ``[]`` for any other model. A view shares the model's layers,
     graph and node, so its findings are located in the model's own code."""
-    if len(model.outputs) < 2 or not model.compiles:
-        return []
+    if len(model.outputs) < 2 or not model.compiles or not model.exact:
+        return []  # (an inexact model's outputs may be some of them: no list lines up)
     views = []
     for position, output in enumerate(model.outputs):
         losses = [heads.for_output(model, compile_fact.loss.per_output, position)

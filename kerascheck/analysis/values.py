@@ -186,12 +186,13 @@ class Frame:
 
 
 def tensors_in(values) -> list:
-    """The symbolic tensors among call arguments (looking into lists: ``concatenate([a, b])``)."""
+    """The symbolic tensors among call arguments (looking into lists: ``concatenate([a, b])``;
+    not into a list of one loop round's tensors: see construction.call_layer)."""
     tensors = []
     for value in values:
         if isinstance(value, TensorVal):
             tensors.append(value)
-        elif isinstance(value, Seq):
+        elif isinstance(value, Seq) and not value.appended_layers:
             tensors.extend(item for item in value.items if isinstance(item, TensorVal))
     return tensors
 

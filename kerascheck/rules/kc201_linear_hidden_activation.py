@@ -48,13 +48,13 @@ class LinearHiddenActivation(Rule):
     kernel (3x3) is no bottleneck. `Concatenate` passes a `Dense` chain as well. Where an `if`
     (or a loop) reassigned the tensor, the chain is followed only when it is linear on every
     branch. A layer that is the output of some model of the file (a bottleneck read out as an
-    embedding) is meant to be linear. A `keras.layers.Layer` subclass (and a `keras.Model`
-    subclass the file never instantiates) is judged on its own `call()`: `self.fc1 = Dense(n)`
-    in `__init__` applied right before `self.out` is the same chain; a `tf.nn`/`tf.math`
-    function between them ends it, and so does an arithmetic operation (a residual `+`) or
-    anything else the analysis cannot follow.
-
-    A chain of several linear layers is one root cause: one finding, at its first layer.
+    embedding) is meant to be linear, and so is a convolution also added into a residual stream
+    (`Add()([z, inputs])`: WaveNet's stem projects its input into the stream every block reads).
+    A `keras.layers.Layer` subclass (and a `keras.Model` subclass the file never instantiates)
+    is judged on its own `call()`: `self.fc1 = Dense(n)` in `__init__` applied right before
+    `self.out` is the same chain; a `tf.nn`/`tf.math` function between them ends it, and so does
+    an arithmetic operation (a residual `+`) or anything else the analysis cannot follow. A
+    chain of several linear layers is one root cause: one finding, at its first layer.
 
     ## Why is this bad?
     Two affine maps compose to one: `W2 (W1 x + b1) + b2` is just `W x + b`. The linear layer
@@ -194,8 +194,7 @@ class Head(tf.keras.layers.Layer):
         hidden = tf.nn.relu(self.fc1(inputs))
         return self.fc_out(self.fc2(hidden) + hidden)
 """,
-        # conv then BatchNormalization then an activation (ResNet), a linear bottleneck before
-        # BatchNormalization (MobileNetV2), and a linear conv before max pooling
+        # BN then an activation (ResNet), a linear bottleneck before BN (MobileNetV2), max pooling
         """
 import keras
 from keras import layers
@@ -309,7 +308,8 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         chained: set[int] = set()  # layers inside a linear chain already reported
         for layer in model.layers:
             if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(
-                    layer) or id(layer) in self._read_out:
+                    layer) or id(layer) in self._read_out or "Add" in {  # a residual stream's
+                    after.kind for after in model.successors(layer)}:  # input projection
                 continue
             reached = self._reaches_convolution(model, layer) or \
                 self._linear_through_normalization(model, layer)

@@ -62,6 +62,31 @@ def _handed_to_other_code(facts: FileFacts) -> set[int]:
     return handed
 
 
+# An optimizer's own clipping, and the calls that clip a training loop's gradients by hand
+CLIPPING_ARGUMENTS = {"clipnorm", "clipvalue", "global_clipnorm"}
+GRADIENT_CLIPPERS = {"clip_by_global_norm", "clip_by_norm", "clip_by_average_norm"}
+
+
+def _clips_gradients_by_hand(facts: FileFacts) -> bool:
+    """Whether the file clips gradients itself: ``tf.clip_by_global_norm(grads, 5)`` or a helper
+    named for it (``grad_clipping(grads, theta)``, d2l's RNN chapters, which train with SGD at
+    100 on gradients clipped to a norm of 0.01: every step is small by design). Clipping data
+    (``np.clip(x, 0, 1)``, ``tf.clip_by_value``) does not count."""
+    found = []
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            leaf = func.attr.value if isinstance(func, cst.Attribute) else \
+                func.value if isinstance(func, cst.Name) else ""
+            if leaf in GRADIENT_CLIPPERS or "clip" in leaf.lower() and "grad" in leaf.lower():
+                found.append(node)
+
+    if facts.module is not None:
+        facts.module.visit(Calls())
+    return bool(found)
+
+
 _WEIGHTED = {"Embedding", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "MultiHeadAttention",
              "EinsumDense", "LocallyConnected1D", "LocallyConnected2D"}
 
@@ -80,7 +105,10 @@ class HighLearningRate(Rule):
     `Adam`, `AdamW`, `Adamax`, `Nadam` and `RMSprop`, 1.0 or more for `SGD`. Learning rates from
     variables, schedules and other optimizers are not judged, and neither are optimizers that
     only train models without a hidden layer: a linear or logistic regression takes such steps
-    well (the TensorFlow regression tutorial fits one with Adam at 0.1).
+    well (the TensorFlow regression tutorial fits one with Adam at 0.1). Nor are clipped steps:
+    an optimizer with `clipnorm=`, `clipvalue=` or `global_clipnorm=`, or any optimizer of a
+    file that clips its gradients itself (`tf.clip_by_global_norm`, a `grad_clipping` helper:
+    the d2l book's RNNs train with SGD at 100 on gradients clipped to a norm of 0.01).
 
     ## Why is this bad?
     The adaptive optimizers scale each step to roughly the learning rate itself, so with 0.1 or
@@ -147,6 +175,27 @@ other = tf.keras.optimizers.RMSprop(0.1)  # expect: KC603
 """,
     )
     valid = (
+        # clipped steps: the optimizer's own clip, or gradients clipped by hand in the loop
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), tf.keras.layers.Dense(16, activation="relu"),
+                             tf.keras.layers.Dense(1)])
+model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=5.0, clipnorm=0.1), loss="mse")
+""",
+        """
+import tensorflow as tf
+def grad_clipping(grads, theta):
+    return [g * theta / tf.norm(g) for g in grads]
+def train(model, batches, lr):
+    optimizer = tf.keras.optimizers.SGD(learning_rate=lr)
+    for x, y in batches:
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(x) - y) ** 2)
+        grads = grad_clipping(tape.gradient(loss, model.trainable_variables), 0.01)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+train(tf.keras.Sequential([tf.keras.layers.Dense(16, activation="relu"), tf.keras.layers.Dense(1)]),
+      [], 100.0)
+""",
         # working learning rates, including a brisk SGD
         """
 import tensorflow as tf
@@ -196,6 +245,7 @@ opt = torch.optim.Adam(params, lr=0.5)
 
     def check_file(self, facts: FileFacts):
         handed_over = None  # optimizers passed to code that is not Keras (found on demand)
+        clipped_by_hand = None  # the file clips its gradients itself (found on demand)
         trained = {}  # optimizer constructor node -> the models compiled with it
         for model in facts.models:
             for compile_fact in model.compiles:
@@ -222,6 +272,12 @@ opt = torch.optim.Adam(params, lr=0.5)
                     handed_over = _handed_to_other_code(facts)
                 if id(call.node) in handed_over:
                     continue  # what another library's trainer makes of the rate is unknown
+                if CLIPPING_ARGUMENTS & set(call.arguments):
+                    continue  # clipped steps: a large rate is bounded by the clip
+                if clipped_by_hand is None:
+                    clipped_by_hand = _clips_gradients_by_hand(facts)
+                if clipped_by_hand:
+                    continue
                 yield self.finding(arg.value, _message(leaf, rate))
         for model in facts.models:
             yield from self.check_model(model)
