@@ -195,51 +195,40 @@ def test_heads_appended_in_a_loop_keep_the_layers_before_them_judged():
     assert codes(source) == [(9, "KC201")]
 
 
+# a WaveNet-like stack: a linear stem convolution, then gated blocks with residual sums
+WAVENET = """
+import keras
+from keras import layers
+
+def block(z, filters, rate):
+    h = layers.Conv1D(2 * filters, 2, padding="causal", dilation_rate=rate)(z)
+    h = layers.Activation("tanh")(h)
+    h = layers.Conv1D(filters, 1)(h)
+    return {returned}
+
+inputs = keras.Input(shape=(None, 1))
+z = layers.Conv1D(32, 2, padding="causal")(inputs)
+{stack}
+model = keras.Model(inputs, layers.Conv1D(10, 1, activation="softmax")(z))
+"""
+STACK = """for rate in (1, 2, 4):
+    z = block(z, 32, rate)
+z = layers.Activation("relu")(z)"""
+SKIPS = """skips = []
+for rate in (1, 2, 4, 8):
+    z, skip = block(z, 32, rate)
+    skips.append(skip)
+z = layers.Activation("relu")(layers.Add()(skips))"""
+
+
 def test_a_convolution_added_into_a_residual_stream_is_a_projection():
-    source = """
-        import keras
-        from keras import layers
-
-        def block(z, filters, rate):
-            h = layers.Conv1D(2 * filters, 2, padding="causal", dilation_rate=rate)(z)
-            h = layers.Activation("tanh")(h)
-            h = layers.Conv1D(filters, 1)(h)
-            return layers.Add()([h, z])
-
-        inputs = keras.Input(shape=(None, 1))
-        z = layers.Conv1D(32, 2, padding="causal")(inputs)
-        for rate in (1, 2, 4):
-            z = block(z, 32, rate)
-        outputs = layers.Conv1D(10, 1, activation="softmax")(layers.Activation("relu")(z))
-        model = keras.Model(inputs, outputs)
-    """
-    assert codes(source) == []
+    assert codes(WAVENET.format(returned="layers.Add()([h, z])", stack=STACK)) == []
     # the same first convolution with no residual sum after it: two linear maps in a row
-    plain = source.replace("return layers.Add()([h, z])", "return h")
-    assert codes(plain) == [(12, "KC201")]
+    assert codes(WAVENET.format(returned="h", stack=STACK)) == [(12, "KC201")]
 
 
 def test_a_merge_of_one_loop_rounds_tensors_is_not_followed():
     # WaveNet's skips: each round's tensor is appended and the rounds' tensors are summed; the
     # stem convolution also feeds each round's residual sum, which one round does not show, so
     # the merge stands for what the rounds give (unseen) and the stem is not judged through it
-    source = """
-        import keras
-        from keras import layers
-
-        def block(z, filters, rate):
-            h = layers.Conv1D(2 * filters, 2, padding="causal", dilation_rate=rate)(z)
-            h = layers.Activation("tanh")(h)
-            h = layers.Conv1D(filters, 1)(h)
-            return layers.Add()([h, z]), h
-
-        inputs = keras.Input(shape=(None, 1))
-        z = layers.Conv1D(32, 2, padding="causal")(inputs)
-        skips = []
-        for rate in (1, 2, 4, 8):
-            z, skip = block(z, 32, rate)
-            skips.append(skip)
-        z = layers.Activation("relu")(layers.Add()(skips))
-        model = keras.Model(inputs, layers.Conv1D(10, 1, activation="softmax")(z))
-    """
-    assert codes(source) == []
+    assert codes(WAVENET.format(returned="layers.Add()([h, z]), h", stack=SKIPS)) == []
