@@ -100,10 +100,11 @@ def head_views(model: ModelFact) -> list[ModelFact]:
     if len(model.outputs) < 2 or not model.compiles or not model.exact:
         return []  # (an inexact model's outputs may be some of them: no list lines up)
     views = []
+    shared = [heads.every_heads_loss(compile_fact) for compile_fact in model.compiles]
     for position, output in enumerate(model.outputs):
         losses = [heads.for_output(model, compile_fact.loss.per_output, position)
-                  if compile_fact.loss.per_output else heads.every_heads_loss(compile_fact)
-                  for compile_fact in model.compiles]
+                  if compile_fact.loss.per_output else every_head
+                  for compile_fact, every_head in zip(model.compiles, shared)]
         if any(loss is None for loss in losses):
             continue
         compiles = [CompileFact(loss=loss, metrics=UNKNOWN, optimizer=compile_fact.optimizer,

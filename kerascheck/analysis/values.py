@@ -69,7 +69,7 @@ class Seq(Value):
     items: list
     exact: bool = True  # False when it contains *starred items, or rows were appended
     collected: Any = None  # DataFact of the data rows appended to it (analysis/rows.py)
-    appended_layers: bool = False  # items are the layers appended to it, each once (rows.py)
+    appended_layers: bool = False  # items: the layers (or tensors) appended, each once (rows.py)
 
 
 @dataclass(eq=False)

@@ -308,8 +308,8 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         chained: set[int] = set()  # layers inside a linear chain already reported
         for layer in model.layers:
             if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(
-                    layer) or id(layer) in self._read_out or "Add" in {  # a residual stream's
-                    after.kind for after in model.successors(layer)}:  # input projection
+                    layer) or id(layer) in self._read_out or any(  # a residual stream's
+                    after.is_kind("Add") for after in model.successors(layer)):  # projection
                 continue
             reached = self._reaches_convolution(model, layer) or \
                 self._linear_through_normalization(model, layer)

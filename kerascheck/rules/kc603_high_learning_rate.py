@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from kerascheck.analysis.syntax import callee_name
 from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, FileFacts, ModelFact, known
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -76,9 +77,7 @@ def _clips_gradients_by_hand(facts: FileFacts) -> bool:
 
     class Calls(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            leaf = func.attr.value if isinstance(func, cst.Attribute) else \
-                func.value if isinstance(func, cst.Name) else ""
+            leaf = callee_name(node)
             if leaf in GRADIENT_CLIPPERS or "clip" in leaf.lower() and "grad" in leaf.lower():
                 found.append(node)
 
@@ -178,8 +177,8 @@ other = tf.keras.optimizers.RMSprop(0.1)  # expect: KC603
         # clipped steps: the optimizer's own clip, or gradients clipped by hand in the loop
         """
 import tensorflow as tf
-model = tf.keras.Sequential([tf.keras.Input(shape=(8,)), tf.keras.layers.Dense(16, activation="relu"),
-                             tf.keras.layers.Dense(1)])
+model = tf.keras.Sequential([tf.keras.Input(shape=(8,)),
+                             tf.keras.layers.Dense(16, activation="relu"), tf.keras.layers.Dense(1)])
 model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=5.0, clipnorm=0.1), loss="mse")
 """,
         """

@@ -361,8 +361,12 @@ def labels_per_output(y) -> tuple:
     list of numbers (one output's labels)."""
     import numpy as np
 
-    items = list(y.items()) if isinstance(y, dict) else list(enumerate(y)) if isinstance(
-        y, (list, tuple)) else []
+    if isinstance(y, dict):
+        items = list(y.items())
+    elif isinstance(y, (list, tuple)):
+        items = list(enumerate(y))
+    else:
+        return ()
     arrays = [(key, _as_array(item, np)) for key, item in items]
     if len(arrays) < 2 or any(array is None or array.ndim == 0 for _, array in arrays):
         return ()
