@@ -30,6 +30,11 @@ from kerascheck.source.parsing import OUT_OF_MEMORY
 
 # The message Python 3 gives a Python 2 print statement (read again as Python 2: python2_tabs)
 PRINT_STATEMENT = "Missing parentheses in call to 'print'"
+# A KC000 that is Python's own verdict on a statement (not a file too large, too deep, or one
+# only LibCST refuses): the rest of the file is read on past it (_recovered_reading). Nesting
+# too deep for Python is a hostile file's, not a statement's: it is not read again.
+PYTHON_ERRORS = ("SyntaxError:", "IndentationError:", "TabError:")
+TOO_DEEP = "too many "
 
 
 WARM_UP = b"import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
@@ -104,13 +109,13 @@ def _lint_source(source: str | bytes, path: str, config: Config | None, kind: st
     if isinstance(module_or_error, Diagnostic):
         result = FileResult(path, [module_or_error] if config.is_enabled(SYNTAX_ERROR, path)
                             else [])
-        prints = PRINT_STATEMENT in module_or_error.message
-        if module_or_error.message.startswith("TabError") or prints:  # source/python2_tabs.py
-            try:
-                result.diagnostics += _as_python2_read_it(raw, path, config, project, prints)
-            except Exception as error:  # a bug of the second reading must not lose the KC000
-                result.errors.append(InternalError(path, "python2", f"{type(error).__name__}: "
-                                                                    f"{error}"))
+        try:  # the rest of the file, read on past the error (source/recovery.py)
+            if module_or_error.message.startswith(PYTHON_ERRORS) and \
+                    TOO_DEEP not in module_or_error.message:
+                result.diagnostics += _recovered_reading(raw, path, config, project)
+        except Exception as error:  # a bug of the second reading must not lose the KC000
+            result.errors.append(InternalError(path, "recovery", f"{type(error).__name__}: "
+                                                                 f"{error}"))
         return result
     module = module_or_error
     result = FileResult(path)
@@ -132,17 +137,36 @@ def _lint_source(source: str | bytes, path: str, config: Config | None, kind: st
     return result
 
 
-def _as_python2_read_it(raw: bytes, path: str, config: Config, project,
-                        prints: bool = False) -> list[Diagnostic]:
-    """The findings on a file Python 3 refuses for its mixed tabs (or, ``prints``, for a print
-    statement), checked as Python 2 read it: only on lines left as the user wrote them, without
-    fixes (see :mod:`kerascheck.source.python2_tabs`)."""
+def _recovered_reading(raw: bytes, path: str, config: Config, project) -> list[Diagnostic]:
+    """The findings on a file Python refuses, read on past its errors: mixed tabs expanded and
+    print statements made calls as Python 2 read them (:mod:`kerascheck.source.python2_tabs`),
+    then each statement Python still refuses made opaque (:mod:`kerascheck.source.recovery`).
+    Only findings on lines left as the user wrote them are kept, without fixes; no KC001."""
+    from kerascheck.source.parsing import python_parse_error
     from kerascheck.source.python2_tabs import expand_indentation_tabs
+    from kerascheck.source.recovery import MAX_STATEMENTS, replace_statement
 
-    expanded = expand_indentation_tabs(raw.decode("utf-8", "replace"), prints)
-    if expanded is None:
+    text = raw.decode("utf-8", "replace")
+    changed: set[int] = set()
+    python2_read = False
+    for _ in range(MAX_STATEMENTS + 1):
+        error = python_parse_error(text)
+        if error is None:
+            break
+        if not isinstance(error, SyntaxError) or len(changed) * 3 > text.count("\n") + 1:
+            return []
+        step = None
+        if not python2_read and (isinstance(error, TabError) or PRINT_STATEMENT in str(error)):
+            python2_read = True
+            step = expand_indentation_tabs(text, prints=True)
+        if step is None:
+            step = replace_statement(text, error)
+        if step is None or step[0] == text:  # no progress
+            return []
+        text, lines = step
+        changed |= lines
+    else:
         return []
-    text, changed = expanded
     module = parse(text, path)
     if isinstance(module, Diagnostic):
         return []
@@ -151,11 +175,10 @@ def _as_python2_read_it(raw: bytes, path: str, config: Config, project,
     if not isinstance(judged, tuple) or not judged[1]:
         return []
     located, code = locate_with_code(judged[1], module, path)
-    kept = [replace(diagnostic, fix=None)
+    return [replace(diagnostic, fix=None)
             for diagnostic in apply_noqa(located, module, path, config, code)
-            if not changed.intersection(range(diagnostic.line,
-                                              max(diagnostic.end_line, diagnostic.line) + 1))]
-    return kept
+            if diagnostic.code != UNUSED_NOQA and not changed.intersection(
+                range(diagnostic.line, max(diagnostic.end_line, diagnostic.line) + 1))]
 
 
 def judge_module(module: cst.Module, raw: bytes, path: str, config: Config, project,

@@ -10,8 +10,11 @@ class SyntaxErrorRule(Rule):
     message. A file that cannot be read (permissions, invalid bytes) is reported the same way.
 
     ## Why is this bad?
-    Nothing else can be checked in a file that does not parse, and Python will refuse to run it.
-    kerascheck says so instead of skipping the file silently; every other file is still checked.
+    Python will refuse to run a file that does not parse. kerascheck says so instead of
+    skipping the file silently, and every other file is still checked. The rest of this file
+    is checked too: each statement Python refuses is read as an opaque statement (a call of the
+    names it mentions), and findings are reported on the lines left as written, without fixes
+    (README, "Files that do not parse").
 
     ## Example
     ```python
@@ -43,4 +46,4 @@ class SyntaxErrorRule(Rule):
 
     code = "KC000"
     name = "syntax-error"
-    summary = "The file cannot be parsed; nothing else in it was checked."
+    summary = "The file cannot be parsed; the rest of it is checked past the error."
