@@ -35,6 +35,9 @@ PRINT_STATEMENT = "Missing parentheses in call to 'print'"
 # too deep for Python is a hostile file's, not a statement's: it is not read again.
 PYTHON_ERRORS = ("SyntaxError:", "IndentationError:", "TabError:")
 TOO_DEEP = "too many "
+# Reading on costs a Python parse and a tokenization per broken statement: a file larger than
+# any hand-written script (this is 300 kB) keeps its KC000 alone.
+MAX_RECOVERED_BYTES = 300_000
 
 
 WARM_UP = b"import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
@@ -72,6 +75,8 @@ def lint_source(source: str | bytes, path: str = "<stdin>",
 
     ``kind`` is ``"python"`` or ``"notebook"`` (a ``.ipynb`` file's JSON, linted by
     :mod:`kerascheck.source.notebook`); by default it follows the suffix of ``path``.
+    (``"cells"``, a notebook's joined cells, is Python that is not read on past a syntax
+    error: the notebook drops a cell that does not parse instead.)
     ``project``: the project whose modules the file's imports name
     (:class:`kerascheck.source.project.Project`); by default the one ``path`` lies in, None
     for the file alone.
@@ -110,8 +115,8 @@ def _lint_source(source: str | bytes, path: str, config: Config | None, kind: st
         result = FileResult(path, [module_or_error] if config.is_enabled(SYNTAX_ERROR, path)
                             else [])
         try:  # the rest of the file, read on past the error (source/recovery.py)
-            if module_or_error.message.startswith(PYTHON_ERRORS) and \
-                    TOO_DEEP not in module_or_error.message:
+            if kind != "cells" and module_or_error.message.startswith(PYTHON_ERRORS) and \
+                    TOO_DEEP not in module_or_error.message and len(raw) <= MAX_RECOVERED_BYTES:
                 result.diagnostics += _recovered_reading(raw, path, config, project)
         except Exception as error:  # a bug of the second reading must not lose the KC000
             result.errors.append(InternalError(path, "recovery", f"{type(error).__name__}: "
@@ -376,7 +381,7 @@ def _lint_notebook(raw: bytes, path: str, config: Config, project=None) -> FileR
         written = "\n".join(cell.source for cell in notebook.cells)
         config = config.with_overrides(
             target_version=resolve_target(None, written, path)[0])
-    result = lint_source(source, path, config, kind="python", project=project)
+    result = lint_source(source, path, config, kind="cells", project=project)
     cell_errors: list[Diagnostic] = []
     if any(d.code == SYNTAX_ERROR for d in result.diagnostics) or not result.diagnostics \
             and not config.is_enabled(SYNTAX_ERROR, path):
@@ -386,7 +391,7 @@ def _lint_notebook(raw: bytes, path: str, config: Config, project=None) -> FileR
         broken = [(index, error) for index, error in broken if isinstance(error, Diagnostic)]
         if broken:
             source, origins = notebook.without({index for index, _ in broken}).joined_source()
-            result = lint_source(source, path, config, kind="python", project=project)
+            result = lint_source(source, path, config, kind="cells", project=project)
             if config.is_enabled(SYNTAX_ERROR, path):
                 cell_errors = [replace(error, cell=index) for index, error in broken]
     result.diagnostics = sorted(

@@ -153,3 +153,26 @@ def test_the_replacement_keeps_every_line_and_binds_the_assigned_names():
     assignment = "train = ....  # my data\n"
     assert replace_statement(assignment, python_parse_error(assignment))[0] == \
         f"train = {OPAQUE}(train, my, data)\n"
+
+
+def test_a_notebook_cell_that_does_not_parse_is_left_out_whole():
+    # Jupyter never runs such a cell: its other lines are not read on past the error
+    from test_notebook import code as cell
+    from test_notebook import lint_notebook_text, notebook, positions
+
+    text = notebook(cell("from keras.models import Sequential\nfrom keras.layers import Dense"),
+                    cell("model = Sequential()\nmodel.add(Dense(64, input_dim=8)))\n"
+                         "model.add(Dense(64, input_dim=8))\nmodel.add(Dense(1))"))
+    assert [(code, cell_index) for code, cell_index, _, _ in
+            positions(lint_notebook_text(text))] == [("KC000", 2)]
+
+
+def test_a_file_larger_than_any_script_is_not_read_on():
+    from kerascheck.engine import MAX_RECOVERED_BYTES
+
+    padding = "# " + "x" * 98 + "\n"
+    code = ("from keras.models import Sequential\nfrom keras.layers import Dense\n"
+            "model = Sequential()\nmodel.add(Dense(64, input_dim=8)))\n"
+            "model.add(Dense(64, input_dim=8))\nmodel.add(Dense(1))\n")
+    assert codes(code) == [(4, "KC000"), (5, "KC201")]
+    assert codes(code + padding * (MAX_RECOVERED_BYTES // len(padding) + 1)) == [(4, "KC000")]

@@ -66,8 +66,9 @@ def add_noqa(path: str | os.PathLike, diagnostics: Iterable[Diagnostic],
 
 def add_noqa_to_files(diagnostics: Iterable[Diagnostic], config) -> list[NoqaResult]:
     """``# noqa: CODE`` for every current finding, file by file (notebooks in their cells).
-    A file that does not parse cannot be annotated (KC000), and an unused noqa (KC001) is
-    removed by its fix, never suppressed."""
+    A syntax error (KC000) is never annotated (the findings of a file read on past one are,
+    on their lines as written), and an unused noqa (KC001) is removed by its fix, never
+    suppressed."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
         if diagnostic.code not in ("KC000", "KC001"):
@@ -98,7 +99,7 @@ def add_noqa_to_notebook(path: str, config) -> NoqaResult:
             raw = handle.read()
         notebook = NotebookText(raw)
         program = notebook.program()
-        found = [d for d in lint_source(program, path, config, kind="python").diagnostics
+        found = [d for d in lint_source(program, path, config, kind="cells").diagnostics
                  if d.code not in ("KC000", "KC001")]
         new_program, added = add_noqa_to_source(program, found)
         if added and not write_atomically(path, notebook.with_program(new_program),
