@@ -274,3 +274,13 @@ def test_the_bug_corpus_scorer_counts_a_related_location_only_when_asked():
     assert scorer.matches(fault, finding, by_named_place=True)
     far = {**finding, "related": [{**finding["related"][0], "line": 50}]}
     assert not scorer.matches(fault, far, by_named_place=True)
+
+
+def test_a_segmentation_fragment_that_names_no_keras_module_is_checked():
+    # no "keras", "Dense" or "Sequential" anywhere: the capitalised convolution makes it Keras'
+    check("""
+conv10 = Conv2D(1, 1)(conv9)
+pixels = Reshape((96 * 96, 1))(conv10)
+probabilities = Activation("softmax")(pixels)  # expect: KC303
+model = Model(inputs, probabilities)
+""")

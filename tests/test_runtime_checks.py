@@ -110,6 +110,20 @@ def test_correct_models_are_silent(keras, build):
     assert check_model(build(keras, "relu", "softmax")) == []  # uncompiled
 
 
+def test_a_softmax_over_one_channel_is_found_on_the_live_model(keras):
+    from kerascheck.runtime_checks import check_model
+
+    inputs = keras.Input(shape=(16, 16, 3))
+    features = keras.layers.Conv2D(4, 3, padding="same", activation="relu")(inputs)
+    mask = keras.layers.Conv2D(1, 1, activation="softmax", name="mask")(features)
+    pixels = keras.layers.Reshape((16 * 16, 1))(keras.layers.Conv2D(1, 1)(features))
+    spread = keras.layers.Activation("softmax", name="spread")(pixels)
+    classes = keras.layers.Conv2D(3, 1, activation="softmax", name="classes")(features)
+    model = keras.Model(inputs, [mask, spread, classes])
+    assert [(f.code, f.layer) for f in check_model(model)] == [("KC303", "mask"),
+                                                              ("KC303", "spread")]
+
+
 def test_model_facts_read_compile_and_graph(keras):
     from kerascheck.runtime_checks import model_facts
 

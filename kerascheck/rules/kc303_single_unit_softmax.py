@@ -22,11 +22,56 @@ def _softmax_over_last_axis(layer: LayerFact) -> bool:
     return False
 
 
+# Convolutions whose first argument is their number of output channels (the last axis in the
+# channels-last layout); depthwise convolutions are not among them.
+CHANNEL_CONVOLUTIONS = ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
+                        "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D")
+# Keras 1's convolution arguments: its image layout (``dim_ordering``) may be channels first
+KERAS1_CONVOLUTION_ARGUMENTS = ("dim_ordering", "border_mode", "subsample", "nb_filter")
+
+
+def _one_channel(layer: LayerFact, model: ModelFact) -> bool:
+    """A convolution with one output channel (``Conv2D(1, 3)``), in the channels-last layout
+    where a softmax over the last axis is over the channels: not when the layer, or the file,
+    says channels first, nor for Keras 1's spellings, whose layout may be Theano's."""
+    if not layer.is_kind(*CHANNEL_CONVOLUTIONS) or model.channels_first or \
+            any(key in layer.arguments for key in KERAS1_CONVOLUTION_ARGUMENTS):
+        return False
+    layout = layer.arguments.get("data_format")
+    if layout is not None and not (isinstance(layout, Const) and layout.value == "channels_last"):
+        return False
+    filters = layer.arguments.get("filters", layer.positional[0] if layer.positional else None)
+    return isinstance(filters, Const) and filters.value == 1
+
+
+def _last_axis_of_one(layer: LayerFact) -> bool:
+    """``Reshape((..., 1))``: a literal target shape whose last axis is 1."""
+    if not layer.is_kind("Reshape"):
+        return False
+    target = layer.arguments.get("target_shape", layer.positional[0] if layer.positional else None)
+    items = getattr(target, "items", None)
+    return bool(items) and getattr(target, "exact", False) and isinstance(items[-1], Const) \
+        and items[-1].value == 1
+
+
+def _single_unit(layer: LayerFact, model: ModelFact) -> bool:
+    """Whether ``layer``'s output has a last axis of size 1 (and no activation of its own)."""
+    if layer.is_dense:
+        return layer.units == 1 and layer.activation == LINEAR
+    if _one_channel(layer, model):
+        return layer.activation == LINEAR
+    return _last_axis_of_one(layer)
+
+
 class SingleUnitSoftmax(Rule):
     """
     ## What it does
     Finds a `softmax` over a single unit: `Dense(1, activation="softmax")`, or a `Dense(1)`
-    followed by `Activation("softmax")` / `Softmax()`.
+    followed by `Activation("softmax")` / `Softmax()`. The same over one channel: a
+    segmentation head `Conv2D(1, 1, activation="softmax")` (in the channels-last layout, where
+    the softmax's last axis is the channels), or a softmax after `Reshape((..., 1))`. A
+    convolution that says channels first, in a file that switches to it, or spelled in Keras
+    1's arguments (whose layout may be Theano's) is not judged.
 
     ## Why is this bad?
     Softmax divides each unit's exponential by the sum over the units. With one unit the sum is
@@ -98,6 +143,17 @@ prob = tf.keras.layers.Softmax()(score)  # expect: KC303
 other = tf.keras.layers.Dense(1, activation=tf.nn.softmax)(inputs)  # expect: KC303
 model = tf.keras.Model(inputs, [prob, other])
 """,
+        # a binary segmentation head over one channel, and its reshaped twin
+        """
+import keras
+inputs = keras.Input(shape=(96, 96, 3))
+features = keras.layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+mask = keras.layers.Conv2D(1, 1, activation="softmax")(features)  # expect: KC303
+scores = keras.layers.Conv2D(1, 1)(features)
+pixels = keras.layers.Reshape((96 * 96, 1))(scores)
+probabilities = keras.layers.Activation("softmax")(pixels)  # expect: KC303
+model = keras.Model(inputs, [mask, probabilities])
+""",
     )
     valid = (
         # binary classifiers done right
@@ -115,6 +171,18 @@ scores = layers.Dense(1)(inputs)
 weights = layers.Softmax(axis=1)(scores)
 model = keras.Model(inputs, weights)
 """,
+        # a softmax over several channels, over the pixels (Reshape without the last axis of
+        # 1), and convolutions whose channels may not be the last axis
+        """
+import keras
+inputs = keras.Input(shape=(96, 96, 3))
+features = keras.layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+classes = keras.layers.Conv2D(4, 1, activation="softmax")(features)
+heat = keras.layers.Softmax()(keras.layers.Reshape((96 * 96,))(keras.layers.Conv2D(1, 1)(features)))
+first = keras.layers.Conv2D(1, 1, activation="softmax", data_format="channels_first")(features)
+old = keras.layers.Convolution2D(1, 1, 1, activation="softmax", dim_ordering="th")(features)
+model = keras.Model(inputs, [classes, heat, first, old])
+""",
         # units from a variable are unknown
         """
 from tensorflow import keras
@@ -127,20 +195,28 @@ def build(n):
 
     def check_model(self, model: ModelFact):
         for layer in model.layers:
-            if layer.is_dense and layer.units == 1 and layer.activation == "softmax":
+            if layer.activation == "softmax" and (layer.is_dense and layer.units == 1 or
+                                                  _one_channel(layer, model)):
                 yield self._finding(layer)
             elif _softmax_over_last_axis(layer):
                 parents = model.predecessors(layer)
-                if len(parents) == 1 and parents[0].is_dense and parents[0].units == 1 \
-                        and parents[0].activation == LINEAR:
+                if len(parents) == 1 and _single_unit(parents[0], model):
                     yield self._finding(layer)
 
     def _finding(self, layer: LayerFact):
+        if layer.is_dense:
+            return self.finding(
+                layer,
+                "Softmax over a single unit always outputs 1.0, so the model cannot learn; use "
+                "`Dense(1, activation=\"sigmoid\")` for a binary output (or two softmax units)",
+                fix=fixes.set_activation(layer, "sigmoid"))
+        own = layer.is_kind(*CHANNEL_CONVOLUTIONS)
         return self.finding(
             layer,
-            "Softmax over a single unit always outputs 1.0, so the model cannot learn; use "
-            "`Dense(1, activation=\"sigmoid\")` for a binary output (or two softmax units)",
-            fix=fixes.set_activation(layer, "sigmoid") if layer.is_dense else None)
+            f"Softmax over {'one channel' if own else 'an axis of size 1'} always outputs 1.0, "
+            f"so the model cannot learn; use `activation=\"sigmoid\"` for a binary (per-pixel) "
+            f"output, or one channel per class for a softmax",
+            fix=fixes.set_activation(layer, "sigmoid") if own else None)
 
     def prove(self, subject=None):
         """Train a binary classifier with a one-unit softmax and its sigmoid twin. On a user's

@@ -93,12 +93,26 @@ def _layer_fact(layer) -> LayerFact:
         fact.activation = "softmax"
     elif hasattr(layer, "activation"):
         fact.activation = _activation_name(layer.activation)
+    _read_shape_arguments(layer, fact)
     initializer = getattr(layer, "kernel_initializer", None)
     if initializer is not None:
         from kerascheck.analysis.values import Instance
 
         fact.kernel_initializer = Instance(f"keras.initializers.{type(initializer).__name__}")
     return fact
+
+
+def _read_shape_arguments(layer, fact: LayerFact) -> None:
+    """A convolution's ``filters`` and ``data_format`` and a ``Reshape``'s target, as the
+    static analysis holds a layer's literal arguments (KC303's softmax over one channel)."""
+    from kerascheck.analysis.values import Const, Seq
+
+    filters, layout = getattr(layer, "filters", None), getattr(layer, "data_format", None)
+    if isinstance(filters, int) and isinstance(layout, str):
+        fact.arguments.update(filters=Const(filters), data_format=Const(layout))
+    target = getattr(layer, "target_shape", None) if type(layer).__name__ == "Reshape" else None
+    if isinstance(target, tuple) and all(isinstance(axis, int) for axis in target):
+        fact.arguments["target_shape"] = Seq([Const(axis) for axis in target], exact=True)
 
 
 def _activation_name(activation):

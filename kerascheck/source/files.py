@@ -13,8 +13,10 @@ from kerascheck.analysis.markers import prepares_training_data
 from kerascheck.diagnostics import Diagnostic, InternalError
 
 # A file that mentions none of these is outside kerascheck's concern: it is read, never parsed.
-# The bare names let notebook fragments and snippets that use unbound Keras names be checked.
-RELEVANT_MARKERS = (b"keras", b"tensorflow", b"Sequential", b"Dense")
+# The bare names let notebook fragments and snippets that use unbound Keras names be checked
+# (Keras' capitalised ``Conv2D``, not PyTorch's ``Conv2d``: a segmentation head's fragment).
+RELEVANT_MARKERS = (b"keras", b"tensorflow", b"Sequential", b"Dense", b"Conv1D", b"Conv2D",
+                    b"Conv3D", b"Convolution", b"Activation(")
 SYNTAX_ERROR = "KC000"
 
 
