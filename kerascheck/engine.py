@@ -117,7 +117,8 @@ def _lint_source(source: str | bytes, path: str, config: Config | None, kind: st
         try:  # the rest of the file, read on past the error (source/recovery.py)
             if kind != "cells" and module_or_error.message.startswith(PYTHON_ERRORS) and \
                     TOO_DEEP not in module_or_error.message and len(raw) <= MAX_RECOVERED_BYTES:
-                result.diagnostics += _recovered_reading(raw, path, config, project)
+                result.diagnostics = sorted(
+                    result.diagnostics + _recovered_reading(raw, path, config, project))
         except Exception as error:  # a bug of the second reading must not lose the KC000
             result.errors.append(InternalError(path, "recovery", f"{type(error).__name__}: "
                                                                  f"{error}"))

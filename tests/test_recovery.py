@@ -83,6 +83,18 @@ model.fit(x, y, validation_data=(x_test / 255.0, y_test))
     assert codes(code.replace("x = x / 255.0)", "x = x")) == [(7, "KC401")]
 
 
+def test_the_findings_are_in_the_order_of_their_lines():
+    code = """\
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential()
+model.add(Dense(64, input_dim=8))
+model.add(Dense(1, activation="sigmoid"))
+model.fit(x, y epochs=3)
+"""
+    assert codes(code) == [(4, "KC201"), (6, "KC000")]
+
+
 def test_a_finding_on_a_replaced_line_is_not_reported():
     # the linear hidden layer is on the broken line itself: what was checked is not its text
     code = """\

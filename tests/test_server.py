@@ -128,6 +128,19 @@ async def test_kc301_found_fixed_by_its_code_action_and_a_clean_exit(session):
 
 
 @pytest.mark.asyncio
+async def test_a_line_being_typed_keeps_the_rest_of_the_files_diagnostics(session):
+    # mid-edit the file does not parse: KC000 at the line being typed, and the finding above it
+    # stays shown (read on past the error), without a fix computed on other text
+    await session.start()
+    [diagnostic] = await session.open("model.py", KC301)
+    typing = KC301 + "model.fit(x_train, y_train,\n"
+    found = await session.change("model.py", typing, version=2)
+    assert [(d.code, d.range.start.line) for d in found] == [("KC301", 4), ("KC000", 7)]
+    actions = await session.actions("model.py", found[0])
+    assert not any("softmax" in action.title for action in actions)
+
+
+@pytest.mark.asyncio
 async def test_pull_diagnostics_and_an_unchanged_report(session):
     await session.start(PULL)
     uri = (session.root / "model.py").as_uri()
