@@ -39,19 +39,33 @@ def _is_shallow(model: ModelFact) -> bool:
         layer.is_dense or layer.is_kind(*TRANSPARENT_LAYERS) for layer in model.layers)
 
 
-def _handed_to_other_code(facts: FileFacts) -> set[int]:
-    """The optimizer calls written as an argument (or in a list or tuple argument) of a call
-    that is neither Keras nor a ``compile``: ``GanTrainer(player_optimizers=[SGD(1), SGD(1)])``
-    hands the optimizer to another library, whose use of its rate the file does not show."""
+# An optimizer's own clipping, and the calls that clip a training loop's gradients by hand
+CLIPPING_ARGUMENTS = {"clipnorm", "clipvalue", "global_clipnorm"}
+GRADIENT_CLIPPERS = {"clip_by_global_norm", "clip_by_norm", "clip_by_average_norm"}
+
+
+def _other_calls(facts: FileFacts) -> tuple[set[int], bool]:
+    """One walk over the file's calls for what bounds a rate's effect beyond the optimizer:
+
+    - the optimizer calls written as an argument (or in a list or tuple argument) of a call
+      that is neither Keras nor a ``compile``: ``GanTrainer(player_optimizers=[SGD(1),
+      SGD(1)])`` hands the optimizer to another library, whose use of its rate the file does
+      not show;
+    - whether the file clips gradients itself: ``tf.clip_by_global_norm(grads, 5)`` or a helper
+      named for it (``grad_clipping(grads, theta)``, d2l's RNN chapters, which train with SGD
+      at 100 on gradients clipped to a norm of 0.01: every step is small by design). Clipping
+      data (``np.clip(x, 0, 1)``, ``tf.clip_by_value``) does not count."""
     keras_nodes = {id(call.node) for call in facts.keras_calls}
     handed: set[int] = set()
+    clipping = []
 
     class Calls(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            leaf = func.attr.value if isinstance(func, cst.Attribute) else \
-                func.value if isinstance(func, cst.Name) else None
-            if id(node) in keras_nodes or leaf in (None, "compile"):
+            leaf = callee_name(node)
+            if leaf in GRADIENT_CLIPPERS or "clip" in leaf.lower() and "grad" in leaf.lower():
+                clipping.append(node)
+            # (a callee that is neither a name nor an attribute, "", hands nothing over)
+            if id(node) in keras_nodes or leaf in ("", "compile"):
                 return
             for arg in node.args:
                 values = [element.value for element in arg.value.elements] if isinstance(
@@ -60,30 +74,7 @@ def _handed_to_other_code(facts: FileFacts) -> set[int]:
 
     if facts.module is not None:
         facts.module.visit(Calls())
-    return handed
-
-
-# An optimizer's own clipping, and the calls that clip a training loop's gradients by hand
-CLIPPING_ARGUMENTS = {"clipnorm", "clipvalue", "global_clipnorm"}
-GRADIENT_CLIPPERS = {"clip_by_global_norm", "clip_by_norm", "clip_by_average_norm"}
-
-
-def _clips_gradients_by_hand(facts: FileFacts) -> bool:
-    """Whether the file clips gradients itself: ``tf.clip_by_global_norm(grads, 5)`` or a helper
-    named for it (``grad_clipping(grads, theta)``, d2l's RNN chapters, which train with SGD at
-    100 on gradients clipped to a norm of 0.01: every step is small by design). Clipping data
-    (``np.clip(x, 0, 1)``, ``tf.clip_by_value``) does not count."""
-    found = []
-
-    class Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            leaf = callee_name(node)
-            if leaf in GRADIENT_CLIPPERS or "clip" in leaf.lower() and "grad" in leaf.lower():
-                found.append(node)
-
-    if facts.module is not None:
-        facts.module.visit(Calls())
-    return bool(found)
+    return handed, bool(clipping)
 
 
 _WEIGHTED = {"Embedding", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "MultiHeadAttention",
@@ -243,8 +234,9 @@ opt = torch.optim.Adam(params, lr=0.5)
     )
 
     def check_file(self, facts: FileFacts):
-        handed_over = None  # optimizers passed to code that is not Keras (found on demand)
-        clipped_by_hand = None  # the file clips its gradients itself (found on demand)
+        # optimizers passed to code that is not Keras, and whether the file clips its gradients
+        # itself (found on demand)
+        others = None
         trained = {}  # optimizer constructor node -> the models compiled with it
         for model in facts.models:
             for compile_fact in model.compiles:
@@ -267,16 +259,11 @@ opt = torch.optim.Adam(params, lr=0.5)
             if models and all(_is_shallow(model) for model in models):
                 continue  # a linear model takes big steps well (the TF regression tutorial)
             if arg is not None and too_high(leaf, rate):
-                if handed_over is None:
-                    handed_over = _handed_to_other_code(facts)
-                if id(call.node) in handed_over:
+                others = others or _other_calls(facts)
+                if id(call.node) in others[0]:
                     continue  # what another library's trainer makes of the rate is unknown
-                if CLIPPING_ARGUMENTS & set(call.arguments):
+                if CLIPPING_ARGUMENTS & set(call.arguments) or others[1]:
                     continue  # clipped steps: a large rate is bounded by the clip
-                if clipped_by_hand is None:
-                    clipped_by_hand = _clips_gradients_by_hand(facts)
-                if clipped_by_hand:
-                    continue
                 yield self.finding(arg.value, _message(leaf, rate))
         for model in facts.models:
             yield from self.check_model(model)
