@@ -47,6 +47,7 @@ class Functions:
     """Function calls and the interpreter's memory of models and references."""
 
     _taping = 0  # how many ``with tf.GradientTape()`` blocks are being interpreted
+    _escaped_objects: set  # plain objects already escaped (set per analysis: Analyzer)
 
     def exec_with(self, statement: cst.With, frame: Frame) -> None:
         taping = any(isinstance(item.item, cst.Call) and callee_name(item.item) == "GradientTape"
@@ -97,6 +98,11 @@ class Functions:
                 value.model.escaped_at = len(value.model.events)
         elif isinstance(value, ObjectVal) and value.model is not None:
             self.escape(ModelVal(value.model))
+        elif isinstance(value, ObjectVal) and id(value) not in self._escaped_objects:
+            # a plain object handed on: whatever it holds may be used where we cannot see
+            self._escaped_objects.add(id(value))
+            for held in list(value.attributes.values()):
+                self.escape(held)
         elif isinstance(value, Seq):
             for item in value.items:
                 self.escape(item)

@@ -61,6 +61,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         self._depth, self._calls = 0, {}  # (calls: id of a function -> how often it ran)
         self.tables = tables.Tables()  # what the helper modules remember (analysis/tables.py)
         self._interpreted_functions: set[int] = set()
+        self._escaped_objects: set[int] = set()
         self._pending_functions: list[tuple[cst.FunctionDef, Frame]] = []
         self.unattributed_evaluations: list[cst.Call] = []
         self.data_given: dict = {}  # id() of a call the analysis cannot follow (or the identity
@@ -216,19 +217,19 @@ class Analyzer(Expressions, Functions, ModelConstruction):
         else:
             owner = self.eval(target.value, frame) if isinstance(
                 target, (cst.Attribute, cst.Subscript)) else None
-            if isinstance(owner, ObjectVal) and isinstance(target, cst.Attribute) and \
-                    not owner.defaults_only:
-                # self.hidden = Dense(64) in a followed class's __init__
+            if isinstance(owner, ObjectVal) and isinstance(target, cst.Attribute):
+                # self.hidden = Dense(64) in a followed class's __init__; a method's own self
+                # (analysis/holders.py) keeps it for the method, but hands it on (escaped below)
                 owner.attributes[target.attr.value] = value
-                return
+                if not owner.defaults_only:
+                    return
             if isinstance(owner, Seq):  # layers[0] = Dense(8): its layers are not known now
                 owner.exact = owner.appended_layers = False
             if isinstance(owner, DataVal) and isinstance(target, cst.Subscript):
                 rows.fill(self, owner, value, frame)  # data[i, j] = tokenizer.word_index[w]
             if isinstance(owner, DataVal) and (value is UNKNOWN_VALUE or (
                     isinstance(value, DataVal) and value.data.scaled)):
-                # frame[column] = (frame[column] - mean) / std, or = zscore(frame[column]):
-                # the frame is (or may be) scaled in place
+                # frame[column] = (frame[column] - mean) / std: scaled in place (or may be)
                 self.scaled_in_place.add(owner.data.identity)
             # self.x = model, models[i] = model: the model leaves what we can follow.
             self.escape(value)
@@ -348,9 +349,9 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             return model_output(callee.model, node)  # model(x), eagerly
         if isinstance(callee, Instance) and self.call_loss_object(callee, args) is not None:
             return UNKNOWN_VALUE
-        if isinstance(callee, ClassVal) and (instance := subclassing.instantiate(
+        if isinstance(callee, (ClassVal, ObjectVal)) and (made := subclassing.called(
                 self, callee, node, args, kwargs)) is not None:
-            return instance
+            return made
         if callee_name(node) == "get_submodules_from_kwargs":
             return keras_submodules()  # keras-applications' idiom: see functions.py
         for value in [*args, *kwargs.values()]:
@@ -363,8 +364,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
             # a pretrained base model or a custom layer applied to a symbolic tensor
             return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
         if callee_name(node).startswith("evaluat"):
-            # ``evaluate(test_data, test_labels)`` in a snippet, ``evaluate_model(...)``: an
-            # evaluation the analysis cannot attribute to a model; it may be of any of them.
+            # ``evaluate(x_test, y_test)`` in a snippet, ``evaluate_model(...)``: unattributed
             self.unattributed_evaluations.append(node)
         return UNKNOWN_VALUE
 

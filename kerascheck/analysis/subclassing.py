@@ -92,6 +92,46 @@ def _find_method(cls: ClassVal, name: str, depth: int = 0):
     return None
 
 
+def called(analyzer: "Interpreter", callee: ClassVal | ObjectVal, node: cst.Call, args,
+           kwargs) -> Value | None:
+    """``Class(...)`` (see :func:`instantiate`), or an instance of a followed plain class called
+    (``WideResNet(size)()``: its ``__call__`` run with ``self`` bound); None when the call means
+    nothing to the analysis."""
+    if isinstance(callee, ClassVal):
+        return instantiate(analyzer, callee, node, args, kwargs)
+    found = _find_method(callee.cls, "__call__") if callee.model is None and \
+        not callee.defaults_only else None
+    return _run_method(analyzer, found, callee, args, kwargs, node) if found else None
+
+
+def _plain(cls: ClassVal, depth: int = 0) -> bool:
+    """A class of the file that is nothing but its own code: no decorator (a dataclass makes its
+    own ``__init__``), no metaclass, and no base but ``object`` or another such class."""
+    node: cst.ClassDef = cls.node
+    if depth > _MAX_BASE_DEPTH or node.decorators or node.keywords or \
+            len(node.bases) != len(cls.bases):
+        return False
+    return all(isinstance(base, ClassVal) and _plain(base, depth + 1) or
+               isinstance(arg.value, cst.Name) and arg.value.value == "object"
+               for arg, base in zip(node.bases, cls.bases))
+
+
+def _follow_plain(analyzer: "Interpreter", cls: ClassVal, node: cst.Call, args,
+                  kwargs) -> ObjectVal:
+    """An instance of a plain class of the file (a model builder, a trainer): ``__init__`` runs
+    with ``self`` bound, and its attributes and methods are followed where the file uses them
+    (``model = Builder(config).build()``; ``WideResNet(size, depth=16)()``). What the
+    analysis cannot follow it hands on is escaped (see :func:`call_method`)."""
+    this = ObjectVal(cls)
+    init = _find_method(cls, "__init__")
+    if init is not None:
+        _run_method(analyzer, init, this, args, kwargs, node)
+    else:
+        for value in [*args, *kwargs.values()]:
+            analyzer.escape(value)
+    return this
+
+
 def _run_method(analyzer: "Interpreter", found, this: ObjectVal, args, kwargs, node) -> Value:
     """Run a method of a followed class with ``self`` bound, remembering its class for
     ``super()`` calls inside it."""
@@ -179,6 +219,8 @@ def instantiate(analyzer: "Interpreter", cls: ClassVal, node: cst.Call, args, kw
         return DataVal(DataFact(is_dataset=True, identity=identity, node=node))
     if role == "layer":
         return LayerVal(LayerFact(kind=UNKNOWN, node=node))
+    if role is None and _plain(cls):
+        return _follow_plain(analyzer, cls, node, args, kwargs)
     if role != "model":
         return None
     model = ModelFact(kind="subclass", node=node, input_declared=UNKNOWN)
@@ -282,6 +324,9 @@ def call_method(analyzer: "Interpreter", this: ObjectVal, name: str, node: cst.C
         return _run_method(analyzer, found, this, args, kwargs, node)
     if this.model is not None and name in MODEL_METHODS:
         return analyzer.call_model_method(this.model, name, node, args, kwargs, star)
+    if this.model is None:  # a plain object's method the file does not define: unseen code
+        for value in [this, *args, *kwargs.values()]:
+            analyzer.escape(value)
     return UNKNOWN_VALUE
 
 

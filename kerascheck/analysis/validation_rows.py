@@ -63,7 +63,9 @@ def from_a_data_source(data: DataFact) -> bool:
     while isinstance(identity, tuple) and identity:
         if identity[0] in ("load", "split", "tfds", BUILT, DOWNLOADED):  # BUILT: a user Sequence
             return True
-        if ignores_arguments(identity):  # what the helper made inside, whatever it was given
+        if ignores_arguments(identity) or identity[0] == "call" and len(identity) > 2:
+            # what a helper made inside (``load_data(path)``: what it loaded), whatever it was
+            # given or for these arguments (analysis/functions.py, _result_of_call)
             identity = identity[2]
             continue
         identity = identity[0] if isinstance(identity[0], tuple) else (

@@ -161,7 +161,8 @@ class ObjectVal(Value):
     attributes: dict = field(default_factory=dict)
     model: ModelFact | None = None
     # ``self`` of a plain class's method holding only ``__init__``'s literal defaults
-    # (analysis/holders.py): read, never written or called through, as an unknown ``self`` is
+    # (analysis/holders.py): read, never called through, as an unknown ``self`` is; what the
+    # method assigns to it is kept for the rest of that method, and escapes
     defaults_only: bool = False
 
 

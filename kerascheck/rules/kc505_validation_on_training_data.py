@@ -352,7 +352,7 @@ def train_from(model, train_folder, val_folder):
             if not isinstance(train, DataFact) or not isinstance(validation, DataFact):
                 continue
             if train.identity is None or validation.identity is None or \
-                    not from_a_data_source(train):
+                    not from_a_data_source(train) and not _cut_from_a_parameter(train, validation):
                 continue
             if validation.identity == train.identity and ignores_arguments(train.identity):
                 yield self.finding(
@@ -445,3 +445,13 @@ def train_from(model, train_folder, val_folder):
                     f"is {bad:.2f}; on held-out rows it is {good:.2f} (chance).",
             measurements={"bad: validation accuracy on a training slice": bad,
                           "good: accuracy on held-out rows": good})
+
+
+def _cut_from_a_parameter(train, validation) -> bool:
+    """A helper that trains on all of the data it is given and validates on a part of it (split
+    or sliced off inside): whatever its callers pass, the validation rows are training rows.
+    (Data of unknown origin is otherwise not judged: it may be a demonstration's.)"""
+    identity = train.identity
+    return isinstance(identity, tuple) and identity[:1] == ("param",) and (
+        split_off(validation.identity, identity) or
+        validation.identity != identity and slice_of(validation.identity, identity))
