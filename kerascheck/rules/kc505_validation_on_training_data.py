@@ -36,7 +36,10 @@ class ValidationOnTrainingData(Rule):
     `files`) are validated on twice. TensorFlow Datasets' splits are told apart by their
     literal text: `tfds.load(name, split="train+test")` holds `split="test"`, and
     `"train[:10%]"` is a slice of `"train"`. Only training data that was loaded (a file, a dataset)
-    counts: a literal handful of rows or random numbers are a demonstration. Also validation
+    counts: a literal handful of rows or random numbers are a demonstration (data a helper
+    loads from the path it is given, `load_data(path)`, is loaded data). A helper, or an
+    estimator's `fit(self, X, y)`, that trains on all of the data it is given and validates on
+    a part it splits or slices off inside is reported whatever its callers pass. Also validation
     batches built exactly as the training batches: two instances of one `Sequence` class of
     the project given the same data and the same arguments (`Frames(train_paths, 32)` twice;
     any argument the analysis does not know keeps them apart). And the
@@ -123,6 +126,15 @@ class ValidationOnTrainingData(Rule):
     summary = "The validation data is the training data, or a slice of it: it measures memory."
 
     invalid = (
+        # a helper that trains on all it is given and validates on a part split off inside
+        """
+import keras
+from sklearn.model_selection import train_test_split
+def train(model, X, y):
+    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.1)
+    model.fit(X, y, epochs=5, validation_data=(X_val, y_val))  # expect: KC505
+    return model
+""",
         """
 import numpy as np
 from tensorflow import keras
@@ -263,6 +275,15 @@ model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
 model.compile(optimizer="adam", loss="mse")
 model.fit(x_train, y_train, validation_data=(x_val, y_val))
 """,
+        # a helper that splits what it is given and trains on the training part
+        """
+import keras
+from sklearn.model_selection import train_test_split
+def train(model, X, y):
+    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.1)
+    model.fit(X_fit, y_fit, epochs=5, validation_data=(X_val, y_val))
+    return model
+""",
         # a demonstration on the four XOR points
         """
 import numpy as np
@@ -323,9 +344,12 @@ def train_from(model, train_folder, val_folder):
     def check_file(self, facts: FileFacts):
         for model in facts.models:
             yield from self.check_model(model, facts.module)
-        for fit in facts.parameter_fits:  # a helper's model: only the one loader is judged
+        for fit in facts.parameter_fits:  # a helper's model: the data alone is judged
             if over_one_loader(fit):
                 yield self.loader_finding(fit)
+            elif isinstance(fit.x, DataFact) and isinstance(fit.validation_x, DataFact) and \
+                    _cut_from_a_parameter(fit.x, fit.validation_x):
+                yield self.split_finding(fit)
         for _, at, differs in mismatched_subsets(facts.keras_calls, facts.module):
             what = "shuffled differently (one `shuffle` flag is on, the other off)" \
                 if differs == "shuffle" else "shuffled with another `seed`"
@@ -376,11 +400,7 @@ def train_from(model, train_folder, val_folder):
                     "validation score measures memory; hold the validation rows out of "
                     "training (`validation_split=0.1`, or slices that do not overlap)")
             elif split_off(validation.identity, train.identity):
-                yield self.finding(
-                    fit.validation_node or fit.node,
-                    "The validation data was split off the data this `fit()` trains on: the "
-                    "model is fit on all the rows, the held-out ones included, so the "
-                    "validation score measures memory; fit on the training half of the split")
+                yield self.split_finding(fit)
             elif (shared := shared_with_sample(train.identity, validation.identity)) is not None:
                 yield self.sample_finding(fit, shared, module)
             elif (again := second_download(train.identity, validation.identity)) is not None:
@@ -392,6 +412,13 @@ def train_from(model, train_folder, val_folder):
                     f"training images and the validation score measures memory; download the "
                     f"validation archive",
                     related=[(validation_node, "the validation data read from that folder")])
+
+    def split_finding(self, fit):
+        return self.finding(
+            fit.validation_node or fit.node,
+            "The validation data was split off the data this `fit()` trains on: the model is "
+            "fit on all the rows, the held-out ones included, so the validation score "
+            "measures memory; fit on the training half of the split")
 
     def sample_finding(self, fit, shared, module):
         """Training rows drawn at random from a frame the validation rows come from: reported
