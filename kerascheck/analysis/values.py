@@ -160,9 +160,8 @@ class ObjectVal(Value):
     cls: ClassVal
     attributes: dict = field(default_factory=dict)
     model: ModelFact | None = None
-    # ``self`` of a plain class's method holding only ``__init__``'s literal defaults
-    # (analysis/holders.py): read, never called through, as an unknown ``self`` is; what the
-    # method assigns to it is kept for the rest of that method, and escapes
+    # ``self`` of a plain class's method holding ``__init__``'s literal defaults (holders.py):
+    # never called through; what the method assigns there it keeps, and hands on (escapes)
     defaults_only: bool = False
 
 
