@@ -127,3 +127,14 @@ def test_an_estimator_that_trains_on_all_it_is_given_and_validates_on_a_part():
 
 def test_an_estimator_that_trains_on_its_training_part_is_silent():
     check(ESTIMATOR.format(trained="X_train, y_train", mark=""))
+
+
+def test_a_training_helper_that_splits_what_it_is_given_and_trains_on_its_part_is_silent():
+    check('''
+import keras
+from sklearn.model_selection import train_test_split
+def train(model, X, y):
+    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.1)
+    model.fit(X_fit, y_fit, epochs=5, validation_data=(X_val, y_val))
+    return model
+''')

@@ -117,3 +117,12 @@ def node_with_id(module, wanted: int):
     if module is not None:
         module.visit(Finder())
     return found[0] if found else None
+
+def cut_from_a_parameter(train, validation) -> bool:
+    """A helper that trains on all of the data it is given and validates on a part of it (split
+    or sliced off inside): whatever its callers pass, the validation rows are training rows.
+    (Data of unknown origin is otherwise not judged: it may be a demonstration's.)"""
+    identity = train.identity
+    return isinstance(identity, tuple) and identity[:1] == ("param",) and (
+        split_off(validation.identity, identity) or
+        validation.identity != identity and slice_of(validation.identity, identity))

@@ -8,6 +8,7 @@ from kerascheck.analysis.origins import ignores_arguments
 from kerascheck.analysis.samples import shared_with_sample
 from kerascheck.analysis.validation_rows import (
     built_alike,
+    cut_from_a_parameter,
     from_a_data_source,
     node_with_id,
     over_one_loader,
@@ -275,15 +276,6 @@ model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
 model.compile(optimizer="adam", loss="mse")
 model.fit(x_train, y_train, validation_data=(x_val, y_val))
 """,
-        # a helper that splits what it is given and trains on the training part
-        """
-import keras
-from sklearn.model_selection import train_test_split
-def train(model, X, y):
-    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.1)
-    model.fit(X_fit, y_fit, epochs=5, validation_data=(X_val, y_val))
-    return model
-""",
         # a demonstration on the four XOR points
         """
 import numpy as np
@@ -345,11 +337,7 @@ def train_from(model, train_folder, val_folder):
         for model in facts.models:
             yield from self.check_model(model, facts.module)
         for fit in facts.parameter_fits:  # a helper's model: the data alone is judged
-            if over_one_loader(fit):
-                yield self.loader_finding(fit)
-            elif isinstance(fit.x, DataFact) and isinstance(fit.validation_x, DataFact) and \
-                    _cut_from_a_parameter(fit.x, fit.validation_x):
-                yield self.split_finding(fit)
+            yield from self.judge_fit(fit, facts.module)
         for _, at, differs in mismatched_subsets(facts.keras_calls, facts.module):
             what = "shuffled differently (one `shuffle` flag is on, the other off)" \
                 if differs == "shuffle" else "shuffled with another `seed`"
@@ -360,65 +348,54 @@ def train_from(model, train_folder, val_folder):
                 f"the validation score measures memory; give both calls the same `shuffle` "
                 f"and `seed`")
 
-    def loader_finding(self, fit):
-        return self.finding(
-            fit.validation_node or fit.node,
-            "The validation dataset reads the training loader itself (both "
-            "`from_generator` calls are given the very same loader object), so the validation "
-            "score measures memory; build the validation dataset from the validation loader")
-
     def check_model(self, model: ModelFact, module=None):
         for fit in model.fits:
-            train, validation = fit.x, fit.validation_x
-            if over_one_loader(fit):
-                yield self.loader_finding(fit)
-                continue
-            if not isinstance(train, DataFact) or not isinstance(validation, DataFact):
-                continue
-            if train.identity is None or validation.identity is None or \
-                    not from_a_data_source(train) and not _cut_from_a_parameter(train, validation):
-                continue
-            if validation.identity == train.identity and ignores_arguments(train.identity):
-                yield self.finding(
-                    fit.validation_node or fit.node,
-                    f"The validation data is the training data: `{train.identity[4]}()` never "
-                    f"reads its parameters, so every call gives the same data whatever it is "
-                    f"given, and the validation score measures memory; make the helper load "
-                    f"what it is given")
-            elif validation.identity == train.identity and built_alike(train.identity):
-                yield self.finding(
-                    fit.validation_node or fit.node,
-                    "The validation data is built exactly as the training data (the same "
-                    "class, given the same data and arguments), so it is the training data and "
-                    "the validation score measures memory; build it from the validation rows")
-            elif slice_of(validation.identity, train.identity) and (
-                    validation.identity != train.identity or
-                    same_expression(fit.validation_node, fit.x_node)):
-                yield self.finding(
-                    fit.validation_node or fit.node,
-                    "The validation data is the training data (or a slice of it), so the "
-                    "validation score measures memory; hold the validation rows out of "
-                    "training (`validation_split=0.1`, or slices that do not overlap)")
-            elif split_off(validation.identity, train.identity):
-                yield self.split_finding(fit)
-            elif (shared := shared_with_sample(train.identity, validation.identity)) is not None:
-                yield self.sample_finding(fit, shared, module)
-            elif (again := second_download(train.identity, validation.identity)) is not None:
-                validation_node = fit.validation_node or fit.node
-                yield self.finding(
-                    node_with_id(module, again) or validation_node,
-                    f"The validation folder is filled from a second download of the training "
-                    f"archive (`{train.identity[1]}`), so the validation images are the "
-                    f"training images and the validation score measures memory; download the "
-                    f"validation archive",
-                    related=[(validation_node, "the validation data read from that folder")])
+            yield from self.judge_fit(fit, module)
 
-    def split_finding(self, fit):
-        return self.finding(
-            fit.validation_node or fit.node,
-            "The validation data was split off the data this `fit()` trains on: the model is "
-            "fit on all the rows, the held-out ones included, so the validation score "
-            "measures memory; fit on the training half of the split")
+    def judge_fit(self, fit, module):
+        train, validation, at = fit.x, fit.validation_x, fit.validation_node or fit.node
+        if over_one_loader(fit):
+            yield self.finding(at, "The validation dataset reads the training loader itself "
+                               "(both `from_generator` calls are given the very same loader "
+                               "object), so the validation score measures memory; build the "
+                               "validation dataset from the validation loader")
+            return
+        if not isinstance(train, DataFact) or not isinstance(validation, DataFact) or \
+                train.identity is None or validation.identity is None or \
+                not from_a_data_source(train) and not cut_from_a_parameter(train, validation):
+            return
+        if validation.identity == train.identity and ignores_arguments(train.identity):
+            yield self.finding(at, f"The validation data is the training data: "
+                               f"`{train.identity[4]}()` never reads its parameters, so every "
+                               f"call gives the same data whatever it is given, and the "
+                               f"validation score measures memory; make the helper load what "
+                               f"it is given")
+        elif validation.identity == train.identity and built_alike(train.identity):
+            yield self.finding(at, "The validation data is built exactly as the training data "
+                               "(the same class, given the same data and arguments), so it is "
+                               "the training data and the validation score measures memory; "
+                               "build it from the validation rows")
+        elif slice_of(validation.identity, train.identity) and (
+                validation.identity != train.identity or
+                same_expression(fit.validation_node, fit.x_node)):
+            yield self.finding(at, "The validation data is the training data (or a slice of "
+                               "it), so the validation score measures memory; hold the "
+                               "validation rows out of training (`validation_split=0.1`, or "
+                               "slices that do not overlap)")
+        elif split_off(validation.identity, train.identity):
+            yield self.finding(at, "The validation data was split off the data this `fit()` "
+                               "trains on: the model is fit on all the rows, the held-out ones "
+                               "included, so the validation score measures memory; fit on the "
+                               "training half of the split")
+        elif (shared := shared_with_sample(train.identity, validation.identity)) is not None:
+            yield self.sample_finding(fit, shared, module)
+        elif (again := second_download(train.identity, validation.identity)) is not None:
+            yield self.finding(
+                node_with_id(module, again) or at,
+                f"The validation folder is filled from a second download of the training "
+                f"archive (`{train.identity[1]}`), so the validation images are the training "
+                f"images and the validation score measures memory; download the validation "
+                f"archive", related=[(at, "the validation data read from that folder")])
 
     def sample_finding(self, fit, shared, module):
         """Training rows drawn at random from a frame the validation rows come from: reported
@@ -459,9 +436,7 @@ def train_from(model, train_folder, val_folder):
                                   keras.layers.Dense(2, activation="softmax")])
         model.compile(optimizer=keras.optimizers.Adam(0.01),
                       loss="sparse_categorical_crossentropy")
-        # 150 full-batch steps in one epoch, then the validation fit() would report on its
-        # last epoch (a slice of the training rows): what epochs=150 with validation_data did,
-        # without 150 epochs' bookkeeping and validation passes
+        # 150 full-batch steps, then the score a validation on a slice of them would report
         fit_quietly(model, x, y, steps=150, batch_size=64)
         bad = accuracy(model, x[:32], y[:32])
         good = accuracy(model, fresh_x, fresh_y)
@@ -473,12 +448,3 @@ def train_from(model, train_folder, val_folder):
             measurements={"bad: validation accuracy on a training slice": bad,
                           "good: accuracy on held-out rows": good})
 
-
-def _cut_from_a_parameter(train, validation) -> bool:
-    """A helper that trains on all of the data it is given and validates on a part of it (split
-    or sliced off inside): whatever its callers pass, the validation rows are training rows.
-    (Data of unknown origin is otherwise not judged: it may be a demonstration's.)"""
-    identity = train.identity
-    return isinstance(identity, tuple) and identity[:1] == ("param",) and (
-        split_off(validation.identity, identity) or
-        validation.identity != identity and slice_of(validation.identity, identity))
