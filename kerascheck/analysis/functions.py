@@ -113,7 +113,10 @@ class Functions:
         calls = self._calls.get(id(node), 0)
         if self._depth >= MAX_CALL_DEPTH or calls >= MAX_CALLS_PER_FUNCTION:
             for value in [*args, *kwargs.values()]:
-                self.escape(value)
+                # (not a plain object, a method's own ``self`` above all: a call limit says
+                # nothing of the code, and the object's attributes stay the object's)
+                if not (isinstance(value, ObjectVal) and value.model is None):
+                    self.escape(value)
             return UNKNOWN_VALUE
         self._calls[id(node)] = calls + 1
         # a model handed to the file's own helper (an LR finder, a train() function)

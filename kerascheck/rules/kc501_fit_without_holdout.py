@@ -47,6 +47,13 @@ def saved_for_later(model: ModelFact) -> bool:
     return any(event.method in ("save", "save_weights", "export") for event in model.events)
 
 
+def _given_callbacks(fit) -> bool:
+    """``fit(..., callbacks=...)``: in a file that makes a ``ModelCheckpoint``, the model may be
+    saved as it trains, to be reloaded (and evaluated) elsewhere, as after ``model.save``."""
+    return any(arg.keyword is not None and arg.keyword.value == "callbacks"
+               for arg in getattr(fit.node, "args", ()))
+
+
 def file_holds_out(facts: FileFacts) -> bool:
     """Whether the file holds data out somewhere: a fit with validation data, or a model
     evaluated on data it was not fit on."""
@@ -114,7 +121,8 @@ class FitWithoutHoldout(Rule):
     on its own inputs (`fit(x, x)`, language-model windows cut from one sequence), a
     learning-rate sweep (a `LearningRateScheduler` growing by a power of the epoch), a model
     handed to the file's own helper (an LR finder), a fit of at most 5 epochs in a file that
-    holds data out elsewhere, and a model saved to be reloaded (and evaluated) elsewhere.
+    holds data out elsewhere, and a model saved to be reloaded (and evaluated) elsewhere
+    (`model.save`, or a fit given callbacks in a file that makes a `ModelCheckpoint`).
 
     ## Why is this bad?
     A network can memorise its training set: training accuracy climbs toward 100% while
@@ -251,12 +259,24 @@ model.compile(optimizer="adam", loss="mse")
 model.fit(x, y)
 report(model, x_test, y_test)
 """,
+        # saved as it trains, to be reloaded (and evaluated) by another script
+        """
+import keras
+import numpy as np
+table = np.load("rows.npy")
+model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+saver = keras.callbacks.ModelCheckpoint("best.keras")
+model.fit(table[:, :8] / 10.0, table[:, 8], epochs=30, callbacks=[saver])
+""",
     )
 
     def check_file(self, facts: FileFacts):
         holds_out = file_holds_out(facts)
+        checkpoints = any(call.callee == "callbacks.ModelCheckpoint" for call in facts.keras_calls)
         for model in facts.models:
-            yield from self._check(model, holds_out)
+            if not (checkpoints and any(_given_callbacks(fit) for fit in model.fits)):
+                yield from self._check(model, holds_out)
 
     def check_model(self, model: ModelFact):
         yield from self._check(model, holds_out_elsewhere=False)
