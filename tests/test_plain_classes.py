@@ -138,3 +138,57 @@ def train(model, X, y):
     model.fit(X_fit, y_fit, epochs=5, validation_data=(X_val, y_val))
     return model
 ''')
+
+
+def test_an_imported_modules_removed_path_is_reported_there_once(tmp_path):
+    # the importer runs the class's loss closure, which spells a path of the removed module
+    # model.py imports: the import is model.py's finding, not repeated at the importer
+    from test_project import codes, write
+
+    root = write(tmp_path, {"model.py": '''
+from keras import objectives
+from keras.layers import Dense
+from keras.models import Sequential
+
+
+class Autoencoder:
+    def create(self):
+        self.model = Sequential([Dense(4, input_dim=3, activation="relu"),
+                                 Dense(3, activation="sigmoid")])
+
+        def reconstruction(x, decoded):
+            return objectives.binary_crossentropy(x, decoded)
+
+        self.model.compile(optimizer="adam", loss=reconstruction)
+''', "train.py": '''
+from model import Autoencoder
+
+network = Autoencoder()
+network.create()
+'''})
+    assert codes(root / "model.py") == [(2, "KC601")]
+    assert codes(root / "train.py") == []
+
+
+def test_a_method_called_past_the_call_limit_keeps_its_objects_models():
+    # nine calls of one helper method: the ninth is not followed, and self is not handed on,
+    # so the critic trained before any compile is still KC504
+    calls = "\n".join("        self.freeze()" for _ in range(9))
+    check(f'''
+from keras.layers import Dense
+from keras.models import Sequential
+from keras.optimizers import RMSprop
+
+
+class Trainer(object):
+    def __init__(self, optimizer=RMSprop(0.0001), loss="mae"):
+        self.optimizer, self.loss = optimizer, loss
+        self.critic = Sequential([Dense(8, input_dim=4, activation="relu"), Dense(1)])
+
+    def freeze(self):
+        self.critic.trainable = False
+
+    def train(self, rows, scores):
+{calls}
+        self.critic.train_on_batch(rows, scores)  # expect: KC504
+''')
