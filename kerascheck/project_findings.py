@@ -20,11 +20,6 @@ from kerascheck.source.files import SYNTAX_ERROR
 # (kerascheck.source.unused_noqa).
 UNUSED_NOQA = "KC001"
 ENGINE_RULES = (SYNTAX_ERROR, UNUSED_NOQA)
-# Rules that judge a module's own text (a Keras path spelled there, KC601): what they find in
-# an imported module is that module's to report, once, when it is linted, however far this
-# file's use of it reaches (a loss closure run only through an importer's call still spells the
-# path whose import that module reports)
-TEXT_RULES = ("KC601",)
 # what a finding reported at an importer says of the place in the imported module it names
 ABOUT = "the place this finding is about, in the imported module"
 
@@ -64,7 +59,7 @@ def imported_findings(findings: list[Finding], analyzer, target_version: str,
                                   related=finding.related)  # edits there
             kept.append(places.located(finding))
             continue
-        if id(node) in _silent_nodes(owner[0], target_version) or finding.code in TEXT_RULES:
+        if id(node) in _silent_nodes(owner[0], target_version):
             continue  # under a branch the installation chooses, in that module: silent there
         own = _own_findings(owner[0], analyzer, target_version)
         if own is not None and (finding.code, id(node)) not in own:
