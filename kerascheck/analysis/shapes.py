@@ -117,7 +117,7 @@ def _clean(shape: tuple) -> tuple:
     return tuple(None if axis is UNKNOWN else axis for axis in shape)
 
 
-def _argument(layer: LayerFact, keyword: str, position: int | None, default=UNKNOWN):
+def argument(layer: LayerFact, keyword: str, position: int | None, default=UNKNOWN):
     """A literal argument of the layer's constructor, ``default`` when absent, else UNKNOWN."""
     if keyword in layer.arguments:
         return literal(layer.arguments[keyword])
@@ -144,22 +144,22 @@ def _layer_output(layer: LayerFact, inputs: list, shapes: Shapes) -> Any:
     if kind == "Flatten":
         return (prod(shape),) if None not in shape else (None,)
     if kind == "Reshape":
-        return _reshape(_argument(layer, "target_shape", 0), shape)
+        return _reshape(argument(layer, "target_shape", 0), shape)
     if kind in GLOBAL_POOLING:
-        if _argument(layer, "keepdims", None, False) is not False or \
-                _argument(layer, "data_format", None, None) not in (None, "channels_last"):
+        if argument(layer, "keepdims", None, False) is not False or \
+                argument(layer, "data_format", None, None) not in (None, "channels_last"):
             return UNKNOWN
         return shape[-1:] if len(shape) >= 2 else UNKNOWN
     if kind in RECURRENT:
         return _recurrent(layer, shape)
     if kind == "Embedding":
-        dimension = _argument(layer, "output_dim", 1)
+        dimension = argument(layer, "output_dim", 1)
         return shape + (dimension if type(dimension) is int else None,)
     return _windowed(layer, shape, shapes)
 
 
 def _concatenate(layer: LayerFact, inputs: list) -> Any:
-    axis = _argument(layer, "axis", None, -1)
+    axis = argument(layer, "axis", None, -1)
     if type(axis) is not int or len({len(shape) for shape in inputs}) != 1 or not inputs[0]:
         return UNKNOWN
     rank = len(inputs[0])
@@ -185,10 +185,10 @@ def _reshape(target, shape: tuple) -> Any:
 def _recurrent(layer: LayerFact, shape: tuple) -> Any:
     if len(shape) != 2:
         return UNKNOWN
-    units = _argument(layer, "units", 0)
+    units = argument(layer, "units", 0)
     units = units if type(units) is int else None
-    sequences = _argument(layer, "return_sequences", None, False)
-    if _argument(layer, "return_state", None, False) is not False or type(sequences) is not bool:
+    sequences = argument(layer, "return_sequences", None, False)
+    if argument(layer, "return_state", None, False) is not False or type(sequences) is not bool:
         return UNKNOWN
     return (shape[0], units) if sequences else (units,)
 
@@ -205,27 +205,27 @@ def _windowed(layer: LayerFact, shape: tuple, shapes: Shapes) -> Any:
     spatial = _spatial_rank(kind)
     if spatial is None or len(shape) != spatial + 1:
         return UNKNOWN
-    if _argument(layer, "data_format", None, None) not in (None, "channels_last"):
+    if argument(layer, "data_format", None, None) not in (None, "channels_last"):
         return UNKNOWN
     if KERAS1_UNFOLLOWED & set(layer.arguments) or \
-            _argument(layer, "dim_ordering", None, "tf") != "tf":
+            argument(layer, "dim_ordering", None, "tf") != "tf":
         return UNKNOWN  # Keras 1's 1D spellings, or an explicit (or unknown) dim ordering
     # Keras 1 spellings read as Keras 2 read them: border_mode= is the padding, subsample= the
     # strides, Convolution2D(32, 3, 3) a 3x3 kernel (Keras 3 raises on them: KC602's business)
-    legacy_padding = _argument(layer, "border_mode", None, None)
+    legacy_padding = argument(layer, "border_mode", None, None)
     if kind.startswith(("MaxPool", "AveragePool", "AvgPool")):
-        window = _per_axis(_argument(layer, "pool_size", 0, 2), spatial)
-        strides = _per_axis(_argument(layer, "strides", 1, None), spatial) or window
-        padding = legacy_padding or _argument(layer, "padding", 2, "valid")
+        window = _per_axis(argument(layer, "pool_size", 0, 2), spatial)
+        strides = _per_axis(argument(layer, "strides", 1, None), spatial) or window
+        padding = legacy_padding or argument(layer, "padding", 2, "valid")
         channels = shape[-1]
     elif kind in (f"Conv{spatial}D", f"SeparableConv{spatial}D", f"Convolution{spatial}D"):
-        filters = _argument(layer, "filters", 0)
+        filters = argument(layer, "filters", 0)
         window = kernel_window(layer)
-        strides = _per_axis(_argument(layer, "strides", 2, 1), spatial)
-        padding = legacy_padding or _argument(layer, "padding", 3, "valid")
+        strides = _per_axis(argument(layer, "strides", 2, 1), spatial)
+        padding = legacy_padding or argument(layer, "padding", 3, "valid")
         if kind.startswith("Convolution") and len(layer.positional) == spatial + 1:
-            strides = _per_axis(_argument(layer, "subsample", None, 1), spatial)
-        if _per_axis(_argument(layer, "dilation_rate", None, 1), spatial) != (1,) * spatial:
+            strides = _per_axis(argument(layer, "subsample", None, 1), spatial)
+        if _per_axis(argument(layer, "dilation_rate", None, 1), spatial) != (1,) * spatial:
             return UNKNOWN
         channels = filters if type(filters) is int else None
     else:
@@ -260,7 +260,7 @@ def kernel_window(layer: LayerFact) -> tuple | None:
     if kind.startswith("Convolution") and len(layer.positional) == spatial + 1:
         window = tuple(literal(axis) for axis in layer.positional[1:])
         return _per_axis(window if spatial > 1 else window[0], spatial)
-    return _per_axis(_argument(layer, "kernel_size", 1), spatial)
+    return _per_axis(argument(layer, "kernel_size", 1), spatial)
 
 
 def _spatial_rank(kind: str) -> int | None:

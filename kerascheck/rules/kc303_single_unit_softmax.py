@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from kerascheck import fixes
+from kerascheck.analysis.shapes import argument
 from kerascheck.analysis.values import Const
 from kerascheck.facts import LINEAR, LayerFact, ModelFact
 from kerascheck.proofkit import Evidence, load_tensorflow
@@ -37,11 +38,8 @@ def _one_channel(layer: LayerFact, model: ModelFact) -> bool:
     if not layer.is_kind(*CHANNEL_CONVOLUTIONS) or model.channels_first or \
             any(key in layer.arguments for key in KERAS1_CONVOLUTION_ARGUMENTS):
         return False
-    layout = layer.arguments.get("data_format")
-    if layout is not None and not (isinstance(layout, Const) and layout.value == "channels_last"):
-        return False
-    filters = layer.arguments.get("filters", layer.positional[0] if layer.positional else None)
-    return isinstance(filters, Const) and filters.value == 1
+    return argument(layer, "data_format", None, default="channels_last") == "channels_last" \
+        and argument(layer, "filters", 0) == 1
 
 
 def _last_axis_of_one(layer: LayerFact) -> bool:

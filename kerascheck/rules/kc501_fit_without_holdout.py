@@ -8,6 +8,7 @@ import libcst as cst
 
 from kerascheck import fixes
 from kerascheck.analysis.overlap import overlaps
+from kerascheck.analysis.values import keyword_value
 from kerascheck.facts import UNKNOWN, FileFacts, ModelFact
 from kerascheck.rules.base import Rule
 
@@ -50,8 +51,7 @@ def saved_for_later(model: ModelFact) -> bool:
 def _given_callbacks(fit) -> bool:
     """``fit(..., callbacks=...)``: in a file that makes a ``ModelCheckpoint``, the model may be
     saved as it trains, to be reloaded (and evaluated) elsewhere, as after ``model.save``."""
-    return any(arg.keyword is not None and arg.keyword.value == "callbacks"
-               for arg in getattr(fit.node, "args", ()))
+    return keyword_value(fit.node, "callbacks", None) is not None
 
 
 def file_holds_out(facts: FileFacts) -> bool:
