@@ -180,9 +180,13 @@ def _own_findings(loaded, analyzer, target_version: str) -> set | None:
         for rule_class in all_rules():
             if rule_class.code in ENGINE_RULES:
                 continue
+            rule = rule_class()
             try:
-                for finding in rule_class().check_file(facts):
+                for finding in rule.check_file(facts):
                     own.add((finding.code, id(node_of(finding.target))))
+                # what a finding of the module covers is the module's too (a removed import's
+                # uses: reported once, at the import, there)
+                own.update((rule.code, id(node)) for node in rule.covered(facts))
             except Exception:  # reported where that module itself is linted
                 continue
         loaded.cached[key] = own

@@ -140,6 +140,36 @@ def train(model, X, y):
 ''')
 
 
+def test_an_imported_modules_removed_path_is_reported_there_once(tmp_path):
+    # the importer runs the class's loss closure, which spells a path of the removed module
+    # model.py imports: the import is model.py's finding, not repeated at the importer
+    from test_project import codes, write
+
+    root = write(tmp_path, {"model.py": '''
+from keras import objectives
+from keras.layers import Dense
+from keras.models import Sequential
+
+
+class Autoencoder:
+    def create(self):
+        self.model = Sequential([Dense(4, input_dim=3, activation="relu"),
+                                 Dense(3, activation="sigmoid")])
+
+        def reconstruction(x, decoded):
+            return objectives.binary_crossentropy(x, decoded)
+
+        self.model.compile(optimizer="adam", loss=reconstruction)
+''', "train.py": '''
+from model import Autoencoder
+
+network = Autoencoder()
+network.create()
+'''})
+    assert codes(root / "model.py") == [(2, "KC601")]
+    assert codes(root / "train.py") == []
+
+
 def test_a_method_called_past_the_call_limit_keeps_its_objects_models():
     # nine calls of one helper method: the ninth is not followed, and self is not handed on,
     # so the critic trained before any compile is still KC504

@@ -131,10 +131,40 @@ def test_what_the_imported_module_silences_as_installation_chosen_stays_silent(t
     write(tmp_path, {"nets.py": nets, "train.py": trainer})
     assert codes(tmp_path / "nets.py") == [(4, "KC601")]  # the import itself, in its own file
     assert codes(tmp_path / "train.py") == []
-    # the same call outside the branch is still reported at the import, naming the place
+    # outside the branch the use is still nets.py's: its import is reported there, once (the
+    # importer repeated it: "(in nets.py:13)")
     write(tmp_path, {"nets.py": nets.replace('if K.backend() == "theano":', "if True:")})
+    assert codes(tmp_path / "nets.py") == [(4, "KC601")]
+    assert codes(tmp_path / "train.py") == []
+
+
+def test_a_removed_path_only_the_importer_reveals_is_reported_there_unless_the_branch_is_chosen(
+        tmp_path):
+    """``layers.core.Dense`` of a ``layers`` the importer passes in (``keras.layers``) is a
+    removed path only the importer's call reveals: reported at its import, naming the place;
+    under a branch the installation chooses, silent there too."""
+    nets = """\
+        from keras import backend as K
+
+
+        def head(layers, units):
+            if True:
+                return layers.core.Dense(units)
+            return None
+        """
+    trainer = """\
+        from tensorflow import keras
+        from nets import head
+
+        model = keras.Sequential([keras.Input(shape=(4,)), head(keras.layers, 3)])
+        """
+    write(tmp_path, {"nets.py": nets, "train.py": trainer})
+    assert codes(tmp_path / "nets.py") == []  # alone, `layers` is unknown
     [finding] = lint_file(tmp_path / "train.py").diagnostics
-    assert finding.code == "KC601" and finding.message.endswith("(in nets.py:13)")
+    assert (finding.line, finding.code) == (2, "KC601")
+    assert finding.message.endswith("(in nets.py:6)")
+    write(tmp_path, {"nets.py": nets.replace("if True:", 'if K.backend() == "theano":')})
+    assert codes(tmp_path / "train.py") == []
 
 
 def test_star_import_brings_a_data_helper_and_constants(tmp_path):

@@ -55,31 +55,41 @@ def test_a_finding_inside_an_imported_module_runs_the_construct_found_there(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "helpers.py").write_text(textwrap.dedent("""\
-        import keras.backend as K
         from keras.utils import layer_utils
 
 
+        def head(layers, units):
+            return layers.core.Dense(units)
+
+
         def finish(model):
-            if model.built:  # (not a branch the installation chooses: that would be silent)
+            if model.built:
                 layer_utils.convert_all_kernels_in_model(model)
             return model
         """))
     (tmp_path / "train.py").write_text(textwrap.dedent("""\
         from tensorflow import keras
-        from helpers import finish
-        model = finish(keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)]))
+        from helpers import finish, head
+        model = finish(keras.Sequential([keras.Input(shape=(4,)), head(keras.layers, 1)]))
         """))
     code, records = _prove_json(capsys, "train.py", "--select", "KC601")
+    # only the path the importer's call reveals (`layers` is its `keras.layers`); the use of
+    # the removed import is helpers.py's, reported there once, at the import
     [record] = records
-    assert record["message"].endswith("(in helpers.py:7)")
-    # before: the import statement itself was run as an expression and raised NameError
+    assert record["message"].endswith("(in helpers.py:5)")
     assert record["verdict"] == "shown", record
     measured = record["measurements"]
-    assert measured["construct found in"] == "helpers.py:7"
-    assert measured["construct (from your code)"] == "layer_utils.convert_all_kernels_in_model"
-    assert measured["failing import"] == "from keras.utils import layer_utils"
-    assert measured["exception"].startswith("ImportError")
+    assert measured["construct found in"] == "helpers.py:5"
+    assert measured["construct (from your code)"] == "layers.core.Dense"
+    assert measured["exception"].startswith("AttributeError")
     assert code == 0
+    # the module's own finding: its import, run as written
+    code, records = _prove_json(capsys, "helpers.py", "--select", "KC601")
+    [record] = records
+    assert record["line"] == 1 and record["verdict"] == "shown", record
+    assert record["measurements"]["construct (from your code)"] == \
+        "from keras.utils import layer_utils"
+    assert record["measurements"]["exception"].startswith("ImportError")
 
 
 def test_a_linear_hidden_layer_is_shown_on_its_path_when_the_model_cannot_be_rebuilt():

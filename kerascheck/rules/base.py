@@ -65,6 +65,12 @@ class Rule:
         """Findings for one model (its layers, compile, fits, evaluations)."""
         return ()
 
+    def covered(self, facts: "FileFacts") -> Iterable:
+        """The nodes this rule leaves unreported because a finding it reports elsewhere in the
+        same file covers them (one root cause, one report: the uses of a removed import). A
+        file importing this module does not report them either: they are this module's."""
+        return ()
+
     def finding(self, target, message: str, fix=None, related=(), home=None) -> Finding:
         """``related``: the finding's other ends, ``(target, message)`` pairs (a
         :class:`~kerascheck.diagnostics.Related` each; a target that is the finding's own is

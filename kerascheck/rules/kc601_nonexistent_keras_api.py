@@ -116,7 +116,8 @@ class NonexistentKerasApi(Rule):
     namespaces (`tf.keras.layers.experimental.preprocessing`, `keras.wrappers.scikit_learn`).
     Paths are checked against a table of every public name of Keras 3.15, in imports and in code.
     `tf_keras` (legacy Keras 2) and `keras.src` paths are not judged. A removed import is
-    reported once, at the import, not again at each use of the name it imported. Under
+    reported once, at the import, not again at each use of the name it imported, nor at a file
+    that imports this module and runs those uses. Under
     `target-version = "keras2"` only paths that were wrong on Keras 2 as well are reported
     (`tf.keras.Dense`, `tf.layers`); Keras 2's own paths are fine there. Under `"tf1"` (TensorFlow
     1 code: pinned `tensorflow<2`, or a file with `tf.Session`, `tf.placeholder`, ...)
@@ -272,8 +273,10 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                 fix=fixes.replace_expression(node, written, applicability=fixes.SAFE,
                                              message=f"Use `{written}`"))
 
-    def _findings(self, facts: FileFacts):
-        """(finding, the missing path) for every path Keras 3 does not have."""
+    def _findings(self, facts: FileFacts, covered: list | None = None):
+        """(finding, the missing path) for every path Keras 3 does not have; ``covered`` gains
+        the uses left unreported because their import is reported."""
+        covered = [] if covered is None else covered
         reported_imports: list[str] = []  # the dotted paths of names whose import was reported
         for module_node, module_path, names in facts.imports:
             missing = missing_prefix(module_path)
@@ -297,8 +300,17 @@ print(keras.layers.Dense.__name__, keras.Model.fit, keras.layers.Dense(3).units)
                 continue
             written = _written(node)
             if _through_reported_import(path, written, reported_imports):
+                covered.append(node)
                 continue  # one root cause, one report: the import was reported, not each use
             yield self._finding(node, path, missing, written), missing
+
+    def covered(self, facts: FileFacts):
+        """The uses of a removed import this file reports (not reported again, here or at a
+        file importing this one)."""
+        covered: list = []
+        for _ in self._findings(facts, covered):
+            pass
+        return covered
 
     def _finding(self, node, path: str, missing: str, written: str | None):
         """A finding for a dotted path in code (``written`` is the user's spelling) or for a
