@@ -281,9 +281,23 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
         labels = DataFact(int_labels=True, classes=2, identity=("labels", id(node)))
     rescale = next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
                     if arg.keyword is not None and arg.keyword.value == "rescale"), None)
-    rescaled = rescale is not None and 0 < rescale < 1 and method == "flow_from_directory"
+    from_files = method in ("flow_from_directory", "flow_from_dataframe")
+    rescaled = rescale is not None and 0 < rescale < 1 and from_files
+    # read from image files with nothing that scales them: the pixels stay 0-255 (KC401, and
+    # KC403 beside a generator that rescales); positional arguments, ``**options`` or any
+    # scaling option (a preprocessing_function may scale) leave the scale unknown
+    written = getattr(generator.node, "args", None)  # None: made where the file cannot see
+    raw = from_files and written is not None and not generator.has_star_kwargs and all(
+        arg.keyword is not None for arg in written) and not _SCALING_OPTIONS & set(
+        generator.kwargs)
     return DataFact(is_dataset=True, identity=("value", id(node)), node=node, labels=labels,
-                    source="images" if rescaled else None, scaled=rescaled)
+                    source="images" if rescaled or raw else None, scaled=rescaled)
+
+
+# ImageDataGenerator options that may scale the images it yields
+_SCALING_OPTIONS = {"rescale", "preprocessing_function", "featurewise_center",
+                    "samplewise_center", "featurewise_std_normalization",
+                    "samplewise_std_normalization", "zca_whitening"}
 
 
 # the mark in the identity of data made by a helper that never reads its parameters

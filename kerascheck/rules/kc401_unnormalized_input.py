@@ -30,7 +30,9 @@ class UnnormalizedInput(Rule):
     on its way and no scaling layer at the model's input. Raw sources: the pixel datasets of
     `keras.datasets` (mnist, fashion_mnist, cifar10, cifar100), image loaders
     (`image_dataset_from_directory`, `load_img`, `cv2.imread`, PIL, `tf.io.decode_jpeg` and
-    the other 8-bit decoders) and tabular loaders
+    the other 8-bit decoders, an `ImageDataGenerator`'s `flow_from_directory` or
+    `flow_from_dataframe` when the generator is given nothing that scales: no `rescale`, no
+    `preprocessing_function`, no centring or standardizing option) and tabular loaders
     (`pd.read_csv`, `np.loadtxt`, `np.genfromtxt`, `boston_housing`, `california_housing`).
 
     Scaling is any arithmetic on the data (`/ 255`, `(x - mean) / std`), scikit-learn scalers,
@@ -127,6 +129,16 @@ model = tf.keras.Sequential([tf.keras.Input(shape=(180, 180, 3)), tf.keras.layer
 model.compile(optimizer="adam", loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 model.fit(train_ds.cache().prefetch(8), epochs=10)  # expect: KC401
 """,
+        # an ImageDataGenerator with nothing that scales: its batches are 0-255 floats
+        """
+from keras.preprocessing.image import ImageDataGenerator
+from keras import layers, models
+flow = ImageDataGenerator(horizontal_flip=True).flow_from_directory("data/train", target_size=(64, 64))
+model = models.Sequential([layers.Input((64, 64, 3)), layers.Conv2D(8, 3, activation="relu"),
+                           layers.Flatten(), layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(flow, epochs=5, validation_data=val)  # expect: KC401
+""",
     )
     valid = (
         # a Rescaling layer at the input
@@ -172,6 +184,21 @@ import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(1)])
 normalized_data = (raw_data - mean) / std
 model.fit(normalized_data, labels, epochs=10)
+""",
+        # generators that rescale, or may (a preprocessing function, options the file passes on)
+        """
+from keras.preprocessing.image import ImageDataGenerator
+from keras.applications.resnet50 import preprocess_input
+from keras import layers, models
+model = models.Sequential([layers.Input((64, 64, 3)), layers.Conv2D(8, 3, activation="relu"),
+                           layers.Flatten(), layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(ImageDataGenerator(rescale=1 / 255).flow_from_directory("d"), validation_data=val)
+model.fit(ImageDataGenerator(preprocessing_function=preprocess_input).flow_from_directory("d"),
+          validation_data=val)
+model.fit(ImageDataGenerator(**augmentation).flow_from_directory("d"), validation_data=val)
+model.fit(ImageDataGenerator(samplewise_std_normalization=True, samplewise_center=True)
+          .flow_from_dataframe(frame), validation_data=val)
 """,
     )
 

@@ -47,7 +47,8 @@ class TestDataNotPreprocessed(Rule):
     (`train_ds.map(lambda x, y: (rescale(x), y))`) but not over the test dataset given to
     `evaluate()`. Generators too: images read through `ImageDataGenerator(rescale=1./255)`
     for training, and an image loaded with `load_img`/`img_to_array` given to `predict()` as
-    it is. Scaled, but at another scale: the training and test pixels of one load divided
+    it is, or a validation generator given nothing that scales (`ImageDataGenerator()`).
+    Scaled, but at another scale: the training and test pixels of one load divided
     by different constants (`x_train /= 255`, `x_test /= 25`), or decoded pixels divided by
     255 after `tf.image.convert_image_dtype` already put them in [0, 1] (a serving or
     prediction function that scales twice); a scale the linter cannot
