@@ -433,3 +433,33 @@ def test_kc505_sees_through_a_helper_that_returns_on_two_paths(pick):
     assert [d.code for d in lint(code, select=("KC505",))] == ["KC505"]
     fixed = HELPER_SPLIT.format(pick=pick, fit_x="x_train", fit_y="y_train")
     assert lint(fixed, select=("KC505",)) == []
+
+
+# --- pandas' dummies of one label column: one class per row ---------------------------------
+
+DUMMIES = """
+import pandas as pd
+from tensorflow import keras
+flowers = pd.read_csv("flowers.csv")
+x = flowers.iloc[:, :4].values
+y = pd.get_dummies({labels}).values
+net = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                        keras.layers.Dense(3, activation="sigmoid")])
+net.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+net.fit(x, y, epochs=100, validation_split=0.2)
+"""
+
+
+def test_sigmoid_over_the_dummies_of_one_label_column_is_kc301():
+    [finding] = lint(DUMMIES.format(labels='flowers["species"]'), select=("KC301",))
+    assert finding.line == 8 and "exactly one class per sample" in finding.message
+
+
+@pytest.mark.parametrize("labels", [
+    'flowers[["species", "colour"]]',  # one-hot per column: several ones per row
+    'flowers["species"], drop_first=True',  # the first class is a row of zeros
+    "flowers[column]",  # a name: one column or a list of them
+    "flowers",
+])
+def test_dummies_that_may_hold_several_or_no_ones_per_row_stay_silent(labels):
+    assert lint(DUMMIES.format(labels=labels), select=("KC301",)) == []

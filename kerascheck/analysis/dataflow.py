@@ -221,7 +221,7 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if "columns" in kwargs:
             # dummies for some feature columns of a frame: features, not one-hot labels
             return _preserve(_first(args, kwargs, "data"), node)
-        return _one_hot(_first(args, kwargs, "data"), node, single_label=False)
+        return _one_hot(_first(args, kwargs, "data"), node, single_label=_one_column(node, kwargs))
     if qualname in ("pandas.DataFrame", "pandas.Series"):
         return _preserve(_first(args, kwargs, "data"), node)
     if root == "sklearn":
@@ -363,6 +363,17 @@ def _one_hot(value: Value, node, classes: Value | None = None, single_label=True
                             single_label=single_label)
     return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node,
                             classes=count, single_label=single_label))
+
+
+def _one_column(node, kwargs) -> bool:
+    """Whether ``pd.get_dummies`` is given one column, ``frame["species"]``: one class per row
+    (a frame of several columns is one-hot per column; ``drop_first`` leaves rows of zeros)."""
+    first = node.args[0].value if isinstance(node, cst.Call) and node.args and \
+        node.args[0].keyword is None else None
+    return isinstance(first, cst.Subscript) and len(first.slice) == 1 and isinstance(
+        first.slice[0].slice, cst.Index) and isinstance(first.slice[0].slice.value,
+                                                       cst.SimpleString) and \
+        "drop_first" not in kwargs
 
 
 def _preserve(value: Value, node) -> Value:
