@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.analysis import clones, heads
-from kerascheck.analysis.intent import demonstration_reason
+from kerascheck.analysis.intent import demonstration_reason, unit_test_nodes
 from kerascheck.analysis.values import (
     LOADED_MODEL,
     UNKNOWN_VALUE,
@@ -313,8 +313,11 @@ class ModelConstruction:
         fit.epochs = _epochs(args, kwargs)
         if fit.has_validation is False and self._callbacks_hold_other_data(node, kwargs, fit):
             fit.has_validation = UNKNOWN  # a callback given other data may score the model on it
+        tests = getattr(self, "_unit_tests", None)  # found once per file, at its first fit
+        if tests is None:
+            tests = self._unit_tests = unit_test_nodes(self.module)
         fit.demonstration = demonstration_reason(fit, _schedules(kwargs.get("callbacks")),
-                                                 self.module)
+                                                 self.module, tests)
         return fit
 
     def record_parameter_fit(self, receiver, method: str, node: cst.Call, args, kwargs,

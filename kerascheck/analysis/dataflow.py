@@ -124,6 +124,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if keras_name in ("utils.to_categorical", "utils.np_utils.to_categorical"):
             return _one_hot(_first(args, kwargs, "y", "x"), node,
                             kwargs.get("num_classes", args[1] if len(args) > 1 else None))
+        if keras_name in origins.KERAS_DRAWS:  # keras.random.normal(...), keras.ops.ones(...)
+            return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
         if leaf in ("image_dataset_from_directory", "text_dataset_from_directory",
                     "timeseries_dataset_from_array"):
             if leaf != "image_dataset_from_directory":

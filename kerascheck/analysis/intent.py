@@ -3,7 +3,8 @@ training"). The holdout rules (KC5xx) judge training runs only.
 
 A demonstration: a fit on data the file made up (random draws, constant arrays, literal rows,
 ``make_circles``), a model trained to reproduce its inputs (``fit(x, x)``), a learning-rate
-range test (a ``LearningRateScheduler`` that grows the rate geometrically with the epoch).
+range test (a ``LearningRateScheduler`` that grows the rate geometrically with the epoch), a
+unit test's fit.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ def same_data(x, y) -> bool:
             x.identity is not None and x.identity == y.identity and x.scaled == y.scaled)
 
 
-def demonstration_reason(fit: FitFact, schedules: list, module: cst.Module) -> str | None:
+def demonstration_reason(fit: FitFact, schedules: list, module: cst.Module,
+                         tests: frozenset = frozenset()) -> str | None:
     """Why ``fit`` is not a training run, or None. ``schedules`` are the schedule arguments of
-    the ``LearningRateScheduler`` callbacks it is given."""
+    the ``LearningRateScheduler`` callbacks it is given; ``tests`` the module's
+    :func:`unit_test_nodes`."""
     x, y = fit.x, fit.y
     if any(known(data) and data is not None and data.synthetic for data in (x, y)):
         return "synthetic data"  # made-up inputs, or labels typed into the file
@@ -33,7 +36,40 @@ def demonstration_reason(fit: FitFact, schedules: list, module: cst.Module) -> s
         return "fit(x, x): the model reconstructs its inputs"
     if any(is_learning_rate_sweep(schedule, module) for schedule in schedules):
         return "a learning-rate sweep"
+    if id(fit.node) in tests:
+        return "a unit test"
     return None
+
+
+def unit_test_nodes(module: cst.Module | None) -> frozenset:
+    """The identities of the nodes inside a module's unit tests: functions named ``test...`` at
+    the top level or in a class named ``Test...``/``...Test`` or deriving from a ``TestCase``
+    (pytest's and unittest's conventions). What they fit checks an API; it is not a training
+    run (RULES.md "Real training": a demonstration)."""
+    if module is None:
+        return frozenset()
+    tests: list = []
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value.startswith("test"):
+            tests.append(statement)
+        elif isinstance(statement, cst.ClassDef) and _test_class(statement):
+            tests += [item for item in statement.body.body if isinstance(item, cst.FunctionDef)
+                      and item.name.value.startswith("test")]
+    ids: set[int] = set()
+    while tests:  # iterative: deep expressions must not exhaust the stack
+        node = tests.pop()
+        ids.add(id(node))
+        tests.extend(node.children)
+    return frozenset(ids)
+
+
+def _test_class(node: cst.ClassDef) -> bool:
+    name = node.name.value
+    bases = [base.value for base in node.bases]
+    return name.startswith("Test") or name.endswith("Test") or any(
+        (isinstance(base, cst.Name) and base.value.endswith("TestCase")) or
+        (isinstance(base, cst.Attribute) and base.attr.value.endswith("TestCase"))
+        for base in bases)
 
 
 def is_learning_rate_sweep(schedule, module: cst.Module) -> bool:

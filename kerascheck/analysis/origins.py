@@ -36,6 +36,11 @@ SYNTHETIC_NUMPY = {"zeros", "ones", "full", "empty", "eye", "arange", "linspace"
                    "ones_like", "full_like", "meshgrid", "sin", "cos"}
 SYNTHETIC_TF = {"zeros", "ones", "fill", "range", "linspace", "zeros_like", "ones_like", "eye"}
 
+# Keras 3's own random draws and constant arrays (``keras.random``, ``keras.ops``): made up too
+KERAS_DRAWS = {f"random.{leaf}" for leaf in (
+    "normal", "uniform", "randint", "truncated_normal", "categorical", "binomial", "beta",
+    "gamma")} | {f"ops.{leaf}" for leaf in ("zeros", "ones", "full", "eye", "arange", "linspace")}
+
 
 def is_synthetic_source(qualname: str, leaf: str) -> bool:
     if qualname.startswith(("numpy.random.", "tensorflow.random.")):

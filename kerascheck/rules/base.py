@@ -56,6 +56,8 @@ class Rule:
         """Findings for a whole file; by default, the findings of every model it builds (and
         of each output head, for rules that judge one)."""
         for model in facts.models:
+            if self.judges_each_output and loss_scores_nothing(model):
+                continue
             yield from self.check_model(model)
             if self.judges_each_output:
                 for view in model.views:
@@ -113,6 +115,15 @@ class Rule:
         NotImplementedError.
         """
         raise NotImplementedError(f"{self.code} has no runtime proof")
+
+
+def loss_scores_nothing(model: "ModelFact") -> bool:
+    """A model compiled but never trained or evaluated itself, only called inside another model
+    that the file keeps (a GAN's generator, compiled out of habit and used through the combined
+    model and ``predict``): its own loss never scores anything, so the rules that judge an
+    output against its loss leave it alone."""
+    return model.used_as_layer and not model.escapes and not model.fits and not any(
+        event.method.startswith(("train", "test", "evaluate", "fit")) for event in model.events)
 
 
 FAMILIES = {

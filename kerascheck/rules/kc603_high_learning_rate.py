@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerascheck.analysis.syntax import callee_name
+from kerascheck.analysis.task import reconstructs_input
 from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, FileFacts, ModelFact, known
 from kerascheck.proofkit import Evidence, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -98,7 +99,10 @@ class HighLearningRate(Rule):
     well (the TensorFlow regression tutorial fits one with Adam at 0.1). Nor are clipped steps:
     an optimizer with `clipnorm=`, `clipvalue=` or `global_clipnorm=`, or any optimizer of a
     file that clips its gradients itself (`tf.clip_by_global_norm`, a `grad_clipping` helper:
-    the d2l book's RNNs train with SGD at 100 on gradients clipped to a norm of 0.01).
+    the d2l book's RNNs train with SGD at 100 on gradients clipped to a norm of 0.01). Nor is
+    `SGD` that only trains autoencoders (`fit(x, x)`): their per-pixel loss is a mean over
+    hundreds of outputs, so each gradient is that much smaller (Géron's stacked autoencoders
+    train with `SGD(1.5)` and converge).
 
     ## Why is this bad?
     The adaptive optimizers scale each step to roughly the learning rate itself, so with 0.1 or
@@ -216,6 +220,18 @@ first, second = tf.keras.layers.Dense(4, input_shape=[1]), tf.keras.layers.Dense
 stacked = tf.keras.Sequential([first, second, tf.keras.layers.Dense(1)])
 stacked.compile(loss="mean_squared_error", optimizer=tf.keras.optimizers.Adam(0.1))
 """,
+        # SGD training an autoencoder on its own inputs: the per-pixel loss is a mean
+        """
+from tensorflow import keras
+(x_train, _), (x_valid, _) = keras.datasets.mnist.load_data()
+x_train, x_valid = x_train / 255.0, x_valid / 255.0
+inputs = keras.Input(shape=(28, 28))
+code = keras.layers.Dense(30, activation="selu")(keras.layers.Flatten()(inputs))
+pixels = keras.layers.Reshape((28, 28))(keras.layers.Dense(784, activation="sigmoid")(code))
+autoencoder = keras.Model(inputs, pixels)
+autoencoder.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1.5))
+autoencoder.fit(x_train, x_train, epochs=20, validation_data=(x_valid, x_valid))
+""",
         # an optimizer handed to another library's trainer: what it does with the rate is unknown
         """
 import keras
@@ -258,6 +274,8 @@ opt = torch.optim.Adam(params, lr=0.5)
             models = trained.get(id(call.node), [])
             if models and all(_is_shallow(model) for model in models):
                 continue  # a linear model takes big steps well (the TF regression tutorial)
+            if models and leaf.lower() == "sgd" and all(map(reconstructs_input, models)):
+                continue  # an autoencoder's loss is a mean over its outputs: small gradients
             if arg is not None and too_high(leaf, rate):
                 others = others or _other_calls(facts)
                 if id(call.node) in others[0]:
