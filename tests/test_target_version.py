@@ -287,3 +287,19 @@ def test_keras1_spellings_the_keras2_of_tf1_still_took():
     keras3 = lint_source(code, "old.py", kc602.with_overrides(target_version="keras3"))
     assert [(d.code, d.line) for d in keras3.diagnostics] == [
         ("KC602", 4), ("KC602", 4), ("KC602", 6), ("KC602", 7)]
+
+
+def test_show_settings_reads_a_notebooks_code_cells_as_the_lint_does(tmp_path: Path, capsys,
+                                                                      monkeypatch):
+    # a reading list in Markdown names tensorflow.contrib: prose, not TensorFlow 1 code
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.4\n")
+    notes = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {},
+         "source": ["See https://www.tensorflow.org/versions/r1.15/api_docs/python/"
+                    "tf/contrib/seq2seq for the old tensorflow.contrib API.\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": ["import tensorflow as tf\n", "model = tf.keras.Sequential()\n"]}]}
+    (tmp_path / "notes.ipynb").write_text(json.dumps(notes))
+    assert main(["--show-settings", "notes.ipynb"]) == 0
+    assert "# target Keras for notes.ipynb: keras2 (pinned in" in capsys.readouterr().out

@@ -203,7 +203,8 @@ def describe_targets(configured: str | None, root: str, paths=()) -> list[str]:
 
 
 def _written_text(path: Path) -> str:
-    """A file's text as written; a notebook's cells joined (their sources only)."""
+    """A file's text as written; a notebook's code cells joined (their sources only: what the
+    lint itself reads, not the Markdown around them)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -212,7 +213,7 @@ def _written_text(path: Path) -> str:
         try:
             cells = json.loads(text).get("cells", [])
             return "\n".join("".join(cell.get("source", "")) for cell in cells
-                             if isinstance(cell, dict))
+                             if isinstance(cell, dict) and cell.get("cell_type") == "code")
         except (ValueError, AttributeError, TypeError):
             return ""
     return text
