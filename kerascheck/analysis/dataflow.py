@@ -173,9 +173,15 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
                 origins.drawn_shape(qualname, leaf, args, kwargs)):
             made_up[0] = made_up[0].derive(one_per_sample=True)
         return made_up[0] if len(made_up) == 1 else Seq(made_up)
+    if qualname == "numpy.delete" and len(args) >= 2 and isinstance(args[0], DataVal) and \
+            isinstance(rows := node.args[1].value, cst.Name) and _axis_zero(args, kwargs):
+        # np.delete(x, rows, 0): the rows x[rows] does not pick, a part of x (KC402, KC505)
+        preprocessors.record_row_cut(analyzer, args[0], node, ("rest", rows.value))
+        return args[0].derive(identity=(args[0].data.identity, "slice", f"delete {rows.value}"))
     if root in ("numpy", "tensorflow") and any(
             isinstance(v, DataVal) and v.data.synthetic for v in [*args, *kwargs.values()]):
-        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node))
+        return DataVal(DataFact(synthetic=True, identity=("value", id(node)), node=node,
+                                continuous=leaf in origins.REAL_VALUED))
     if (archive := archives.opened(qualname, args, kwargs)) is not None:
         return Instance(qualname, {"file": Const(archive)}, star, node)
     archives.touched(analyzer, qualname, args, kwargs)  # shutil.copy(...): folders changed
@@ -365,6 +371,11 @@ def _one_hot(value: Value, node, classes: Value | None = None, single_label=True
                             single_label=single_label)
     return DataVal(DataFact(one_hot=True, identity=("value", id(node)), node=node,
                             classes=count, single_label=single_label))
+
+
+def _axis_zero(args, kwargs) -> bool:
+    axis = kwargs.get("axis", args[2] if len(args) > 2 else None)
+    return isinstance(axis, Const) and axis.value == 0
 
 
 def _one_column(node, kwargs) -> bool:

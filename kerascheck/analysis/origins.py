@@ -54,11 +54,17 @@ def is_synthetic_source(qualname: str, leaf: str) -> bool:
     return False
 
 
+# functions whose values are real numbers whatever they are given: targets made with them are
+# a regression's (``y = np.sin(x)``)
+REAL_VALUED = {"sin", "cos", "tan", "exp", "log", "log1p", "sqrt", "tanh", "sinh", "cosh"}
+
+
 def synthetic_facts(qualname: str, node) -> list[DataFact]:
     """The data a made-up source returns: one array, or the (X, y) pair of a ``make_*`` toy set."""
     tags = [("x",), ("y",)] if qualname.startswith("sklearn.datasets.make_") else [()]
-    return [DataFact(synthetic=True, identity=("value", id(node), *tag), node=node)
-            for tag in tags]
+    real = qualname.rsplit(".", 1)[-1] in REAL_VALUED
+    return [DataFact(synthetic=True, identity=("value", id(node), *tag), node=node,
+                     continuous=real) for tag in tags]
 
 
 # Well-known tables whose features already share one small scale: iris (centimetres, one order

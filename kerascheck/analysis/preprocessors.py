@@ -159,8 +159,12 @@ def is_held_out(identity) -> bool:
 
 def _row_cut(node: cst.Subscript, module: cst.Module) -> tuple | None:
     """``x[:n]``/``x[0:n]`` -> ("head", "n"); ``x[n:]``/``x[n:len(x)]`` -> ("tail", "n") (more
-    elements may follow: columns); None for anything else."""
+    elements may follow: columns); ``x[rows]`` -> ("pick", "rows"), the rows a name indexes
+    (paired only with ``np.delete(x, rows, 0)``); None for anything else."""
     first = node.slice[0].slice if node.slice else None
+    if isinstance(first, cst.Index) and isinstance(first.value, cst.Name) and \
+            len(node.slice) == 1:
+        return "pick", first.value.value
     if not isinstance(first, cst.Slice) or first.step is not None:
         return None
     lower, upper = first.lower, first.upper
@@ -174,17 +178,24 @@ def _row_cut(node: cst.Subscript, module: cst.Module) -> tuple | None:
     return None
 
 
-def record_row_cut(analyzer, value, node: cst.Subscript) -> None:
-    """Remember head and tail cuts of data; a head and a tail at the same boundary of data a
-    preprocessor learned its statistics from is a split made after that fit (KC402)."""
+# the cut that makes a split with each: a head and a tail at one boundary, the rows a name
+# picks and the rest once they are deleted (``test = x[rows]``, ``train = np.delete(x, rows, 0)``)
+_COMPLEMENT = {"head": "tail", "tail": "head", "pick": "rest", "rest": "pick"}
+
+
+def record_row_cut(analyzer, value, node, cut: tuple | None = None) -> None:
+    """Remember head and tail cuts of data (``node`` a subscript, or ``cut`` given: the rest of
+    ``np.delete``); two complementary cuts of data a preprocessor learned its statistics from
+    are a split made after that fit (KC402)."""
     identity = value.data.identity
-    cut = _row_cut(node, analyzer.module) if identity is not None else None
-    if cut is None:
+    if cut is None and identity is not None:
+        cut = _row_cut(node, analyzer.module)
+    if cut is None or identity is None:
         return
     cuts = analyzer.tables.row_cuts  # one table per analysis (analysis/tables.py)
     seen = cuts.setdefault(identity, set())
     seen.add(cut)
-    other = ("tail" if cut[0] == "head" else "head", cut[1])
+    other = (_COMPLEMENT[cut[0]], cut[1])
     if other not in seen:
         return
     for fit in analyzer.statistics_fits:

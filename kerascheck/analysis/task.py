@@ -84,9 +84,12 @@ def infer_task(model: ModelFact) -> TaskFact:
         if units == 1 or (loss == "binary_crossentropy" and activation == "sigmoid"):
             return TaskFact("binary", 2, tuple(evidence))
         return TaskFact("multiclass", units if units != 1 else UNKNOWN, tuple(evidence))
-    if activation == LINEAR and loss in REGRESSION_LOSS_FAMILY and not (
+    # a squashing output fit to real-valued targets (``y = np.sin(x)`` through a sigmoid) is a
+    # regression too, however badly the output's range suits it
+    squashed = continuous and known(activation) and activation not in (LINEAR, "softmax")
+    if (activation == LINEAR or squashed) and loss in REGRESSION_LOSS_FAMILY and not (
             one_hot or class_ids or typed_ids):
-        reasons = ["a linear output", f"{loss}"]
+        reasons = [f"a {activation} output", f"{loss}"]
         if continuous:
             reasons.append("continuous targets")
         return TaskFact("regression", evidence=tuple(reasons))

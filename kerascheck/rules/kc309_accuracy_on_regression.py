@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerascheck.facts import ModelFact, is_accuracy_metric
+from kerascheck.facts import LINEAR, ModelFact, is_accuracy_metric
 from kerascheck.rules.base import Rule
 
 
@@ -10,7 +10,8 @@ class AccuracyOnRegression(Rule):
     """
     ## What it does
     Finds an accuracy metric on a regression model: a linear output trained with a regression
-    loss (MSE, MAE, Huber, log-cosh, ...) on targets that are not class labels, compiled with
+    loss (MSE, MAE, Huber, log-cosh, ...) on targets that are not class labels (or a sigmoid or
+    tanh output fit to targets known to be real numbers: `y = np.sin(x)`), compiled with
     `metrics=["accuracy"]` (or another accuracy metric). The model must be trained with
     `fit()`, or be only compiled: code that never trains, evaluates or hands on the model (a
     fragment of a question). A model trained step by step (`train_on_batch`, a GAN's
@@ -74,6 +75,17 @@ class AccuracyOnRegression(Rule):
     summary = "An accuracy metric on a regression model is meaningless: report MAE or RMSE."
 
     invalid = (
+        # a sigmoid output fit to a sine: real-valued targets, still a regression
+        """
+import numpy as np
+from keras.layers import Activation, Dense
+from keras.models import Sequential
+x = np.arange(100)
+y = np.sin(x)
+model = Sequential([Dense(10, input_shape=(1,)), Activation("sigmoid"), Dense(1), Activation("sigmoid")])
+model.compile(loss="mean_squared_error", optimizer="sgd", metrics=["accuracy"])  # expect: KC309
+model.fit(x, y, epochs=10, batch_size=1)
+""",
         """
 import keras
 (x_train, y_train), (x_test, y_test) = keras.datasets.boston_housing.load_data()
@@ -102,6 +114,16 @@ model.compile(loss="mean_squared_error", optimizer="adam", metrics=["accuracy"])
 """,
     )
     valid = (
+        # a sigmoid output with MSE on 0/1 targets: accuracy means something there
+        """
+import numpy as np
+import keras
+x = np.random.rand(100, 1)
+y = (x > 0.5).astype("float32")
+model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+model.fit(x, y, epochs=10)
+""",
         # a regression reporting an error metric
         """
 import keras
@@ -170,9 +192,12 @@ other.fit(x, y, validation_split=0.2)
             accuracy = [m for m in metrics if isinstance(m, str) and is_accuracy_metric(m)]
             if not accuracy:
                 continue
+            head = model.output_head()
+            output = "a linear output" if head is None or head.activation == LINEAR else \
+                f"a {head.activation} output fit to real-valued targets"
             yield self.finding(
                 _metrics_argument(compile_fact.node) or compile_fact.node,
-                f"`{accuracy[0]}` on a regression model (a linear output trained with "
+                f"`{accuracy[0]}` on a regression model ({output} trained with "
                 f"{compile_fact.loss.name}) counts exact matches and stays near 0 however well "
                 f"it learns; report an error metric such as `metrics=[\"mae\"]`")
 

@@ -1,0 +1,48 @@
+"""A split made by index: the rows a name picks (``test = x[rows]``) and the rest once they are
+deleted (``train = np.delete(x, rows, 0)``) are the two parts of ``x`` (analysis/preprocessors.py
+``record_row_cut``). A tokenizer or scaler fit on ``x`` before that split is KC402. Cases written
+for this suite."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import lint
+
+SPLIT_BY_INDEX = """
+import random
+import numpy as np
+import pandas as pd
+from tensorflow import keras
+from tensorflow.keras.preprocessing.text import Tokenizer
+frame = pd.read_csv("tickets.csv")
+texts = frame["text"]
+labels = keras.utils.to_categorical(frame["queue"])
+tokenizer = Tokenizer(num_words=1000)
+tokenizer.fit_on_texts({fitted})
+matrix = tokenizer.texts_to_matrix(texts, mode="binary")
+held = random.sample(range(len(frame)), 500)
+test, label_test = matrix[held], labels[held]
+train = np.delete(matrix, {deleted}, {axis})
+label_train = np.delete(labels, held, 0)
+model = keras.Sequential([keras.Input(shape=(1000,)), keras.layers.Dense(32, activation="relu"),
+                          keras.layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+model.fit(train, label_train, epochs=5, validation_data=(test, label_test))
+"""
+
+
+def test_a_tokenizer_fit_before_a_split_by_index_is_kc402():
+    code = SPLIT_BY_INDEX.format(fitted="texts", deleted="held", axis="0")
+    assert [(d.line, d.code) for d in lint(code, select=("KC402",))] == [(11, "KC402")]
+    assert len(lint(code.replace(", 0)\nlabel_train", ", axis=0)\nlabel_train"),
+                    select=("KC402",))) == 1
+
+
+@pytest.mark.parametrize(("fitted", "deleted", "axis"), [
+    ("texts[:100]", "held", "0"),  # fit on a part only
+    ("texts", "others", "0"),  # the deleted rows are not the picked ones
+    ("texts", "held", "1"),  # columns deleted, not rows
+])
+def test_other_picks_and_deletes_are_no_split_after_the_fit(fitted, deleted, axis):
+    code = SPLIT_BY_INDEX.format(fitted=fitted, deleted=deleted, axis=axis)
+    assert lint(code, select=("KC402",)) == []
