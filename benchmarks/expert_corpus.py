@@ -217,5 +217,17 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if args.strict and unreviewed else 0
 
 
+
+def main_for(manifest: str, verdicts: str, default_root: str,
+             argv: list[str] | None = None) -> int:
+    """The same measurement on another manifest and verdict table (the held-out corpora:
+    heldout_corpus.py, heldout2_corpus.py), with ``default_root`` unless ``--root`` is given."""
+    global MANIFEST, VERDICTS
+    MANIFEST, VERDICTS = HERE / manifest, HERE / verdicts
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a == "--root" or a.startswith("--root=") for a in argv):
+        argv = ["--root", default_root, *argv]
+    return main(argv)
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,22 +17,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import expert_corpus  # noqa: E402
 
-expert_corpus.MANIFEST = HERE / "heldout2_corpus.json"
-expert_corpus.VERDICTS = HERE / "heldout2_verdicts.csv"
-DEFAULT_ROOT = "/work/corpora/heldout2"
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a == "--root" or a.startswith("--root=") for a in argv):
-        argv = ["--root", DEFAULT_ROOT, *argv]
-    return expert_corpus.main(argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(expert_corpus.main_for("heldout2_corpus.json", "heldout2_verdicts.csv",
+                                    "/work/corpora/heldout2"))

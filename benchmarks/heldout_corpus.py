@@ -20,17 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import expert_corpus  # noqa: E402
 
-expert_corpus.MANIFEST = expert_corpus.HERE / "heldout_corpus.json"
-expert_corpus.VERDICTS = expert_corpus.HERE / "heldout_verdicts.csv"
-DEFAULT_ROOT = "/work/corpora/heldout"
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a == "--root" or a.startswith("--root=") for a in argv):
-        argv = ["--root", DEFAULT_ROOT, *argv]
-    return expert_corpus.main(argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(expert_corpus.main_for("heldout_corpus.json", "heldout_verdicts.csv",
+                                    "/work/corpora/heldout"))
