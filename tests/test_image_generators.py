@@ -61,3 +61,40 @@ def test_generators_are_judged_by_what_scales_them(name):
     code = MODEL + CASES[name]
     found = sorted((d.line, d.code) for d in lint(code) if d.code in ("KC401", "KC403"))
     assert found == sorted(expected_lines(code))
+
+
+ARRAYS = """
+from tensorflow import keras
+from tensorflow.keras.preprocessing.image import ImageDataGenerator
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+model = keras.Sequential([keras.Input(shape=(32, 32, 3)), keras.layers.Conv2D(8, 3, activation="relu"),
+                          keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+"""
+
+FLOWS = {
+    "rescaled batches, raw validation arrays": """
+augment = ImageDataGenerator(rescale=1. / 255, horizontal_flip=True)
+model.fit(augment.flow(x_train, y_train, batch_size=32), validation_data=(x_test, y_test))  # expect: KC403
+""",
+    "batches of raw arrays": """
+augment = ImageDataGenerator(horizontal_flip=True)
+model.fit(augment.flow(x_train, y_train), validation_data=(x_test, y_test))  # expect: KC401
+""",
+    "rescaled batches, validation divided alike": """
+augment = ImageDataGenerator(rescale=1 / 255)
+model.fit(augment.flow(x_train, y_train), validation_data=(x_test / 255.0, y_test))
+""",
+    "a generator fit for its own statistics": """
+augment = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=True)
+augment.fit(x_train)
+model.fit(augment.flow(x_train, y_train), validation_data=augment.flow(x_test, y_test))
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOWS))
+def test_flows_of_arrays_carry_the_arrays_scale(name):
+    code = ARRAYS + FLOWS[name]
+    found = sorted((d.line, d.code) for d in lint(code) if d.code in ("KC401", "KC403"))
+    assert found == sorted(expected_lines(code))

@@ -46,3 +46,35 @@ def test_a_tokenizer_fit_before_a_split_by_index_is_kc402():
 def test_other_picks_and_deletes_are_no_split_after_the_fit(fitted, deleted, axis):
     code = SPLIT_BY_INDEX.format(fitted=fitted, deleted=deleted, axis=axis)
     assert lint(code, select=("KC402",)) == []
+
+
+# --- pandas' concat of the training and test tables: the rows of both -------------------------
+
+CONCAT = """
+import pandas as pd
+from sklearn.preprocessing import MinMaxScaler
+from tensorflow import keras
+train = pd.read_csv("train.csv")
+test = pd.read_csv("{held}.csv")
+both = pd.concat([train, test]{axis})
+scaler = MinMaxScaler().fit(both.drop("y", axis=1))
+x_train, x_test = scaler.transform(train.drop("y", axis=1)), scaler.transform(test.drop("y", axis=1))
+model = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, train["y"], validation_data=(x_test, test["y"]))
+"""
+
+
+def test_a_scaler_fit_on_the_training_and_test_tables_together_is_kc402():
+    [finding] = lint(CONCAT.format(held="test", axis=""), select=("KC402",))
+    assert finding.line == 8 and "held-out" in finding.message
+    assert len(lint(CONCAT.format(held="test", axis=", axis=0"), select=("KC402",))) == 1
+
+
+@pytest.mark.parametrize(("held", "axis"), [
+    ("extra_train", ""),  # two training tables: no held-out rows in the fit
+    ("test", ", axis=1"),  # columns side by side: not the rows of a test table
+])
+def test_other_concats_stay_silent(held, axis):
+    assert lint(CONCAT.format(held=held, axis=axis), select=("KC402",)) == []

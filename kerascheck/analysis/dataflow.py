@@ -230,6 +230,9 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
             # dummies for some feature columns of a frame: features, not one-hot labels
             return _preserve(_first(args, kwargs, "data"), node)
         return _one_hot(_first(args, kwargs, "data"), node, single_label=_one_column(node, kwargs))
+    if qualname == "pandas.concat" and getattr(kwargs.get("axis", Const(0)), "value", None) in (
+            0, "index"):
+        return splits.joined("concatenate", args, node, _preserve)  # the rows of every frame
     if qualname in ("pandas.DataFrame", "pandas.Series"):
         return _preserve(_first(args, kwargs, "data"), node)
     if root == "sklearn":
@@ -299,6 +302,10 @@ def _instance_method(instance: Instance, name: str, node, args, kwargs,
     if leaf == "ImageDataGenerator":
         if not name.startswith("flow"):
             return None
+        if name == "flow" and isinstance(data_arg, DataVal):  # flow(x_train, y_train)
+            labels = args[1] if len(args) > 1 else kwargs.get("y")
+            return DataVal(origins.array_flow(instance, data_arg.data, getattr(
+                labels, "data", None), node))
         fact, whole = origins.generator_flow(instance, name, kwargs, node), "validation_split" \
             not in instance.kwargs and name == "flow_from_directory"
         identity = archives.folder_identity(analyzer, args, kwargs, whole)  # (one download)

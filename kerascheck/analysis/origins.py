@@ -305,6 +305,23 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
                     source="images" if rescaled or raw else None, scaled=rescaled)
 
 
+def array_flow(generator, images: DataFact, labels: DataFact | None, node) -> DataFact:
+    """What ``ImageDataGenerator(...).flow(x, y)`` yields: batches of ``x`` (its rows: its
+    identity) with the labels ``y``, times ``rescale=`` when it is given (pixels / 255 then), at
+    ``x``'s own scale when nothing scales them, and of unknown scale under any other scaling
+    option or ``**options``."""
+    rescale = next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
+                    if arg.keyword is not None and arg.keyword.value == "rescale"), None)
+    others = generator.has_star_kwargs or (_SCALING_OPTIONS - {"rescale"}) & set(generator.kwargs)
+    fact = replace(images, is_dataset=True, labels=labels, node=node)
+    if others or ("rescale" in generator.kwargs and rescale is None):
+        return replace(fact, source=None, scaled=False, factor=None)
+    if rescale is not None and images.source in ("pixels", "images"):
+        start = images.factor if images.scaled else 1.0
+        return replace(fact, scaled=True, factor=start * rescale if start is not None else None)
+    return fact
+
+
 # ImageDataGenerator options that may scale the images it yields
 _SCALING_OPTIONS = {"rescale", "preprocessing_function", "featurewise_center",
                     "samplewise_center", "featurewise_std_normalization",

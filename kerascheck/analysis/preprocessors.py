@@ -148,6 +148,8 @@ def is_part(identity) -> bool:
 def is_held_out(identity) -> bool:
     """Whether an identity names the test or validation side of a split or a dataset."""
     while isinstance(identity, tuple):
+        if identity[:1] == ("concat",) and len(identity) == 2:  # rows of several pieces
+            return any(is_held_out(piece) for piece in identity[1])
         if identity[:1] == ("split",) and "test" in identity:
             return True
         if identity[:1] == ("load",) and "test" in identity:

@@ -21,14 +21,16 @@ class PreprocessingLeak(Rule):
       `make_column_transformer`) whose every step is a known preprocessor and one of them
       learns statistics, is fit on the whole data set, which is split into train and test
       afterwards (`scaler.fit_transform(X)` then `train_test_split(X, ...)`, or a series cut
-      into its first and last rows at one boundary: `series[:n]` and `series[n:]`, also in a
+      into its first and last rows at one boundary: `series[:n]` and `series[n:]`, or by index:
+      `x[rows]` and `np.delete(x, rows, 0)`, also in a
       helper of the file, and also of an array filled cell by cell with the fitted data, its
       windows, or (an array of one row per text) the tokenizer's `word_index` entries;
       texts gathered with `texts.append(text)` in a loop are data too);
     - one of them is fit, or a `Normalization` layer adapted, on the test or validation data:
       the test side of a split or of a `keras.datasets` set, a file whose name says test or
-      validation (`pd.read_csv("test.csv")`), or the object fit on the training data fit
-      again on `X_test` (`scaler.fit(X_test)`, `normalizer.adapt(x_test)`).
+      validation (`pd.read_csv("test.csv")`), rows joined with them (`pd.concat([train,
+      test])`, `np.concatenate`), or the object fit on the training data fit again on `X_test`
+      (`scaler.fit(X_test)`, `normalizer.adapt(x_test)`).
     - no object at all: the data scaled by statistics of its own rows, which are as learned
       as a scaler's (`(X - X.mean(axis=0)) / X.std(axis=0)`, `np.std(X)`, column norms
       `normalize(X, axis=0)`, `scale(X)`, `robust_scale(X)`, `zscore(X)`), before a split or
