@@ -141,3 +141,51 @@ def test_sgd_at_1_5_on_a_classifier_is_still_reported():
                               loss="sparse_categorical_crossentropy", target="y_train",
                               valid="y_valid")
     assert codes(code, select=("KC603",)) == ["KC603"]
+
+
+# --- a table the file wrote itself is of unknown scale ---------------------------------------
+
+WRITTEN = """
+import pandas as pd
+from tensorflow import keras
+
+
+def scaled(frame):
+    return frame.apply(lambda column: column / column.abs().max())
+
+
+for phase in ["train", "valid"]:
+    raw = pd.read_sql("select * from prices where phase = %s" % phase, connection)
+    scaled(raw).to_csv(f"../data/prices-{{phase}}.csv", index=False)
+train = pd.read_csv("{read}")
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(train.drop(columns="y").values, train["y"].values, validation_split=0.2)
+"""
+
+
+def test_a_table_the_file_wrote_is_not_taken_as_raw():
+    assert codes(WRITTEN.format(read="../data/prices-train.csv"), select=("KC401",)) == []
+
+
+def test_a_table_the_file_did_not_write_is_still_raw():
+    assert codes(WRITTEN.format(read="../data/houses.csv"), select=("KC401",)) == ["KC401"]
+
+
+def test_draws_of_a_tensorflow_probability_distribution_are_made_up():
+    code = """
+import numpy as np
+import tensorflow_probability as tfp
+from tensorflow import keras
+tfd = tfp.distributions
+x = tfd.Uniform(low=-10, high=10).sample(2000).numpy()[:, np.newaxis]
+y = 2.7 * x + 3 + tfd.Normal(loc=0, scale=1).sample(2000).numpy()[:, np.newaxis]
+model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+model.compile(loss="mse", optimizer="adam")
+model.fit(x, y, epochs=100)
+"""
+    assert codes(code, select=("KC501",)) == []
+    loaded = code.replace('tfd.Uniform(low=-10, high=10).sample(2000).numpy()', 'np.load("x.npy")')
+    loaded = loaded.replace('tfd.Normal(loc=0, scale=1).sample(2000).numpy()', 'np.load("e.npy")')
+    assert codes(loaded, select=("KC501",)) == ["KC501"]

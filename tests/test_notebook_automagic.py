@@ -27,6 +27,8 @@ def _notebook(*sources: str) -> str:
     "pip install -q keras-tuner",
     "cd ../datasets",
     "load_ext tensorboard",
+    "ls -la ../data",  # options: Python would read a subtraction, but the line does not compile
+    "pip --quiet install keras-tuner",
 ])
 def test_automagic_lines_are_masked(line):
     assert mask_ipython(f"{line}\nx = 1").split("\n") == ["pass", "x = 1"]
@@ -38,6 +40,7 @@ def test_automagic_lines_are_masked(line):
     "pip",
     "cat(a, b)",
     "run -1",  # a subtraction: Python, whatever IPython would do with it
+    "ls -la",  # compiles as ls - la: Python, left as written
 ])
 def test_python_lines_with_magic_names_stay(line):
     assert mask_ipython(line) == line

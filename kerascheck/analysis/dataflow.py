@@ -194,6 +194,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         location = args[0].value if args and isinstance(args[0], Const) else None
         source = origins.loaded_source(RAW_LOADERS.get(qualname), node, analyzer.module,
                                        analyzer.scales_itself, location)
+        if source == "tabular" and origins.written_here(analyzer.tables, analyzer.module, node):
+            source = None  # a table the file wrote (``df.to_csv(...)``): of unknown scale
         identity = downloads.read_identity(node, args, DataVal, analyzer.module)
         return DataVal(DataFact(source=source, node=node, identity=identity or (
             "load", id(node), *preprocessors.loaded_tag(node))))
@@ -381,8 +383,7 @@ def _one_hot(value: Value, node, classes: Value | None = None, single_label=True
 
 
 def _axis_zero(args, kwargs) -> bool:
-    axis = kwargs.get("axis", args[2] if len(args) > 2 else None)
-    return isinstance(axis, Const) and axis.value == 0
+    return getattr(kwargs.get("axis", args[2] if len(args) > 2 else None), "value", None) == 0
 
 
 def _one_column(node, kwargs) -> bool:

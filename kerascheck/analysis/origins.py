@@ -12,6 +12,7 @@ file's pipeline may have written it).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from dataclasses import replace
@@ -43,7 +44,9 @@ KERAS_DRAWS = {f"random.{leaf}" for leaf in (
 
 
 def is_synthetic_source(qualname: str, leaf: str) -> bool:
-    if qualname.startswith(("numpy.random.", "tensorflow.random.")):
+    # (a TensorFlow Probability distribution stands for the draws its ``sample()`` makes)
+    if qualname.startswith(("numpy.random.", "tensorflow.random.",
+                            "tensorflow_probability.distributions.")):
         return True
     if qualname.startswith("sklearn.datasets.make_"):
         return True
@@ -92,6 +95,40 @@ def loaded_source(source, call: cst.Call, module: cst.Module, scales_itself: boo
     if not raw_by_name(location) or (scales_itself and _LOCAL_FILE.match(location)):
         return None
     return source
+
+
+# writers of tables: what a file wrote, it may read back (scaled by its own pipeline first)
+_TABLE_WRITERS = {"to_csv", "to_parquet", "to_feather", "to_excel", "to_json", "savetxt"}
+
+
+def written_here(tables, module: cst.Module, call: cst.Call) -> bool:
+    """Whether the table ``call`` reads (its literal or f-string path) is one the module writes
+    itself (``df.to_csv(f"../data/stock-{phase}.csv")`` before ``pd.read_csv(
+    "../data/stock-train.csv")``: the notebook's own prepared features, of unknown scale)."""
+    if tables.written_tables is None:
+        tables.written_tables = []
+        pending: list = [module]
+        while pending:  # iterative: deep expressions must not exhaust the stack
+            node = pending.pop()
+            pending.extend(node.children)
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+                    node.func.attr.value in _TABLE_WRITERS and node.args:
+                pattern = _path_pattern(node.args[0].value)
+                if pattern:
+                    tables.written_tables.append(pattern)
+    read = _path_pattern(call.args[0].value) if call.args else None
+    return bool(read) and any(fnmatch.fnmatchcase(read, pattern) or read == pattern
+                              for pattern in tables.written_tables)
+
+
+def _path_pattern(node) -> str | None:
+    """A literal path, or an f-string's with ``*`` for each replacement field; None else."""
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
+    if isinstance(node, cst.FormattedString):
+        return "".join(part.value if isinstance(part, cst.FormattedStringText) else "*"
+                       for part in node.parts)
+    return None
 
 
 def raw_by_name(location: str) -> bool:

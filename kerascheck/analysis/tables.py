@@ -38,3 +38,6 @@ class Tables:
     # module's masked shell lines (None until then); folder -> what filled it, or None
     downloads: dict | None = None
     folders: dict = field(default_factory=dict)
+    # origins.py: fnmatch patterns of the tables the module writes (``df.to_csv(path)``), read
+    # once, at its first tabular load (None until then)
+    written_tables: list | None = None

@@ -96,6 +96,13 @@ model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=rate), loss="mse")
 model.fit(x, y, epochs=args.epochs, validation_split=0.0, initial_epoch=0)
 """,
+        # a warmup from 0 to its target (checked on Keras 3.15: 0, then 5e-4, then 1e-3)
+        """
+import keras
+steps = 1000
+schedule = keras.optimizers.schedules.CosineDecay(0.0, steps, warmup_target=1e-3, warmup_steps=100)
+optimizer = keras.optimizers.Adam(learning_rate=schedule)
+""",
         # scikit-learn's fit and a learning-rate schedule are not optimizer rates
         """
 import keras
@@ -121,6 +128,9 @@ schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, dec
         else:
             rate = _number(call.positional[0]) if call.positional else None
             target = call.node
+        warmup = _number(call.arguments.get("warmup_target"))
+        if rate == 0 and warmup is not None and warmup > 0:
+            return  # CosineDecay(0.0, ..., warmup_target=1e-3): a warmup that starts at 0
         if rate is not None and rate <= 0:
             effect = "never moves the weights" if rate == 0 else \
                 "climbs the loss instead of descending it"

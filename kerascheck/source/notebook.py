@@ -141,6 +141,11 @@ _PYTHON_AFTER_NAME = re.compile(r"[=(\[.,:+\-*/%<>!&|^@)\]}'\"#;]|(?:if|else|for
                                 r"|as|lambda)\b")
 
 
+# a command-line option (``ls -la ../data``, ``pip --quiet install x``): Python reads ``ls -la``
+# as a subtraction, but a line that does not compile as Python is the magic IPython runs
+_COMMAND_OPTION = re.compile(r"--?[A-Za-z]")
+
+
 def _is_automagic(line: str) -> bool:
     """``ls ./data/`` or ``conda install -y pandas``: a known magic name followed by something
     no Python expression continues with (``ls = 3``, ``pip(x)``, ``cd.path`` are Python)."""
@@ -148,7 +153,8 @@ def _is_automagic(line: str) -> bool:
     word, _, rest = stripped.partition(" ")
     rest = rest.lstrip()
     if word not in AUTOMAGIC_NAMES or not rest or (
-            _PYTHON_AFTER_NAME.match(rest) and not rest.startswith(("./", "..", "~"))):
+            _PYTHON_AFTER_NAME.match(rest) and not rest.startswith(("./", "..", "~")) and
+            not _COMMAND_OPTION.match(rest)):
         return False
     try:
         compile(stripped, "<line>", "exec")
