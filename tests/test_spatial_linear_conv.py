@@ -85,3 +85,43 @@ def test_the_kernel_read_as_the_shape_engine_reads_it():
     assert window("SeparableConv1D", 8, kernel_size=5) == (5,)
     assert window("Convolution2D", 64, 1, 3) == (1, 3)  # Keras 1: nb_row, nb_col
     assert window("Conv2D", 8) is None and window("Dense", 8) is None
+
+
+STEM = """
+import keras
+
+
+def block(width):
+    def apply(x):
+        if x.shape[3] == width:
+            skip = x
+        else:
+            skip = keras.layers.Conv2D(width, kernel_size=1)(x)
+        x = keras.layers.BatchNormalization(center=False, scale=False)(x)
+        x = keras.layers.Conv2D(width, 3, padding="same", activation=keras.activations.swish)(x)
+        x = keras.layers.Conv2D(width, 3, padding="same")(x)
+        return {joined}
+    return apply
+
+
+images = keras.Input(shape=(32, 32, 3))
+noise = keras.Input(shape=(32, 32, 16))
+x = keras.layers.Conv2D(32, kernel_size=1)(images){mark}
+x = keras.layers.Concatenate()([x, noise])
+x = block(32)(x)
+model = keras.Model([images, noise], keras.layers.Conv2D(3, 1, kernel_initializer="zeros")(x))
+"""
+
+
+def test_a_stem_that_feeds_a_residual_stream_through_a_concatenation_is_left_alone():
+    # a diffusion U-Net's 1x1 stem: joined with the noise embedding, it is the input each
+    # residual block projects (1x1) and adds back; the stream carries it on
+    assert [d.code for d in lint(STEM.format(joined="keras.layers.Add()([x, skip])", mark=""),
+                                 select=("KC201",))] == []
+
+
+def test_the_same_stem_without_the_residual_add_is_still_kc201():
+    # (the block's own last convolution, now joined into the head's, is reported too)
+    code = STEM.format(joined="keras.layers.Concatenate()([x, skip])", mark="")
+    assert [(d.line, d.code) for d in lint(code, select=("KC201",))] == [
+        (13, "KC201"), (20, "KC201")]

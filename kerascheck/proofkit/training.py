@@ -150,3 +150,34 @@ def tabular_raw_vs_scaled_losses(model, features: int, classes: int, loss=None,
         curves.update({"raw": raw_curve, "scaled": scaled_curve, "steps": steps,
                        "optimizer": described})
     return raw_loss, scaled_loss
+
+
+def linear_stack_on_xor() -> tuple[bool, dict]:
+    """KC201's proof on its own example: a linear hidden stack and its ReLU twin trained on XOR.
+    The trained linear stack equals one affine map to 1e-5 and gets at most 3 of the 4 points;
+    the ReLU twin fits XOR. Returns (verdict, measurements)."""
+    from kerascheck.proofkit.data import xor_data
+    from kerascheck.proofkit.environment import load_tensorflow
+    from kerascheck.proofkit.measure import accuracy, affine_residual
+
+    _, keras, np = load_tensorflow(0)
+    x, y = xor_data()
+    grid = np.random.default_rng(1).uniform(-2, 2, size=(256, 2)).astype("float32")
+    measured = {}
+    for label, activation in (("bad", None), ("good", "relu")):
+        load_tensorflow(0)
+        model = keras.Sequential([keras.Input(shape=(2,)),
+                                  keras.layers.Dense(16, activation=activation),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+        fit_quietly(model, x, y, steps=300, batch_size=4)
+        hidden, output = model.layers
+        measured[f"{label}: distance of the logits to one affine map"] = \
+            affine_residual(lambda inputs: np.asarray(hidden(inputs))
+                            @ output.kernel.numpy() + output.bias.numpy(), grid)
+        measured[f"{label}: XOR accuracy after training"] = accuracy(model, x, y)
+    verdict = (measured["bad: distance of the logits to one affine map"] < 1e-5
+               and measured["bad: XOR accuracy after training"] <= 0.75
+               and measured["good: distance of the logits to one affine map"] > 1e-2
+               and measured["good: XOR accuracy after training"] == 1.0)
+    return verdict, measured
