@@ -189,3 +189,9 @@ model.fit(x, y, epochs=100)
     loaded = code.replace('tfd.Uniform(low=-10, high=10).sample(2000).numpy()', 'np.load("x.npy")')
     loaded = loaded.replace('tfd.Normal(loc=0, scale=1).sample(2000).numpy()', 'np.load("e.npy")')
     assert codes(loaded, select=("KC501",)) == ["KC501"]
+
+
+def test_a_table_written_under_a_name_of_fields_only_does_not_hide_the_others():
+    code = WRITTEN.format(read="../data/houses.csv").replace(
+        'f"../data/prices-{phase}.csv"', 'f"{phase}.csv"')
+    assert codes(code, select=("KC401",)) == ["KC401"]

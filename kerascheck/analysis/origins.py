@@ -114,7 +114,8 @@ def written_here(tables, module: cst.Module, call: cst.Call) -> bool:
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
                     node.func.attr.value in _TABLE_WRITERS and node.args:
                 pattern = _path_pattern(node.args[0].value)
-                if pattern:
+                # (``f"{name}.csv"`` would match every table: too little of it is known)
+                if pattern and len(re.sub(r"[^A-Za-z0-9]", "", pattern.rsplit(".", 1)[0])) >= 3:
                     tables.written_tables.append(pattern)
     read = _path_pattern(call.args[0].value) if call.args else None
     return bool(read) and any(fnmatch.fnmatchcase(read, pattern) or read == pattern
