@@ -19,7 +19,9 @@ class ExcessiveDropout(Rule):
     """
     ## What it does
     Finds a `Dropout` layer (or `SpatialDropout*D`, `AlphaDropout`) whose literal rate is 0.8
-    or more, or outside [0, 1].
+    or more, or outside [0, 1]. A layer line built with several rates, some of them usual (a
+    builder called with `droprate=0.0`, `0.2`, `0.5`, `0.8`), is a sweep: its high end is left
+    alone.
 
     ## Why is this bad?
     The rate is the share of units *dropped*, not kept: `Dropout(0.9)` zeroes nine units in ten
@@ -109,6 +111,14 @@ off = keras.layers.Dropout(0.0)
 config = {"dropout": 0.9}
 layer = keras.layers.Dropout(config["dropout"])
 """,
+        # a sweep: one builder's Dropout line trained with several rates, a high one among them
+        """
+import keras
+def make_model(droprate):
+    return keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(16, activation="relu"),
+                             keras.layers.Dropout(droprate), keras.layers.Dense(1)])
+light, usual, heavy = make_model(droprate=0.2), make_model(droprate=0.5), make_model(droprate=0.8)
+""",
         # recurrent dropout and a local class named Dropout are other things
         """
 import keras
@@ -121,6 +131,7 @@ lstm = keras.layers.LSTM(32, dropout=0.2, recurrent_dropout=0.3)
     )
 
     def check_file(self, facts: FileFacts):
+        calls = []
         for call in facts.keras_calls:
             namespace, _, leaf = call.callee.partition(".")
             if namespace != "layers" or leaf not in DROPOUT_LAYERS:
@@ -131,7 +142,16 @@ lstm = keras.layers.LSTM(32, dropout=0.2, recurrent_dropout=0.3)
                 rate, target = call.positional[0], call.node
             else:
                 continue
-            if not _is_number(rate):
+            if _is_number(rate):
+                calls.append((call, leaf, rate, target))
+        # one layer line built with several rates (a builder called with droprate=0.0, 0.2,
+        # 0.5, 0.8): a sweep, whose high end is the author's experiment
+        rates: dict = {}
+        for call, _, rate, _ in calls:
+            rates.setdefault(id(call.node), set()).add(rate)
+        for call, leaf, rate, target in calls:
+            if len(rates[id(call.node)]) > 1 and min(rates[id(call.node)]) < EXCESSIVE and \
+                    0 <= rate <= 1:
                 continue
             if rate < 0 or rate > 1:
                 yield self.finding(
