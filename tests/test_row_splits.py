@@ -78,3 +78,30 @@ def test_a_scaler_fit_on_the_training_and_test_tables_together_is_kc402():
 ])
 def test_other_concats_stay_silent(held, axis):
     assert lint(CONCAT.format(held=held, axis=axis), select=("KC402",)) == []
+
+
+def test_a_refit_on_training_and_validation_rows_joined_is_no_leak():
+    # after tuning, the validation rows (a split's held-out side) join the training rows; the
+    # test rows stay out of the statistics
+    code = """
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from tensorflow import keras
+frame = pd.read_csv("data.csv")
+X, y = frame.drop("y", axis=1).values, frame["y"].values
+X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.2)
+X_tr, X_val, y_tr, y_val = train_test_split(X_rest, y_rest, test_size=0.2)
+X_full = np.concatenate([X_tr, X_val])
+scaler = StandardScaler().fit(X_full)
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(scaler.transform(X_full), np.concatenate([y_tr, y_val]), epochs=5)
+print(model.evaluate(scaler.transform(X_test), y_test))
+"""
+    assert lint(code, select=("KC402",)) == []
+    # the test rows joined with the training rows are in the statistics
+    leaked = code.replace("np.concatenate([X_tr, X_val])", "np.concatenate([X_test, X_tr])")
+    assert [d.code for d in lint(leaked, select=("KC402",))] == ["KC402"]

@@ -149,7 +149,12 @@ def is_held_out(identity) -> bool:
     """Whether an identity names the test or validation side of a split or a dataset."""
     while isinstance(identity, tuple):
         if identity[:1] == ("concat",) and len(identity) == 2:  # rows of several pieces
-            return any(is_held_out(piece) for piece in identity[1])
+            # a table read from a test file among them (``pd.concat([train, test])``); a split's
+            # held-out side joined back after the first piece is a refit on train + validation
+            pieces = identity[1]
+            return bool(pieces) and is_held_out(pieces[0]) or any(
+                isinstance(piece, tuple) and piece[:1] == ("load",) and "test" in piece
+                for piece in pieces)
         if identity[:1] == ("split",) and "test" in identity:
             return True
         if identity[:1] == ("load",) and "test" in identity:
