@@ -42,11 +42,12 @@ def demonstration_reason(fit: FitFact, schedules: list, module: cst.Module,
 
 
 def unit_test_nodes(module: cst.Module | None) -> frozenset:
-    """The identities of the nodes inside a module's unit tests: functions named ``test...`` at
-    the top level or in a class named ``Test...``/``...Test`` or deriving from a ``TestCase``
-    (pytest's and unittest's conventions). What they fit checks an API; it is not a training
+    """The identities of the nodes inside a module's unit tests, in a module that imports a test
+    framework: functions named ``test...`` at the top level or in a class named
+    ``Test...``/``...Test`` or deriving from a ``TestCase`` (pytest's and unittest's
+    conventions). What they fit checks an API; it is not a training
     run (RULES.md "Real training": a demonstration)."""
-    if module is None:
+    if module is None or not _imports_testing(module):
         return frozenset()
     tests: list = []
     for statement in module.body:
@@ -61,6 +62,30 @@ def unit_test_nodes(module: cst.Module | None) -> frozenset:
         ids.add(id(node))
         tests.extend(node.children)
     return frozenset(ids)
+
+
+def _imports_testing(module: cst.Module) -> bool:
+    """Whether a module imports a test framework: ``pytest``, ``unittest``, or a ``testing``
+    module (``absl.testing``, ``keras.src.testing``, a library's own); a tutorial's ``def
+    test(model)`` helper in a script that imports none is no unit test."""
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    text = _dotted(small.module) if isinstance(small, cst.ImportFrom) else " ".join(
+                        _dotted(alias.name) for alias in small.names)
+                    names = "" if isinstance(small, cst.ImportFrom) and isinstance(
+                        small.names, cst.ImportStar) else " ".join(
+                        _dotted(alias.name) for alias in small.names)
+                    if any(word in f"{text} {names}" for word in ("pytest", "unittest", "testing")):
+                        return True
+    return False
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
 
 
 def _test_class(node: cst.ClassDef) -> bool:
