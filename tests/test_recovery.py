@@ -188,3 +188,18 @@ def test_a_file_larger_than_any_script_is_not_read_on():
             "model.add(Dense(64, input_dim=8))\nmodel.add(Dense(1))\n")
     assert codes(code) == [(4, "KC000"), (5, "KC201")]
     assert codes(code + padding * (MAX_RECOVERED_BYTES // len(padding) + 1)) == [(4, "KC000")]
+
+
+def test_old_mac_line_ends_are_lines_to_the_recovery_too():
+    # a lone carriage return ends a line for Python (and for the tokenizer once it is told
+    # so); a character Python refuses on the last such line once sent the recovery past the
+    # end of its lines (found by the fuzz tests: an IndexError, reported as an internal error)
+    from kerascheck.engine import lint_source
+
+    source = "import tensorflow as tf\nfrom tensorflow import keras\n\U00018cd6\r"
+    result = lint_source(source.encode(), "mac.py")
+    assert result.errors == []
+    assert [(d.line, d.code) for d in result.diagnostics] == [(3, "KC000")]
+    text = "import keras\rmodel = keras.Sequential(\r    [keras.layers.Dense(4)])\r$ oops\r"
+    replaced, changed = replace_statement(text, python_parse_error(text))
+    assert changed == {4} and replaced.split("\r")[:3] == text.split("\r")[:3]

@@ -45,7 +45,8 @@ def statement_lines(text: str, line: int) -> tuple[int, int]:
     up (an unclosed bracket or string), the line alone."""
     first = None
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        # (``newline=None``: a lone ``\r`` ends a line for the tokenizer, as for Python)
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if token.type in _SKIPPED_TOKENS:
                 continue
             if first is None:
@@ -95,13 +96,14 @@ def opaque_statement(lines: list[str], first: int, last: int, indentation: str |
 def replace_statement(text: str, error: SyntaxError) -> tuple[str, set[int]] | None:
     """``text`` with the statement Python's ``error`` is about made opaque (see the module
     doc), and the lines that changed; None when the error has no line to replace."""
-    lines = text.splitlines(keepends=True)
+    lines = _PHYSICAL_LINE.findall(text)  # Python's line ends only (not splitlines' \x0c...)
     message = str(error.msg)
     header = _HEADER_LINE.search(message) if "expected an indented block" in message else None
     line = int(header.group(1)) if header else error.lineno
     if not line or line > len(lines):
         return None
     first, last = statement_lines(text, line)
+    last = min(last, len(lines))  # (the tokenizer's end marker may follow the last line)
     indentation = _indentation_before(lines, first) if "unexpected indent" in message else None
     # a block header whose body is missing becomes a plain statement
     replacement = opaque_statement(lines, first, last, indentation, plain=header is not None)
@@ -109,6 +111,9 @@ def replace_statement(text: str, error: SyntaxError) -> tuple[str, set[int]] | N
         ending = lines[number - 1][len(lines[number - 1].rstrip("\r\n")):] or "\n"
         lines[number - 1] = (replacement if number == first else "") + ending
     return "".join(lines), set(range(first, last + 1))
+
+
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def _indentation_of(line: str) -> str:
