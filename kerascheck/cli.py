@@ -22,6 +22,7 @@ from typing import Sequence
 
 from kerascheck.reports.formats import FORMATS
 from kerascheck.settings.options import check_parser, split_selectors
+from kerascheck.workspace.pool import end_soon
 
 SUBCOMMANDS = ("check", "rule", "rules", "prove", "server", "test-rule")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -44,12 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS
-    except KeyboardInterrupt:
-        print("kerascheck: interrupted", file=sys.stderr)
-        return 128 + signal.SIGINT
-    except _Terminated:
-        print("kerascheck: terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
+    except (KeyboardInterrupt, _Terminated) as stop:  # (end_soon: the exit cannot hang)
+        interrupted = isinstance(stop, KeyboardInterrupt)
+        print(f"kerascheck: {'interrupted' if interrupted else 'terminated'}", file=sys.stderr)
+        return end_soon(128 + (signal.SIGINT if interrupted else signal.SIGTERM))
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -58,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 class _Terminated(BaseException):
     """SIGTERM, raised where the main thread is, so the pool's workers are stopped on the way
     out (a BaseException: no ``except Exception`` swallows it)."""
+
+    ends_the_program = True  # (the pool's exit bounds its own wait: workspace.runner)
 
 
 def _terminate_by_exception():

@@ -140,3 +140,25 @@ def test_closed_stdin_is_an_error_not_a_traceback(tmp_path):
                             capture_output=True, text=True, timeout=WAIT_SECONDS, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == "kerascheck: error: cannot read standard input: it is closed\n"
+
+
+def test_an_interrupted_program_that_cannot_exit_is_ended_with_its_code():
+    # a thread the interpreter's exit would join for a minute (as a stuck pool thread would):
+    # end_soon ends the program with the interrupt's code once its grace is over
+    script = ("import sys, threading, time\n"
+              "sys.argv[0] = 'kerascheck'\n"
+              "from kerascheck.workspace.pool import end_soon\n"
+              "threading.Thread(target=time.sleep, args=(60,)).start()\n"
+              "print('kerascheck: interrupted', file=sys.stderr)\n"
+              "raise SystemExit(end_soon(130, seconds=0.5))\n")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=WAIT_SECONDS)
+    assert result.returncode == 130 and time.monotonic() - started < 20
+    assert result.stderr == "kerascheck: interrupted\n"
+    # in a process that is not the kerascheck program (a library caller), nothing is armed
+    library = script.replace("sys.argv[0] = 'kerascheck'\n", "").replace(
+        "args=(60,)", "args=(1,)").replace("raise SystemExit(end_soon(130, seconds=0.5))",
+                                           "end_soon(130, seconds=0.5)\nraise SystemExit(0)")
+    assert subprocess.run([sys.executable, "-c", library], capture_output=True,
+                          timeout=WAIT_SECONDS).returncode == 0

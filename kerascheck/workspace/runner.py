@@ -32,8 +32,8 @@ from kerascheck.diagnostics import InternalError
 from kerascheck.workspace import limits
 from kerascheck.workspace.cache import Cache, cache_key
 from kerascheck.workspace.limits import TimeLimitExceeded, hard_deadline, time_limit
-from kerascheck.workspace.pool import (native_threads, new_executor, run_alone, settle_threads,
-                                       shutdown_within, stop_workers)
+from kerascheck.workspace.pool import (end_soon, native_threads, new_executor, run_alone,
+                                       settle_threads, shutdown_within, stop_workers)
 
 STALL_GRACE = 5.0  # seconds a chunk may take beyond its files' hard deadlines (see _Pool._results)
 CHUNK_SIZE = 8  # files per task: ~0.1 to 0.3 s of work, so IPC is noise and load stays even
@@ -275,6 +275,8 @@ class _Pool:
         if kind is not None:
             # Ctrl-C, SIGTERM, an error, a consumer that stopped early (GeneratorExit): end
             # the workers now, not after their chunks (what they write is written atomically).
+            if kind is KeyboardInterrupt or getattr(kind, "ends_the_program", False):
+                end_soon(130 if kind is KeyboardInterrupt else 143)  # (stopping cannot hang)
             stop_workers(self.executor)
         else:  # (every result is in: a worker that does not end now never will)
             shutdown_within(self.executor, STALL_GRACE)
