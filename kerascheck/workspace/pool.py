@@ -286,19 +286,27 @@ def _ready() -> bool:
 END_GRACE_SECONDS = 10.0
 
 
-def end_soon(code: int, seconds: float = END_GRACE_SECONDS) -> int:
+_ANNOUNCED = []  # the program said why it ends (cli.main's one line)
+
+
+def end_soon(code: int, seconds: float = END_GRACE_SECONDS, line: str | None = None) -> int:
     """After Ctrl-C or SIGTERM in the kerascheck program itself (not in a process that called
     ``cli.main`` as a library): if stopping the pool or the interpreter's own exit (joining the
     pool's threads, multiprocessing's finalizers) has not ended the process within ``seconds``,
-    end it with ``code``; returns ``code``. (A full run of the test suite showed the process,
-    now and then, still there 30 s after the process group's SIGINT: the workers were gone,
-    the parent was not. What held it is not known; this bounds it.)"""
+    end it with ``code``, writing ``line`` first unless the program has already said why it
+    ends (``line`` None: it has); returns ``code``. (A full run of the test suite showed the process,
+    now and then, still there 30 s after the process group's SIGINT. What held it is not
+    known; this bounds it.)"""
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
     program = getattr(spec, "name", "") == "kerascheck.__main__" or \
         os.path.basename(sys.argv[0] if sys.argv else "") == "kerascheck"
+    if line is None:
+        _ANNOUNCED.append(code)
     if program:
         def end() -> None:
+            if line is not None and not _ANNOUNCED:
+                print(line, file=sys.stderr)
             for stream in (sys.stdout, sys.stderr):
                 try:
                     stream.flush()

@@ -276,7 +276,9 @@ class _Pool:
             # Ctrl-C, SIGTERM, an error, a consumer that stopped early (GeneratorExit): end
             # the workers now, not after their chunks (what they write is written atomically).
             if kind is KeyboardInterrupt or getattr(kind, "ends_the_program", False):
-                end_soon(130 if kind is KeyboardInterrupt else 143)  # (stopping cannot hang)
+                interrupted = kind is KeyboardInterrupt  # (stopping the pool cannot hang)
+                end_soon(130 if interrupted else 143, line="kerascheck: " + (
+                    "interrupted" if interrupted else "terminated"))
             stop_workers(self.executor)
         else:  # (every result is in: a worker that does not end now never will)
             shutdown_within(self.executor, STALL_GRACE)
