@@ -329,8 +329,7 @@ def generator_flow(generator, method: str, kwargs, node) -> DataFact:
         labels = DataFact(one_hot=True, single_label=True, identity=("labels", id(node)))
     elif method == "flow_from_directory" and mode == "binary":  # 0 or 1: two class folders
         labels = DataFact(int_labels=True, classes=2, identity=("labels", id(node)))
-    rescale = next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
-                    if arg.keyword is not None and arg.keyword.value == "rescale"), None)
+    rescale = _rescale_of(generator)
     from_files = method in ("flow_from_directory", "flow_from_dataframe")
     rescaled = rescale is not None and 0 < rescale < 1 and from_files
     # read from image files with nothing that scales them: the pixels stay 0-255 (KC401, and
@@ -349,8 +348,7 @@ def array_flow(generator, images: DataFact, labels: DataFact | None, node) -> Da
     identity) with the labels ``y``, times ``rescale=`` when it is given (pixels / 255 then), at
     ``x``'s own scale when nothing scales them, and of unknown scale under any other scaling
     option or ``**options``."""
-    rescale = next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
-                    if arg.keyword is not None and arg.keyword.value == "rescale"), None)
+    rescale = _rescale_of(generator)
     others = generator.has_star_kwargs or (_SCALING_OPTIONS - {"rescale"}) & set(generator.kwargs)
     fact = replace(images, is_dataset=True, labels=labels, node=node)
     if others or ("rescale" in generator.kwargs and rescale is None):
@@ -359,6 +357,12 @@ def array_flow(generator, images: DataFact, labels: DataFact | None, node) -> Da
         start = images.factor if images.scaled else 1.0
         return replace(fact, scaled=True, factor=start * rescale if start is not None else None)
     return fact
+
+
+def _rescale_of(generator) -> float | None:
+    """The literal ``rescale=`` an ``ImageDataGenerator(...)`` was made with, or None."""
+    return next((literal_number(arg.value) for arg in getattr(generator.node, "args", ())
+                 if arg.keyword is not None and arg.keyword.value == "rescale"), None)
 
 
 # ImageDataGenerator options that may scale the images it yields
