@@ -33,9 +33,66 @@ def tree(root: Path, count: int = 400) -> Path:
 
 
 def start(project: Path, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kerascheck", "--no-cache", "--jobs", "2",
-                             "."], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            **popen)
+    # (faulthandler: a run that hangs is made to print its threads' stacks, see `finish`)
+    return subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "kerascheck",
+                             "--no-cache", "--jobs", "2", "."], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+
+
+def finish(process: subprocess.Popen) -> bytes:
+    """``process``'s stderr once it has ended; if it has not within the bound, what it and
+    its threads were doing (their kernel wait channels, the Python stacks faulthandler prints
+    on SIGABRT, which processes still hold its pipes) as the test's failure."""
+    try:
+        return process.communicate(timeout=WAIT_SECONDS)[1]
+    except subprocess.TimeoutExpired:
+        report = [f"pid {process.pid} still running {WAIT_SECONDS} s after the signal:"]
+        report += threads_of(process.pid)
+        report.append(f"its pipes are held by {holders(process)}")
+        process.send_signal(signal.SIGABRT)
+        try:
+            out, err = process.communicate(timeout=WAIT_SECONDS)
+            report.append(err.decode(errors="replace")[-6000:])
+        except subprocess.TimeoutExpired:
+            report.append("(no stacks: SIGABRT did not end it)")
+        raise AssertionError("\n".join(report)) from None
+
+
+def threads_of(pid: int) -> list[str]:
+    found = []
+    for tid in sorted(os.listdir(f"/proc/{pid}/task")):
+        base = Path(f"/proc/{pid}/task/{tid}")
+        try:
+            found.append(f"  thread {tid} {base.joinpath('comm').read_text().strip()} "
+                         f"state {base.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0]}"
+                         f" wchan {base.joinpath('wchan').read_text()} "
+                         f"sigpnd/blk {sig_masks(base)}")
+        except OSError as error:
+            found.append(f"  thread {tid}: {error}")
+    return found
+
+
+def sig_masks(base: Path) -> str:
+    lines = base.joinpath("status").read_text().splitlines()
+    return " ".join(line.split()[1] for line in lines
+                    if line.startswith(("SigPnd", "ShdPnd", "SigBlk")))
+
+
+def holders(process: subprocess.Popen) -> list[str]:
+    pipes = {os.readlink(f"/proc/self/fd/{stream.fileno()}")
+             for stream in (process.stdout, process.stderr)}
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            links = {os.readlink(f"/proc/{entry}/fd/{fd}") for fd in os.listdir(f"/proc/{entry}/fd")}
+            command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if links & pipes:
+            found.append(f"{entry} {command[:120].decode(errors='replace')}")
+    return found
 
 
 def children(pid: int) -> list[int]:
@@ -113,7 +170,7 @@ def test_sigterm_stops_the_run_cleanly(tmp_path):
     workers = wait_for_workers(process)
     process.send_signal(signal.SIGTERM)
     try:
-        _out, err = process.communicate(timeout=WAIT_SECONDS)
+        err = finish(process)
     finally:
         end(process, workers)
     assert process.returncode == 128 + signal.SIGTERM
@@ -127,7 +184,7 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
     workers = wait_for_workers(process)
     os.killpg(process.pid, signal.SIGINT)
     try:
-        _out, err = process.communicate(timeout=WAIT_SECONDS)
+        err = finish(process)
     finally:
         end(process, workers)
     assert process.returncode == 130
