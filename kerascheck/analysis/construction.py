@@ -11,11 +11,13 @@ import libcst as cst
 
 from kerascheck.analysis import clones, heads
 from kerascheck.analysis.intent import demonstration_reason, unit_test_nodes
+from kerascheck.analysis.loss_wrappers import wrapped_loss
 from kerascheck.analysis.values import (
     LOADED_MODEL,
     UNKNOWN_VALUE,
     Const,
     DataVal,
+    FuncVal,
     Instance,
     LayerVal,
     ModelVal,
@@ -269,8 +271,9 @@ class ModelConstruction:
         if loss is None:
             loss = UNKNOWN_VALUE if star else Const(None)
         loss_node = keyword_value(node, "loss", 1)
-        compile_fact.loss = loss_fact(loss, loss_node)
-        compile_fact.loss.per_output = per_output(loss, loss_node, self.string_keyed, loss_fact)
+        compile_fact.loss = self.loss_of(loss, loss_node)
+        compile_fact.loss.per_output = per_output(loss, loss_node, self.string_keyed,
+                                                  self.loss_of)
         compile_fact.optimizer = optimizer_fact(optimizer, keyword_value(node, "optimizer", 0))
         if metrics is None:
             compile_fact.metrics = UNKNOWN if star else []
@@ -279,6 +282,16 @@ class ModelConstruction:
         else:
             compile_fact.metrics = UNKNOWN
         return compile_fact
+
+    def loss_of(self, value: Value, node) -> LossFact:
+        """What ``loss=value`` is; a function of the user's that only applies a Keras loss is
+        that loss (:mod:`kerascheck.analysis.loss_wrappers`)."""
+        if isinstance(value, FuncVal):
+            wrapped = wrapped_loss(value, lambda expression: self.eval(expression, value.scope),
+                                   node)
+            if wrapped is not None:
+                return wrapped
+        return loss_fact(value, node)
 
     def make_fit(self, node: cst.Call, args, kwargs, star) -> FitFact:
         fit = FitFact(node=node, conditional=self._conditional > 0)
