@@ -13,6 +13,12 @@ repository, never committed.
     python benchmarks/expert_corpus.py --root DIR --mirror DIR
     python benchmarks/expert_corpus.py --no-layout     # lint what is already laid out
     python benchmarks/expert_corpus.py --list-unreviewed   # the findings still to review
+    python benchmarks/expert_corpus.py --corpus heldout3   # a held-out precision corpus
+
+``--corpus NAME`` measures another precision corpus the same way: the manifest
+``benchmarks/NAME_corpus.json``, the verdicts ``benchmarks/NAME_verdicts.csv`` and the default
+root ``/work/corpora/NAME`` (the held-out corpora ``heldout``, ``heldout2`` ... each built and
+reviewed once on code no other precision corpus uses; ``HELDOUT*_CORPUS.md``).
 
 Layout: ``ROOT/owner+name/path`` for every manifest entry, plus the repository's dependency
 pins on the way from its root to each file (``requirements*.txt``, ``pyproject.toml``,
@@ -146,10 +152,20 @@ def load_verdicts() -> dict[tuple[str, str, str, str], dict]:
     return verdicts
 
 
+def corpora() -> list[str]:
+    """The precision corpora kept here: every ``NAME_corpus.json`` with its verdict table."""
+    return sorted(path.name[: -len("_corpus.json")] for path in HERE.glob("*_corpus.json")
+                  if (HERE / path.name.replace("_corpus.json", "_verdicts.csv")).exists())
+
+
 def main(argv: list[str] | None = None) -> int:
+    global MANIFEST, VERDICTS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, default=Path("/work/corpora/expert"),
-                        help="where the files are laid out (outside the repository)")
+    parser.add_argument("--corpus", default="expert", choices=corpora(),
+                        help="which precision corpus (default: expert, the development one)")
+    parser.add_argument("--root", type=Path,
+                        help="where the files are laid out, outside the repository "
+                             "(default: /work/corpora/CORPUS)")
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"),
                         help="folder of owner+name git snapshots")
     parser.add_argument("--no-layout", action="store_true",
@@ -160,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="print every finding without a verdict, with its message")
     parser.add_argument("--json", type=Path, help="also write the raw findings here")
     args = parser.parse_args(argv)
+    MANIFEST = HERE / f"{args.corpus}_corpus.json"
+    VERDICTS = HERE / f"{args.corpus}_verdicts.csv"
 
-    root = args.root.resolve()
+    root = (args.root or Path("/work/corpora") / args.corpus).resolve()
     if HERE.parent.resolve() in (root, *root.parents):
         raise SystemExit("--root must be outside the repository (third-party code)")
     entries = load_manifest()
@@ -216,18 +234,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  ... and {len(unreviewed) - 50} more (--list-unreviewed)")
     return 1 if args.strict and unreviewed else 0
 
-
-
-def main_for(manifest: str, verdicts: str, default_root: str,
-             argv: list[str] | None = None) -> int:
-    """The same measurement on another manifest and verdict table (the held-out corpora:
-    heldout_corpus.py, heldout2_corpus.py), with ``default_root`` unless ``--root`` is given."""
-    global MANIFEST, VERDICTS
-    MANIFEST, VERDICTS = HERE / manifest, HERE / verdicts
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a == "--root" or a.startswith("--root=") for a in argv):
-        argv = ["--root", default_root, *argv]
-    return main(argv)
 
 if __name__ == "__main__":
     sys.exit(main())
