@@ -163,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default="expert", choices=corpora(),
                         help="which precision corpus (default: expert, the development one)")
+    parser.add_argument("--manifest", type=Path,
+                        help="another manifest (a corpus being built, outside the repository)")
+    parser.add_argument("--verdicts", type=Path, help="its verdict table")
     parser.add_argument("--root", type=Path,
                         help="where the files are laid out, outside the repository "
                              "(default: /work/corpora/CORPUS)")
@@ -176,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="print every finding without a verdict, with its message")
     parser.add_argument("--json", type=Path, help="also write the raw findings here")
     args = parser.parse_args(argv)
-    MANIFEST = HERE / f"{args.corpus}_corpus.json"
-    VERDICTS = HERE / f"{args.corpus}_verdicts.csv"
+    MANIFEST = args.manifest or HERE / f"{args.corpus}_corpus.json"
+    VERDICTS = args.verdicts or HERE / f"{args.corpus}_verdicts.csv"
 
     root = (args.root or Path("/work/corpora") / args.corpus).resolve()
     if HERE.parent.resolve() in (root, *root.parents):
@@ -233,6 +236,16 @@ def main(argv: list[str] | None = None) -> int:
         if not args.list_unreviewed and len(unreviewed) > 50:
             print(f"  ... and {len(unreviewed) - 50} more (--list-unreviewed)")
     return 1 if args.strict and unreviewed else 0
+
+
+def main_for(manifest: str, verdicts: str, default_root: str,
+             argv: list[str] | None = None) -> int:
+    """``main`` for a driver of a corpus still being built outside the repository (its
+    manifest and verdicts by path, its root unless ``--root`` is given)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a == "--root" or a.startswith("--root=") for a in argv):
+        argv = ["--root", default_root, *argv]
+    return main(["--manifest", str(HERE / manifest), "--verdicts", str(HERE / verdicts), *argv])
 
 
 if __name__ == "__main__":
