@@ -47,6 +47,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import mirrors  # noqa: E402
+from mirrors import git  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 MISSION = ["input-shape", "linear-hidden", "output-loss", "normalization", "holdout"]
 FAMILIES = MISSION + ["other"]
@@ -56,17 +61,7 @@ PIN_FILES = ("requirements.txt", "pyproject.toml", "setup.cfg", "environment.yml
 
 
 def git_dir(mirror: Path, repo: str) -> Path | None:
-    base = mirror / repo.replace("/", "+") / "repo"
-    for candidate in (base / ".git", base):
-        if (candidate / "objects").is_dir():
-            return candidate
-    return None
-
-
-def git(gdir: Path, *args: str) -> bytes:
-    return subprocess.run(
-        ["git", f"--git-dir={gdir}", *args], check=True, capture_output=True
-    ).stdout
+    return mirrors.git_dir(repo, mirror)
 
 
 MARKDOWN = (".md", ".Rmd")

@@ -47,6 +47,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import mirrors  # noqa: E402
+from mirrors import folder_name, git  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "expert_corpus.json"
 VERDICTS = HERE / "expert_verdicts.csv"
@@ -58,24 +63,11 @@ WALK_EXCLUDED = {"__pycache__", "__pypackages__", "_build", "buck-out", "build",
                  "node_modules", "site-packages", "venv", "env"}
 
 
-def folder_name(repo: str) -> str:
-    return repo.replace("/", "+")
-
-
 def git_dir(mirror: Path, repo: str) -> Path:
-    """The git directory of ``repo`` under the mirror folder: ``owner+name/repo`` as fetch
-    makes it, else any git directory inside ``owner+name``."""
-    base = mirror / folder_name(repo)
-    candidates = [base / "repo", base, *sorted(base.glob("*")), *sorted(base.glob("*/.git"))]
-    for candidate in candidates:
-        if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
-            return candidate
-    raise SystemExit(f"no git directory for {repo} under {base} (fetch github:{repo} first)")
-
-
-def git(directory: Path, *arguments: str) -> bytes:
-    return subprocess.run(["git", "--git-dir", str(directory), *arguments], check=True,
-                          capture_output=True).stdout
+    directory = mirrors.git_dir(repo, mirror)
+    if directory is None:
+        raise SystemExit(f"no git directory for {repo} under {mirror} (fetch github:{repo} first)")
+    return directory
 
 
 def load_manifest() -> list[dict]:

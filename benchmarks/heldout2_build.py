@@ -1,25 +1,11 @@
 """Build benchmarks/heldout2_corpus.json from the mirrors (HEAD of each snapshot)."""
-import json, re, subprocess, sys
+
+import sys
 from pathlib import Path
 
-MIRROR = Path("/work/.mirror")
+from mirrors import Snapshot, print_counts, write_manifest
+
 OUT = Path(__file__).resolve().parent / "heldout2_corpus.json"
-FIT = re.compile(rb"\.compile\(|\.fit\(|fit_generator")
-
-def gd(repo):
-    return str(MIRROR / repo.replace("/", "+") / "repo")
-
-def git(repo, *a):
-    return subprocess.run(["git", "--git-dir", gd(repo), *a], check=True, capture_output=True).stdout
-
-def candidates(repo, commit):
-    names = git(repo, "grep", "-l", "-i", "keras", commit, "--", "*.py", "*.ipynb").decode().splitlines()
-    out = []
-    for n in names:
-        p = n.split(":", 1)[1]
-        if FIT.search(git(repo, "show", f"{commit}:{p}")):
-            out.append(p)
-    return out
 
 # repo -> (era, include(path)->bool, extra paths)
 SEL = {
@@ -39,31 +25,31 @@ SEL = {
     "chrismattmann/MLwithTensorFlow2ed": ("keras2", lambda p: True, []),
 }
 
+WHAT = ("kerascheck second held-out expert precision corpus (precision2): real Keras scripts, notebooks and project modules written by experts (book companion code, course material, Keras-team library examples, library code and tests) from repositories in neither benchmarks/expert_corpus.json nor benchmarks/heldout_corpus.json, at pinned commits. Only this list is kept; benchmarks/expert_corpus.py --corpus heldout2 lays the files out from git snapshots, lints them and joins the findings with benchmarks/heldout2_verdicts.csv.")
+
+
 def main():
     files, seen = [], {}
     for repo, (era, keep, extra) in SEL.items():
-        commit = git(repo, "rev-parse", "HEAD").decode().strip()
-        paths = [p for p in candidates(repo, commit) if keep(p)]
+        snapshot = Snapshot(repo)
+        commit = snapshot.head()
+        paths = [p for p in snapshot.grep_candidates(commit) if keep(p)]
         if repo == "davidADSP/GDL_code":
-            tree = git(repo, "ls-tree", "-r", "--name-only", commit).decode().splitlines()
+            tree = snapshot.tree(commit)
             paths += [p for p in tree if p.endswith(".py")]
             paths += [p for p in tree if p.endswith(".ipynb")]  # the whole project folder
         paths += extra
         for p in sorted(set(paths)):
-            blob = git(repo, "rev-parse", f"{commit}:{p}").decode().strip()
-            git(repo, "cat-file", "-e", blob)
+            blob = snapshot.blob(commit, p)
+            snapshot.git("cat-file", "-e", blob)
             if blob in seen:
-                print(f"duplicate: {repo}/{p} = {seen[blob]}", file=sys.stderr); continue
+                print(f"duplicate: {repo}/{p} = {seen[blob]}", file=sys.stderr)
+                continue
             seen[blob] = f"{repo}/{p}"
             files.append({"repo": repo, "commit": commit, "path": p, "era": era})
-    OUT.write_text(json.dumps({
-        "what": "kerascheck second held-out expert precision corpus (precision2): real Keras scripts, notebooks and project modules written by experts (book companion code, course material, Keras-team library examples, library code and tests) from repositories in neither benchmarks/expert_corpus.json nor benchmarks/heldout_corpus.json, at pinned commits. Only this list is kept; /work/precision2/heldout2_corpus.py lays the files out from git snapshots, lints them and joins the findings with /work/precision2/heldout2_verdicts.csv.",
-        "fields": {"repo": "GitHub owner/name", "commit": "pinned commit", "path": "file in the repository",
-                   "era": "the Keras the file was written for, as judged when the corpus was assembled: keras2 (tf.keras of TF <= 2.15, standalone Keras 2, TF 1.x) or keras3"},
-        "files": files}, indent=1) + "\n")
-    import collections
-    c = collections.Counter((f["repo"], f["era"], f["path"].endswith(".ipynb")) for f in files)
-    for k, v in sorted(c.items()): print(k, v)
-    print(len(files))
+    write_manifest(OUT, WHAT, files)
+    print_counts(files)
 
-main()
+
+if __name__ == "__main__":
+    main()
