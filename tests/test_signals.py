@@ -66,7 +66,7 @@ def threads_of(pid: int) -> list[str]:
             found.append(f"  thread {tid} {base.joinpath('comm').read_text().strip()} "
                          f"state {base.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0]}"
                          f" wchan {base.joinpath('wchan').read_text()} "
-                         f"sigpnd/blk {sig_masks(base)}")
+                         f"{sig_masks(base)}")
         except OSError as error:
             found.append(f"  thread {tid}: {error}")
     return found
@@ -74,8 +74,8 @@ def threads_of(pid: int) -> list[str]:
 
 def sig_masks(base: Path) -> str:
     lines = base.joinpath("status").read_text().splitlines()
-    return " ".join(line.split()[1] for line in lines
-                    if line.startswith(("SigPnd", "ShdPnd", "SigBlk")))
+    return " ".join(line.replace("\t", " ") for line in lines
+                    if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt")))
 
 
 def holders(process: subprocess.Popen) -> list[str]:
