@@ -32,10 +32,20 @@ def tree(root: Path, count: int = 400) -> Path:
     return project
 
 
+# A terminal's foreground job starts with Ctrl-C's default action; a test run started in the
+# background of a shell without job control (`pytest &` in a script, nohup) ignores SIGINT, and
+# its children inherit that, so Python never installs its KeyboardInterrupt handler and the
+# run rightly goes on. The program is started as a terminal would start it: the disposition is
+# reset, then the interpreter is exec'd (same process, what it ignores is kept over exec).
+AS_A_TERMINAL_STARTS_IT = ("import os, signal, sys\n"
+                           "signal.signal(signal.SIGINT, signal.SIG_DFL)\n"
+                           "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])\n")
+
+
 def start(project: Path, **popen) -> subprocess.Popen:
     # (faulthandler: a run that hangs is made to print its threads' stacks, see `finish`)
-    return subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "kerascheck",
-                             "--no-cache", "--jobs", "2", "."], cwd=project,
+    return subprocess.Popen([sys.executable, "-c", AS_A_TERMINAL_STARTS_IT, "-X", "faulthandler",
+                             "-m", "kerascheck", "--no-cache", "--jobs", "2", "."], cwd=project,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
 

@@ -294,9 +294,8 @@ def end_soon(code: int, seconds: float = END_GRACE_SECONDS, line: str | None = N
     ``cli.main`` as a library): if stopping the pool or the interpreter's own exit (joining the
     pool's threads, multiprocessing's finalizers) has not ended the process within ``seconds``,
     end it with ``code``, writing ``line`` first unless the program has already said why it
-    ends (``line`` None: it has); returns ``code``. (A full run of the test suite showed the process,
-    now and then, still there 30 s after the process group's SIGINT. What held it is not
-    known; this bounds it.)"""
+    ends (``line`` None: it has); returns ``code``. (That exit joins the pool's manager thread
+    and runs the finalizers with no timeout of their own: this bounds them.)"""
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
     program = getattr(spec, "name", "") == "kerascheck.__main__" or \
