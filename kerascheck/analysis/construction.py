@@ -287,8 +287,7 @@ class ModelConstruction:
         """What ``loss=value`` is; a function of the user's that only applies a Keras loss is
         that loss (:mod:`kerascheck.analysis.loss_wrappers`)."""
         if isinstance(value, FuncVal):
-            wrapped = wrapped_loss(value, lambda expression: self.eval(expression, value.scope),
-                                   node)
+            wrapped = wrapped_loss(value, lambda expression: self.eval(expression, value.scope))
             if wrapped is not None:
                 return wrapped
         return loss_fact(value, node)

@@ -28,10 +28,10 @@ _BACKEND_LOSSES = {"categorical_crossentropy", "sparse_categorical_crossentropy"
 _REDUCTIONS = {"reduce_mean", "reduce_sum", "mean", "sum"}
 
 
-def wrapped_loss(function: FuncVal, evaluate, node) -> LossFact | None:
-    """The Keras loss ``function`` (passed as a loss, located at ``node``) applies to its
-    ``(y_true, y_pred)``, or None when it is not only that. ``evaluate(expression)`` resolves a
-    callee or an argument in the function's scope."""
+def wrapped_loss(function: FuncVal, evaluate) -> LossFact | None:
+    """The Keras loss ``function`` (passed as a loss) applies to its ``(y_true, y_pred)``,
+    located at that call, or None when it is not only that. ``evaluate(expression)`` resolves
+    a callee or an argument in the function's scope."""
     definition = function.node
     if not isinstance(definition, cst.FunctionDef) or definition.decorators or \
             definition.asynchronous is not None:
