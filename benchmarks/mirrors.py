@@ -102,9 +102,11 @@ class Snapshot:
                     found.append(path)
         return found
 
-    def with_local_imports(self, commit: str, seeds: list[str]) -> list[str]:
-        """``seeds`` and the repository-root modules they import, transitively (a flat
-        multi-file project)."""
+    def with_local_imports(self, commit: str, seeds: list[str], prefix: str = "",
+                           packages: bool = False) -> list[str]:
+        """``seeds`` and the modules they import, transitively, found under ``prefix`` (the
+        repository's root by default; with ``packages``, a package's ``__init__.py`` too): a
+        flat multi-file project."""
         names, found, todo = set(self.tree(commit)), [], list(seeds)
         while todo:
             path = todo.pop(0)
@@ -112,9 +114,10 @@ class Snapshot:
                 continue
             found.append(path)
             for match in _IMPORT.finditer(self.show(commit, path) or b""):
-                module = (match.group(1) or match.group(2)).decode().replace(".", "/") + ".py"
-                if module in names and module not in found:
-                    todo.append(module)
+                module = prefix + (match.group(1) or match.group(2)).decode().replace(".", "/")
+                for candidate in (module + ".py", module + "/__init__.py")[:1 + packages]:
+                    if candidate in names and candidate not in found:
+                        todo.append(candidate)
         return found
 
     def _read(self, commit: str, path: str) -> bytes:
