@@ -388,6 +388,8 @@ class ModelConstruction:
                 identity = x.data.identity if isinstance(x, DataVal) else None
                 return DataVal(DataFact(identity=("predicted", id(node)),
                                         predicted_by=(model, identity), node=node))
+        elif method == "generate":  # a KerasHub task's generate(inputs): the model used on data
+            self.used_on(model, kwargs.get("inputs", args[0] if args else UNKNOWN_VALUE), node)
         return UNKNOWN_VALUE
 
 

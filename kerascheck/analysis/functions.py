@@ -26,7 +26,16 @@ from kerascheck.analysis.values import (
     merge_values,
     models_in,
 )
-from kerascheck.facts import CompileFact, DataFact, Event, LossFact, ModelFact, known
+from kerascheck.facts import (
+    UNKNOWN,
+    CompileFact,
+    DataFact,
+    EvaluationFact,
+    Event,
+    LossFact,
+    ModelFact,
+    known,
+)
 
 MAX_CALL_DEPTH = 4
 MAX_CALLS_PER_FUNCTION = 8
@@ -87,6 +96,21 @@ class Functions:
         compile_fact = CompileFact(loss=fact, node=fact.node)
         model.compiles.append(compile_fact)
         return compile_fact
+
+    def eager_call(self, model, node, args) -> DataVal:
+        """``model(x)`` run eagerly: data made by that model; outside a training step (a
+        ``GradientTape``) it uses the model on ``x``."""
+        if not self._taping:
+            self.used_on(model, args[0] if args else UNKNOWN_VALUE, node)
+        return model_output(model, node)
+
+    def used_on(self, model, x: Value, node) -> None:
+        """The model, once fit, is used on ``x`` (``model(x)`` run eagerly, ``generate``), not
+        trained on it: an evaluation of its own kind, ``"call"``, which only tells KC501 whether
+        the model meets other data (no metric is known to be computed on it)."""
+        if model.fits:
+            model.evaluations.append(EvaluationFact(
+                x=x.data if isinstance(x, DataVal) else UNKNOWN, node=node, method="call"))
 
     def escape(self, value: Value) -> None:
         if isinstance(value, ModelChoice):

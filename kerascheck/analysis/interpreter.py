@@ -25,7 +25,7 @@ from kerascheck.analysis import (
 from kerascheck.analysis.bindings import collect_bindings
 from kerascheck.analysis.construction import MERGE_FUNCTIONS, MODEL_MAKERS, ModelConstruction
 from kerascheck.analysis.expressions import Expressions
-from kerascheck.analysis.functions import Functions, keras_submodules, model_output
+from kerascheck.analysis.functions import Functions, keras_submodules
 from kerascheck.analysis.shapes import sets_channels_first
 from kerascheck.analysis.syntax import callee_name, is_main_guard, is_super
 from kerascheck.analysis.task import head_views, infer_task
@@ -346,7 +346,7 @@ class Analyzer(Expressions, Functions, ModelConstruction):
                 # a model used as a layer of a bigger model: its output is not a model output
                 callee.model.used_as_layer = True
                 return TensorVal(LayerFact(kind=UNKNOWN, node=node), tensors)
-            return model_output(callee.model, node)  # model(x), eagerly
+            return self.eager_call(callee.model, node, args)  # model(x), eagerly
         if isinstance(callee, Instance) and self.call_loss_object(callee, args) is not None:
             return UNKNOWN_VALUE
         if isinstance(callee, (ClassVal, ObjectVal)) and (made := subclassing.called(

@@ -1,0 +1,73 @@
+"""Patterns of expert code that the sixth held-out precision corpus (benchmarks/HELDOUT6_CORPUS.md)
+showed the linter calling mistakes, each written here in our own words, each with the twin that
+must still be reported."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import lint
+
+LOADED = """\
+import numpy as np
+import pandas as pd
+from tensorflow import keras
+x_train = np.load("train_x.npy")
+y_train = np.load("train_y.npy")
+x_test = np.load("test_x.npy")
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(16, activation="relu"),
+                          keras.layers.Dense(4)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x_train, y_train, epochs=30)
+"""
+
+
+def codes(source: str, select=("KC501",)) -> list[str]:
+    return [d.code for d in lint(textwrap.dedent(source), select=select)]
+
+
+# -- KC501: a model used on other data once it is trained ---------------------------------------
+
+@pytest.mark.parametrize("after", [
+    # called on the test split, eagerly (an autoencoder's reconstructions shown)
+    "reconstructed = model(x_test)\n",
+    # inside a helper the file calls after training
+    "def show(images):\n    return model(images)\nshow(x_test)\n",
+])
+def test_a_model_called_on_other_data_after_fit_is_evaluated(after):
+    assert codes(LOADED + after) == []
+
+
+def test_a_model_called_on_its_training_data_only_is_still_kc501():
+    assert codes(LOADED + "reconstructed = model(x_train)\n") == ["KC501"]
+
+
+def test_a_call_before_the_fit_uses_nothing_trained():
+    source = LOADED.replace("model.fit(", "preview = model(x_test)\nmodel.fit(")
+    assert codes(source) == ["KC501"]
+
+
+def test_a_call_in_a_training_step_is_not_a_use():
+    source = LOADED + textwrap.dedent("""
+        import tensorflow as tf
+        for batch in range(3):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(model(x_test))
+    """)
+    assert codes(source) == ["KC501"]
+
+
+GENERATES = """\
+import keras_hub
+import tensorflow_datasets as tfds
+train = tfds.load("imdb_reviews", split="train")
+lm = keras_hub.models.GemmaCausalLM.from_preset("gemma_2b_en")
+lm.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+lm.fit(train, epochs=3)
+"""
+
+
+def test_a_language_model_that_generates_after_fine_tuning_is_evaluated():
+    assert codes("import keras\n" + GENERATES + 'print(lm.generate("A poem about", max_length=64))\n') == []
