@@ -97,6 +97,12 @@ def test_ipython_lines_are_masked_and_positions_survive(ipython):
     ("%%time\nx = 1\n%time y = 2", "\nx = 1\npass"),
     ("%%px --local\nx = 1\n%time y = 2", "\nx = 1\npass"),
     ("%%pxconfig --block\nx = 1", "\n"),
+    # a cell magic after comments (Colab runs it so): the cell is still the magic's
+    ("# Query the table\n\n%%bigquery df\nSELECT * FROM t", "\n\n\n"),
+    ("# shell step\n%%bash\nls", "\npass  # shell: %%bash\n"),
+    ("# timed\n%%time\nx = 1", "# timed\n\nx = 1"),
+    # comments before Python that uses the modulus operator: Python, not a magic
+    ("# ratio\nrest = total % 7", "# ratio\nrest = total % 7"),
     ("total = (count\n         % modulus)", "total = (count\n         % modulus)"),
     ('text = """\n!not a shell line\n"""', 'text = """\n!not a shell line\n"""'),
     ("x = 'a # b'  # comment\n!ls", "x = 'a # b'  # comment\npass"),

@@ -175,14 +175,19 @@ def mask_ipython(source: str) -> str:
     (indentation kept, so a magic inside a block leaves the block valid). Only lines that start
     a statement are candidates: a ``% modulus`` continuing a bracketed expression is Python."""
     lines = source.split("\n")
-    first = lines[0].strip() if lines else ""
+    # The cell magic's line: the first, or (Colab runs these; stock IPython does not) the first
+    # after comments and blank lines. Either way the cell is the magic's, not Python's.
+    at = next((number for number, line in enumerate(lines)
+               if line.strip() and not line.lstrip().startswith("#")), 0)
+    first = lines[at].strip() if lines else ""
     if first.startswith("%%"):
         magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
+        before, after = ["" for _ in lines[:at]], ["" for _ in lines[at + 1:]]
         if magic in SHELL_CELL_MAGICS:  # a shell cell may change any file: the analysis is told
-            return "\n".join([f"pass  {shell_comment(first)}", *("" for _ in lines[1:])])
+            return "\n".join([*before, f"pass  {shell_comment(first)}", *after])
         if magic not in PYTHON_CELL_MAGICS:
             return "\n".join("" for _ in lines)  # %%writefile, %%html...: not run as Python
-        lines = ["", *lines[1:]]
+        lines = [*lines[:at], "", *lines[at + 1:]]
     masked = []
     scanner = _LineScanner()
     continuing_magic = False
