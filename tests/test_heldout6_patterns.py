@@ -71,3 +71,26 @@ lm.fit(train, epochs=3)
 
 def test_a_language_model_that_generates_after_fine_tuning_is_evaluated():
     assert codes("import keras\n" + GENERATES + 'print(lm.generate("A poem about", max_length=64))\n') == []
+
+
+# -- KC401: dummies are 0/1 columns ------------------------------------------------------------
+
+TABLE = """\
+import pandas as pd
+from tensorflow import keras
+table = pd.read_csv("mushrooms.csv")
+labels = table.pop("edible")
+features = {features}
+model = keras.Sequential([keras.Input(shape=(117,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(features, labels, validation_split=0.2)
+"""
+
+
+def test_the_dummies_of_a_table_are_not_raw_features():
+    assert codes(TABLE.replace("{features}", "pd.get_dummies(table)"), ("KC401",)) == []
+
+
+def test_the_table_itself_is_still_raw():
+    assert codes(TABLE.replace("{features}", "table.values"), ("KC401",)) == ["KC401"]

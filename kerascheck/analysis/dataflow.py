@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
+import libcst.matchers as m
 
 from kerascheck.analysis import (archives, downloads, generators, literal_labels, origins,
                                  preprocessors, samples, splits, syntax, tfds_loads)
@@ -228,10 +229,11 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
         if qualname == "tensorflow.image.resize":
             return _preserve(_first(args, kwargs, "images"), node)
     if qualname == "pandas.get_dummies":
-        if "columns" in kwargs:
-            # dummies for some feature columns of a frame: features, not one-hot labels
+        if "columns" in kwargs:  # dummies of some feature columns: features, not one-hot labels
             return _preserve(_first(args, kwargs, "data"), node)
-        return _one_hot(_first(args, kwargs, "data"), node, single_label=_one_column(node, kwargs))
+        # 0/1 columns (numeric ones as they were): no longer of a raw table's scale (KC401)
+        return _one_hot(_first(args, kwargs, "data"), node,
+                        single_label=_one_column(node, kwargs)).derive(source=None)
     if qualname == "pandas.concat" and getattr(kwargs.get("axis", Const(0)), "value", None) in (
             0, "index"):
         return splits.joined("concatenate", args, node, _preserve)  # the rows of every frame
@@ -391,10 +393,8 @@ def _one_column(node, kwargs) -> bool:
     (a frame of several columns is one-hot per column; ``drop_first`` leaves rows of zeros)."""
     first = node.args[0].value if isinstance(node, cst.Call) and node.args and \
         node.args[0].keyword is None else None
-    return isinstance(first, cst.Subscript) and len(first.slice) == 1 and isinstance(
-        first.slice[0].slice, cst.Index) and isinstance(first.slice[0].slice.value,
-                                                       cst.SimpleString) and \
-        "drop_first" not in kwargs
+    return first is not None and "drop_first" not in kwargs and m.matches(first, m.Subscript(
+        slice=[m.SubscriptElement(slice=m.Index(value=m.SimpleString()))]))
 
 
 def _preserve(value: Value, node) -> Value:
