@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from kerascheck.facts import FileFacts
 from kerascheck.proofkit import Evidence, fit_quietly, load_tensorflow
 from kerascheck.rules.base import Rule
@@ -16,12 +18,22 @@ def _number(value: object):
     return None
 
 
+def _literal(node) -> bool:
+    """Whether an argument is a number written in the call (``epochs=0``, ``-1``)."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return isinstance(node, (cst.Integer, cst.Float))
+
+
 class InvalidHyperparameter(Rule):
     """
     ## What it does
     Finds literal hyper-parameters no training can use: an optimizer's learning rate of zero
     or less, `epochs` or `batch_size` of zero or less in `fit()`, and a `validation_split`
-    below 0 or of 1 and more (0 means "no validation" and is allowed).
+    below 0 or of 1 and more (0 means "no validation" and is allowed). A `fit()` under an `if`
+    or in a loop is judged on the numbers written in it only: a setting read from a name may
+    be the switch its test reads (`EPOCHS = -100` meaning "load saved weights instead", with
+    the fit under `if EPOCHS > 0:`).
 
     ## Why is this bad?
     A learning rate of zero never moves the weights; a negative one climbs the loss instead of
@@ -81,8 +93,29 @@ import keras
 opt = keras.optimizers.RMSprop(-1e-3)  # expect: KC604
 legacy = keras.optimizers.SGD(lr=-0.1)  # expect: KC604
 """,
+        # a name of no switch: the fit runs with it
+        """
+from tensorflow import keras
+EPOCHS = 0
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, y, epochs=EPOCHS)  # expect: KC604
+if retrain:
+    model.fit(x, y, epochs=-1)  # expect: KC604
+""",
     )
     valid = (
+        # a negative setting as a switch: the fit runs only when it is positive
+        """
+from tensorflow import keras
+EPOCHS = -100  # negative: load the saved weights instead of training
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+if EPOCHS > 0:
+    model.fit(x, y, epochs=EPOCHS)
+else:
+    model.load_weights("weights.h5")
+""",
         """
 from tensorflow import keras
 model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
@@ -113,12 +146,15 @@ schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, dec
     )
 
     def check_file(self, facts: FileFacts):
+        # fits under an ``if`` or in a loop: a setting read from a name may be the switch that
+        # test reads (``EPOCHS = -100`` meaning "load the weights", under ``if EPOCHS > 0:``)
+        guarded = {id(fit.node) for model in facts.models for fit in model.fits if fit.conditional}
         for call in facts.keras_calls:
             namespace, _, leaf = call.callee.partition(".")
             if namespace == "optimizers" and leaf[:1].isupper():
                 yield from self._learning_rate(call)
             elif call.callee in ("Model.fit", "Model.fit_generator"):
-                yield from self._fit(call)
+                yield from self._fit(call, id(call.node) in guarded)
 
     def _learning_rate(self, call):
         for keyword in ("learning_rate", "lr"):
@@ -139,15 +175,18 @@ schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, dec
                 f"A learning rate of {rate} {effect}; use a positive rate (Adam's default is "
                 f"0.001)")
 
-    def _fit(self, call):
+    def _fit(self, call, guarded: bool):
         for keyword, position in FIT_POSITIONS.items():
             if keyword in call.arguments:
                 value, target = _number(call.arguments[keyword]), call.argument_node(keyword)
+                written = target.value if target is not None else None
             elif position < len(call.positional):
                 value, target = _number(call.positional[position]), call.node
+                written = call.node.args[position].value if isinstance(call.node, cst.Call) \
+                    and position < len(call.node.args) else None
             else:
                 continue
-            if value is None:
+            if value is None or guarded and not _literal(written):
                 continue
             if keyword == "validation_split":
                 if value < 0 or value >= 1:
