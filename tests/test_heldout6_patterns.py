@@ -94,3 +94,51 @@ def test_the_dummies_of_a_table_are_not_raw_features():
 
 def test_the_table_itself_is_still_raw():
     assert codes(TABLE.replace("{features}", "table.values"), ("KC401",)) == ["KC401"]
+
+
+# -- KC201: linear layers that are designs ----------------------------------------------------
+
+AUTOENCODER = """\
+from tensorflow import keras
+images = keras.Input(shape=(64,))
+hidden = keras.layers.Dense(32, activation="relu")(images)
+code = keras.layers.Dense(8{name})(hidden)
+expanded = keras.layers.Dense(32, activation="relu")(code)
+restored = keras.layers.Dense(64, activation="sigmoid")(expanded)
+autoencoder = keras.Model(images, restored)
+"""
+
+
+@pytest.mark.parametrize("name", ['name="refc_embedding"', 'name="bottleneck"',
+                                  'name="latentVector"', 'name="code"'])
+def test_a_layer_named_as_the_representation_is_linear_by_design(name):
+    assert codes(AUTOENCODER.replace("{name}", ", " + name), ("KC201",)) == []
+
+
+@pytest.mark.parametrize("name", ["", ', name="hidden_2"', ', name="decoder"'])
+def test_a_linear_layer_of_any_other_name_is_still_kc201(name):
+    assert codes(AUTOENCODER.replace("{name}", name), ("KC201",)) == ["KC201"]
+
+
+STEM = """\
+from tensorflow import keras
+frames = keras.Input(shape=(128, 40))
+stream = keras.layers.Dense(64, use_bias=False)(frames)
+{block}
+pooled = keras.layers.GlobalAveragePooling1D()(stream)
+scores = keras.layers.Dense(10, activation="softmax")(pooled)
+model = keras.Model(frames, scores)
+"""
+RESIDUAL_BLOCK = """\
+expanded = keras.layers.Dense(128, activation="swish")(stream)
+projected = keras.layers.Dense(64)(expanded)
+stream = keras.layers.Add()([stream, projected])"""
+
+
+def test_a_dense_stem_added_into_a_residual_stream_is_a_projection():
+    assert codes(STEM.replace("{block}", RESIDUAL_BLOCK), ("KC201",)) == []
+
+
+def test_a_dense_stem_with_no_skip_is_still_kc201():
+    plain = 'stream = keras.layers.Dense(128, activation="swish")(stream)'
+    assert codes(STEM.replace("{block}", plain), ("KC201",)) == ["KC201"]

@@ -5,31 +5,19 @@ from __future__ import annotations
 from kerascheck import fixes
 from kerascheck.analysis.shapes import kernel_window
 from kerascheck.analysis.values import BRANCH_MERGE
-from kerascheck.facts import LINEAR, TRANSPARENT_LAYERS, LayerFact, ModelFact
+from kerascheck.facts import LINEAR, LayerFact, ModelFact
 from kerascheck.rules.base import Rule
-
-
-CONVOLUTIONS = {"Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
-                "SeparableConv1D", "SeparableConv2D"}
-# Layers that change no value's scale or sign between two convolutions (RULES.md KC201).
-CONV_PASS_THROUGH = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
-                     "Flatten", "Reshape", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
-                     "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "AvgPool1D",
-                     "AvgPool2D", "Identity", "UpSampling1D", "UpSampling2D", "UpSampling3D",
-                     "Cropping1D", "Cropping2D", "Cropping3D", "GlobalAveragePooling1D",
-                     "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D",
-                     "GlobalAvgPool2D", "GlobalAvgPool3D", "Concatenate"}
-# ... and, where no bottleneck is meant (see _linear_through_normalization), normalization
-NORMALIZED_PASS_THROUGH = {"BatchNormalization"}
-
-# A concatenation is linear too: ``Dense(16)`` -> ``Concatenate`` -> ``Dense(32)`` composes to
-# one affine map of the inputs (a head whose branches are merged with no activation anywhere).
-LINEAR_MERGES = {"Concatenate"}
-DENSE_PASS_THROUGH = TRANSPARENT_LAYERS | LINEAR_MERGES
-
-
-def _is_convolution(layer: LayerFact) -> bool:
-    return layer.is_kind(*CONVOLUTIONS)
+from kerascheck.rules.linear_paths import (
+    CONV_PASS_THROUGH,
+    DENSE_PASS_THROUGH,
+    LINEAR_MERGES,
+    NORMALIZED_PASS_THROUGH,
+    into_residual,
+    is_convolution,
+    named_representation,
+    passes_dense_chain,
+    walk,
+)
 
 
 class LinearHiddenActivation(Rule):
@@ -48,9 +36,11 @@ class LinearHiddenActivation(Rule):
     kernel (3x3) is no bottleneck. `Concatenate` passes a `Dense` chain as well. Where an `if`
     (or a loop) reassigned the tensor, the chain is followed only when it is linear on every
     branch. A layer that is the output of some model of the file (a bottleneck read out as an
-    embedding) is meant to be linear, and so is a convolution also added into a residual stream
-    (`Add()([z, inputs])`: WaveNet's stem projects its input into the stream every block reads;
-    a diffusion U-Net's stem reaches each block's `Add` through a `Concatenate` and a 1x1 skip).
+    embedding) is meant to be linear, and so is one whose `name=` says it is the representation
+    it computes (`name="refc_embedding"`, `"bottleneck"`, `"latent"`, `"code"`), and a
+    convolution or `Dense` also added into a residual stream (`Add()([z, inputs])`: WaveNet's
+    stem projects its input into the stream every block reads; a diffusion U-Net's stem reaches
+    each block's `Add` through a `Concatenate` and a 1x1 skip).
     A `keras.layers.Layer` subclass (and a `keras.Model` subclass the file never instantiates)
     is judged on its own `call()`: `self.fc1 = Dense(n)` in `__init__` applied right before
     `self.out` is the same chain; a `tf.nn`/`tf.math` function between them ends it, and so does
@@ -282,7 +272,8 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         yield from self._convolution_findings(model)
         flagged = [layer for layer in model.layers
                    if layer.is_dense and layer.activation == LINEAR and not model.is_output(layer)
-                   and id(layer) not in self._read_out and self._reaches_dense(model, layer)]
+                   and id(layer) not in self._read_out and not named_representation(layer)
+                   and not into_residual(model, layer) and self._reaches_dense(model, layer)]
         flagged_ids = {id(layer) for layer in flagged}
         for layer in flagged:
             if any(id(earlier) in flagged_ids for earlier in self._linear_feeders(model, layer)):
@@ -308,8 +299,9 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         chain, at its first layer."""
         chained: set[int] = set()  # layers inside a linear chain already reported
         for layer in model.layers:
-            if layer.activation != LINEAR or model.is_output(layer) or not _is_convolution(
-                    layer) or id(layer) in self._read_out or _into_residual(model, layer):
+            if layer.activation != LINEAR or model.is_output(layer) or not is_convolution(
+                    layer) or id(layer) in self._read_out or into_residual(model, layer) or \
+                    named_representation(layer):
                 continue
             reached = self._reaches_convolution(model, layer) or \
                 self._linear_through_normalization(model, layer)
@@ -324,8 +316,8 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
 
     def _chain(self, model: ModelFact, first: LayerFact, flagged_ids: set) -> list[LayerFact]:
         """The flagged layers a chain starting at ``first`` runs through (one fix for all)."""
-        passed, _ = _walk(model, first, lambda current: id(current) in flagged_ids or (
-            not current.is_dense and _passes_dense_chain(current)))
+        passed, _ = walk(model, first, lambda current: id(current) in flagged_ids or (
+            not current.is_dense and passes_dense_chain(current)))
         return [first, *(layer for layer in passed if id(layer) in flagged_ids)]
 
     @staticmethod
@@ -355,7 +347,7 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         direct = {id(reached) for reached in self._reaches_convolution(
             model, layer, True, merged=False)} if max(kernel_window(layer) or (1,)) > 1 else ()
         return [reached for reached in self._reaches_convolution(model, layer, normalized=True)
-                if reached.is_dense or id(reached) in direct and _is_convolution(reached) or (
+                if reached.is_dense or id(reached) in direct and is_convolution(reached) or (
                     reached.activation == LINEAR and not model.is_output(reached) and
                     self._reaches_convolution(model, reached, normalized=True))]
 
@@ -367,16 +359,16 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
         it is a design, MobileNetV2), ``Concatenate`` unless not ``merged``."""
         passing = CONV_PASS_THROUGH | NORMALIZED_PASS_THROUGH if normalized else CONV_PASS_THROUGH
         passing = passing if merged else passing - LINEAR_MERGES
-        _, beyond = _walk(model, layer, lambda current: not current.is_dense and not
-                          _is_convolution(current) and (current.is_kind(*passing) or (
+        _, beyond = walk(model, layer, lambda current: not current.is_dense and not
+                          is_convolution(current) and (current.is_kind(*passing) or (
                               current.is_kind("Activation") and current.activation == LINEAR)))
-        return [current for current in beyond if current.is_dense or _is_convolution(current)]
+        return [current for current in beyond if current.is_dense or is_convolution(current)]
 
     @staticmethod
     def _reaches_dense(model: ModelFact, layer: LayerFact) -> bool:
         """Whether the layer's output reaches a Dense layer through transparent layers only."""
-        _, beyond = _walk(model, layer, lambda current: not current.is_dense and
-                          _passes_dense_chain(current))
+        _, beyond = walk(model, layer, lambda current: not current.is_dense and
+                          passes_dense_chain(current))
         return any(current.is_dense for current in beyond)
 
     def prove(self, subject=None):
@@ -399,52 +391,3 @@ net = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
             self.code, verdict,
             "the trained linear stack is one affine map and cannot fit XOR; the ReLU twin can",
             measured)
-
-
-def _into_residual(model: ModelFact, layer: LayerFact) -> bool:
-    """Whether a linear convolution is a residual stream's input projection: its output is added
-    into the stream (``Add()([z, inputs])``, WaveNet's stem), or reaches a block's ``Add``
-    through ``Concatenate`` (joined with an embedding) and the block's own linear 1x1 projection
-    of its input (a diffusion U-Net's stem): the stream carries it on, not one next layer."""
-    def adds(current) -> bool:  # (an ``if`` choosing the projection meets the other path)
-        return any(after.is_kind("Add") or after.kind == BRANCH_MERGE and any(
-            later.is_kind("Add") for later in model.successors(after))
-            for after in model.successors(current))
-
-    _, beyond = _walk(model, layer, lambda current: current.is_kind(*LINEAR_MERGES))
-    return adds(layer) or any(
-        reached.is_kind("Add") or _is_convolution(reached) and reached.activation == LINEAR and
-        max(kernel_window(reached) or (0,)) == 1 and adds(reached) for reached in beyond)
-
-
-def _passes_dense_chain(layer: LayerFact) -> bool:
-    return layer.is_kind(*DENSE_PASS_THROUGH) or (
-        layer.is_kind("Activation") and layer.activation == LINEAR)
-
-
-def _walk(model: ModelFact, start: LayerFact, passes) -> tuple[list, list]:
-    """(the layers passed, the layers beyond) of a walk from ``start``'s output through the
-    layers ``passes`` accepts. Where branches' tensors meet (an ``if`` that reassigned the
-    tensor), the walk goes on only once it has passed every branch into the meeting point: the
-    chain is linear whichever branch runs."""
-    passed_ids, passed, beyond, seen = {id(start)}, [], [], set()
-    frontier = list(model.successors(start))
-    while frontier:
-        current = frontier.pop()
-        if current.kind == BRANCH_MERGE:
-            parents = model.predecessors(current)  # a model's Input is no layer: counted
-            if id(current) not in passed_ids and len(parents) == current.arguments.get(
-                    "branches") and all(id(parent) in passed_ids for parent in parents):
-                passed_ids.add(id(current))
-                frontier.extend(model.successors(current))
-            continue
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if passes(current):
-            passed_ids.add(id(current))
-            passed.append(current)
-            frontier.extend(model.successors(current))
-        else:
-            beyond.append(current)
-    return passed, beyond
