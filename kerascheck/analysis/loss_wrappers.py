@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.analysis.values import Const, FuncVal, Ref
 from kerascheck.facts import LOSS_ALIASES, UNKNOWN, LossFact
+
+# (values are read by their attributes: this module imports no value module, which would put
+# the interpreter a floor higher than the architecture allows)
 
 # Keras' loss functions are also found under ``metrics`` (the same functions) and, in Keras 2,
 # the backend's cross-entropies take (target, output, from_logits) too.
@@ -28,8 +30,8 @@ _BACKEND_LOSSES = {"categorical_crossentropy", "sparse_categorical_crossentropy"
 _REDUCTIONS = {"reduce_mean", "reduce_sum", "mean", "sum"}
 
 
-def wrapped_loss(function: FuncVal, evaluate) -> LossFact | None:
-    """The Keras loss ``function`` (passed as a loss) applies to its ``(y_true, y_pred)``,
+def wrapped_loss(function, evaluate) -> LossFact | None:
+    """The Keras loss ``function`` (a ``FuncVal`` passed as a loss) applies to its ``(y_true, y_pred)``,
     located at that call, or None when it is not only that. ``evaluate(expression)`` resolves
     a callee or an argument in the function's scope."""
     definition = function.node
@@ -50,14 +52,14 @@ def wrapped_loss(function: FuncVal, evaluate) -> LossFact | None:
     name = _loss_name(evaluate(returned.func))
     if name is None:
         return None
-    logits = Const(False)
+    logits = False
     for position, arg in enumerate(returned.args[2:], start=2):
         if arg.star:
             return LossFact(name, UNKNOWN, returned)
         if arg.keyword is None and position == 2 or \
                 arg.keyword is not None and arg.keyword.value == "from_logits":
-            logits = evaluate(arg.value)
-    return LossFact(name, logits.value if isinstance(logits, Const) else UNKNOWN, returned)
+            logits = getattr(evaluate(arg.value), "value", UNKNOWN)  # a constant's value
+    return LossFact(name, logits if isinstance(logits, bool) else UNKNOWN, returned)
 
 
 def _only_return(definition: cst.FunctionDef):
@@ -81,13 +83,13 @@ def _is_docstring(statement) -> bool:
 
 
 def _is_reduction(callee) -> bool:
-    return isinstance(callee, Ref) and callee.qualname.startswith(
-        ("tensorflow.", "keras.", "tf_keras.")) and \
-        callee.qualname.rsplit(".", 1)[-1] in _REDUCTIONS
+    qualname = getattr(callee, "qualname", None)  # a reference to an API's function
+    return isinstance(qualname, str) and qualname.startswith(
+        ("tensorflow.", "keras.", "tf_keras.")) and qualname.rsplit(".", 1)[-1] in _REDUCTIONS
 
 
 def _loss_name(callee) -> str | None:
-    keras_name = callee.keras if isinstance(callee, Ref) else None
+    keras_name = getattr(callee, "keras", None)  # (a loss object's class is refused below)
     if not keras_name or not keras_name.startswith(_LOSS_NAMESPACES):
         return None
     namespace, _, attribute = keras_name.partition(".")
