@@ -142,3 +142,10 @@ def test_a_dense_stem_added_into_a_residual_stream_is_a_projection():
 def test_a_dense_stem_with_no_skip_is_still_kc201():
     plain = 'stream = keras.layers.Dense(128, activation="swish")(stream)'
     assert codes(STEM.replace("{block}", plain), ("KC201",)) == ["KC201"]
+
+
+def test_a_look_at_outputs_on_other_data_is_no_metric_kc502_still_stands():
+    # the only metric is on the training data; calling the model on the test split (to show
+    # its outputs) measures nothing
+    source = LOADED + "model.evaluate(x_train, y_train)\nshown = model(x_test)\n"
+    assert codes(source, ("KC501", "KC502")) == ["KC502"]

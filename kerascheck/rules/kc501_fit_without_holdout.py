@@ -17,11 +17,14 @@ def identity_of(data) -> object:
     return None if data is UNKNOWN or data is None else data.identity
 
 
-def evaluated_elsewhere(model: ModelFact) -> bool:
+def evaluated_elsewhere(model: ModelFact, uses: bool = True) -> bool:
     """Whether the file evaluates or predicts with the model on anything but its training data
-    (an evaluation the linter cannot attribute, or on unknown data, counts: precision first)."""
+    (an evaluation the linter cannot attribute, or on unknown data, counts: precision first);
+    with ``uses``, a use of the trained model on data (``model(x)``, ``generate``) counts too."""
     trained_on = {identity_of(fit.x) for fit in model.fits} - {None}
     for evaluation in model.evaluations:
+        if evaluation.method == "call" and not uses:
+            continue
         identity = identity_of(evaluation.x)
         if evaluation.trained_on_earlier:
             continue  # its rows were trained on in an earlier round (analysis/refits.py)

@@ -292,7 +292,7 @@ preview = model.predict(x_train[:5])
         if any(not is_training_run(fit, holds_out_elsewhere=False) for fit in model.fits) or \
                 saved_for_later(model):
             return  # a demonstration, a helper's fit, or a model evaluated where it is reloaded
-        if evaluated_elsewhere(model):
+        if evaluated_elsewhere(model, uses=False):  # (a metric elsewhere, not a look at outputs)
             return
         trained_on = {getattr(fit.x, "identity", None) for fit in model.fits}
         for evaluation in evaluated_on_training_data(model):
