@@ -97,12 +97,6 @@ def test_ipython_lines_are_masked_and_positions_survive(ipython):
     ("%%time\nx = 1\n%time y = 2", "\nx = 1\npass"),
     ("%%px --local\nx = 1\n%time y = 2", "\nx = 1\npass"),
     ("%%pxconfig --block\nx = 1", "\n"),
-    # a cell magic after comments (Colab runs it so): the cell is still the magic's
-    ("# Query the table\n\n%%bigquery df\nSELECT * FROM t", "\n\n\n"),
-    ("# shell step\n%%bash\nls", "\npass  # shell: %%bash\n"),
-    ("# timed\n%%time\nx = 1", "# timed\n\nx = 1"),
-    # comments before Python that uses the modulus operator: Python, not a magic
-    ("# ratio\nrest = total % 7", "# ratio\nrest = total % 7"),
     ("total = (count\n         % modulus)", "total = (count\n         % modulus)"),
     ('text = """\n!not a shell line\n"""', 'text = """\n!not a shell line\n"""'),
     ("x = 'a # b'  # comment\n!ls", "x = 'a # b'  # comment\npass"),
@@ -110,6 +104,29 @@ def test_ipython_lines_are_masked_and_positions_survive(ipython):
 ])
 def test_mask_ipython(source, masked):
     assert mask_ipython(source) == masked
+
+
+@pytest.mark.parametrize(("source", "masked"), [
+    ("# Query the table\n\n%%bigquery df\nSELECT * FROM t", "\n\n\n"),
+    ("# shell step\n%%bash\nls", "\npass  # shell: %%bash\n"),
+    ("#@title Timed\n%%time\nx = 1", "#@title Timed\n\nx = 1"),
+    # comments before Python that uses the modulus operator: Python, not a magic
+    ("# ratio\nrest = total % 7", "# ratio\nrest = total % 7"),
+])
+def test_in_colab_a_cell_magic_may_follow_comments(source, masked):
+    assert mask_ipython(source, magic_after_comments=True) == masked
+
+
+def test_in_jupyter_a_cell_magic_after_a_comment_is_no_cell_magic():
+    # IPython reads it as a line magic and the rest as Python: the cell fails there (KC000)
+    source = "# download\n%%bash\nwget -q http://example.com/data.zip"
+    assert mask_ipython(source) == "# download\npass\nwget -q http://example.com/data.zip"
+    cells = [{"cell_type": "code", "source": "import keras"},
+             {"cell_type": "code", "source": source}]
+    jupyter = json.dumps({"metadata": {}, "nbformat": 4, "cells": cells})
+    assert [d.code for d in lint_notebook_text(jupyter)] == ["KC000"]
+    colab = json.dumps({"metadata": {"colab": {}}, "nbformat": 4, "cells": cells})
+    assert lint_notebook_text(colab) == []
 
 
 def test_a_time_cell_magic_body_is_linted():

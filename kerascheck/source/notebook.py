@@ -101,6 +101,9 @@ def read_notebook(raw: bytes | str) -> Notebook | None:
                  for cell in (sheet.get("cells") or [])]
     if not isinstance(cells, list):
         raise NotebookError("malformed notebook: no 'cells' list (is this nbformat 4?)")
+    # Colab runs a cell magic after comment lines (``#@title``, ``# note`` then ``%%bigquery``);
+    # Jupyter reads such a cell as Python, and it fails there
+    colab = isinstance(document.get("metadata"), dict) and "colab" in document["metadata"]
     code_cells = []
     for position, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
@@ -114,7 +117,7 @@ def read_notebook(raw: bytes | str) -> Notebook | None:
             raise NotebookError(f"malformed notebook: cell {position} has a 'source' that is "
                                 f"neither text nor a list of lines")
         source = source.replace("\r\n", "\n").replace("\r", "\n")
-        code_cells.append(CodeCell(position, source, mask_ipython(source)))
+        code_cells.append(CodeCell(position, source, mask_ipython(source, colab)))
     return Notebook(tuple(code_cells))
 
 
@@ -170,15 +173,16 @@ PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun", "px")
 SHELL_CELL_MAGICS = ("bash", "sh", "script", "system", "!")
 
 
-def mask_ipython(source: str) -> str:
+def mask_ipython(source: str, magic_after_comments: bool = False) -> str:
     """``source`` with IPython-only syntax replaced by Python that means nothing, line for line
     (indentation kept, so a magic inside a block leaves the block valid). Only lines that start
-    a statement are candidates: a ``% modulus`` continuing a bracketed expression is Python."""
+    a statement are candidates: a ``% modulus`` continuing a bracketed expression is Python.
+    A cell magic is on the first line, or with ``magic_after_comments`` (a Colab notebook) on
+    the first line after comments and blank lines."""
     lines = source.split("\n")
-    # The cell magic's line: the first, or (Colab runs these; stock IPython does not) the first
-    # after comments and blank lines. Either way the cell is the magic's, not Python's.
     at = next((number for number, line in enumerate(lines)
-               if line.strip() and not line.lstrip().startswith("#")), 0)
+               if line.strip() and not line.lstrip().startswith("#")), 0) \
+        if magic_after_comments else 0
     first = lines[at].strip() if lines else ""
     if first.startswith("%%"):
         magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
