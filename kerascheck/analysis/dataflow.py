@@ -231,9 +231,8 @@ def call_ref(ref: Ref, node: cst.Call, args, kwargs, star, analyzer: "Interprete
     if qualname == "pandas.get_dummies":
         if "columns" in kwargs:  # dummies of some feature columns: features, not one-hot labels
             return _preserve(_first(args, kwargs, "data"), node)
-        # 0/1 columns (numeric ones as they were): no longer of a raw table's scale (KC401)
-        return _one_hot(_first(args, kwargs, "data"), node,
-                        single_label=_one_column(node, kwargs)).derive(source=None)
+        # (a table's dummies keep its numeric columns as they were: raw stays raw, KC401)
+        return _one_hot(_first(args, kwargs, "data"), node, single_label=_one_column(node, kwargs))
     if qualname == "pandas.concat" and getattr(kwargs.get("axis", Const(0)), "value", None) in (
             0, "index"):
         return splits.joined("concatenate", args, node, _preserve)  # the rows of every frame

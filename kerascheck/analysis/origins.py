@@ -74,9 +74,10 @@ def synthetic_facts(qualname: str, node) -> list[DataFact]:
 # of magnitude), Kaggle's Bioresponse (molecular descriptors given in [0, 1]), and tables named
 # after scikit-learn's two-dimensional toy makers (``make_moons``, ``make_circles``: points
 # within about [-1.2, 2.2]), saved to a CSV by a tutorial (``moons.csv``, ``circles.csv``), and
-# UCI's sonar table (``sonar.all-data``: 60 band energies, each in [0, 1] as the data set says).
+# UCI's sonar table (``sonar.all-data``: 60 band energies, each in [0, 1] as the data set says),
+# and UCI's mushroom table (every column a letter code: what reaches fit is an encoding of them).
 _ONE_SCALE_TABLES = ("iris", "bio_train", "bio_test", "bioresponse", "moons", "circles",
-                     "sonar")
+                     "sonar", "mushrooms?", "agaricus")
 _LOCAL_FILE = re.compile(r"""^[rbuf]*["'](?:\.{1,2}/)*[\w.-]+\.(?:csv|tsv|txt)["']$""",
                          re.IGNORECASE)
 

@@ -39,7 +39,8 @@ class UnnormalizedInput(Rule):
     `tf.image.convert_image_dtype`, `keras.utils.normalize`, `preprocess_input`, a `map()` over
     a dataset, `Rescaling`/`Normalization`/`BatchNormalization` as the first layers, and any
     call the linter cannot see into (it might scale, so the rule stays silent). Integer token
-    datasets (imdb, reuters) are not raw, nor are `pd.get_dummies` of a table (0/1 columns).
+    datasets (imdb, reuters) are not raw, nor are well-known tables of one small scale
+    (iris, sonar) or of letter codes only (UCI's mushrooms).
 
     ## Why is this bad?
     Inputs in the hundreds make the first layer's pre-activations huge: ReLU units die or
