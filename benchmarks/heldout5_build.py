@@ -1,9 +1,8 @@
 """Build benchmarks/heldout5_corpus.json from the mirrors (HEAD of each snapshot)."""
 
-import sys
 from pathlib import Path
 
-from mirrors import Snapshot, write_manifest
+from mirrors import Snapshot, collect, write_manifest
 
 OUT = Path(__file__).resolve().parent / "heldout5_corpus.json"
 
@@ -56,26 +55,8 @@ FIELDS = {"repo": "GitHub owner/name", "commit": "pinned commit (40 hex)",
 
 
 def main():
-    files, seen = [], {}
-    for repo, (era, keep, extra) in SEL.items():
-        snapshot = Snapshot(repo)
-        commit = snapshot.head()
-        paths = snapshot.tree_candidates(commit, keep, skip_tests=True)
-        seeds = len(paths)
-        if extra:
-            paths += [p for p in extra(commit) if p not in paths]
-        for index, p in enumerate(paths):
-            if snapshot.show(commit, p) is None:
-                print(f"absent: {repo}/{p}", file=sys.stderr)
-                continue
-            blob = snapshot.blob(commit, p)
-            # a duplicate is dropped, except a module another laid-out file imports from its
-            # own folder
-            if blob in seen and index < seeds and not p.endswith("__init__.py"):
-                print(f"duplicate blob: {repo}/{p} = {seen[blob]}", file=sys.stderr)
-                continue
-            seen.setdefault(blob, f"{repo}/{p}")
-            files.append({"repo": repo, "commit": commit, "path": p, "era": era})
+    # a duplicate is dropped, except a module another laid-out file imports from its own folder
+    files = collect(SEL, lambda path, extra: extra or path.endswith("__init__.py"))
     write_manifest(OUT, WHAT, files, FIELDS)
     print(len(files), "files")
 

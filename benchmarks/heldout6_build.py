@@ -1,10 +1,9 @@
 """Build benchmarks/heldout6_corpus.json from the mirrors (HEAD of each snapshot)."""
 
 import collections
-import sys
 from pathlib import Path
 
-from mirrors import Snapshot, write_manifest
+from mirrors import Snapshot, collect, write_manifest
 
 OUT = Path(__file__).resolve().parent / "heldout6_corpus.json"
 
@@ -75,23 +74,8 @@ FIELDS = {"repo": "GitHub owner/name", "commit": "pinned commit (40 hex)",
 
 
 def main():
-    files, seen = [], {}
-    for repo, (era, keep, extra) in SEL.items():
-        snapshot = Snapshot(repo)
-        commit = snapshot.head()
-        paths = snapshot.tree_candidates(commit, keep, skip_tests=True)
-        if extra:
-            paths += [p for p in dict.fromkeys(extra(commit)) if p not in paths]
-        for p in paths:
-            if snapshot.show(commit, p) is None:
-                print(f"absent: {repo}/{p}", file=sys.stderr)
-                continue
-            blob = snapshot.blob(commit, p)
-            if blob in seen and not p.endswith("__init__.py"):
-                print(f"duplicate blob: {repo}/{p} = {seen[blob]}", file=sys.stderr)
-                continue
-            seen.setdefault(blob, f"{repo}/{p}")
-            files.append({"repo": repo, "commit": commit, "path": p, "era": era})
+    # a duplicate is dropped, except a package's __init__.py
+    files = collect(SEL, lambda path, extra: path.endswith("__init__.py"))
     write_manifest(OUT, WHAT, files, FIELDS)
     print(len(files), "files", collections.Counter(f["era"] for f in files))
 

@@ -147,3 +147,30 @@ def print_counts(files: list[dict]) -> None:
     for key, value in sorted(counts.items()):
         print(key, value)
     print(len(files))
+
+
+def collect(selection: dict, keep_duplicate) -> list[dict]:
+    """The manifest entries of a selection ``{repo: (era, keep(path), extra(commit) or None)}``
+    read at each snapshot's HEAD: the files ``keep`` accepts that mention Keras and train (not
+    library tests), then the ``extra`` modules a project needs; a file byte-identical to one
+    taken before is dropped unless ``keep_duplicate(path, extra)`` (a module imported from its
+    own folder)."""
+    files, seen = [], {}
+    for repo, (era, keep, extra) in selection.items():
+        snapshot = Snapshot(repo)
+        commit = snapshot.head()
+        paths = snapshot.tree_candidates(commit, keep, skip_tests=True)
+        seeds = len(paths)
+        if extra:
+            paths += [p for p in dict.fromkeys(extra(commit)) if p not in paths]
+        for index, path in enumerate(paths):
+            if snapshot.show(commit, path) is None:
+                print(f"absent: {repo}/{path}", file=sys.stderr)
+                continue
+            blob = snapshot.blob(commit, path)
+            if blob in seen and not keep_duplicate(path, index >= seeds):
+                print(f"duplicate blob: {repo}/{path} = {seen[blob]}", file=sys.stderr)
+                continue
+            seen.setdefault(blob, f"{repo}/{path}")
+            files.append({"repo": repo, "commit": commit, "path": path, "era": era})
+    return files
