@@ -116,10 +116,10 @@ class FitWithoutHoldout(Rule):
     on. Using the trained model on data counts as evaluating it there: `evaluate()`,
     `predict()`, calling it eagerly (`model(x_test)`, outside a `GradientTape` training step)
     and a KerasHub task's `generate()`. A model passed in as a parameter (library code) is not
-    reported, and neither is a model handed to code the linter cannot follow. A model evaluated on its training data is reported
-    once, as KC502 (evaluate-on-training-data), not twice. A `fit()` inside a loop or a
-    condition (reinforcement-learning replay, online learning, folds) is a training scheme of its
-    own and is not judged.
+    reported, and neither is a model handed to code the linter cannot follow. A model
+    evaluated on its training data is reported once, as KC502 (evaluate-on-training-data), not
+    twice. A `fit()` inside a loop or a condition (reinforcement-learning replay, online
+    learning, folds) is a training scheme of its own and is not judged.
 
     Only training runs are judged, not demonstrations: a fit on data the file makes up (random
     draws, constant arrays, rows or labels typed in, scikit-learn's `make_*`), a model trained
