@@ -31,9 +31,9 @@ _REDUCTIONS = {"reduce_mean", "reduce_sum", "mean", "sum"}
 
 
 def wrapped_loss(function, evaluate) -> LossFact | None:
-    """The Keras loss ``function`` (a ``FuncVal`` passed as a loss) applies to its ``(y_true, y_pred)``,
-    located at that call, or None when it is not only that. ``evaluate(expression)`` resolves
-    a callee or an argument in the function's scope."""
+    """The Keras loss ``function`` (a ``FuncVal`` passed as a loss) applies to its
+    ``(y_true, y_pred)``, located at that call, or None when it is not only that.
+    ``evaluate(expression)`` resolves a callee or an argument in the function's scope."""
     definition = function.node
     if not isinstance(definition, cst.FunctionDef) or definition.decorators or \
             definition.asynchronous is not None:
