@@ -402,6 +402,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-layout", action="store_true")
     parser.add_argument("--json", type=Path, help="write the full result here")
     parser.add_argument(
+        "--findings",
+        type=Path,
+        help="score the findings of an earlier --json file instead of linting again (to score "
+        "one run both ways, with and without --by-named-place)",
+    )
+    parser.add_argument(
         "--by-named-place",
         action="store_true",
         help="also count a finding reported at an importer's import that names the fault's "
@@ -434,8 +440,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"laid out {len(programs) - len(problems)} programs under {root}")
         return 0
     results = {}
+    earlier = json.loads(args.findings.read_text())["findings"] if args.findings else None
     for program in programs:
         dest = root / program["id"]
+        if earlier is not None:
+            if program["id"] in earlier:
+                results[program["id"]] = earlier[program["id"]]
+            else:
+                problems.setdefault(program["id"], f"not in {args.findings}")
+            continue
         if program["id"] in problems or not dest.is_dir():
             problems.setdefault(program["id"], f"not laid out under {root}")
             continue
