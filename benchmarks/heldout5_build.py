@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mirrors import Snapshot, collect, write_manifest
+from mirrors import collect, FILE_FIELDS, Snapshot, write_manifest
 
 OUT = Path(__file__).resolve().parent / "heldout5_corpus.json"
 
@@ -50,14 +50,12 @@ SEL = {  # repo -> (era, include(path), extra(commit) -> paths)
  # ZFTurbo/KAGGLE_CERVICAL_CANCER_2017 was fetched and linted (85 findings) but left out: it targets Keras 1.2.2 (README), not an era of this manifest, and the time was short
 }
 WHAT = "precision5: the fifth held-out expert precision corpus (see HELDOUT5_CORPUS.md)"
-FIELDS = {"repo": "GitHub owner/name", "commit": "pinned commit (40 hex)",
-                   "path": "file path in the repository", "era": "keras2 or keras3: the Keras the file targets"}
 
 
 def main():
     # a duplicate is dropped, except a module another laid-out file imports from its own folder
     files = collect(SEL, lambda path, extra: extra or path.endswith("__init__.py"))
-    write_manifest(OUT, WHAT, files, FIELDS)
+    write_manifest(OUT, WHAT, files, FILE_FIELDS)
     print(len(files), "files")
 
 

@@ -3,17 +3,11 @@
 import collections
 from pathlib import Path
 
-from mirrors import Snapshot, collect, write_manifest
+from mirrors import collect, FILE_FIELDS, flat_project, Snapshot, write_manifest
 
 OUT = Path(__file__).resolve().parent / "heldout6_corpus.json"
 
 
-def flat(repo, under=""):
-    """the scripts that train under `under` and the modules they import (a flat project)"""
-    snapshot = Snapshot(repo)
-    return lambda c: snapshot.with_local_imports(
-        c, snapshot.tree_candidates(c, lambda p: p.startswith(under), skip_tests=True), under,
-        packages=True)
 SEL = {  # repo -> (era, include(path), extra(commit) -> paths)
  # --- Keras 3 era ---
  # Oliver Duerr / Beate Sick (tensorchiefs, ZHAW/UZH, authors of "Probabilistic Deep Learning"): their DL course
@@ -23,9 +17,9 @@ SEL = {  # repo -> (era, include(path), extra(commit) -> paths)
  "quangtiencs/keras3-inside-deep-learning": ("keras3", lambda p: True, lambda c: ["utils.py"]),
  # Muhammad Ghifary: ViT on CIFAR-100 in Keras 3.9 (requirements pin keras==3.9.0): a flat multi-file project
  # (models_vit.py, dataset.py, tools.py, trained by train_*/finetune_* scripts)
- "ghif/vit-keras3": ("keras3", lambda p: True, flat("ghif/vit-keras3")),
+ "ghif/vit-keras3": ("keras3", lambda p: True, flat_project("ghif/vit-keras3")),
  # Muhammad Ghifary: DDIM diffusion in Keras 3.9 (keras==3.9.0): architectures.py + ddim.py trained by training.py
- "ghif/diffusion-keras3": ("keras3", lambda p: True, flat("ghif/diffusion-keras3")),
+ "ghif/diffusion-keras3": ("keras3", lambda p: True, flat_project("ghif/diffusion-keras3")),
  # Andrew H. Fagg (University of Oklahoma, Symbiotic Computing Laboratory): the Keras 3 model-building tools of his
  # deep-learning course (src/, not src/old/)
  "Symbiotic-Computing-Laboratory/keras3_tools": ("keras3", lambda p: p.startswith("src/") and not p.startswith("src/old/"),
@@ -68,15 +62,12 @@ SEL = {  # repo -> (era, include(path), extra(commit) -> paths)
  "lisaong/adl": ("keras2", lambda p: True, None),
 }
 WHAT = "precision6: the sixth held-out expert precision corpus (see HELDOUT6_CORPUS.md)"
-FIELDS = {"repo": "GitHub owner/name", "commit": "pinned commit (40 hex)",
-          "path": "file path in the repository",
-          "era": "keras2 or keras3: the Keras the file targets"}
 
 
 def main():
     # a duplicate is dropped, except a package's __init__.py
     files = collect(SEL, lambda path, extra: path.endswith("__init__.py"))
-    write_manifest(OUT, WHAT, files, FIELDS)
+    write_manifest(OUT, WHAT, files, FILE_FIELDS)
     print(len(files), "files", collections.Counter(f["era"] for f in files))
 
 

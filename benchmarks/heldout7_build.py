@@ -1,21 +1,11 @@
 """Build benchmarks/heldout7_corpus.json from the mirrors (HEAD of each snapshot)."""
 
 import collections
-import sys
 from pathlib import Path
 
-sys.path.insert(0, "/work/main/benchmarks")
-from mirrors import Snapshot, collect, write_manifest  # noqa: E402
+from mirrors import collect, FILE_FIELDS, flat_project, Snapshot, write_manifest
 
 OUT = Path(__file__).resolve().parent / "heldout7_corpus.json"
-
-
-def flat(repo, under=""):
-    """the scripts that train under `under` and the modules they import (a flat project)"""
-    snapshot = Snapshot(repo)
-    return lambda c: snapshot.with_local_imports(
-        c, snapshot.tree_candidates(c, lambda p: p.startswith(under), skip_tests=True), under,
-        packages=True)
 
 
 def folder(repo, under, also=()):
@@ -46,7 +36,7 @@ SEL = {  # repo -> (era, include(path), extra(commit) -> paths)
  "innat/VideoSwin": ("keras3", lambda p: p.startswith("guides/fine_tune/"),
      folder("innat/VideoSwin", "videoswin/")),
  # Kevin Coakley (SDSC): ResNet on CIFAR in Keras 3.4 (requirements pin keras==3.4.1, jax, torch): flat multi-file
- "kevincoakley/keras3-resnet": ("keras3", lambda p: True, flat("kevincoakley/keras3-resnet")),
+ "kevincoakley/keras3-resnet": ("keras3", lambda p: True, flat_project("kevincoakley/keras3-resnet")),
  # LiterallyTheOne: "Deep learning with Keras" tutorial course (Keras 3, kagglehub, 2025)
  "LiterallyTheOne/deep-learning-with-keras": ("keras3", lambda p: True, None),
  # --- Keras 2 era ---
@@ -57,7 +47,7 @@ SEL = {  # repo -> (era, include(path), extra(commit) -> paths)
  # Roman Solovyev (ZFTurbo, Kaggle grandmaster): Planet: Understanding the Amazon from Space (2017, Keras 2):
  # flat multi-file solution (a30_* training scripts on a00_common_functions, a01_* models, a02_zoo)
  "ZFTurbo/Kaggle-Planet-Understanding-the-Amazon-from-Space": ("keras2", lambda p: True,
-     flat("ZFTurbo/Kaggle-Planet-Understanding-the-Amazon-from-Space")),
+     flat_project("ZFTurbo/Kaggle-Planet-Understanding-the-Amazon-from-Space")),
  # Mohammed Innat: his Kaggle competition notebooks (Bengali.AI, RSNA breast cancer, Jigsaw, ...), tf.keras 2
  "innat/kaggle": ("keras2", lambda p: True, None),
  # Taeho Jo (조태호): "모두의 딥러닝" (Korean beginners' book, Gilbut), the Colab notebooks, tf.keras 2
@@ -68,14 +58,11 @@ SEL = {  # repo -> (era, include(path), extra(commit) -> paths)
  "stefan-jansen/machine-learning-for-trading": ("keras2", lambda p: True, None),
 }
 WHAT = "precision7: the seventh held-out expert precision corpus (see HELDOUT7_CORPUS.md)"
-FIELDS = {"repo": "GitHub owner/name", "commit": "pinned commit (40 hex)",
-          "path": "file path in the repository",
-          "era": "keras2 or keras3: the Keras the file targets"}
 
 
 def main():
     files = collect(SEL, lambda path, extra: path.endswith("__init__.py"))
-    write_manifest(OUT, WHAT, files, FIELDS)
+    write_manifest(OUT, WHAT, files, FILE_FIELDS)
     print(len(files), "files", collections.Counter(f["era"] for f in files))
     print(collections.Counter(f["repo"] for f in files))
 

@@ -131,6 +131,11 @@ class Snapshot:
 _IMPORT = re.compile(rb"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+import|import\s+([A-Za-z_][\w.]*))",
                      re.M)
 
+# the fields of the manifests the later builders write (heldout5 on)
+FILE_FIELDS = {"repo": "GitHub owner/name", "commit": "pinned commit (40 hex)",
+               "path": "file path in the repository",
+               "era": "keras2 or keras3: the Keras the file targets"}
+
 ERA_FIELD = ("the Keras the file was written for, as judged when the corpus was assembled: "
              "keras2 (tf.keras of TF <= 2.15, standalone Keras 2, TF 1.x) or keras3")
 
@@ -174,3 +179,12 @@ def collect(selection: dict, keep_duplicate) -> list[dict]:
             seen.setdefault(blob, f"{repo}/{path}")
             files.append({"repo": repo, "commit": commit, "path": path, "era": era})
     return files
+
+
+def flat_project(repo: str, under: str = ""):
+    """``extra(commit)`` for a selection: the scripts that train under ``under`` and the modules
+    (and packages) they import from there, transitively (a flat multi-file project)."""
+    snapshot = Snapshot(repo)
+    return lambda commit: snapshot.with_local_imports(
+        commit, snapshot.tree_candidates(commit, lambda p: p.startswith(under), skip_tests=True),
+        under, packages=True)
