@@ -75,9 +75,12 @@ def synthetic_facts(qualname: str, node) -> list[DataFact]:
 # after scikit-learn's two-dimensional toy makers (``make_moons``, ``make_circles``: points
 # within about [-1.2, 2.2]), saved to a CSV by a tutorial (``moons.csv``, ``circles.csv``), and
 # UCI's sonar table (``sonar.all-data``: 60 band energies, each in [0, 1] as the data set says),
-# and UCI's mushroom table (every column a letter code: what reaches fit is an encoding of them).
+# and UCI's mushroom table (every column a letter code: what reaches fit is an encoding of them),
+# and tables of embedding coordinates (``embeddings.csv``, ``word2vec_features.csv``, GloVe or
+# fastText vectors): learned coordinates of one small scale, not raw measurements.
 _ONE_SCALE_TABLES = ("iris", "bio_train", "bio_test", "bioresponse", "moons", "circles",
-                     "sonar", "mushrooms?", "agaricus")
+                     "sonar", "mushrooms?", "agaricus", "embeddings?", "word2vec", "w2v",
+                     "doc2vec", "glove", "fasttext", "(?:word|doc|sentence|text)_?vectors?")
 _LOCAL_FILE = re.compile(r"""^[rbuf]*["'](?:\.{1,2}/)*[\w.-]+\.(?:csv|tsv|txt)["']$""",
                          re.IGNORECASE)
 

@@ -70,6 +70,23 @@ def file_holds_out(facts: FileFacts) -> bool:
     return False
 
 
+def _same_network(one: ModelFact, other: ModelFact) -> bool:
+    """Whether two models have the same known layers (kind, units, activation, in order)."""
+    def layers(model):
+        return [(layer.kind, layer.units, layer.activation) for layer in model.layers]
+    return one.exact and other.exact and bool(one.layers) and \
+        all(layer.kind is not UNKNOWN for layer in one.layers) and layers(one) == layers(other)
+
+
+def _holds_out(model: ModelFact) -> bool:
+    """Whether the model is trained with validation data or evaluated on other data. The same
+    network trained so elsewhere in the file means its run on all the rows is deliberate: a
+    lesson's "before" (fit on everything, then split to show why) or the final fit on all the
+    data once the held-out runs chose the settings, a common practice."""
+    return any(fit.has_validation is True for fit in model.fits) or (
+        bool(model.fits) and evaluated_elsewhere(model, uses=False))
+
+
 def evaluated_on_training_data(model: ModelFact) -> list:
     """The evaluations (``evaluate()`` or a metric over ``predict()``) on training data: the
     very data, or data known to share its rows (a slice of it, a head of the same series:
@@ -127,7 +144,9 @@ class FitWithoutHoldout(Rule):
     learning-rate sweep (a `LearningRateScheduler` growing by a power of the epoch), a model
     handed to the file's own helper (an LR finder), a fit of at most 5 epochs in a file that
     holds data out elsewhere, and a model saved to be reloaded (and evaluated) elsewhere
-    (`model.save`, or a fit given callbacks in a file that makes a `ModelCheckpoint`).
+    (`model.save`, or a fit given callbacks in a file that makes a `ModelCheckpoint`). A run on
+    all the rows of a network the file also trains with held-out data (the same layers) is
+    deliberate: a lesson's "before", or the final fit once held-out runs chose the settings.
 
     ## Why is this bad?
     A network can memorise its training set: training accuracy climbs toward 100% while
@@ -280,8 +299,12 @@ model.fit(table[:, :8] / 10.0, table[:, 8], epochs=30, callbacks=[saver])
         holds_out = file_holds_out(facts)
         checkpoints = any(call.callee == "callbacks.ModelCheckpoint" for call in facts.keras_calls)
         for model in facts.models:
-            if not (checkpoints and any(_given_callbacks(fit) for fit in model.fits)):
-                yield from self._check(model, holds_out)
+            if checkpoints and any(_given_callbacks(fit) for fit in model.fits):
+                continue
+            if any(twin is not model and _same_network(twin, model) and _holds_out(twin)
+                   for twin in facts.models):
+                continue
+            yield from self._check(model, holds_out)
 
     def check_model(self, model: ModelFact):
         yield from self._check(model, holds_out_elsewhere=False)

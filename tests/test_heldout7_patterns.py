@@ -1,0 +1,111 @@
+"""Patterns of expert code that the seventh held-out precision corpus (benchmarks/HELDOUT7_CORPUS.md)
+showed the linter calling mistakes, each written here in our own words, each with the twin that
+must still be reported."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import lint
+
+
+def codes(source: str, select) -> list[str]:
+    return [d.code for d in lint(textwrap.dedent(source), select=select)]
+
+
+# -- KC401: a table of embedding coordinates is not a table of raw features --------------------
+
+VECTORS = """\
+import pandas as pd
+from tensorflow import keras
+vectors = pd.read_csv("{file}")
+labels = pd.read_csv("complaints.csv")["product"]
+model = keras.Sequential([keras.Input(shape=(300,)), keras.layers.Dense(64, activation="relu"),
+                          keras.layers.Dense(5, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(vectors, labels, validation_split=0.2)
+"""
+
+
+@pytest.mark.parametrize("file", [
+    "embeddings.csv", "https://example.org/data/embeddings.csv", "word2vec_features.csv",
+    "review_w2v.csv", "glove_means.tsv", "doc_vectors.csv", "sentence-embedding.csv",
+    "fasttext-averages.csv",
+])
+def test_a_table_of_embedding_coordinates_is_not_raw(file):
+    assert codes(VECTORS.replace("{file}", file), ("KC401",)) == []
+
+
+@pytest.mark.parametrize("file", ["complaint_features.csv", "vectorsize_survey.csv",
+                                  "gloves_sales.csv"])
+def test_a_table_merely_named_near_those_words_stays_raw(file):
+    assert codes(VECTORS.replace("{file}", file), ("KC401",)) == ["KC401"]
+
+
+# -- KC501: the same network trained with held-out data elsewhere in the file ------------------
+
+RUN = """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from tensorflow import keras
+table = pd.read_csv("rocks.csv", header=None)
+X, y = table.iloc[:, :60], table.iloc[:, 60]
+def network(units=24):
+    model = keras.Sequential([keras.Input(shape=(60,)), keras.layers.Dense(units, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+everything = network({first})
+everything.fit(X, y, epochs=200)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3)
+split = network()
+split.fit(X_train, y_train, epochs=200)
+{after}
+"""
+
+
+@pytest.mark.parametrize("after", ["split.evaluate(X_test, y_test)",
+                                   "split.fit(X_train, y_train, validation_data=(X_test, y_test))"])
+def test_a_run_on_all_rows_beside_the_same_network_held_out_is_deliberate(after):
+    assert codes(RUN.format(first="", after=after), ("KC501",)) == []
+
+
+def test_a_different_network_held_out_does_not_excuse_the_run_on_all_rows():
+    assert codes(RUN.format(first="units=48", after="split.evaluate(X_test, y_test)"),
+                 ("KC501",)) == ["KC501"]
+
+
+def test_the_same_network_never_held_out_is_still_reported():
+    assert sorted(codes(RUN.format(first="", after="split.evaluate(X_train, y_train)"),
+                        ("KC501", "KC502"))) == ["KC501", "KC502"]
+
+
+# -- KC401: one raw table read again and fitted again is one root cause -------------------------
+
+SECTIONS = """\
+import pandas as pd
+from tensorflow import keras
+def network():
+    model = keras.Sequential([keras.Input(shape=(12,)), keras.layers.Dense(30, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+table = pd.read_csv("wine.csv", header=None)
+first = network()
+first.fit(table.iloc[:, :12], table.iloc[:, 12], validation_split=0.25)
+table = pd.read_csv("{again}", header=None)
+second = network()
+second.fit(table.iloc[:, :12], table.iloc[:, 12], validation_split=0.25)
+"""
+
+
+def test_the_same_raw_table_fitted_again_is_reported_once():
+    found = lint(textwrap.dedent(SECTIONS.format(again="wine.csv")), select=("KC401",))
+    assert [d.line for d in found] == [10]
+
+
+def test_another_raw_table_is_reported_on_its_own():
+    found = lint(textwrap.dedent(SECTIONS.format(again="beer.csv")), select=("KC401",))
+    assert [d.line for d in found] == [10, 13]
