@@ -82,7 +82,9 @@ def test_the_same_network_never_held_out_is_still_reported():
                         ("KC501", "KC502"))) == ["KC501", "KC502"]
 
 
-# -- KC401: one raw table read again and fitted again is one root cause -------------------------
+# -- KC401: each fit on a raw table is reported, a notebook's second section too ----------------
+# (heldout7's reviewer called the repeats noise, the development corpus' reviewer called the same
+# pattern true; each fit is where the raw values reach a model, so each is reported)
 
 SECTIONS = """\
 import pandas as pd
@@ -95,17 +97,12 @@ def network():
 table = pd.read_csv("wine.csv", header=None)
 first = network()
 first.fit(table.iloc[:, :12], table.iloc[:, 12], validation_split=0.25)
-table = pd.read_csv("{again}", header=None)
+table = pd.read_csv("wine.csv", header=None)
 second = network()
 second.fit(table.iloc[:, :12], table.iloc[:, 12], validation_split=0.25)
 """
 
 
-def test_the_same_raw_table_fitted_again_is_reported_once():
-    found = lint(textwrap.dedent(SECTIONS.format(again="wine.csv")), select=("KC401",))
-    assert [d.line for d in found] == [10]
-
-
-def test_another_raw_table_is_reported_on_its_own():
-    found = lint(textwrap.dedent(SECTIONS.format(again="beer.csv")), select=("KC401",))
+def test_each_fit_on_a_raw_table_is_reported():
+    found = lint(textwrap.dedent(SECTIONS), select=("KC401",))
     assert [d.line for d in found] == [10, 13]

@@ -13,7 +13,7 @@ their losses and metrics: only a compile of the clone itself says what it minimi
 
 from __future__ import annotations
 
-from kerascheck.facts import ModelFact
+from kerascheck.facts import UNKNOWN, ModelFact
 
 
 def clone_of(model: ModelFact, node) -> ModelFact:
@@ -37,3 +37,12 @@ def cloned(analyzer, node, args, kwargs, model_type, unknown):
     model = clone_of(source.model, node)
     analyzer.register_model(model)
     return model_type(model)
+
+
+def same_network(one: ModelFact, other: ModelFact) -> bool:
+    """Whether two models have the same known layers (kind, units, activation, in order): a
+    notebook's sections building one network again, a clone, a builder called twice."""
+    def layers(model):
+        return [(layer.kind, layer.units, layer.activation) for layer in model.layers]
+    return one.exact and other.exact and bool(one.layers) and \
+        all(layer.kind is not UNKNOWN for layer in one.layers) and layers(one) == layers(other)

@@ -41,8 +41,8 @@ class UnnormalizedInput(Rule):
     call the linter cannot see into (it might scale, so the rule stays silent). Integer token
     datasets (imdb, reuters) are not raw, nor are well-known tables of one small scale
     (iris, sonar), of letter codes only (UCI's mushrooms) or of embedding coordinates
-    (`embeddings.csv`, word2vec, GloVe or fastText tables). One raw table read again and fitted
-    again in the same file (a notebook's sections) is one report, at its first fit.
+    (`embeddings.csv`, word2vec, GloVe or fastText tables). Each fit on raw data is reported,
+    also a second fit of one table (a notebook's later sections train on it again).
 
     ## Why is this bad?
     Inputs in the hundreds make the first layer's pre-activations huge: ReLU units die or
@@ -205,24 +205,7 @@ model.fit(ImageDataGenerator(samplewise_std_normalization=True, samplewise_cente
 """,
     )
 
-    def check_file(self, facts):
-        """Each model's findings, but one per raw source: a notebook that reads the same table
-        again (``pd.read_csv("wine.csv")`` in each section) and fits it unscaled again has one
-        root cause, reported at its first fit."""
-        reported: list = []
-        for model in facts.models:
-            for finding, loader in self._check(model):
-                if loader is not None and any(loader.deep_equals(seen) for seen in reported):
-                    continue
-                if loader is not None:
-                    reported.append(loader)
-                yield finding
-
     def check_model(self, model: ModelFact):
-        return (finding for finding, _ in self._check(model))
-
-    def _check(self, model: ModelFact):
-        """``(finding, the call that loaded the raw data)`` pairs for one model's fits."""
         if not model.exact or not self._input_is_unscaled(model):
             return
         for fit in model.fits:
@@ -232,7 +215,7 @@ model.fit(ImageDataGenerator(samplewise_std_normalization=True, samplewise_cente
             yield self.finding(
                 fit.x_node or fit.node,
                 f"{_SOURCE[data.source].capitalize()} reach fit() unscaled; "
-                f"{_ADVICE[data.source]}"), data.node
+                f"{_ADVICE[data.source]}")
 
     @staticmethod
     def _input_is_unscaled(model: ModelFact) -> bool:

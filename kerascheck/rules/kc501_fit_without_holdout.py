@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from kerascheck import fixes
+from kerascheck.analysis.clones import same_network
 from kerascheck.analysis.overlap import overlaps
 from kerascheck.analysis.values import keyword_value
 from kerascheck.facts import UNKNOWN, FileFacts, ModelFact
@@ -68,14 +69,6 @@ def file_holds_out(facts: FileFacts) -> bool:
                               for e in model.evaluations if e.method != "unattributed"):
             return True
     return False
-
-
-def _same_network(one: ModelFact, other: ModelFact) -> bool:
-    """Whether two models have the same known layers (kind, units, activation, in order)."""
-    def layers(model):
-        return [(layer.kind, layer.units, layer.activation) for layer in model.layers]
-    return one.exact and other.exact and bool(one.layers) and \
-        all(layer.kind is not UNKNOWN for layer in one.layers) and layers(one) == layers(other)
 
 
 def _holds_out(model: ModelFact) -> bool:
@@ -301,7 +294,7 @@ model.fit(table[:, :8] / 10.0, table[:, 8], epochs=30, callbacks=[saver])
         for model in facts.models:
             if checkpoints and any(_given_callbacks(fit) for fit in model.fits):
                 continue
-            if any(twin is not model and _same_network(twin, model) and _holds_out(twin)
+            if any(twin is not model and same_network(twin, model) and _holds_out(twin)
                    for twin in facts.models):
                 continue
             yield from self._check(model, holds_out)
