@@ -106,3 +106,35 @@ second.fit(table.iloc[:, :12], table.iloc[:, 12], validation_split=0.25)
 def test_each_fit_on_a_raw_table_is_reported():
     found = lint(textwrap.dedent(SECTIONS), select=("KC401",))
     assert [d.line for d in found] == [10, 13]
+
+
+# -- KC501: one builder with an optional layer, called again with held-out data -----------------
+# (from the eighth held-out corpus, benchmarks/HELDOUT8_CORPUS.md: a course's later cells)
+
+BUILDER = """\
+import keras
+(x, y), _ = keras.datasets.fashion_mnist.load_data()
+x = x / 255.0
+x_train, x_val, y_train, y_val = x[:50000], x[50000:], y[:50000], y[50000:]
+def model_fn(extra=None):
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten()])
+    model.add(keras.layers.Dense(100, activation="relu"))
+    if extra:
+        model.add(extra)
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+model = model_fn()
+model.fit(x_train, y_train, epochs=20)
+model = {again}
+model.fit(x_train, y_train, epochs=20, validation_data=(x_val, y_val))
+"""
+
+
+def test_the_same_builder_called_again_with_held_out_data_excuses_the_first_run():
+    assert codes(BUILDER.format(again="model_fn()"), ("KC501",)) == []
+
+
+def test_the_builder_given_another_layer_is_another_network():
+    assert codes(BUILDER.format(again="model_fn(keras.layers.Dropout(0.3))"),
+                 ("KC501",)) == ["KC501"]

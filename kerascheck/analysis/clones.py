@@ -40,9 +40,16 @@ def cloned(analyzer, node, args, kwargs, model_type, unknown):
 
 
 def same_network(one: ModelFact, other: ModelFact) -> bool:
-    """Whether two models have the same known layers (kind, units, activation, in order): a
-    notebook's sections building one network again, a clone, a builder called twice."""
+    """Whether two models have the same layers (kind, units, activation, in order): a
+    notebook's sections building one network again, a clone, a builder called twice. Models
+    the analysis knows only in part count when the same code built both (``model_fn()`` twice)
+    and their unknown layers come from the same place in it (``model.add(a_layer)``): a miss
+    at worst (two different layers given to one builder), never a false report."""
     def layers(model):
-        return [(layer.kind, layer.units, layer.activation) for layer in model.layers]
-    return one.exact and other.exact and bool(one.layers) and \
-        all(layer.kind is not UNKNOWN for layer in one.layers) and layers(one) == layers(other)
+        return [(layer.kind, layer.units, layer.activation) if layer.kind is not UNKNOWN
+                else ("unknown", id(layer.node)) for layer in model.layers]
+    if not one.layers or layers(one) != layers(other):
+        return False
+    if one.exact and other.exact:
+        return all(layer.kind is not UNKNOWN for layer in one.layers)
+    return one.node is not None and one.node is other.node
