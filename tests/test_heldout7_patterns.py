@@ -138,3 +138,30 @@ def test_the_same_builder_called_again_with_held_out_data_excuses_the_first_run(
 def test_the_builder_given_another_layer_is_another_network():
     assert codes(BUILDER.format(again="model_fn(keras.layers.Dropout(0.3))"),
                  ("KC501",)) == ["KC501"]
+
+
+# -- KC501: a next-word generator whose windows' targets are cut from them, as a list -----------
+
+GENERATOR = """\
+import numpy as np
+import tensorflow as tf
+ids = np.load("token_ids.npy")
+windows = tf.data.Dataset.from_tensor_slices(ids).batch(26, drop_remainder=True)
+def split_input_target(chunk):
+    return {pair}
+train = windows.map(split_input_target).shuffle(1000).batch(64)
+model = tf.keras.Sequential([tf.keras.layers.Embedding(5000, 64), tf.keras.layers.LSTM(64),
+                             tf.keras.layers.Dense(5000, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(train, epochs=30)
+"""
+
+
+@pytest.mark.parametrize("pair", ["[chunk[:-1], chunk[-1]]", "chunk[:-1], chunk[1:]"])
+def test_targets_cut_from_their_own_window_are_self_supervised(pair):
+    assert codes(GENERATOR.format(pair=pair), ("KC501",)) == []
+
+
+def test_a_dataset_of_separate_labels_is_still_judged():
+    source = GENERATOR.format(pair="[chunk, labels[0]]")
+    assert codes(source, ("KC501",)) == ["KC501"]

@@ -190,7 +190,8 @@ def _mentions_any(identity, identities: set) -> bool:
 
 def cuts_targets_from_inputs(function) -> bool:
     """``map(lambda w: (w[:, :-1], w[:, 1:]))`` or a function that returns ``chunk[:-1],
-    chunk[1:]``: each example's targets are a slice of its own inputs (a language model)."""
+    chunk[1:]`` (or a list ``[chunk[:-1], chunk[-1]]``: the next word): each example's targets
+    are a slice of its own inputs (a language model)."""
     if isinstance(function, cst.Lambda):
         returned, assigned = function.body, {}
     elif isinstance(function, cst.FunctionDef) and isinstance(function.body, cst.IndentedBlock):
@@ -206,7 +207,7 @@ def cuts_targets_from_inputs(function) -> bool:
                     returned = small.value
     else:
         return False
-    if not isinstance(returned, cst.Tuple) or len(returned.elements) != 2:
+    if not isinstance(returned, (cst.Tuple, cst.List)) or len(returned.elements) != 2:
         return False
     bases = []
     for element in returned.elements:
