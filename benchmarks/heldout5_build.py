@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mirrors import collect, FILE_FIELDS, Snapshot, write_manifest
+from mirrors import build, Snapshot
 
 OUT = Path(__file__).resolve().parent / "heldout5_corpus.json"
 
@@ -54,9 +54,7 @@ WHAT = "precision5: the fifth held-out expert precision corpus (see HELDOUT5_COR
 
 def main():
     # a duplicate is dropped, except a module another laid-out file imports from its own folder
-    files = collect(SEL, lambda path, extra: extra or path.endswith("__init__.py"))
-    write_manifest(OUT, WHAT, files, FILE_FIELDS)
-    print(len(files), "files")
+    build(OUT, WHAT, SEL, lambda path, extra: extra or path.endswith("__init__.py"))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,8 @@
 """Build benchmarks/heldout7_corpus.json from the mirrors (HEAD of each snapshot)."""
 
-import collections
 from pathlib import Path
 
-from mirrors import collect, FILE_FIELDS, flat_project, Snapshot, write_manifest
+from mirrors import build, flat_project, Snapshot
 
 OUT = Path(__file__).resolve().parent / "heldout7_corpus.json"
 
@@ -61,10 +60,7 @@ WHAT = "precision7: the seventh held-out expert precision corpus (see HELDOUT7_C
 
 
 def main():
-    files = collect(SEL, lambda path, extra: path.endswith("__init__.py"))
-    write_manifest(OUT, WHAT, files, FILE_FIELDS)
-    print(len(files), "files", collections.Counter(f["era"] for f in files))
-    print(collections.Counter(f["repo"] for f in files))
+    build(OUT, WHAT, SEL, lambda path, extra: path.endswith("__init__.py"))
 
 
 if __name__ == "__main__":

@@ -154,6 +154,15 @@ def print_counts(files: list[dict]) -> None:
     print(len(files))
 
 
+def build(out: Path, what: str, selection: dict, keep_duplicate) -> list[dict]:
+    """A held-out builder's whole job: :func:`collect` the selection, write its manifest to
+    ``out`` with :data:`FILE_FIELDS`, print the counts."""
+    files = collect(selection, keep_duplicate)
+    write_manifest(out, what, files, FILE_FIELDS)
+    print_counts(files)
+    return files
+
+
 def collect(selection: dict, keep_duplicate) -> list[dict]:
     """The manifest entries of a selection ``{repo: (era, keep(path), extra(commit) or None)}``
     read at each snapshot's HEAD: the files ``keep`` accepts that mention Keras and train (not
