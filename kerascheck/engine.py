@@ -28,8 +28,6 @@ from kerascheck.source.files import (  # noqa: F401 (FileResult, read_source: th
 from kerascheck.source.files import syntax_diagnostic as _syntax_diagnostic
 from kerascheck.source.parsing import OUT_OF_MEMORY
 
-# The message Python 3 gives a Python 2 print statement (read again as Python 2: python2_tabs)
-PRINT_STATEMENT = "Missing parentheses in call to 'print'"
 # A KC000 that is Python's own verdict on a statement (not a file too large, too deep, or one
 # only LibCST refuses): the rest of the file is read on past it (_recovered_reading). Nesting
 # too deep for Python is a hostile file's, not a statement's: it is not read again.
@@ -148,31 +146,12 @@ def _recovered_reading(raw: bytes, path: str, config: Config, project) -> list[D
     print statements made calls as Python 2 read them (:mod:`kerascheck.source.python2_tabs`),
     then each statement Python still refuses made opaque (:mod:`kerascheck.source.recovery`).
     Only findings on lines left as the user wrote them are kept, without fixes; no KC001."""
-    from kerascheck.source.parsing import python_parse_error
-    from kerascheck.source.python2_tabs import expand_indentation_tabs
-    from kerascheck.source.recovery import MAX_STATEMENTS, replace_statement
+    from kerascheck.source.recovery import read_past_errors
 
-    text = raw.decode("utf-8", "replace")
-    changed: set[int] = set()
-    python2_read = False
-    for _ in range(MAX_STATEMENTS + 1):
-        error = python_parse_error(text)
-        if error is None:
-            break
-        if not isinstance(error, SyntaxError) or len(changed) * 3 > text.count("\n") + 1:
-            return []
-        step = None
-        if not python2_read and (isinstance(error, TabError) or PRINT_STATEMENT in str(error)):
-            python2_read = True
-            step = expand_indentation_tabs(text, prints=True)
-        if step is None:
-            step = replace_statement(text, error)
-        if step is None or step[0] == text:  # no progress
-            return []
-        text, lines = step
-        changed |= lines
-    else:
+    read = read_past_errors(raw.decode("utf-8", "replace"))
+    if read is None:
         return []
+    text, changed = read
     module = parse(text, path)
     if isinstance(module, Diagnostic):
         return []
@@ -384,6 +363,7 @@ def _lint_notebook(raw: bytes, path: str, config: Config, project=None) -> FileR
             target_version=resolve_target(None, written, path)[0])
     result = lint_source(source, path, config, kind="cells", project=project)
     cell_errors: list[Diagnostic] = []
+    indices: set = set()
     if any(d.code == SYNTAX_ERROR for d in result.diagnostics) or not result.diagnostics \
             and not config.is_enabled(SYNTAX_ERROR, path):
         # Maybe a cell that does not parse (Jupyter runs each cell on its own): a KC000 in each
@@ -391,11 +371,18 @@ def _lint_notebook(raw: bytes, path: str, config: Config, project=None) -> FileR
         broken = [(cell.index, parse(cell.python, path)) for cell in notebook.cells]
         broken = [(index, error) for index, error in broken if isinstance(error, Diagnostic)]
         if broken:
-            source, origins = notebook.without({index for index, _ in broken}).joined_source()
+            # each broken cell read on past its errors (what it did stays known, or unknown:
+            # never undone), else the cell left out; nothing is reported inside it but KC000
+            indices = {index for index, _ in broken}
+            source, origins = notebook.read_past(indices).joined_source()
             result = lint_source(source, path, config, kind="cells", project=project)
+            if any(d.code == SYNTAX_ERROR for d in result.diagnostics):
+                source, origins = notebook.without(indices).joined_source()
+                result = lint_source(source, path, config, kind="cells", project=project)
             if config.is_enabled(SYNTAX_ERROR, path):
                 cell_errors = [replace(error, cell=index) for index, error in broken]
+    located = (to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics)
     result.diagnostics = sorted(
-        [*(to_cell_position(diagnostic, origins) for diagnostic in result.diagnostics),
-         *cell_errors], key=lambda d: (d.cell or 0, d.line, d.column, d.code))
+        [*(d for d in located if d.cell not in indices), *cell_errors],
+        key=lambda d: (d.cell or 0, d.line, d.column, d.code))
     return result

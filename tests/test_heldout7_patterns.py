@@ -165,3 +165,26 @@ def test_targets_cut_from_their_own_window_are_self_supervised(pair):
 def test_a_dataset_of_separate_labels_is_still_judged():
     source = GENERATOR.format(pair="[chunk, labels[0]]")
     assert codes(source, ("KC501",)) == ["KC501"]
+
+
+# -- KC101: an empty Sequential (an exercise's stub) has no first layer to declare an input -----
+# (from the ninth held-out corpus: courses' make_model() stubs left for the student)
+
+STUB = """\
+from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+def make_model():
+    model = Sequential()
+    {body}
+    return model
+model = make_model()
+model.summary()
+"""
+
+
+def test_an_empty_stub_model_is_not_reported():
+    assert codes(STUB.format(body="### YOUR CODE HERE"), ("KC101",)) == []
+
+
+def test_a_stub_with_a_first_layer_and_no_input_is_reported():
+    assert codes(STUB.format(body="model.add(Dense(10))"), ("KC101",)) == ["KC101"]

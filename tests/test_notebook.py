@@ -289,3 +289,34 @@ def test_a_broken_cell_with_kc000_ignored_still_lets_the_rest_be_linted():
                     code(HIDDEN_LINEAR))
     found = lint_notebook_text(text, Config(ignore=("KC000",)))
     assert [(d.code, d.cell) for d in found] == [("KC201", 3)]
+
+
+# -- a broken cell is read on past its error: what it did is not undone -------------------------
+
+COMPILED_IN_A_BROKEN_CELL = (
+    code("import numpy as np\nfrom tensorflow import keras\n"
+         "x, y = np.load('x.npy'), np.load('y.npy')\n"
+         "model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])\n"),
+    code("model.compile(optimizer='adam', loss='mse')\nsteps = ### YOUR CODE HERE\n"),
+    code("model.fit(x, y, validation_split=0.2)\nmodel.evaluate(x, y)\n"))
+
+
+def test_a_compile_in_a_cell_with_an_exercise_blank_is_not_lost():
+    found = lint_notebook_text(notebook(*COMPILED_IN_A_BROKEN_CELL))
+    assert [(d.code, d.cell) for d in found if d.code in ("KC000", "KC504")] == [("KC000", 2)]
+
+
+def test_a_cell_that_cannot_be_read_on_still_hands_its_names_over():
+    # every line broken: the cell becomes one opaque call given `model`, not an empty cell
+    cells = list(COMPILED_IN_A_BROKEN_CELL)
+    cells[1] = code("model.compile(optimizer=\n???\n")
+    found = lint_notebook_text(notebook(*cells))
+    assert [d.code for d in found if d.code in ("KC000", "KC504")] == ["KC000"]
+
+
+def test_a_fit_before_any_compile_is_still_reported_beside_a_broken_cell():
+    cells = list(COMPILED_IN_A_BROKEN_CELL)
+    cells[1] = code("steps = ### YOUR CODE HERE\n")
+    found = lint_notebook_text(notebook(*cells))
+    assert [(d.code, d.cell) for d in found if d.code in ("KC000", "KC504")] == [
+        ("KC000", 2), ("KC504", 3)]

@@ -61,6 +61,23 @@ class Notebook:
             replace(cell, python="\n" * cell.python.count("\n")) if cell.index in indices
             else cell for cell in self.cells))
 
+    def read_past(self, indices) -> Notebook:
+        """The notebook with the code cells at ``indices`` (cells that do not parse) read on
+        past their errors as a script that does not parse is (:mod:`kerascheck.source.
+        recovery`): a broken statement becomes an opaque call given every name it mentions and
+        the cell's other statements stay, line for line; a cell that cannot be read so becomes
+        one opaque call given every name in it. Jupyter runs the statements of a broken cell
+        up to nothing, but its author ran them once they were fixed: a ``compile()`` in a cell
+        with a ``# TODO`` blank is not taken as never having happened."""
+        from kerascheck.source.recovery import opaque_text, read_past_errors
+
+        def readable(text: str) -> str:
+            read = read_past_errors(text)
+            return read[0] if read is not None else opaque_text(text)
+
+        return Notebook(tuple(replace(cell, python=readable(cell.python))
+                              if cell.index in indices else cell for cell in self.cells))
+
     def cell_line(self, cell_index: int, line: int) -> str | None:
         """The original text of one line of one cell."""
         for cell in self.cells:

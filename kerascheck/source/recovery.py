@@ -135,3 +135,43 @@ def _indentation_before(lines: list[str], line: int) -> str:
         if lines[number - 1].strip():
             return _indentation_of(lines[number - 1])
     return ""
+
+
+PRINT_STATEMENT = "Missing parentheses in call to 'print'"
+
+
+def read_past_errors(text: str) -> tuple[str, set[int]] | None:
+    """``text`` made parsable for Python: mixed tabs expanded and print statements made calls
+    as Python 2 read them (:mod:`kerascheck.source.python2_tabs`), then each statement Python
+    still refuses made opaque; and the lines that changed. None when that is not enough (more
+    than :data:`MAX_STATEMENTS` statements, or a third of the lines, would change)."""
+    from kerascheck.source.parsing import python_parse_error
+    from kerascheck.source.python2_tabs import expand_indentation_tabs
+
+    changed: set[int] = set()
+    python2_read = False
+    for _ in range(MAX_STATEMENTS + 1):
+        error = python_parse_error(text)
+        if error is None:
+            return text, changed
+        if not isinstance(error, SyntaxError) or len(changed) * 3 > text.count("\n") + 1:
+            return None
+        step = None
+        if not python2_read and (isinstance(error, TabError) or PRINT_STATEMENT in str(error)):
+            python2_read = True
+            step = expand_indentation_tabs(text, prints=True)
+        if step is None:
+            step = replace_statement(text, error)
+        if step is None or step[0] == text:  # no progress
+            return None
+        text, lines = step
+        changed |= lines
+    return None
+
+
+def opaque_text(text: str) -> str:
+    """``text`` as one opaque statement given every name it mentions, on its first line, and
+    blank lines for the rest (as many lines as it had): what a broken notebook cell that
+    :func:`read_past_errors` cannot read may have done stays unknown, not undone."""
+    names = sorted({name for name in _IDENTIFIER.findall(text) if not keyword.iskeyword(name)})
+    return f"{OPAQUE}({', '.join(names)})" + "\n" * text.count("\n")
