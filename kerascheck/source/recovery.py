@@ -31,6 +31,8 @@ import tokenize
 # unknown to the analysis.
 OPAQUE = "__kerascheck_unparsed__"
 MAX_STATEMENTS = 20
+# The message Python 3 gives a Python 2 print statement (read again as Python 2: python2_tabs)
+PRINT_STATEMENT = "Missing parentheses in call to 'print'"
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _TARGETS = re.compile(r"([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*,?\s*=(?!=)")
@@ -135,9 +137,6 @@ def _indentation_before(lines: list[str], line: int) -> str:
         if lines[number - 1].strip():
             return _indentation_of(lines[number - 1])
     return ""
-
-
-PRINT_STATEMENT = "Missing parentheses in call to 'print'"
 
 
 def read_past_errors(text: str) -> tuple[str, set[int]] | None:
